@@ -1,0 +1,114 @@
+package io.pigsty.repo.deb;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packages of one or more Packages indexes (several suites together), by name and by
+ * what they provide. Only packages installable on the target architecture are kept: the
+ * target itself and {@code all} (Debian Policy 5.6.8).
+ */
+public final class PackageIndex {
+  /** The fields the resolver and the index writer read; others are skipped while parsing. */
+  static final String[] FIELDS = {
+    "Package", "Version", "Architecture", "Multi-Arch", "Essential", "Priority", "Pre-Depends",
+    "Depends", "Recommends", "Provides", "Filename", "Size", "SHA256", "Source"
+  };
+
+  private final String architecture;
+  private final Map<String, List<DebPackage>> byName = new HashMap<>(1 << 17);
+  private final Map<String, List<DebPackage>> providers = new HashMap<>(1 << 14);
+  private int count;
+
+  /** @param architecture the target architecture, e.g. {@code amd64} */
+  public PackageIndex(String architecture) {
+    this.architecture = architecture;
+  }
+
+  /** @return the target architecture */
+  public String architecture() {
+    return architecture;
+  }
+
+  /**
+   * Adds every stanza of a Packages file.
+   *
+   * @param packagesFile the uncompressed file content
+   * @param origin the suite (or file) it came from, kept on each package and used in messages
+   * @return the number of packages added (other architectures are skipped)
+   * @throws MetadataException naming {@code origin} when a stanza is malformed
+   */
+  public int addPackagesFile(byte[] packagesFile, String origin) throws MetadataException {
+    List<Paragraph> paragraphs = new ArrayList<>(70_000);
+    Paragraph.parseAll(packagesFile, origin, FIELDS, paragraphs::add);
+    int added = 0;
+    for (Paragraph p : paragraphs) {
+      if (add(DebPackage.of(p, origin))) {
+        added++;
+      }
+    }
+    return added;
+  }
+
+  /**
+   * Adds one package unless its architecture is neither the target nor {@code all}, or the
+   * same name, version and architecture is already present (the first origin wins, as with
+   * identical files in several suites).
+   *
+   * @return whether it was added
+   */
+  public boolean add(DebPackage p) {
+    if (!p.architecture().equals(architecture) && !p.architecture().equals("all")) {
+      return false;
+    }
+    List<DebPackage> versions = byName.computeIfAbsent(p.name(), k -> new ArrayList<>(1));
+    for (DebPackage q : versions) {
+      if (q.version().equals(p.version()) && q.architecture().equals(p.architecture())) {
+        return false;
+      }
+    }
+    versions.add(p);
+    if (versions.size() > 1) {
+      versions.sort(NEWEST_FIRST);
+    }
+    for (Dependency d : p.provides()) {
+      providers.computeIfAbsent(d.name(), k -> new ArrayList<>(2)).add(p);
+    }
+    count++;
+    return true;
+  }
+
+  private static final Comparator<DebPackage> NEWEST_FIRST =
+      (a, b) -> b.version().compareTo(a.version());
+
+  /** @return every version of a real package, newest first; empty when unknown */
+  public List<DebPackage> versions(String name) {
+    return byName.getOrDefault(name, List.of());
+  }
+
+  /** @return every package whose Provides names {@code virtualName} */
+  public List<DebPackage> providers(String virtualName) {
+    return providers.getOrDefault(virtualName, List.of());
+  }
+
+  /** @return whether a real or virtual package of that name exists */
+  public boolean knows(String name) {
+    return byName.containsKey(name) || providers.containsKey(name);
+  }
+
+  /** @return the number of package versions held */
+  public int size() {
+    return count;
+  }
+
+  /** @return every package version held, in no particular order */
+  public Collection<DebPackage> all() {
+    List<DebPackage> out = new ArrayList<>(count);
+    byName.values().forEach(out::addAll);
+    return out;
+  }
+}
