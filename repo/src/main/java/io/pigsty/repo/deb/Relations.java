@@ -48,7 +48,7 @@ public final class Relations {
     String s = atom.strip();
     int bracket = s.indexOf('[');
     if (bracket >= 0) {
-      s = s.substring(0, bracket).strip() + stripAfter(s.substring(bracket), ']');
+      s = (s.substring(0, bracket).strip() + stripAfter(s.substring(bracket), ']')).strip();
     }
     int open = s.indexOf('(');
     int from = open >= 0 ? Math.max(s.indexOf(')', open) + 1, open) : 0;
@@ -103,10 +103,11 @@ public final class Relations {
 
   /**
    * Package name syntax of Debian Policy 5.6.1: lower-case letters, digits, {@code + - .},
-   * at least two characters, starting with an alphanumeric.
+   * starting with an alphanumeric. Policy asks for two characters or more; one is accepted,
+   * as dpkg does.
    */
   public static boolean validName(String n) {
-    if (n.length() < 2 || !Character.isLetterOrDigit(n.charAt(0))) {
+    if (n.isEmpty() || !Character.isLetterOrDigit(n.charAt(0))) {
       return false;
     }
     for (int i = 0; i < n.length(); i++) {
