@@ -1,10 +1,82 @@
 package io.pigsty.builder.cli;
 
-/** Entry point of the pigsty CLI (placeholder until the commands land). */
-public final class Main {
-  private Main() {}
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
+/** Entry point of the {@code pigsty} CLI: builds bundles and repositories, checks them. */
+@Command(name = "pigsty", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Build and check Pigsty offline package bundles.",
+    subcommands = {BuildCommand.class, ResolveCommand.class, RepoCommand.class, VerifyCommand.class,
+        CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n")
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
+
+  /** Runs the CLI and exits with its code. */
   public static void main(String[] args) {
-    System.out.println("pigsty");
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /**
+   * Runs the CLI without exiting (for tests).
+   *
+   * @return the exit code (see {@link ExitCode})
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = commandLine();
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    String[] codes = ExitCode.helpList();
+    java.util.Map<String, String> list = new java.util.LinkedHashMap<>();
+    for (String c : codes) {
+      int i = c.indexOf(':');
+      list.put(c.substring(0, i), c.substring(i + 1));
+    }
+    applyExitCodes(cl, list);
+    cl.setExitCodeExceptionMapper(t -> ExitCode.of(t).code);
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      ExitCode code = ExitCode.of(ex);
+      String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+      commandLine.getErr().println("pigsty: " + msg);
+      if (code == ExitCode.INTERNAL) {
+        ex.printStackTrace(commandLine.getErr());
+      }
+      commandLine.getErr().flush();
+      return code.code;
+    });
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("pigsty: " + ex.getMessage());
+      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
+      return ExitCode.USAGE.code;
+    });
+    return cl;
+  }
+
+  private static void applyExitCodes(CommandLine cl, java.util.Map<String, String> list) {
+    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(list);
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      applyExitCodes(sub, list);
+    }
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"pigsty " + (v == null ? "dev" : v)};
+    }
   }
 }

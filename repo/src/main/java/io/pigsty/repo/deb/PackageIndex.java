@@ -43,11 +43,33 @@ public final class PackageIndex {
    * @throws MetadataException naming {@code origin} when a stanza is malformed
    */
   public int addPackagesFile(byte[] packagesFile, String origin) throws MetadataException {
-    List<Paragraph> paragraphs = new ArrayList<>(70_000);
+    return addAll(parsePackagesFile(packagesFile, origin));
+  }
+
+  /**
+   * Parses a Packages file without adding it, so several suites can be parsed in parallel.
+   *
+   * @param packagesFile the uncompressed file content
+   * @param origin the suite (or file) it came from
+   * @return every stanza as a package, in file order
+   * @throws MetadataException naming {@code origin} when a stanza is malformed
+   */
+  public static List<DebPackage> parsePackagesFile(byte[] packagesFile, String origin)
+      throws MetadataException {
+    List<Paragraph> paragraphs = new ArrayList<>(packagesFile.length / 700 + 16);
     Paragraph.parseAll(packagesFile, origin, FIELDS, paragraphs::add);
-    int added = 0;
+    List<DebPackage> out = new ArrayList<>(paragraphs.size());
     for (Paragraph p : paragraphs) {
-      if (add(DebPackage.of(p, origin))) {
+      out.add(DebPackage.of(p, origin));
+    }
+    return out;
+  }
+
+  /** Adds packages in order (see {@link #add}); @return how many were added */
+  public int addAll(List<DebPackage> packages) {
+    int added = 0;
+    for (DebPackage p : packages) {
+      if (add(p)) {
         added++;
       }
     }

@@ -1,0 +1,55 @@
+# Pigsty installer and packaging: build, bundle, test, benchmark.
+# The two set-up commands (see README.md): `make pkg` (the main job) and `make test`.
+
+SHELL      := /bin/bash
+JAR        := builder/target/pigsty.jar
+DEF        ?= bundles/d12.yml
+DIST       ?= dist
+MVN        ?= mvn -B -q
+PIGSTY     := java -jar $(JAR)
+# Debian packages the tests and benchmark call as oracles or helpers
+HOST_TOOLS := gpgv gpg dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl
+
+.PHONY: all build pkg test unit e2e bench tools clean help
+
+all: build
+
+help:
+	@echo "make build   - build $(JAR)"
+	@echo "make pkg     - build the offline bundle of $(DEF) into $(DIST)/"
+	@echo "make test    - install host tools, unit+integration tests, then the apt oracle end-to-end test"
+	@echo "make bench   - benchmark against apt on the same machine and data"
+	@echo "make clean   - remove build output and $(DIST)/"
+
+build: $(JAR)
+
+$(JAR): pom.xml repo/pom.xml builder/pom.xml $(shell find repo/src/main builder/src/main -type f 2>/dev/null)
+	$(MVN) package -DskipTests
+	@test -f $(JAR)
+
+pkg: build
+	$(PIGSTY) build $(DEF) --out $(DIST)
+
+tools:
+	@missing=""; for p in $(HOST_TOOLS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing host tools:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+unit: tools
+	mvn -B verify
+
+e2e: tools build
+	$(PIGSTY) build $(DEF) --out $(DIST)
+	bash builder/src/test/sh/apt-oracle.sh $(JAR) $(DEF) "$$(ls -t $(DIST)/pigsty-pkg-*.tgz | head -1)"
+
+test: unit e2e
+
+bench: tools build
+	bash builder/src/test/sh/bench.sh $(JAR) $(DEF)
+
+clean:
+	-$(MVN) clean
+	rm -rf $(DIST)

@@ -1,0 +1,219 @@
+package io.pigsty.builder.bundle;
+
+import io.pigsty.builder.fetch.Downloader;
+import io.pigsty.builder.fetch.FetchException;
+import io.pigsty.builder.fetch.FetchReport;
+import io.pigsty.builder.fetch.FetchRequest;
+import io.pigsty.builder.fetch.ProgressListener;
+import io.pigsty.repo.deb.DebPackage;
+import io.pigsty.repo.deb.FlatRepository;
+import io.pigsty.repo.deb.MetadataException;
+import io.pigsty.repo.sign.BundleKey;
+import io.pigsty.repo.sign.SignatureException;
+import io.pigsty.repo.solve.DebResolver;
+import io.pigsty.repo.solve.Request;
+import io.pigsty.repo.solve.Resolution;
+import io.pigsty.repo.solve.ResolutionException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Builds an offline bundle from a definition: upstream metadata (signature-checked), the
+ * closure, the .debs (size- and SHA256-checked, cached), a flat APT repository signed with the
+ * bundle key, {@code manifest.json}, and a reproducible {@code pigsty-pkg-*.tgz}. Nothing is
+ * left at the destination when any step fails.
+ */
+public final class BundleBuilder {
+  /** Root directory name inside the tarball; unpacked under {@code /www} it is the local repo. */
+  public static final String ROOT = "pigsty";
+  /** File name of the bundle's public keyring inside the repository. */
+  public static final String KEYRING = "pigsty.gpg";
+
+  private final Downloader downloader;
+  private final ContentCache cache;
+  private final Mirrors mirrors;
+  private final Path keyDir;
+  private final PrintStream log;
+
+  /**
+   * @param downloader downloads with the shared content-addressed cache
+   * @param cache the same cache root, for verified uncompressed indexes
+   * @param mirrors where suites are fetched from
+   * @param keyDir where the bundle signing key is kept (created on first use)
+   * @param log where phase lines and the summary go (stderr for the CLI)
+   */
+  public BundleBuilder(Downloader downloader, ContentCache cache, Mirrors mirrors, Path keyDir,
+      PrintStream log) {
+    this.downloader = downloader;
+    this.cache = cache;
+    this.mirrors = mirrors;
+    this.keyDir = keyDir;
+    this.log = log;
+  }
+
+  /** The result of a build: where the bundle is and what it took. */
+  public record Result(Path bundle, Path repoDir, int packages, long debBytes, long bundleBytes,
+      boolean upToDate, Map<String, Double> secondsPerPhase, FetchReport download) {}
+
+  /**
+   * Loads the upstreams and resolves the closure, without downloading any .deb.
+   *
+   * @return the loaded index and the closure
+   */
+  public Resolved resolve(BundleDefinition def, Map<String, Double> timings) throws BundleException,
+      FetchException, SignatureException, MetadataException, ResolutionException, IOException {
+    long t0 = System.nanoTime();
+    UpstreamLoader.Loaded loaded = new UpstreamLoader(downloader, cache, mirrors).load(def);
+    long t1 = System.nanoTime();
+    List<Request> reqs = def.packages().stream()
+        .map(r -> new Request(r.spec(), r.module()))
+        .collect(Collectors.toList());
+    Resolution res = new DebResolver(loaded.index(), def.recommends()).resolve(reqs);
+    long t2 = System.nanoTime();
+    timings.put("metadata", (t1 - t0) / 1e9);
+    timings.put("resolve", (t2 - t1) / 1e9);
+    return new Resolved(loaded, res);
+  }
+
+  /** Upstream metadata and the closure over it. */
+  public record Resolved(UpstreamLoader.Loaded loaded, Resolution resolution) {}
+
+  /**
+   * Builds the bundle into {@code outDir}: {@code <outDir>/<bundleFileName>} and the unpacked
+   * repository {@code <outDir>/<name>/pigsty/}. An unchanged rebuild (same manifest) leaves
+   * both in place and only re-checks the tarball.
+   *
+   * @param def the bundle definition
+   * @param outDir the destination directory (created if missing)
+   * @param progress download progress
+   * @return where the bundle is, sizes and per-phase seconds
+   */
+  public Result build(BundleDefinition def, Path outDir, ProgressListener progress)
+      throws BundleException, FetchException, SignatureException, MetadataException,
+      ResolutionException, IOException {
+    Map<String, Double> timings = new LinkedHashMap<>();
+    Resolved r = resolve(def, timings);
+    log.printf("resolved %d packages from %d upstreams (metadata %.2f s, resolve %.3f s)%n",
+        r.resolution().packages().size(), r.loaded().upstreams().size(), timings.get("metadata"),
+        timings.get("resolve"));
+
+    long t0 = System.nanoTime();
+    Map<String, URI> upstreamBase = new LinkedHashMap<>();
+    r.loaded().upstreams().forEach(u -> upstreamBase.put(u.name(), u.base()));
+    List<FetchRequest> requests = new ArrayList<>();
+    Map<FetchRequest, DebPackage> byRequest = new LinkedHashMap<>();
+    for (DebPackage p : r.resolution().packages()) {
+      if (p.filename() == null || p.sha256() == null || p.size() < 0) {
+        throw new MetadataException(p.origin() + ": package " + p.id()
+            + " has no Filename, Size or SHA256 in its index");
+      }
+      FetchRequest fr = new FetchRequest(URI.create(upstreamBase.get(p.origin()) + "/" + p.filename()),
+          p.size(), p.sha256(), p.name());
+      requests.add(fr);
+      byRequest.put(fr, p);
+    }
+    FetchReport report = downloader.fetchAll(requests, progress);
+    if (!report.ok()) {
+      StringBuilder sb = new StringBuilder();
+      sb.append(report.failures().size()).append(" of ").append(requests.size())
+          .append(" downloads failed:");
+      report.failures().forEach(f -> sb.append("\n  ").append(f.exception().getMessage()));
+      throw new FetchException(sb.toString());
+    }
+    long t1 = System.nanoTime();
+    timings.put("download", (t1 - t0) / 1e9);
+
+    Files.createDirectories(outDir);
+    BundleKey key = BundleKey.loadOrCreate(keyDir, "Pigsty bundle signing key");
+    Instant stamp = r.loaded().upstreams().stream().map(UpstreamState::date)
+        .max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+
+    // repository metadata, in memory first: it decides whether anything changed
+    List<FlatRepository.Entry> entries = new ArrayList<>();
+    Map<DebPackage, Path> files = new LinkedHashMap<>();
+    long debBytes = 0;
+    for (Map.Entry<FetchRequest, DebPackage> e : byRequest.entrySet()) {
+      DebPackage p = e.getValue();
+      String name = p.filename().substring(p.filename().lastIndexOf('/') + 1);
+      entries.add(new FlatRepository.Entry(p, "./" + name, p.size(), p.sha256()));
+      files.put(p, report.fetched().get(e.getKey()));
+      debBytes += p.size();
+    }
+    RepoFiles repo = RepoFiles.render(entries, def, key, stamp);
+    byte[] manifest = Manifest.render(def, r, repo, upstreamBase, key, files.keySet());
+    long t2 = System.nanoTime();
+    timings.put("index+sign", (t2 - t1) / 1e9);
+
+    Path bundle = outDir.resolve(def.bundleFileName());
+    Path repoDir = outDir.resolve(def.name()).resolve(ROOT);
+    Path manifestCopy = repoDir.resolve("manifest.json");
+    boolean upToDate = Files.isRegularFile(bundle) && Files.isRegularFile(manifestCopy)
+        && java.util.Arrays.equals(Files.readAllBytes(manifestCopy), manifest)
+        && Files.isRegularFile(Path.of(bundle + ".sha256"))
+        && Files.readString(Path.of(bundle + ".sha256")).startsWith(Tarball.sha256(bundle));
+    if (!upToDate) {
+      Path staging = Files.createTempDirectory(outDir, "." + def.name() + "-staging-");
+      try {
+        Path stagedRepo = staging.resolve(ROOT);
+        Files.createDirectories(stagedRepo);
+        for (Map.Entry<DebPackage, Path> f : files.entrySet()) {
+          String name = f.getKey().filename().substring(f.getKey().filename().lastIndexOf('/') + 1);
+          linkOrCopy(f.getValue(), stagedRepo.resolve(name));
+        }
+        for (Map.Entry<String, byte[]> m : repo.files().entrySet()) {
+          Files.write(stagedRepo.resolve(m.getKey()), m.getValue());
+        }
+        Files.write(stagedRepo.resolve("manifest.json"), manifest);
+        Path tmpTgz = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".tmp");
+        try {
+          Tarball.write(stagedRepo, ROOT, stamp, tmpTgz);
+          String sum = Tarball.sha256(tmpTgz);
+          Path tmpSum = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".sha256.tmp");
+          Files.writeString(tmpSum, sum + "  " + def.bundleFileName() + "\n");
+          // install: the repo dir, then the tarball and its checksum, each by rename
+          Path repoParent = repoDir.getParent();
+          Files.createDirectories(repoParent);
+          Path old = null;
+          if (Files.exists(repoDir)) {
+            old = Files.createTempDirectory(repoParent, ".old-");
+            Files.move(repoDir, old.resolve(ROOT), StandardCopyOption.ATOMIC_MOVE);
+          }
+          Files.move(stagedRepo, repoDir, StandardCopyOption.ATOMIC_MOVE);
+          if (old != null) {
+            Tarball.deleteTree(old);
+          }
+          Files.move(tmpTgz, bundle, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(tmpSum, Path.of(bundle + ".sha256"), StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+          Files.deleteIfExists(tmpTgz);
+        }
+      } finally {
+        Tarball.deleteTree(staging);
+      }
+    }
+    long t3 = System.nanoTime();
+    timings.put("pack", (t3 - t2) / 1e9);
+    return new Result(bundle, repoDir, files.size(), debBytes, Files.size(bundle), upToDate,
+        timings, report);
+  }
+
+  private static void linkOrCopy(Path from, Path to) throws IOException {
+    try {
+      Files.createLink(to, from);
+    } catch (IOException | UnsupportedOperationException e) {
+      Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.pigsty.builder.bundle;
+
+/**
+ * A bundle could not be built or verified for a reason that is not a download, signature,
+ * metadata or resolution error of its own kind: a missing mirror for a suite, an output path
+ * that cannot be written, or a bundle whose content does not match its manifest.
+ */
+public class BundleException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** @param message names the suite, file or path at fault */
+  public BundleException(String message) {
+    super(message);
+  }
+
+  /** @param message names the suite, file or path at fault; @param cause the underlying error */
+  public BundleException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

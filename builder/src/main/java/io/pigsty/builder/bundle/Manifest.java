@@ -1,0 +1,121 @@
+package io.pigsty.builder.bundle;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pigsty.repo.deb.DebPackage;
+import io.pigsty.repo.deb.FlatRepository;
+import io.pigsty.repo.sign.BundleKey;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code manifest.json} of a bundle: the definition and target, the upstreams with the
+ * digests of what was read from them, every file of the repository with size, SHA256 and
+ * upstream URL, and for each package the requested packages that pulled it in. It holds no
+ * time of build, so equal inputs give an equal manifest.
+ */
+public final class Manifest {
+  /** Schema version of the manifest. */
+  public static final int FORMAT = 1;
+
+  private Manifest() {}
+
+  static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * Renders the manifest.
+   *
+   * @return UTF-8 JSON, newline-terminated
+   */
+  static byte[] render(BundleDefinition def, BundleBuilder.Resolved r, RepoFiles repo,
+      Map<String, URI> upstreamBase, BundleKey key, Collection<DebPackage> debs) throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("format", FORMAT);
+    m.put("name", def.name());
+    m.put("version", def.version());
+    Map<String, Object> target = new LinkedHashMap<>();
+    target.put("os", def.target().os());
+    target.put("release", def.target().release());
+    target.put("codename", def.target().codename());
+    target.put("arch", def.target().arch());
+    m.put("target", target);
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("file", def.file().getFileName().toString());
+    d.put("sha256", FlatRepository.sha256Hex(Files.readAllBytes(def.file())));
+    d.put("pg_major", def.pgMajor());
+    d.put("recommends", def.recommends());
+    List<Map<String, Object>> reqs = new ArrayList<>();
+    for (BundleDefinition.PackageRequest pr : def.packages()) {
+      Map<String, Object> q = new LinkedHashMap<>();
+      q.put("module", pr.module());
+      q.put("spec", pr.spec());
+      reqs.add(q);
+    }
+    d.put("requested", reqs);
+    d.put("extensions", def.extensions());
+    m.put("definition", d);
+    Map<String, Object> k = new LinkedHashMap<>();
+    k.put("fingerprint", key.fingerprint());
+    k.put("file", BundleBuilder.KEYRING);
+    m.put("signing_key", k);
+    List<Map<String, Object>> ups = new ArrayList<>();
+    for (UpstreamState u : r.loaded().upstreams()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("name", u.name());
+      o.put("suite", u.suite());
+      o.put("url", u.base().toString());
+      o.put("release_date", FlatRepository.rfc2822(u.date()));
+      o.put("inrelease_sha256", u.inReleaseSha256());
+      o.put("signed_by", u.signedBy());
+      List<Map<String, Object>> idx = new ArrayList<>();
+      for (UpstreamState.IndexFile f : u.indexes()) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("path", f.path());
+        x.put("size", f.size());
+        x.put("sha256", f.sha256());
+        idx.add(x);
+      }
+      o.put("indexes", idx);
+      o.put("packages", u.packages());
+      ups.add(o);
+    }
+    m.put("upstreams", ups);
+    Map<String, Set<String>> requestedBy = r.resolution().requestedBy();
+    List<Map<String, Object>> files = new ArrayList<>();
+    for (Map.Entry<String, byte[]> f : repo.files().entrySet()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("path", f.getKey());
+      o.put("size", f.getValue().length);
+      o.put("sha256", FlatRepository.sha256Hex(f.getValue()));
+      files.add(o);
+    }
+    for (DebPackage p : debs) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("path", p.filename().substring(p.filename().lastIndexOf('/') + 1));
+      o.put("size", p.size());
+      o.put("sha256", p.sha256());
+      o.put("url", upstreamBase.get(p.origin()) + "/" + p.filename());
+      o.put("package", p.name());
+      o.put("version", p.version().toString());
+      o.put("arch", p.architecture());
+      o.put("upstream", p.origin());
+      o.put("requested_by", List.copyOf(requestedBy.getOrDefault(p.name(), Set.of())));
+      o.put("why", r.resolution().why(p.name()));
+      files.add(o);
+    }
+    m.put("files", files);
+    byte[] json = JSON.writeValueAsBytes(m);
+    byte[] out = new byte[json.length + 1];
+    System.arraycopy(json, 0, out, 0, json.length);
+    out[json.length] = '\n';
+    return out;
+  }
+}

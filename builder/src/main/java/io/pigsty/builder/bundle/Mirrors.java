@@ -1,0 +1,81 @@
+package io.pigsty.builder.bundle;
+
+import io.pigsty.builder.fetch.AptSources;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where each upstream suite is fetched from. In order: an override given on the command line
+ * or in {@code PIGSTY_MIRROR} ({@code URL} for every suite, or {@code suite=URL,...}), the
+ * upstream's own {@code url:} in the bundle definition, then the build host's apt sources.
+ * Bundle definitions never name a host: the URL is a property of where the build runs.
+ */
+public final class Mirrors {
+  private final Map<String, URI> perSuite = new LinkedHashMap<>();
+  private URI all;
+  private final AptSources host;
+
+  /**
+   * @param overrides values of {@code --mirror} options and/or {@code PIGSTY_MIRROR}, each
+   *     {@code URL} or {@code suite=URL[,suite=URL...]}; later ones win
+   * @param host the build host's apt sources, or {@code null} to ignore them
+   * @throws IllegalArgumentException naming the value when a URL is not absolute http(s) or file
+   */
+  public Mirrors(Iterable<String> overrides, AptSources host) {
+    this.host = host;
+    for (String o : overrides) {
+      if (o == null || o.isBlank()) {
+        continue;
+      }
+      for (String part : o.split(",")) {
+        String p = part.strip();
+        int eq = p.indexOf('=');
+        if (eq > 0 && !p.substring(0, eq).contains(":")) {
+          perSuite.put(p.substring(0, eq), checked(p.substring(eq + 1)));
+        } else {
+          all = checked(p);
+        }
+      }
+    }
+  }
+
+  private static URI checked(String s) {
+    URI u;
+    try {
+      u = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("mirror '" + s + "' is not a URL: " + e.getMessage());
+    }
+    if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https") || u.getScheme().equals("file"))) {
+      throw new IllegalArgumentException("mirror '" + s + "' must be an http, https or file URL");
+    }
+    return u;
+  }
+
+  /**
+   * @param suite e.g. {@code bookworm-security}
+   * @param component e.g. {@code main}
+   * @param fromDefinition the definition's {@code url:} for this upstream, if any
+   * @return the archive base URI (the part before {@code /dists/}), without a trailing slash
+   */
+  public Optional<URI> baseFor(String suite, String component, Optional<URI> fromDefinition) {
+    if (perSuite.containsKey(suite)) {
+      return Optional.of(perSuite.get(suite));
+    }
+    if (all != null) {
+      return Optional.of(all);
+    }
+    if (fromDefinition.isPresent()) {
+      return fromDefinition;
+    }
+    if (host == null) {
+      return Optional.empty();
+    }
+    return host.baseFor(suite, component).map(u -> {
+      String s = u.toString();
+      return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    });
+  }
+}

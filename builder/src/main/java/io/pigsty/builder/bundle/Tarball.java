@@ -1,0 +1,108 @@
+package io.pigsty.builder.bundle;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Reproducible gzipped tarballs: entries sorted by path, owner root:root (0/0), fixed mtime,
+ * modes 0755 for directories and 0644 for files, POSIX (pax) long names, gzip header without
+ * name or time. The same tree and time give byte-identical output.
+ */
+public final class Tarball {
+  private Tarball() {}
+
+  /**
+   * Packs a directory.
+   *
+   * @param dir the directory to pack (regular files and directories only)
+   * @param rootName the name of the top directory inside the archive
+   * @param mtime the modification time given to every entry
+   * @param out the .tgz to write (overwritten)
+   * @throws IOException on read/write errors, or naming a symlink or special file found in {@code dir}
+   */
+  public static void write(Path dir, String rootName, Instant mtime, Path out) throws IOException {
+    List<Path> paths;
+    try (Stream<Path> s = Files.walk(dir)) {
+      paths = s.sorted(Comparator.comparing(p -> dir.relativize(p).toString().replace('\\', '/')))
+          .collect(Collectors.toList());
+    }
+    try (OutputStream fo = new BufferedOutputStream(Files.newOutputStream(out), 1 << 20);
+        GZIPOutputStream gz = new GZIPOutputStream(fo, 1 << 16) {
+          {
+            def.setLevel(Deflater.DEFAULT_COMPRESSION);
+          }
+        };
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, 1 << 16, "UTF-8")) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      for (Path p : paths) {
+        String rel = dir.relativize(p).toString().replace('\\', '/');
+        String name = rel.isEmpty() ? rootName + "/" : rootName + "/" + rel;
+        if (Files.isSymbolicLink(p) || !(Files.isDirectory(p) || Files.isRegularFile(p))) {
+          throw new IOException(p + ": only directories and regular files can be packed");
+        }
+        boolean isDir = Files.isDirectory(p);
+        TarArchiveEntry e = new TarArchiveEntry(isDir && !name.endsWith("/") ? name + "/" : name);
+        e.setModTime(mtime.toEpochMilli());
+        e.setUserId(0);
+        e.setGroupId(0);
+        e.setUserName("root");
+        e.setGroupName("root");
+        e.setMode(isDir ? 040755 : 0100644);
+        if (!isDir) {
+          e.setSize(Files.size(p));
+        }
+        tar.putArchiveEntry(e);
+        if (!isDir) {
+          try (InputStream in = Files.newInputStream(p)) {
+            in.transferTo(tar);
+          }
+        }
+        tar.closeArchiveEntry();
+      }
+      tar.finish();
+    }
+  }
+
+  /** @return lower-case hex SHA256 of a file, read in 1 MiB blocks */
+  public static String sha256(Path file) throws IOException {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      byte[] buf = new byte[1 << 20];
+      while (in.read(buf) >= 0) {
+        // digesting
+      }
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Deletes a file tree if it exists (no symlinks followed). */
+  public static void deleteTree(Path root) throws IOException {
+    if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.pigsty.builder.bundle;
+
+import io.pigsty.builder.fetch.Downloader;
+import io.pigsty.builder.fetch.FetchException;
+import io.pigsty.repo.deb.DebPackage;
+import io.pigsty.repo.deb.FlatRepository;
+import io.pigsty.repo.deb.MetadataException;
+import io.pigsty.repo.deb.PackageIndex;
+import io.pigsty.repo.deb.ReleaseFile;
+import io.pigsty.repo.sign.ClearSigned;
+import io.pigsty.repo.sign.SignatureException;
+import io.pigsty.repo.sign.TrustedKeys;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Reads every upstream suite of a definition into one {@link PackageIndex}: fetches
+ * {@code InRelease}, verifies its OpenPGP signature with the definition's trusted keys (there
+ * is no way to skip this), checks Suite/Codename and Valid-Until, then gets
+ * {@code <component>/binary-<arch>/Packages} (from the cache, or as {@code .xz}/{@code .gz}),
+ * checking every file against the SHA256 in the signed Release. Suites load in parallel.
+ */
+public final class UpstreamLoader {
+  private final Downloader downloader;
+  private final ContentCache cache;
+  private final Mirrors mirrors;
+
+  /**
+   * @param downloader fetches InRelease and index files
+   * @param cache where verified uncompressed indexes are kept between builds
+   * @param mirrors where each suite is fetched from
+   */
+  public UpstreamLoader(Downloader downloader, ContentCache cache, Mirrors mirrors) {
+    this.downloader = downloader;
+    this.cache = cache;
+    this.mirrors = mirrors;
+  }
+
+  /** The loaded packages and what was read from each upstream. */
+  public record Loaded(PackageIndex index, List<UpstreamState> upstreams) {}
+
+  /**
+   * Loads every upstream of the definition.
+   *
+   * @throws BundleException when no URL is known for a suite
+   * @throws FetchException when a file cannot be downloaded
+   * @throws SignatureException when an InRelease is not signed by a trusted key
+   * @throws MetadataException when a Release or index is malformed, stale, or fails its checksum
+   */
+  public Loaded load(BundleDefinition def) throws BundleException, FetchException,
+      SignatureException, MetadataException, IOException {
+    String arch = def.target().arch();
+    List<BundleDefinition.Upstream> ups = def.upstreams();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(ups.size(), 4), r -> {
+      Thread t = new Thread(r, "upstream-loader");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Object[]>> futures = new ArrayList<>();
+      for (BundleDefinition.Upstream u : ups) {
+        futures.add(pool.submit(() -> loadOne(def, u, arch)));
+      }
+      PackageIndex index = new PackageIndex(arch);
+      List<UpstreamState> states = new ArrayList<>();
+      for (Future<Object[]> f : futures) {
+        Object[] r = get(f);
+        @SuppressWarnings("unchecked")
+        List<DebPackage> pkgs = (List<DebPackage>) r[1];
+        index.addAll(pkgs);
+        states.add((UpstreamState) r[0]);
+      }
+      return new Loaded(index, states);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Object[] get(Future<Object[]> f) throws BundleException, FetchException,
+      SignatureException, MetadataException, IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof BundleException) throw (BundleException) c;
+      if (c instanceof FetchException) throw (FetchException) c;
+      if (c instanceof SignatureException) throw (SignatureException) c;
+      if (c instanceof MetadataException) throw (MetadataException) c;
+      if (c instanceof IOException) throw (IOException) c;
+      if (c instanceof RuntimeException) throw (RuntimeException) c;
+      throw new IllegalStateException(c);
+    }
+  }
+
+  private Object[] loadOne(BundleDefinition def, BundleDefinition.Upstream u, String arch)
+      throws Exception {
+    List<DebPackage> all = new ArrayList<>();
+    List<UpstreamState.IndexFile> used = new ArrayList<>();
+    String firstComponent = u.components().get(0);
+    URI base = mirrors.baseFor(u.suite(), firstComponent, u.url()).orElseThrow(() ->
+        new BundleException(def.file() + ": upstream '" + u.name() + "': no URL for suite '"
+            + u.suite() + "' in the build host's apt sources; pass --mirror " + u.suite()
+            + "=URL or set PIGSTY_MIRROR"));
+    URI inReleaseUri = URI.create(base + "/dists/" + u.suite() + "/InRelease");
+    byte[] inRelease = downloader.get(inReleaseUri);
+    TrustedKeys keys = TrustedKeys.load(u.keys());
+    ClearSigned.Verified verified = ClearSigned.verify(inRelease, keys, inReleaseUri.toString());
+    ReleaseFile release = ReleaseFile.parse(verified.signedText(), inReleaseUri.toString());
+    release.checkFor(u.suite(), Instant.now());
+    for (String component : u.components()) {
+      String dir = component + "/binary-" + arch + "/";
+      byte[] packages = packagesFile(base, u.suite(), dir, release, used, inReleaseUri);
+      all.addAll(PackageIndex.parsePackagesFile(packages, u.name()));
+    }
+    UpstreamState state = new UpstreamState(u.name(), u.suite(), base,
+        FlatRepository.sha256Hex(inRelease), release.date(), verified.goodKeyFingerprints(),
+        used, all.size());
+    return new Object[] {state, all};
+  }
+
+  private byte[] packagesFile(URI base, String suite, String dir, ReleaseFile release,
+      List<UpstreamState.IndexFile> used, URI inReleaseUri) throws Exception {
+    Optional<ReleaseFile.Entry> plain = release.sha256(dir + "Packages");
+    if (plain.isPresent()) {
+      Optional<byte[]> cached = cache.read(plain.get().sha256(), plain.get().size());
+      if (cached.isPresent()) {
+        used.add(new UpstreamState.IndexFile(plain.get().path(), plain.get().sha256(), plain.get().size()));
+        return cached.get();
+      }
+    }
+    for (String ext : new String[] {".xz", ".gz"}) {
+      Optional<ReleaseFile.Entry> e = release.sha256(dir + "Packages" + ext);
+      if (e.isEmpty()) {
+        continue;
+      }
+      URI uri = URI.create(base + "/dists/" + suite + "/" + e.get().path());
+      byte[] compressed = Files.readAllBytes(downloader.fetch(uri, e.get().size(), e.get().sha256()));
+      byte[] content;
+      try (InputStream in = ext.equals(".xz")
+          ? new XZInputStream(new ByteArrayInputStream(compressed))
+          : new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+        content = in.readAllBytes();
+      } catch (IOException ex) {
+        throw new MetadataException(uri + ": cannot decompress: " + ex.getMessage(), ex);
+      }
+      used.add(new UpstreamState.IndexFile(e.get().path(), e.get().sha256(), e.get().size()));
+      if (plain.isPresent()) {
+        String got = FlatRepository.sha256Hex(content);
+        if (!got.equals(plain.get().sha256()) || content.length != plain.get().size()) {
+          throw new MetadataException(uri + ": decompressed content does not match the SHA256 of "
+              + plain.get().path() + " in " + inReleaseUri + " (expected " + plain.get().sha256()
+              + ", got " + got + ")");
+        }
+        cache.put(got, content);
+      }
+      return content;
+    }
+    throw new MetadataException(inReleaseUri + ": lists no " + dir + "Packages.xz or Packages.gz");
+  }
+}

@@ -1,0 +1,64 @@
+package io.pigsty.builder.cli;
+
+import io.pigsty.builder.bundle.BundleBuilder;
+import io.pigsty.builder.bundle.BundleDefinition;
+import io.pigsty.builder.fetch.ConsoleProgress;
+import io.pigsty.builder.fetch.Downloader;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pigsty build DEF}: make the offline bundle. */
+@Command(name = "build", mixinStandardHelpOptions = true,
+    description = {"Build the offline bundle of a definition: verify upstream InRelease "
+        + "signatures, resolve the closure, download and check every .deb, write a signed flat "
+        + "APT repository, manifest.json and a reproducible pigsty-pkg-<version>.<os>.<arch>.tgz."})
+final class BuildCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "DEF", description = "Bundle definition, e.g. bundles/d12.yml.")
+  Path definition;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "dist",
+      description = "Output directory (default ${DEFAULT-VALUE}): the .tgz, its .sha256, and the "
+          + "unpacked repository <name>/pigsty/.")
+  Path out;
+
+  @Mixin CommonOptions common;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    long t0 = System.nanoTime();
+    BundleDefinition def = BundleDefinition.load(definition);
+    PrintStream err = System.err;
+    try (Downloader d = common.downloader()) {
+      BundleBuilder b = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err);
+      BundleBuilder.Result r = b.build(def, out, new ConsoleProgress(err));
+      double total = (System.nanoTime() - t0) / 1e9;
+      java.io.PrintWriter o = spec.commandLine().getOut();
+      o.printf(Locale.ROOT, "bundle   %s%s%n", r.bundle(), r.upToDate() ? " (up to date)" : "");
+      o.printf(Locale.ROOT, "repo     %s%n", r.repoDir());
+      o.printf(Locale.ROOT, "packages %d, %.1f MB of .debs (%d downloaded, %.1f MB; %d from cache)%n",
+          r.packages(), r.debBytes() / 1e6, r.download().downloads(),
+          r.download().bytesDownloaded() / 1e6, r.download().cacheHits());
+      o.printf(Locale.ROOT, "bundle   %.1f MB%n", r.bundleBytes() / 1e6);
+      StringBuilder phases = new StringBuilder();
+      for (Map.Entry<String, Double> e : r.secondsPerPhase().entrySet()) {
+        phases.append(String.format(Locale.ROOT, " %s %.2f s,", e.getKey(), e.getValue()));
+      }
+      o.printf(Locale.ROOT, "seconds %s total %.2f s%n", phases, total);
+      if (r.secondsPerPhase().get("download") > 0 && r.download().bytesDownloaded() > 0) {
+        o.printf(Locale.ROOT, "download %.1f MB/s%n",
+            r.download().bytesDownloaded() / 1e6 / r.secondsPerPhase().get("download"));
+      }
+      o.flush();
+    }
+    return 0;
+  }
+}

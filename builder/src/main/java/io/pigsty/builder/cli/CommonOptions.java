@@ -1,0 +1,75 @@
+package io.pigsty.builder.cli;
+
+import io.pigsty.builder.bundle.ContentCache;
+import io.pigsty.builder.bundle.Mirrors;
+import io.pigsty.builder.fetch.AptSources;
+import io.pigsty.builder.fetch.Downloader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that fetch or sign. */
+final class CommonOptions {
+  @Option(names = "--cache", paramLabel = "DIR",
+      description = "Content-addressed download cache (env PIGSTY_CACHE; default ~/.cache/pigsty).")
+  Path cache;
+
+  @Option(names = "--key-dir", paramLabel = "DIR",
+      description = "Where the bundle signing key is kept, created on first use "
+          + "(env PIGSTY_KEY_DIR; default ~/.config/pigsty/signing-key).")
+  Path keyDir;
+
+  @Option(names = "--mirror", paramLabel = "[SUITE=]URL",
+      description = "Archive base URL for every suite, or for one suite (repeatable; env "
+          + "PIGSTY_MIRROR, comma-separated). Default: the build host's apt sources.")
+  List<String> mirrors = new ArrayList<>();
+
+  @Option(names = "--connections", paramLabel = "N", defaultValue = "6",
+      description = "Parallel connections per host (default ${DEFAULT-VALUE}).")
+  int connections;
+
+  Path cacheDir() {
+    if (cache != null) {
+      return cache;
+    }
+    String env = System.getenv("PIGSTY_CACHE");
+    return env != null && !env.isBlank() ? Path.of(env)
+        : Path.of(System.getProperty("user.home"), ".cache", "pigsty");
+  }
+
+  Path keyDir() {
+    if (keyDir != null) {
+      return keyDir;
+    }
+    String env = System.getenv("PIGSTY_KEY_DIR");
+    return env != null && !env.isBlank() ? Path.of(env)
+        : Path.of(System.getProperty("user.home"), ".config", "pigsty", "signing-key");
+  }
+
+  Mirrors mirrors() throws IOException {
+    List<String> all = new ArrayList<>();
+    String env = System.getenv("PIGSTY_MIRROR");
+    if (env != null) {
+      all.add(env);
+    }
+    all.addAll(mirrors);
+    AptSources host = Files.isDirectory(Path.of("/etc/apt")) ? AptSources.host() : null;
+    return new Mirrors(all, host);
+  }
+
+  Downloader downloader() {
+    if (connections < 1 || connections > 64) {
+      throw new IllegalArgumentException("--connections must be 1..64, got " + connections);
+    }
+    return Downloader.builder().cacheDir(cacheDir()).perHostConnections(connections)
+        .connectTimeout(Duration.ofSeconds(20)).build();
+  }
+
+  ContentCache contentCache() {
+    return new ContentCache(cacheDir());
+  }
+}

@@ -1,0 +1,47 @@
+package io.pigsty.builder.cli;
+
+import io.pigsty.builder.bundle.RepoIndexer;
+import io.pigsty.repo.sign.BundleKey;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code pigsty repo ...}: local repository tools. */
+@Command(name = "repo", mixinStandardHelpOptions = true,
+    description = "Local repository tools.", subcommands = RepoCommand.Index.class)
+final class RepoCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand (index)");
+  }
+
+  /** {@code pigsty repo index DIR}. */
+  @Command(name = "index", mixinStandardHelpOptions = true,
+      description = {"Write signed flat APT metadata for a directory of .deb files: Packages, "
+          + "Packages.gz, Release, InRelease (clear-signed with the bundle key) and pigsty.gpg "
+          + "(its public key, for Signed-By:)."})
+  static final class Index implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", description = "Directory holding .deb files (searched recursively).")
+    Path dir;
+
+    @Mixin CommonOptions common;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!java.nio.file.Files.isDirectory(dir)) {
+        throw new java.nio.file.NoSuchFileException(dir + " (not a directory)");
+      }
+      BundleKey key = BundleKey.loadOrCreate(common.keyDir(), "Pigsty bundle signing key");
+      int n = RepoIndexer.index(dir, key, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+      spec.commandLine().getOut().printf("indexed %d packages in %s, signed by %s%n", n, dir, key.fingerprint());
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.pigsty.builder.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pigsty.builder.fetch.Downloader;
+import io.pigsty.builder.fetch.FetchException;
+import io.pigsty.builder.fetch.FetchRequest;
+import io.pigsty.builder.fetch.ProgressListener;
+import io.pigsty.repo.deb.MetadataException;
+import io.pigsty.repo.sign.SignatureException;
+import io.pigsty.repo.solve.ResolutionException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundleBuilderTest {
+  @TempDir Path tmp;
+  FakeArchive archive;
+
+  static final ProgressListener QUIET = new ProgressListener() {
+    @Override public void start(int files, long bytes) {}
+    @Override public void advanced(FetchRequest r, long bytes, boolean fromCache) {}
+    @Override public void failed(FetchRequest r, FetchException e) {}
+    @Override public void done() {}
+  };
+
+  @BeforeEach
+  void start() throws Exception {
+    archive = new FakeArchive(tmp, "testsuite", FakeArchive.standard());
+  }
+
+  @AfterEach
+  void stop() {
+    archive.close();
+  }
+
+  private Path definition(String... packages) throws Exception {
+    Path keys = tmp.resolve("def/keys");
+    Files.createDirectories(keys);
+    Files.copy(archive.keyFile, keys.resolve("archive.gpg"));
+    Files.writeString(tmp.resolve("def/extensions.yml"), "postgis: {deb: \"postgresql-$v-postgis-3\"}\n");
+    String yaml = "name: t1\n"
+        + "version: \"1.0\"\n"
+        + "target: {os: debian, release: \"12\", codename: bookworm, arch: amd64}\n"
+        + "pg_major: 15\n"
+        + "upstreams:\n"
+        + "  - {name: testsuite, suite: testsuite, components: [main], keys: [keys/archive.gpg], url: \"" + archive.url() + "\"}\n"
+        + "packages:\n"
+        + "  node: [" + String.join(", ", packages) + "]\n";
+    Path def = tmp.resolve("def/t1.yml");
+    Files.writeString(def, yaml);
+    return def;
+  }
+
+  private BundleBuilder.Result build(Path def, Path out) throws Exception {
+    try (Downloader d = Downloader.builder().cacheDir(tmp.resolve("cache")).perHostConnections(3)
+        .connectTimeout(Duration.ofSeconds(5)).build()) {
+      BundleBuilder b = new BundleBuilder(d, new ContentCache(tmp.resolve("cache")),
+          new Mirrors(List.of(), null), tmp.resolve("signing-key"), new PrintStream(new ByteArrayOutputStream()));
+      return b.build(BundleDefinition.load(def), out, QUIET);
+    }
+  }
+
+  private static boolean emptyOrAbsent(Path dir) throws Exception {
+    if (!Files.exists(dir)) {
+      return true;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  @Test
+  void build_writesVerifiableBundleWithClosureAndManifest() throws Exception {
+    BundleBuilder.Result r = build(definition("server", "client"), tmp.resolve("out"));
+    assertThat(r.packages()).isEqualTo(4);
+    assertThat(r.bundle().getFileName().toString()).isEqualTo("pigsty-pkg-1.0.t1.amd64.tgz");
+    BundleVerifier.Report rep = BundleVerifier.verify(r.bundle(), null);
+    assertThat(rep.problems()).isEmpty();
+    assertThat(rep.files()).isEqualTo(4 + 6); // debs + Packages(.gz), Release, InRelease, key, manifest
+    JsonNode files = rep.manifest().path("files");
+    JsonNode common = null;
+    for (JsonNode f : files) {
+      if ("common".equals(f.path("package").asText())) {
+        common = f;
+      }
+    }
+    assertThat(common).isNotNull();
+    assertThat(common.path("requested_by").toString()).isEqualTo("[\"client\",\"server\"]");
+    assertThat(common.path("url").asText()).startsWith(archive.url() + "/pool/main/c/common/");
+    assertThat(Files.readString(r.repoDir().resolve("Packages"))).contains("Filename: ./libserver_1.2-1_amd64.deb");
+  }
+
+  @Test
+  void build_sameInputsGiveByteIdenticalTarballAndSecondBuildDownloadsNothing() throws Exception {
+    BundleBuilder.Result a = build(definition("server"), tmp.resolve("a"));
+    int downloads = archive.debRequests.get();
+    assertThat(downloads).isEqualTo(3);
+    BundleBuilder.Result b = build(definition("server"), tmp.resolve("b"));
+    assertThat(archive.debRequests.get()).isEqualTo(downloads);
+    assertThat(Files.readAllBytes(b.bundle())).isEqualTo(Files.readAllBytes(a.bundle()));
+    BundleBuilder.Result again = build(definition("server"), tmp.resolve("a"));
+    assertThat(again.upToDate()).isTrue();
+  }
+
+  @Test
+  void build_corruptIndexFailsNamingItAndLeavesNothing() throws Exception {
+    Path xz = archive.root.resolve("dists/testsuite/main/binary-amd64/Packages.xz");
+    byte[] b = Files.readAllBytes(xz);
+    b[b.length / 2] ^= 0x01;
+    archive.overrides.put("dists/testsuite/main/binary-amd64/Packages.xz", b);
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(() -> build(definition("server"), out))
+        .isInstanceOfAny(FetchException.class, MetadataException.class)
+        .hasMessageContaining("Packages.xz");
+    assertThat(emptyOrAbsent(out)).isTrue();
+  }
+
+  @Test
+  void build_truncatedDebFailsNamingItAndLeavesNothing() throws Exception {
+    String rel = "pool/main/l/libserver/libserver_1.2-1_amd64.deb";
+    byte[] deb = Files.readAllBytes(archive.root.resolve(rel));
+    archive.overrides.put(rel, Arrays.copyOf(deb, deb.length - 10));
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(() -> build(definition("server"), out))
+        .isInstanceOf(FetchException.class)
+        .hasMessageContaining("libserver_1.2-1_amd64.deb");
+    assertThat(emptyOrAbsent(out)).isTrue();
+    assertThat(emptyOrAbsent(tmp.resolve("cache/sha256")) || !containsFileNamed(tmp.resolve("cache"), ".deb")).isTrue();
+  }
+
+  private static boolean containsFileNamed(Path dir, String suffix) throws Exception {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.anyMatch(p -> p.toString().endsWith(suffix));
+    }
+  }
+
+  @Test
+  void build_unknownPackageFailsWithChainAndLeavesNothing() throws Exception {
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(() -> build(definition("server", "no-such-pkg"), out))
+        .isInstanceOf(ResolutionException.class)
+        .hasMessageContaining("node -> no-such-pkg: no package or Provides named no-such-pkg");
+    assertThat(emptyOrAbsent(out)).isTrue();
+  }
+
+  @Test
+  void build_unsatisfiableVersionFailsNamingIt() throws Exception {
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(() -> build(definition("\"server (>= 9)\""), out))
+        .isInstanceOf(ResolutionException.class)
+        .hasMessageContaining("server (>= 9)")
+        .hasMessageContaining("1.0-1 (testsuite)");
+    assertThat(emptyOrAbsent(out)).isTrue();
+  }
+
+  @Test
+  void build_flippedByteInInReleaseStopsTheBuild() throws Exception {
+    Path inRelease = archive.root.resolve("dists/testsuite/InRelease");
+    String text = Files.readString(inRelease).replace("Origin: Test", "Origin: Tesu");
+    archive.overrides.put("dists/testsuite/InRelease", text.getBytes());
+    assertThatThrownBy(() -> build(definition("server"), tmp.resolve("out")))
+        .isInstanceOf(SignatureException.class)
+        .hasMessageContaining("InRelease");
+  }
+
+  @Test
+  void build_inReleaseByUntrustedKeyStopsTheBuild() throws Exception {
+    Path def = definition("server");
+    FakeArchive other = new FakeArchive(tmp.resolve("other"), "testsuite", FakeArchive.standard());
+    other.close();
+    Files.copy(other.keyFile, tmp.resolve("def/keys/archive.gpg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThatThrownBy(() -> build(def, tmp.resolve("out")))
+        .isInstanceOf(SignatureException.class);
+  }
+}
