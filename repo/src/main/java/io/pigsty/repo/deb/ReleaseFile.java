@@ -138,12 +138,9 @@ public final class ReleaseFile {
     }
   }
 
-  /** @return the text as UTF-8 bytes is not kept; this is the field map in order */
+  /** @return every field in file order (unmodifiable) */
   public Map<String, String> fields() {
     return java.util.Collections.unmodifiableMap(fields);
   }
 
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
 }
