@@ -211,14 +211,19 @@ public final class TrustedKeys {
         }
     }
 
+    /**
+     * True when the bytes hold ASCII armor: a line starting with "-----BEGIN PGP " (RFC 9580
+     * §6.2); text before it is allowed, as in a key file with a comment on top.
+     */
     static boolean isArmored(byte[] bytes) {
-        int i = 0;
-        while (i < bytes.length && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n')) {
-            i++;
+        byte[] marker = "-----BEGIN PGP ".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i + marker.length <= bytes.length; i++) {
+            if ((i == 0 || bytes[i - 1] == '\n')
+                    && Arrays.equals(bytes, i, i + marker.length, marker, 0, marker.length)) {
+                return true;
+            }
         }
-        byte[] prefix = "-----BEGIN PGP ".getBytes(StandardCharsets.US_ASCII);
-        return bytes.length - i >= prefix.length
-                && Arrays.equals(bytes, i, i + prefix.length, prefix, 0, prefix.length);
+        return false;
     }
 
     /** Splits text holding one or more armored blocks into the blocks, each BEGIN..END line. */
