@@ -223,7 +223,8 @@ public final class BundleKey {
      * Clear-signs text in apt's InRelease format (RFC 9580 §7): {@code -----BEGIN PGP SIGNED
      * MESSAGE-----}, {@code Hash: SHA512}, the text dash-escaped, then a SHA-512 canonical-text
      * signature, armored. Lines are split on "\n" (a CR before it is dropped) and each is
-     * written with "\n"; a final "\n" in {@code text} is optional and gives the same output. Equal
+     * written with "\n"; a final "\n" in {@code text} is optional and gives the same output.
+     * Trailing spaces and tabs are kept in the output but, per RFC 9580 §7.2, not signed. Equal
      * text, key and {@code created} give byte-identical output (RSA PKCS#1 v1.5 is deterministic).
      *
      * @param text    the text to sign, not null

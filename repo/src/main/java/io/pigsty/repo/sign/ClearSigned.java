@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import org.bouncycastle.bcpg.ArmoredOutputStream;
@@ -145,7 +146,7 @@ public final class ClearSigned {
                 hashes = new ArrayList<>();
             }
             for (String h : header.substring(6).split(",")) {
-                hashes.add(h.trim().toUpperCase(java.util.Locale.ROOT));
+                hashes.add(h.trim().toUpperCase(Locale.ROOT));
             }
         }
         List<String> lines = new ArrayList<>();

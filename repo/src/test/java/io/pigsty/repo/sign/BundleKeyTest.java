@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,6 @@ class BundleKeyTest {
                 .endsWith("-----END PGP PUBLIC KEY BLOCK-----\n");
         Path asc = tmp.resolve("bundle.asc");
         Files.writeString(asc, armored);
-        assertThat(TrustedKeys.load(java.util.List.of(asc)).fingerprints()).containsExactly(key.fingerprint());
+        assertThat(TrustedKeys.load(List.of(asc)).fingerprints()).containsExactly(key.fingerprint());
     }
 }

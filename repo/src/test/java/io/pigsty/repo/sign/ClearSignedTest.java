@@ -10,10 +10,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 
 import org.bouncycastle.bcpg.HashAlgorithmTags;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 import org.junit.jupiter.api.Test;
 
 class ClearSignedTest {
@@ -254,6 +258,25 @@ class ClearSignedTest {
         assertThatThrownBy(() -> ClearSigned.verify(bytes(signed), TrustedKeys.of(key.publicKeyring()), "x"))
                 .isInstanceOf(SignatureException.class)
                 .hasMessageContaining("not dash-escaped");
+    }
+
+    @Test
+    void verify_debianSubkeyWithBindingSignatureRemoved_doesNotCount() throws Exception {
+        PGPPublicKeyRing ring = new PGPPublicKeyRing(SignFixtures.resource("debian-archive-bookworm-automatic.gpg"),
+                new BcKeyFingerprintCalculator());
+        PGPPublicKey sub = ring.getPublicKey(Long.parseUnsignedLong("6ED0E7B82643E131", 16));
+        PGPPublicKey stripped = sub;
+        for (Iterator<PGPSignature> it = sub.getSignaturesOfType(PGPSignature.SUBKEY_BINDING); it.hasNext(); ) {
+            stripped = PGPPublicKey.removeCertification(stripped, it.next());
+        }
+        PGPPublicKeyRing forged = PGPPublicKeyRing.insertPublicKey(ring, stripped);
+        assertThat(forged.getPublicKey(sub.getKeyID()).getSignatures().hasNext()).isFalse();
+
+        TrustedKeys keys = TrustedKeys.of(forged.getEncoded(true));
+        assertThatThrownBy(() -> ClearSigned.verify(bytes(inRelease()), keys, SRC, DEBIAN_NOW))
+                .isInstanceOf(SignatureException.class)
+                .hasMessageContaining("no signature by a trusted key")
+                .hasMessageContaining("has no valid binding signature");
     }
 
     static byte[] concat(byte[] a, byte[] b) {
