@@ -1,0 +1,27 @@
+package io.pigsty.repo.sign;
+
+/**
+ * Checked failure of the signing subsystem: a signature that does not verify, a key file that
+ * cannot be read, malformed armor. The message always starts with the source at fault (a file
+ * path or URL string given by the caller) followed by the reason.
+ */
+public class SignatureException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param source file or URL the failing input came from, never null
+     * @param reason what is wrong, e.g. "bad signature by key 4CB5..."
+     */
+    public SignatureException(String source, String reason) {
+        super(source + ": " + reason);
+    }
+
+    /**
+     * @param source file or URL the failing input came from, never null
+     * @param reason what is wrong
+     * @param cause  the underlying library error, may be null
+     */
+    public SignatureException(String source, String reason, Throwable cause) {
+        super(source + ": " + reason, cause);
+    }
+}
