@@ -8,7 +8,7 @@ DIST       ?= dist
 MVN        ?= mvn -B -q
 PIGSTY     := java -jar $(JAR)
 # Debian packages the tests and benchmark call as oracles or helpers
-HOST_TOOLS := gpgv gpg dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl
+HOST_TOOLS := gpgv gpg dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl bc
 
 .PHONY: all build pkg test unit e2e bench tools clean help
 

@@ -136,8 +136,13 @@ public final class BundleBuilder {
 
     Files.createDirectories(outDir);
     BundleKey key = BundleKey.loadOrCreate(keyDir, "Pigsty bundle signing key");
+    // Release Date, signature time and tar mtimes: the newest upstream Release date (or the
+    // key's creation, if later), so equal inputs and key give equal bytes
     Instant stamp = r.loaded().upstreams().stream().map(UpstreamState::date)
         .max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+    if (stamp.isBefore(key.keyCreated())) {
+      stamp = key.keyCreated();
+    }
 
     // repository metadata, in memory first: it decides whether anything changed
     List<FlatRepository.Entry> entries = new ArrayList<>();

@@ -56,13 +56,83 @@ public final class PackageIndex {
    */
   public static List<DebPackage> parsePackagesFile(byte[] packagesFile, String origin)
       throws MetadataException {
-    List<Paragraph> paragraphs = new ArrayList<>(packagesFile.length / 700 + 16);
-    Paragraph.parseAll(packagesFile, origin, FIELDS, paragraphs::add);
+    int n = packagesFile.length;
+    int chunks = n < (4 << 20) ? 1 : Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    int[] bounds = new int[chunks + 1];
+    bounds[chunks] = n;
+    for (int i = 1; i < chunks; i++) {
+      bounds[i] = paragraphStartAfter(packagesFile, Math.max(bounds[i - 1], (int) ((long) n * i / chunks)));
+    }
+    if (chunks == 1) {
+      return parseChunk(packagesFile, 0, n, 1, origin);
+    }
+    int[] firstLines = new int[chunks];
+    firstLines[0] = 1;
+    for (int i = 1; i < chunks; i++) {
+      firstLines[i] = firstLines[i - 1] + countLines(packagesFile, bounds[i - 1], bounds[i]);
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(chunks, r -> {
+      Thread t = new Thread(r, "packages-parser");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<List<DebPackage>>> parts = new ArrayList<>();
+      for (int i = 0; i < chunks; i++) {
+        int from = bounds[i];
+        int to = bounds[i + 1];
+        int line = firstLines[i];
+        parts.add(pool.submit(() -> parseChunk(packagesFile, from, to, line, origin)));
+      }
+      List<DebPackage> out = new ArrayList<>(n / 700 + 16);
+      for (java.util.concurrent.Future<List<DebPackage>> f : parts) {
+        try {
+          out.addAll(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof MetadataException) {
+            throw (MetadataException) e.getCause();
+          }
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new MetadataException(origin + ": interrupted while parsing", e);
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static List<DebPackage> parseChunk(byte[] data, int from, int to, int line, String origin)
+      throws MetadataException {
+    List<Paragraph> paragraphs = new ArrayList<>((to - from) / 700 + 16);
+    Paragraph.parseRange(data, from, to, line, origin, FIELDS, paragraphs::add);
     List<DebPackage> out = new ArrayList<>(paragraphs.size());
     for (Paragraph p : paragraphs) {
       out.add(DebPackage.of(p, origin));
     }
     return out;
+  }
+
+  /** The index just after the first blank line at or after {@code pos}, or the end. */
+  private static int paragraphStartAfter(byte[] d, int pos) {
+    for (int i = Math.max(pos, 1); i < d.length; i++) {
+      if (d[i] == '\n' && d[i - 1] == '\n') {
+        return i + 1;
+      }
+    }
+    return d.length;
+  }
+
+  private static int countLines(byte[] d, int from, int to) {
+    int c = 0;
+    for (int i = from; i < to; i++) {
+      if (d[i] == '\n') {
+        c++;
+      }
+    }
+    return c;
   }
 
   /** Adds packages in order (see {@link #add}); @return how many were added */

@@ -68,6 +68,17 @@ public final class Paragraph {
    */
   public static void parseAll(byte[] data, String name, String[] wanted,
       java.util.function.Consumer<Paragraph> sink) throws MetadataException {
+    parseRange(data, 0, data.length, 1, name, wanted, sink);
+  }
+
+  /**
+   * Parses the paragraphs of {@code data[from, to)}; {@code from} must start a paragraph (or
+   * blank lines before one) and {@code to} end one.
+   *
+   * @param firstLine the 1-based line number of {@code from}, for messages
+   */
+  static void parseRange(byte[] data, int from, int to, int firstLine, String name,
+      String[] wanted, java.util.function.Consumer<Paragraph> sink) throws MetadataException {
     byte[][] want = null;
     if (wanted != null) {
       want = new byte[wanted.length][];
@@ -75,9 +86,9 @@ public final class Paragraph {
         want[i] = wanted[i].getBytes(StandardCharsets.US_ASCII);
       }
     }
-    int pos = 0;
-    int line = 1;
-    int n = data.length;
+    int pos = from;
+    int line = firstLine;
+    int n = to;
     while (pos < n) {
       // skip blank lines between paragraphs
       while (pos < n && (data[pos] == '\n' || data[pos] == '\r')) {
