@@ -1,0 +1,154 @@
+package io.pigsty.repo.rpm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A yum/dnf repository on local disk: its {@link Repomd}, the packages of its primary
+ * metadata, and on-demand access to filelists and the untouched {@code modules.yaml} file.
+ */
+public final class RpmRepository {
+    private final String id;
+    private final Path root;
+    private final Repomd repomd;
+    private final List<RpmPackage> packages;
+
+    private RpmRepository(String id, Path root, Repomd repomd, List<RpmPackage> packages) {
+        this.id = id;
+        this.root = root;
+        this.repomd = repomd;
+        this.packages = packages;
+    }
+
+    /**
+     * Loads {@code root/repodata/repomd.xml} and the primary it names, after checking the
+     * primary's size and checksum against repomd.
+     *
+     * @param id   a name for messages and explanations (e.g. {@code baseos}), never null
+     * @param root repository root (the directory holding {@code repodata/}), never null
+     * @return the loaded repository
+     * @throws RpmMetadataException naming the file when repomd or primary is missing, does not
+     *                              match its checksum, or cannot be parsed
+     */
+    public static RpmRepository load(String id, Path root) throws RpmMetadataException {
+        Path repomdFile = root.resolve("repodata").resolve("repomd.xml");
+        Repomd md = Repomd.read(repomdFile);
+        Repomd.Data primary = md.find("primary").orElseThrow(
+                () -> new RpmMetadataException(repomdFile + ": no <data type=\"primary\">"));
+        Path primaryFile = root.resolve(primary.href());
+        verify(primaryFile, primary);
+        return new RpmRepository(id, root, md, List.copyOf(PrimaryReader.readAll(primaryFile)));
+    }
+
+    /**
+     * Checks a stored metadata file's size and checksum against its repomd entry.
+     *
+     * @param file  the stored (compressed) file, never null
+     * @param entry its repomd entry, never null
+     * @throws RpmMetadataException naming the file when it is missing, the size differs, the
+     *                              checksum differs, or the algorithm is unknown
+     */
+    public static void verify(Path file, Repomd.Data entry) throws RpmMetadataException {
+        if (!Files.isRegularFile(file)) {
+            throw new RpmMetadataException(file + ": missing (listed in repomd.xml as " + entry.type() + ")");
+        }
+        try {
+            if (entry.size() >= 0 && Files.size(file) != entry.size()) {
+                throw new RpmMetadataException(file + ": size " + Files.size(file) + " bytes, repomd.xml says " + entry.size());
+            }
+            if (entry.checksum() != null) {
+                String algo = switch (entry.checksumType() == null ? "sha256" : entry.checksumType().toLowerCase(Locale.ROOT)) {
+                    case "sha256" -> "SHA-256";
+                    case "sha512" -> "SHA-512";
+                    case "sha1", "sha" -> "SHA-1";
+                    case "sha384" -> "SHA-384";
+                    case "sha224" -> "SHA-224";
+                    case "md5" -> "MD5";
+                    default -> throw new RpmMetadataException(file + ": unknown checksum type " + entry.checksumType());
+                };
+                MessageDigest d = MessageDigest.getInstance(algo);
+                try (InputStream in = Files.newInputStream(file)) {
+                    byte[] buf = new byte[1 << 16];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        d.update(buf, 0, n);
+                    }
+                }
+                String got = HexFormat.of().formatHex(d.digest());
+                if (!got.equalsIgnoreCase(entry.checksum())) {
+                    throw new RpmMetadataException(file + ": " + entry.checksumType() + " " + got
+                            + " does not match repomd.xml " + entry.checksum());
+                }
+            }
+        } catch (IOException e) {
+            throw new RpmMetadataException(file + ": cannot read: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new RpmMetadataException(file + ": checksum algorithm unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the id given to {@link #load} */
+    public String id() {
+        return id;
+    }
+
+    /** @return the repository root directory */
+    public Path root() {
+        return root;
+    }
+
+    /** @return the parsed repomd.xml */
+    public Repomd repomd() {
+        return repomd;
+    }
+
+    /** @return all packages of primary, in file order (immutable) */
+    public List<RpmPackage> packages() {
+        return packages;
+    }
+
+    /**
+     * The stored {@code modules.yaml} file (compressed as published), to be copied untouched
+     * into a mirror; its content is not interpreted here.
+     *
+     * @return the file when repomd lists a {@code modules} entry, else empty
+     */
+    public Optional<Path> modulesFile() {
+        return repomd.find("modules").map(d -> root.resolve(d.href()));
+    }
+
+    /**
+     * Looks up the owners of file paths in this repository's filelists (read once per call,
+     * streaming).
+     *
+     * @param paths absolute paths, never null
+     * @return owners per path found; empty when the repository has no filelists
+     * @throws RpmMetadataException naming the filelists file when it cannot be read or parsed
+     */
+    public Map<String, List<FilelistsReader.Owner>> fileOwners(Set<String> paths) throws RpmMetadataException {
+        Optional<Repomd.Data> fl = repomd.find("filelists");
+        if (fl.isEmpty() || paths.isEmpty()) {
+            return Map.of();
+        }
+        Path file = root.resolve(fl.get().href());
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        return FilelistsReader.findOwners(file, paths);
+    }
+
+    @Override
+    public String toString() {
+        return id + " (" + root + ", " + packages.size() + " packages)";
+    }
+}
