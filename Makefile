@@ -7,6 +7,9 @@ DEF        ?= bundles/d12.yml
 DIST       ?= dist
 MVN        ?= mvn -B -q
 PIGSTY     := java -jar $(JAR)
+# real EL repodata and RPMs for the RPM tests (see ../shared/fixtures/el/SOURCES.md)
+PIGSTY_FIXTURES_EL ?= $(firstword $(wildcard $(CURDIR)/../shared/fixtures/el /work/shared/fixtures/el))
+export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl bc
 
