@@ -170,7 +170,7 @@ final class DefinitionLoader {
         Path shown;
         Path resolved;
         try {
-            shown = yaml.file().resolveSibling(text);
+            shown = yaml.file().resolveSibling(text).normalize();
             resolved = yaml.file().toAbsolutePath().normalize().resolveSibling(text).normalize();
         } catch (InvalidPathException e) {
             throw yaml.error(node, path, "'" + text + "' is not a valid path: " + e.getReason());
@@ -207,7 +207,8 @@ final class DefinitionLoader {
             String path = YamlFile.child("packages", module);
             Node list = m.getValue().getValueNode();
             if (YamlFile.isNull(list) || (list instanceof SequenceNode s && s.getValue().isEmpty())) {
-                throw yaml.error(list, path, "empty package list; remove the module or list its packages");
+                Node at = YamlFile.isNull(list) ? m.getValue().getKeyNode() : list;
+                throw yaml.error(at, path, "empty package list; remove the module or list its packages");
             }
             List<Map.Entry<Node, String>> items = yaml.strings(list, path, false);
             for (int i = 0; i < items.size(); i++) {
@@ -297,10 +298,11 @@ final class DefinitionLoader {
         Path path;
         if (top.containsKey("extensions_file")) {
             Node node = value(top, "extensions_file");
-            path = existingFile(node, "extensions_file", yaml.string(node, "extensions_file", false));
-            path = yaml.file().resolveSibling(yaml.string(node, "extensions_file", false));
+            String text = yaml.string(node, "extensions_file", false);
+            existingFile(node, "extensions_file", text);
+            path = yaml.file().resolveSibling(text).normalize();
         } else {
-            path = yaml.file().resolveSibling(DEFAULT_CATALOG);
+            path = yaml.file().resolveSibling(DEFAULT_CATALOG).normalize();
             if (!Files.isRegularFile(path)) {
                 throw yaml.error(value(top, "extensions"), "extensions", "no such file " + path
                         + " (the extension catalog; name another with extensions_file:)");
