@@ -53,7 +53,7 @@ public final class Manifest {
     d.put("pg_major", def.pgMajor());
     d.put("recommends", def.recommends());
     List<Map<String, Object>> reqs = new ArrayList<>();
-    for (BundleDefinition.PackageRequest pr : def.packages()) {
+    for (PackageRequest pr : def.packages()) {
       Map<String, Object> q = new LinkedHashMap<>();
       q.put("module", pr.module());
       q.put("spec", pr.spec());

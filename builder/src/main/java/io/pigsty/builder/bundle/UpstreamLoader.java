@@ -63,7 +63,7 @@ public final class UpstreamLoader {
   public Loaded load(BundleDefinition def) throws BundleException, FetchException,
       SignatureException, MetadataException, IOException {
     String arch = def.target().arch();
-    List<BundleDefinition.Upstream> ups = def.upstreams();
+    List<Upstream> ups = def.upstreams();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(ups.size(), 4), r -> {
       Thread t = new Thread(r, "upstream-loader");
       t.setDaemon(true);
@@ -71,7 +71,7 @@ public final class UpstreamLoader {
     });
     try {
       List<Future<Object[]>> futures = new ArrayList<>();
-      for (BundleDefinition.Upstream u : ups) {
+      for (Upstream u : ups) {
         futures.add(pool.submit(() -> loadOne(def, u, arch)));
       }
       PackageIndex index = new PackageIndex(arch);
@@ -108,7 +108,7 @@ public final class UpstreamLoader {
     }
   }
 
-  private Object[] loadOne(BundleDefinition def, BundleDefinition.Upstream u, String arch)
+  private Object[] loadOne(BundleDefinition def, Upstream u, String arch)
       throws Exception {
     List<DebPackage> all = new ArrayList<>();
     List<UpstreamState.IndexFile> used = new ArrayList<>();
