@@ -17,7 +17,7 @@
 set -eu
 
 HERE=$(dirname "$(readlink -f "$0")")
-# shellcheck source=sandbox-lib.sh
+# shellcheck source-path=SCRIPTDIR source=sandbox-lib.sh
 . "$HERE/sandbox-lib.sh"
 sandbox_init
 ensure_tools

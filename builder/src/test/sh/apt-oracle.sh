@@ -27,7 +27,7 @@ JAR=$1 DEF=$2 BUNDLE=$3
 [ -f "$BUNDLE" ] || { printf 'FAIL: bundle not found: %s\n' "$BUNDLE" >&2; exit 2; }
 BUNDLE=$(readlink -f "$BUNDLE")
 
-# shellcheck source=sandbox-lib.sh
+# shellcheck source-path=SCRIPTDIR source=sandbox-lib.sh
 . "$(dirname "$(readlink -f "$0")")/sandbox-lib.sh"
 sandbox_init
 ensure_tools

@@ -20,7 +20,7 @@ for f in "$1" "$2"; do
     [ -s "$f" ] || { printf 'FAIL: empty or missing list: %s\n' "$f" >&2; exit 2; }
 done
 
-# shellcheck source=sandbox-lib.sh
+# shellcheck source-path=SCRIPTDIR source=sandbox-lib.sh
 . "$(dirname "$(readlink -f "$0")")/sandbox-lib.sh"
 sandbox_init
 ensure_tools

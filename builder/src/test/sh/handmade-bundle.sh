@@ -18,7 +18,7 @@ REQ=$1 OUT=$2
 mkdir -p "$OUT"
 OUT=$(readlink -f "$OUT")
 
-# shellcheck source=sandbox-lib.sh
+# shellcheck source-path=SCRIPTDIR source=sandbox-lib.sh
 . "$(dirname "$(readlink -f "$0")")/sandbox-lib.sh"
 sandbox_init
 ensure_tools
@@ -66,6 +66,7 @@ export GNUPGHOME
 gpg --batch -q --passphrase '' --quick-gen-key 'Pigsty handmade test <test@example.org>' default default never
 gpg --batch -q --export >"$REPO/pigsty.gpg"
 gpg --batch -q --yes --clearsign -o "$REPO/InRelease" "$REPO/Release"
+gpgconf --kill all 2>/dev/null || true
 printf '{"name":"handmade","os":"d12","arch":"amd64","packages":%s}\n' \
     "$(find "$REPO" -maxdepth 1 -name '*.deb' | wc -l)" >"$REPO/manifest.json"
 
