@@ -125,11 +125,7 @@ public final class BundleBuilder {
     }
     FetchReport report = downloader.fetchAll(requests, progress);
     if (!report.ok()) {
-      StringBuilder sb = new StringBuilder();
-      sb.append(report.failures().size()).append(" of ").append(requests.size())
-          .append(" downloads failed:");
-      report.failures().forEach(f -> sb.append("\n  ").append(f.exception().getMessage()));
-      throw new FetchException(sb.toString());
+      throw FetchException.several(report.failures(), requests.size());
     }
     long t1 = System.nanoTime();
     timings.put("download", (t1 - t0) / 1e9);

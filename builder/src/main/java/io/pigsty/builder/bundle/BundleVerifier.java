@@ -100,6 +100,10 @@ public final class BundleVerifier {
       }
     } catch (java.io.EOFException ex) {
       throw new IOException(tgz + ": truncated (unexpected end of archive)", ex);
+    } catch (java.nio.file.NoSuchFileException ex) {
+      throw new java.nio.file.NoSuchFileException(tgz + " (no such file)");
+    } catch (IOException ex) {
+      throw new IOException(tgz + ": not a readable bundle (" + ex.getMessage() + ")", ex);
     }
     JsonNode manifest = null;
     String fingerprint = null;
@@ -171,7 +175,7 @@ public final class BundleVerifier {
           problems.add(tgz + ": " + f + " does not match the Size/SHA256 of " + p.id() + " in Packages");
         }
       }
-    } catch (SignatureException | MetadataException | IOException e) {
+    } catch (SignatureException | MetadataException e) {
       problems.add(tgz + ": " + e.getMessage());
     }
   }

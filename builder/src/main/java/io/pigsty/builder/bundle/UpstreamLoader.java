@@ -159,7 +159,10 @@ public final class UpstreamLoader {
       } catch (IOException ex) {
         throw new MetadataException(uri + ": cannot decompress: " + ex.getMessage(), ex);
       }
-      used.add(new UpstreamState.IndexFile(e.get().path(), e.get().sha256(), e.get().size()));
+      // the manifest names the uncompressed index when Release lists it (checked below), so a
+      // build from the cache and one from the network record the same thing
+      ReleaseFile.Entry recorded = plain.orElse(e.get());
+      used.add(new UpstreamState.IndexFile(recorded.path(), recorded.sha256(), recorded.size()));
       if (plain.isPresent()) {
         String got = FlatRepository.sha256Hex(content);
         if (!got.equals(plain.get().sha256()) || content.length != plain.get().size()) {

@@ -48,7 +48,7 @@ class BundleBuilderTest {
   private Path definition(String... packages) throws Exception {
     Path keys = tmp.resolve("def/keys");
     Files.createDirectories(keys);
-    Files.copy(archive.keyFile, keys.resolve("archive.gpg"));
+    Files.copy(archive.keyFile, keys.resolve("archive.gpg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(tmp.resolve("def/extensions.yml"), "postgis: {deb: \"postgresql-$v-postgis-3\"}\n");
     String yaml = "name: t1\n"
         + "version: \"1.0\"\n"
@@ -70,6 +70,20 @@ class BundleBuilderTest {
           new Mirrors(List.of(), null), tmp.resolve("signing-key"), new PrintStream(new ByteArrayOutputStream()));
       return b.build(BundleDefinition.load(def), out, QUIET);
     }
+  }
+
+  /** Every entry of a tarball as "name mode uid mtime sha256", to show what differs. */
+  private static List<String> entries(Path tgz) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+        new java.util.zip.GZIPInputStream(Files.newInputStream(tgz)))) {
+      org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        out.add(e.getName() + " " + Integer.toOctalString(e.getMode()) + " " + e.getLongUserId() + " "
+            + e.getModTime().getTime() + " " + io.pigsty.repo.deb.FlatRepository.sha256Hex(tar.readAllBytes()));
+      }
+    }
+    return out;
   }
 
   private static boolean emptyOrAbsent(Path dir) throws Exception {
@@ -109,6 +123,9 @@ class BundleBuilderTest {
     assertThat(downloads).isEqualTo(3);
     BundleBuilder.Result b = build(definition("server"), tmp.resolve("b"));
     assertThat(archive.debRequests.get()).isEqualTo(downloads);
+    assertThat(Files.readString(b.repoDir().resolve("manifest.json")))
+        .isEqualTo(Files.readString(a.repoDir().resolve("manifest.json")));
+    assertThat(entries(b.bundle())).isEqualTo(entries(a.bundle()));
     assertThat(Files.readAllBytes(b.bundle())).isEqualTo(Files.readAllBytes(a.bundle()));
     BundleBuilder.Result again = build(definition("server"), tmp.resolve("a"));
     assertThat(again.upToDate()).isTrue();

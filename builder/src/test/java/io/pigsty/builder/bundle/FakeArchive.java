@@ -75,7 +75,7 @@ final class FakeArchive implements AutoCloseable {
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put("main/binary-amd64/Packages", plain);
     files.put("main/binary-amd64/Packages.xz", xz.toByteArray());
-    Instant date = key.keyCreated().plusSeconds(60);
+    Instant date = key.keyCreated();
     byte[] release = FlatRepository.releaseFile(fields, date, files);
     Files.write(dists.resolve("InRelease"), key.clearSign(release, date));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

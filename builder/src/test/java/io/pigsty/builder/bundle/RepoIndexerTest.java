@@ -1,0 +1,62 @@
+package io.pigsty.builder.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pigsty.repo.deb.FlatRepository;
+import io.pigsty.repo.deb.MetadataException;
+import io.pigsty.repo.sign.BundleKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepoIndexerTest {
+  @TempDir Path tmp;
+
+  private static byte[] deb(String name, String version) throws Exception {
+    return FakeArchive.deb("Package: " + name + "\nVersion: " + version
+        + "\nArchitecture: all\nMaintainer: T <t@example.org>\nDescription: " + name + "\n");
+  }
+
+  @Test
+  void index_writesPackagesReleaseAndInReleaseThatGpgvAccepts() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Files.createDirectories(repo.resolve("sub"));
+    byte[] a = deb("alpha", "1.0-1");
+    Files.write(repo.resolve("alpha_1.0-1_all.deb"), a);
+    Files.write(repo.resolve("sub/beta_2_all.deb"), deb("beta", "2"));
+    BundleKey key = BundleKey.loadOrCreate(tmp.resolve("key"), "test");
+    int n = RepoIndexer.index(repo, key, Instant.now().plusSeconds(5));
+    assertThat(n).isEqualTo(2);
+    String packages = Files.readString(repo.resolve("Packages"));
+    assertThat(packages).contains("Package: alpha\n", "Filename: ./alpha_1.0-1_all.deb\n",
+        "Size: " + a.length + "\n", "SHA256: " + FlatRepository.sha256Hex(a) + "\n",
+        "Filename: ./sub/beta_2_all.deb\n");
+    assertThat(Files.readString(repo.resolve("Release")))
+        .contains(FlatRepository.sha256Hex(Files.readAllBytes(repo.resolve("Packages.gz"))));
+    Process gpgv = new ProcessBuilder("gpgv", "--keyring", repo.resolve("pigsty.gpg").toString(),
+        repo.resolve("InRelease").toString()).redirectErrorStream(true).start();
+    String out = new String(gpgv.getInputStream().readAllBytes());
+    assertThat(gpgv.waitFor()).as(out).isZero();
+    assertThat(out).contains("Good signature");
+  }
+
+  @Test
+  void index_truncatedDebFailsNamingItAndWritesNothing() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Files.createDirectories(repo);
+    Files.write(repo.resolve("good_1_all.deb"), deb("good", "1"));
+    byte[] bad = deb("bad", "1");
+    Files.write(repo.resolve("bad_1_all.deb"), Arrays.copyOf(bad, 70));
+    BundleKey key = BundleKey.loadOrCreate(tmp.resolve("key"), "test");
+    assertThatThrownBy(() -> RepoIndexer.index(repo, key, Instant.now().plusSeconds(5)))
+        .isInstanceOf(MetadataException.class)
+        .hasMessageContaining("bad_1_all.deb");
+    try (var s = Files.list(repo)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("good_1_all.deb", "bad_1_all.deb");
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.pigsty.builder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void help_listsCommandsAndEveryExitCode() {
+    Run r = run("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("build", "resolve", "repo", "verify", "Exit codes:");
+    for (ExitCode c : ExitCode.values()) {
+      assertThat(r.out()).contains(c.code + "   " + c.meaning);
+    }
+    assertThat(run("build", "--help").out()).contains("Exit codes:", "--mirror");
+  }
+
+  @Test
+  void unknownOptionIsUsageError() {
+    Run r = run("build", "--no-such-flag", "x.yml");
+    assertThat(r.code()).isEqualTo(ExitCode.USAGE.code);
+    assertThat(r.err()).contains("--no-such-flag");
+  }
+
+  @Test
+  void badDefinitionExitsWithDefinitionCodeAndFileLineKey() throws Exception {
+    Path def = tmp.resolve("bad.yml");
+    Files.writeString(def, "name: d12\npackges: []\n");
+    Run r = run("resolve", def.toString(), "--requested");
+    assertThat(r.code()).isEqualTo(ExitCode.DEFINITION.code);
+    assertThat(r.err()).contains("bad.yml:2:").contains("packges");
+  }
+
+  @Test
+  void verifyOfANonBundleFails() throws Exception {
+    Path f = tmp.resolve("pigsty-pkg-x.tgz");
+    Files.write(f, new byte[] {1, 2, 3});
+    Run r = run("verify", f.toString());
+    assertThat(r.code()).isIn(ExitCode.BUNDLE.code, ExitCode.IO.code);
+    assertThat(r.err()).contains("pigsty-pkg-x.tgz");
+  }
+
+  @Test
+  void repoIndexOfMissingDirectoryIsFileSystemError() {
+    Run r = run("repo", "index", tmp.resolve("nope").toString(), "--key-dir", tmp.resolve("k").toString());
+    assertThat(r.code()).isEqualTo(ExitCode.IO.code);
+    assertThat(r.err()).contains("nope");
+  }
+}
