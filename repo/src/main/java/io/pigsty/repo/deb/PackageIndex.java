@@ -16,7 +16,7 @@ public final class PackageIndex {
   /** The fields the resolver and the index writer read; others are skipped while parsing. */
   static final String[] FIELDS = {
     "Package", "Version", "Architecture", "Multi-Arch", "Essential", "Priority", "Pre-Depends",
-    "Depends", "Recommends", "Provides", "Filename", "Size", "SHA256", "Source"
+    "Depends", "Recommends", "Provides", "Filename", "Size", "SHA256"
   };
 
   private final String architecture;

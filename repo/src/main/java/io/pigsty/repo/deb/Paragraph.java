@@ -28,6 +28,9 @@ public final class Paragraph {
     if (v != null) {
       return v;
     }
+    if (fields instanceof ArrayFields) {
+      return null;
+    }
     for (Map.Entry<String, String> e : fields.entrySet()) {
       if (e.getKey().equalsIgnoreCase(name)) {
         return e.getValue();
@@ -101,7 +104,7 @@ public final class Paragraph {
         break;
       }
       int start = pos;
-      Map<String, String> fields = new LinkedHashMap<>(32);
+      Map<String, String> fields = want == null ? new LinkedHashMap<>(32) : new ArrayFields(wanted);
       String lastKey = null;
       boolean skipping = false;
       while (pos < n && data[pos] != '\n') {
@@ -173,5 +176,52 @@ public final class Paragraph {
       }
     }
     return -1;
+  }
+
+  /**
+   * Field storage when only known fields are kept: one array slot per wanted name, so a
+   * 64k-stanza index allocates no hash map per stanza. Iterates in the wanted order.
+   */
+  private static final class ArrayFields extends java.util.AbstractMap<String, String> {
+    private final String[] names;
+    private final String[] values;
+
+    ArrayFields(String[] names) {
+      this.names = names;
+      this.values = new String[names.length];
+    }
+
+    @Override
+    public String get(Object key) {
+      for (int i = 0; i < names.length; i++) {
+        if (names[i] == key || names[i].equals(key)) {
+          return values[i];
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public String put(String key, String value) {
+      for (int i = 0; i < names.length; i++) {
+        if (names[i] == key || names[i].equals(key)) {
+          String old = values[i];
+          values[i] = value;
+          return old;
+        }
+      }
+      throw new IllegalArgumentException("field " + key + " was not asked for");
+    }
+
+    @Override
+    public java.util.Set<Map.Entry<String, String>> entrySet() {
+      Map<String, String> m = new LinkedHashMap<>();
+      for (int i = 0; i < names.length; i++) {
+        if (values[i] != null) {
+          m.put(names[i], values[i]);
+        }
+      }
+      return m.entrySet();
+    }
   }
 }
