@@ -252,24 +252,7 @@ public final class DebResolver {
   }
 
   private List<String> chain(String name) {
-    List<String> rev = new ArrayList<>();
-    String cur = name;
-    String origin = null;
-    Set<String> seen = new java.util.HashSet<>();
-    while (cur != null && seen.add(cur)) {
-      rev.add(cur);
-      String[] e = parent.get(cur);
-      if (e == null) {
-        break;
-      }
-      origin = e[1];
-      cur = e[0];
-    }
-    if (origin != null) {
-      rev.add(origin);
-    }
-    java.util.Collections.reverse(rev);
-    return rev;
+    return Resolution.chainOf(parent, name);
   }
 
   private static String groupText(List<Dependency> group) {

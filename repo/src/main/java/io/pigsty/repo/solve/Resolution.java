@@ -57,9 +57,16 @@ public final class Resolution {
    *     postgresql-15, libllvm14]}; empty when the package is not in the closure
    */
   public List<String> why(String name) {
-    if (!parent.containsKey(name)) {
-      return List.of();
-    }
+    return parent.containsKey(name) ? chainOf(parent, name) : List.of();
+  }
+
+  /**
+   * Walks first-discovery edges back to a request.
+   *
+   * @param parent package name to {parent package name or null, origin of the request}
+   * @return {@code [origin, request, ..., name]}
+   */
+  static List<String> chainOf(Map<String, String[]> parent, String name) {
     List<String> rev = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     String cur = name;
@@ -67,6 +74,9 @@ public final class Resolution {
     while (cur != null && seen.add(cur)) {
       rev.add(cur);
       String[] e = parent.get(cur);
+      if (e == null) {
+        break;
+      }
       origin = e[1];
       cur = e[0];
     }
