@@ -64,15 +64,22 @@ public final class UpstreamLoader {
       SignatureException, MetadataException, IOException {
     String arch = def.target().arch();
     List<Upstream> ups = def.upstreams();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(ups.size(), 4), r -> {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(2 * ups.size(), 8), r -> {
       Thread t = new Thread(r, "upstream-loader");
       t.setDaemon(true);
       return t;
     });
     try {
-      List<Future<Object[]>> futures = new ArrayList<>();
+      // keyrings load (and BouncyCastle initialises) while InRelease files download
+      List<Future<TrustedKeys>> keys = new ArrayList<>();
       for (Upstream u : ups) {
-        futures.add(pool.submit(() -> loadOne(def, u, arch)));
+        keys.add(pool.submit(() -> TrustedKeys.load(u.keys())));
+      }
+      List<Future<Object[]>> futures = new ArrayList<>();
+      for (int i = 0; i < ups.size(); i++) {
+        Upstream u = ups.get(i);
+        Future<TrustedKeys> k = keys.get(i);
+        futures.add(pool.submit(() -> loadOne(def, u, arch, k)));
       }
       PackageIndex index = new PackageIndex(arch);
       List<UpstreamState> states = new ArrayList<>();
@@ -108,7 +115,7 @@ public final class UpstreamLoader {
     }
   }
 
-  private Object[] loadOne(BundleDefinition def, Upstream u, String arch)
+  private Object[] loadOne(BundleDefinition def, Upstream u, String arch, Future<TrustedKeys> keysFuture)
       throws Exception {
     List<DebPackage> all = new ArrayList<>();
     List<UpstreamState.IndexFile> used = new ArrayList<>();
@@ -119,7 +126,12 @@ public final class UpstreamLoader {
             + "=URL or set PIGSTY_MIRROR"));
     URI inReleaseUri = URI.create(base + "/dists/" + u.suite() + "/InRelease");
     byte[] inRelease = downloader.get(inReleaseUri);
-    TrustedKeys keys = TrustedKeys.load(u.keys());
+    TrustedKeys keys;
+    try {
+      keys = keysFuture.get();
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
     ClearSigned.Verified verified = ClearSigned.verify(inRelease, keys, inReleaseUri.toString());
     ReleaseFile release = ReleaseFile.parse(verified.signedText(), inReleaseUri.toString());
     release.checkFor(u.suite(), Instant.now());

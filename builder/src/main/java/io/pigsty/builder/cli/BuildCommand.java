@@ -35,9 +35,10 @@ final class BuildCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
+    java.util.concurrent.CompletableFuture<Downloader> client = common.downloaderAsync();
     BundleDefinition def = BundleDefinition.load(definition);
     PrintStream err = System.err;
-    try (Downloader d = common.downloader()) {
+    try (Downloader d = CommonOptions.join(client)) {
       BundleBuilder b = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err);
       BundleBuilder.Result r = b.build(def, out, new ConsoleProgress(err));
       double total = (System.nanoTime() - t0) / 1e9;

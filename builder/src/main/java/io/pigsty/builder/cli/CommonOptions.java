@@ -69,6 +69,23 @@ final class CommonOptions {
         .connectTimeout(Duration.ofSeconds(20)).build();
   }
 
+  /** Builds the downloader (its TLS set-up takes a few hundred ms) while the caller works on. */
+  java.util.concurrent.CompletableFuture<Downloader> downloaderAsync() {
+    return java.util.concurrent.CompletableFuture.supplyAsync(this::downloader);
+  }
+
+  /** @return the downloader, rethrowing what building it threw */
+  static Downloader join(java.util.concurrent.CompletableFuture<Downloader> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      throw e;
+    }
+  }
+
   ContentCache contentCache() {
     return new ContentCache(cacheDir());
   }

@@ -42,6 +42,7 @@ final class ResolveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    java.util.concurrent.CompletableFuture<Downloader> client = requestedOnly ? null : common.downloaderAsync();
     BundleDefinition def = BundleDefinition.load(definition);
     PrintWriter out = spec.commandLine().getOut();
     if (requestedOnly) {
@@ -51,7 +52,7 @@ final class ResolveCommand implements Callable<Integer> {
     }
     Map<String, Double> t = new LinkedHashMap<>();
     Resolution r;
-    try (Downloader d = common.downloader()) {
+    try (Downloader d = CommonOptions.join(client)) {
       BundleBuilder b = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), System.err);
       r = b.resolve(def, t).resolution();
     }
