@@ -117,8 +117,6 @@ public final class UpstreamLoader {
 
   private Object[] loadOne(BundleDefinition def, Upstream u, String arch, Future<TrustedKeys> keysFuture)
       throws Exception {
-    List<DebPackage> all = new ArrayList<>();
-    List<UpstreamState.IndexFile> used = new ArrayList<>();
     String firstComponent = u.components().get(0);
     URI base = mirrors.baseFor(u.suite(), firstComponent, u.url()).orElseThrow(() ->
         new BundleException(def.file() + ": upstream '" + u.name() + "': no URL for suite '"
@@ -126,24 +124,81 @@ public final class UpstreamLoader {
             + "=URL or set PIGSTY_MIRROR"));
     URI inReleaseUri = URI.create(base + "/dists/" + u.suite() + "/InRelease");
     byte[] inRelease = downloader.get(inReleaseUri);
-    TrustedKeys keys;
-    try {
-      keys = keysFuture.get();
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
+    // The signature check (and BouncyCastle's start-up) runs beside the index work, which
+    // starts from the not-yet-verified text; nothing of it is used unless the signature
+    // verifies and the verified text is the same bytes, otherwise the work is redone from the
+    // verified text or the build stops. Cache entries are named by their content's SHA256, so
+    // reading or filling the cache on an unverified checksum cannot poison it.
+    java.util.concurrent.CompletableFuture<ClearSigned.Verified> verifying =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return ClearSigned.verify(inRelease, keysFuture.get(), inReleaseUri.toString());
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
+    byte[] speculative = unverifiedText(inRelease);
+    List<DebPackage> all = null;
+    List<UpstreamState.IndexFile> used = new ArrayList<>();
+    if (speculative != null) {
+      try {
+        all = indexes(ReleaseFile.parse(speculative, inReleaseUri.toString()), base, u, arch, used, inReleaseUri);
+      } catch (MetadataException | FetchException e) {
+        all = null; // decided below, from the verified text
+      }
     }
-    ClearSigned.Verified verified = ClearSigned.verify(inRelease, keys, inReleaseUri.toString());
+    ClearSigned.Verified verified;
+    try {
+      verified = verifying.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable c = e.getCause() instanceof ExecutionException ? e.getCause().getCause() : e.getCause();
+      throw c instanceof Exception ? (Exception) c : e;
+    }
     ReleaseFile release = ReleaseFile.parse(verified.signedText(), inReleaseUri.toString());
     release.checkFor(u.suite(), Instant.now());
-    for (String component : u.components()) {
-      String dir = component + "/binary-" + arch + "/";
-      byte[] packages = packagesFile(base, u.suite(), dir, release, used, inReleaseUri);
-      all.addAll(PackageIndex.parsePackagesFile(packages, u.name()));
+    if (all == null || !java.util.Arrays.equals(verified.signedText(), speculative)) {
+      used.clear();
+      all = indexes(release, base, u, arch, used, inReleaseUri);
     }
     UpstreamState state = new UpstreamState(u.name(), u.suite(), base,
         FlatRepository.sha256Hex(inRelease), release.date(), verified.goodKeyFingerprints(),
         used, all.size());
     return new Object[] {state, all};
+  }
+
+  private List<DebPackage> indexes(ReleaseFile release, URI base, Upstream u, String arch,
+      List<UpstreamState.IndexFile> used, URI inReleaseUri) throws Exception {
+    List<DebPackage> all = new ArrayList<>();
+    for (String component : u.components()) {
+      String dir = component + "/binary-" + arch + "/";
+      byte[] packages = packagesFile(base, u.suite(), dir, release, used, inReleaseUri);
+      all.addAll(PackageIndex.parsePackagesFile(packages, u.name()));
+    }
+    return all;
+  }
+
+  /**
+   * The text of a clear-signed message as {@link ClearSigned} returns it when the signature
+   * verifies (dash-escaping undone, trailing blanks dropped, "\n" line ends), or null when the
+   * armor is not as expected. Used only to start work early; never trusted.
+   */
+  static byte[] unverifiedText(byte[] clearsigned) {
+    String s = new String(clearsigned, java.nio.charset.StandardCharsets.UTF_8);
+    int begin = s.indexOf("-----BEGIN PGP SIGNED MESSAGE-----");
+    int sig = s.indexOf("\n-----BEGIN PGP SIGNATURE-----");
+    if (begin < 0 || sig < 0) {
+      return null;
+    }
+    int body = s.indexOf("\n\n", begin);
+    if (body < 0 || body > sig) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder(sig - body);
+    for (String line : s.substring(body + 2, sig).split("\r?\n", -1)) {
+      String l = line.startsWith("- ") ? line.substring(2) : line;
+      out.append(l.stripTrailing()).append('\n');
+    }
+    return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private byte[] packagesFile(URI base, String suite, String dir, ReleaseFile release,
