@@ -8,6 +8,7 @@
 #   good                 the handmade bundle and its closure          -> exit 0
 #   closure-missing      closure without one package apt installs      -> check a fails
 #   closure-version      closure with one version apt would not pick   -> check a fails
+#   closure-extra        closure lists a package the bundle lacks      -> check b fails
 #   signed-other-key     InRelease signed by a key not in pigsty.gpg   -> check b fails
 #   missing-deb          one .deb removed from the bundle              -> check b fails
 #   packages-tampered    Packages edited after Release was signed      -> check b fails
@@ -78,6 +79,10 @@ awk -F'\t' -v v="$victim" '$1 != v' "$W/good/closure.tsv" >"$W/closure-missing/c
 def_dir closure-version
 awk -F'\t' -v OFS='\t' '$1 == "jq" { $2 = $2 "~older" } { print }' "$W/good/closure.tsv" >"$W/closure-version/closure.tsv"
 
+def_dir closure-extra
+printf 'pigsty-not-built\t1.0-1\tall\tbookworm\n' >>"$W/closure-extra/closure.tsv"
+sort -o "$W/closure-extra/closure.tsv" "$W/closure-extra/closure.tsv"
+
 bundle_copy signed-other-key
 (
     GNUPGHOME="$W/signed-other-key/gnupg"
@@ -120,6 +125,7 @@ expect() {
 expect good good "$GOOD" 0 'check b passed'
 expect closure-missing closure-missing "$GOOD" 1 "missing from resolve (1): $victim"
 expect closure-version closure-version "$GOOD" 1 'version differs from apt (1)'
+expect closure-extra closure-extra "$GOOD" 1 'not in the bundle'"'"'s Packages: pigsty-not-built 1.0-1'
 expect signed-other-key good "$W/signed-other-key/bundle.tgz" 1 'NO_PUBKEY'
 expect missing-deb good "$W/missing-deb/bundle.tgz" 1 'check b: offline apt-get install of the requested list failed'
 expect packages-tampered good "$W/packages-tampered/bundle.tgz" 1 'check b: offline apt-get update'

@@ -8,7 +8,7 @@
 #     to /www/pigsty as a signed flat repo (Signed-By its own pigsty.gpg, never trusted=yes),
 #     `apt-get update && apt-get install -y <requested>` must succeed with no network at all
 #     (`unshare --net`), without any signature warning, and leave every requested package
-#     installed.
+#     installed; and the bundle's Packages must index exactly the resolved closure.
 #
 # Output: progress on stderr; result lines `key=value` on stdout. Exit 0 when both checks
 # pass, 1 on the first failed check (the message says which and why), 2 on bad usage.
@@ -106,6 +106,19 @@ for f in Packages Packages.gz Release InRelease pigsty.gpg manifest.json; do
 done
 DEB_COUNT=$(find "$OFF_ROOT/www/pigsty" -maxdepth 1 -name '*.deb' | wc -l)
 printf 'bundle_debs=%s\n' "$DEB_COUNT"
+# the bundle's index must list exactly the resolved closure (name and version)
+awk '/^Package:/ { p = $2 } /^Version:/ { v = $2 } /^$/ { if (p != "") print p " " v; p = "" }
+     END { if (p != "") print p " " v }' "$OFF_ROOT/www/pigsty/Packages" | sort -u >"$TMP/bundle.nv"
+if ! cmp -s "$TMP/bundle.nv" "$TMP/closure.nv"; then
+    {
+        printf 'in resolve output, not in the bundle'"'"'s Packages: '
+        comm -13 "$TMP/bundle.nv" "$TMP/closure.nv" | tr '\n' ' '
+        printf '\nin the bundle'"'"'s Packages, not in resolve output: '
+        comm -23 "$TMP/bundle.nv" "$TMP/closure.nv" | tr '\n' ' '
+        printf '\n'
+    } >&2
+    die "check b: $BUNDLE does not index exactly the resolved closure of $DEF"
+fi
 rm -f "$OFF_ROOT/etc/apt/sources.list"
 find "$OFF_ROOT/etc/apt/sources.list.d" -mindepth 1 -delete
 rm -rf "$OFF_ROOT/var/lib/apt/lists"/*
