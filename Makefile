@@ -45,6 +45,8 @@ unit: tools
 	mvn -B verify
 
 e2e: tools build
+	bash builder/src/test/sh/sandbox-lib-test.sh
+	bash builder/src/test/sh/apt-oracle-selftest.sh
 	$(PIGSTY) build $(DEF) --out $(DIST)
 	bash builder/src/test/sh/apt-oracle.sh $(JAR) $(DEF) "$$(ls -t $(DIST)/pigsty-pkg-*.tgz | head -1)"
 
