@@ -4,6 +4,7 @@ import io.pigsty.builder.fetch.Downloader;
 import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.repo.deb.DebPackage;
 import io.pigsty.repo.deb.FlatRepository;
+import io.pigsty.repo.deb.IndexSnapshot;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.deb.PackageIndex;
 import io.pigsty.repo.deb.ReleaseFile;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,10 +173,70 @@ public final class UpstreamLoader {
     List<DebPackage> all = new ArrayList<>();
     for (String component : u.components()) {
       String dir = component + "/binary-" + arch + "/";
+      Optional<ReleaseFile.Entry> plain = release.sha256(dir + "Packages");
+      if (plain.isPresent()) {
+        Optional<List<DebPackage>> fromSnapshot = snapshot(plain.get(), u.name());
+        if (fromSnapshot.isPresent()) {
+          used.add(new UpstreamState.IndexFile(plain.get().path(), plain.get().sha256(), plain.get().size()));
+          all.addAll(fromSnapshot.get());
+          continue;
+        }
+      }
       byte[] packages = packagesFile(base, u.suite(), dir, release, used, inReleaseUri);
-      all.addAll(PackageIndex.parsePackagesFile(packages, u.name()));
+      List<DebPackage> parsed = PackageIndex.parsePackagesFile(packages, u.name());
+      if (plain.isPresent()) {
+        saveSnapshot(plain.get().sha256(), parsed);
+      }
+      all.addAll(parsed);
     }
     return all;
+  }
+
+  private Path snapshotPath(String sha256) {
+    return cache.dir().resolve("snapshots").resolve(sha256 + ".pig2");
+  }
+
+  /** The parsed form of a verified Packages file, if an earlier build left one. */
+  private Optional<List<DebPackage>> snapshot(ReleaseFile.Entry plain, String origin) throws IOException {
+    Path p = snapshotPath(plain.sha256());
+    if (!Files.isRegularFile(p)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(IndexSnapshot.read(Files.readAllBytes(p), origin, () -> {
+        try {
+          return cache.read(plain.sha256(), plain.size()).orElseThrow(() -> new IllegalStateException(
+              "the cached " + plain.path() + " of " + origin + " (" + cache.pathFor(plain.sha256())
+                  + ") is gone or damaged; run the command again"));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }));
+    } catch (MetadataException e) {
+      Files.deleteIfExists(p);
+      return Optional.empty();
+    }
+  }
+
+  /** Best effort: a snapshot that cannot be written only makes the next load slower. */
+  private void saveSnapshot(String sha256, List<DebPackage> parsed) {
+    try {
+      writeSnapshot(sha256, IndexSnapshot.write(parsed));
+    } catch (IOException | RuntimeException e) {
+      // the next load parses the text again
+    }
+  }
+
+  private void writeSnapshot(String sha256, byte[] bytes) throws IOException {
+    Path p = snapshotPath(sha256);
+    Files.createDirectories(p.getParent());
+    Path tmp = Files.createTempFile(p.getParent(), ".snap-", ".tmp");
+    try {
+      Files.write(tmp, bytes);
+      Files.move(tmp, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /**

@@ -12,14 +12,49 @@ import java.util.Map;
 public final class Paragraph {
   private final Map<String, String> fields;
   private final byte[] source;
+  private final java.util.function.Supplier<byte[]> lazySource;
   private final int start;
   private final int end;
 
   Paragraph(Map<String, String> fields, byte[] source, int start, int end) {
     this.fields = fields;
     this.source = source;
+    this.lazySource = null;
     this.start = start;
     this.end = end;
+  }
+
+  private Paragraph(Map<String, String> fields, java.util.function.Supplier<byte[]> lazySource,
+      int start, int end) {
+    this.fields = fields;
+    this.source = null;
+    this.lazySource = lazySource;
+    this.start = start;
+    this.end = end;
+  }
+
+  /**
+   * A paragraph restored from an {@link IndexSnapshot}: the kept fields, and the file it came
+   * from, read only if {@link #text()} is called.
+   */
+  static Paragraph restored(String[] names, String[] values, java.util.function.Supplier<byte[]> file,
+      int start, int end) {
+    ArrayFields f = new ArrayFields(names);
+    System.arraycopy(values, 0, f.values, 0, values.length);
+    return new Paragraph(f, file, start, end);
+  }
+
+  int start() {
+    return start;
+  }
+
+  int end() {
+    return end;
+  }
+
+  /** @return the value of the i-th kept field, for snapshots (null when absent) */
+  String keptValue(int i) {
+    return ((ArrayFields) fields).values[i];
   }
 
   /** @return the value of a field (case-insensitive name; continuation lines joined with '\n'), or {@code null} */
@@ -46,7 +81,8 @@ public final class Paragraph {
 
   /** @return the paragraph's text as read, without the blank line that ends it */
   public String text() {
-    return new String(source, start, end - start, StandardCharsets.UTF_8);
+    byte[] src = source != null ? source : lazySource.get();
+    return new String(src, start, end - start, StandardCharsets.UTF_8);
   }
 
   /**
