@@ -178,8 +178,7 @@ public final class BundleBuilder {
         Files.write(stagedRepo.resolve("manifest.json"), manifest);
         Path tmpTgz = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".tmp");
         try {
-          Tarball.write(stagedRepo, ROOT, stamp, tmpTgz);
-          String sum = Tarball.sha256(tmpTgz);
+          String sum = Tarball.write(stagedRepo, ROOT, stamp, tmpTgz);
           Path tmpSum = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".sha256.tmp");
           Files.writeString(tmpSum, sum + "  " + def.bundleFileName() + "\n");
           // install: the repo dir, then the tarball and its checksum, each by rename

@@ -35,15 +35,23 @@ public final class Tarball {
    * @param rootName the name of the top directory inside the archive
    * @param mtime the modification time given to every entry
    * @param out the .tgz to write (overwritten)
+   * @return the lower-case hex SHA256 of the written file, computed while writing
    * @throws IOException on read/write errors, or naming a symlink or special file found in {@code dir}
    */
-  public static void write(Path dir, String rootName, Instant mtime, Path out) throws IOException {
+  public static String write(Path dir, String rootName, Instant mtime, Path out) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
     List<Path> paths;
     try (Stream<Path> s = Files.walk(dir)) {
       paths = s.sorted(Comparator.comparing(p -> dir.relativize(p).toString().replace('\\', '/')))
           .collect(Collectors.toList());
     }
-    try (OutputStream fo = new BufferedOutputStream(Files.newOutputStream(out), 1 << 20);
+    try (OutputStream fo = new java.security.DigestOutputStream(
+            new BufferedOutputStream(Files.newOutputStream(out), 1 << 20), digest);
         GZIPOutputStream gz = new GZIPOutputStream(fo, 1 << 16) {
           {
             def.setLevel(Deflater.BEST_SPEED); // the .debs inside are compressed already
@@ -79,6 +87,7 @@ public final class Tarball {
       }
       tar.finish();
     }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** @return lower-case hex SHA256 of a file, read in 1 MiB blocks */
