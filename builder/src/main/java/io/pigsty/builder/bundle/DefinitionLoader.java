@@ -186,8 +186,8 @@ final class DefinitionLoader {
         try {
             URI uri = new URI(text);
             String scheme = uri.getScheme();
-            if (scheme == null || !Set.of("http", "https", "file").contains(scheme)) {
-                throw yaml.error(node, path, "'" + text + "' is not an http, https or file URL");
+            if (scheme == null || !Set.of("http", "https").contains(scheme)) {
+                throw yaml.error(node, path, "'" + text + "' is not an http or https URL");
             }
             return uri;
         } catch (URISyntaxException e) {

@@ -21,7 +21,7 @@ public final class Mirrors {
    * @param overrides values of {@code --mirror} options and/or {@code PIGSTY_MIRROR}, each
    *     {@code URL} or {@code suite=URL[,suite=URL...]}; later ones win
    * @param host the build host's apt sources, or {@code null} to ignore them
-   * @throws IllegalArgumentException naming the value when a URL is not absolute http(s) or file
+   * @throws IllegalArgumentException naming the value when a URL is not absolute http or https
    */
   public Mirrors(Iterable<String> overrides, AptSources host) {
     this.host = host;
@@ -48,8 +48,8 @@ public final class Mirrors {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("mirror '" + s + "' is not a URL: " + e.getMessage());
     }
-    if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https") || u.getScheme().equals("file"))) {
-      throw new IllegalArgumentException("mirror '" + s + "' must be an http, https or file URL");
+    if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+      throw new IllegalArgumentException("mirror '" + s + "' must be an http or https URL");
     }
     return u;
   }

@@ -44,7 +44,7 @@ class DefinitionErrorsTest {
             no-upstreams.yml             |  6 | upstreams              | at least one upstream is required
             duplicate-key.yml            |  3 | name                   | duplicate key 'name' (first at line 1)
             duplicate-upstream.yml       |  8 | upstreams[1].name      | upstream 'security' is defined twice (first at line 7)
-            bad-url.yml                  | 12 | upstreams[1].url       | 'mirror.example/debian' is not an http, https or file URL
+            bad-url.yml                  | 12 | upstreams[1].url       | 'mirror.example/debian' is not an http or https URL
             bad-relation.yml             | 16 | packages.pgsql[1]      | 'postgresql-$v >= 15.4': expected 'name' or 'name (op version)'
             bad-deb-name.yml             | 16 | packages.pgsql[1]      | 'PgBouncer' is not a valid deb package name
             unknown-placeholder.yml      | 16 | packages.pgsql[1]      | 'postgresql-$major-contrib' has an unknown placeholder
