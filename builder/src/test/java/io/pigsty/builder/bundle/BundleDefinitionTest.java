@@ -122,7 +122,7 @@ class BundleDefinitionTest {
         assertThat(d.osFamily()).isEqualTo("rpm");
         assertThat(d.target().codename()).isEmpty();
         assertThat(d.upstreams().get(0).components()).isEmpty();
-        assertThat(d.upstreams().get(0).url()).contains(URI.create("file:///srv/mirror/el9"));
+        assertThat(d.upstreams().get(0).url()).contains(URI.create("http://mirror.example/el9"));
         assertThat(d.packages()).extracting(PackageRequest::spec).containsExactly(
                 "postgresql15-server", "pgbouncer", "postgis34_15", "pg_cron_15", "pair_15");
         assertThat(d.bundleFileName()).isEqualTo("pigsty-pkg-2.0.el9.x86_64.tgz");

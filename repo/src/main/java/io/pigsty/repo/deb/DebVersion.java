@@ -38,7 +38,8 @@ public final class DebVersion implements Comparable<DebVersion> {
       throw new IllegalArgumentException("version '" + s + "' is empty");
     }
     for (int i = 0; i < t.length(); i++) {
-      if (Character.isWhitespace(t.charAt(i))) {
+      char c = t.charAt(i);
+      if (c <= ' ' && Character.isWhitespace(c)) {
         throw new IllegalArgumentException("version '" + s + "' has embedded spaces");
       }
     }

@@ -90,7 +90,7 @@ public final class IndexSnapshot {
         }
         int start = in.readInt();
         int end = in.readInt();
-        out.add(DebPackage.of(Paragraph.restored(names, values, once, start, end), origin));
+        out.add(DebPackage.lazy(Paragraph.restored(names, values, once, start, end), origin));
       }
       if (in.available() != 0) {
         throw new MetadataException(origin + ": index snapshot has trailing bytes");

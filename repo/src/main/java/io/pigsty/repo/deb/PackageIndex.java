@@ -110,7 +110,7 @@ public final class PackageIndex {
     Paragraph.parseRange(data, from, to, line, origin, FIELDS, paragraphs::add);
     List<DebPackage> out = new ArrayList<>(paragraphs.size());
     for (Paragraph p : paragraphs) {
-      out.add(DebPackage.of(p, origin));
+      out.add(DebPackage.lazy(p, origin));
     }
     return out;
   }
