@@ -1,0 +1,403 @@
+package io.pigsty.repo.rpm;
+
+import com.github.luben.zstd.ZstdOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+/**
+ * Writes yum/dnf repository metadata for a set of RPM files, as createrepo_c does: primary,
+ * filelists and other XML (gzip, or zstd on request), each named {@code <sha256>-<type>.xml.gz}
+ * under {@code repodata/}, and {@code repomd.xml} listing them with checksum, open-checksum,
+ * sizes and timestamp (createrepo_c's {@code cr_xml_dump_*}; repomd format of
+ * rpm-software-management). Output depends only on the RPMs, their paths and the given time.
+ */
+public final class RepodataWriter {
+  /** Compression of the XML files. */
+  public enum Compression {
+    /** {@code .xml.gz}, what every dnf reads. */
+    GZ(".gz"),
+    /** {@code .xml.zst}, EL9 and later. */
+    ZSTD(".zst");
+
+    final String suffix;
+
+    Compression(String suffix) {
+      this.suffix = suffix;
+    }
+  }
+
+  /** One package to list: its headers, where it is below the repository, its SHA256 and size. */
+  public record Entry(RpmFile rpm, String location, String sha256, long size) {}
+
+  private static final Pattern PRIMARY_FILE = Pattern.compile("^(/etc/.*|.*bin/.*|/usr/lib/sendmail)$");
+  private static final String COMMON = "http://linux.duke.edu/metadata/common";
+  private static final String RPM = "http://linux.duke.edu/metadata/rpm";
+
+  private RepodataWriter() {}
+
+  /**
+   * Renders the metadata files in memory.
+   *
+   * @param entries the packages, listed in the given order
+   * @param time the repomd revision and timestamps, and the {@code file} time of packages
+   * @param compression how the XML files are compressed
+   * @param modules {@code modules.yaml} content to list as type {@code modules}, or null
+   * @return file name below {@code repodata/} to content; {@code repomd.xml} last
+   */
+  public static Map<String, byte[]> render(List<Entry> entries, Instant time, Compression compression,
+      byte[] modules) {
+    Map<String, byte[]> plain = new LinkedHashMap<>();
+    plain.put("primary", primary(entries, time));
+    plain.put("filelists", filelists(entries));
+    plain.put("other", other(entries));
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    StringBuilder repomd = new StringBuilder();
+    long ts = time.getEpochSecond();
+    repomd.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .append("<repomd xmlns=\"http://linux.duke.edu/metadata/repo\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\">\n")
+        .append("  <revision>").append(ts).append("</revision>\n");
+    for (Map.Entry<String, byte[]> e : plain.entrySet()) {
+      byte[] packed = compress(e.getValue(), compression);
+      String sha = sha256(packed);
+      String href = "repodata/" + sha + "-" + e.getKey() + ".xml" + compression.suffix;
+      out.put(href.substring("repodata/".length()), packed);
+      data(repomd, e.getKey(), sha, sha256(e.getValue()), href, ts, packed.length, e.getValue().length);
+    }
+    if (modules != null) {
+      byte[] packed = compress(modules, compression);
+      String sha = sha256(packed);
+      String href = "repodata/" + sha + "-modules.yaml" + compression.suffix;
+      out.put(href.substring("repodata/".length()), packed);
+      data(repomd, "modules", sha, sha256(modules), href, ts, packed.length, modules.length);
+    }
+    repomd.append("</repomd>\n");
+    out.put("repomd.xml", repomd.toString().getBytes(StandardCharsets.UTF_8));
+    return out;
+  }
+
+  /**
+   * Writes {@code dir/repodata/} for the given RPM files, replacing an existing one: the new
+   * directory is written beside it and renamed into place.
+   *
+   * @param dir the repository root
+   * @param rpms RPM files below {@code dir}, listed in this order with paths relative to it
+   * @return the files written, by name
+   * @throws RpmMetadataException naming the first file that is not a readable RPM
+   */
+  public static Map<String, byte[]> write(Path dir, List<Path> rpms, Instant time,
+      Compression compression, byte[] modules) throws IOException, RpmMetadataException {
+    List<Entry> entries = new ArrayList<>();
+    for (Path p : rpms) {
+      byte[] content = Files.readAllBytes(p);
+      entries.add(new Entry(RpmFile.read(p), dir.relativize(p).toString().replace('\\', '/'),
+          sha256(content), content.length));
+    }
+    Map<String, byte[]> files = render(entries, time, compression, modules);
+    Path tmp = Files.createTempDirectory(dir, ".repodata-");
+    try {
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        Files.write(tmp.resolve(f.getKey()), f.getValue());
+      }
+      Path target = dir.resolve("repodata");
+      Path old = null;
+      if (Files.exists(target)) {
+        old = dir.resolve(".repodata-old-" + System.nanoTime());
+        Files.move(target, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      if (old != null) {
+        try (var s = Files.list(old)) {
+          for (Path p : (Iterable<Path>) s::iterator) {
+            Files.delete(p);
+          }
+        }
+        Files.delete(old);
+      }
+    } finally {
+      if (Files.exists(tmp)) {
+        try (var s = Files.list(tmp)) {
+          for (Path p : (Iterable<Path>) s::iterator) {
+            Files.delete(p);
+          }
+        }
+        Files.delete(tmp);
+      }
+    }
+    return files;
+  }
+
+  private static void data(StringBuilder sb, String type, String sha, String openSha, String href,
+      long ts, long size, long openSize) {
+    sb.append("  <data type=\"").append(type).append("\">\n")
+        .append("    <checksum type=\"sha256\">").append(sha).append("</checksum>\n")
+        .append("    <open-checksum type=\"sha256\">").append(openSha).append("</open-checksum>\n")
+        .append("    <location href=\"").append(href).append("\"/>\n")
+        .append("    <timestamp>").append(ts).append("</timestamp>\n")
+        .append("    <size>").append(size).append("</size>\n")
+        .append("    <open-size>").append(openSize).append("</open-size>\n")
+        .append("  </data>\n");
+  }
+
+  private interface Body {
+    void write(XMLStreamWriter w) throws XMLStreamException;
+  }
+
+  private static byte[] xml(Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
+      w.writeStartDocument("UTF-8", "1.0");
+      w.writeCharacters("\n");
+      body.write(w);
+      w.writeEndDocument();
+      w.close();
+      out.write('\n');
+    } catch (XMLStreamException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static byte[] primary(List<Entry> entries, Instant time) {
+    return xml(w -> {
+      w.writeStartElement("metadata");
+      w.writeDefaultNamespace(COMMON);
+      w.writeNamespace("rpm", RPM);
+      w.writeAttribute("packages", Integer.toString(entries.size()));
+      w.writeCharacters("\n");
+      for (Entry e : entries) {
+        RpmFile r = e.rpm();
+        w.writeStartElement("package");
+        w.writeAttribute("type", "rpm");
+        text(w, "name", r.name());
+        text(w, "arch", r.arch());
+        version(w, r.evr());
+        w.writeStartElement("checksum");
+        w.writeAttribute("type", "sha256");
+        w.writeAttribute("pkgid", "YES");
+        w.writeCharacters(e.sha256());
+        w.writeEndElement();
+        text(w, "summary", r.summary());
+        text(w, "description", r.description());
+        text(w, "packager", r.packager());
+        text(w, "url", r.url());
+        w.writeEmptyElement("time");
+        w.writeAttribute("file", Long.toString(time.getEpochSecond()));
+        w.writeAttribute("build", Long.toString(r.buildTime()));
+        w.writeEmptyElement("size");
+        w.writeAttribute("package", Long.toString(e.size()));
+        w.writeAttribute("installed", Long.toString(r.installedSize()));
+        w.writeAttribute("archive", Long.toString(r.archiveSize()));
+        w.writeEmptyElement("location");
+        w.writeAttribute("href", e.location());
+        w.writeStartElement("format");
+        text(w, "rpm", RPM, "license", r.license());
+        text(w, "rpm", RPM, "vendor", r.vendor());
+        text(w, "rpm", RPM, "group", r.group());
+        text(w, "rpm", RPM, "buildhost", r.buildHost());
+        text(w, "rpm", RPM, "sourcerpm", r.sourceRpm());
+        w.writeEmptyElement("rpm", "header-range", RPM);
+        w.writeAttribute("start", Long.toString(r.headerStart()));
+        w.writeAttribute("end", Long.toString(r.headerEnd()));
+        String[] kinds = {"provides", "requires", "conflicts", "obsoletes", "recommends", "suggests",
+            "supplements", "enhances"};
+        for (int k = 0; k < kinds.length; k++) {
+          List<RpmDep> deps = r.deps().get(k);
+          if (k == 1) {
+            deps = requiresForPrimary(r);
+          }
+          if (deps.isEmpty()) {
+            continue;
+          }
+          w.writeStartElement("rpm", kinds[k], RPM);
+          for (RpmDep d : deps) {
+            w.writeEmptyElement("rpm", "entry", RPM);
+            w.writeAttribute("name", d.name());
+            if (d.flags() != null) {
+              w.writeAttribute("flags", d.flags().name());
+              if (d.evr() != null) {
+                w.writeAttribute("epoch", d.evr().epoch() == null ? "0" : d.evr().epoch());
+                w.writeAttribute("ver", d.evr().version());
+                if (d.evr().release() != null && !d.evr().release().isEmpty()) {
+                  w.writeAttribute("rel", d.evr().release());
+                }
+              }
+            }
+            if (k == 1 && d.pre()) {
+              w.writeAttribute("pre", "1");
+            }
+          }
+          w.writeEndElement();
+        }
+        for (int i = 0; i < r.files().size(); i++) {
+          String f = r.files().get(i);
+          if (PRIMARY_FILE.matcher(f).matches()) {
+            w.writeStartElement("file");
+            if (r.dirs().get(i)) {
+              w.writeAttribute("type", "dir");
+            }
+            w.writeCharacters(f);
+            w.writeEndElement();
+          }
+        }
+        w.writeEndElement(); // format
+        w.writeEndElement(); // package
+        w.writeCharacters("\n");
+      }
+      w.writeEndElement();
+    });
+  }
+
+  /**
+   * Requires as createrepo_c lists them (its parsehdr.c): without rpmlib() features, without
+   * requirements the package satisfies itself (its own Provides, or a file it contains), and of
+   * the {@code libc.so.6} requirements only the one naming the newest GLIBC version.
+   */
+  static List<RpmDep> requiresForPrimary(RpmFile r) {
+    List<RpmDep> out = new ArrayList<>();
+    java.util.Set<String> files = new java.util.HashSet<>(r.files());
+    RpmDep newestLibc = null;
+    String newestGlibc = null;
+    for (RpmDep d : r.deps().get(1)) {
+      String n = d.name();
+      if (n.startsWith("libc.so.6(GLIBC_")) {
+        int end = n.indexOf(')');
+        String v = end > 16 ? n.substring(16, end) : "";
+        if (newestGlibc == null || Evr.rpmvercmp(v, newestGlibc) > 0) {
+          newestGlibc = v;
+          newestLibc = d;
+        }
+      }
+    }
+    for (RpmDep d : r.deps().get(1)) {
+      if (d.name().startsWith("libc.so.6") && newestLibc != null && d != newestLibc) {
+        continue;
+      }
+      if (d.name().startsWith("/") && files.contains(d.name())) {
+        continue;
+      }
+      boolean selfProvided = false;
+      for (RpmDep p : r.deps().get(0)) {
+        if (p.name().equals(d.name()) && (d.flags() == null || d.overlaps(p))) {
+          selfProvided = true;
+          break;
+        }
+      }
+      if (!selfProvided) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  static byte[] filelists(List<Entry> entries) {
+    return xml(w -> {
+      w.writeStartElement("filelists");
+      w.writeDefaultNamespace("http://linux.duke.edu/metadata/filelists");
+      w.writeAttribute("packages", Integer.toString(entries.size()));
+      w.writeCharacters("\n");
+      for (Entry e : entries) {
+        RpmFile r = e.rpm();
+        w.writeStartElement("package");
+        w.writeAttribute("pkgid", e.sha256());
+        w.writeAttribute("name", r.name());
+        w.writeAttribute("arch", r.arch());
+        version(w, r.evr());
+        for (int i = 0; i < r.files().size(); i++) {
+          w.writeStartElement("file");
+          if (r.dirs().get(i)) {
+            w.writeAttribute("type", "dir");
+          }
+          w.writeCharacters(r.files().get(i));
+          w.writeEndElement();
+        }
+        w.writeEndElement();
+        w.writeCharacters("\n");
+      }
+      w.writeEndElement();
+    });
+  }
+
+  static byte[] other(List<Entry> entries) {
+    return xml(w -> {
+      w.writeStartElement("otherdata");
+      w.writeDefaultNamespace("http://linux.duke.edu/metadata/other");
+      w.writeAttribute("packages", Integer.toString(entries.size()));
+      w.writeCharacters("\n");
+      for (Entry e : entries) {
+        RpmFile r = e.rpm();
+        w.writeStartElement("package");
+        w.writeAttribute("pkgid", e.sha256());
+        w.writeAttribute("name", r.name());
+        w.writeAttribute("arch", r.arch());
+        version(w, r.evr());
+        for (String[] c : r.changelogs()) {
+          w.writeStartElement("changelog");
+          w.writeAttribute("author", c[1]);
+          w.writeAttribute("date", c[0]);
+          w.writeCharacters(c[2]);
+          w.writeEndElement();
+        }
+        w.writeEndElement();
+        w.writeCharacters("\n");
+      }
+      w.writeEndElement();
+    });
+  }
+
+  private static void version(XMLStreamWriter w, Evr evr) throws XMLStreamException {
+    w.writeEmptyElement("version");
+    w.writeAttribute("epoch", evr.epoch() == null ? "0" : evr.epoch());
+    w.writeAttribute("ver", evr.version());
+    w.writeAttribute("rel", evr.release() == null ? "" : evr.release());
+  }
+
+  private static void text(XMLStreamWriter w, String name, String value) throws XMLStreamException {
+    w.writeStartElement(name);
+    w.writeCharacters(value);
+    w.writeEndElement();
+  }
+
+  private static void text(XMLStreamWriter w, String prefix, String ns, String name, String value)
+      throws XMLStreamException {
+    w.writeStartElement(prefix, name, ns);
+    w.writeCharacters(value);
+    w.writeEndElement();
+  }
+
+  private static byte[] compress(byte[] data, Compression c) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
+    try (OutputStream z = c == Compression.GZ ? new GZIPOutputStream(out) : new ZstdOutputStream(out)) {
+      z.write(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

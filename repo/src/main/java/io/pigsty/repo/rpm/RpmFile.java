@@ -1,0 +1,227 @@
+package io.pigsty.repo.rpm;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.packager.rpm.parse.InputHeader;
+import org.eclipse.packager.rpm.parse.RpmInputStream;
+
+/**
+ * The metadata of one .rpm file as repodata needs it, read from its signature and main headers
+ * with eclipse packager-rpm (tag numbers from rpm's include/rpm/rpmtag.h).
+ *
+ * @param name NAME
+ * @param arch ARCH ({@code src} for source packages)
+ * @param evr EPOCH, VERSION, RELEASE
+ * @param summary SUMMARY
+ * @param description DESCRIPTION
+ * @param packager PACKAGER or ""
+ * @param url URL or ""
+ * @param buildTime BUILDTIME, seconds since the epoch
+ * @param installedSize LONGSIZE or SIZE, bytes
+ * @param archiveSize payload size from the signature header, bytes
+ * @param license LICENSE
+ * @param vendor VENDOR or ""
+ * @param group GROUP or ""
+ * @param buildHost BUILDHOST or ""
+ * @param sourceRpm SOURCERPM or "" (source packages have none)
+ * @param headerStart byte offset of the main header
+ * @param headerEnd byte offset just after it
+ * @param deps provides, requires, conflicts, obsoletes, recommends, suggests, supplements,
+ *     enhances, in that order
+ * @param files every file path (dirname + basename)
+ * @param dirs which of {@code files} are directories
+ * @param changelogs (time, author, text) triples, newest first as in the header
+ */
+public record RpmFile(String name, String arch, Evr evr, String summary, String description,
+    String packager, String url, long buildTime, long installedSize, long archiveSize,
+    String license, String vendor, String group, String buildHost, String sourceRpm,
+    long headerStart, long headerEnd, List<List<RpmDep>> deps, List<String> files,
+    List<Boolean> dirs, List<String[]> changelogs) {
+
+  /** Flag bits of a dependency (rpm's rpmsenseFlags). */
+  static final int LESS = 1 << 1;
+  static final int GREATER = 1 << 2;
+  static final int EQUAL = 1 << 3;
+  static final int PREREQ = 1 << 6;
+  static final int SCRIPT_PRE = 1 << 9;
+  static final int SCRIPT_POST = 1 << 10;
+  static final int RPMLIB = 1 << 24;
+
+  /**
+   * Reads the headers of an RPM.
+   *
+   * @throws RpmMetadataException naming the file when it is not a readable RPM
+   * @throws IOException when the file cannot be read
+   */
+  public static RpmFile read(Path rpm) throws RpmMetadataException, IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(rpm));
+        RpmInputStream r = new RpmInputStream(in)) {
+      InputHeader<org.eclipse.packager.rpm.RpmSignatureTag> sig = r.getSignatureHeader();
+      InputHeader<org.eclipse.packager.rpm.RpmTag> h = r.getPayloadHeader();
+      String name = str(h, 1000);
+      if (name == null) {
+        throw new RpmMetadataException(rpm + ": RPM header has no NAME");
+      }
+      Long epoch = num(h, 1003);
+      Evr evr = Evr.of(epoch == null ? null : Long.toString(epoch), str(h, 1001), str(h, 1002));
+      boolean source = h.getOptionalTag(1044).isEmpty();
+      String arch = source ? "src" : str(h, 1022);
+      Long longSize = num(h, 5009);
+      Long size = longSize != null ? longSize : num(h, 1009);
+      Long archive = num(sig, 271); // LONGARCHIVESIZE
+      if (archive == null) {
+        archive = num(sig, 1007); // PAYLOADSIZE
+      }
+      List<List<RpmDep>> deps = new ArrayList<>();
+      deps.add(deps(h, 1047, 1112, 1113)); // provides
+      deps.add(deps(h, 1049, 1048, 1050)); // requires
+      deps.add(deps(h, 1054, 1053, 1055)); // conflicts
+      deps.add(deps(h, 1090, 1114, 1115)); // obsoletes
+      deps.add(deps(h, 5046, 5048, 5047)); // recommends
+      deps.add(deps(h, 5049, 5051, 5050)); // suggests
+      deps.add(deps(h, 5052, 5054, 5053)); // supplements
+      deps.add(deps(h, 5055, 5057, 5056)); // enhances
+      List<String> files = new ArrayList<>();
+      List<Boolean> dirs = new ArrayList<>();
+      String[] base = strs(h, 1117);
+      String[] dirNames = strs(h, 1118);
+      long[] dirIndex = nums(h, 1116);
+      long[] modes = nums(h, 1030);
+      for (int i = 0; i < base.length; i++) {
+        files.add(dirNames[(int) dirIndex[i]] + base[i]);
+        dirs.add(i < modes.length && (modes[i] & 0170000) == 0040000);
+      }
+      List<String[]> logs = new ArrayList<>();
+      long[] times = nums(h, 1080);
+      String[] authors = strs(h, 1081);
+      String[] texts = strs(h, 1082);
+      for (int i = 0; i < times.length && i < authors.length && i < texts.length; i++) {
+        logs.add(new String[] {Long.toString(times[i]), authors[i], texts[i]});
+      }
+      return new RpmFile(name, arch, evr, orEmpty(str(h, 1004)), orEmpty(str(h, 1005)),
+          orEmpty(str(h, 1015)), orEmpty(str(h, 1020)), orZero(num(h, 1006)), orZero(size),
+          orZero(archive), orEmpty(str(h, 1014)), orEmpty(str(h, 1011)), orEmpty(str(h, 1016)),
+          orEmpty(str(h, 1007)), source ? "" : orEmpty(str(h, 1044)), h.getStart(),
+          h.getStart() + h.getLength(), deps, files, dirs, logs);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof java.nio.file.NoSuchFileException) {
+        throw (IOException) e;
+      }
+      throw new RpmMetadataException(rpm + ": not a readable RPM (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static long orZero(Long l) {
+    return l == null ? 0 : l;
+  }
+
+  private static Object tag(InputHeader<?> h, int tag) {
+    return h.getOptionalTag(tag).orElse(null);
+  }
+
+  static String str(InputHeader<?> h, int tag) {
+    Object v = tag(h, tag);
+    if (v instanceof String[]) {
+      String[] a = (String[]) v;
+      return a.length == 0 ? null : a[0];
+    }
+    return v == null ? null : v.toString();
+  }
+
+  static String[] strs(InputHeader<?> h, int tag) {
+    Object v = tag(h, tag);
+    if (v == null) {
+      return new String[0];
+    }
+    if (v instanceof String[]) {
+      return (String[]) v;
+    }
+    return new String[] {v.toString()};
+  }
+
+  static Long num(InputHeader<?> h, int tag) {
+    long[] a = nums(h, tag);
+    return a.length == 0 ? null : a[0];
+  }
+
+  static long[] nums(InputHeader<?> h, int tag) {
+    Object v = tag(h, tag);
+    if (v == null) {
+      return new long[0];
+    }
+    if (v instanceof Number) {
+      return new long[] {((Number) v).longValue() & unsignedMask(v)};
+    }
+    if (v instanceof int[]) {
+      int[] a = (int[]) v;
+      long[] out = new long[a.length];
+      for (int i = 0; i < a.length; i++) {
+        out[i] = a[i] & 0xffffffffL;
+      }
+      return out;
+    }
+    if (v instanceof long[]) {
+      return (long[]) v;
+    }
+    if (v instanceof short[]) {
+      short[] a = (short[]) v;
+      long[] out = new long[a.length];
+      for (int i = 0; i < a.length; i++) {
+        out[i] = a[i] & 0xffff;
+      }
+      return out;
+    }
+    if (v instanceof Object[]) {
+      Object[] a = (Object[]) v;
+      long[] out = new long[a.length];
+      for (int i = 0; i < a.length; i++) {
+        out[i] = ((Number) a[i]).longValue() & unsignedMask(a[i]);
+      }
+      return out;
+    }
+    throw new IllegalArgumentException("tag " + tag + " is not numeric: " + v.getClass().getSimpleName());
+  }
+
+  private static long unsignedMask(Object n) {
+    if (n instanceof Integer) {
+      return 0xffffffffL;
+    }
+    if (n instanceof Short) {
+      return 0xffffL;
+    }
+    return -1L;
+  }
+
+  private static List<RpmDep> deps(InputHeader<?> h, int nameTag, int flagsTag, int versionTag) {
+    String[] names = strs(h, nameTag);
+    long[] flags = nums(h, flagsTag);
+    String[] versions = strs(h, versionTag);
+    List<RpmDep> out = new ArrayList<>(names.length);
+    for (int i = 0; i < names.length; i++) {
+      int f = i < flags.length ? (int) flags[i] : 0;
+      String v = i < versions.length ? versions[i] : "";
+      RpmDep.Flags op = null;
+      int cmp = f & (LESS | GREATER | EQUAL);
+      if (cmp == EQUAL) op = RpmDep.Flags.EQ;
+      else if (cmp == LESS) op = RpmDep.Flags.LT;
+      else if (cmp == (LESS | EQUAL)) op = RpmDep.Flags.LE;
+      else if (cmp == GREATER) op = RpmDep.Flags.GT;
+      else if (cmp == (GREATER | EQUAL)) op = RpmDep.Flags.GE;
+      boolean pre = (f & (PREREQ | SCRIPT_PRE | SCRIPT_POST)) != 0;
+      if ((f & RPMLIB) != 0 || names[i].startsWith("rpmlib(")) {
+        continue; // rpm's own features are never written to repodata
+      }
+      out.add(new RpmDep(names[i], op, op == null || v.isEmpty() ? null : Evr.parse(v), pre));
+    }
+    return out;
+  }
+}

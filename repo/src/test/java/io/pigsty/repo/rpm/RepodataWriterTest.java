@@ -1,0 +1,125 @@
+package io.pigsty.repo.rpm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepodataWriterTest {
+  @TempDir Path tmp;
+
+  static final List<String> RPMS = List.of(
+      "bzip2-1.0.8-18.el9.x86_64.rpm", "bzip2-libs-1.0.8-18.el9.x86_64.rpm",
+      "bzip2-devel-1.0.8-18.el9.x86_64.rpm", "zfs-2.1.5-1.el9.x86_64.rpm",
+      "libzfs5-2.1.5-1.el9.x86_64.rpm", "libzpool5-2.1.5-1.el9.x86_64.rpm",
+      "libnvpair3-2.1.5-1.el9.x86_64.rpm", "libuutil3-2.1.5-1.el9.x86_64.rpm");
+
+  private Path stage(String name) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    for (String r : RPMS) {
+      Files.copy(ElFixtures.repo("rpms").resolve(r), dir.resolve(r));
+    }
+    return dir;
+  }
+
+  private static List<Path> rpms(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".rpm")).sorted().collect(Collectors.toList());
+    }
+  }
+
+  private static Map<String, RpmPackage> primary(Path dir) throws Exception {
+    Repomd md = Repomd.read(dir.resolve("repodata/repomd.xml"));
+    Map<String, RpmPackage> out = new TreeMap<>();
+    for (RpmPackage p : PrimaryReader.readAll(dir.resolve(md.find("primary").orElseThrow().href()))) {
+      out.put(p.nevra(), p);
+    }
+    return out;
+  }
+
+  @Test
+  void write_matchesCreaterepoCPackageByPackage() throws Exception {
+    Path ours = stage("ours");
+    Path theirs = stage("theirs");
+    RepodataWriter.write(ours, rpms(ours), Instant.parse("2026-01-01T00:00:00Z"), RepodataWriter.Compression.GZ, null);
+    Process p = new ProcessBuilder("createrepo_c", "-q", theirs.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+    Map<String, RpmPackage> a = primary(ours);
+    Map<String, RpmPackage> b = primary(theirs);
+    assertThat(a.keySet()).isEqualTo(b.keySet()).hasSize(RPMS.size());
+    List<String> diffs = new ArrayList<>();
+    for (String k : b.keySet()) {
+      RpmPackage x = a.get(k);
+      RpmPackage y = b.get(k);
+      Map<String, List<?>> fx = fields(x);
+      Map<String, List<?>> fy = fields(y);
+      for (String f : fy.keySet()) {
+        if (!new HashSet<>(fx.get(f)).equals(new HashSet<>(fy.get(f)))) {
+          diffs.add(k + " " + f + ": ours " + fx.get(f) + " createrepo_c " + fy.get(f));
+        }
+      }
+    }
+    assertThat(diffs).isEmpty();
+  }
+
+  private static Map<String, List<?>> fields(RpmPackage p) {
+    Map<String, List<?>> m = new LinkedHashMap<>();
+    m.put("checksum", List.of(p.checksum(), p.location(), p.packageSize(), p.installedSize(), p.sourceRpm()));
+    m.put("requires", p.requires());
+    m.put("provides", p.provides());
+    m.put("conflicts", p.conflicts());
+    m.put("obsoletes", p.obsoletes());
+    m.put("recommends", p.recommends());
+    m.put("supplements", p.supplements());
+    m.put("files", p.files());
+    return m;
+  }
+
+  @Test
+  void write_isLoadedByDnfWhichResolvesBzip2AndZfsFromIt() throws Exception {
+    Path ours = stage("ours");
+    RepodataWriter.write(ours, rpms(ours), Instant.parse("2026-01-01T00:00:00Z"), RepodataWriter.Compression.ZSTD, null);
+    Map<String, Path> repos = new LinkedHashMap<>();
+    repos.put("pigsty", ours);
+    repos.put("baseos", ElFixtures.repo("cs9-baseos-2022"));
+    repos.put("appstream", ElFixtures.repo("cs9-appstream-2025"));
+    DnfOracle dnf = new DnfOracle(Files.createDirectories(tmp.resolve("dnf")), repos, "x86_64");
+    DnfOracle.Result r = dnf.install(List.of("bzip2", "libzfs5"), false);
+    assertThat(r.resolved()).as(r.output()).isTrue();
+    assertThat(r.nevras()).as(r.output()).contains("bzip2-1.0.8-18.el9.x86_64",
+        "bzip2-libs-1.0.8-18.el9.x86_64", "libzfs5-2.1.5-1.el9.x86_64", "libnvpair3-2.1.5-1.el9.x86_64");
+  }
+
+  @Test
+  void write_isDeterministicAndNamesABrokenRpm() throws Exception {
+    Path a = stage("a");
+    Path b = stage("b");
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    Map<String, byte[]> x = RepodataWriter.write(a, rpms(a), t, RepodataWriter.Compression.GZ, null);
+    Map<String, byte[]> y = RepodataWriter.write(b, rpms(b), t, RepodataWriter.Compression.GZ, null);
+    assertThat(x.keySet()).isEqualTo(y.keySet());
+    for (String k : x.keySet()) {
+      assertThat(x.get(k)).as(k).isEqualTo(y.get(k));
+    }
+    Path broken = a.resolve("broken-1-1.x86_64.rpm");
+    Files.write(broken, new byte[] {(byte) 0xed, (byte) 0xab, 1, 2, 3});
+    Set<String> before = Set.copyOf(Files.list(a.resolve("repodata")).map(Path::toString).collect(Collectors.toList()));
+    assertThatThrownBy(() -> RepodataWriter.write(a, rpms(a), t, RepodataWriter.Compression.GZ, null))
+        .isInstanceOf(RpmMetadataException.class).hasMessageContaining("broken-1-1.x86_64.rpm");
+    assertThat(Set.copyOf(Files.list(a.resolve("repodata")).map(Path::toString).collect(Collectors.toList()))).isEqualTo(before);
+  }
+}
