@@ -36,13 +36,37 @@ public final class RepoIndexer {
    */
   public static int index(Path dir, BundleKey key, Instant date)
       throws IOException, MetadataException, SignatureException, BundleException {
+    return index(dir, key, date, false);
+  }
+
+  /**
+   * Indexes a directory of .deb files (flat APT repository) or of .rpm files (yum/dnf
+   * repository: {@code repodata/} like createrepo_c, {@code repodata/repomd.xml.asc} signed with
+   * the bundle key, its public key as {@code RPM-GPG-KEY-pigsty} and {@code pigsty.gpg}).
+   *
+   * @param zstd for RPM repositories, compress the XML with zstd (EL9 and later) instead of gzip
+   * @return the number of packages indexed
+   * @throws BundleException when the directory holds neither, or both kinds
+   * @throws io.pigsty.repo.rpm.RpmMetadataException naming an .rpm that cannot be read (as a
+   *     MetadataException)
+   */
+  public static int index(Path dir, BundleKey key, Instant date, boolean zstd)
+      throws IOException, MetadataException, SignatureException, BundleException {
     List<Path> debs;
+    List<Path> rpms;
     try (Stream<Path> s = Files.walk(dir)) {
-      debs = s.filter(p -> p.toString().endsWith(".deb") && Files.isRegularFile(p)).sorted()
-          .collect(Collectors.toList());
+      List<Path> all = s.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+      debs = all.stream().filter(p -> p.toString().endsWith(".deb")).collect(Collectors.toList());
+      rpms = all.stream().filter(p -> p.toString().endsWith(".rpm")).collect(Collectors.toList());
+    }
+    if (!debs.isEmpty() && !rpms.isEmpty()) {
+      throw new BundleException(dir + ": holds both .deb and .rpm files; index them apart");
+    }
+    if (!rpms.isEmpty()) {
+      return indexRpms(dir, rpms, key, date, zstd);
     }
     if (debs.isEmpty()) {
-      throw new BundleException(dir + ": no .deb files to index");
+      throw new BundleException(dir + ": no .deb or .rpm files to index");
     }
     List<FlatRepository.Entry> entries = new ArrayList<>();
     for (Path deb : debs) {
@@ -69,5 +93,31 @@ public final class RepoIndexer {
       }
     }
     return entries.size();
+  }
+
+  private static int indexRpms(Path dir, List<Path> rpms, BundleKey key, Instant date, boolean zstd)
+      throws IOException, MetadataException {
+    Map<String, byte[]> files;
+    try {
+      files = io.pigsty.repo.rpm.RepodataWriter.write(dir, rpms, date,
+          zstd ? io.pigsty.repo.rpm.RepodataWriter.Compression.ZSTD : io.pigsty.repo.rpm.RepodataWriter.Compression.GZ,
+          null);
+    } catch (io.pigsty.repo.rpm.RpmMetadataException e) {
+      throw new MetadataException(e.getMessage(), e);
+    }
+    Map<Path, byte[]> extra = new java.util.LinkedHashMap<>();
+    extra.put(dir.resolve("repodata/repomd.xml.asc"), key.detachSign(files.get("repomd.xml"), true, date));
+    extra.put(dir.resolve("RPM-GPG-KEY-pigsty"), key.publicKeyArmored().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    extra.put(dir.resolve(BundleBuilder.KEYRING), key.publicKeyring());
+    for (Map.Entry<Path, byte[]> f : extra.entrySet()) {
+      Path tmp = Files.createTempFile(f.getKey().getParent(), ".idx-", ".tmp");
+      try {
+        Files.write(tmp, f.getValue());
+        Files.move(tmp, f.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    return rpms.size();
   }
 }

@@ -22,14 +22,19 @@ final class RepoCommand implements Runnable {
 
   /** {@code pigsty repo index DIR}. */
   @Command(name = "index", mixinStandardHelpOptions = true,
-      description = {"Write signed flat APT metadata for a directory of .deb files: Packages, "
-          + "Packages.gz, Release, InRelease (clear-signed with the bundle key) and pigsty.gpg "
-          + "(its public key, for Signed-By:)."})
+      description = {"Write signed repository metadata for a directory of packages. .deb files: "
+          + "a flat APT repository (Packages, Packages.gz, Release, InRelease clear-signed with the "
+          + "bundle key, pigsty.gpg for Signed-By:). .rpm files: repodata/ as createrepo_c writes "
+          + "it, repodata/repomd.xml.asc signed with the bundle key, RPM-GPG-KEY-pigsty."})
   static final class Index implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "Directory holding .deb files (searched recursively).")
     Path dir;
 
     @Mixin CommonOptions common;
+
+    @picocli.CommandLine.Option(names = "--zstd",
+        description = "RPM repositories: compress repodata with zstd (EL9 and later) instead of gzip.")
+    boolean zstd;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,7 +44,7 @@ final class RepoCommand implements Runnable {
         throw new java.nio.file.NoSuchFileException(dir + " (not a directory)");
       }
       BundleKey key = BundleKey.loadOrCreate(common.keyDir(), "Pigsty bundle signing key");
-      int n = RepoIndexer.index(dir, key, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+      int n = RepoIndexer.index(dir, key, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), zstd);
       spec.commandLine().getOut().printf("indexed %d packages in %s, signed by %s%n", n, dir, key.fingerprint());
       return 0;
     }

@@ -59,4 +59,47 @@ class RepoIndexerTest {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("good_1_all.deb", "bad_1_all.deb");
     }
   }
+
+  static Path elFixtures() {
+    String env = System.getenv("PIGSTY_FIXTURES_EL");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isDirectory(d.resolve("shared/fixtures/el/rpms"))) {
+        return d.resolve("shared/fixtures/el");
+      }
+    }
+    throw new IllegalStateException("EL fixtures not found: set PIGSTY_FIXTURES_EL");
+  }
+
+  @Test
+  void index_rpmDirectoryGetsRepodataWithRepomdSignatureGpgvAccepts() throws Exception {
+    Path repo = tmp.resolve("el");
+    Files.createDirectories(repo);
+    for (String r : new String[] {"bzip2-1.0.8-18.el9.x86_64.rpm", "bzip2-libs-1.0.8-18.el9.x86_64.rpm"}) {
+      Files.copy(elFixtures().resolve("rpms").resolve(r), repo.resolve(r));
+    }
+    BundleKey key = BundleKey.loadOrCreate(tmp.resolve("key"), "test");
+    assertThat(RepoIndexer.index(repo, key, Instant.now().plusSeconds(5), true)).isEqualTo(2);
+    assertThat(Files.readString(repo.resolve("repodata/repomd.xml"))).contains("-primary.xml.zst\"");
+    assertThat(Files.readString(repo.resolve("RPM-GPG-KEY-pigsty"))).startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----");
+    Process gpgv = new ProcessBuilder("gpgv", "--keyring", repo.resolve("pigsty.gpg").toString(),
+        repo.resolve("repodata/repomd.xml.asc").toString(), repo.resolve("repodata/repomd.xml").toString())
+        .redirectErrorStream(true).start();
+    String out = new String(gpgv.getInputStream().readAllBytes());
+    assertThat(gpgv.waitFor()).as(out).isZero();
+    assertThat(out).contains("Good signature");
+  }
+
+  @Test
+  void index_refusesMixedDebAndRpm() throws Exception {
+    Path repo = tmp.resolve("mixed");
+    Files.createDirectories(repo);
+    Files.write(repo.resolve("a_1_all.deb"), deb("a", "1"));
+    Files.copy(elFixtures().resolve("rpms/bzip2-libs-1.0.8-18.el9.x86_64.rpm"), repo.resolve("b.rpm"));
+    BundleKey key = BundleKey.loadOrCreate(tmp.resolve("key"), "test");
+    assertThatThrownBy(() -> RepoIndexer.index(repo, key, Instant.now().plusSeconds(5), false))
+        .isInstanceOf(BundleException.class).hasMessageContaining("both .deb and .rpm");
+  }
 }
