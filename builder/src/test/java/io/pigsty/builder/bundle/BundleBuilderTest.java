@@ -116,6 +116,47 @@ class BundleBuilderTest {
     assertThat(Files.readString(r.repoDir().resolve("Packages"))).contains("Filename: ./libserver_1.2-1_amd64.deb");
   }
 
+  /** Copies a bundle, letting {@code edit} change the content of the entries it names. */
+  private static Path rewrite(Path tgz, Path out, java.util.function.UnaryOperator<byte[]> edit, String entry)
+      throws Exception {
+    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            new java.util.zip.GZIPInputStream(Files.newInputStream(tgz)));
+        var o = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+            new java.util.zip.GZIPOutputStream(Files.newOutputStream(out)))) {
+      org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
+      while ((e = in.getNextEntry()) != null) {
+        byte[] body = in.readAllBytes();
+        if (e.getName().equals(entry)) {
+          body = edit.apply(body);
+        }
+        e.setSize(body.length);
+        o.putArchiveEntry(e);
+        o.write(body);
+        o.closeArchiveEntry();
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void verify_reportsATamperedDebAndATamperedPackagesFile() throws Exception {
+    BundleBuilder.Result r = build(definition("server"), tmp.resolve("out"));
+    Path deb = rewrite(r.bundle(), tmp.resolve("deb.tgz"), b -> {
+      b[b.length - 1] ^= 1;
+      return b;
+    }, "pigsty/libserver_1.2-1_amd64.deb");
+    assertThat(BundleVerifier.verify(deb, null).problems())
+        .anySatisfy(p -> assertThat(p).contains("libserver_1.2-1_amd64.deb"));
+    Path packages = rewrite(r.bundle(), tmp.resolve("pk.tgz"),
+        b -> new String(b).replace("Package: common", "Package: commoN").getBytes(), "pigsty/Packages");
+    assertThat(BundleVerifier.verify(packages, null).problems())
+        .anySatisfy(p -> assertThat(p).contains("Packages"));
+    String otherKey = "0".repeat(40);
+    assertThat(BundleVerifier.verify(r.bundle(), otherKey).problems())
+        .anySatisfy(p -> assertThat(p).contains(otherKey));
+    assertThat(BundleVerifier.verify(r.bundle(), null).problems()).isEmpty();
+  }
+
   @Test
   void build_sameInputsGiveByteIdenticalTarballAndSecondBuildDownloadsNothing() throws Exception {
     BundleBuilder.Result a = build(definition("server"), tmp.resolve("a"));
