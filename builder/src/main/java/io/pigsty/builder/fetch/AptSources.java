@@ -2,32 +2,74 @@ package io.pigsty.builder.fetch;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The binary-package sources of a host's apt configuration (sources.list(5)): the one-line
- * format of {@code sources.list} and {@code sources.list.d/*.list}, and the deb822 format of
- * {@code sources.list.d/*.sources}. {@code deb-src} entries, {@code Enabled: no} stanzas and
- * files with other extensions (as apt ignores them) are left out.
+ * The binary ({@code deb}) sources APT is configured with, read as sources.list(5) describes:
+ * {@code sources.list} and {@code sources.list.d/*.list} in the one-line format, {@code
+ * sources.list.d/*.sources} in the deb822 format. Immutable.
  */
 public final class AptSources {
+  /** File names APT reads in {@code sources.list.d}; others are ignored, as APT does. */
+  private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_.\\-]+");
+  private static final Pattern WS = Pattern.compile("\\s+");
+  private static final Set<String> FALSE = Set.of("no", "false", "without", "off", "disable");
+  private static final Map<String, String> ONE_LINE_OPTION_NAMES =
+      Map.of("arch", "architectures", "lang", "languages", "target", "targets");
+
   /**
-   * One source: an archive base URI with the suites and components it serves.
+   * One {@code deb} source: one URI and one suite (a deb822 stanza with several of each yields
+   * one entry per pair).
    *
-   * @param uri the archive base (before {@code /dists/}), as written
-   * @param suites suite names, e.g. {@code bookworm-updates}
-   * @param components component names, e.g. {@code main}
    * @param file the file it was read from
+   * @param line 1-based line of the one-line entry or of the first line of the deb822 stanza
+   * @param uri the archive base (the part before {@code dists/}), always ending in {@code /}
+   * @param suite the suite (codename or class), or a path ending in {@code /} for a flat repo
+   * @param components components; empty for a flat repo
+   * @param options other fields, keys in lower case with deb822 names ({@code signed-by},
+   *     {@code architectures}, {@code trusted} ...); one-line {@code arch}, {@code lang}, {@code
+   *     target} are renamed to their deb822 names
    */
-  public record Entry(URI uri, List<String> suites, List<String> components, Path file) {}
+  public record Entry(
+      Path file,
+      int line,
+      URI uri,
+      String suite,
+      List<String> components,
+      Map<String, String> options) {
+    /** Copies the collections; every component is non-null. */
+    public Entry {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(uri, "uri");
+      Objects.requireNonNull(suite, "suite");
+      components = List.copyOf(components);
+      options = Map.copyOf(options);
+    }
+
+    /** The {@code signed-by} option (key file paths, fingerprints or an inline key), if any. */
+    public Optional<String> signedBy() {
+      return Optional.ofNullable(options.get("signed-by"));
+    }
+
+    /** True for a flat repository ({@code suite} ends in {@code /}, no components). */
+    public boolean flat() {
+      return suite.endsWith("/");
+    }
+  }
 
   private final List<Entry> entries;
 
@@ -35,170 +77,260 @@ public final class AptSources {
     this.entries = List.copyOf(entries);
   }
 
-  /** @return the sources of {@code /etc/apt} */
-  public static AptSources host() throws IOException {
-    return read(Path.of("/etc/apt"));
-  }
-
   /**
-   * Reads {@code sources.list} and {@code sources.list.d/} under an apt configuration dir.
+   * Reads the sources under an APT configuration directory, in APT's order: {@code sources.list},
+   * then {@code sources.list.d} files sorted by name. Only {@code *.list} and {@code *.sources}
+   * files whose names use letters, digits, {@code _ - .} are read; {@code deb-src} entries and
+   * deb822 stanzas with {@code Enabled: no} are skipped. Missing files or directories are empty.
    *
-   * @param etcApt e.g. {@code /etc/apt}; missing files are fine
-   * @return every enabled {@code deb} entry, in apt's reading order (sources.list first, then
-   *     sources.list.d by file name)
-   * @throws IOException naming the file and line of a malformed entry, or when a file cannot be read
+   * @param etcApt the directory, usually {@code /etc/apt}; non-null
+   * @return the {@code deb} entries, in reading order
+   * @throws IOException on a read error, or a malformed entry (message names the file and line)
    */
   public static AptSources read(Path etcApt) throws IOException {
     List<Entry> out = new ArrayList<>();
     Path main = etcApt.resolve("sources.list");
     if (Files.isRegularFile(main)) {
-      readOneLine(main, out);
+      parseOneLine(main, out);
     }
     Path dir = etcApt.resolve("sources.list.d");
     if (Files.isDirectory(dir)) {
       List<Path> files = new ArrayList<>();
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-        ds.forEach(files::add);
+        for (Path p : ds) {
+          files.add(p);
+        }
       }
-      files.sort(null);
-      for (Path f : files) {
-        String n = f.getFileName().toString();
-        if (n.endsWith(".list")) {
-          readOneLine(f, out);
-        } else if (n.endsWith(".sources")) {
-          readDeb822(f, out);
+      files.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+      for (Path p : files) {
+        String name = p.getFileName().toString();
+        if (!VALID_NAME.matcher(name).matches() || !Files.isRegularFile(p)) {
+          continue;
+        }
+        if (name.endsWith(".list")) {
+          parseOneLine(p, out);
+        } else if (name.endsWith(".sources")) {
+          parseDeb822(p, out);
         }
       }
     }
     return new AptSources(out);
   }
 
-  /** @return every enabled binary source */
+  /**
+   * Reads this host's sources: {@code read(Path.of("/etc/apt"))}.
+   *
+   * @throws IOException as {@link #read}
+   */
+  public static AptSources host() throws IOException {
+    return read(Path.of("/etc/apt"));
+  }
+
+  /** Every enabled {@code deb} entry, in APT's reading order; unmodifiable. */
   public List<Entry> entries() {
     return entries;
   }
 
   /**
-   * @param suite e.g. {@code bookworm-security}
-   * @param component e.g. {@code main}
-   * @return the base URI of the first source serving that suite and component
+   * The archive base URI of the first entry serving this suite and component, for example the
+   * base of {@code bookworm-security} may differ from that of {@code bookworm}. Index URLs are
+   * {@code base.resolve("dists/" + suite + "/InRelease")}.
+   *
+   * @param suite suite name as written in the sources (e.g. {@code bookworm-updates}); non-null
+   * @param component component (e.g. {@code main}); non-null
+   * @return the base URI ending in {@code /}, or empty when no entry matches; flat repositories
+   *     never match
    */
   public Optional<URI> baseFor(String suite, String component) {
+    Objects.requireNonNull(suite, "suite");
+    Objects.requireNonNull(component, "component");
     for (Entry e : entries) {
-      if (e.suites().contains(suite) && (e.components().isEmpty() || e.components().contains(component))) {
+      if (e.suite().equals(suite) && e.components().contains(component)) {
         return Optional.of(e.uri());
       }
     }
     return Optional.empty();
   }
 
-  private static void readOneLine(Path f, List<Entry> out) throws IOException {
-    List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+  @Override
+  public String toString() {
+    return "AptSources" + entries;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** One-line format: {@code deb [opt=val ...] uri suite [component ...]}; # starts a comment. */
+  private static void parseOneLine(Path file, List<Entry> out) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     for (int i = 0; i < lines.size(); i++) {
-      String l = lines.get(i);
-      int hash = l.indexOf('#');
+      int lineNo = i + 1;
+      String line = lines.get(i);
+      int hash = line.indexOf('#');
       if (hash >= 0) {
-        l = l.substring(0, hash);
+        line = line.substring(0, hash);
       }
-      l = l.strip();
-      if (l.isEmpty()) {
+      line = line.strip();
+      if (line.isEmpty()) {
         continue;
       }
-      // options in brackets may contain spaces: [ arch=amd64 signed-by=/x ]
-      String opts = "";
-      int lb = l.indexOf('[');
-      if (lb >= 0) {
-        int rb = l.indexOf(']', lb);
-        if (rb < 0) {
-          throw new IOException(f + ":" + (i + 1) + ": unterminated '[' in '" + l + "'");
+      String[] typeAndRest = WS.split(line, 2);
+      String type = typeAndRest[0];
+      if (!type.equals("deb") && !type.equals("deb-src")) {
+        throw malformed(file, lineNo, "unknown type '" + type + "'");
+      }
+      String rest = typeAndRest.length > 1 ? typeAndRest[1].strip() : "";
+      Map<String, String> options = new LinkedHashMap<>();
+      if (rest.startsWith("[")) {
+        int close = rest.indexOf(']');
+        if (close < 0) {
+          throw malformed(file, lineNo, "unterminated '[' option list");
         }
-        opts = l.substring(lb + 1, rb);
-        l = (l.substring(0, lb) + " " + l.substring(rb + 1)).strip();
+        for (String opt : WS.split(rest.substring(1, close).strip())) {
+          if (opt.isEmpty()) {
+            continue;
+          }
+          int eq = opt.indexOf('=');
+          if (eq <= 0) {
+            throw malformed(file, lineNo, "option '" + opt + "' is not key=value");
+          }
+          String key = opt.substring(0, eq).toLowerCase(Locale.ROOT);
+          String suffix = "";
+          if (key.endsWith("+") || key.endsWith("-")) {
+            suffix = key.substring(key.length() - 1);
+            key = key.substring(0, key.length() - 1);
+          }
+          key = ONE_LINE_OPTION_NAMES.getOrDefault(key, key) + suffix;
+          options.put(key, opt.substring(eq + 1));
+        }
+        rest = rest.substring(close + 1).strip();
       }
-      String[] w = l.split("\\s+");
-      if (w.length < 3) {
-        throw new IOException(f + ":" + (i + 1) + ": expected 'deb URI suite [component...]'");
+      String[] words = rest.isEmpty() ? new String[0] : WS.split(rest);
+      if (words.length < 2) {
+        throw malformed(file, lineNo, "expected a URI and a suite");
       }
-      if (!w[0].equals("deb")) {
+      if (!type.equals("deb")) {
         continue;
       }
-      if (opts.toLowerCase(Locale.ROOT).matches(".*\\benabled=no\\b.*")) {
-        continue;
-      }
-      out.add(new Entry(uri(w[1], f, i + 1), List.of(w[2]),
-          List.copyOf(Arrays.asList(w).subList(3, w.length)), f));
+      URI uri = parseUri(file, lineNo, words[0]);
+      String suite = words[1];
+      List<String> components = Arrays.asList(words).subList(2, words.length);
+      checkSuite(file, lineNo, suite, components);
+      out.add(new Entry(file, lineNo, uri, suite, components, options));
     }
   }
 
-  private static void readDeb822(Path f, List<Entry> out) throws IOException {
-    List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-    List<String[]> fields = new ArrayList<>();
-    int start = 1;
+  /**
+   * deb822 format: stanzas separated by blank lines, {@code Field: value}, continuation lines
+   * start with a space or tab, lines starting with # are comments. Field names are
+   * case-insensitive.
+   */
+  private static void parseDeb822(Path file, List<Entry> out) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    Map<String, String> fields = new LinkedHashMap<>();
+    int stanzaLine = 0;
+    String lastKey = null;
     for (int i = 0; i <= lines.size(); i++) {
-      String l = i < lines.size() ? lines.get(i) : "";
-      if (l.startsWith("#")) {
+      String line = i < lines.size() ? lines.get(i) : "";
+      int lineNo = i + 1;
+      if (line.startsWith("#")) {
         continue;
       }
-      if (l.isBlank()) {
+      if (line.isBlank()) {
         if (!fields.isEmpty()) {
-          stanza(f, start, fields, out);
-          fields.clear();
+          stanza(file, stanzaLine, fields, out);
+          fields = new LinkedHashMap<>();
         }
-        start = i + 2;
+        lastKey = null;
         continue;
       }
-      if (l.charAt(0) == ' ' || l.charAt(0) == '\t') {
-        if (fields.isEmpty()) {
-          throw new IOException(f + ":" + (i + 1) + ": continuation line without a field");
+      if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+        if (lastKey == null) {
+          throw malformed(file, lineNo, "continuation line outside a field");
         }
-        String[] last = fields.get(fields.size() - 1);
-        last[1] = last[1] + " " + l.strip();
+        String cont = line.strip();
+        fields.put(lastKey, fields.get(lastKey) + "\n" + (cont.equals(".") ? "" : cont));
         continue;
       }
-      int colon = l.indexOf(':');
+      int colon = line.indexOf(':');
       if (colon <= 0) {
-        throw new IOException(f + ":" + (i + 1) + ": expected 'Field: value', got '" + l + "'");
+        throw malformed(file, lineNo, "expected 'Field: value'");
       }
-      fields.add(new String[] {l.substring(0, colon).strip(), l.substring(colon + 1).strip()});
+      if (fields.isEmpty()) {
+        stanzaLine = lineNo;
+      }
+      lastKey = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+      if (fields.containsKey(lastKey)) {
+        throw malformed(file, lineNo, "field '" + line.substring(0, colon).strip() + "' repeated");
+      }
+      fields.put(lastKey, line.substring(colon + 1).strip());
     }
   }
 
-  private static void stanza(Path f, int line, List<String[]> fields, List<Entry> out) throws IOException {
-    String types = value(fields, "Types");
-    String uris = value(fields, "URIs");
-    String suites = value(fields, "Suites");
-    String components = value(fields, "Components");
-    String enabled = value(fields, "Enabled");
-    if (types == null || uris == null || suites == null) {
-      throw new IOException(f + ":" + line + ": stanza needs Types, URIs and Suites");
-    }
-    if (enabled != null && enabled.equalsIgnoreCase("no")) {
+  private static void stanza(Path file, int lineNo, Map<String, String> fields, List<Entry> out)
+      throws IOException {
+    String enabled = fields.getOrDefault("enabled", "yes").strip().toLowerCase(Locale.ROOT);
+    if (FALSE.contains(enabled)) {
       return;
     }
-    if (!Arrays.asList(types.split("\\s+")).contains("deb")) {
-      return;
+    List<String> types = words(fields.get("types"));
+    List<String> uris = words(fields.get("uris"));
+    List<String> suites = words(fields.get("suites"));
+    List<String> components = words(fields.get("components"));
+    if (types.isEmpty() || uris.isEmpty() || suites.isEmpty()) {
+      throw malformed(file, lineNo, "stanza needs Types, URIs and Suites");
     }
-    List<String> s = List.of(suites.split("\\s+"));
-    List<String> c = components == null || components.isBlank() ? List.of() : List.of(components.split("\\s+"));
-    for (String u : uris.split("\\s+")) {
-      out.add(new Entry(uri(u, f, line), s, c, f));
-    }
-  }
-
-  private static String value(List<String[]> fields, String name) {
-    for (String[] kv : fields) {
-      if (kv[0].equalsIgnoreCase(name)) {
-        return kv[1];
+    for (String t : types) {
+      if (!t.equals("deb") && !t.equals("deb-src")) {
+        throw malformed(file, lineNo, "unknown type '" + t + "'");
       }
     }
-    return null;
+    if (!types.contains("deb")) {
+      return;
+    }
+    Map<String, String> options = new LinkedHashMap<>(fields);
+    for (String k : List.of("types", "uris", "suites", "components", "enabled")) {
+      options.remove(k);
+    }
+    for (String u : uris) {
+      URI uri = parseUri(file, lineNo, u);
+      for (String suite : suites) {
+        checkSuite(file, lineNo, suite, components);
+        out.add(new Entry(file, lineNo, uri, suite, components, options));
+      }
+    }
   }
 
-  private static URI uri(String s, Path f, int line) throws IOException {
+  private static void checkSuite(Path file, int lineNo, String suite, List<String> components)
+      throws IOException {
+    if (suite.endsWith("/") && !components.isEmpty()) {
+      throw malformed(file, lineNo, "flat suite '" + suite + "' must not have components");
+    }
+    if (!suite.endsWith("/") && components.isEmpty()) {
+      throw malformed(file, lineNo, "suite '" + suite + "' needs at least one component");
+    }
+  }
+
+  private static List<String> words(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return List.of(WS.split(value.strip()));
+  }
+
+  private static URI parseUri(Path file, int lineNo, String text) throws IOException {
+    String s = text.endsWith("/") ? text : text + "/";
     try {
-      return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(f + ":" + line + ": bad URI '" + s + "'");
+      URI uri = new URI(s);
+      if (uri.getScheme() == null) {
+        throw malformed(file, lineNo, "URI '" + text + "' has no scheme");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw malformed(file, lineNo, "bad URI '" + text + "': " + e.getReason());
     }
+  }
+
+  private static IOException malformed(Path file, int line, String why) {
+    return new IOException(file + ":" + line + ": " + why);
   }
 }

@@ -2,92 +2,134 @@ package io.pigsty.builder.fetch;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Objects;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Download progress: a progress bar in MB when a terminal is attached, otherwise plain lines
- * (one each 10% of the bytes, and one per failure) so that CI logs stay readable.
+ * Prints fetch progress: a progress bar in MiB on a terminal, otherwise plain lines (about one per
+ * 10% of the bytes or per {@code everyFiles} files, whichever comes first, plus one line per
+ * failure and a summary). Thread-safe.
  */
 public final class ConsoleProgress implements ProgressListener {
+  private static final long MIB = 1024 * 1024;
+
   private final PrintStream out;
-  private final boolean terminal;
+  private final boolean interactive;
+  private final int everyFiles;
   private ProgressBar bar;
-  private final AtomicLong done = new AtomicLong();
-  private final AtomicInteger files = new AtomicInteger();
-  private final AtomicInteger cached = new AtomicInteger();
-  private volatile long total;
-  private volatile int count;
-  private volatile int lastDecile;
-  private long started;
+  private int files;
+  private long bytes;
+  private int doneFiles;
+  private long doneBytes;
+  private int cacheHits;
+  private int failures;
+  private int lastDecile;
+  private int lastReportedFiles;
+  private long startNanos;
 
-  /** @param out where progress goes (stderr for the CLI) */
+  /**
+   * A listener that draws a bar when {@code System.console() != null}, else prints plain lines.
+   *
+   * @param out where to write, usually {@code System.err}; non-null
+   */
   public ConsoleProgress(PrintStream out) {
-    this(out, System.console() != null);
+    this(out, System.console() != null, 500);
   }
 
-  /** @param terminal whether to draw a progress bar rather than print lines */
-  public ConsoleProgress(PrintStream out, boolean terminal) {
-    this.out = out;
-    this.terminal = terminal;
+  /**
+   * A listener with the mode chosen by the caller.
+   *
+   * @param out where to write; non-null
+   * @param interactive true for a progress bar, false for plain lines
+   * @param everyFiles in plain mode, also print a line after this many files (at least 1)
+   */
+  public ConsoleProgress(PrintStream out, boolean interactive, int everyFiles) {
+    this.out = Objects.requireNonNull(out, "out");
+    this.interactive = interactive;
+    if (everyFiles < 1) {
+      throw new IllegalArgumentException("everyFiles must be >= 1, got " + everyFiles);
+    }
+    this.everyFiles = everyFiles;
   }
 
   @Override
-  public void start(int files, long bytes) {
-    total = bytes;
-    count = files;
-    started = System.nanoTime();
-    if (terminal) {
-      bar = new ProgressBarBuilder().setTaskName("download").setInitialMax(Math.max(1, bytes / 1_000_000))
-          .setUnit(" MB", 1).setStyle(ProgressBarStyle.ASCII).setConsumer(
-              new me.tongfei.progressbar.ConsoleProgressBarConsumer(out)).build();
+  public synchronized void start(int files, long bytes) {
+    this.files = files;
+    this.bytes = bytes;
+    this.startNanos = System.nanoTime();
+    if (interactive) {
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName("fetch")
+              .setInitialMax(Math.max(1, bytes))
+              .setUnit("MiB", MIB)
+              .showSpeed()
+              .setConsumer(new ConsoleProgressBarConsumer(out))
+              .build();
     } else {
-      out.printf(Locale.ROOT, "download: %d files, %.1f MB%n", files, bytes / 1e6);
+      out.printf(Locale.ROOT, "fetch: %d files, %s%n", files, mib(bytes));
     }
   }
 
   @Override
-  public void advanced(FetchRequest r, long bytes, boolean fromCache) {
-    long d = done.addAndGet(bytes);
-    int n = files.incrementAndGet();
+  public synchronized void advanced(FetchRequest r, long n, boolean fromCache) {
+    doneFiles++;
+    doneBytes += n;
     if (fromCache) {
-      cached.incrementAndGet();
+      cacheHits++;
     }
     if (bar != null) {
-      bar.stepTo(d / 1_000_000);
-    } else if (total > 0) {
-      int decile = (int) (d * 10 / total);
-      if (decile > lastDecile) {
-        synchronized (this) {
-          if (decile > lastDecile) {
-            lastDecile = decile;
-            out.printf(Locale.ROOT, "download: %3d%% %d/%d files, %.1f MB%n", decile * 10, n, count, d / 1e6);
-          }
-        }
-      }
+      bar.stepBy(n);
+      bar.setExtraMessage(" " + doneFiles + "/" + files + " files");
+      return;
+    }
+    int decile = bytes > 0 ? (int) (doneBytes * 10 / bytes) : doneFiles * 10 / Math.max(1, files);
+    if (decile > lastDecile || doneFiles - lastReportedFiles >= everyFiles) {
+      lastDecile = Math.max(lastDecile, decile);
+      lastReportedFiles = doneFiles;
+      out.printf(
+          Locale.ROOT,
+          "fetch: %d/%d files, %s of %s (%d%%)%n",
+          doneFiles,
+          files,
+          mib(doneBytes),
+          mib(bytes),
+          bytes > 0 ? doneBytes * 100 / bytes : 100);
     }
   }
 
   @Override
-  public void failed(FetchRequest r, FetchException e) {
+  public synchronized void failed(FetchRequest r, FetchException e) {
+    failures++;
     if (bar != null) {
-      bar.pause();
+      // start a fresh line so the message is not drawn over by the bar
+      out.print('\r');
+      out.println();
     }
-    out.println("download failed: " + e.getMessage());
-    if (bar != null) {
-      bar.resume();
-    }
+    out.printf("fetch: FAILED %s: %s%n", r.label(), e.getMessage());
   }
 
   @Override
-  public void done() {
+  public synchronized void done() {
     if (bar != null) {
       bar.close();
+      bar = null;
     }
-    double s = (System.nanoTime() - started) / 1e9;
-    out.printf(Locale.ROOT, "download: done, %d files (%d from cache) in %.1f s%n", files.get(), cached.get(), s);
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    out.printf(
+        Locale.ROOT,
+        "fetch: done, %d/%d files (%d from cache), %s, %d failed, %.1f s%n",
+        doneFiles,
+        files,
+        cacheHits,
+        mib(doneBytes),
+        failures,
+        seconds);
+  }
+
+  private static String mib(long b) {
+    return String.format(Locale.ROOT, "%.1f MiB", b / (double) MIB);
   }
 }

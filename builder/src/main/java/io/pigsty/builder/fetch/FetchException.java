@@ -20,7 +20,7 @@ public final class FetchException extends Exception {
     IO
   }
 
-  private final transient URI uri;
+  private final URI uri;
   private final Kind kind;
   private final int status;
   /** Never retried: local file errors and interruption. */
@@ -29,7 +29,11 @@ public final class FetchException extends Exception {
   long retryAfterMillis;
 
   FetchException(URI uri, Kind kind, int status, String reason, Throwable cause) {
-    super(reason.contains(" downloads failed:") ? reason : uri + ": " + reason, cause);
+    this(uri, kind, status, uri + ": " + reason, cause, true);
+  }
+
+  private FetchException(URI uri, Kind kind, int status, String message, Throwable cause, boolean full) {
+    super(message, cause);
     this.uri = Objects.requireNonNull(uri, "uri");
     this.kind = Objects.requireNonNull(kind, "kind");
     this.status = status;
@@ -49,9 +53,8 @@ public final class FetchException extends Exception {
     for (FetchReport.Failure f : failures) {
       sb.append("\n  ").append(f.error().getMessage());
     }
-    FetchException e = new FetchException(first.request().uri(), first.error().kind(), -1,
-        sb.toString(), first.error());
-    return e;
+    return new FetchException(first.request().uri(), first.error().kind(), -1, sb.toString(),
+        first.error(), true);
   }
 
   static FetchException httpStatus(URI uri, int status) {

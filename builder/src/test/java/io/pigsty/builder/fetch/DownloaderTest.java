@@ -2,21 +2,30 @@ package io.pigsty.builder.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.sun.net.httpserver.HttpServer;
-import io.pigsty.repo.deb.FlatRepository;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,141 +33,465 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DownloaderTest {
-  @TempDir Path tmp;
-  HttpServer server;
-  final Map<String, byte[]> files = new ConcurrentHashMap<>();
-  final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
-  final AtomicInteger requests = new AtomicInteger();
-  final AtomicInteger inFlight = new AtomicInteger();
-  final AtomicInteger maxInFlight = new AtomicInteger();
-  volatile long delayMillis;
+  @TempDir Path cache;
+  private TestServer server;
+  private Downloader downloader;
 
   @BeforeEach
-  void start() throws Exception {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-    server.setExecutor(Executors.newCachedThreadPool());
-    server.createContext("/", ex -> {
-      requests.incrementAndGet();
-      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-      try {
-        if (delayMillis > 0) {
-          Thread.sleep(delayMillis);
-        }
-        String path = ex.getRequestURI().getPath();
-        AtomicInteger fail = failuresLeft.get(path);
-        byte[] body = files.get(path);
-        if (fail != null && fail.getAndDecrement() > 0) {
-          ex.sendResponseHeaders(503, -1);
-        } else if (body == null) {
-          ex.sendResponseHeaders(404, -1);
-        } else {
-          ex.sendResponseHeaders(200, body.length);
-          try (OutputStream o = ex.getResponseBody()) {
-            o.write(body);
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        inFlight.decrementAndGet();
-        ex.close();
-      }
-    });
-    server.start();
+  void setUp() throws IOException {
+    server = new TestServer();
+    downloader = downloader(3, 6);
   }
 
   @AfterEach
-  void stop() {
-    server.stop(0);
+  void tearDown() {
+    downloader.close();
+    server.close();
   }
 
-  private URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+  private Downloader downloader(int retries, int perHost) {
+    return Downloader.builder()
+        .cacheDir(cache)
+        .retries(retries)
+        .perHostConnections(perHost)
+        .connectTimeout(Duration.ofSeconds(5))
+        .readTimeout(Duration.ofSeconds(10))
+        .retryDelay(Duration.ofMillis(5))
+        .build();
   }
 
-  private Downloader downloader(int perHost) {
-    return Downloader.builder().cacheDir(tmp.resolve("cache")).perHostConnections(perHost).retries(3)
-        .retryDelay(Duration.ofMillis(10)).connectTimeout(Duration.ofSeconds(5)).build();
+  private static byte[] bytes(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
   }
 
-  private FetchRequest put(String path, String content) {
-    byte[] b = content.getBytes();
-    files.put(path, b);
-    return new FetchRequest(uri(path), b.length, FlatRepository.sha256Hex(b), path);
+  static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  private List<Path> filesInCache() throws IOException {
+    try (Stream<Path> s = Files.walk(cache)) {
+      return s.filter(Files::isRegularFile).collect(Collectors.toList());
+    }
   }
 
   @Test
   void fetch_goodFileIsCachedAndSecondFetchMakesNoRequest() throws Exception {
-    FetchRequest r = put("/a.deb", "alpha");
-    try (Downloader d = downloader(2)) {
-      Path p = d.fetch(r.uri(), r.size(), r.sha256());
-      assertThat(Files.readString(p)).isEqualTo("alpha");
-      assertThat(p).isEqualTo(d.cachePath(r.sha256()));
-      int before = requests.get();
-      d.fetch(r.uri(), r.size(), r.sha256());
-      assertThat(requests.get()).isEqualTo(before);
-    }
-  }
+    byte[] body = bytes(300_000, 1);
+    String sha = sha256(body);
+    server.serve("/pool/a.deb", body);
+    URI uri = server.uri("/pool/a.deb");
 
-  @Test
-  void fetch_retriesAfter503() throws Exception {
-    FetchRequest r = put("/b.deb", "beta");
-    failuresLeft.put("/b.deb", new AtomicInteger(2));
-    try (Downloader d = downloader(2)) {
-      assertThat(Files.readString(d.fetch(r.uri(), r.size(), r.sha256()))).isEqualTo("beta");
-    }
-    assertThat(requests.get()).isEqualTo(3);
-  }
+    Path p = downloader.fetch(uri, body.length, sha);
 
-  @Test
-  void fetch_404FailsWithoutRetry() {
-    try (Downloader d = downloader(2)) {
-      assertThatThrownBy(() -> d.fetch(uri("/missing.deb"), 3, "ab".repeat(32)))
-          .isInstanceOf(FetchException.class).hasMessageContaining("/missing.deb").hasMessageContaining("404");
+    assertThat(p).isEqualTo(cache.resolve("sha256").resolve(sha.substring(0, 2)).resolve(sha));
+    assertThat(Files.readAllBytes(p)).isEqualTo(body);
+    assertThat(server.count("/pool/a.deb")).isEqualTo(1);
+    assertThat(downloader.bytesDownloaded()).isEqualTo(body.length);
+
+    assertThat(downloader.fetch(uri, body.length, sha.toUpperCase())).isEqualTo(p);
+    try (Downloader fresh = downloader(3, 6)) {
+      assertThat(fresh.fetch(uri, body.length, sha)).isEqualTo(p);
+      assertThat(fresh.requestsSent()).isZero();
     }
-    assertThat(requests.get()).isEqualTo(1);
+    assertThat(server.count("/pool/a.deb")).isEqualTo(1);
+    assertThat(filesInCache()).containsExactly(p);
   }
 
   @Test
   void fetch_checksumMismatchFailsNamingUrlAndLeavesNothingInCache() throws Exception {
-    FetchRequest r = put("/c.deb", "gamma");
-    try (Downloader d = downloader(2)) {
-      assertThatThrownBy(() -> d.fetch(r.uri(), r.size(), "cd".repeat(32)))
-          .isInstanceOf(FetchException.class).hasMessageContaining("/c.deb").hasMessageContaining("SHA256");
-    }
-    try (Stream<Path> s = Files.walk(tmp.resolve("cache"))) {
-      assertThat(s.filter(Files::isRegularFile)).isEmpty();
-    }
+    byte[] served = bytes(50_000, 2);
+    byte[] expected = bytes(50_000, 3);
+    String expectedSha = sha256(expected);
+    server.serve("/pool/b.deb", served);
+    URI uri = server.uri("/pool/b.deb");
+
+    FetchException e =
+        catchThrowableOfType(
+            FetchException.class, () -> downloader.fetch(uri, expected.length, expectedSha));
+
+    assertThat(e.kind()).isEqualTo(FetchException.Kind.CHECKSUM_MISMATCH);
+    assertThat(e.uri()).isEqualTo(uri);
+    assertThat(e.getMessage())
+        .contains(uri.toString())
+        .contains("SHA256 mismatch: expected " + expectedSha + ", got " + sha256(served));
+    // a mismatch from a complete body is retried once (mirror mid-sync), not more
+    assertThat(server.count("/pool/b.deb")).isEqualTo(2);
+    assertThat(filesInCache()).isEmpty();
   }
 
   @Test
-  void fetchAll_boundsConnectionsPerHostAndReportsEveryFailure() throws Exception {
-    List<FetchRequest> reqs = new ArrayList<>();
+  void fetch_completeBodyOfWrongSizeFailsWithBothSizes() throws Exception {
+    byte[] served = bytes(1000, 4);
+    server.serve("/pool/c.deb", served);
+    URI uri = server.uri("/pool/c.deb");
+
+    assertThatThrownBy(() -> downloader.fetch(uri, 1500, sha256(bytes(1500, 5))))
+        .isInstanceOf(FetchException.class)
+        .hasMessageContaining(uri.toString())
+        .hasMessageContaining("expected 1500 bytes, got 1000");
+    assertThat(filesInCache()).isEmpty();
+  }
+
+  @Test
+  void fetch_truncatedBodyIsRetriedThenFails() throws Exception {
+    byte[] body = bytes(40_000, 6);
+    AtomicInteger handlerErrors = new AtomicInteger();
+    server.on(
+        "/pool/t.deb",
+        (ex, n) -> {
+          ex.sendResponseHeaders(200, body.length);
+          OutputStream out = ex.getResponseBody();
+          out.write(body, 0, body.length / 2);
+          out.flush();
+          try {
+            out.close(); // fewer bytes than Content-Length: the server drops the connection
+          } catch (IOException expected) {
+            handlerErrors.incrementAndGet();
+            throw expected;
+          }
+        });
+    URI uri = server.uri("/pool/t.deb");
+    Downloader d = downloader(2, 6);
+    try {
+      FetchException e =
+          catchThrowableOfType(
+              FetchException.class, () -> d.fetch(uri, body.length, sha256(body)));
+      assertThat(e.kind()).isEqualTo(FetchException.Kind.IO);
+      assertThat(e.getMessage()).contains(uri.toString()).contains("after 3 attempts");
+    } finally {
+      d.close();
+    }
+    assertThat(server.count("/pool/t.deb")).isEqualTo(3);
+    assertThat(handlerErrors.get()).isEqualTo(3);
+    assertThat(filesInCache()).isEmpty();
+  }
+
+  @Test
+  void fetch_retriesAfter503() throws Exception {
+    byte[] body = bytes(10_000, 7);
+    server.on(
+        "/pool/r.deb",
+        (ex, n) -> {
+          if (n == 1) {
+            TestServer.send(ex, 503, "busy".getBytes(StandardCharsets.US_ASCII));
+          } else {
+            TestServer.send(ex, 200, body);
+          }
+        });
+
+    Path p = downloader.fetch(server.uri("/pool/r.deb"), body.length, sha256(body));
+
+    assertThat(Files.readAllBytes(p)).isEqualTo(body);
+    assertThat(server.count("/pool/r.deb")).isEqualTo(2);
+  }
+
+  @Test
+  void fetch_404FailsWithoutRetry() throws Exception {
+    URI uri = server.uri("/pool/missing.deb");
+
+    FetchException e =
+        catchThrowableOfType(
+            FetchException.class, () -> downloader.fetch(uri, 10, sha256(new byte[10])));
+
+    assertThat(e.kind()).isEqualTo(FetchException.Kind.HTTP_STATUS);
+    assertThat(e.status()).hasValue(404);
+    assertThat(e.getMessage()).isEqualTo(uri + ": HTTP 404");
+    assertThat(server.count("/pool/missing.deb")).isEqualTo(1);
+    assertThat(filesInCache()).isEmpty();
+  }
+
+  @Test
+  void fetch_persistent500FailsAfterAllRetries() throws Exception {
+    server.on("/pool/e.deb", (ex, n) -> TestServer.send(ex, 500, new byte[0]));
+    URI uri = server.uri("/pool/e.deb");
+
+    assertThatThrownBy(() -> downloader.fetch(uri, 10, sha256(new byte[10])))
+        .isInstanceOf(FetchException.class)
+        .hasMessage(uri + ": HTTP 500 (after 4 attempts)");
+    assertThat(server.count("/pool/e.deb")).isEqualTo(4);
+  }
+
+  @Test
+  void fetch_stalledBodyTimesOut() throws Exception {
+    byte[] body = bytes(20_000, 8);
+    server.on(
+        "/pool/slow.deb",
+        (ex, n) -> {
+          ex.sendResponseHeaders(200, body.length);
+          OutputStream out = ex.getResponseBody();
+          out.write(body, 0, 1000);
+          out.flush();
+          try {
+            Thread.sleep(5_000);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+          }
+          throw new IOException("test server gives up");
+        });
+    URI uri = server.uri("/pool/slow.deb");
+    try (Downloader d =
+        Downloader.builder()
+            .cacheDir(cache)
+            .retries(0)
+            .readTimeout(Duration.ofMillis(300))
+            .build()) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> d.fetch(uri, body.length, sha256(body)))
+          .isInstanceOf(FetchException.class)
+          .hasMessageContaining(uri.toString())
+          .hasMessageContaining("no data for");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+    assertThat(filesInCache()).isEmpty();
+  }
+
+  @Test
+  void fetch_cachedFileOfWrongSizeIsDownloadedAgain() throws Exception {
+    byte[] body = bytes(5_000, 9);
+    String sha = sha256(body);
+    server.serve("/pool/w.deb", body);
+    Path target = downloader.cachePath(sha);
+    Files.createDirectories(target.getParent());
+    Files.write(target, new byte[] {1, 2, 3});
+
+    Path p = downloader.fetch(server.uri("/pool/w.deb"), body.length, sha);
+
+    assertThat(p).isEqualTo(target);
+    assertThat(Files.readAllBytes(p)).isEqualTo(body);
+    assertThat(server.count("/pool/w.deb")).isEqualTo(1);
+  }
+
+  @Test
+  void get_returnsBodyEveryTimeWithoutCaching() throws Exception {
+    byte[] body = "Origin: Example\nSuite: bookworm\n".getBytes(StandardCharsets.US_ASCII);
+    server.serve("/dists/bookworm/InRelease", body);
+    URI uri = server.uri("/dists/bookworm/InRelease");
+
+    assertThat(downloader.get(uri)).isEqualTo(body);
+    assertThat(downloader.get(uri)).isEqualTo(body);
+
+    assertThat(server.count("/dists/bookworm/InRelease")).isEqualTo(2);
+    assertThat(filesInCache()).isEmpty();
+  }
+
+  @Test
+  void get_404FailsWithoutRetryAnd503IsRetried() throws Exception {
+    URI missing = server.uri("/dists/nope/InRelease");
+    assertThatThrownBy(() -> downloader.get(missing))
+        .isInstanceOf(FetchException.class)
+        .hasMessage(missing + ": HTTP 404");
+    assertThat(server.count("/dists/nope/InRelease")).isEqualTo(1);
+
+    server.on(
+        "/dists/busy/InRelease",
+        (ex, n) -> TestServer.send(ex, n < 3 ? 503 : 200, "ok".getBytes(StandardCharsets.UTF_8)));
+    assertThat(new String(downloader.get(server.uri("/dists/busy/InRelease")), "UTF-8"))
+        .isEqualTo("ok");
+    assertThat(server.count("/dists/busy/InRelease")).isEqualTo(3);
+  }
+
+  @Test
+  void fetchAll_boundsConnectionsPerHost() throws Exception {
+    List<FetchRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      byte[] body = bytes(2_000 + i, 100 + i);
+      server.serve("/pool/f" + i + ".deb", body);
+      requests.add(
+          new FetchRequest(server.uri("/pool/f" + i + ".deb"), body.length, sha256(body), "f" + i));
+    }
+    server.delay(40);
+    downloader.close();
+    downloader = downloader(3, 3);
+
+    FetchReport report = downloader.fetchAll(requests, null);
+
+    assertThat(report.ok()).isTrue();
+    assertThat(report.downloads()).isEqualTo(40);
+    assertThat(server.maxInFlight()).isLessThanOrEqualTo(3).isGreaterThan(1);
+  }
+
+  @Test
+  void fetch_concurrentCallersShareTheHostLimit() throws Exception {
+    int callers = 12;
+    List<FetchRequest> requests = new ArrayList<>();
+    for (int i = 0; i < callers; i++) {
+      byte[] body = bytes(1_500 + i, 600 + i);
+      server.serve("/pool/c" + i + ".deb", body);
+      requests.add(
+          new FetchRequest(server.uri("/pool/c" + i + ".deb"), body.length, sha256(body), "c" + i));
+    }
+    server.delay(40);
+    downloader.close();
+    downloader = downloader(0, 2);
+    ExecutorService callerPool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<Path>> results = new ArrayList<>();
+      for (FetchRequest r : requests) {
+        results.add(callerPool.submit(() -> downloader.fetch(r.uri(), r.size(), r.sha256())));
+      }
+      for (Future<Path> f : results) {
+        assertThat(f.get(30, TimeUnit.SECONDS)).isRegularFile();
+      }
+    } finally {
+      callerPool.shutdownNow();
+    }
+    assertThat(server.maxInFlight()).isLessThanOrEqualTo(2).isGreaterThan(1);
+  }
+
+  @Test
+  void fetchAll_reportsEveryFailure() throws Exception {
+    List<FetchRequest> requests = new ArrayList<>();
+    Set<Integer> bad = Set.of(3, 11, 17);
+    long goodBytes = 0;
     for (int i = 0; i < 20; i++) {
-      reqs.add(put("/f" + i + ".deb", "file " + i));
+      byte[] body = bytes(1_000 + i, 200 + i);
+      String path = "/pool/g" + i + ".deb";
+      if (i == 3) {
+        // not served: 404
+      } else if (i == 11) {
+        server.serve(path, bytes(body.length, 999)); // wrong content
+      } else {
+        server.serve(path, body);
+      }
+      if (i == 17) {
+        server.on(path, (ex, n) -> TestServer.send(ex, 403, new byte[0]));
+      }
+      if (!bad.contains(i)) {
+        goodBytes += body.length;
+      }
+      requests.add(new FetchRequest(server.uri(path), body.length, sha256(body), "g" + i));
     }
-    for (int i = 0; i < 3; i++) {
-      reqs.add(new FetchRequest(uri("/nope" + i + ".deb"), 4, "ef".repeat(32), "nope" + i));
+    RecordingListener listener = new RecordingListener();
+
+    FetchReport report = downloader.fetchAll(requests, listener);
+
+    assertThat(report.ok()).isFalse();
+    assertThat(report.fetched()).hasSize(17);
+    assertThat(report.failures())
+        .extracting(f -> f.request().label())
+        .containsExactly("g3", "g11", "g17");
+    assertThat(report.failures().get(0).error().getMessage()).endsWith("g3.deb: HTTP 404");
+    assertThat(report.failures().get(1).error().kind())
+        .isEqualTo(FetchException.Kind.CHECKSUM_MISMATCH);
+    assertThat(report.failures().get(2).error().status()).hasValue(403);
+    assertThat(report.downloads()).isEqualTo(17);
+    assertThat(listener.advanced).hasSize(17);
+    assertThat(listener.failed).containsExactlyInAnyOrder("g3", "g11", "g17");
+    assertThat(listener.started).isEqualTo(20);
+    assertThat(listener.done.get()).isEqualTo(1);
+    for (int i = 0; i < 20; i++) {
+      FetchRequest r = requests.get(i);
+      if (!bad.contains(i)) {
+        assertThat(Files.size(report.fetched().get(r))).isEqualTo(r.size());
+      }
     }
-    delayMillis = 40;
-    try (Downloader d = downloader(3)) {
-      FetchReport rep = d.fetchAll(reqs, ProgressListener.NONE);
-      assertThat(rep.fetched()).hasSize(20);
-      assertThat(rep.failures()).hasSize(3);
-      assertThat(rep.failures()).allSatisfy(f -> assertThat(f.error().getMessage()).contains("/nope"));
-      assertThat(rep.ok()).isFalse();
-    }
-    assertThat(maxInFlight.get()).isBetween(2, 3);
+    // 17 good bodies, the wrong body twice (retried once), and tiny error bodies
+    assertThat(report.bytesDownloaded()).isGreaterThanOrEqualTo(goodBytes + 2 * 1011);
   }
 
   @Test
-  void aptSources_readsDeb822AndOneLineSkippingDisabledAndSources() throws Exception {
-    AptSources s = AptSources.read(Path.of("src/test/resources/fetch/etc-apt"));
-    assertThat(s.baseFor("bookworm", "main")).hasValue(URI.create("http://mirror.example/debian"));
-    assertThat(s.baseFor("bookworm-updates", "main")).hasValue(URI.create("http://archive.example.org/debian"));
-    assertThat(s.baseFor("bookworm-security", "main")).hasValue(URI.create("http://security.example.org/debian-security"));
-    assertThat(s.baseFor("bookworm-backports", "main")).hasValue(URI.create("http://other.example/debian"));
-    assertThat(s.baseFor("trixie", "main")).isEmpty();
-    assertThat(s.entries()).hasSize(4);
+  void fetchAll_secondRunIsServedFromCache() throws Exception {
+    List<FetchRequest> requests = new ArrayList<>();
+    long total = 0;
+    for (int i = 0; i < 10; i++) {
+      byte[] body = bytes(3_000 + i, 300 + i);
+      server.serve("/pool/h" + i + ".deb", body);
+      requests.add(new FetchRequest(server.uri("/pool/h" + i + ".deb"), body.length, sha256(body),
+          "h" + i));
+      total += body.length;
+    }
+
+    FetchReport first = downloader.fetchAll(requests, ProgressListener.NONE);
+    int requestsAfterFirst = server.total();
+    FetchReport second = downloader.fetchAll(requests, ProgressListener.NONE);
+
+    assertThat(first.downloads()).isEqualTo(10);
+    assertThat(first.bytesDownloaded()).isEqualTo(total);
+    assertThat(first.cacheHits()).isZero();
+    assertThat(second.cacheHits()).isEqualTo(10);
+    assertThat(second.bytesFromCache()).isEqualTo(total);
+    assertThat(second.bytesDownloaded()).isZero();
+    assertThat(second.fetched()).isEqualTo(first.fetched());
+    assertThat(server.total()).isEqualTo(requestsAfterFirst);
+  }
+
+  @Test
+  void fetchAll_sameSha256TwiceIsDownloadedOnce() throws Exception {
+    byte[] body = bytes(8_000, 400);
+    String sha = sha256(body);
+    server.serve("/pool/one.deb", body);
+    server.serve("/pool/copy.deb", body);
+    List<FetchRequest> requests =
+        List.of(
+            new FetchRequest(server.uri("/pool/one.deb"), body.length, sha, "one"),
+            new FetchRequest(server.uri("/pool/copy.deb"), body.length, sha, "copy"));
+
+    FetchReport report = downloader.fetchAll(requests, null);
+
+    assertThat(report.ok()).isTrue();
+    assertThat(report.downloads()).isEqualTo(1);
+    assertThat(report.cacheHits()).isEqualTo(1);
+    assertThat(server.count("/pool/one.deb") + server.count("/pool/copy.deb")).isEqualTo(1);
+  }
+
+  @Test
+  void consoleProgress_plainModePrintsTenthsFailuresAndSummary() throws Exception {
+    List<FetchRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      byte[] body = bytes(1_000, 500 + i);
+      if (i != 4) {
+        server.serve("/pool/p" + i + ".deb", body);
+      }
+      requests.add(
+          new FetchRequest(server.uri("/pool/p" + i + ".deb"), body.length, sha256(body), "p" + i));
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+
+    downloader.fetchAll(requests, new ConsoleProgress(out, false, 1000));
+
+    List<String> lines = buf.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines.get(0)).isEqualTo("fetch: 10 files, 0.0 MiB");
+    assertThat(lines).filteredOn(l -> l.startsWith("fetch: FAILED p4: ")).hasSize(1);
+    assertThat(lines).filteredOn(l -> l.matches("fetch: \\d+/10 files, .*%\\)")).hasSize(9);
+    assertThat(lines.get(lines.size() - 1))
+        .startsWith("fetch: done, 9/10 files (0 from cache), 0.0 MiB, 1 failed, ");
+  }
+
+  @Test
+  void request_rejectsMalformedSha256() {
+    assertThatThrownBy(() -> new FetchRequest(URI.create("http://mirror.example/a"), 1, "abc", "a"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'abc'");
+  }
+
+  /** Records listener events from worker threads. */
+  private static final class RecordingListener implements ProgressListener {
+    volatile int started;
+    final List<String> advanced = new CopyOnWriteArrayList<>();
+    final List<String> failed = new CopyOnWriteArrayList<>();
+    final AtomicInteger done = new AtomicInteger();
+
+    @Override
+    public void start(int files, long bytes) {
+      started = files;
+    }
+
+    @Override
+    public void advanced(FetchRequest r, long bytes, boolean fromCache) {
+      advanced.add(r.label());
+    }
+
+    @Override
+    public void failed(FetchRequest r, FetchException e) {
+      failed.add(r.label());
+    }
+
+    @Override
+    public void done() {
+      done.incrementAndGet();
+    }
   }
 }
