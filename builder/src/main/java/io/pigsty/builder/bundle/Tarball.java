@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -39,12 +38,7 @@ public final class Tarball {
    * @throws IOException on read/write errors, or naming a symlink or special file found in {@code dir}
    */
   public static String write(Path dir, String rootName, Instant mtime, Path out) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest digest = io.pigsty.repo.Digests.sha256();
     List<Path> paths;
     try (Stream<Path> s = Files.walk(dir)) {
       paths = s.sorted(Comparator.comparing(p -> dir.relativize(p).toString().replace('\\', '/')))
@@ -92,14 +86,12 @@ public final class Tarball {
 
   /** @return lower-case hex SHA256 of a file, read in 1 MiB blocks */
   public static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), io.pigsty.repo.Digests.sha256())) {
       byte[] buf = new byte[1 << 20];
       while (in.read(buf) >= 0) {
         // digesting
       }
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
     }
   }
 

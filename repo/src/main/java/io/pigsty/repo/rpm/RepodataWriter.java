@@ -8,11 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,25 +120,24 @@ public final class RepodataWriter {
         Files.move(target, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
       Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      if (old != null) {
-        try (var s = Files.list(old)) {
-          for (Path p : (Iterable<Path>) s::iterator) {
-            Files.delete(p);
-          }
-        }
-        Files.delete(old);
-      }
+      deleteFlatDir(old);
     } finally {
-      if (Files.exists(tmp)) {
-        try (var s = Files.list(tmp)) {
-          for (Path p : (Iterable<Path>) s::iterator) {
-            Files.delete(p);
-          }
-        }
-        Files.delete(tmp);
-      }
+      deleteFlatDir(tmp);
     }
     return files;
+  }
+
+  /** Deletes a directory of plain files, if it exists. */
+  private static void deleteFlatDir(Path dir) throws IOException {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (var s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(dir);
   }
 
   private static void data(StringBuilder sb, String type, String sha, String openSha, String href,
@@ -308,10 +304,16 @@ public final class RepodataWriter {
     return out;
   }
 
-  static byte[] filelists(List<Entry> entries) {
+  /** What one package contributes inside its {@code <package>} element of filelists or other. */
+  private interface PackageBody {
+    void write(XMLStreamWriter w, RpmFile r) throws XMLStreamException;
+  }
+
+  /** filelists.xml and other.xml: a root element, then one {@code <package pkgid name arch>} each. */
+  private static byte[] perPackage(String root, String ns, List<Entry> entries, PackageBody body) {
     return xml(w -> {
-      w.writeStartElement("filelists");
-      w.writeDefaultNamespace("http://linux.duke.edu/metadata/filelists");
+      w.writeStartElement(root);
+      w.writeDefaultNamespace(ns);
       w.writeAttribute("packages", Integer.toString(entries.size()));
       w.writeCharacters("\n");
       for (Entry e : entries) {
@@ -321,14 +323,7 @@ public final class RepodataWriter {
         w.writeAttribute("name", r.name());
         w.writeAttribute("arch", r.arch());
         version(w, r.evr());
-        for (int i = 0; i < r.files().size(); i++) {
-          w.writeStartElement("file");
-          if (r.dirs().get(i)) {
-            w.writeAttribute("type", "dir");
-          }
-          w.writeCharacters(r.files().get(i));
-          w.writeEndElement();
-        }
+        body.write(w, r);
         w.writeEndElement();
         w.writeCharacters("\n");
       }
@@ -336,30 +331,28 @@ public final class RepodataWriter {
     });
   }
 
-  static byte[] other(List<Entry> entries) {
-    return xml(w -> {
-      w.writeStartElement("otherdata");
-      w.writeDefaultNamespace("http://linux.duke.edu/metadata/other");
-      w.writeAttribute("packages", Integer.toString(entries.size()));
-      w.writeCharacters("\n");
-      for (Entry e : entries) {
-        RpmFile r = e.rpm();
-        w.writeStartElement("package");
-        w.writeAttribute("pkgid", e.sha256());
-        w.writeAttribute("name", r.name());
-        w.writeAttribute("arch", r.arch());
-        version(w, r.evr());
-        for (String[] c : r.changelogs()) {
-          w.writeStartElement("changelog");
-          w.writeAttribute("author", c[1]);
-          w.writeAttribute("date", c[0]);
-          w.writeCharacters(c[2]);
-          w.writeEndElement();
+  static byte[] filelists(List<Entry> entries) {
+    return perPackage("filelists", "http://linux.duke.edu/metadata/filelists", entries, (w, r) -> {
+      for (int i = 0; i < r.files().size(); i++) {
+        w.writeStartElement("file");
+        if (r.dirs().get(i)) {
+          w.writeAttribute("type", "dir");
         }
+        w.writeCharacters(r.files().get(i));
         w.writeEndElement();
-        w.writeCharacters("\n");
       }
-      w.writeEndElement();
+    });
+  }
+
+  static byte[] other(List<Entry> entries) {
+    return perPackage("otherdata", "http://linux.duke.edu/metadata/other", entries, (w, r) -> {
+      for (String[] c : r.changelogs()) {
+        w.writeStartElement("changelog");
+        w.writeAttribute("author", c[1]);
+        w.writeAttribute("date", c[0]);
+        w.writeCharacters(c[2]);
+        w.writeEndElement();
+      }
     });
   }
 
@@ -394,10 +387,6 @@ public final class RepodataWriter {
   }
 
   static String sha256(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return io.pigsty.repo.Digests.sha256Hex(data);
   }
 }

@@ -1,0 +1,24 @@
+package io.pigsty.repo;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** SHA256 as every index of this project writes it: lower-case hex (FIPS 180-4). */
+public final class Digests {
+  private Digests() {}
+
+  /** @return a new SHA-256 digest (every JDK has one) */
+  public static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  /** @return the lower-case hex SHA256 of the bytes */
+  public static String sha256Hex(byte[] data) {
+    return HexFormat.of().formatHex(sha256().digest(data));
+  }
+}
