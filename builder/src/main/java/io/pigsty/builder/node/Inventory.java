@@ -417,7 +417,7 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
       Map<String, NodeTuple> all = entries(map(allT.getValueNode(), "all"), "all");
       NodeTuple childrenT = require(allT.getValueNode(), all, "all", "children");
       NodeTuple varsT = require(allT.getValueNode(), all, "all", "vars");
-      Map<String, Object> vars = castMap(value(map(varsT.getValueNode(), "all.vars")));
+      Map<String, Object> vars = castMap(value(map(varsT.getValueNode(), "all.vars"), "all.vars"));
       Map<String, NodeTuple> children = entries(map(childrenT.getValueNode(), "all.children"), "all.children");
       List<Group> groups = new ArrayList<>();
       for (Map.Entry<String, NodeTuple> c : children.entrySet()) {
@@ -448,12 +448,12 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
       for (Map.Entry<String, NodeTuple> h : hostEntries.entrySet()) {
         Node hv = h.getValue().getValueNode();
         String hp = path + ".hosts." + h.getKey();
-        hosts.put(h.getKey(), isNull(hv) ? new LinkedHashMap<>() : castMap(value(map(hv, hp))));
+        hosts.put(h.getKey(), isNull(hv) ? new LinkedHashMap<>() : castMap(value(map(hv, hp), hp)));
       }
       Map<String, Object> vars = new LinkedHashMap<>();
       NodeTuple varsT = g.get("vars");
       if (varsT != null) {
-        vars = castMap(value(map(varsT.getValueNode(), path + ".vars")));
+        vars = castMap(value(map(varsT.getValueNode(), path + ".vars"), path + ".vars"));
       }
       Group group = new Group(name, hosts, vars);
       if (group.isCluster()) {
@@ -593,19 +593,25 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
       return Tag.NULL.equals(s.getTag()) ? "nothing" : "'" + s.getValue() + "'";
     }
 
-    /** Plain Java data of a node: ordered maps, lists, String, Integer/Long, Double, Boolean, null. */
-    Object value(Node n) {
+    /**
+     * Plain Java data of a node: ordered maps, lists, String, Integer/Long, Boolean, null;
+     * floats stay as written.
+     *
+     * @throws NodeException for a duplicate key anywhere below, naming both lines
+     */
+    Object value(Node n, String path) throws NodeException {
       if (n instanceof MappingNode m) {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (NodeTuple t : m.getValue()) {
-          Node k = t.getKeyNode();
-          out.put(k instanceof ScalarNode ks ? ks.getValue() : String.valueOf(value(k)), value(t.getValueNode()));
+        for (Map.Entry<String, NodeTuple> t : entries(m, path).entrySet()) {
+          out.put(t.getKey(), value(t.getValue().getValueNode(), path + "." + t.getKey()));
         }
         return out;
       }
       if (n instanceof SequenceNode s) {
         List<Object> out = new ArrayList<>();
-        s.getValue().forEach(x -> out.add(value(x)));
+        for (int i = 0; i < s.getValue().size(); i++) {
+          out.add(value(s.getValue().get(i), path + "[" + i + "]"));
+        }
         return out;
       }
       ScalarNode s = (ScalarNode) n;

@@ -22,10 +22,10 @@ public final class Templates {
   /** Below this many CPUs the default template is {@code tiny}. */
   public static final int OLTP_MIN_CPUS = 4;
   /**
-   * Below this much memory (bytes) the default template is {@code tiny}: 7.5 GiB, so a nominal
-   * 8 GB machine, whose {@code MemTotal} is a little under 8 GiB, counts as 8 GB.
+   * Below this much memory (bytes) the default template is {@code tiny}: 7 GiB, so a nominal
+   * 8 GB machine, whose {@code MemTotal} is 7.2 to 7.8 GiB after the kernel's share, counts as 8 GB.
    */
-  public static final long OLTP_MIN_MEMORY = 15L << 29;
+  public static final long OLTP_MIN_MEMORY = 7L << 30;
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$(?:node([0-9])|net\\.([0-9]{1,3}))");
   private static final String ALPHABET =
