@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -339,24 +338,22 @@ public final class Configurator {
       throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + tgz + " not found; copy pigsty-pkg-*.tgz "
           + "there or name it with -p");
     }
+    List<String> unsafe;
+    try {
+      unsafe = LocalRepo.scan(tgz);
+    } catch (IOException e) {
+      throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + e.getMessage());
+    }
+    if (!unsafe.isEmpty()) {
+      throw fail(NodeException.Kind.UNSAFE_ENTRY, "bundle: " + String.join("; ", unsafe));
+    }
     BundleVerifier.Report r;
     try {
       r = BundleVerifier.verify(tgz, null);
-    } catch (NoSuchFileException e) {
-      throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + tgz + " not found");
     } catch (IOException e) {
       throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + e.getMessage());
     }
     if (!r.ok()) {
-      List<String> unsafe;
-      try {
-        unsafe = LocalRepo.unsafeEntries(tgz);
-      } catch (IOException e) {
-        unsafe = List.of();
-      }
-      if (!unsafe.isEmpty()) {
-        throw fail(NodeException.Kind.UNSAFE_ENTRY, "bundle: " + String.join("; ", unsafe));
-      }
       throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + r.problems().size() + " problem(s): "
           + String.join("; ", r.problems()));
     }

@@ -62,18 +62,20 @@ public final class LocalRepo {
   }
 
   /**
-   * Lists the entries of a bundle that would land outside {@code pigsty/}: absolute names,
-   * {@code ..} segments, anything but plain files and directories (symlinks, hard links,
-   * devices). Reads headers only.
+   * Reads a whole bundle once, without extracting: lists the entries that would land outside
+   * {@code pigsty/} (absolute names, {@code ..} segments, anything but plain files and
+   * directories: symlinks, hard links, devices), and reads the gzip stream to its end so its
+   * CRC and length are checked too (a tar reader stops at the end-of-archive record and would
+   * miss damage to the padding or the gzip trailer).
    *
    * @param tgz the bundle
    * @return one message per unsafe entry, naming it; empty when all are safe
-   * @throws IOException when the tarball cannot be read
+   * @throws IOException when the tarball is not gzip, is truncated or fails its CRC
    */
-  public static List<String> unsafeEntries(Path tgz) throws IOException {
+  public static List<String> scan(Path tgz) throws IOException {
     List<String> out = new ArrayList<>();
-    try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 16));
-        TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+    try (InputStream gz = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 20), 1 << 16);
+        TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         String why = unsafe(e);
@@ -81,8 +83,14 @@ public final class LocalRepo {
           out.add(tgz + ": entry '" + e.getName() + "' " + why);
         }
       }
+      byte[] buf = new byte[1 << 16];
+      while (gz.read(buf) >= 0) {
+        // to the end of the gzip stream: GZIPInputStream checks CRC-32 and size there
+      }
     } catch (EOFException e) {
-      // truncated: what was read is reported; the verifier reports the truncation
+      throw new IOException(tgz + ": truncated (unexpected end of the gzip stream)", e);
+    } catch (IOException e) {
+      throw new IOException(tgz + ": not a readable gzip tarball (" + e.getMessage() + ")", e);
     }
     return out;
   }

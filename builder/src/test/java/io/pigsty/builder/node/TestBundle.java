@@ -42,9 +42,10 @@ final class TestBundle {
         new Pkg("libserver", "1.2-1", null));
   }
 
+  /** @return the bundle; its source tree is {@code <bundle without .tgz>/pigsty} */
   static Path build(Path dir, String os, String release, String arch, List<Pkg> pkgs, List<String> requested)
       throws Exception {
-    Path repo = dir.resolve("src-" + os + release + arch).resolve("pigsty");
+    Path repo = Files.createTempDirectory(dir, "src-" + os + release + arch + "-").resolve("pigsty");
     Files.createDirectories(repo);
     StringBuilder packages = new StringBuilder();
     List<Map<String, Object>> files = new ArrayList<>();
@@ -90,7 +91,7 @@ final class TestBundle {
     manifest.put("signing_key", Map.of("fingerprint", key().fingerprint(), "file", "pigsty.gpg"));
     manifest.put("files", files);
     Files.write(repo.resolve("manifest.json"), new ObjectMapper().writeValueAsBytes(manifest));
-    Path out = dir.resolve("pkg-" + os + release + arch + ".tgz");
+    Path out = repo.getParent().resolveSibling(repo.getParent().getFileName() + ".tgz");
     Tarball.write(repo, "pigsty", date, out);
     return out;
   }
