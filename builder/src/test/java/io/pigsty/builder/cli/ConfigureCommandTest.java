@@ -1,0 +1,157 @@
+package io.pigsty.builder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pigsty.builder.node.HostFacts;
+import io.pigsty.builder.node.NodeException;
+import io.pigsty.builder.node.NodeTestSupport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigureCommandTest {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @AfterEach
+  void restoreFacts() {
+    ConfigureCommand.facts = HostFacts::new;
+  }
+
+  @Test
+  void everyConfigureFailureHasItsOwnCodeFrom20() {
+    Set<Integer> codes = new HashSet<>();
+    for (NodeException.Kind k : NodeException.Kind.values()) {
+      ExitCode c = ExitCode.of(new NodeException(k, "x"));
+      assertThat(c.code).as(k.name()).isGreaterThanOrEqualTo(20);
+      assertThat(codes.add(c.code)).as(k + " has a code of its own").isTrue();
+    }
+    assertThat(ExitCode.of(new NodeException(NodeException.Kind.NOT_LINUX, "x")).code).isEqualTo(20);
+    assertThat(ExitCode.of(new NodeException(NodeException.Kind.UNSAFE_ENTRY, "x")).code).isEqualTo(30);
+  }
+
+  Run configure(Path root, String... extra) {
+    String[] base = {"configure", "--root", root.toString(), "--skip-apt", "-n", "-o", tmp.resolve("out/pigsty.yml").toString()};
+    String[] all = new String[base.length + extra.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return run(all);
+  }
+
+  @Test
+  void configure_goodBundleExitsZeroAndEndsWithTheNextStep() throws Exception {
+    Path root = tmp.resolve("root");
+    ConfigureCommand.facts = p -> {
+      try {
+        return NodeTestSupport.debian12(p);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    Path pkg = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
+    Run r = configure(root, "-p", pkg.toString(), "-m", "demo");
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("[ OK ] template = demo (-m)").endsWith("configure done, run 'make install'\n");
+    assertThat(root.resolve("www/pigsty/InRelease")).exists();
+  }
+
+  @Test
+  void configure_badInputsExitWithTheirCodes() throws Exception {
+    Path root = tmp.resolve("root");
+    ConfigureCommand.facts = p -> {
+      try {
+        return NodeTestSupport.debian12(p);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    Path d12 = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
+    Path d13 = NodeTestSupport.bundle(tmp, "debian", "13", "amd64");
+    Run wrongRelease = configure(root, "-p", d13.toString());
+    assertThat(wrongRelease.code()).isEqualTo(27);
+    assertThat(wrongRelease.out()).contains("[FAIL] bundle target = debian 13 amd64");
+    assertThat(configure(root, "-p", d12.toString(), "-m", "nope").code()).isEqualTo(25);
+    assertThat(configure(root, "-p", d12.toString(), "-i", "192.0.2.1").code()).isEqualTo(24);
+    Path conf = Files.writeString(tmp.resolve("bad.yml"), "all:\n  children: [\n");
+    Run bad = configure(root, "-p", d12.toString(), "-c", conf.toString());
+    assertThat(bad.code()).isEqualTo(29);
+    assertThat(bad.err()).contains("bad.yml:");
+    byte[] b = Files.readAllBytes(d12);
+    Path cut = Files.write(tmp.resolve("cut.tgz"), java.util.Arrays.copyOf(b, b.length / 2));
+    assertThat(configure(root, "-p", cut.toString()).code()).isEqualTo(26);
+    assertThat(root.resolve("www")).doesNotExist();
+    assertThat(tmp.resolve("out/pigsty.yml")).doesNotExist();
+  }
+
+  @Test
+  void configure_notRootAndNoSudoExits23() throws Exception {
+    ConfigureCommand.facts = p -> {
+      try {
+        return NodeTestSupport.unprivileged(p);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    Run r = configure(tmp.resolve("root"), "-p", NodeTestSupport.bundle(tmp, "debian", "12", "amd64").toString());
+    assertThat(r.code()).isEqualTo(23);
+    assertThat(r.out()).contains("[FAIL] not root and 'sudo -n true' fails");
+  }
+
+  static Path script() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isRegularFile(p.resolve("configure"))) {
+      p = p.getParent();
+    }
+    assertThat(p).as("the project's configure script").isNotNull();
+    return p.resolve("configure");
+  }
+
+  static Run sh(List<String> cmd, String path) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("PIGSTY_CLASSPATH", System.getProperty("java.class.path"));
+    if (path != null) {
+      pb.environment().put("PATH", path);
+    }
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void configureScript_helpRunsJavaAndListsFlagsAndExitCodes() throws Exception {
+    Run r = sh(List.of("sh", script().toString(), "--help"), null);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("-m, --mode=TEMPLATE", "-i, --ip=IP", "-p, --pkg=PKG", "-n, --non-interactive",
+        "-o, --output=FILE", "-g, --generate", "27   configure: bundle is for another OS")
+        .doesNotContain("--root", "--skip-apt");
+  }
+
+  @Test
+  void configureScript_javaOlderThan17ExitsThreeSayingWhatToInstall() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.21\" 2023-10-17' >&2\n");
+    java.toFile().setExecutable(true);
+    Run r = sh(List.of("sh", script().toString(), "--help"), bin + ":/usr/bin:/bin");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err()).contains("found java 11, need 17 or newer").contains("openjdk-17-jre-headless");
+  }
+}
