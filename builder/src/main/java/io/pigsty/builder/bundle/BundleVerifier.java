@@ -61,7 +61,8 @@ public final class BundleVerifier {
     Map<String, byte[]> kept = new HashMap<>();
     long bytes = 0;
     try (InputStream fin = new BufferedInputStream(Files.newInputStream(tgz), 1 << 20);
-        TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(fin, 1 << 16))) {
+        GZIPInputStream gz = new GZIPInputStream(fin, 1 << 16);
+        TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
       TarArchiveEntry e;
       byte[] buf = new byte[1 << 20];
       while ((e = tar.getNextEntry()) != null) {
@@ -96,6 +97,12 @@ public final class BundleVerifier {
         if (keep != null) {
           kept.put(rel, keep.toByteArray());
         }
+      }
+      // read to the end of the gzip stream, past tar's end-of-archive blocks, so that a cut or
+      // damaged tail fails gzip's CRC and length check
+      byte[] rest = new byte[1 << 16];
+      while (gz.read(rest) >= 0) {
+        // draining
       }
     } catch (java.io.EOFException ex) {
       throw new IOException(tgz + ": truncated (unexpected end of archive)", ex);

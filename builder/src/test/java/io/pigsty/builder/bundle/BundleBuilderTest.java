@@ -151,6 +151,10 @@ class BundleBuilderTest {
         b -> new String(b).replace("Package: common", "Package: commoN").getBytes(), "pigsty/Packages");
     assertThat(BundleVerifier.verify(packages, null).problems())
         .anySatisfy(p -> assertThat(p).contains("Packages"));
+    byte[] whole = Files.readAllBytes(r.bundle());
+    Path cut = Files.write(tmp.resolve("cut.tgz"), java.util.Arrays.copyOf(whole, whole.length - 100));
+    assertThatThrownBy(() -> BundleVerifier.verify(cut, null)).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("cut.tgz");
     String otherKey = "0".repeat(40);
     assertThat(BundleVerifier.verify(r.bundle(), otherKey).problems())
         .anySatisfy(p -> assertThat(p).contains(otherKey));
