@@ -3,6 +3,9 @@ package io.pigsty.builder.cli;
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.DefinitionException;
 import io.pigsty.builder.fetch.FetchException;
+import io.pigsty.builder.install.HealthException;
+import io.pigsty.builder.install.InstallException;
+import io.pigsty.builder.install.InventoryException;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.solve.ResolutionException;
@@ -19,7 +22,10 @@ public enum ExitCode {
   METADATA(6, "malformed or inconsistent repository metadata or .deb"),
   RESOLUTION(7, "a requested package or a dependency cannot be satisfied (with its chain)"),
   BUNDLE(8, "bundle or repository check failed (verify), or no mirror for a suite"),
-  IO(9, "file system error (path named)");
+  IO(9, "file system error (path named)"),
+  INVENTORY(40, "bad pigsty.yml (file:line: key: reason)"),
+  INSTALL(41, "an install step failed (the command, file or unit is named)"),
+  HEALTH(42, "health check failed (every failed unit, port, query or target is listed)");
 
   final int code;
   final String meaning;
@@ -37,6 +43,9 @@ public enum ExitCode {
     if (t instanceof MetadataException) return METADATA;
     if (t instanceof ResolutionException) return RESOLUTION;
     if (t instanceof BundleException) return BUNDLE;
+    if (t instanceof InventoryException) return INVENTORY;
+    if (t instanceof InstallException) return INSTALL;
+    if (t instanceof HealthException) return HEALTH;
     if (t instanceof IOException) return IO;
     if (t instanceof IllegalArgumentException) return USAGE;
     return INTERNAL;

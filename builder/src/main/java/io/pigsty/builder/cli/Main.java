@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 
 /** Entry point of the {@code pigsty} CLI: builds bundles and repositories, checks them. */
 @Command(name = "pigsty", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Build and check Pigsty offline package bundles.",
+    description = "Build and check Pigsty offline package bundles; install and check a node.",
     subcommands = {BuildCommand.class, ResolveCommand.class, RepoCommand.class, VerifyCommand.class,
+        InstallCommand.class, StatusCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n")
 public final class Main implements Runnable {
