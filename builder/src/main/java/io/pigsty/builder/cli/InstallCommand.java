@@ -23,12 +23,21 @@ final class InstallCommand implements Callable<Integer> {
       description = "Inventory to install (default: ${DEFAULT-VALUE}).")
   Path conf;
 
+  @Option(names = "--packages",
+      description = "Print the Debian packages the install needs, one a line, and exit.")
+  boolean packages;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Inventory inv = InventoryLoader.load(conf);
+    if (packages) {
+      Installer.packages(inv).forEach(out::println);
+      out.flush();
+      return 0;
+    }
     long mem = Tuning.memTotalBytes(Path.of("/proc/meminfo"));
     int cpus = Runtime.getRuntime().availableProcessors();
     Tuning tuning = Tuning.of(inv.cluster().profile(), mem, cpus);

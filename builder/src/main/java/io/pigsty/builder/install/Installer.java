@@ -209,6 +209,7 @@ public final class Installer {
         }
         service(pgUnit(), confChanged, hbaChanged);
         waitReady();
+        log.accept("postgres: accepting connections on port " + inv.vars().pgPort());
     }
 
     private static boolean onlyTemplateDatabases(Path data) throws InstallException {
