@@ -255,7 +255,12 @@ public final class InventoryLoader {
             if (!(t.getKeyNode() instanceof ScalarNode k)) {
                 throw error(t.getKeyNode(), path, "expected a key, found " + describe(t.getKeyNode()));
             }
-            out.put(k.getValue(), t.getValueNode());
+            String keyPath = path.isEmpty() ? k.getValue() : path + "." + k.getValue();
+            Node first = out.put(k.getValue(), t.getValueNode());
+            if (first != null) {
+                int firstLine = first.getStartMark().map(mk -> mk.getLine() + 1).orElse(0);
+                throw error(k, keyPath, "duplicate key (first at line " + firstLine + ")");
+            }
         }
         return out;
     }

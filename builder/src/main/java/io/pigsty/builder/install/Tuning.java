@@ -74,8 +74,8 @@ public record Tuning(Profile profile, long memBytes, int cpus, Map<String, Strin
      * under 1 GiB (but never above 25% RAM, so nodes under 1 GiB stay valid);
      * {@code maintenance_work_mem = min(RAM/16, 8 GiB)}, 64 MB when shared_buffers fell back;
      * {@code effective_cache_size = RAM - shared_buffers}. Beyond the tables, so that the
-     * result stays valid and sane on 1 CPU / 1 GB: {@code work_mem} is capped at
-     * {@code (RAM - shared_buffers) / max_connections} (at least 1 MB),
+     * result stays valid and sane on 1 CPU / 1 GB: {@code work_mem} is capped so that a quarter of
+     * {@code max_connections} at work_mem fit in {@code RAM - shared_buffers} (whole MB, at least 1 MB),
      * {@code max_parallel_workers = min(max(cpus, 2), max_worker_processes)} and
      * {@code max_parallel_workers_per_gather} is capped by it.
      *
@@ -100,7 +100,7 @@ public record Tuning(Profile profile, long memBytes, int cpus, Map<String, Strin
         }
         long maintenance = fellBack ? 64 * MB : Math.min(memBytes / 16, 8 * GB);
         long cache = memBytes - shared;
-        long workMem = Math.min(profile.workMemMb * MB, Math.max(MB, (memBytes - shared) / profile.maxConnections));
+        long workMem = Math.min(profile.workMemMb * MB, Math.max(MB, 4 * (memBytes - shared) / profile.maxConnections / MB * MB));
         int parallel = Math.min(Math.max(cpus, 2), profile.maxWorkerProcesses);
         int perGather = Math.min(profile.parallelPerGather, parallel);
 
