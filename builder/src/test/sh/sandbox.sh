@@ -133,6 +133,6 @@ rc=${PIPESTATUS[0]}
 phase install "$T"
 ready=$(awk '/postgres: accepting connections/ { print $1; exit }' "$LOG")
 [ -n "$ready" ] && printf 'configure_to_pg_ready=%s\n' "$ready"
-sed -n 's/^ *[0-9.]* seconds: /install_/p' "$LOG" | tail -1 | sed 's/ \([a-z]*\) \([0-9.]*\)/ \1=\2/g' || true
-[ "$rc" = 0 ] || die "make install failed in the node (exit $rc): see above and $LOG"
+sed -n 's/.* seconds: apt \([0-9.]*\) services \([0-9.]*\) health \([0-9.]*\).*/install_apt=\1\ninstall_services=\2\ninstall_health=\3/p' "$LOG" | tail -n 3
+[ "$rc" = 0 ] || die "make install failed in the node (make exit $rc): see above and $LOG"
 note "node up: psql -h $NODE_IP -p 5432 / 6432, http://$NODE_IP/ (make sandbox-clean removes it)"

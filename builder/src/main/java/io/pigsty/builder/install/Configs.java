@@ -163,9 +163,34 @@ public final class Configs {
                 + "pgbouncer-host = 127.0.0.1\n";
     }
 
-    /** systemd drop-in giving the pgbouncer exporter the monitor password (libpq PGPASSWORD). */
+    /** Where {@link #pgbouncerExporterCompat()} is written. */
+    public static final String PGBOUNCER_EXPORTER_COMPAT = "/usr/local/lib/pigsty/pgbouncer_exporter_compat.py";
+
+    /**
+     * systemd drop-in for the pgbouncer exporter: the monitor password (libpq PGPASSWORD) and
+     * the exporter started through {@link #pgbouncerExporterCompat()}.
+     */
     public static String pgbouncerExporterDropIn(Inventory inv) {
-        return "# written by pigsty install\n[Service]\nEnvironment=PGPASSWORD=" + inv.vars().monitorPassword() + "\n";
+        return "# written by pigsty install\n[Service]\nEnvironment=PGPASSWORD=" + inv.vars().monitorPassword() + "\n"
+                + "ExecStart=\nExecStart=/usr/bin/python3 " + PGBOUNCER_EXPORTER_COMPAT + "\n";
+    }
+
+    /**
+     * A launcher for bookworm's prometheus-pgbouncer-exporter 1.7, which reads SHOW STATS
+     * columns that pgbouncer 1.8 renamed ({@code total_requests}, ...) and so dies with
+     * {@code KeyError: 'total_requests'} against bookworm's pgbouncer 1.18. Missing columns
+     * are reported as NaN instead; every other metric is the exporter's own.
+     */
+    public static String pgbouncerExporterCompat() {
+        return "# written by pigsty install: bookworm's prometheus-pgbouncer-exporter 1.7 reads SHOW STATS\n"
+                + "# columns pgbouncer 1.8 renamed (total_requests ...); report those as NaN instead of dying.\n"
+                + "import math\n"
+                + "from prometheus_pgbouncer_exporter import cli, collectors\n\n"
+                + "_rows = collectors.get_data_by_named_column\n\n\n"
+                + "class _Row(dict):\n    def __missing__(self, key):\n        return math.nan\n\n\n"
+                + "def _compatible_rows(connection, key):\n    return [_Row(r) for r in _rows(connection, key)]\n\n\n"
+                + "collectors.get_data_by_named_column = _compatible_rows\n"
+                + "cli.main()\n";
     }
 
     /** /etc/default/prometheus-alertmanager: single node (no cluster gossip), listen port. */

@@ -392,12 +392,14 @@ public final class Installer {
         service("prometheus-postgres-exporter", pe, false);
         boolean conf = write(Path.of("/etc/prometheus-pgbouncer-exporter.conf"), Configs.pgbouncerExporterConf(inv),
                 "rw-r--r--", "root", "root");
+        boolean compat = write(Path.of(Configs.PGBOUNCER_EXPORTER_COMPAT), Configs.pgbouncerExporterCompat(),
+                "rw-r--r--", "root", "root");
         boolean dropIn = write(Path.of("/etc/systemd/system/prometheus-pgbouncer-exporter.service.d/pigsty.conf"),
                 Configs.pgbouncerExporterDropIn(inv), "rw-------", "root", "root");
         if (dropIn) {
             shell.check(List.of("systemctl", "daemon-reload"), Map.of(), null, 60);
         }
-        service("prometheus-pgbouncer-exporter", conf || dropIn, false);
+        service("prometheus-pgbouncer-exporter", conf || dropIn || compat, false);
         boolean ne = write(Path.of("/etc/default/prometheus-node-exporter"), Configs.nodeExporterDefaults(inv),
                 "rw-r--r--", "root", "root");
         service("prometheus-node-exporter", ne, false);
