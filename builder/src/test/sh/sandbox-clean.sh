@@ -1,7 +1,7 @@
 #!/bin/bash
 # sandbox-clean.sh [--all]: remove what `make sandbox` made, and nothing else: stop the node's
 # systemd-nspawn by the PID it recorded, delete network namespace pigsty-meta and the host veth
-# pigsty-meta, remove ${PIGSTY_SANDBOX_DIR:-/var/lib/pigsty-sandbox}/meta. --all also removes
+# pigsty-meta, remove ${PIGSTY_SANDBOX_DIR:-/var/lib/pigsty-sandbox}/meta and the run logs. --all also removes
 # the cached node image (and with it the whole prefix directory).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=sandbox-lib.sh
@@ -39,6 +39,7 @@ if [ -d "$NODE_DIR" ]; then
     note "removing $NODE_DIR"
     rm -rf --one-file-system -- "$NODE_DIR"
 fi
+rm -f -- "$SANDBOX_DIR/sandbox.log" "$SANDBOX_DIR/floor.log"
 if [ "${1:-}" = --all ] && [ -d "$SANDBOX_DIR" ]; then
     note "removing $SANDBOX_DIR (cached image included)"
     rm -rf --one-file-system -- "$SANDBOX_DIR"
