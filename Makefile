@@ -7,13 +7,18 @@ DEF        ?= bundles/d12.yml
 DIST       ?= dist
 MVN        ?= mvn -B -q
 PIGSTY     := java -jar $(JAR)
+# product version: the bundle definition's version (release and bundle carry the same one)
+VERSION    ?= $(shell sed -n 's/^version: *"\{0,1\}\([^" ]*\)"\{0,1\}.*/\1/p' $(DEF))
+BUNDLE     := $(DIST)/pigsty-pkg-$(VERSION).d12.amd64.tgz
+RELEASE    := $(DIST)/pigsty-$(VERSION).tgz
+SANDBOX_SH := builder/src/test/sh
 # real EL repodata and RPMs for the RPM tests (see ../shared/fixtures/el/SOURCES.md)
 PIGSTY_FIXTURES_EL ?= $(firstword $(wildcard $(CURDIR)/../shared/fixtures/el /work/shared/fixtures/el))
 export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
-HOST_TOOLS := gpgv gpg dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl bc
+HOST_TOOLS := gpgv gpg dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl bc systemd-container iproute2 postgresql-client openjdk-17-jdk-headless
 
-.PHONY: all build pkg test unit e2e bench tools clean help
+.PHONY: all build pkg test unit e2e bench tools clean help release sandbox sandbox-clean demo
 
 all: build
 
@@ -22,6 +27,10 @@ help:
 	@echo "make pkg     - build the offline bundle of $(DEF) into $(DIST)/"
 	@echo "make test    - install host tools, unit+integration tests, then the apt oracle end-to-end test"
 	@echo "make bench   - benchmark against apt on the same machine and data"
+	@echo "make release - build $(DIST)/pigsty-$(VERSION).tgz (configure, Makefile, jar, templates, jlinked jre)"
+	@echo "make sandbox - boot an air-gapped node 10.10.10.10, copy release + bundle in, configure, make install"
+	@echo "make sandbox-clean - remove the sandbox (ALL=1: also its cached image)"
+	@echo "make demo    - jar + bundle + release + sandbox + install twice + health report"
 	@echo "make clean   - remove build output and $(DIST)/"
 
 build: $(JAR)
@@ -58,3 +67,21 @@ bench: tools build
 clean:
 	-$(MVN) clean
 	rm -rf $(DIST)
+
+release: build
+	bash box/release.sh $(JAR) $(VERSION) $(DIST)
+
+$(BUNDLE): $(JAR) $(DEF)
+	$(PIGSTY) build $(DEF) --out $(DIST)
+
+sandbox: tools
+	@test -f $(RELEASE) || { echo "no $(RELEASE): run 'make release' (or 'make demo')" >&2; exit 1; }
+	@test -f $(BUNDLE) || { echo "no $(BUNDLE): run 'make pkg' (or 'make demo')" >&2; exit 1; }
+	bash $(SANDBOX_SH)/sandbox.sh $(RELEASE) $(BUNDLE)
+
+sandbox-clean:
+	bash $(SANDBOX_SH)/sandbox-clean.sh $(if $(ALL),--all)
+
+demo: tools build
+	$(MAKE) --no-print-directory $(BUNDLE) release
+	bash $(SANDBOX_SH)/sandbox-demo.sh $(RELEASE) $(BUNDLE)

@@ -3,6 +3,9 @@ package io.pigsty.builder.cli;
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.DefinitionException;
 import io.pigsty.builder.fetch.FetchException;
+import io.pigsty.builder.install.HealthException;
+import io.pigsty.builder.install.InstallException;
+import io.pigsty.builder.install.InventoryException;
 import io.pigsty.builder.node.NodeException;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.sign.SignatureException;
@@ -34,7 +37,10 @@ public enum ExitCode {
   UNSAFE_ENTRY(30, "configure: a bundle entry would land outside /www/pigsty"),
   NO_PACKAGE_MANAGER(31, "configure: dpkg or apt-get not found"),
   NO_SPACE(32, "configure: not enough free disk under /www"),
-  APT(33, "configure: writing the apt source or apt-get update failed");
+  APT(33, "configure: writing the apt source or apt-get update failed"),
+  INSTALL_INVENTORY(40, "install/status: bad pigsty.yml (file:line: key: reason)"),
+  INSTALL(41, "install: a step failed (command, file or unit named)"),
+  HEALTH(42, "install/status: health check failed (failed items listed)");
 
   final int code;
   final String meaning;
@@ -53,6 +59,9 @@ public enum ExitCode {
     if (t instanceof MetadataException) return METADATA;
     if (t instanceof ResolutionException) return RESOLUTION;
     if (t instanceof BundleException) return BUNDLE;
+    if (t instanceof InventoryException) return INSTALL_INVENTORY;
+    if (t instanceof InstallException) return INSTALL;
+    if (t instanceof HealthException) return HEALTH;
     if (t instanceof IOException) return IO;
     if (t instanceof IllegalArgumentException) return USAGE;
     return INTERNAL;

@@ -6,9 +6,9 @@ import picocli.CommandLine.Command;
 
 /** Entry point of the {@code pigsty} CLI: builds bundles and repositories, checks them. */
 @Command(name = "pigsty", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Build and check Pigsty offline package bundles; configure a node from one.",
+    description = "Build and check Pigsty offline package bundles; configure, install and check a node.",
     subcommands = {BuildCommand.class, ResolveCommand.class, RepoCommand.class, VerifyCommand.class,
-        ConfigureCommand.class,
+        ConfigureCommand.class, InstallCommand.class, StatusCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n")
 public final class Main implements Runnable {

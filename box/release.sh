@@ -1,0 +1,50 @@
+#!/bin/bash
+# release.sh JAR VERSION OUT_DIR: build OUT_DIR/pigsty-VERSION.tgz, the release a user copies
+# to the box. It unpacks to pigsty/ with: configure (if the project has one), Makefile (from
+# box/), pigsty.jar, templates/ (if builder/src/main/resources/templates exists), and jre/, a
+# runtime made by jlink with the modules jdeps finds in the jar.
+# Reproducible: entries sorted by name, owner 0:0, mtime SOURCE_DATE_EPOCH (default: the last
+# commit's time), gzip without name or time. Progress on stderr; prints the tarball path.
+set -eu
+[ $# -eq 3 ] || { echo "usage: $0 JAR VERSION OUT_DIR" >&2; exit 2; }
+JAR=$1 VERSION=$2 OUT=$3
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/.." && pwd)
+[ -f "$JAR" ] || { echo "FAIL: jar not found: $JAR" >&2; exit 2; }
+for t in jdeps jlink tar gzip; do
+    command -v "$t" >/dev/null || { echo "FAIL: $t not found (install openjdk-17-jdk-headless)" >&2; exit 2; }
+done
+EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$TOP" log -1 --format=%ct 2>/dev/null || echo 0)}
+mkdir -p "$OUT"
+STAGE=$(mktemp -d "$OUT/.release.XXXXXX")
+trap 'rm -rf --one-file-system "$STAGE"' EXIT
+R=$STAGE/pigsty
+mkdir -p "$R"
+cp "$JAR" "$R/pigsty.jar"
+cp "$HERE/Makefile" "$R/Makefile"
+if [ -f "$TOP/configure" ]; then
+    cp "$TOP/configure" "$R/configure"
+    chmod 0755 "$R/configure"
+else
+    echo "release: note: $TOP/configure does not exist yet; the release has no configure" >&2
+fi
+if [ -d "$TOP/builder/src/main/resources/templates" ]; then
+    cp -r "$TOP/builder/src/main/resources/templates" "$R/templates"
+fi
+echo "release: jdeps on $JAR" >&2
+MODULES=$(jdeps --ignore-missing-deps --print-module-deps --multi-release 17 "$JAR" | tail -1)
+[ -n "$MODULES" ] || { echo "FAIL: jdeps found no module" >&2; exit 1; }
+echo "release: jlink --add-modules $MODULES" >&2
+jlink --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages --compress=2 \
+    --output "$R/jre"
+"$R/jre/bin/java" -jar "$R/pigsty.jar" --version >/dev/null ||
+    { echo "FAIL: the jlinked runtime cannot run pigsty.jar" >&2; exit 1; }
+chmod -R u+rwX,go+rX,go-w "$R"
+TGZ=$OUT/pigsty-$VERSION.tgz
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$EPOCH" \
+    --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
+    -C "$STAGE" -cf - pigsty | gzip -n -6 >"$TGZ.tmp"
+mv -f "$TGZ.tmp" "$TGZ"
+(cd "$OUT" && sha256sum "$(basename "$TGZ")" >"$(basename "$TGZ").sha256")
+echo "release: $TGZ ($(du -h "$TGZ" | cut -f1), modules $MODULES)" >&2
+echo "$TGZ"

@@ -1,0 +1,57 @@
+package io.pigsty.builder.cli;
+
+import io.pigsty.builder.install.Installer;
+import io.pigsty.builder.install.Inventory;
+import io.pigsty.builder.install.InventoryLoader;
+import io.pigsty.builder.install.Shell;
+import io.pigsty.builder.install.Tuning;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pigsty install}: bring up the meta node of pigsty.yml from the local repo. */
+@Command(name = "install", mixinStandardHelpOptions = true,
+    description = {"Install the meta node of pigsty.yml from the local repo (run ./configure first): "
+        + "nginx, prometheus, alertmanager, node_exporter, PostgreSQL with its roles, users and "
+        + "databases, pgbouncer and the exporters, all under systemd. Idempotent. Ends with the "
+        + "health report of 'pigsty status'."})
+final class InstallCommand implements Callable<Integer> {
+  @Option(names = {"-c", "--conf"}, paramLabel = "FILE", defaultValue = "pigsty.yml",
+      description = "Inventory to install (default: ${DEFAULT-VALUE}).")
+  Path conf;
+
+  @Option(names = "--packages",
+      description = "Print the Debian packages the install needs, one a line, and exit.")
+  boolean packages;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Inventory inv = InventoryLoader.load(conf);
+    if (packages) {
+      Installer.packages(inv).forEach(out::println);
+      out.flush();
+      return 0;
+    }
+    long mem = Tuning.memTotalBytes(Path.of("/proc/meminfo"));
+    int cpus = Runtime.getRuntime().availableProcessors();
+    Tuning tuning = Tuning.of(inv.cluster().profile(), mem, cpus);
+    out.printf(Locale.ROOT, "install %s on %s: %s, tuning %s for %d MiB / %d CPU%n", inv.cluster().instance(),
+        inv.metaIp(), conf, inv.cluster().profile().name().toLowerCase(Locale.ROOT), mem >> 20, cpus);
+    out.flush();
+    Installer.Result r = new Installer(inv, new Shell(), line -> {
+      out.println("  " + line);
+      out.flush();
+    }).install(tuning);
+    out.printf(Locale.ROOT, "changes: %d%n", r.changes().size());
+    StringBuilder phases = new StringBuilder("seconds:");
+    r.phases().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
+    out.println(phases);
+    return StatusCommand.report(inv, r.health(), out);
+  }
+}

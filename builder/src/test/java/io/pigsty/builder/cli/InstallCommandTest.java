@@ -1,0 +1,45 @@
+package io.pigsty.builder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InstallCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void install_malformedInventoryExitsWithInventoryCodeAndLine() throws Exception {
+    Path conf = tmp.resolve("pigsty.yml");
+    Files.writeString(conf, "all:\n  children:\n    meta: {hosts: {10.10.10.10: {meta_node: true}}\n");
+    MainTest.Run r = MainTest.run("install", "-c", conf.toString());
+    assertThat(r.code()).isEqualTo(ExitCode.INSTALL_INVENTORY.code).isEqualTo(40);
+    assertThat(r.err()).contains("pigsty.yml:").contains("malformed YAML");
+  }
+
+  @Test
+  void status_missingClusterExitsWithInventoryCodeNamingTheKey() throws Exception {
+    Path conf = tmp.resolve("pigsty.yml");
+    Files.writeString(conf, "all:\n  children:\n    meta: {hosts: {10.10.10.10: {meta_node: true}}}\n");
+    MainTest.Run r = MainTest.run("status", "-c", conf.toString());
+    assertThat(r.code()).isEqualTo(ExitCode.INSTALL_INVENTORY.code);
+    assertThat(r.err()).contains("pigsty.yml:3: all.children: no group with vars.pg_cluster");
+  }
+
+  @Test
+  void install_packagesPrintsTheAptListOfTheDemoInventory() {
+    MainTest.Run r = MainTest.run("install", "--packages", "-c", "src/test/resources/install/demo.yml");
+    assertThat(r.code()).isZero();
+    assertThat(r.out().split("\n")).contains("postgresql-15", "pgbouncer", "postgresql-15-postgis-3",
+        "prometheus-pgbouncer-exporter");
+  }
+
+  @Test
+  void help_listsInstallStatusAndTheirExitCodes() {
+    MainTest.Run r = MainTest.run("--help");
+    assertThat(r.out()).contains("install", "status", "40   install/status: bad pigsty.yml",
+        "41   install: a step failed", "42   install/status: health check failed");
+  }
+}

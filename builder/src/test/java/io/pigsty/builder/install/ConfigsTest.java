@@ -1,0 +1,70 @@
+package io.pigsty.builder.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigsTest {
+
+    @Test
+    void pgHba_networkRulesUseScramAndNoRuleUsesTrust() throws Exception {
+        String hba = Configs.pgHba(InventoryLoaderTest.demo());
+        for (String line : hba.split("\n")) {
+            if (line.startsWith("host")) {
+                assertThat(line).endsWith("scram-sha-256");
+            }
+            assertThat(line.startsWith("#") || !line.contains("trust")).as(line).isTrue();
+        }
+        assertThat(hba).contains("local   all          postgres").contains("10.0.0.0/8")
+                .contains("host    all          +dbrole_readonly   127.0.0.1/32");
+        // the extra rule comes after the defaults
+        assertThat(hba.indexOf("allow intranet password access")).isGreaterThan(hba.indexOf("offline users"));
+    }
+
+    @Test
+    void prometheusYml_scrapesEveryExporterWithClusterLabels() throws Exception {
+        String y = Configs.prometheusYml(InventoryLoaderTest.demo());
+        for (String target : new String[] {"10.10.10.10:9090", "10.10.10.10:9093", "10.10.10.10:9100",
+                "10.10.10.10:9187", "10.10.10.10:9127"}) {
+            assertThat(y).contains("targets: ['" + target + "']");
+        }
+        assertThat(y).contains("{cls: pg-meta, ins: pg-meta-1}").contains("rule_files:");
+        assertThat(Configs.alertRules()).contains("alert: InstanceDown").contains("expr: pg_up == 0");
+    }
+
+    @Test
+    void pgbouncerIni_hasEveryDatabaseAndScramAuth() throws Exception {
+        Inventory inv = InventoryLoaderTest.demo();
+        assertThat(Configs.pgbouncerIni(inv)).contains("meta = host=127.0.0.1 port=5432 dbname=meta")
+                .contains("listen_port = 6432").contains("auth_type = scram-sha-256")
+                .contains("stats_users = dbuser_monitor");
+        assertThat(Configs.pgbouncerUsers(inv)).containsExactly("dbuser_meta", "dbuser_view", "dbuser_monitor",
+                "dbuser_dba");
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("dbuser_meta", "SCRAM-SHA-256$4096:abc$def:ghi");
+        assertThat(Configs.userlist(s)).isEqualTo("\"dbuser_meta\" \"SCRAM-SHA-256$4096:abc$def:ghi\"\n");
+    }
+
+    @Test
+    void homePage_linksEveryService() throws Exception {
+        String html = Configs.homePage(InventoryLoaderTest.demo());
+        assertThat(html).contains("http://10.10.10.10:9090/", "http://10.10.10.10:9093/", ":9100/metrics",
+                ":9187/metrics", ":9127/metrics", "href=\"/pigsty/\"", "postgres://dbuser_meta@10.10.10.10:6432/meta");
+    }
+
+    @Test
+    void postgresExporterDefaults_urlEncodesThePassword() throws Exception {
+        String d = Configs.postgresExporterDefaults(InventoryLoaderTest.demo());
+        assertThat(d).contains("postgresql://dbuser_monitor:DBUser.Monitor@127.0.0.1:5432/postgres")
+                .contains("--web.listen-address=:9187");
+    }
+
+    @Test
+    void packages_includeExportersAndPostgisForMeta() throws Exception {
+        assertThat(Installer.packages(InventoryLoaderTest.demo())).contains("postgresql-15", "pgbouncer",
+                "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter", "postgresql-15-postgis-3")
+                .doesNotHaveDuplicates();
+    }
+}

@@ -1,0 +1,67 @@
+#!/bin/bash
+# sandbox-demo.sh RELEASE_TGZ BUNDLE_TGZ: the rest of `make demo` once the jar, the bundle and
+# the release exist. Removes any earlier sandbox, runs sandbox.sh (boot, copy, configure,
+# make install), creates a table from the host, runs `make install` again and requires
+# "changes: 0" and the table to be there, prints `make status` and how to connect, then
+# measures the floor: `apt-get install` of the same packages from the same repo on a fresh
+# node (chroot of the same image, no network). PIGSTY_FLOOR=0 skips the floor.
+# Output: progress on stderr; figures as key=value on stdout. Leaves the node running.
+set -eu
+[ $# -eq 2 ] || { echo "usage: $0 RELEASE_TGZ BUNDLE_TGZ" >&2; exit 2; }
+RELEASE=$(readlink -f "$1") BUNDLE=$(readlink -f "$2")
+HERE=$(dirname "$(readlink -f "$0")")
+# shellcheck source-path=SCRIPTDIR source=sandbox-lib.sh
+. "$HERE/sandbox-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=sandbox-node.sh
+. "$HERE/sandbox-node.sh"
+
+bash "$HERE/sandbox-clean.sh"
+bash "$HERE/sandbox.sh" "$RELEASE" "$BUNDLE"
+
+note "idempotence: create a table, run make install again"
+export PGPASSWORD=DBUser.Meta
+psql "host=$NODE_IP port=5432 user=dbuser_meta dbname=meta" -XqAc \
+    "CREATE TABLE IF NOT EXISTS pigsty.demo_survivor(id int); INSERT INTO pigsty.demo_survivor VALUES (42);" ||
+    die "cannot create a table through $NODE_IP:5432"
+T=$(now)
+second=$(in_node sh -c 'cd /root/pigsty && make install' 2>&1) || { printf '%s\n' "$second" >&2; die "second make install failed"; }
+printf 'second_install_seconds=%s\n' "$(elapsed "$T" "$(now)")"
+printf '%s\n' "$second" | grep -qx 'changes: 0' ||
+    { printf '%s\n' "$second" >&2; die "second make install changed something (expected 'changes: 0')"; }
+[ "$(psql "host=$NODE_IP port=6432 user=dbuser_meta dbname=meta" -XtAc 'SELECT id FROM pigsty.demo_survivor LIMIT 1')" = 42 ] ||
+    die "the table made between the runs is gone"
+printf 'idempotent=yes\n'
+
+in_node sh -c 'cd /root/pigsty && make status' >&2 || die "make status failed"
+curl -fsS "http://$NODE_IP/" >/dev/null || die "http://$NODE_IP/ does not answer"
+curl -fsS "http://$NODE_IP/pigsty/InRelease" >/dev/null || die "http://$NODE_IP/pigsty/InRelease does not answer"
+
+if [ "${PIGSTY_FLOOR:-1}" != 0 ]; then
+    note "floor: apt-get install of the same packages from the same repo in a fresh chroot, offline"
+    sandbox_init
+    MINBASE_TAR=$NODE_IMAGE
+    new_root floor
+    F=$SANDBOX_ROOT
+    mkdir -p "$F/www"
+    tar -xzf "$BUNDLE" -C "$F/www"
+    rm -f "$F"/etc/apt/sources.list "$F"/etc/apt/sources.list.d/*
+    printf 'Types: deb\nURIs: file:///www/pigsty/\nSuites: ./\nSigned-By: /www/pigsty/pigsty.gpg\n' \
+        >"$F/etc/apt/sources.list.d/pigsty-local.sources"
+    root_forbid_services "$F"
+    mapfile -t PKGS < <(in_node sh -c 'cd /root/pigsty && ./jre/bin/java -jar pigsty.jar install --packages')
+    in_root_offline "$F" apt-get update -q >/dev/null || die "floor: apt-get update failed"
+    T=$(now)
+    in_root_offline "$F" apt-get install -y -q -o Dpkg::Use-Pty=0 "${PKGS[@]}" >"$SANDBOX_DIR/floor.log" 2>&1 ||
+        { tail -n 20 "$SANDBOX_DIR/floor.log" >&2; die "floor: apt-get install failed"; }
+    printf 'floor_apt_install_seconds=%s\nfloor_packages=%s\n' "$(elapsed "$T" "$(now)")" \
+        "$(grep -c '^Setting up' "$SANDBOX_DIR/floor.log")"
+fi
+
+cat >&2 <<MSG
+
+The air-gapped node is up at $NODE_IP (host side $HOST_IP):
+  psql postgres://dbuser_meta:DBUser.Meta@$NODE_IP:5432/meta     # PostgreSQL
+  psql postgres://dbuser_meta:DBUser.Meta@$NODE_IP:6432/meta     # through pgbouncer
+  http://$NODE_IP/   (home page)   http://$NODE_IP:9090/ (Prometheus)   http://$NODE_IP:9093/ (Alertmanager)
+  make sandbox-clean   # removes the node, its netns and veth
+MSG
