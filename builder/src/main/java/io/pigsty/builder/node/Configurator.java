@@ -175,6 +175,19 @@ public final class Configurator {
         throw fail(NodeException.Kind.APT, "apt-get update exited with " + rc);
       }
       ok("apt-get update", "done");
+      // reference §2 step 10: utilities from the local repo; 'make install' needs make
+      if (!node.hasCommand("make")) {
+        try {
+          rc = node.run(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y",
+              "--no-install-recommends", "make"));
+        } catch (IOException e) {
+          throw fail(NodeException.Kind.APT, "apt-get install make could not start: " + e.getMessage());
+        }
+        if (rc != 0) {
+          throw fail(NodeException.Kind.APT, "apt-get install make (from the local repo) exited with " + rc);
+        }
+        ok("utilities", "make installed from the local repo");
+      }
     }
     if (!rendered.passwords().isEmpty()) {
       console.line("generated passwords (shown once; they are in " + out + "):");
