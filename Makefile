@@ -18,14 +18,14 @@ export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl bc systemd-container iproute2 postgresql-client openjdk-17-jdk-headless
 
-.PHONY: all build pkg test unit e2e bench tools clean help release sandbox sandbox-clean demo
+.PHONY: all build pkg test unit e2e e2e-demo bench tools clean help release sandbox sandbox-clean demo
 
 all: build
 
 help:
 	@echo "make build   - build $(JAR)"
 	@echo "make pkg     - build the offline bundle of $(DEF) into $(DIST)/"
-	@echo "make test    - install host tools, unit+integration tests, then the apt oracle end-to-end test"
+	@echo "make test    - host tools, unit+integration tests, apt oracle end-to-end, then make demo in a sandbox"
 	@echo "make bench   - benchmark against apt on the same machine and data"
 	@echo "make release - build $(DIST)/pigsty-$(VERSION).tgz (configure, Makefile, jar, templates, jlinked jre)"
 	@echo "make sandbox - boot an air-gapped node 10.10.10.10, copy release + bundle in, configure, make install"
@@ -59,7 +59,12 @@ e2e: tools build
 	$(PIGSTY) build $(DEF) --out $(DIST)
 	bash builder/src/test/sh/apt-oracle.sh $(JAR) $(DEF) "$$(ls -t $(DIST)/pigsty-pkg-*.tgz | head -1)"
 
-test: unit e2e
+# the main job end to end: jar, bundle, release, air-gapped node, configure, make install twice,
+# health report; the node is removed afterwards whatever happened
+e2e-demo: tools
+	PIGSTY_FLOOR=0 $(MAKE) --no-print-directory demo; rc=$$?; $(MAKE) --no-print-directory sandbox-clean; exit $$rc
+
+test: unit e2e e2e-demo
 
 bench: tools build
 	bash builder/src/test/sh/bench.sh $(JAR) $(DEF)
