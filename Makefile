@@ -68,6 +68,11 @@ test: unit e2e e2e-demo
 
 bench: tools build
 	bash builder/src/test/sh/bench.sh $(JAR) $(DEF)
+	@echo "== configure to PostgreSQL in the sandbox, by phase, beside the apt floor"
+	$(MAKE) --no-print-directory demo > $(DIST)/bench-demo.log 2>&1; rc=$$?; \
+	  $(MAKE) --no-print-directory sandbox-clean >/dev/null 2>&1; \
+	  grep -E '^(phase_[a-z]+|configure_to_pg_ready|install_(apt|services|health)|second_install_seconds|idempotent|floor_[a-z_]+)=' $(DIST)/bench-demo.log; \
+	  exit $$rc
 
 clean:
 	-$(MVN) clean
