@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pigsty.builder.node.HostFacts;
 import io.pigsty.builder.node.NodeException;
 import io.pigsty.builder.node.NodeTestSupport;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigureCommandTest {
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+  static MainTest.Run run(String... args) {
+    return MainTest.run(args);
   }
 
   @AfterEach
@@ -47,7 +40,7 @@ class ConfigureCommandTest {
     assertThat(ExitCode.of(new NodeException(NodeException.Kind.UNSAFE_ENTRY, "x")).code).isEqualTo(30);
   }
 
-  Run configure(Path root, String... extra) {
+  MainTest.Run configure(Path root, String... extra) {
     String[] base = {"configure", "--root", root.toString(), "--skip-apt", "-n", "-o", tmp.resolve("out/pigsty.yml").toString()};
     String[] all = new String[base.length + extra.length];
     System.arraycopy(base, 0, all, 0, base.length);
@@ -66,7 +59,7 @@ class ConfigureCommandTest {
       }
     };
     Path pkg = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
-    Run r = configure(root, "-p", pkg.toString(), "-m", "demo");
+    MainTest.Run r = configure(root, "-p", pkg.toString(), "-m", "demo");
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("[ OK ] template = demo (-m)").endsWith("configure done, run 'make install'\n");
     assertThat(root.resolve("www/pigsty/InRelease")).exists();
@@ -84,13 +77,13 @@ class ConfigureCommandTest {
     };
     Path d12 = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
     Path d13 = NodeTestSupport.bundle(tmp, "debian", "13", "amd64");
-    Run wrongRelease = configure(root, "-p", d13.toString());
+    MainTest.Run wrongRelease = configure(root, "-p", d13.toString());
     assertThat(wrongRelease.code()).isEqualTo(27);
     assertThat(wrongRelease.out()).contains("[FAIL] bundle target = debian 13 amd64");
     assertThat(configure(root, "-p", d12.toString(), "-m", "nope").code()).isEqualTo(25);
     assertThat(configure(root, "-p", d12.toString(), "-i", "192.0.2.1").code()).isEqualTo(24);
     Path conf = Files.writeString(tmp.resolve("bad.yml"), "all:\n  children: [\n");
-    Run bad = configure(root, "-p", d12.toString(), "-c", conf.toString());
+    MainTest.Run bad = configure(root, "-p", d12.toString(), "-c", conf.toString());
     assertThat(bad.code()).isEqualTo(29);
     assertThat(bad.err()).contains("bad.yml:");
     byte[] b = Files.readAllBytes(d12);
@@ -109,7 +102,7 @@ class ConfigureCommandTest {
         throw new IllegalStateException(e);
       }
     };
-    Run r = configure(tmp.resolve("root"), "-p", NodeTestSupport.bundle(tmp, "debian", "12", "amd64").toString());
+    MainTest.Run r = configure(tmp.resolve("root"), "-p", NodeTestSupport.bundle(tmp, "debian", "12", "amd64").toString());
     assertThat(r.code()).isEqualTo(23);
     assertThat(r.out()).contains("[FAIL] not root and 'sudo -n true' fails");
   }
@@ -123,7 +116,7 @@ class ConfigureCommandTest {
     return p.resolve("configure");
   }
 
-  static Run sh(List<String> cmd, String path) throws Exception {
+  static MainTest.Run sh(List<String> cmd, String path) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("PIGSTY_CLASSPATH", System.getProperty("java.class.path"));
     if (path != null) {
@@ -131,13 +124,13 @@ class ConfigureCommandTest {
     }
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+    return new MainTest.Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
   @Test
   void configureScript_helpRunsJavaAndListsFlagsAndExitCodes() throws Exception {
-    Run r = sh(List.of("sh", script().toString(), "--help"), null);
+    MainTest.Run r = sh(List.of("sh", script().toString(), "--help"), null);
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("-m, --mode=TEMPLATE", "-i, --ip=IP", "-p, --pkg=PKG", "-n, --non-interactive",
         "-o, --output=FILE", "-g, --generate", "27   configure: bundle is for another OS")
@@ -150,7 +143,7 @@ class ConfigureCommandTest {
     Path java = bin.resolve("java");
     Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.21\" 2023-10-17' >&2\n");
     java.toFile().setExecutable(true);
-    Run r = sh(List.of("sh", script().toString(), "--help"), bin + ":/usr/bin:/bin");
+    MainTest.Run r = sh(List.of("sh", script().toString(), "--help"), bin + ":/usr/bin:/bin");
     assertThat(r.code()).isEqualTo(3);
     assertThat(r.err()).contains("found java 11, need 17 or newer").contains("openjdk-17-jre-headless");
   }
