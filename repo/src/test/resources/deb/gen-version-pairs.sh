@@ -1,25 +1,64 @@
-#!/bin/bash
-# Regenerates version-pairs.tsv: for every pair in version-candidates.txt, plus pairs of real
-# versions (each package's versions in the given Packages files, and neighbours in sorted
-# order), asks `dpkg --compare-versions` for the order (pairs dpkg warns about are left out). Usage:
-#   gen-version-pairs.sh [Packages ...] > version-pairs.tsv
+#!/bin/sh
+# Writes version-pairs.tsv from version-candidates.txt by asking dpkg, never by hand.
+#
+# Usage: gen-version-pairs.sh [candidates [output]]
+#   candidates  lines "a<TAB>b"; blank lines and lines starting with '#' are skipped
+#               (default: version-candidates.txt beside this script)
+#   output      "a<TAB>b<TAB>op" with op one of < = > as `dpkg --compare-versions` decides
+#               (default: version-pairs.tsv beside this script)
+#
+# Fails (exit 1) if dpkg is missing, if dpkg rejects a candidate (exit status 2) or if
+# lt/eq/gt do not give exactly one true answer. dpkg's syntax warnings are discarded.
 set -eu
-here=$(dirname "$(readlink -f "$0")")
-pairs() {
-  grep -v '^#' "$here/version-candidates.txt" | sed '/^$/d'
-  if [ $# -gt 0 ]; then
-    # real versions: sample 1 in 400 stanzas, pair neighbours after a plain text sort
-    cat "$@" | sed -n 's/^Version: //p' | awk 'NR % 400 == 0' | sort -u >/tmp/gen-versions.$$
-    paste -d' ' <(head -n -1 /tmp/gen-versions.$$) <(tail -n +2 /tmp/gen-versions.$$)
-    paste -d' ' <(head -n -7 /tmp/gen-versions.$$) <(tail -n +8 /tmp/gen-versions.$$)
-    rm -f /tmp/gen-versions.$$
-  fi
+
+dir=$(cd "$(dirname "$0")" && pwd)
+in=${1:-$dir/version-candidates.txt}
+out=${2:-$dir/version-pairs.tsv}
+
+command -v dpkg >/dev/null 2>&1 || { echo "gen-version-pairs: dpkg not found" >&2; exit 1; }
+export LC_ALL=C
+
+# Runs `dpkg --compare-versions $1 $2 $3`; prints 1 (true) or 0 (false); exits on a dpkg error.
+ask() {
+    if dpkg --compare-versions "$1" "$2" "$3" 2>/dev/null; then
+        echo 1
+    else
+        rc=$?
+        if [ "$rc" -ne 1 ]; then
+            echo "gen-version-pairs: dpkg exit $rc for '$1' $2 '$3' (line $n of $in)" >&2
+            exit 1
+        fi
+        echo 0
+    fi
 }
-pairs "$@" | while read -r a b; do
-  # keep only versions dpkg accepts without a syntax warning
-  if [ -n "$(dpkg --compare-versions "$a" lt "$b" 2>&1 >/dev/null)" ]; then continue; fi
-  if dpkg --compare-versions "$a" lt "$b" 2>/dev/null; then op='<'
-  elif dpkg --compare-versions "$a" eq "$b" 2>/dev/null; then op='='
-  else op='>'; fi
-  printf '%s\t%s\t%s\n' "$a" "$b" "$op"
-done
+
+tmp=$(mktemp "$out.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+tab=$(printf '\t')
+n=0
+count=0
+while IFS= read -r line || [ -n "$line" ]; do
+    n=$((n + 1))
+    case $line in '' | '#'*) continue ;; esac
+    a=${line%%"$tab"*}
+    b=${line#*"$tab"}
+    if [ "$a" = "$line" ] || [ -z "$a" ] || [ -z "$b" ] || [ "$b" != "${b#*"$tab"}" ]; then
+        echo "gen-version-pairs: line $n of $in is not 'a<TAB>b': $line" >&2
+        exit 1
+    fi
+    lt=$(ask "$a" lt "$b")
+    eq=$(ask "$a" eq "$b")
+    gt=$(ask "$a" gt "$b")
+    case $lt$eq$gt in
+        100) op='<' ;;
+        010) op='=' ;;
+        001) op='>' ;;
+        *) echo "gen-version-pairs: inconsistent answers lt=$lt eq=$eq gt=$gt for '$a' '$b'" >&2; exit 1 ;;
+    esac
+    printf '%s\t%s\t%s\n' "$a" "$b" "$op" >> "$tmp"
+    count=$((count + 1))
+done < "$in"
+
+mv "$tmp" "$out"
+trap - EXIT
+echo "gen-version-pairs: wrote $count pairs to $out ($(dpkg --version | head -n 1))" >&2
