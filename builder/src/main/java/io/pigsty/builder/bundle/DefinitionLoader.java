@@ -25,7 +25,8 @@ final class DefinitionLoader {
     static final List<String> TOP_KEYS = List.of("name", "version", "target", "pg_major", "recommends",
             "extensions_file", "upstreams", "packages", "extensions");
     static final List<String> TARGET_KEYS = List.of("os", "release", "codename", "arch");
-    static final List<String> UPSTREAM_KEYS = List.of("name", "suite", "components", "keys", "url");
+    static final List<String> UPSTREAM_KEYS = List.of("name", "suite", "components", "keys", "url",
+            "gpgcheck", "repo_gpgcheck");
     /** Modules of Pigsty that packages are grouped by. */
     static final List<String> MODULES = List.of("node", "infra", "pgsql", "etcd", "redis", "minio");
     static final String EXTENSIONS_MODULE = "extensions";
@@ -146,7 +147,30 @@ final class DefinitionLoader {
             List<Path> keys = keys(value(e, "keys"), path + ".keys");
             Optional<URI> url = e.containsKey("url") ? Optional.of(url(value(e, "url"), path + ".url"))
                     : Optional.empty();
-            out.add(new Upstream(name, suite, components, keys, url, YamlFile.line(item)));
+            boolean gpgcheck = true;
+            boolean repoGpgcheck = false;
+            for (String k : List.of("gpgcheck", "repo_gpgcheck")) {
+                if (e.containsKey(k) && Target.DEB.equals(family)) {
+                    throw yaml.error(value(e, k), path + "." + k, k + " applies to rpm upstreams only; a Debian"
+                            + " suite's InRelease is always verified");
+                }
+            }
+            if (e.containsKey("gpgcheck")) {
+                gpgcheck = yaml.bool(value(e, "gpgcheck"), path + ".gpgcheck");
+            }
+            if (e.containsKey("repo_gpgcheck")) {
+                repoGpgcheck = yaml.bool(value(e, "repo_gpgcheck"), path + ".repo_gpgcheck");
+            }
+            if (Target.DEB.equals(family)) {
+                out.add(new Upstream(name, suite, components, keys, url, YamlFile.line(item)));
+                continue;
+            }
+            if (!gpgcheck && !repoGpgcheck) {
+                throw yaml.error(e.containsKey("gpgcheck") ? value(e, "gpgcheck") : item, path + ".gpgcheck",
+                        "upstream '" + name + "' would verify nothing: turn on gpgcheck (package signatures)"
+                                + " or repo_gpgcheck (repomd.xml.asc)");
+            }
+            out.add(new Upstream(name, suite, components, keys, url, YamlFile.line(item), gpgcheck, repoGpgcheck));
         }
         return out;
     }
@@ -233,6 +257,10 @@ final class DefinitionLoader {
                     + (Target.DEB.equals(family) ? " (Debian Policy 5.6.1: lower case letters, digits, + - .)" : ""));
         }
         String rest = spec.substring(name.length()).strip();
+        if (!rest.isEmpty() && Target.RPM.equals(family)) {
+            throw yaml.error(node, path, "'" + text + "': a version relation is not supported for rpm targets;"
+                    + " name the package only (the newest EVR is taken, as dnf does)");
+        }
         if (!rest.isEmpty() && !RELATION.matcher(rest).matches()) {
             throw yaml.error(node, path, "'" + text + "': expected 'name' or 'name (op version)' with op one of"
                     + " << <= = >= >> (Debian Policy 7.1)");

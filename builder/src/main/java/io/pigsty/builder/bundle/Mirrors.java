@@ -16,6 +16,7 @@ public final class Mirrors {
   private final Map<String, URI> perSuite = new LinkedHashMap<>();
   private URI all;
   private final AptSources host;
+  private final io.pigsty.builder.fetch.YumRepos yum;
 
   /**
    * @param overrides values of {@code --mirror} options and/or {@code PIGSTY_MIRROR}, each
@@ -24,7 +25,18 @@ public final class Mirrors {
    * @throws IllegalArgumentException naming the value when a URL is not absolute http or https
    */
   public Mirrors(Iterable<String> overrides, AptSources host) {
+    this(overrides, host, null);
+  }
+
+  /**
+   * @param overrides as in {@link #Mirrors(Iterable, AptSources)}; for rpm upstreams the
+   *     {@code SUITE} is the repository id, and {@code $repo} in a URL is replaced by it
+   * @param host the build host's apt sources, or {@code null}
+   * @param yum the build host's yum/dnf repositories, or {@code null}
+   */
+  public Mirrors(Iterable<String> overrides, AptSources host, io.pigsty.builder.fetch.YumRepos yum) {
     this.host = host;
+    this.yum = yum;
     for (String o : overrides) {
       if (o == null || o.isBlank()) {
         continue;
@@ -44,7 +56,7 @@ public final class Mirrors {
   private static URI checked(String s) {
     URI u;
     try {
-      u = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+      u = URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s).replace("$repo", "%24repo"));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("mirror '" + s + "' is not a URL: " + e.getMessage());
     }
@@ -77,5 +89,34 @@ public final class Mirrors {
       String s = u.toString();
       return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     });
+  }
+
+  /**
+   * Where an rpm upstream is fetched from: {@code --mirror ID=URL}, then a URL for every
+   * upstream ({@code $repo} replaced by the id), then the definition's {@code url:}, then the
+   * build host's {@code /etc/yum.repos.d} entry of the same id.
+   *
+   * @param repoId the upstream's repository id ({@code suite:} in the definition)
+   * @param fromDefinition the definition's {@code url:}, if any
+   * @param release target release, for {@code $releasever}
+   * @param arch target architecture, for {@code $basearch}
+   * @return the repository base URI (the directory holding {@code repodata/}), no trailing slash
+   */
+  public Optional<URI> baseForRepo(String repoId, Optional<URI> fromDefinition, String release, String arch) {
+    if (perSuite.containsKey(repoId)) {
+      return Optional.of(expand(perSuite.get(repoId), repoId));
+    }
+    if (all != null) {
+      return Optional.of(expand(all, repoId));
+    }
+    if (fromDefinition.isPresent()) {
+      return fromDefinition.map(u -> expand(u, repoId));
+    }
+    return yum == null ? Optional.empty() : yum.baseFor(repoId, release, arch);
+  }
+
+  private static URI expand(URI u, String repoId) {
+    String s = u.toString().replace("%24repo", repoId).replace("$repo", repoId);
+    return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
   }
 }

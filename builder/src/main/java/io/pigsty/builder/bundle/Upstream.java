@@ -19,15 +19,27 @@ import java.util.Optional;
  *                   the definition's directory; every file existed when the definition was loaded
  * @param url        explicit base URL overriding the build host's sources; empty when not given
  * @param line       1-based line of this upstream in the definition file, 0 when unknown
+ * @param gpgcheck   rpm family: every package must carry a good signature by one of {@code keys}
+ *                   (dnf's {@code gpgcheck}); always true for the deb family, whose trust comes
+ *                   from the signed InRelease
+ * @param repoGpgcheck rpm family: {@code repodata/repomd.xml.asc} must be a good signature by one
+ *                   of {@code keys} (dnf's {@code repo_gpgcheck}); true for the deb family
  */
 public record Upstream(String name, String suite, List<String> components, List<Path> keys,
-                       Optional<URI> url, int line) {
+                       Optional<URI> url, int line, boolean gpgcheck, boolean repoGpgcheck) {
+
+    /** A Debian upstream: its InRelease is always verified. */
+    public Upstream(String name, String suite, List<String> components, List<Path> keys,
+                    Optional<URI> url, int line) {
+        this(name, suite, components, keys, url, line, true, true);
+    }
 
     /**
      * Validates and copies the lists.
      *
      * @throws NullPointerException     if any component or list element is null
-     * @throws IllegalArgumentException if name or suite is blank or no key is given
+     * @throws IllegalArgumentException if name or suite is blank, no key is given, or neither
+     *                                  gpgcheck nor repoGpgcheck is on (nothing would be verified)
      */
     public Upstream {
         Objects.requireNonNull(name, "name");
@@ -40,6 +52,9 @@ public record Upstream(String name, String suite, List<String> components, List<
         }
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("upstream '" + name + "' has no keys");
+        }
+        if (!gpgcheck && !repoGpgcheck) {
+            throw new IllegalArgumentException("upstream '" + name + "' verifies nothing: gpgcheck and repo_gpgcheck are both off");
         }
     }
 }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "build", mixinStandardHelpOptions = true,
     description = {"Build the offline bundle of a definition: verify upstream InRelease "
         + "signatures, resolve the closure, download and check every .deb, write a signed flat "
-        + "APT repository, manifest.json and a reproducible pigsty-pkg-<version>.<os>.<arch>.tgz."})
+        + "APT repository, manifest.json and a reproducible pigsty-pkg-<version>.<os>.<arch>.tgz. "
+        + "For rpm definitions: repomd.xml.asc (repo_gpgcheck) and every package signature "
+        + "(gpgcheck) are checked, and the bundle is a dnf repository with a signed repomd.xml."})
 final class BuildCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DEF", description = "Bundle definition, e.g. bundles/d12.yml.")
   Path definition;
@@ -39,13 +41,19 @@ final class BuildCommand implements Callable<Integer> {
     BundleDefinition def = BundleDefinition.load(definition);
     PrintStream err = System.err;
     try (Downloader d = CommonOptions.join(client)) {
-      BundleBuilder b = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err);
-      BundleBuilder.Result r = b.build(def, out, new ConsoleProgress(err));
+      BundleBuilder.Result r;
+      if (io.pigsty.builder.bundle.Target.RPM.equals(def.osFamily())) {
+        r = new io.pigsty.builder.bundle.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
+            common.keyDir(), err).build(def, out, new ConsoleProgress(err));
+      } else {
+        r = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err)
+            .build(def, out, new ConsoleProgress(err));
+      }
       double total = (System.nanoTime() - t0) / 1e9;
       java.io.PrintWriter o = spec.commandLine().getOut();
       o.printf(Locale.ROOT, "bundle   %s%s%n", r.bundle(), r.upToDate() ? " (up to date)" : "");
       o.printf(Locale.ROOT, "repo     %s%n", r.repoDir());
-      o.printf(Locale.ROOT, "packages %d, %.1f MB of .debs (%d downloaded, %.1f MB; %d from cache)%n",
+      o.printf(Locale.ROOT, "packages %d, %.1f MB of packages (%d downloaded, %.1f MB; %d from cache)%n",
           r.packages(), r.debBytes() / 1e6, r.download().downloads(),
           r.download().bytesDownloaded() / 1e6, r.download().cacheHits());
       o.printf(Locale.ROOT, "bundle   %.1f MB%n", r.bundleBytes() / 1e6);

@@ -25,7 +25,9 @@ final class CommonOptions {
 
   @Option(names = "--mirror", paramLabel = "[SUITE=]URL",
       description = "Archive base URL for every suite, or for one suite (repeatable; env "
-          + "PIGSTY_MIRROR, comma-separated). Default: the build host's apt sources.")
+          + "PIGSTY_MIRROR, comma-separated); for rpm upstreams SUITE is the repository id and "
+          + "$repo in the URL is replaced by it. Default: the build host's apt sources "
+          + "(rpm: /etc/yum.repos.d baseurl of the same id).")
   List<String> mirrors = new ArrayList<>();
 
   @Option(names = "--connections", paramLabel = "N", defaultValue = "6",
@@ -58,7 +60,8 @@ final class CommonOptions {
     }
     all.addAll(mirrors);
     AptSources host = Files.isDirectory(Path.of("/etc/apt")) ? AptSources.host() : null;
-    return new Mirrors(all, host);
+    io.pigsty.builder.fetch.YumRepos yum = io.pigsty.builder.fetch.YumRepos.host();
+    return new Mirrors(all, host, yum);
   }
 
   Downloader downloader() {

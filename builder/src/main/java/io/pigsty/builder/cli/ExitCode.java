@@ -57,7 +57,9 @@ public enum ExitCode {
     if (t instanceof FetchException) return FETCH;
     if (t instanceof SignatureException) return SIGNATURE;
     if (t instanceof MetadataException) return METADATA;
+    if (t instanceof io.pigsty.repo.rpm.RpmMetadataException) return METADATA;
     if (t instanceof ResolutionException) return RESOLUTION;
+    if (t instanceof io.pigsty.repo.rpm.ResolutionException) return RESOLUTION;
     if (t instanceof BundleException) return BUNDLE;
     if (t instanceof InventoryException) return INSTALL_INVENTORY;
     if (t instanceof InstallException) return INSTALL;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "resolve", mixinStandardHelpOptions = true,
     description = {"Print the closure of a definition (one 'name<TAB>version<TAB>arch<TAB>upstream' "
         + "line per package, sorted), or why one package is in it. Reads signed upstream "
-        + "metadata; downloads no .deb."})
+        + "metadata; downloads no .deb or .rpm. For rpm definitions the chain names NEVRAs and the "
+        + "requirement each one satisfies."})
 final class ResolveCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DEF", description = "Bundle definition, e.g. bundles/d12.yml.")
   Path definition;
@@ -51,6 +52,9 @@ final class ResolveCommand implements Callable<Integer> {
       return 0;
     }
     Map<String, Double> t = new LinkedHashMap<>();
+    if (io.pigsty.builder.bundle.Target.RPM.equals(def.osFamily())) {
+      return resolveRpm(def, client, t, out);
+    }
     Resolution r;
     try (Downloader d = CommonOptions.join(client)) {
       BundleBuilder b = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), System.err);
@@ -69,6 +73,40 @@ final class ResolveCommand implements Callable<Integer> {
       }
     }
     out.flush();
+    printTimings(t, r.packages().size());
+    return 0;
+  }
+
+  private Integer resolveRpm(BundleDefinition def, java.util.concurrent.CompletableFuture<Downloader> client,
+      Map<String, Double> t, PrintWriter out) throws Exception {
+    io.pigsty.repo.rpm.RpmResolver.Resolution r;
+    try (Downloader d = CommonOptions.join(client)) {
+      io.pigsty.builder.bundle.RpmBundleBuilder b = new io.pigsty.builder.bundle.RpmBundleBuilder(d,
+          common.contentCache(), common.mirrors(), common.keyDir(), System.err);
+      io.pigsty.builder.bundle.RpmBundleBuilder.Resolved res = b.resolve(def, t);
+      r = res.resolution();
+      if (why != null) {
+        List<String> chain = r.why(why);
+        if (chain.isEmpty()) {
+          spec.commandLine().getErr().println("pigsty: " + why + " is not in the closure of " + definition);
+          return ExitCode.RESOLUTION.code;
+        }
+        out.println(String.join(" -> ", chain));
+      } else {
+        List<io.pigsty.repo.rpm.RpmPackage> sorted = new java.util.ArrayList<>(r.packages());
+        sorted.sort(java.util.Comparator.comparing(io.pigsty.repo.rpm.RpmPackage::name)
+            .thenComparing(io.pigsty.repo.rpm.RpmPackage::arch));
+        for (io.pigsty.repo.rpm.RpmPackage p : sorted) {
+          out.println(p.name() + "\t" + p.evr() + "\t" + p.arch() + "\t" + res.upstreamOf(p).upstream().name());
+        }
+      }
+    }
+    out.flush();
+    printTimings(t, r.packages().size());
+    return 0;
+  }
+
+  private void printTimings(Map<String, Double> t, int packages) {
     if (timings) {
       Runtime rt = Runtime.getRuntime();
       long peak = 0;
@@ -78,9 +116,8 @@ final class ResolveCommand implements Callable<Integer> {
         }
       }
       System.err.printf(Locale.ROOT, "metadata_seconds=%.3f%nresolve_seconds=%.4f%npackages=%d%npeak_heap_mb=%.0f%n",
-          t.get("metadata"), t.get("resolve"), r.packages().size(), peak / 1e6);
+          t.get("metadata"), t.get("resolve"), packages, peak / 1e6);
       rt.gc();
     }
-    return 0;
   }
 }

@@ -1,0 +1,87 @@
+package io.pigsty.builder.bundle;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Puts a built repository in place: {@code <out>/<name>/pigsty/} and
+ * {@code <out>/<bundle>.tgz} with its {@code .sha256}. Everything is staged in a temp
+ * directory beside the destination and renamed into place, so a failed build leaves the
+ * previous bundle (or nothing) and never a half-written one. A build whose
+ * {@code manifest.json} equals the installed one, with an intact tarball, changes nothing.
+ */
+final class BundleOutput {
+  private BundleOutput() {}
+
+  /**
+   * @param outDir the destination directory (created if missing)
+   * @param def names the bundle file and the repository directory
+   * @param packages file name in the repository to the verified file to hard-link or copy
+   * @param metadata file name (may contain one {@code /}) to content
+   * @param manifest the manifest.json bytes
+   * @param stamp tar entry mtime
+   * @return true when the installed bundle was already up to date (nothing written)
+   */
+  static boolean install(Path outDir, BundleDefinition def, Map<String, Path> packages,
+      Map<String, byte[]> metadata, byte[] manifest, Instant stamp) throws IOException {
+    Files.createDirectories(outDir);
+    Path bundle = outDir.resolve(def.bundleFileName());
+    Path sumFile = Path.of(bundle + ".sha256");
+    Path repoDir = outDir.resolve(def.name()).resolve(BundleBuilder.ROOT);
+    Path manifestCopy = repoDir.resolve("manifest.json");
+    if (Files.isRegularFile(bundle) && Files.isRegularFile(manifestCopy)
+        && Arrays.equals(Files.readAllBytes(manifestCopy), manifest) && Files.isRegularFile(sumFile)
+        && Files.readString(sumFile).startsWith(Tarball.sha256(bundle))) {
+      return true;
+    }
+    Path staging = Files.createTempDirectory(outDir, "." + def.name() + "-staging-");
+    try {
+      Path stagedRepo = staging.resolve(BundleBuilder.ROOT);
+      Files.createDirectories(stagedRepo);
+      for (Map.Entry<String, Path> f : packages.entrySet()) {
+        Path to = stagedRepo.resolve(f.getKey());
+        Files.createDirectories(to.getParent());
+        try {
+          Files.createLink(to, f.getValue());
+        } catch (IOException | UnsupportedOperationException e) {
+          Files.copy(f.getValue(), to, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      for (Map.Entry<String, byte[]> m : metadata.entrySet()) {
+        Path to = stagedRepo.resolve(m.getKey());
+        Files.createDirectories(to.getParent());
+        Files.write(to, m.getValue());
+      }
+      Files.write(stagedRepo.resolve("manifest.json"), manifest);
+      Path tmpTgz = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".tmp");
+      try {
+        String sum = Tarball.write(stagedRepo, BundleBuilder.ROOT, stamp, tmpTgz);
+        Path tmpSum = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".sha256.tmp");
+        Files.writeString(tmpSum, sum + "  " + def.bundleFileName() + "\n");
+        Path repoParent = repoDir.getParent();
+        Files.createDirectories(repoParent);
+        Path old = null;
+        if (Files.exists(repoDir)) {
+          old = Files.createTempDirectory(repoParent, ".old-");
+          Files.move(repoDir, old.resolve(BundleBuilder.ROOT), StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(stagedRepo, repoDir, StandardCopyOption.ATOMIC_MOVE);
+        if (old != null) {
+          Tarball.deleteTree(old);
+        }
+        Files.move(tmpTgz, bundle, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmpSum, sumFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(tmpTgz);
+      }
+    } finally {
+      Tarball.deleteTree(staging);
+    }
+    return false;
+  }
+}

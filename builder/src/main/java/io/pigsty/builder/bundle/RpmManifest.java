@@ -1,0 +1,110 @@
+package io.pigsty.builder.bundle;
+
+import io.pigsty.builder.fetch.FetchRequest;
+import io.pigsty.repo.Digests;
+import io.pigsty.repo.rpm.RpmPackage;
+import io.pigsty.repo.sign.BundleKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code manifest.json} of an EL bundle, in the same shape as the Debian one ({@link Manifest}):
+ * format, name, version, target, the definition (file SHA256, requests), the signing key, each
+ * upstream (repository id, URL, repomd.xml SHA256, who signed it, the metadata files used),
+ * and every file of the repository with size and SHA256; package files also name their NEVRA,
+ * upstream, URL, the keys whose signatures were verified, and why they are in. It holds no
+ * build time, so equal inputs give an equal manifest.
+ */
+final class RpmManifest {
+  private RpmManifest() {}
+
+  static byte[] render(BundleDefinition def, RpmBundleBuilder.Resolved r, Map<String, byte[]> metadata,
+      BundleKey key, Map<String, Path> files, Map<RpmPackage, FetchRequest> requests,
+      Map<RpmPackage, List<String>> signers) throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("format", Manifest.FORMAT);
+    m.put("name", def.name());
+    m.put("version", def.version());
+    Map<String, Object> target = new LinkedHashMap<>();
+    target.put("os", def.target().os());
+    target.put("release", def.target().release());
+    target.put("codename", def.target().codename());
+    target.put("arch", def.target().arch());
+    m.put("target", target);
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("file", def.file().getFileName().toString());
+    d.put("sha256", Digests.sha256Hex(Files.readAllBytes(def.file())));
+    d.put("pg_major", def.pgMajor());
+    d.put("recommends", def.recommends());
+    List<Map<String, Object>> reqs = new ArrayList<>();
+    for (PackageRequest pr : def.packages()) {
+      Map<String, Object> q = new LinkedHashMap<>();
+      q.put("module", pr.module());
+      q.put("spec", pr.spec());
+      reqs.add(q);
+    }
+    d.put("requested", reqs);
+    d.put("extensions", def.extensions());
+    m.put("definition", d);
+    Map<String, Object> k = new LinkedHashMap<>();
+    k.put("fingerprint", key.fingerprint());
+    k.put("file", RpmBundleBuilder.KEY_FILE);
+    m.put("signing_key", k);
+    List<Map<String, Object>> ups = new ArrayList<>();
+    for (RpmUpstreamLoader.Loaded u : r.upstreams()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("name", u.upstream().name());
+      o.put("suite", u.upstream().suite());
+      o.put("url", u.base().toString());
+      o.put("gpgcheck", u.upstream().gpgcheck());
+      o.put("repo_gpgcheck", u.upstream().repoGpgcheck());
+      o.put("repomd_sha256", u.repomdSha256());
+      o.put("signed_by", u.repomdSignedBy());
+      List<Map<String, Object>> idx = new ArrayList<>();
+      for (UpstreamState.IndexFile f : u.metadata()) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("path", f.path());
+        x.put("size", f.size());
+        x.put("sha256", f.sha256());
+        idx.add(x);
+      }
+      o.put("indexes", idx);
+      o.put("packages", u.repository().packages().size());
+      ups.add(o);
+    }
+    m.put("upstreams", ups);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map.Entry<String, byte[]> f : metadata.entrySet()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("path", f.getKey());
+      o.put("size", f.getValue().length);
+      o.put("sha256", Digests.sha256Hex(f.getValue()));
+      out.add(o);
+    }
+    for (RpmPackage p : r.resolution().packages()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("path", p.fileName());
+      o.put("size", p.packageSize());
+      o.put("sha256", requests.get(p).sha256());
+      o.put("url", requests.get(p).uri().toString());
+      o.put("package", p.name());
+      o.put("version", p.evr().toString());
+      o.put("arch", p.arch());
+      o.put("upstream", r.upstreamOf(p).upstream().name());
+      o.put("signed_by", signers.getOrDefault(p, List.of()));
+      o.put("why", r.resolution().why(p.nameArch()));
+      out.add(o);
+    }
+    m.put("files", out);
+    byte[] json = Manifest.JSON.writeValueAsBytes(m);
+    byte[] b = new byte[json.length + 1];
+    System.arraycopy(json, 0, b, 0, json.length);
+    b[json.length] = '\n';
+    return b;
+  }
+}
