@@ -48,6 +48,10 @@ class DefinitionErrorsTest {
             bad-relation.yml             | 16 | packages.pgsql[1]      | 'postgresql-$v >= 15.4': expected 'name' or 'name (op version)'
             bad-deb-name.yml             | 16 | packages.pgsql[1]      | 'PgBouncer' is not a valid deb package name
             unknown-placeholder.yml      | 16 | packages.pgsql[1]      | 'postgresql-$major-contrib' has an unknown placeholder
+            rpm-verifies-nothing.yml     |  8 | upstreams[1].gpgcheck  | upstream 'zfs' would verify nothing: turn on gpgcheck (package signatures) or repo_gpgcheck
+            rpm-relation.yml             |  9 | packages.pgsql[0]      | 'postgresql15-server (>= 15.4)': a version relation is not supported for rpm targets
+            deb-gpgcheck.yml             |  7 | upstreams[0].gpgcheck  | gpgcheck applies to rpm upstreams only
+            rpm-gpgcheck-not-bool.yml    |  6 | upstreams[0].repo_gpgcheck | expected true or false
             """)
     void load_badFixture_reportsLineAndKeyPath(String fixture, int line, String keyPath, String reason) {
         Path file = BAD.resolve(fixture);
