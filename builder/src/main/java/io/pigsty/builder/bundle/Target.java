@@ -9,7 +9,7 @@ import java.util.Optional;
  * The operating system a bundle is built for: distribution, release, codename and architecture.
  *
  * @param os       distribution id as in {@code /etc/os-release} {@code ID}: {@code debian},
- *                 {@code ubuntu}, {@code el}, {@code rocky}, {@code alma} or {@code rhel}
+ *                 {@code ubuntu}, {@code el}, {@code rocky}, {@code alma}, {@code rhel} or {@code centos} (Stream)
  * @param release  release as written, for example {@code "12"} or {@code "9"}; never a number
  * @param codename release codename such as {@code bookworm}; may be empty for the rpm family
  * @param arch     package architecture in the family's own spelling: {@code amd64}/{@code arm64}
@@ -24,7 +24,7 @@ public record Target(String os, String release, String codename, String arch) {
 
     private static final Map<String, String> FAMILY_BY_OS = Map.of(
             "debian", DEB, "ubuntu", DEB,
-            "el", RPM, "rocky", RPM, "alma", RPM, "rhel", RPM);
+            "el", RPM, "rocky", RPM, "alma", RPM, "rhel", RPM, "centos", RPM);
 
     private static final Map<String, List<String>> ARCHES = Map.of(
             DEB, List.of("amd64", "arm64"),
@@ -66,7 +66,7 @@ public record Target(String os, String release, String codename, String arch) {
      * Maps a distribution id to its package family.
      *
      * @param os distribution id, for example {@code debian} (null gives empty)
-     * @return {@link #DEB} for debian/ubuntu, {@link #RPM} for el/rocky/alma/rhel, empty otherwise
+     * @return {@link #DEB} for debian/ubuntu, {@link #RPM} for el/rocky/alma/rhel/centos, empty otherwise
      */
     public static Optional<String> familyOf(String os) {
         return Optional.ofNullable(os == null ? null : FAMILY_BY_OS.get(os));

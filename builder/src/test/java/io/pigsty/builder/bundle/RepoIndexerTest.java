@@ -13,7 +13,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RepoIndexerTest {
+public class RepoIndexerTest {
   @TempDir Path tmp;
 
   private static byte[] deb(String name, String version) throws Exception {
@@ -60,7 +60,7 @@ class RepoIndexerTest {
     }
   }
 
-  static Path elFixtures() {
+  public static Path elFixtures() {
     String env = System.getenv("PIGSTY_FIXTURES_EL");
     if (env != null && !env.isBlank()) {
       return Path.of(env);

@@ -14,12 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Serves a directory tree over HTTP/1.1 on 127.0.0.1 (ephemeral port), counting GETs per path. */
-final class StaticServer implements AutoCloseable {
+public final class StaticServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService pool = Executors.newFixedThreadPool(8);
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
-  StaticServer(Path root) throws IOException {
+  public StaticServer(Path root) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     server.setExecutor(pool);
     server.createContext("/", ex -> {
@@ -43,12 +43,12 @@ final class StaticServer implements AutoCloseable {
     server.start();
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
   }
 
   /** GETs of paths ending in {@code suffix}. */
-  int count(String suffix) {
+  public int count(String suffix) {
     return counts.entrySet().stream().filter(e -> e.getKey().endsWith(suffix))
         .mapToInt(e -> e.getValue().get()).sum();
   }

@@ -44,6 +44,37 @@ class RpmSignatureTest {
         assertThat(RpmSignature.issuers(signed)).hasSize(1);
     }
 
+    static TrustedKeys vendorKey(String file) throws Exception {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path k = d.resolve("bundles/keys/el").resolve(file);
+            if (Files.isRegularFile(k)) {
+                return TrustedKeys.load(java.util.List.of(k));
+            }
+        }
+        throw new IllegalStateException("bundles/keys/el/" + file + " not found");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} by {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            firewalld-1.3.4-15.el9_6.noarch.rpm                                     | RPM-GPG-KEY-Rocky-9 | 21CB256AE16FC54C6E652949702D426D350D275D
+            python3-pyyaml-5.4.1-6.el9.x86_64.rpm                                   | RPM-GPG-KEY-Rocky-9 | 21CB256AE16FC54C6E652949702D426D350D275D
+            httpd-2.4.37-56.module+el8.8.0+1456+d0a01c5e.7.x86_64.rpm               | RPM-GPG-KEY-Rocky-8 | 7051C470A929F454CEBE37B715AF5DAC6D745A60
+            container-selinux-2.205.0-2.module+el8.8.0+1265+fa25dd7a.noarch.rpm     | RPM-GPG-KEY-Rocky-8 | 7051C470A929F454CEBE37B715AF5DAC6D745A60
+            postgresql17-contrib-17.8-1PGDG.rhel9.7.x86_64.rpm                      | RPM-GPG-KEY-PGDG    | D4BF08AE67A0B4C7A1DBCCD240BCA2B408B40D20
+            python3-psycopg2-2.9.11-42PGDG.rhel9.x86_64.rpm                         | RPM-GPG-KEY-PGDG    | D4BF08AE67A0B4C7A1DBCCD240BCA2B408B40D20
+            """)
+    void realVendorPackagesVerifyWithTheVendorKeysShippedInBundles(String rpm, String key, String fpr) throws Exception {
+        RpmSignature.Result r = RpmSignature.verify(fixture(rpm), vendorKey(key));
+        assertThat(r.signers()).containsExactly(fpr);
+        assertThat(r.headerOnly()).isTrue();
+    }
+
+    @Test
+    void aRocky9PackageDoesNotVerifyWithTheRocky8Key() {
+        assertThatThrownBy(() -> RpmSignature.verify(fixture("firewalld-1.3.4-15.el9_6.noarch.rpm"),
+                vendorKey("RPM-GPG-KEY-Rocky-8"))).isInstanceOf(SignatureException.class);
+    }
+
     @Test
     void anotherKeyIsNotTrusted() throws Exception {
         TrustedKeys otherKeys = TrustedKeys.of(other.publicKey());
