@@ -193,4 +193,26 @@ class BundleDefinitionTest {
         assertThat(e).hasMessage("bundles/d12.yml:14: packages.pgsql[3]: bad");
         assertThat(new DefinitionException(Path.of("a.yml"), 0, "", "empty")).hasMessage("a.yml: empty");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"el9, 9, pgdg17, RPM-GPG-KEY-Rocky-9, postgresql17-server",
+            "el8, 8, pgdg16, RPM-GPG-KEY-Rocky-8, postgresql16-server"})
+    void elDefinitionsLoadWithVendorKeysAndPgdgRepomdChecks(String name, String release, String pgdg, String key,
+            String server) throws Exception {
+        BundleDefinition d = BundleDefinition.load(Path.of("../bundles/" + name + ".yml"));
+        assertThat(d.osFamily()).isEqualTo("rpm");
+        assertThat(d.target().release()).isEqualTo(release);
+        assertThat(d.bundleFileName()).isEqualTo("pigsty-pkg-4.0.0." + name + ".x86_64.tgz");
+        assertThat(d.upstreams()).allMatch(Upstream::gpgcheck).allMatch(u -> u.url().isEmpty());
+        Upstream baseos = d.upstreams().get(0);
+        assertThat(baseos.keys()).singleElement().satisfies(k -> assertThat(k.getFileName().toString()).isEqualTo(key));
+        assertThat(baseos.repoGpgcheck()).isFalse();
+        assertThat(d.upstreams()).filteredOn(u -> u.suite().equals(pgdg)).singleElement()
+                .satisfies(u -> assertThat(u.repoGpgcheck()).isTrue());
+        assertThat(d.packages()).extracting(PackageRequest::packageName).contains(server, "pgbouncer", "patroni");
+        // every shipped key file is a public key that loads
+        for (Upstream u : d.upstreams()) {
+            assertThat(io.pigsty.repo.sign.TrustedKeys.load(u.keys()).fingerprints()).isNotEmpty();
+        }
+    }
 }
