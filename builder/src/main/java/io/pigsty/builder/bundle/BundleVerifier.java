@@ -31,7 +31,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * size and SHA256 and nothing else is; {@code InRelease} verifies with the shipped
  * {@code pigsty.gpg} whose fingerprint the manifest names; Release lists the SHA256 of
  * {@code Packages} and {@code Packages.gz}; every package of {@code Packages} has its .deb with
- * the indexed size and SHA256.
+ * the indexed size and SHA256. An EL bundle (one with {@code repodata/repomd.xml}) is checked
+ * the same way with its own index chain: {@code repodata/repomd.xml.asc} verifies with the
+ * shipped {@code RPM-GPG-KEY-pigsty}, every file repomd lists matches its checksum and size,
+ * and every package of primary has its .rpm with the listed size and SHA256.
  */
 public final class BundleVerifier {
   private BundleVerifier() {}
@@ -46,7 +49,12 @@ public final class BundleVerifier {
   }
 
   private static final Set<String> KEPT = Set.of("manifest.json", "InRelease", "Release",
-      "Packages", BundleBuilder.KEYRING);
+      "Packages", BundleBuilder.KEYRING, "repodata/repomd.xml", "repodata/repomd.xml.asc",
+      RpmBundleBuilder.KEY_FILE);
+
+  private static boolean kept(String rel) {
+    return KEPT.contains(rel) || (rel.startsWith("repodata/") && rel.contains("-primary.xml"));
+  }
 
   /**
    * @param tgz the bundle
@@ -82,7 +90,7 @@ public final class BundleVerifier {
         String rel = name.substring(BundleBuilder.ROOT.length() + 1);
         MessageDigest md = sha256();
         long n = 0;
-        java.io.ByteArrayOutputStream keep = KEPT.contains(rel) ? new java.io.ByteArrayOutputStream() : null;
+        java.io.ByteArrayOutputStream keep = kept(rel) ? new java.io.ByteArrayOutputStream() : null;
         int r;
         while ((r = tar.read(buf)) > 0) {
           md.update(buf, 0, r);
@@ -141,6 +149,10 @@ public final class BundleVerifier {
 
   private static void checkSignatures(Path tgz, Map<String, byte[]> kept, Map<String, long[]> sizes,
       Map<String, String> sums, String manifestFpr, String expectedFpr, List<String> problems) {
+    if (kept.containsKey("repodata/repomd.xml")) {
+      checkRpm(tgz, kept, sizes, sums, manifestFpr, expectedFpr, problems);
+      return;
+    }
     byte[] keyring = kept.get(BundleBuilder.KEYRING);
     byte[] inRelease = kept.get("InRelease");
     if (keyring == null || inRelease == null) {
@@ -182,6 +194,61 @@ public final class BundleVerifier {
         }
       }
     } catch (SignatureException | MetadataException e) {
+      problems.add(tgz + ": " + e.getMessage());
+    }
+  }
+
+  private static void checkKeys(Path tgz, TrustedKeys keys, String file, String manifestFpr, String expectedFpr,
+      List<String> problems) {
+    if (expectedFpr != null && !keys.fingerprints().contains(expectedFpr.replace(" ", "").toUpperCase())) {
+      problems.add(tgz + ": " + file + " holds " + keys.fingerprints() + ", expected key " + expectedFpr);
+    }
+    if (manifestFpr != null && !keys.fingerprints().contains(manifestFpr)) {
+      problems.add(tgz + ": manifest names key " + manifestFpr + " but " + file + " holds " + keys.fingerprints());
+    }
+  }
+
+  /** The EL chain: repomd.xml.asc, repomd's checksums, primary's package checksums. */
+  private static void checkRpm(Path tgz, Map<String, byte[]> kept, Map<String, long[]> sizes,
+      Map<String, String> sums, String manifestFpr, String expectedFpr, List<String> problems) {
+    byte[] key = kept.get(RpmBundleBuilder.KEY_FILE);
+    byte[] repomd = kept.get("repodata/repomd.xml");
+    byte[] asc = kept.get("repodata/repomd.xml.asc");
+    if (key == null || asc == null) {
+      problems.add(tgz + ": no " + (key == null ? RpmBundleBuilder.KEY_FILE : "repodata/repomd.xml.asc"));
+      return;
+    }
+    try {
+      TrustedKeys keys = TrustedKeys.of(key);
+      checkKeys(tgz, keys, RpmBundleBuilder.KEY_FILE, manifestFpr, expectedFpr, problems);
+      io.pigsty.repo.sign.Detached.verify(repomd, asc, keys, tgz + ":repodata/repomd.xml.asc");
+      io.pigsty.repo.rpm.Repomd md = io.pigsty.repo.rpm.Repomd.parse(new java.io.ByteArrayInputStream(repomd),
+          tgz + ":repodata/repomd.xml");
+      for (io.pigsty.repo.rpm.Repomd.Data d : md.data()) {
+        if (!sums.containsKey(d.href())) {
+          problems.add(tgz + ": repomd.xml lists " + d.href() + " which is missing");
+        } else if (!sums.get(d.href()).equalsIgnoreCase(d.checksum()) || sizes.get(d.href())[0] != d.size()) {
+          problems.add(tgz + ": " + d.href() + " does not match its checksum in repomd.xml");
+        }
+      }
+      var primary = md.find("primary");
+      if (primary.isEmpty() || !kept.containsKey(primary.get().href())) {
+        problems.add(tgz + ": repomd.xml lists no primary in the bundle");
+        return;
+      }
+      String href = primary.get().href();
+      try (InputStream in = io.pigsty.repo.rpm.MetadataCompression.open(
+          new java.io.ByteArrayInputStream(kept.get(href)), href)) {
+        io.pigsty.repo.rpm.PrimaryReader.read(in, tgz + ":" + href, p -> {
+          String f = p.location();
+          if (!sums.containsKey(f)) {
+            problems.add(tgz + ": primary lists " + p.nevra() + " at " + f + " which is missing");
+          } else if (!sums.get(f).equalsIgnoreCase(p.checksum()) || sizes.get(f)[0] != p.packageSize()) {
+            problems.add(tgz + ": " + f + " does not match the size/SHA256 of " + p.nevra() + " in primary");
+          }
+        });
+      }
+    } catch (SignatureException | io.pigsty.repo.rpm.RpmMetadataException | IOException e) {
       problems.add(tgz + ": " + e.getMessage());
     }
   }

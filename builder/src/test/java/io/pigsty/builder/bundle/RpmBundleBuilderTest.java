@@ -210,6 +210,28 @@ class RpmBundleBuilderTest {
   }
 
   @Test
+  void verifyChecksTheElChainAndFindsATamperedRpm() throws Exception {
+    BundleBuilder.Result r = build(definition(GOOD_UPSTREAMS, "kmod-zfs-devel", "bzip2-static"), tmp.resolve("out"));
+    BundleVerifier.Report good = BundleVerifier.verify(r.bundle(), null);
+    assertThat(good.problems()).isEmpty();
+    assertThat(good.files()).isGreaterThanOrEqualTo(9);
+    assertThat(BundleVerifier.verify(r.bundle(), "0123456789ABCDEF0123456789ABCDEF01234567").problems())
+        .anyMatch(p -> p.contains("expected key 0123456789ABCDEF"));
+    // the same tree with one byte of one .rpm flipped, packed again
+    Path copy = tmp.resolve("copy/pigsty");
+    copyTree(r.repoDir(), copy);
+    Path rpm = copy.resolve("bzip2-static-1.0.8-18.el9.x86_64.rpm");
+    byte[] b = Files.readAllBytes(rpm);
+    b[b.length - 10] ^= 1;
+    Files.write(rpm, b);
+    Path bad = tmp.resolve("bad.tgz");
+    Tarball.write(copy, BundleBuilder.ROOT, java.time.Instant.EPOCH, bad);
+    assertThat(BundleVerifier.verify(bad, null).problems())
+        .anyMatch(p -> p.contains("bzip2-static-1.0.8-18.el9.x86_64.rpm does not match the size/SHA256"))
+        .anyMatch(p -> p.contains("bzip2-static-1.0.8-18.el9.x86_64.rpm: expected"));
+  }
+
+  @Test
   void repomdSignedByAnotherKeyIsRefused() throws Exception {
     Path repomd = www.resolve("zfs/repodata/repomd.xml");
     Files.delete(Path.of(repomd + ".asc"));
