@@ -18,7 +18,7 @@ export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl bc systemd-container iproute2 postgresql-client openjdk-17-jdk-headless
 
-.PHONY: all build pkg test unit e2e e2e-demo bench tools clean help release sandbox sandbox-clean demo
+.PHONY: all build pkg test unit e2e e2e-demo bench bench-el tools clean help release sandbox sandbox-clean demo
 
 all: build
 
@@ -73,6 +73,10 @@ bench: tools build
 	  $(MAKE) --no-print-directory sandbox-clean >/dev/null 2>&1; \
 	  grep -E '^(phase_[a-z]+|configure_to_pg_ready|install_(apt|services|health)|second_install_seconds|idempotent|floor_[a-z_]+)=' $(DIST)/bench-demo.log; \
 	  exit $$rc
+
+# EL figures alone (no network: real cs9 repodata and fixture RPMs, beside dnf and createrepo_c)
+bench-el: tools build
+	bash builder/src/test/sh/bench-el.sh $(JAR)
 
 clean:
 	-$(MVN) clean

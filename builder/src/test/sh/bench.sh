@@ -53,15 +53,9 @@ printf '%-44s %12s %12s\n' "apt first run: download MB/s, simulate s" "$(kv apt_
 printf '%-44s %12s\n' "download ratio pigsty/apt" "$(echo "scale=2; $ours_mbps / $apt_mbps" | bc)"
 printf '%-44s %12.2f\n' "cold build, whole command (s)" "$(echo "$b1 - $b0" | bc)"
 printf '%-44s %12.2f\n' "no-change rebuild, whole command (s)" "$(echo "$b2 - $b1" | bc)"
-# --- RPM: index the fixture RPMs beside createrepo_c on the same files -----------------------
-EL=${PIGSTY_FIXTURES_EL:-}
-if [ -n "$EL" ] && [ -d "$EL/rpms" ] && command -v createrepo_c >/dev/null; then
-    mkdir -p "$WORK/rpm-ours" "$WORK/rpm-cr"
-    cp "$EL"/rpms/*.rpm "$WORK/rpm-ours/"; cp "$EL"/rpms/*.rpm "$WORK/rpm-cr/"
-    r0=$(date +%s.%N); pig repo index "$WORK/rpm-ours" >/dev/null; r1=$(date +%s.%N)
-    createrepo_c -q --no-database "$WORK/rpm-cr"; r2=$(date +%s.%N)
-    printf '%-44s %12.2f %12.2f\n' "repo index of $(ls "$EL"/rpms/*.rpm | wc -l) fixture RPMs (s) / createrepo_c" \
-        "$(echo "$r1 - $r0" | bc)" "$(echo "$r2 - $r1" | bc)"
+# --- EL: resolve beside dnf, repo index beside createrepo_c (real cs9 repodata, fixture RPMs) ---
+if [ -n "${PIGSTY_FIXTURES_EL:-}" ]; then
+    bash "$HERE/bench-el.sh" "$JAR" | sed -n '/^EL measure/,$p'
 fi
 
 echo
