@@ -16,7 +16,7 @@ SANDBOX_SH := builder/src/test/sh
 PIGSTY_FIXTURES_EL ?= $(firstword $(wildcard $(CURDIR)/../shared/fixtures/el /work/shared/fixtures/el))
 export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
-HOST_TOOLS := gpgv gpg dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl bc systemd-container iproute2 postgresql-client openjdk-17-jdk-headless
+HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl bc systemd-container iproute2 postgresql-client openjdk-17-jdk-headless
 
 .PHONY: all build pkg test unit e2e e2e-demo bench bench-el tools clean help release sandbox sandbox-clean demo
 
