@@ -208,8 +208,8 @@ public final class RpmBundleBuilder {
       rpmBytes += p.packageSize();
     }
     Map<String, byte[]> metadata = new LinkedHashMap<>();
-    for (Map.Entry<String, byte[]> e : RepodataWriter.render(entries, stamp, RepodataWriter.Compression.GZ, null)
-        .entrySet()) {
+    for (Map.Entry<String, byte[]> e : RepodataWriter.render(entries, stamp, RepodataWriter.Compression.GZ,
+        modules(r.upstreams())).entrySet()) {
       metadata.put("repodata/" + e.getKey(), e.getValue());
     }
     byte[] repomd = metadata.get("repodata/repomd.xml");
@@ -261,6 +261,35 @@ public final class RpmBundleBuilder {
         .append("module_hotfixes=1\n")
         .append("skip_if_unavailable=0\n");
     return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The upstreams' {@code modules.yaml} documents, concatenated in upstream order (each is a
+   * stream of YAML documents, so the concatenation is one too), or null when none has any.
+   * Passed through so {@code dnf module list} on the node still knows the streams; the local
+   * repository's {@code module_hotfixes=1} keeps dnf from hiding its packages.
+   */
+  static byte[] modules(List<RpmUpstreamLoader.Loaded> ups) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (RpmUpstreamLoader.Loaded u : ups) {
+      var f = u.repository().modulesFile();
+      if (f.isEmpty() || !Files.isRegularFile(f.get())) {
+        continue;
+      }
+      try (var in = io.pigsty.repo.rpm.MetadataCompression.open(Files.newInputStream(f.get()),
+          f.get().getFileName().toString())) {
+        byte[] doc = in.readAllBytes();
+        String head = new String(doc, 0, Math.min(doc.length, 16), StandardCharsets.UTF_8).stripLeading();
+        if (!head.startsWith("---")) {
+          out.write("---\n".getBytes(StandardCharsets.UTF_8));
+        }
+        out.write(doc);
+        if (doc.length > 0 && doc[doc.length - 1] != '\n') {
+          out.write('\n');
+        }
+      }
+    }
+    return out.size() == 0 ? null : out.toByteArray();
   }
 
   private static String stripSlash(String s) {

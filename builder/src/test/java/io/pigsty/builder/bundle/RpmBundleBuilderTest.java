@@ -76,6 +76,10 @@ class RpmBundleBuilderTest {
       vendor.signRpm(fx.resolve("rpms").resolve(r), signed.resolve(r));
     }
     run(List.of("createrepo_c", "--quiet", signed.toString()));
+    Path modules = shared.resolve("modules.yaml");
+    Files.writeString(modules, "---\ndocument: modulemd-defaults\nversion: 1\ndata:\n  module: bzip2x\n"
+        + "  stream: \"1\"\n...\n");
+    run(List.of("modifyrepo_c", "--mdtype=modules", modules.toString(), signed.resolve("repodata").toString()));
     // bzip2: as published
     Path bz = pristine.resolve("bzip2");
     copyTree(fx.resolve("el9-bzip2-rebuild/repodata"), bz.resolve("repodata"));
@@ -164,6 +168,14 @@ class RpmBundleBuilderTest {
     assertThat(kmod.get("signed_by").size()).isZero();
     assertThat(st.get("why").toString()).contains("requested");
     assertThat(m.get("upstreams").get(0).get("signed_by").size()).isEqualTo(1);
+    // the signed upstream's modules.yaml is passed through, listed in repomd as type modules
+    assertThat(Files.readString(repo.resolve("repodata/repomd.xml"))).contains("<data type=\"modules\">");
+    try (Stream<Path> s = Files.list(repo.resolve("repodata"))) {
+      Path mod = s.filter(p -> p.toString().endsWith("-modules.yaml.gz")).findFirst().orElseThrow();
+      try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(mod))) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("module: bzip2x");
+      }
+    }
 
     // gpgv (the real tool) accepts the repomd signature with the bundle key
     Path keyring = tmp.resolve("pigsty.gpg");
