@@ -63,6 +63,11 @@ mkdir -p "$WORK/rpm-ours" "$WORK/rpm-cr"
 cp "$EL"/rpms/*.rpm "$WORK/rpm-ours/"; cp "$EL"/rpms/*.rpm "$WORK/rpm-cr/"
 i0=$(now); pig repo index "$WORK/rpm-ours" >/dev/null; i1=$(now)
 createrepo_c -q --no-database "$WORK/rpm-cr"; i2=$(now)
+echo "== parse of the cs9 AppStream primary alone, -Xmx256m (3 runs in one JVM)" >&2
+TC=$(readlink -f "$(dirname "$0")/../../../../repo/target/test-classes")
+java -Xmx256m -cp "$JAR:$TC" io.pigsty.repo.rpm.PrimaryParseBenchmark "$EL" 3 >"$WORK/parse.txt"
+parse1=$(sed -n 's/^run 1: .* in \([0-9.]*\) s, peak heap \([0-9]*\) MB.*/\1 \2/p' "$WORK/parse.txt")
+parse3=$(sed -n 's/^run 3: .* in \([0-9.]*\) s, peak heap \([0-9]*\) MB.*/\1 \2/p' "$WORK/parse.txt")
 cold=$(echo "$r1 - $r0" | bc); warm=$(echo "$r2 - $r1" | bc); dnf_s=$(echo "$d1 - $d0" | bc)
 ours_i=$(echo "$i1 - $i0" | bc); cr_i=$(echo "$i2 - $i1" | bc)
 printf 'el_closure_packages=%s\nel_dnf_packages=%s\n' "$(wc -l <"$WORK/closure.tsv")" "${dnf_n:-?}"
@@ -71,10 +76,14 @@ printf 'el_metadata_cold_seconds=%s\nel_metadata_warm_seconds=%s\nel_resolve_sec
     "$(kv resolve_seconds "$WORK/warm.txt")" "$(kv peak_heap_mb "$WORK/warm.txt")"
 printf 'el_resolve_command_cold_seconds=%.2f\nel_resolve_command_warm_seconds=%.2f\nel_dnf_assumeno_seconds=%.2f\n' "$cold" "$warm" "$dnf_s"
 printf 'el_repo_index_seconds=%.2f\nel_createrepo_c_seconds=%.2f\n' "$ours_i" "$cr_i"
+printf 'el_parse_first_seconds=%s\nel_parse_first_peak_mb=%s\nel_parse_third_seconds=%s\nel_parse_third_peak_mb=%s\n' \
+    ${parse1:-? ?} ${parse3:-? ?}
 printf '\n%-52s %12s %12s\n' "EL measure (cs9 BaseOS+AppStream, $PKGS)" "pigsty" "dnf/createrepo_c"
 printf '%-52s %12s %12s\n' "packages in closure / dnf's transaction" "$(wc -l <"$WORK/closure.tsv")" "${dnf_n:-?}"
 printf '%-52s %12.2f %12.2f\n' "resolve command, warm cache (s) / dnf --assumeno" "$warm" "$dnf_s"
 printf '%-52s %12.2f %12s\n' "resolve command, cold: fetch+check+parse (s)" "$cold" "-"
 printf '%-52s %12s %12s\n' "in-process: metadata load (s, warm)" "$(kv metadata_seconds "$WORK/warm.txt")" "-"
 printf '%-52s %12s %12s\n' "peak heap (MB)" "$(kv peak_heap_mb "$WORK/warm.txt")" "-"
+printf '%-52s %12s %12s\n' "AppStream primary parse, fresh JVM (s, peak MB)" "${parse1:-?}" "-"
+printf '%-52s %12s %12s\n' "AppStream primary parse, third run (s, peak MB)" "${parse3:-?}" "-"
 printf '%-52s %12.2f %12.2f\n' "repo index of the fixture RPMs (s)" "$ours_i" "$cr_i"
