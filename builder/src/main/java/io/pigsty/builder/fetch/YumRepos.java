@@ -27,7 +27,7 @@ public final class YumRepos {
   private final Map<String, String> baseUrls;
 
   private YumRepos(Map<String, String> baseUrls) {
-    this.baseUrls = Map.copyOf(baseUrls);
+    this.baseUrls = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(baseUrls));
   }
 
   /** @return the host's {@code /etc/yum.repos.d}, or none when that directory does not exist */
