@@ -5,10 +5,11 @@
 #                         vagrant-libvirt plugin checks the provider block too)
 #             virtualbox: vagrant validate --ignore-provider (VirtualBox is not in Debian 12, so
 #                         the provider is unusable and its block cannot be checked here)
-#   terraform terraform fmt -check -recursive (validate needs the providers: not reachable here)
+#   terraform terraform fmt -check -recursive (parses and checks layout; validate needs the
+#             providers, which cannot be fetched here)
 #   packer    packer validate (1.6.6, builders built in, no plugin download) and packer fmt -check
 # and proves the validators bite: a missing release file, an unknown libvirt option, an unset
-# base image checksum and a misindented .tf must each be rejected.
+# base image checksum or AMI, a misaligned .tf and a .tf syntax error must each be rejected.
 # The release and the bundle are empty placeholder files (the validators only check that they
 # exist). All validator state (VAGRANT_HOME, Packer config/cache/plugins, Terraform CLI config)
 # lives in the temp directory, removed on exit. Prints PASS/FAIL per check; exit 1 on any FAIL,
@@ -89,7 +90,7 @@ for spec in meta full; do
   done
 done
 expect_ok "terraform fmt -check -recursive ($(find "$W/out/terraform" -name '*.tf' | wc -l) files)" \
-  terraform fmt -check -diff -recursive "$W/out/terraform"
+  terraform fmt -no-color -check -diff -recursive "$W/out/terraform"
 for os in d12 el9; do
   for p in qemu amazon-ebs; do
     d="$W/out/images/$os/$p"
@@ -118,7 +119,9 @@ expect_fail "packer validate rejects an unset source_ami" 'Unset variable "sourc
   packer validate -var "dist=$DIST" "$W/out/images/d12/amazon-ebs"
 mkdir -p "$W/out/bad-tf"
 sed 's/^  cidr_block           = /  cidr_block = /' "$W/out/terraform/meta/d12/aws/main.tf" >"$W/out/bad-tf/main.tf"
-expect_fail "terraform fmt -check rejects a misaligned file" "main.tf" terraform fmt -check "$W/out/bad-tf"
+expect_fail "terraform fmt -check rejects a misaligned file" "main.tf" terraform fmt -no-color -check "$W/out/bad-tf"
+sed '$d' "$W/out/terraform/meta/d12/aws/main.tf" >"$W/out/bad-tf/main.tf" # drop the last closing brace
+expect_fail "terraform fmt -check rejects a syntax error" "Unclosed configuration block" terraform fmt -no-color -check "$W/out/bad-tf"
 
 echo "image-validate: $n renderings, $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
