@@ -54,8 +54,8 @@ tools:
 unit: tools
 	mvn -B verify
 
-# every `pigsty image` rendering through the real validators (terraform: fmt only, providers
-# cannot be fetched here); see docs/images.md
+# every `pigsty image` rendering through the real validators (terraform validate for aws with the
+# local provider mirror /opt/tf-plugins; aliyun: fmt only, its provider cannot be fetched); see docs/images.md
 image-check: tools build
 	bash builder/src/test/sh/image-validate.sh $(JAR)
 

@@ -5,8 +5,12 @@
 #                         vagrant-libvirt plugin checks the provider block too)
 #             virtualbox: vagrant validate --ignore-provider (VirtualBox is not in Debian 12, so
 #                         the provider is unusable and its block cannot be checked here)
-#   terraform terraform fmt -check -recursive (parses and checks layout; validate needs the
-#             providers, which cannot be fetched here)
+#   terraform terraform fmt -check -recursive on all (parses and checks layout); for aws also
+#             terraform init -plugin-dir (the local provider mirror $PIGSTY_TF_PLUGIN_DIR, default
+#             /opt/tf-plugins: hashicorp/aws only) + terraform validate, and terraform plan in a
+#             network namespace with no network, which must refuse a missing allowed_cidr and
+#             allowed_cidr=0.0.0.0/0 before reaching the provider. The alicloud provider cannot be
+#             fetched here: aliyun gets fmt only.
 #   packer    packer validate (1.6.6, builders built in, no plugin download) and packer fmt -check
 # and proves the validators bite: a missing release file, an unknown libvirt option, an unset
 # base image checksum or AMI, a misaligned .tf and a .tf syntax error must each be rejected.
@@ -29,13 +33,22 @@ if [ -n "$missing" ]; then
   exit 2
 fi
 
+TF_PLUGINS=${PIGSTY_TF_PLUGIN_DIR:-/opt/tf-plugins}
+if [ ! -d "$TF_PLUGINS/registry.terraform.io/hashicorp/aws" ]; then
+  echo "image-validate: no hashicorp/aws provider under $TF_PLUGINS (a terraform -plugin-dir mirror;" \
+    "set PIGSTY_TF_PLUGIN_DIR): terraform validate cannot run" >&2
+  exit 2
+fi
+command -v unshare >/dev/null 2>&1 || { echo "image-validate: unshare (util-linux) missing" >&2; exit 2; }
+
 W=$(mktemp -d "${TMPDIR:-/tmp}/pigsty-image-validate.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 export VAGRANT_HOME="$W/state/vagrant" VAGRANT_CHECKPOINT_DISABLE=1 VAGRANT_NO_COLOR=1
 export PACKER_CONFIG_DIR="$W/state/packer/config" PACKER_PLUGIN_PATH="$W/state/packer/plugins"
 export PACKER_CACHE_DIR="$W/state/packer/cache" CHECKPOINT_DISABLE=1 PACKER_NO_COLOR=1
-export TF_CLI_CONFIG_FILE="$W/state/terraformrc" TF_DATA_DIR="$W/state/terraform" TF_IN_AUTOMATION=1
-mkdir -p "$VAGRANT_HOME" "$PACKER_CONFIG_DIR" "$PACKER_PLUGIN_PATH" "$PACKER_CACHE_DIR" "$TF_DATA_DIR"
+# terraform keeps .terraform/ and the lock file in each rendered directory (inside $W)
+export TF_CLI_CONFIG_FILE="$W/state/terraformrc" TF_IN_AUTOMATION=1 AWS_EC2_METADATA_DISABLED=true
+mkdir -p "$VAGRANT_HOME" "$PACKER_CONFIG_DIR" "$PACKER_PLUGIN_PATH" "$PACKER_CACHE_DIR"
 : >"$TF_CLI_CONFIG_FILE"
 
 VERSION=0.0.0-check
@@ -89,6 +102,14 @@ for spec in meta full; do
     done
   done
 done
+for spec in meta full; do
+  for os in d12 el9; do
+    d="$W/out/terraform/$spec/$os/aws"
+    expect_ok "terraform init -plugin-dir $spec $os aws" \
+      unshare -n terraform -chdir="$d" init -no-color -input=false -backend=false -plugin-dir="$TF_PLUGINS"
+    expect_ok "terraform validate $spec $os aws" unshare -n terraform -chdir="$d" validate -no-color
+  done
+done
 expect_ok "terraform fmt -check -recursive ($(find "$W/out/terraform" -name '*.tf' | wc -l) files)" \
   terraform fmt -no-color -check -diff -recursive "$W/out/terraform"
 for os in d12 el9; do
@@ -122,6 +143,18 @@ sed 's/^  cidr_block           = /  cidr_block = /' "$W/out/terraform/meta/d12/a
 expect_fail "terraform fmt -check rejects a misaligned file" "main.tf" terraform fmt -no-color -check "$W/out/bad-tf"
 sed '$d' "$W/out/terraform/meta/d12/aws/main.tf" >"$W/out/bad-tf/main.tf" # drop the last closing brace
 expect_fail "terraform fmt -check rejects a syntax error" "Unclosed configuration block" terraform fmt -no-color -check "$W/out/bad-tf"
+
+d="$W/out/terraform/full/d12/aws"
+expect_fail "terraform plan refuses a missing allowed_cidr" 'No value for required variable' \
+  unshare -n terraform -chdir="$d" plan -no-color -input=false -refresh=false -var ssh_public_key=x
+expect_fail "terraform plan refuses allowed_cidr=0.0.0.0/0" 'other than 0.0.0.0/0' \
+  unshare -n terraform -chdir="$d" plan -no-color -input=false -refresh=false -var ssh_public_key=x \
+  -var allowed_cidr=0.0.0.0/0
+cp "$d/main.tf" "$W/out/bad-tf/main.tf"
+sed -i 's/^  private_ip             = /  private_ipv9           = /' "$W/out/bad-tf/main.tf"
+cp -r "$d/.terraform" "$d/.terraform.lock.hcl" "$W/out/bad-tf/"
+expect_fail "terraform validate rejects an unknown attribute" 'private_ipv9' \
+  unshare -n terraform -chdir="$W/out/bad-tf" validate -no-color
 
 echo "image-validate: $n renderings, $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

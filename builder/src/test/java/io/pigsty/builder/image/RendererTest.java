@@ -199,6 +199,19 @@ class RendererTest {
     }
 
     @Test
+    void terraform_aliyunVariablesAreTheAwsOnes() throws Exception {
+        // terraform validate/plan run on the aws renderings only (no alicloud provider here), so
+        // the aliyun file must carry the very same variable blocks they check
+        String aws = render(Renderer.Kind.TERRAFORM, "full", "d12", "aws", "main.tf");
+        String aliyun = render(Renderer.Kind.TERRAFORM, "full", "d12", "aliyun", "main.tf");
+        for (String v : List.of("\"allowed_cidr\"")) {
+            assertThat(blocks(aliyun, "variable").stream().filter(b -> b.getKey().equals(v)).toList())
+                    .isEqualTo(blocks(aws, "variable").stream().filter(b -> b.getKey().equals(v)).toList())
+                    .hasSize(1);
+        }
+    }
+
+    @Test
     void render_unknownProviderIsRejected() throws Exception {
         Renderer.Request r = new Renderer.Request(Renderer.Kind.TERRAFORM, SpecLoader.spec(catalog, "meta"),
                 catalog.os().get("d12"), "gcp", "4.0.0", "dist");
