@@ -138,6 +138,11 @@ expect_fail "packer validate rejects an unset base_image_checksum" 'Unset variab
   packer validate -var "dist=$DIST" -var base_image_url=base.qcow2 "$W/out/images/d12/qemu"
 expect_fail "packer validate rejects an unset source_ami" 'Unset variable "source_ami"' \
   packer validate -var "dist=$DIST" "$W/out/images/d12/amazon-ebs"
+cp -r "$W/out/images/d12/amazon-ebs" "$W/out/bad-packer"
+sed -i 's/^  required_version = .*/&\n  required_plugins {\n    amazon = {\n      source  = "github.com\/hashicorp\/amazon"\n      version = ">= 1.0.0"\n    }\n  }/' \
+  "$W/out/bad-packer/pigsty.pkr.hcl"
+expect_fail "packer 1.6.6 rejects required_plugins (so the templates do not use it)" 'required_plugins' \
+  packer validate -var "dist=$DIST" -var source_ami=ami-0123456789abcdef0 "$W/out/bad-packer"
 mkdir -p "$W/out/bad-tf"
 sed 's/^  cidr_block           = /  cidr_block = /' "$W/out/terraform/meta/d12/aws/main.tf" >"$W/out/bad-tf/main.tf"
 expect_fail "terraform fmt -check rejects a misaligned file" "main.tf" terraform fmt -no-color -check "$W/out/bad-tf"

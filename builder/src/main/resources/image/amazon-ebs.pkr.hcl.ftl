@@ -10,6 +10,12 @@
 # The release and the offline bundle are copied in, then ./configure -n and make install run,
 # so the packages are installed from the bundle's local repository and nothing else.
 
+# Packer 1.6.6 (Debian 12) reads this; it predates required_plugins, and the qemu and
+# amazon-ebs builders are built into it
+packer {
+  required_version = ">= 1.6.6"
+}
+
 variable "source_ami" {
   type        = string
   description = "Id of the base AMI (owner [=os.ami_owner], name [=os.ami_name]) (required)"

@@ -9,6 +9,12 @@
 # copies the release and the offline bundle in, runs ./configure -n and make install, so the
 # packages are installed from the bundle's local repository and nothing else.
 
+# Packer 1.6.6 (Debian 12) reads this; it predates required_plugins, and the qemu and
+# amazon-ebs builders are built into it
+packer {
+  required_version = ">= 1.6.6"
+}
+
 variable "base_image_url" {
   type        = string
   description = "Path or URL of the base cloud image [=os.qemu_image] (required)"
