@@ -83,6 +83,18 @@ class ImageCommandTest {
   }
 
   @Test
+  void noVersionAndNoBundleDefinitionHere_isUsageErrorNamingTheOption() {
+    // tests run in builder/, which has no bundles/
+    assertThat(Path.of("bundles")).doesNotExist();
+    Path out = tmp.resolve("out");
+    MainTest.Run r = run("image", "vagrant", "--spec", "meta", "--spec-dir", ROOT.resolve("spec").toString(),
+        "-o", out.toString());
+    assertThat(r.code()).isEqualTo(ExitCode.USAGE.code);
+    assertThat(r.err()).contains("bundles/d12.yml", "--pigsty-version");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void missingSpecOption_isUsageError() {
     MainTest.Run r = run("image", "vagrant");
     assertThat(r.code()).isEqualTo(ExitCode.USAGE.code);
