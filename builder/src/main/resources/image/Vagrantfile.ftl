@@ -8,6 +8,11 @@
 # The meta node gets the release and the offline bundle (as from a USB stick), then runs
 # ./configure -n and make install. Override the files with PIGSTY_RELEASE / PIGSTY_BUNDLE, or
 # their directory with PIGSTY_DIST (default: the project's dist/).
+[#if provider == "virtualbox"]
+#
+# VirtualBox 6.1.28 and later allow host-only networks in 192.168.56.0/21 only: add the line
+# "* [=spec.network]" to /etc/vbox/networks.conf first.
+[/#if]
 
 PIGSTY_VERSION = ENV.fetch("PIGSTY_VERSION", "[=version]")
 PIGSTY_DIST    = ENV.fetch("PIGSTY_DIST", File.expand_path("[=dist]", __dir__))
