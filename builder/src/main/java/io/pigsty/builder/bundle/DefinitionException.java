@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A bundle definition file (or the extension catalog it uses) is malformed or inconsistent.
+ * A bundle definition file (or the extension catalog it uses), or an image environment spec
+ * ({@code spec/*.yml}, read by {@code io.pigsty.builder.image.SpecLoader}), is malformed or
+ * inconsistent.
  *
  * <p>The message reads {@code <file>:<line>: <keyPath>: <reason>}, for example
  * {@code bundles/d12.yml:14: packages.pgsql[3]: 'postgresql-15' is requested twice}; the

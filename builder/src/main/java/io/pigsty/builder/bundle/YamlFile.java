@@ -27,9 +27,10 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 /**
  * One YAML file composed to a node tree (YAML 1.2 core schema) plus typed accessors that turn
  * every mismatch into a {@link DefinitionException} naming the file, line and key path.
- * Scalars are read as their written text, so {@code 1.10} stays {@code "1.10"}.
+ * Scalars are read as their written text, so {@code 1.10} stays {@code "1.10"}. Shared with
+ * the image spec loader ({@code io.pigsty.builder.image}).
  */
-final class YamlFile {
+public final class YamlFile {
 
     private final Path file;
     private final Node root;
@@ -46,14 +47,27 @@ final class YamlFile {
      *                             empty document
      * @throws IOException         if the file cannot be read (including when it does not exist)
      */
-    static YamlFile compose(Path file) throws DefinitionException, IOException {
+    public static YamlFile compose(Path file) throws DefinitionException, IOException {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return compose(file, reader);
+        }
+    }
+
+    /**
+     * Composes YAML read from {@code reader}, naming {@code file} in errors (for resources in the
+     * jar, which have no file system path).
+     *
+     * @throws DefinitionException for malformed YAML or an empty document
+     * @throws IOException         if reading fails
+     */
+    public static YamlFile compose(Path file, Reader reader) throws DefinitionException, IOException {
         LoadSettings settings = LoadSettings.builder()
                 .setLabel(file.toString())
                 .setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(true) // we report duplicates ourselves, with both lines
                 .build();
         Optional<Node> node;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try {
             node = new Compose(settings).composeReader(reader);
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
@@ -74,39 +88,39 @@ final class YamlFile {
         return new YamlFile(file, node.get());
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
-    Node root() {
+    public Node root() {
         return root;
     }
 
     /** 1-based line where the node starts, 0 when unknown. */
-    static int line(Node node) {
+    public static int line(Node node) {
         return node.getStartMark().map(Mark::getLine).map(l -> l + 1).orElse(0);
     }
 
-    DefinitionException error(Node node, String keyPath, String reason) {
+    public DefinitionException error(Node node, String keyPath, String reason) {
         return new DefinitionException(file, node == null ? 0 : line(node), keyPath, reason);
     }
 
     /** {@code file:line: keyPath} for a node, as used in {@link PackageRequest#source()}. */
-    String where(Node node, String keyPath) {
+    public String where(Node node, String keyPath) {
         int line = line(node);
         return file + (line > 0 ? ":" + line : "") + ": " + keyPath;
     }
 
-    static String child(String path, String key) {
+    public static String child(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    static String index(String path, int i) {
+    public static String index(String path, int i) {
         return path + "[" + i + "]";
     }
 
     /** Words for what a node is, for "expected X, found Y" messages. */
-    static String describe(Node node) {
+    public static String describe(Node node) {
         if (node instanceof MappingNode) {
             return "a map";
         }
@@ -127,18 +141,18 @@ final class YamlFile {
         return "a string ('" + s.getValue() + "')";
     }
 
-    static boolean isNull(Node node) {
+    public static boolean isNull(Node node) {
         return node instanceof ScalarNode s && Tag.NULL.equals(s.getTag());
     }
 
-    MappingNode map(Node node, String path) throws DefinitionException {
+    public MappingNode map(Node node, String path) throws DefinitionException {
         if (node instanceof MappingNode m) {
             return m;
         }
         throw error(node, path, "expected a map, found " + describe(node));
     }
 
-    SequenceNode seq(Node node, String path) throws DefinitionException {
+    public SequenceNode seq(Node node, String path) throws DefinitionException {
         if (node instanceof SequenceNode s) {
             return s;
         }
@@ -149,7 +163,7 @@ final class YamlFile {
      * The written text of a string scalar. A plain number is accepted only when
      * {@code numberOk} (release, version); booleans, nulls and collections never are.
      */
-    String string(Node node, String path, boolean numberOk) throws DefinitionException {
+    public String string(Node node, String path, boolean numberOk) throws DefinitionException {
         if (node instanceof ScalarNode s) {
             Tag tag = s.getTag();
             boolean ok = Tag.STR.equals(tag) || (numberOk && (Tag.INT.equals(tag) || Tag.FLOAT.equals(tag)));
@@ -164,7 +178,7 @@ final class YamlFile {
         throw error(node, path, "expected a string, found " + describe(node) + hint);
     }
 
-    int integer(Node node, String path) throws DefinitionException {
+    public int integer(Node node, String path) throws DefinitionException {
         if (node instanceof ScalarNode s && (Tag.INT.equals(s.getTag()) || Tag.STR.equals(s.getTag()))
                 && s.getValue().strip().matches("[0-9]{1,9}")) {
             return Integer.parseInt(s.getValue().strip());
@@ -172,7 +186,7 @@ final class YamlFile {
         throw error(node, path, "expected a whole number, found " + describe(node));
     }
 
-    boolean bool(Node node, String path) throws DefinitionException {
+    public boolean bool(Node node, String path) throws DefinitionException {
         if (node instanceof ScalarNode s && Tag.BOOL.equals(s.getTag())) {
             return Boolean.parseBoolean(s.getValue().toLowerCase(java.util.Locale.ROOT));
         }
@@ -180,7 +194,7 @@ final class YamlFile {
     }
 
     /** The items of a list of strings, each with its node (for lines). */
-    List<Map.Entry<Node, String>> strings(Node node, String path, boolean numberOk) throws DefinitionException {
+    public List<Map.Entry<Node, String>> strings(Node node, String path, boolean numberOk) throws DefinitionException {
         List<Map.Entry<Node, String>> out = new ArrayList<>();
         List<Node> items = seq(node, path).getValue();
         for (int i = 0; i < items.size(); i++) {
@@ -196,7 +210,7 @@ final class YamlFile {
      * @throws DefinitionException on a non-string key, a duplicate key (naming the first line)
      *                             or a key not in {@code allowed} (with a "did you mean")
      */
-    LinkedHashMap<String, NodeTuple> entries(MappingNode map, String path, Collection<String> allowed)
+    public LinkedHashMap<String, NodeTuple> entries(MappingNode map, String path, Collection<String> allowed)
             throws DefinitionException {
         LinkedHashMap<String, NodeTuple> out = new LinkedHashMap<>();
         for (NodeTuple t : map.getValue()) {
@@ -222,7 +236,7 @@ final class YamlFile {
     }
 
     /** Throws "missing required key" at the map's line for the first absent key. */
-    void require(MappingNode map, String path, Map<String, NodeTuple> entries, String... keys)
+    public void require(MappingNode map, String path, Map<String, NodeTuple> entries, String... keys)
             throws DefinitionException {
         for (String k : keys) {
             if (!entries.containsKey(k)) {
@@ -232,7 +246,7 @@ final class YamlFile {
     }
 
     /** The allowed word within edit distance 2 of {@code word}, if exactly one is closest. */
-    static Optional<String> closest(String word, Collection<String> candidates) {
+    public static Optional<String> closest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = 3;
         for (String c : candidates) {

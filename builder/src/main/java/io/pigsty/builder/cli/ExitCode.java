@@ -3,6 +3,7 @@ package io.pigsty.builder.cli;
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.DefinitionException;
 import io.pigsty.builder.fetch.FetchException;
+import io.pigsty.builder.image.ImageException;
 import io.pigsty.builder.install.HealthException;
 import io.pigsty.builder.install.InstallException;
 import io.pigsty.builder.install.InventoryException;
@@ -17,7 +18,7 @@ public enum ExitCode {
   OK(0, "success"),
   INTERNAL(1, "unexpected internal error (a bug: please report it)"),
   USAGE(2, "bad command line"),
-  DEFINITION(3, "bad bundle definition (file:line: key: reason)"),
+  DEFINITION(3, "bad bundle definition or image spec (file:line: key: reason)"),
   FETCH(4, "download failed (URL, HTTP status, size or SHA256 mismatch)"),
   SIGNATURE(5, "OpenPGP signature missing, bad or by an untrusted key"),
   METADATA(6, "malformed or inconsistent repository metadata or .deb"),
@@ -40,7 +41,8 @@ public enum ExitCode {
   APT(33, "configure: writing the apt source or apt-get update failed"),
   INSTALL_INVENTORY(40, "install/status: bad pigsty.yml (file:line: key: reason)"),
   INSTALL(41, "install: a step failed (command, file or unit named)"),
-  HEALTH(42, "install/status: health check failed (failed items listed)");
+  HEALTH(42, "install/status: health check failed (failed items listed)"),
+  IMAGE(50, "image: unknown spec, OS or provider, or a spec a renderer cannot serve");
 
   final int code;
   final String meaning;
@@ -64,6 +66,7 @@ public enum ExitCode {
     if (t instanceof InventoryException) return INSTALL_INVENTORY;
     if (t instanceof InstallException) return INSTALL;
     if (t instanceof HealthException) return HEALTH;
+    if (t instanceof ImageException) return IMAGE;
     if (t instanceof IOException) return IO;
     if (t instanceof IllegalArgumentException) return USAGE;
     return INTERNAL;

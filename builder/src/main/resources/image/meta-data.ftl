@@ -1,0 +1,2 @@
+instance-id: pigsty-build
+local-hostname: pigsty
