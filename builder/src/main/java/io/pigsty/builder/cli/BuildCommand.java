@@ -28,6 +28,11 @@ final class BuildCommand implements Callable<Integer> {
           + "unpacked repository <name>/pigsty/.")
   Path out;
 
+  @Option(names = "--add-deb", paramLabel = "FILE",
+      description = "Add this .deb of our own (e.g. dist/pigsty_<version>_all.deb from 'pigsty "
+          + "package deb') to the bundle's repository, beside the closure (repeatable).")
+  java.util.List<Path> addDebs = new java.util.ArrayList<>();
+
   @Mixin CommonOptions common;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -39,7 +44,8 @@ final class BuildCommand implements Callable<Integer> {
     BundleDefinition def = BundleDefinition.load(definition);
     PrintStream err = System.err;
     try (Downloader d = CommonOptions.join(client)) {
-      BundleBuilder b = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err);
+      BundleBuilder b = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err)
+          .withLocalDebs(addDebs);
       BundleBuilder.Result r = b.build(def, out, new ConsoleProgress(err));
       double total = (System.nanoTime() - t0) / 1e9;
       java.io.PrintWriter o = spec.commandLine().getOut();
