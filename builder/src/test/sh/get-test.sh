@@ -4,7 +4,8 @@
 # signature (pigsty sign) checked by gpgv. Cases: the one-liner 'curl -fsSL SITE/get | bash -s
 # VERSION'; a redirect (302 to another path); a bad checksum (refused, nothing unpacked); an
 # HTML page served with 200 instead of the tarball (refused); an existing pigsty.yml kept; a
-# signature by another key (PIGSTY_KEYRING) refused; a version that is not on the site (404).
+# signature by another key (PIGSTY_KEYRING) refused; no key on the site (SHA256 only, said so);
+# a version that is not on the site (404); the script under dash.
 # Prints "ok - CASE" per case; exits 1 on the first failure.
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 JAR" >&2; exit 2; }
@@ -43,7 +44,9 @@ printf 'x\n' >"$T/other-file"
 java -jar "$JAR" sign --key-dir "$T/otherkey" --keyring "$T/other.gpg" "$T/other-file" >/dev/null
 
 # the server: /moved/P redirects to /P; /html/P serves an HTML error page (200) for .tgz
-# files; /bad/P serves .tgz files with one byte flipped; everything else from site/
+# files; /bad/P serves .tgz files with one byte flipped; /badsums/P serves SHA256SUMS with its
+# first digit changed; /nokey/P has no pigsty.gpg (404);
+# everything else from site/
 cat >"$T/server.py" <<'PY'
 import http.server, os, sys
 root = sys.argv[1]
@@ -66,6 +69,19 @@ class H(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if p.startswith("/badsums/") and p.endswith("/SHA256SUMS"):
+            with open(os.path.join(root, p[len("/badsums/"):]), "rb") as f:
+                data = bytearray(f.read())
+            data[0] = ord("0") if data[0] != ord("0") else ord("1")
+            return self.body(200, bytes(data), "text/plain")
+        if p.startswith("/badsums/"):
+            self.path = p[len("/badsums"):]
+            return super().do_GET()
+        if p.startswith("/nokey/"):
+            if p.endswith("/pigsty.gpg"):
+                return self.body(404, b"not found\n", "text/plain")
+            self.path = p[len("/nokey"):]
+            return super().do_GET()
         for prefix in ("/html/", "/bad/"):
             if p.startswith(prefix):
                 rest = p[len(prefix) - 1:]
@@ -152,6 +168,20 @@ run_get wrongkey env PIGSTY_SITE="$SITE" PIGSTY_KEYRING="$T/other.gpg" sh "$T/si
 [ "$RC" -eq 5 ] || { cat "$T/wrongkey.log" >&2; fail "wrong key: exit $RC, expected 5"; }
 nothing_left wrongkey
 ok "signature by another key refused (exit 5)"
+
+# 6a. SHA256SUMS changed after signing: the signature check (before any SHA256) refuses it
+run_get badsums env PIGSTY_SITE="$SITE/badsums" sh "$T/site/get" "$V"
+[ "$RC" -eq 5 ] || { cat "$T/badsums.log" >&2; fail "changed SHA256SUMS: exit $RC, expected 5"; }
+grep -q 'bad signature' "$T/badsums.log" || fail "changed SHA256SUMS: no message"
+nothing_left badsums
+ok "SHA256SUMS changed after signing refused (exit 5)"
+
+# 6b. no key on the site and no PIGSTY_KEYRING: SHA256 only, and it says so
+run_get nokey env PIGSTY_SITE="$SITE/nokey" sh "$T/site/get" "$V"
+[ "$RC" -eq 0 ] || { cat "$T/nokey.log" >&2; fail "no key: exit $RC"; }
+grep -q 'signature of SHA256SUMS is not checked' "$T/nokey.log" || fail "no key: not said"
+! grep -q 'signature of SHA256SUMS OK' "$T/nokey.log" || fail "no key: claims a checked signature"
+ok "no key on the site: SHA256 checked, signature skipped and said so"
 
 # 7. a version the site does not have
 run_get missing env PIGSTY_SITE="$SITE" sh "$T/site/get" 9.9.9
