@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code pigsty package deb|rpm}: the configurator as our own .deb or .rpm. */
-@Command(name = "package", mixinStandardHelpOptions = true,
+@Command(name = "package",
     description = {"Build the configurator as a package: 'deb' writes pigsty_<version>_all.deb "
         + "(jdeb), 'rpm' writes pigsty-<version>-1.noarch.rpm (redline-rpm). Both install "
         + "configure, Makefile, pigsty.jar and templates/ under " + SelfPackages.PREFIX
@@ -18,6 +18,10 @@ import picocli.CommandLine.Parameters;
         + "(the wrapper needs Java 17+ and says what to install). Entry times: "
         + "SOURCE_DATE_EPOCH when set, else the jar's mtime, so rebuilds are byte-identical."})
 final class PackageCommand implements Callable<Integer> {
+  // no mixinStandardHelpOptions: its -V/--version would clash with the package --version
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
   @Parameters(paramLabel = "FORMAT", description = "deb or rpm.")
   String format;
 
