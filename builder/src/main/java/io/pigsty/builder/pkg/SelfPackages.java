@@ -175,7 +175,7 @@ public final class SelfPackages {
       // jdeb adds each file's parent directories (root:root 0755) itself
       for (Map.Entry<String, Item> e : layout.entrySet()) {
         int mode = e.getValue().mode();
-        // jdeb's PermMapper needs Ant on the class path; this sets the same fields
+        // what jdeb's PermMapper sets, without its Ant-based line-end filter path
         Mapper perm = entry -> {
           entry.setUserId(0);
           entry.setGroupId(0);
