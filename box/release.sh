@@ -41,6 +41,16 @@ echo "release: our packages (.deb, .rpm)" >&2
 for f in deb rpm; do
     SOURCE_DATE_EPOCH=$EPOCH java -jar "$JAR" package "$f" --from "$R" --version "$VERSION" -o "$OUT" >&2
 done
+# a bundle in OUT_DIR should carry these very bytes (make pkg builds the .deb the same way
+# at the same SOURCE_DATE_EPOCH); say so when it does not
+DEB_SHA=$(sha256sum "$OUT/pigsty_${VERSION}_all.deb" | cut -c1-64)
+for idx in "$OUT"/*/pigsty/Packages; do
+    [ -f "$idx" ] || continue
+    in_bundle=$(awk '/^Package: /{p=$2} /^SHA256: /{if (p=="pigsty") print $2}' "$idx")
+    if [ -n "$in_bundle" ] && [ "$in_bundle" != "$DEB_SHA" ]; then
+        echo "release: WARNING: $idx lists a different pigsty .deb than this release's; rebuild the bundle (make pkg)" >&2
+    fi
+done
 echo "release: jdeps on $JAR" >&2
 MODULES=$(jdeps --ignore-missing-deps --print-module-deps --multi-release 17 "$JAR" | tail -1)
 [ -n "$MODULES" ] || { echo "FAIL: jdeps found no module" >&2; exit 1; }
