@@ -12,9 +12,8 @@ VERSION    ?= $(shell sed -n 's/^version: *"\{0,1\}\([^" ]*\)"\{0,1\}.*/\1/p' $(
 BUNDLE     := $(DIST)/pigsty-pkg-$(VERSION).d12.amd64.tgz
 RELEASE    := $(DIST)/pigsty-$(VERSION).tgz
 # our own .deb, added to the bundle's repo (pigsty build --add-deb); release.sh rebuilds the
-# same bytes (same files, same SOURCE_DATE_EPOCH)
+# same bytes (same files; times from SOURCE_DATE_EPOCH or the jar's build timestamp)
 SELF_DEB   := $(DIST)/pigsty_$(VERSION)_all.deb
-EPOCH      := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
 # release site baked into dist/get as its default (placeholder; PIGSTY_SITE overrides at run time)
 SITE       ?= https://pigsty.invalid
 SANDBOX_SH := builder/src/test/sh
@@ -51,7 +50,7 @@ pkg: build $(SELF_DEB)
 	$(PIGSTY) build $(DEF) --out $(DIST) --add-deb $(SELF_DEB)
 
 $(SELF_DEB): $(JAR) configure box/Makefile
-	SOURCE_DATE_EPOCH=$(EPOCH) $(PIGSTY) package deb --version $(VERSION) -o $(DIST)
+	$(PIGSTY) package deb --version $(VERSION) -o $(DIST)
 
 tools:
 	@missing=""; for p in $(HOST_TOOLS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -96,7 +95,7 @@ clean:
 	rm -rf $(DIST)
 
 release: build
-	SOURCE_DATE_EPOCH=$(EPOCH) PIGSTY_SITE=$(SITE) bash box/release.sh $(JAR) $(VERSION) $(DIST)
+	PIGSTY_SITE=$(SITE) bash box/release.sh $(JAR) $(VERSION) $(DIST)
 
 $(BUNDLE): $(JAR) $(DEF) $(SELF_DEB)
 	$(PIGSTY) build $(DEF) --out $(DIST) --add-deb $(SELF_DEB)

@@ -38,11 +38,13 @@ if [ -d "$TOP/builder/src/main/resources/templates" ]; then
     cp -r "$TOP/builder/src/main/resources/templates" "$R/templates"
 fi
 echo "release: our packages (.deb, .rpm)" >&2
+# entry times: SOURCE_DATE_EPOCH if the caller set it, else the jar's build timestamp (not the
+# commit time: make pkg builds the same .deb for the bundle, whatever was committed between)
 for f in deb rpm; do
-    SOURCE_DATE_EPOCH=$EPOCH java -jar "$JAR" package "$f" --from "$R" --version "$VERSION" -o "$OUT" >&2
+    java -jar "$JAR" package "$f" --from "$R" --version "$VERSION" -o "$OUT" >&2
 done
 # a bundle in OUT_DIR should carry these very bytes (make pkg builds the .deb the same way
-# at the same SOURCE_DATE_EPOCH); say so when it does not
+# with the same times); say so when it does not
 DEB_SHA=$(sha256sum "$OUT/pigsty_${VERSION}_all.deb" | cut -c1-64)
 for idx in "$OUT"/*/pigsty/Packages; do
     [ -f "$idx" ] || continue

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
         + "configure, Makefile, pigsty.jar and templates/ under " + SelfPackages.PREFIX
         + " and the wrapper " + SelfPackages.WRAPPER + "; neither depends on a Java package "
         + "(the wrapper needs Java 17+ and says what to install). Entry times: "
-        + "SOURCE_DATE_EPOCH when set, else the jar's mtime, so rebuilds are byte-identical."})
+        + "SOURCE_DATE_EPOCH when set, else the jar's own build timestamp (its manifest "
+        + "entry), so rebuilds of the same files are byte-identical."})
 final class PackageCommand implements Callable<Integer> {
   // no mixinStandardHelpOptions: its -V/--version would clash with the package --version
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -63,6 +64,11 @@ final class PackageCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * SOURCE_DATE_EPOCH when set; else the time stored for the jar's manifest entry (Maven's
+   * project.build.outputTimestamp in a reproducible build; zip DOS time read as UTC, so the
+   * time zone does not matter); else the jar file's mtime.
+   */
   private static Instant mtime(Path jar) throws java.io.IOException {
     String epoch = System.getenv("SOURCE_DATE_EPOCH");
     if (epoch != null && epoch.matches("[0-9]{1,12}")) {
@@ -70,6 +76,14 @@ final class PackageCommand implements Callable<Integer> {
     }
     if (!Files.isRegularFile(jar)) {
       throw new java.nio.file.NoSuchFileException(jar + " (needed for the pigsty package)");
+    }
+    try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+      java.util.zip.ZipEntry e = j.getEntry(java.util.jar.JarFile.MANIFEST_NAME);
+      if (e != null && e.getTimeLocal() != null) {
+        return e.getTimeLocal().toInstant(java.time.ZoneOffset.UTC);
+      }
+    } catch (java.util.zip.ZipException notAJar) {
+      // a stand-in or damaged jar: fall back to the file's time
     }
     return Files.getLastModifiedTime(jar).toInstant();
   }
