@@ -11,14 +11,19 @@ PIGSTY     := java -jar $(JAR)
 VERSION    ?= $(shell sed -n 's/^version: *"\{0,1\}\([^" ]*\)"\{0,1\}.*/\1/p' $(DEF))
 BUNDLE     := $(DIST)/pigsty-pkg-$(VERSION).d12.amd64.tgz
 RELEASE    := $(DIST)/pigsty-$(VERSION).tgz
+# our own .deb, added to the bundle's repo (pigsty build --add-deb); release.sh rebuilds the
+# same bytes (same files; times from SOURCE_DATE_EPOCH or the jar's build timestamp)
+SELF_DEB   := $(DIST)/pigsty_$(VERSION)_all.deb
+# release site baked into dist/get as its default (placeholder; PIGSTY_SITE overrides at run time)
+SITE       ?= https://pigsty.invalid
 SANDBOX_SH := builder/src/test/sh
 # real EL repodata and RPMs for the RPM tests (see ../shared/fixtures/el/SOURCES.md)
 PIGSTY_FIXTURES_EL ?= $(firstword $(wildcard $(CURDIR)/../shared/fixtures/el /work/shared/fixtures/el))
 export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
-HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl bc systemd-container iproute2 postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt
+HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev apt-utils mmdebstrap rpm dnf createrepo-c xz-utils curl bc python3 systemd-container iproute2 postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt
 
-.PHONY: all build pkg test unit image-check e2e e2e-demo bench bench-el tools clean help release sandbox sandbox-clean demo
+.PHONY: all build pkg test unit image-check release-check e2e e2e-demo bench bench-el tools clean help release sandbox sandbox-clean demo
 
 all: build
 
@@ -28,7 +33,9 @@ help:
 	@echo "make test    - host tools, unit+integration tests, apt oracle end-to-end, then make demo in a sandbox"
 	@echo "make image-check - render every spec x os x provider; vagrant validate, terraform fmt -check, packer validate"
 	@echo "make bench   - benchmark against apt on the same machine and data"
-	@echo "make release - build $(DIST)/pigsty-$(VERSION).tgz (configure, Makefile, jar, templates, jlinked jre)"
+	@echo "make release - build $(DIST)/pigsty-$(VERSION).tgz (configure, Makefile, jar, templates, jlinked jre),"
+	@echo "              our .deb/.rpm, get, SHA256SUMS + SHA256SUMS.asc + pigsty.gpg"
+	@echo "make release-check - get against a 127.0.0.1 server; our .deb/.rpm via apt-get/dnf in a chroot"
 	@echo "make sandbox - boot an air-gapped node 10.10.10.10, copy release + bundle in, configure, make install"
 	@echo "make sandbox-clean - remove the sandbox (ALL=1: also its cached image)"
 	@echo "make demo    - jar + bundle + release + sandbox + install twice + health report"
@@ -40,8 +47,11 @@ $(JAR): pom.xml repo/pom.xml builder/pom.xml $(shell find repo/src/main builder/
 	$(MVN) package -DskipTests
 	@test -f $(JAR)
 
-pkg: build
-	$(PIGSTY) build $(DEF) --out $(DIST)
+pkg: build $(SELF_DEB)
+	$(PIGSTY) build $(DEF) --out $(DIST) --add-deb $(SELF_DEB)
+
+$(SELF_DEB): $(JAR) configure box/Makefile
+	$(PIGSTY) package deb --version $(VERSION) -o $(DIST)
 
 tools:
 	@missing=""; for p in $(HOST_TOOLS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -59,10 +69,10 @@ unit: tools
 image-check: tools build
 	bash builder/src/test/sh/image-validate.sh $(JAR)
 
-e2e: tools build
+e2e: tools build $(SELF_DEB)
 	bash builder/src/test/sh/sandbox-lib-test.sh
 	bash builder/src/test/sh/apt-oracle-selftest.sh
-	$(PIGSTY) build $(DEF) --out $(DIST)
+	$(PIGSTY) build $(DEF) --out $(DIST) --add-deb $(SELF_DEB)
 	bash builder/src/test/sh/apt-oracle.sh $(JAR) $(DEF) "$$(ls -t $(DIST)/pigsty-pkg-*.tgz | head -1)"
 
 # the main job end to end: jar, bundle, release, air-gapped node, configure, make install twice,
@@ -70,7 +80,13 @@ e2e: tools build
 e2e-demo: tools
 	PIGSTY_FLOOR=0 $(MAKE) --no-print-directory demo; rc=$$?; $(MAKE) --no-print-directory sandbox-clean; exit $$rc
 
-test: unit image-check e2e e2e-demo
+# the download path and our own packages: get against 127.0.0.1, .deb by apt-get in an offline
+# chroot, .rpm by dnf into an installroot
+release-check: tools build
+	bash $(SANDBOX_SH)/get-test.sh $(JAR)
+	bash $(SANDBOX_SH)/selfpkg-test.sh $(JAR)
+
+test: unit image-check release-check e2e e2e-demo
 
 bench: tools build
 	bash builder/src/test/sh/bench.sh $(JAR) $(DEF)
@@ -89,10 +105,10 @@ clean:
 	rm -rf $(DIST)
 
 release: build
-	bash box/release.sh $(JAR) $(VERSION) $(DIST)
+	PIGSTY_SITE=$(SITE) bash box/release.sh $(JAR) $(VERSION) $(DIST)
 
-$(BUNDLE): $(JAR) $(DEF)
-	$(PIGSTY) build $(DEF) --out $(DIST)
+$(BUNDLE): $(JAR) $(DEF) $(SELF_DEB)
+	$(PIGSTY) build $(DEF) --out $(DIST) --add-deb $(SELF_DEB)
 
 sandbox: tools
 	@test -f $(RELEASE) || { echo "no $(RELEASE): run 'make release' (or 'make demo')" >&2; exit 1; }

@@ -3,6 +3,12 @@
 # to the box. It unpacks to pigsty/ with: configure (if the project has one), Makefile (from
 # box/), pigsty.jar, templates/ (if builder/src/main/resources/templates exists), and jre/, a
 # runtime made by jlink with the modules jdeps finds in the jar.
+# Beside it in OUT_DIR: our packages pigsty_VERSION_all.deb and pigsty-VERSION-1.noarch.rpm
+# (same files minus jre/, 'pigsty package'), get (box/get with VERSION and $PIGSTY_SITE, default
+# https://pigsty.invalid, filled in), SHA256SUMS (sha256sum of those and of every
+# pigsty-pkg-VERSION.*.tgz bundle present), SHA256SUMS.asc (detached signature with the bundle
+# key: --key-dir via PIGSTY_KEY_DIR) and pigsty.gpg (its public key); then checks them with
+# 'pigsty verify --sums'.
 # Reproducible: entries sorted by name, owner 0:0, mtime SOURCE_DATE_EPOCH (default: the last
 # commit's time), gzip without name or time. Progress on stderr; prints the tarball path.
 set -eu
@@ -31,6 +37,22 @@ fi
 if [ -d "$TOP/builder/src/main/resources/templates" ]; then
     cp -r "$TOP/builder/src/main/resources/templates" "$R/templates"
 fi
+echo "release: our packages (.deb, .rpm)" >&2
+# entry times: SOURCE_DATE_EPOCH if the caller set it, else the jar's build timestamp (not the
+# commit time: make pkg builds the same .deb for the bundle, whatever was committed between)
+for f in deb rpm; do
+    java -jar "$JAR" package "$f" --from "$R" --version "$VERSION" -o "$OUT" >&2
+done
+# a bundle in OUT_DIR should carry these very bytes (make pkg builds the .deb the same way
+# with the same times); say so when it does not
+DEB_SHA=$(sha256sum "$OUT/pigsty_${VERSION}_all.deb" | cut -c1-64)
+for idx in "$OUT"/*/pigsty/Packages; do
+    [ -f "$idx" ] || continue
+    in_bundle=$(awk '/^Package: /{p=$2} /^SHA256: /{if (p=="pigsty") print $2}' "$idx")
+    if [ -n "$in_bundle" ] && [ "$in_bundle" != "$DEB_SHA" ]; then
+        echo "release: WARNING: $idx lists a different pigsty .deb than this release's; rebuild the bundle (make pkg)" >&2
+    fi
+done
 echo "release: jdeps on $JAR" >&2
 MODULES=$(jdeps --ignore-missing-deps --print-module-deps --multi-release 17 "$JAR" | tail -1)
 [ -n "$MODULES" ] || { echo "FAIL: jdeps found no module" >&2; exit 1; }
@@ -46,5 +68,23 @@ tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$EPOCH" \
     -C "$STAGE" -cf - pigsty | gzip -n -6 >"$TGZ.tmp"
 mv -f "$TGZ.tmp" "$TGZ"
 (cd "$OUT" && sha256sum "$(basename "$TGZ")" >"$(basename "$TGZ").sha256")
+# get, with this release's version and the site filled in
+SITE=${PIGSTY_SITE:-https://pigsty.invalid}
+sed -e "s|@PIGSTY_VERSION@|$VERSION|g" -e "s|@PIGSTY_SITE@|$SITE|g" "$HERE/get" >"$OUT/.get.tmp"
+chmod 0755 "$OUT/.get.tmp"
+mv -f "$OUT/.get.tmp" "$OUT/get"
+# SHA256SUMS over the release files present, signed; both renamed into place together
+(
+    cd "$OUT"
+    set -- "pigsty-$VERSION.tgz" "pigsty_${VERSION}_all.deb" "pigsty-$VERSION-1.noarch.rpm" get
+    for b in "pigsty-pkg-$VERSION".*.tgz; do
+        [ -f "$b" ] && set -- "$@" "$b"
+    done
+    sha256sum "$@" >.SHA256SUMS.tmp
+)
+SOURCE_DATE_EPOCH=$EPOCH java -jar "$JAR" sign --keyring "$OUT/pigsty.gpg" "$OUT/.SHA256SUMS.tmp" >&2
+mv -f "$OUT/.SHA256SUMS.tmp.asc" "$OUT/SHA256SUMS.asc"
+mv -f "$OUT/.SHA256SUMS.tmp" "$OUT/SHA256SUMS"
+java -jar "$JAR" verify --sums "$OUT/SHA256SUMS" >&2
 echo "release: $TGZ ($(du -h "$TGZ" | cut -f1), modules $MODULES)" >&2
 echo "$TGZ"

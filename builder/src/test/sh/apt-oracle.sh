@@ -108,7 +108,15 @@ DEB_COUNT=$(find "$OFF_ROOT/www/pigsty" -maxdepth 1 -name '*.deb' | wc -l)
 printf 'bundle_debs=%s\n' "$DEB_COUNT"
 # the bundle's index must list exactly the resolved closure (name and version)
 awk '/^Package:/ { p = $2 } /^Version:/ { v = $2 } /^$/ { if (p != "") print p " " v; p = "" }
-     END { if (p != "") print p " " v }' "$OFF_ROOT/www/pigsty/Packages" | sort -u >"$TMP/bundle.nv"
+     END { if (p != "") print p " " v }' "$OFF_ROOT/www/pigsty/Packages" | sort -u >"$TMP/bundle.all.nv"
+# our own packages (pigsty build --add-deb) are in the index but not in the closure: the
+# manifest names them with upstream "local"
+python3 -c 'import json, sys
+for f in json.load(open(sys.argv[1]))["files"]:
+    if f.get("upstream") == "local":
+        print(f["package"] + " " + f["version"])' "$OFF_ROOT/www/pigsty/manifest.json" | sort -u >"$TMP/local.nv"
+printf 'bundle_local_packages=%s\n' "$(tr '\n' ' ' <"$TMP/local.nv")"
+comm -23 "$TMP/bundle.all.nv" "$TMP/local.nv" >"$TMP/bundle.nv"
 if ! cmp -s "$TMP/bundle.nv" "$TMP/closure.nv"; then
     {
         printf 'in resolve output, not in the bundle'"'"'s Packages: '

@@ -45,6 +45,7 @@ public final class BundleBuilder {
   private final Mirrors mirrors;
   private final Path keyDir;
   private final PrintStream log;
+  private List<Path> localDebs = List.of();
 
   /**
    * @param downloader downloads with the shared content-addressed cache
@@ -60,6 +61,58 @@ public final class BundleBuilder {
     this.mirrors = mirrors;
     this.keyDir = keyDir;
     this.log = log;
+  }
+
+  /** Origin ({@code upstream} in manifest.json) of the packages added by {@link #withLocalDebs}. */
+  public static final String LOCAL_ORIGIN = "local";
+
+  /**
+   * Adds our own packages (such as {@code pigsty_<version>_all.deb}) to the bundle's repository
+   * after the closure is resolved: they are indexed in Packages and listed in manifest.json
+   * with upstream {@value #LOCAL_ORIGIN} and no URL, but their dependencies are not resolved
+   * (ours have none).
+   *
+   * @param debs .deb files; each must be a valid package whose name is not in the closure
+   * @return this builder
+   */
+  public BundleBuilder withLocalDebs(List<Path> debs) {
+    this.localDebs = List.copyOf(debs);
+    return this;
+  }
+
+  /**
+   * Adds the {@link #withLocalDebs local .debs} to the repository entries and files.
+   *
+   * @return their total size in bytes
+   * @throws MetadataException when a file is not a valid .deb
+   * @throws BundleException when a local package has the name of a package in the closure, or
+   *     a file name that clashes with one
+   */
+  private long addLocalDebs(List<FlatRepository.Entry> entries, Map<DebPackage, Path> files)
+      throws IOException, MetadataException, BundleException {
+    long bytes = 0;
+    for (Path deb : localDebs) {
+      DebPackage control = io.pigsty.repo.deb.DebFile.readControl(deb);
+      String name = deb.getFileName().toString();
+      for (DebPackage p : files.keySet()) {
+        if (p.name().equals(control.name()) || p.filename().endsWith("/" + name) || p.filename().equals(name)) {
+          throw new BundleException(deb + ": package " + control.name() + " (" + name
+              + ") clashes with " + p.id() + " of the closure");
+        }
+      }
+      long size = Files.size(deb);
+      String sha = Tarball.sha256(deb);
+      String text = control.paragraph().text().stripTrailing() + "\nFilename: " + name + "\nSize: " + size
+          + "\nSHA256: " + sha + "\n";
+      List<io.pigsty.repo.deb.Paragraph> ps = new ArrayList<>(1);
+      io.pigsty.repo.deb.Paragraph.parseAll(text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          deb + ":control", ps::add);
+      DebPackage p = DebPackage.of(ps.get(0), LOCAL_ORIGIN);
+      entries.add(new FlatRepository.Entry(p, "./" + name, size, sha));
+      files.put(p, deb);
+      bytes += size;
+    }
+    return bytes;
   }
 
   /** The result of a build: where the bundle is and what it took. */
@@ -151,6 +204,7 @@ public final class BundleBuilder {
       files.put(p, report.fetched().get(e.getKey()));
       debBytes += p.size();
     }
+    debBytes += addLocalDebs(entries, files);
     RepoFiles repo = RepoFiles.render(entries, def, key, stamp);
     byte[] manifest = Manifest.render(def, r, repo, upstreamBase, key, files.keySet());
     long t2 = System.nanoTime();

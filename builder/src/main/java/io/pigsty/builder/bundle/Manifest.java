@@ -102,7 +102,8 @@ public final class Manifest {
       o.put("path", p.filename().substring(p.filename().lastIndexOf('/') + 1));
       o.put("size", p.size());
       o.put("sha256", p.sha256());
-      o.put("url", upstreamBase.get(p.origin()) + "/" + p.filename());
+      URI base = upstreamBase.get(p.origin()); // null for BundleBuilder.LOCAL_ORIGIN
+      o.put("url", base == null ? null : base + "/" + p.filename());
       o.put("package", p.name());
       o.put("version", p.version().toString());
       o.put("arch", p.architecture());

@@ -30,6 +30,11 @@ final class BuildCommand implements Callable<Integer> {
           + "unpacked repository <name>/pigsty/.")
   Path out;
 
+  @Option(names = "--add-deb", paramLabel = "FILE",
+      description = "Add this .deb of our own (e.g. dist/pigsty_<version>_all.deb from 'pigsty "
+          + "package deb') to the bundle's repository, beside the closure (repeatable).")
+  java.util.List<Path> addDebs = new java.util.ArrayList<>();
+
   @Mixin CommonOptions common;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -43,11 +48,15 @@ final class BuildCommand implements Callable<Integer> {
     try (Downloader d = CommonOptions.join(client)) {
       BundleBuilder.Result r;
       if (io.pigsty.builder.bundle.Target.RPM.equals(def.osFamily())) {
+        if (!addDebs.isEmpty()) {
+          throw new IllegalArgumentException("--add-deb applies to deb bundles; " + definition + " is for "
+              + def.target().os());
+        }
         r = new io.pigsty.builder.bundle.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
             common.keyDir(), err).build(def, out, new ConsoleProgress(err));
       } else {
         r = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err)
-            .build(def, out, new ConsoleProgress(err));
+            .withLocalDebs(addDebs).build(def, out, new ConsoleProgress(err));
       }
       double total = (System.nanoTime() - t0) / 1e9;
       java.io.PrintWriter o = spec.commandLine().getOut();

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pigsty", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Build and check Pigsty offline package bundles; configure, install and check a node.",
     subcommands = {BuildCommand.class, ResolveCommand.class, RepoCommand.class, VerifyCommand.class,
-        ConfigureCommand.class, InstallCommand.class, StatusCommand.class, ImageCommand.class,
+        SignCommand.class, PackageCommand.class, ConfigureCommand.class, InstallCommand.class, StatusCommand.class,
+        ImageCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n")
 public final class Main implements Runnable {

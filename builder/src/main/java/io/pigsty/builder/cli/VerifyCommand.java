@@ -2,31 +2,53 @@ package io.pigsty.builder.cli;
 
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.BundleVerifier;
+import io.pigsty.builder.pkg.ReleaseSums;
+import io.pigsty.repo.sign.SignatureException;
+import io.pigsty.repo.sign.TrustedKeys;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code pigsty verify BUNDLE}: check a bundle offline. */
+/** {@code pigsty verify BUNDLE} or {@code pigsty verify --sums SHA256SUMS}: offline checks. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {"Check a bundle offline: every file's size and SHA256 against manifest.json, "
         + "the InRelease signature with the shipped key, Release against Packages, Packages "
-        + "against every .deb. Lists every problem found."})
+        + "against every .deb. Lists every problem found.",
+        "With --sums, check a release directory instead: the signature SHA256SUMS.asc over "
+        + "SHA256SUMS (exit 5 when missing, bad or by another key), then the SHA256 of every "
+        + "file it lists (exit 8 naming each missing or changed file)."})
 final class VerifyCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "BUNDLE", description = "A pigsty-pkg-*.tgz.")
+  @Parameters(paramLabel = "BUNDLE", arity = "0..1", description = "A pigsty-pkg-*.tgz.")
   Path bundle;
 
-  @Option(names = "--key", paramLabel = "FINGERPRINT",
-      description = "Also require the bundle to be signed by this key.")
+  @Option(names = "--sums", paramLabel = "SHA256SUMS",
+      description = "Check a release: this SHA256SUMS, its SHA256SUMS.asc and the files it lists.")
+  Path sums;
+
+  @Option(names = "--key", paramLabel = "FINGERPRINT|FILE",
+      description = {"Bundle: also require the bundle to be signed by this key (fingerprint).",
+          "Release: the trusted key, a keyring file or a fingerprint that pigsty.gpg next to "
+          + "SHA256SUMS must hold. Without --key the release is checked with that pigsty.gpg, "
+          + "which proves it is intact, not who made it."})
   String key;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    if ((bundle == null) == (sums == null)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "give either BUNDLE or --sums SHA256SUMS");
+    }
+    if (sums != null) {
+      return verifyRelease();
+    }
     BundleVerifier.Report r = BundleVerifier.verify(bundle, key);
     if (!r.ok()) {
       StringBuilder sb = new StringBuilder(bundle + ": " + r.problems().size() + " problem(s):");
@@ -36,6 +58,38 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%s: OK, %d files, %.1f MB, signed by %s%n", bundle, r.files(),
         r.bytes() / 1e6, r.keyFingerprint());
+    out.flush();
+    return 0;
+  }
+
+  private int verifyRelease() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    TrustedKeys keys;
+    String want = null;
+    Path shipped = sums.resolveSibling(ReleaseSums.KEYRING);
+    if (key != null && Files.isRegularFile(Path.of(key))) {
+      keys = TrustedKeys.load(java.util.List.of(Path.of(key)));
+    } else {
+      if (!Files.isRegularFile(shipped)) {
+        throw new SignatureException(shipped.toString(), "missing: no key to check "
+            + sums.getFileName() + ".asc with (give --key FILE)");
+      }
+      keys = TrustedKeys.load(java.util.List.of(shipped));
+      if (key != null) {
+        want = key.replace(" ", "").toUpperCase(Locale.ROOT);
+        if (!want.matches("[0-9A-F]{40}")) {
+          throw new IllegalArgumentException("--key " + key + ": neither a file nor a 40-digit fingerprint");
+        }
+        if (!keys.fingerprints().contains(want)) {
+          throw new SignatureException(shipped.toString(), "holds " + keys.fingerprints()
+              + ", not the expected key " + want);
+        }
+      }
+    }
+    ReleaseSums.Report r = ReleaseSums.verify(sums, keys, want, Instant.now());
+    out.printf(Locale.ROOT, "%s: OK, %d files, %.1f MB, signed by %s%s%n", sums, r.entries().size(),
+        r.bytes() / 1e6, r.keyFingerprint(),
+        key == null ? " (key from " + shipped.getFileName() + " beside it; pin it with --key)" : "");
     out.flush();
     return 0;
   }

@@ -64,10 +64,15 @@ class BundleBuilderTest {
   }
 
   private BundleBuilder.Result build(Path def, Path out) throws Exception {
+    return build(def, out, List.of());
+  }
+
+  private BundleBuilder.Result build(Path def, Path out, List<Path> localDebs) throws Exception {
     try (Downloader d = Downloader.builder().cacheDir(tmp.resolve("cache")).perHostConnections(3)
         .connectTimeout(Duration.ofSeconds(5)).build()) {
       BundleBuilder b = new BundleBuilder(d, new ContentCache(tmp.resolve("cache")),
-          new Mirrors(List.of(), null), tmp.resolve("signing-key"), new PrintStream(new ByteArrayOutputStream()));
+          new Mirrors(List.of(), null), tmp.resolve("signing-key"), new PrintStream(new ByteArrayOutputStream()))
+          .withLocalDebs(localDebs);
       return b.build(BundleDefinition.load(def), out, QUIET);
     }
   }
@@ -114,6 +119,48 @@ class BundleBuilderTest {
     assertThat(common.path("requested_by").toString()).isEqualTo("[\"client\",\"server\"]");
     assertThat(common.path("url").asText()).startsWith(archive.url() + "/pool/main/c/common/");
     assertThat(Files.readString(r.repoDir().resolve("Packages"))).contains("Filename: ./libserver_1.2-1_amd64.deb");
+  }
+
+  /** A small pigsty_9.9_all.deb made by SelfPackages from stand-in files. */
+  private Path selfDeb() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("self"));
+    Files.writeString(src.resolve("pigsty.jar"), "not a real jar\n");
+    Files.writeString(src.resolve("configure"), "#!/bin/sh\necho configure\n");
+    Files.writeString(src.resolve("Makefile"), "all:\n");
+    return io.pigsty.builder.pkg.SelfPackages.deb(io.pigsty.builder.pkg.SelfPackages.Contents.ofTree(src, "9.9",
+        java.time.Instant.ofEpochSecond(1_700_000_000)), tmp.resolve("selfout"));
+  }
+
+  @Test
+  void build_withLocalDeb_indexesPigstyInPackagesAndManifestAndVerifies() throws Exception {
+    Path deb = selfDeb();
+    BundleBuilder.Result r = build(definition("server"), tmp.resolve("out"), List.of(deb));
+    String packages = Files.readString(r.repoDir().resolve("Packages"));
+    assertThat(packages).contains("Package: pigsty\n", "Filename: ./pigsty_9.9_all.deb\n",
+        "SHA256: " + Tarball.sha256(deb) + "\n", "Package: libserver\n");
+    assertThat(r.packages()).isEqualTo(4);
+    BundleVerifier.Report rep = BundleVerifier.verify(r.bundle(), null);
+    assertThat(rep.problems()).isEmpty();
+    JsonNode self = null;
+    for (JsonNode f : rep.manifest().path("files")) {
+      if ("pigsty".equals(f.path("package").asText())) {
+        self = f;
+      }
+    }
+    assertThat(self).isNotNull();
+    assertThat(self.path("upstream").asText()).isEqualTo(BundleBuilder.LOCAL_ORIGIN);
+    assertThat(self.path("url").isNull()).isTrue();
+    assertThat(self.path("version").asText()).isEqualTo("9.9");
+  }
+
+  @Test
+  void build_localDebNamedLikeAClosurePackageFailsAndLeavesNothing() throws Exception {
+    Path bogus = tmp.resolve("libserver_1.2-1_amd64.deb");
+    Files.copy(archive.root.resolve("pool/main/l/libserver/libserver_1.2-1_amd64.deb"), bogus);
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(() -> build(definition("server"), out, List.of(bogus)))
+        .isInstanceOf(BundleException.class).hasMessageContaining("libserver");
+    assertThat(emptyOrAbsent(out)).isTrue();
   }
 
   /** Copies a bundle, letting {@code edit} change the content of the entries it names. */
