@@ -81,6 +81,7 @@ public final class RepoIndexer {
         Path tmp = Files.createTempFile(dir, "." + f.getKey() + "-", ".tmp");
         temps.add(tmp);
         Files.write(tmp, f.getValue());
+        readable(tmp);
       }
       int i = 0;
       for (String name : files.files().keySet()) {
@@ -113,11 +114,25 @@ public final class RepoIndexer {
       Path tmp = Files.createTempFile(f.getKey().getParent(), ".idx-", ".tmp");
       try {
         Files.write(tmp, f.getValue());
+        readable(tmp);
         Files.move(tmp, f.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(tmp);
       }
     }
     return rpms.size();
+  }
+
+  /**
+   * Temp files are created 0600; repository files must be world-readable (apt reads them as
+   * the {@code _apt} user, dnf and nginx as others), so they get 0644 before the rename.
+   */
+  static void readable(Path p) throws IOException {
+    try {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+          Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: nothing to widen
+    }
   }
 }

@@ -74,6 +74,22 @@ public class RepoIndexerTest {
   }
 
   @Test
+  void index_writesWorldReadableFilesForAptAndDnfUsers() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("modes"));
+    Files.copy(elFixtures().resolve("rpms/bzip2-static-1.0.8-18.el9.x86_64.rpm"), repo.resolve("b.rpm"));
+    RepoIndexer.index(repo, BundleKey.loadOrCreate(tmp.resolve("key"), "test"), Instant.now().plusSeconds(5), false);
+    try (var s = Files.walk(repo)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (p.getFileName().toString().equals("b.rpm")) {
+          continue;
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+            .as(p.toString()).matches(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--");
+      }
+    }
+  }
+
+  @Test
   void index_rpmDirectoryGetsRepodataWithRepomdSignatureGpgvAccepts() throws Exception {
     Path repo = tmp.resolve("el");
     Files.createDirectories(repo);

@@ -110,6 +110,12 @@ public final class RepodataWriter {
     Map<String, byte[]> files = render(entries, time, compression, modules);
     Path tmp = Files.createTempDirectory(dir, ".repodata-");
     try {
+      // temp directories are 0700; repodata/ must be readable by dnf, nginx and apt's users
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system
+    }
+    try {
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
         Files.write(tmp.resolve(f.getKey()), f.getValue());
       }
