@@ -38,6 +38,8 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    // TEMP: top-level until the lead re-parents it under `image` (ImageCommand)
+    cl.addSubcommand("image-rootfs", new ImageRootfsCommand());
     String[] codes = ExitCode.helpList();
     java.util.Map<String, String> list = new java.util.LinkedHashMap<>();
     for (String c : codes) {
