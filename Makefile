@@ -18,7 +18,7 @@ export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg dpkg-dev mmdebstrap rpm dnf createrepo-c xz-utils curl bc systemd-container iproute2 postgresql-client openjdk-17-jdk-headless
 
-.PHONY: all build pkg test unit e2e e2e-demo bench tools clean help release sandbox sandbox-clean demo
+.PHONY: all build pkg test unit e2e e2e-demo rootfs-check bench tools clean help release sandbox sandbox-clean demo
 
 all: build
 
@@ -31,6 +31,7 @@ help:
 	@echo "make sandbox - boot an air-gapped node 10.10.10.10, copy release + bundle in, configure, make install"
 	@echo "make sandbox-clean - remove the sandbox (ALL=1: also its cached image)"
 	@echo "make demo    - jar + bundle + release + sandbox + install twice + health report"
+	@echo "make rootfs-check - build the appliance rootfs offline from the bundle, boot it air-gapped, configure, install, health report"
 	@echo "make clean   - remove build output and $(DIST)/"
 
 build: $(JAR)
@@ -64,7 +65,13 @@ e2e: tools build
 e2e-demo: tools
 	PIGSTY_FLOOR=0 $(MAKE) --no-print-directory demo; rc=$$?; $(MAKE) --no-print-directory sandbox-clean; exit $$rc
 
-test: unit e2e e2e-demo
+# the offline appliance image (docs/appliance.md): `pigsty image-rootfs` under `unshare --net`,
+# booted air-gapped with systemd-nspawn (own netns pigsty-appliance), ./configure -n -m demo,
+# make install, make status; everything removed afterwards whatever happened
+rootfs-check: tools $(BUNDLE) release
+	bash $(SANDBOX_SH)/rootfs-test.sh $(JAR) $(BUNDLE) $(RELEASE)
+
+test: unit e2e e2e-demo rootfs-check
 
 bench: tools build
 	bash builder/src/test/sh/bench.sh $(JAR) $(DEF)

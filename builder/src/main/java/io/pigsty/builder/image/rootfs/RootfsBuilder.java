@@ -108,7 +108,6 @@ public final class RootfsBuilder {
       throw new IllegalArgumentException("hostname '" + req.hostname() + "' is not a host name label "
           + "(RFC 1123: a-z, 0-9, '-', at most 63)");
     }
-    checkHost();
     Path outDir = req.output().toAbsolutePath().getParent();
     if (!Files.isDirectory(outDir)) {
       throw new RootfsException(req.output() + ": no such directory " + outDir);
@@ -132,6 +131,7 @@ public final class RootfsBuilder {
     }
     ReleaseCheck.check(req.release());
     seconds.put("verify", lap(t));
+    checkHost();
 
     Path tmpParent = req.tmpDir().toAbsolutePath().normalize();
     Files.createDirectories(tmpParent);
