@@ -98,6 +98,7 @@ sandbox: tools
 
 sandbox-clean:
 	bash $(SANDBOX_SH)/sandbox-clean.sh $(if $(ALL),--all)
+	bash $(SANDBOX_SH)/rootfs-test.sh --clean
 
 demo: tools build
 	$(MAKE) --no-print-directory $(BUNDLE) release
