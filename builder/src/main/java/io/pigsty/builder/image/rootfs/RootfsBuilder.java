@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * {@code pigsty-ssh-hostkeys.service}). The tarball is written to a temporary file beside the
  * output and renamed into place: a failed build leaves nothing at the output path.
  *
- * <p>Needs root, {@code mmdebstrap} (1.1 or later, for its file-mirror-automount hook) and
+ * <p>Needs root, {@code mmdebstrap} with its file-mirror-automount hook (Debian 12 ships 1.3.5) and
  * {@code unshare} on the host, and a host of the target's architecture.
  */
 public final class RootfsBuilder {
@@ -251,7 +251,7 @@ public final class RootfsBuilder {
       }
     }
     if (!Files.isDirectory(AUTOMOUNT_HOOKS)) {
-      throw new RootfsException(AUTOMOUNT_HOOKS + " not found: mmdebstrap 1.1 or later is needed");
+      throw new RootfsException(AUTOMOUNT_HOOKS + " not found: an mmdebstrap that ships this hook is needed (Debian 12: 1.3.5)");
     }
   }
 
