@@ -23,7 +23,7 @@ export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev apt-utils mmdebstrap rpm dnf createrepo-c xz-utils curl bc python3 systemd-container iproute2 postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt
 
-.PHONY: all build pkg test unit image-check release-check e2e e2e-demo bench bench-el tools clean help release sandbox sandbox-clean demo
+.PHONY: all build pkg test unit image-check release-check e2e e2e-demo rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo
 
 all: build
 
@@ -39,6 +39,7 @@ help:
 	@echo "make sandbox - boot an air-gapped node 10.10.10.10, copy release + bundle in, configure, make install"
 	@echo "make sandbox-clean - remove the sandbox (ALL=1: also its cached image)"
 	@echo "make demo    - jar + bundle + release + sandbox + install twice + health report"
+	@echo "make rootfs-check - build the appliance rootfs offline from the bundle, boot it air-gapped, configure, install, health report"
 	@echo "make clean   - remove build output and $(DIST)/"
 
 build: $(JAR)
@@ -86,7 +87,13 @@ release-check: tools build
 	bash $(SANDBOX_SH)/get-test.sh $(JAR)
 	bash $(SANDBOX_SH)/selfpkg-test.sh $(JAR)
 
-test: unit image-check release-check e2e e2e-demo
+# the offline appliance image (docs/appliance.md): `pigsty image rootfs` under `unshare --net`,
+# booted air-gapped with systemd-nspawn (own netns pigsty-appliance), ./configure -n -m demo,
+# make install, make status; everything removed afterwards whatever happened
+rootfs-check: tools $(BUNDLE) release
+	bash $(SANDBOX_SH)/rootfs-test.sh $(JAR) $(BUNDLE) $(RELEASE)
+
+test: unit image-check release-check e2e e2e-demo rootfs-check
 
 bench: tools build
 	bash builder/src/test/sh/bench.sh $(JAR) $(DEF)
@@ -117,6 +124,7 @@ sandbox: tools
 
 sandbox-clean:
 	bash $(SANDBOX_SH)/sandbox-clean.sh $(if $(ALL),--all)
+	bash $(SANDBOX_SH)/rootfs-test.sh --clean
 
 demo: tools build
 	$(MAKE) --no-print-directory $(BUNDLE) release

@@ -120,7 +120,8 @@ public final class BundleBuilder {
       boolean upToDate, Map<String, Double> secondsPerPhase, FetchReport download) {}
 
   /**
-   * Loads the upstreams and resolves the closure, without downloading any .deb.
+   * Loads the upstreams and resolves the closure, without downloading any .deb. With
+   * {@code base_system: true} the OS base set ({@link BaseSystem}) is requested first.
    *
    * @return the loaded index and the closure
    */
@@ -129,9 +130,12 @@ public final class BundleBuilder {
     long t0 = System.nanoTime();
     UpstreamLoader.Loaded loaded = new UpstreamLoader(downloader, cache, mirrors).load(def);
     long t1 = System.nanoTime();
-    List<Request> reqs = def.packages().stream()
-        .map(r -> new Request(r.spec(), r.module()))
-        .collect(Collectors.toList());
+    List<Request> reqs = new ArrayList<>();
+    if (def.baseSystem()) {
+      reqs.addAll(BaseSystem.requests(loaded.index(), def.packages().stream()
+          .map(PackageRequest::packageName).collect(Collectors.toSet())));
+    }
+    def.packages().forEach(r -> reqs.add(new Request(r.spec(), r.module())));
     Resolution res = new DebResolver(loaded.index(), def.recommends()).resolve(reqs);
     long t2 = System.nanoTime();
     timings.put("metadata", (t1 - t0) / 1e9);

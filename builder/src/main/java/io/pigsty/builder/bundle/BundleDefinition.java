@@ -24,10 +24,14 @@ import java.util.regex.Pattern;
  * @param packages   requested packages, module by module in file order, then the packages of
  *                   the extension aliases; at least one; no package name twice
  * @param extensions the extension aliases as written, in file order
+ * @param baseSystem whether the closure also holds the OS base set (key {@code base_system},
+ *                   default false; deb targets only), so that the bundle alone can bootstrap a
+ *                   root file system: see {@link BaseSystem}
  */
 public record BundleDefinition(Path file, String name, String version, Target target, int pgMajor,
                                boolean recommends, List<Upstream> upstreams,
-                               List<PackageRequest> packages, List<String> extensions) {
+                               List<PackageRequest> packages, List<String> extensions,
+                               boolean baseSystem) {
 
     /** Lowest PostgreSQL major accepted. */
     public static final int MIN_PG_MAJOR = 10;
@@ -44,7 +48,8 @@ public record BundleDefinition(Path file, String name, String version, Target ta
      * @throws IllegalArgumentException if the name is not an OS code, the version does not fit
      *                                  a file name, {@code pgMajor} is outside
      *                                  {@value #MIN_PG_MAJOR}..{@value #MAX_PG_MAJOR}, there is
-     *                                  no upstream or no package, or a package name repeats
+     *                                  no upstream or no package, a package name repeats, or
+     *                                  {@code baseSystem} is set for a target that is not deb
      */
     public BundleDefinition {
         Objects.requireNonNull(file, "file");
@@ -72,6 +77,19 @@ public record BundleDefinition(Path file, String name, String version, Target ta
         if (packages.stream().map(PackageRequest::packageName).distinct().count() != packages.size()) {
             throw new IllegalArgumentException("a package name is requested twice");
         }
+        if (baseSystem && !Target.DEB.equals(target.osFamily())) {
+            throw new IllegalArgumentException("base_system is supported for deb targets only");
+        }
+    }
+
+    /**
+     * A definition without the OS base set ({@code base_system: false}); see the canonical
+     * constructor for the checks.
+     */
+    public BundleDefinition(Path file, String name, String version, Target target, int pgMajor,
+                            boolean recommends, List<Upstream> upstreams,
+                            List<PackageRequest> packages, List<String> extensions) {
+        this(file, name, version, target, pgMajor, recommends, upstreams, packages, extensions, false);
     }
 
     /**
@@ -84,7 +102,8 @@ public record BundleDefinition(Path file, String name, String version, Target ta
      *                             missing keys, wrong value types, an architecture not valid for
      *                             the family, a missing key file, an empty package list, a
      *                             package requested twice (naming both places), an unknown
-     *                             extension alias or one not available for the target
+     *                             extension alias or one not available for the target,
+     *                             {@code base_system} not true/false, or true for an rpm target
      * @throws IOException         if the definition or the catalog cannot be read
      */
     public static BundleDefinition load(Path file) throws DefinitionException, IOException {

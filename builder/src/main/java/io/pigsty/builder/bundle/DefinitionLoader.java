@@ -23,7 +23,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 final class DefinitionLoader {
 
     static final List<String> TOP_KEYS = List.of("name", "version", "target", "pg_major", "recommends",
-            "extensions_file", "upstreams", "packages", "extensions");
+            "extensions_file", "upstreams", "packages", "extensions", "base_system");
     static final List<String> TARGET_KEYS = List.of("os", "release", "codename", "arch");
     static final List<String> UPSTREAM_KEYS = List.of("name", "suite", "components", "keys", "url",
             "gpgcheck", "repo_gpgcheck");
@@ -77,11 +77,30 @@ final class DefinitionLoader {
                     + BundleDefinition.MIN_PG_MAJOR + ".." + BundleDefinition.MAX_PG_MAJOR + ")");
         }
         boolean recommends = top.containsKey("recommends") ? yaml.bool(value(top, "recommends"), "recommends") : true;
+        boolean baseSystem = baseSystem(top, target);
         List<Upstream> upstreams = upstreams(value(top, "upstreams"), target.osFamily());
         packages(value(top, "packages"), target.osFamily(), pgMajor);
         List<String> aliases = extensions(top, name, target.osFamily(), pgMajor);
         return new BundleDefinition(file, name, version, target, pgMajor, recommends, upstreams,
-                packages, aliases);
+                packages, aliases, baseSystem);
+    }
+
+    /**
+     * {@code base_system: true|false} (default false): add the OS base set to the closure (see
+     * {@link BaseSystem}). Only deb targets have one so far (mmdebstrap's default variant).
+     */
+    private boolean baseSystem(Map<String, NodeTuple> top, Target target) throws DefinitionException {
+        if (!top.containsKey("base_system")) {
+            return false;
+        }
+        Node node = value(top, "base_system");
+        boolean on = yaml.bool(node, "base_system");
+        if (on && !Target.DEB.equals(target.osFamily())) {
+            throw yaml.error(node, "base_system", "true is supported for deb targets only (the Priority "
+                    + "required and important set that mmdebstrap installs); " + target.os() + " is "
+                    + target.osFamily());
+        }
+        return on;
     }
 
     private static Node value(Map<String, NodeTuple> entries, String key) {

@@ -52,6 +52,7 @@ public final class Manifest {
     d.put("sha256", FlatRepository.sha256Hex(Files.readAllBytes(def.file())));
     d.put("pg_major", def.pgMajor());
     d.put("recommends", def.recommends());
+    d.put("base_system", def.baseSystem());
     List<Map<String, Object>> reqs = new ArrayList<>();
     for (PackageRequest pr : def.packages()) {
       Map<String, Object> q = new LinkedHashMap<>();

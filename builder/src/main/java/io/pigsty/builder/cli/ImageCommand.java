@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "image", mixinStandardHelpOptions = true,
     description = "Render Vagrantfiles, Terraform configurations and Packer templates from one "
         + "environment spec (spec/<name>.yml, spec/os.yml, spec/clouds.yml).",
-    subcommands = {ImageCommand.Vagrant.class, ImageCommand.Terraform.class, ImageCommand.Packer.class})
+    subcommands = {ImageCommand.Vagrant.class, ImageCommand.Terraform.class, ImageCommand.Packer.class,
+        ImageRootfsCommand.class})
 final class ImageCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

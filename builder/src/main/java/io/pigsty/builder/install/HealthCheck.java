@@ -88,19 +88,23 @@ public final class HealthCheck {
     }
 
     /**
-     * Runs every check. Prometheus targets are polled until all are up or {@code waitSeconds}
-     * pass (a fresh Prometheus has not scraped yet); the other checks run once.
+     * Runs every check. Listening ports and Prometheus targets are polled until they pass or
+     * {@code waitSeconds} (one deadline for both) pass: a fresh Prometheus has not scraped yet,
+     * and a service just restarted may not listen yet (Prometheus replays its WAL first, which
+     * takes seconds on a node where it ran before, as on a pre-installed appliance); the other
+     * checks run once.
      *
-     * @param waitSeconds how long to wait for Prometheus targets to come up, 0 for one look
+     * @param waitSeconds how long to wait for ports and targets, 0 for one look
      * @return the report (never null); failures are items, not exceptions
      */
     public Report run(int waitSeconds) {
         long t0 = System.nanoTime();
+        long deadline = t0 + waitSeconds * 1_000_000_000L;
         List<Item> items = new ArrayList<>();
         for (String u : units(inv)) {
             items.add(unit(u));
         }
-        ports(inv).forEach((port, name) -> items.add(port(port, name)));
+        ports(inv).forEach((port, name) -> items.add(port(inv.metaIp(), port, name, deadline)));
         PgUser user = inv.cluster().users().stream().filter(PgUser::pgbouncer).findFirst()
                 .orElse(inv.cluster().users().isEmpty() ? null : inv.cluster().users().get(0));
         if (user != null) {
@@ -110,7 +114,7 @@ public final class HealthCheck {
             items.add(select(user, db, inv.vars().pgPort(), "postgres"));
             items.add(select(user, db, inv.vars().pgbouncerPort(), "pgbouncer"));
         }
-        items.addAll(targets(waitSeconds));
+        items.addAll(targets(deadline));
         return new Report(List.copyOf(items), (System.nanoTime() - t0) / 1e9);
     }
 
@@ -125,13 +129,27 @@ public final class HealthCheck {
         }
     }
 
-    private Item port(int port, String service) {
+    /**
+     * Connects to {@code ip:port}, again every half second until it succeeds or the deadline
+     * ({@link System#nanoTime()} value) has passed; one try when it has passed already.
+     */
+    static Item port(String ip, int port, String service, long deadline) {
         String name = "port " + port + " (" + service + ")";
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(inv.metaIp(), port), 2000);
-            return new Item(name, true, "listening on " + inv.metaIp());
-        } catch (IOException e) {
-            return new Item(name, false, inv.metaIp() + ":" + port + ": " + e.getMessage());
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(ip, port), 2000);
+                return new Item(name, true, "listening on " + ip);
+            } catch (IOException e) {
+                if (System.nanoTime() >= deadline) {
+                    return new Item(name, false, ip + ":" + port + ": " + e.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Item(name, false, ip + ":" + port + ": interrupted");
+            }
         }
     }
 
@@ -149,10 +167,9 @@ public final class HealthCheck {
         }
     }
 
-    private List<Item> targets(int waitSeconds) {
+    private List<Item> targets(long deadline) {
         URI uri = URI.create("http://" + inv.metaIp() + ":" + inv.vars().prometheusPort() + "/api/v1/targets");
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-        long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
         List<Item> last;
         while (true) {
             last = readTargets(client, uri);

@@ -29,6 +29,7 @@ class BundleDefinitionTest {
         assertThat(d.osFamily()).isEqualTo("deb");
         assertThat(d.pgMajor()).isEqualTo(15);
         assertThat(d.recommends()).isTrue();
+        assertThat(d.baseSystem()).isTrue();
         assertThat(d.packages()).hasSizeGreaterThanOrEqualTo(40);
         assertThat(d.bundleFileName()).isEqualTo("pigsty-pkg-4.0.0.d12.amd64.tgz");
         assertThat(d.packages()).extracting(PackageRequest::spec)
@@ -100,6 +101,7 @@ class BundleDefinitionTest {
         BundleDefinition d = BundleDefinition.load(FIXTURES.resolve("good.yml"));
 
         assertThat(d.recommends()).isFalse();
+        assertThat(d.baseSystem()).as("base_system defaults to false").isFalse();
         assertThat(d.pgMajor()).isEqualTo(16);
         assertThat(d.upstreams().get(0).url()).contains(URI.create("http://mirror.example/debian"));
         assertThat(d.upstreams().get(0).components()).containsExactly("main", "contrib");

@@ -28,6 +28,8 @@ class DefinitionErrorsTest {
             name-is-number.yml           |  1 | name                   | expected a string, found a number (12)
             pg-major-not-number.yml      |  4 | pg_major               | expected a whole number, found a string ('fifteen')
             recommends-not-boolean.yml   |  5 | recommends             | expected true or false, found a string ('yes')
+            base-system-not-boolean.yml  |  5 | base_system            | expected true or false, found a string ('maybe')
+            base-system-el.yml           |  5 | base_system            | true is supported for deb targets only
             module-is-map.yml            | 13 | packages.node          | expected a list, found a map
             deb-arch-x86_64.yml          |  3 | target.arch            | 'x86_64' is not an architecture of the deb family; expected one of amd64, arm64
             unknown-alias.yml            | 19 | extensions[1]          | unknown extension alias 'pg_crom' (did you mean 'pg_cron'?)

@@ -46,4 +46,35 @@ class HealthCheckTest {
                 "prometheus-pgbouncer-exporter");
         assertThat(HealthCheck.ports(inv)).containsKeys(80, 9090, 9093, 9100, 5432, 6432, 9187, 9127);
     }
+
+    /** Regression: the appliance's Prometheus, restarted by make install, replays its WAL before it listens. */
+    @Test
+    void port_waitsForAServiceThatListensLate() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        assertThat(HealthCheck.port("127.0.0.1", port, "late", System.nanoTime()).ok()).as("nobody listens yet").isFalse();
+
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        int p = port;
+        Thread late = new Thread(() -> {
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                Thread.sleep(1500);
+                s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), p));
+                done.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // the assertion below fails then
+            }
+        });
+        late.start();
+        try {
+            HealthCheck.Item item = HealthCheck.port("127.0.0.1", port, "late", System.nanoTime() + 15_000_000_000L);
+            assertThat(item.ok()).as(item.detail()).isTrue();
+            assertThat(item.name()).isEqualTo("port " + port + " (late)");
+        } finally {
+            done.countDown();
+            late.join();
+        }
+    }
 }
