@@ -58,6 +58,7 @@ public final class RpmBundleBuilder {
   private final Mirrors mirrors;
   private final Path keyDir;
   private final PrintStream log;
+  private List<Path> localRpms = List.of();
 
   /**
    * @param downloader downloads with the shared content-addressed cache
@@ -73,6 +74,21 @@ public final class RpmBundleBuilder {
     this.mirrors = mirrors;
     this.keyDir = keyDir;
     this.log = log;
+  }
+
+  /**
+   * RPMs of our own (e.g. {@code pigsty-<v>-1.noarch.rpm} from {@code pigsty package rpm}) to
+   * add to the repository beside the closure, recorded in manifest.json with upstream
+   * {@value BundleBuilder#LOCAL_ORIGIN}. They carry no vendor signature, so the bundle's
+   * repository file then says {@code gpgcheck=0} and relies on {@code repo_gpgcheck=1}
+   * (the bundle-signed repomd lists every package's SHA256).
+   *
+   * @param rpms the files; each must be an RPM whose name is not in the closure
+   * @return this builder
+   */
+  public RpmBundleBuilder withLocalRpms(List<Path> rpms) {
+    this.localRpms = List.copyOf(rpms);
+    return this;
   }
 
   /** Upstream metadata and the closure over it. */
@@ -207,6 +223,38 @@ public final class RpmBundleBuilder {
       files.put(p.fileName(), file);
       rpmBytes += p.packageSize();
     }
+    List<Map<String, Object>> local = new ArrayList<>();
+    for (Path f : localRpms) {
+      RpmFile h = RpmFile.read(f);
+      String name = f.getFileName().toString();
+      for (RpmPackage p : r.resolution().packages()) {
+        if (p.name().equals(h.name()) || p.fileName().equals(name)) {
+          throw new BundleException(f + ": package " + h.name() + " is already in the closure (" + p.nevra()
+              + " from upstream '" + r.upstreamOf(p).upstream().name() + "')");
+        }
+      }
+      if (files.containsKey(name)) {
+        throw new BundleException(f + ": " + name + " is given twice");
+      }
+      byte[] content = Files.readAllBytes(f);
+      String sha = Digests.sha256Hex(content);
+      entries.add(new RepodataWriter.Entry(h, name, sha, content.length));
+      files.put(name, f);
+      rpmBytes += content.length;
+      allSigned = false;
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("path", name);
+      o.put("size", (long) content.length);
+      o.put("sha256", sha);
+      o.put("url", null);
+      o.put("package", h.name());
+      o.put("version", h.evr().toString());
+      o.put("arch", h.arch());
+      o.put("upstream", BundleBuilder.LOCAL_ORIGIN);
+      o.put("signed_by", List.of());
+      o.put("why", List.of(h.name() + " (added with --add-rpm)"));
+      local.add(o);
+    }
     Map<String, byte[]> metadata = new LinkedHashMap<>();
     for (Map.Entry<String, byte[]> e : RepodataWriter.render(entries, stamp, RepodataWriter.Compression.GZ,
         modules(r.upstreams())).entrySet()) {
@@ -226,7 +274,7 @@ public final class RpmBundleBuilder {
       }
     }
     metadata.put(REPO_FILE, repoFile(def, allSigned, keyFiles));
-    byte[] manifest = RpmManifest.render(def, r, metadata, key, files, byPackage, signers);
+    byte[] manifest = RpmManifest.render(def, r, metadata, key, byPackage, signers, local);
     long t3 = System.nanoTime();
     timings.put("index+sign", (t3 - t2) / 1e9);
 

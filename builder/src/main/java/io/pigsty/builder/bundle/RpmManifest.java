@@ -6,7 +6,6 @@ import io.pigsty.repo.rpm.RpmPackage;
 import io.pigsty.repo.sign.BundleKey;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +23,8 @@ final class RpmManifest {
   private RpmManifest() {}
 
   static byte[] render(BundleDefinition def, RpmBundleBuilder.Resolved r, Map<String, byte[]> metadata,
-      BundleKey key, Map<String, Path> files, Map<RpmPackage, FetchRequest> requests,
-      Map<RpmPackage, List<String>> signers) throws IOException {
+      BundleKey key, Map<RpmPackage, FetchRequest> requests, Map<RpmPackage, List<String>> signers,
+      List<Map<String, Object>> local) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", Manifest.FORMAT);
     m.put("name", def.name());
@@ -100,6 +99,7 @@ final class RpmManifest {
       o.put("why", r.resolution().why(p.nameArch()));
       out.add(o);
     }
+    out.addAll(local);
     m.put("files", out);
     byte[] json = Manifest.JSON.writeValueAsBytes(m);
     byte[] b = new byte[json.length + 1];

@@ -35,6 +35,11 @@ final class BuildCommand implements Callable<Integer> {
           + "package deb') to the bundle's repository, beside the closure (repeatable).")
   java.util.List<Path> addDebs = new java.util.ArrayList<>();
 
+  @Option(names = "--add-rpm", paramLabel = "FILE",
+      description = "Add this .rpm of our own (e.g. dist/pigsty-<version>-1.noarch.rpm from 'pigsty "
+          + "package rpm') to an EL bundle's repository, beside the closure (repeatable).")
+  java.util.List<Path> addRpms = new java.util.ArrayList<>();
+
   @Mixin CommonOptions common;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -53,8 +58,12 @@ final class BuildCommand implements Callable<Integer> {
               + def.target().os());
         }
         r = new io.pigsty.builder.bundle.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
-            common.keyDir(), err).build(def, out, new ConsoleProgress(err));
+            common.keyDir(), err).withLocalRpms(addRpms).build(def, out, new ConsoleProgress(err));
       } else {
+        if (!addRpms.isEmpty()) {
+          throw new IllegalArgumentException("--add-rpm applies to rpm bundles; " + definition + " is for "
+              + def.target().os());
+        }
         r = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err)
             .withLocalDebs(addDebs).build(def, out, new ConsoleProgress(err));
       }

@@ -124,13 +124,17 @@ class RpmBundleBuilderTest {
           + "  - {name: signed, suite: signed, keys: [keys/vendor.asc]}\n";
 
   private BundleBuilder.Result build(Path def, Path out) throws Exception {
+    return build(def, out, List.of());
+  }
+
+  private BundleBuilder.Result build(Path def, Path out, List<Path> localRpms) throws Exception {
     try (Downloader d = Downloader.builder().cacheDir(tmp.resolve("cache")).perHostConnections(3)
         .connectTimeout(Duration.ofSeconds(5)).retries(0).build()) {
       // one URL for every upstream, $repo replaced by the repository id
       Mirrors m = new Mirrors(List.of(server.uri("/$repo").toString()), null, null);
       RpmBundleBuilder b = new RpmBundleBuilder(d, new ContentCache(tmp.resolve("cache")), m,
           tmp.resolve("signing-key"), new PrintStream(new ByteArrayOutputStream()));
-      return b.build(BundleDefinition.load(def), out, BundleBuilderTest.QUIET);
+      return b.withLocalRpms(localRpms).build(BundleDefinition.load(def), out, BundleBuilderTest.QUIET);
     }
   }
 
@@ -207,6 +211,28 @@ class RpmBundleBuilderTest {
         "--forcearch=x86_64", "makecache").redirectErrorStream(true).start();
     String err = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(err).isNotZero();
+  }
+
+  @Test
+  void allSignedUpstreamsGiveGpgcheckAndALocalRpmTurnsItOff() throws Exception {
+    String ups = "  - {name: signed, suite: signed, keys: [keys/vendor.asc]}\n";
+    Path def = definition(ups, "bzip2-static");
+    BundleBuilder.Result a = build(def, tmp.resolve("a"));
+    String repoFile = Files.readString(a.repoDir().resolve(RpmBundleBuilder.REPO_FILE));
+    assertThat(repoFile).contains("gpgcheck=1\n").contains("file:///www/pigsty/keys/vendor.asc");
+
+    Path ours = RepoIndexerTest.elFixtures().resolve("rpms/empty-0-0.x86_64.rpm");
+    BundleBuilder.Result b = build(def, tmp.resolve("b"), List.of(ours));
+    assertThat(b.repoDir().resolve("empty-0-0.x86_64.rpm")).exists();
+    assertThat(Files.readString(b.repoDir().resolve(RpmBundleBuilder.REPO_FILE))).contains("gpgcheck=0\n");
+    JsonNode m = new ObjectMapper().readTree(b.repoDir().resolve("manifest.json").toFile());
+    assertThat(m.get("files").toString()).contains("\"package\":\"empty\"").contains("\"upstream\":\"local\"");
+    assertThat(BundleVerifier.verify(b.bundle(), null).problems()).isEmpty();
+
+    Path clash = RepoIndexerTest.elFixtures().resolve("rpms/bzip2-static-1.0.8-18.el9.x86_64.rpm");
+    assertThatThrownBy(() -> build(def, tmp.resolve("c"), List.of(clash)))
+        .isInstanceOf(BundleException.class).hasMessageContaining("already in the closure");
+    assertThat(tmp.resolve("c/pigsty-pkg-1.0.el9.x86_64.tgz")).doesNotExist();
   }
 
   @Test
