@@ -214,64 +214,17 @@ public final class BundleBuilder {
     long t2 = System.nanoTime();
     timings.put("index+sign", (t2 - t1) / 1e9);
 
+    Map<String, Path> packageFiles = new LinkedHashMap<>();
+    for (Map.Entry<DebPackage, Path> f : files.entrySet()) {
+      String fn = f.getKey().filename();
+      packageFiles.put(fn.substring(fn.lastIndexOf('/') + 1), f.getValue());
+    }
+    boolean upToDate = BundleOutput.install(outDir, def, packageFiles, repo.files(), manifest, stamp);
     Path bundle = outDir.resolve(def.bundleFileName());
     Path repoDir = outDir.resolve(def.name()).resolve(ROOT);
-    Path manifestCopy = repoDir.resolve("manifest.json");
-    boolean upToDate = Files.isRegularFile(bundle) && Files.isRegularFile(manifestCopy)
-        && java.util.Arrays.equals(Files.readAllBytes(manifestCopy), manifest)
-        && Files.isRegularFile(Path.of(bundle + ".sha256"))
-        && Files.readString(Path.of(bundle + ".sha256")).startsWith(Tarball.sha256(bundle));
-    if (!upToDate) {
-      Path staging = Files.createTempDirectory(outDir, "." + def.name() + "-staging-");
-      try {
-        Path stagedRepo = staging.resolve(ROOT);
-        Files.createDirectories(stagedRepo);
-        for (Map.Entry<DebPackage, Path> f : files.entrySet()) {
-          String name = f.getKey().filename().substring(f.getKey().filename().lastIndexOf('/') + 1);
-          linkOrCopy(f.getValue(), stagedRepo.resolve(name));
-        }
-        for (Map.Entry<String, byte[]> m : repo.files().entrySet()) {
-          Files.write(stagedRepo.resolve(m.getKey()), m.getValue());
-        }
-        Files.write(stagedRepo.resolve("manifest.json"), manifest);
-        Path tmpTgz = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".tmp");
-        try {
-          String sum = Tarball.write(stagedRepo, ROOT, stamp, tmpTgz);
-          Path tmpSum = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".sha256.tmp");
-          Files.writeString(tmpSum, sum + "  " + def.bundleFileName() + "\n");
-          // install: the repo dir, then the tarball and its checksum, each by rename
-          Path repoParent = repoDir.getParent();
-          Files.createDirectories(repoParent);
-          Path old = null;
-          if (Files.exists(repoDir)) {
-            old = Files.createTempDirectory(repoParent, ".old-");
-            Files.move(repoDir, old.resolve(ROOT), StandardCopyOption.ATOMIC_MOVE);
-          }
-          Files.move(stagedRepo, repoDir, StandardCopyOption.ATOMIC_MOVE);
-          if (old != null) {
-            Tarball.deleteTree(old);
-          }
-          Files.move(tmpTgz, bundle, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          Files.move(tmpSum, Path.of(bundle + ".sha256"), StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-          Files.deleteIfExists(tmpTgz);
-        }
-      } finally {
-        Tarball.deleteTree(staging);
-      }
-    }
     long t3 = System.nanoTime();
     timings.put("pack", (t3 - t2) / 1e9);
     return new Result(bundle, repoDir, files.size(), debBytes, Files.size(bundle), upToDate,
         timings, report);
-  }
-
-  private static void linkOrCopy(Path from, Path to) throws IOException {
-    try {
-      Files.createLink(to, from);
-    } catch (IOException | UnsupportedOperationException e) {
-      Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
   }
 }
