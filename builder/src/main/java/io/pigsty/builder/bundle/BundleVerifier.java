@@ -161,14 +161,7 @@ public final class BundleVerifier {
     }
     try {
       TrustedKeys keys = TrustedKeys.of(keyring);
-      if (expectedFpr != null && !keys.fingerprints().contains(expectedFpr.replace(" ", "").toUpperCase())) {
-        problems.add(tgz + ": " + BundleBuilder.KEYRING + " holds " + keys.fingerprints()
-            + ", expected key " + expectedFpr);
-      }
-      if (manifestFpr != null && !keys.fingerprints().contains(manifestFpr)) {
-        problems.add(tgz + ": manifest names key " + manifestFpr + " but " + BundleBuilder.KEYRING
-            + " holds " + keys.fingerprints());
-      }
+      checkKeys(tgz, keys, BundleBuilder.KEYRING, manifestFpr, expectedFpr, problems);
       ClearSigned.Verified v = ClearSigned.verify(inRelease, keys, tgz + ":InRelease");
       ReleaseFile release = ReleaseFile.parse(v.signedText(), tgz + ":InRelease");
       if (kept.containsKey("Release") && !java.util.Arrays.equals(kept.get("Release"), v.signedText())) {

@@ -31,12 +31,13 @@ public final class Manifest {
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
-   * Renders the manifest.
+   * The part every manifest starts with: format, name, version, target, the definition (file
+   * name, SHA256, switches, requests, extension aliases) and the signing key.
    *
-   * @return UTF-8 JSON, newline-terminated
+   * @param keyFile the key's file name in the repository ({@code pigsty.gpg}, {@code RPM-GPG-KEY-pigsty})
+   * @return a mutable, ordered map to add upstreams and files to
    */
-  static byte[] render(BundleDefinition def, BundleBuilder.Resolved r, RepoFiles repo,
-      Map<String, URI> upstreamBase, BundleKey key, Collection<DebPackage> debs) throws IOException {
+  static Map<String, Object> head(BundleDefinition def, BundleKey key, String keyFile) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", FORMAT);
     m.put("name", def.name());
@@ -65,8 +66,19 @@ public final class Manifest {
     m.put("definition", d);
     Map<String, Object> k = new LinkedHashMap<>();
     k.put("fingerprint", key.fingerprint());
-    k.put("file", BundleBuilder.KEYRING);
+    k.put("file", keyFile);
     m.put("signing_key", k);
+    return m;
+  }
+
+  /**
+   * Renders the manifest.
+   *
+   * @return UTF-8 JSON, newline-terminated
+   */
+  static byte[] render(BundleDefinition def, BundleBuilder.Resolved r, RepoFiles repo,
+      Map<String, URI> upstreamBase, BundleKey key, Collection<DebPackage> debs) throws IOException {
+    Map<String, Object> m = head(def, key, BundleBuilder.KEYRING);
     List<Map<String, Object>> ups = new ArrayList<>();
     for (UpstreamState u : r.loaded().upstreams()) {
       Map<String, Object> o = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import io.pigsty.repo.Digests;
 import io.pigsty.repo.rpm.RpmPackage;
 import io.pigsty.repo.sign.BundleKey;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,35 +24,7 @@ final class RpmManifest {
   static byte[] render(BundleDefinition def, RpmBundleBuilder.Resolved r, Map<String, byte[]> metadata,
       BundleKey key, Map<RpmPackage, FetchRequest> requests, Map<RpmPackage, List<String>> signers,
       List<Map<String, Object>> local) throws IOException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("format", Manifest.FORMAT);
-    m.put("name", def.name());
-    m.put("version", def.version());
-    Map<String, Object> target = new LinkedHashMap<>();
-    target.put("os", def.target().os());
-    target.put("release", def.target().release());
-    target.put("codename", def.target().codename());
-    target.put("arch", def.target().arch());
-    m.put("target", target);
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("file", def.file().getFileName().toString());
-    d.put("sha256", Digests.sha256Hex(Files.readAllBytes(def.file())));
-    d.put("pg_major", def.pgMajor());
-    d.put("recommends", def.recommends());
-    List<Map<String, Object>> reqs = new ArrayList<>();
-    for (PackageRequest pr : def.packages()) {
-      Map<String, Object> q = new LinkedHashMap<>();
-      q.put("module", pr.module());
-      q.put("spec", pr.spec());
-      reqs.add(q);
-    }
-    d.put("requested", reqs);
-    d.put("extensions", def.extensions());
-    m.put("definition", d);
-    Map<String, Object> k = new LinkedHashMap<>();
-    k.put("fingerprint", key.fingerprint());
-    k.put("file", RpmBundleBuilder.KEY_FILE);
-    m.put("signing_key", k);
+    Map<String, Object> m = Manifest.head(def, key, RpmBundleBuilder.KEY_FILE);
     List<Map<String, Object>> ups = new ArrayList<>();
     for (RpmUpstreamLoader.Loaded u : r.upstreams()) {
       Map<String, Object> o = new LinkedHashMap<>();
