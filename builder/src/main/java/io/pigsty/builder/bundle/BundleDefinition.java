@@ -27,11 +27,13 @@ import java.util.regex.Pattern;
  * @param baseSystem whether the closure also holds the OS base set (key {@code base_system},
  *                   default false; deb targets only), so that the bundle alone can bootstrap a
  *                   root file system: see {@link BaseSystem}
+ * @param multilib   rpm targets on x86_64: also consider i686 packages (key {@code multilib},
+ *                   default false, as dnf's {@code multilib_policy=best} installs none unless asked)
  */
 public record BundleDefinition(Path file, String name, String version, Target target, int pgMajor,
                                boolean recommends, List<Upstream> upstreams,
                                List<PackageRequest> packages, List<String> extensions,
-                               boolean baseSystem) {
+                               boolean baseSystem, boolean multilib) {
 
     /** Lowest PostgreSQL major accepted. */
     public static final int MIN_PG_MAJOR = 10;
@@ -89,7 +91,14 @@ public record BundleDefinition(Path file, String name, String version, Target ta
     public BundleDefinition(Path file, String name, String version, Target target, int pgMajor,
                             boolean recommends, List<Upstream> upstreams,
                             List<PackageRequest> packages, List<String> extensions) {
-        this(file, name, version, target, pgMajor, recommends, upstreams, packages, extensions, false);
+        this(file, name, version, target, pgMajor, recommends, upstreams, packages, extensions, false, false);
+    }
+
+    /** A definition without i686 packages; see the canonical constructor. */
+    public BundleDefinition(Path file, String name, String version, Target target, int pgMajor,
+                            boolean recommends, List<Upstream> upstreams,
+                            List<PackageRequest> packages, List<String> extensions, boolean baseSystem) {
+        this(file, name, version, target, pgMajor, recommends, upstreams, packages, extensions, baseSystem, false);
     }
 
     /**

@@ -23,7 +23,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 final class DefinitionLoader {
 
     static final List<String> TOP_KEYS = List.of("name", "version", "target", "pg_major", "recommends",
-            "extensions_file", "upstreams", "packages", "extensions", "base_system");
+            "extensions_file", "upstreams", "packages", "extensions", "base_system", "multilib");
     static final List<String> TARGET_KEYS = List.of("os", "release", "codename", "arch");
     static final List<String> UPSTREAM_KEYS = List.of("name", "suite", "components", "keys", "url",
             "gpgcheck", "repo_gpgcheck");
@@ -78,11 +78,26 @@ final class DefinitionLoader {
         }
         boolean recommends = top.containsKey("recommends") ? yaml.bool(value(top, "recommends"), "recommends") : true;
         boolean baseSystem = baseSystem(top, target);
+        boolean multilib = multilib(top, target);
         List<Upstream> upstreams = upstreams(value(top, "upstreams"), target.osFamily());
         packages(value(top, "packages"), target.osFamily(), pgMajor);
         List<String> aliases = extensions(top, name, target.osFamily(), pgMajor);
         return new BundleDefinition(file, name, version, target, pgMajor, recommends, upstreams,
-                packages, aliases, baseSystem);
+                packages, aliases, baseSystem, multilib);
+    }
+
+    /** {@code multilib: true|false} (default false): i686 packages too; rpm targets on x86_64 only. */
+    private boolean multilib(Map<String, NodeTuple> top, Target target) throws DefinitionException {
+        if (!top.containsKey("multilib")) {
+            return false;
+        }
+        Node node = value(top, "multilib");
+        boolean on = yaml.bool(node, "multilib");
+        if (on && !(Target.RPM.equals(target.osFamily()) && target.arch().equals("x86_64"))) {
+            throw yaml.error(node, "multilib", "true is supported for rpm targets on x86_64 only (i686"
+                    + " packages); this target is " + target.os() + " " + target.arch());
+        }
+        return on;
     }
 
     /**

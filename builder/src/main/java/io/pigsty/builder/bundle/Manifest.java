@@ -54,6 +54,9 @@ public final class Manifest {
     d.put("pg_major", def.pgMajor());
     d.put("recommends", def.recommends());
     d.put("base_system", def.baseSystem());
+    if (def.multilib()) {
+      d.put("multilib", true);
+    }
     List<Map<String, Object>> reqs = new ArrayList<>();
     for (PackageRequest pr : def.packages()) {
       Map<String, Object> q = new LinkedHashMap<>();

@@ -107,7 +107,8 @@ public final class RpmBundleBuilder {
 
   /**
    * Loads the upstreams and resolves the closure of the requested packages (newest EVR, the
-   * target arch plus noarch; weak dependencies when the definition's {@code recommends} is on).
+   * target arch plus noarch, and i686 with {@code multilib: true}; weak dependencies when the
+   * definition's {@code recommends} is on).
    *
    * @param timings receives {@code metadata} and {@code resolve} seconds
    * @return the loaded upstreams and the closure
@@ -119,7 +120,7 @@ public final class RpmBundleBuilder {
     long t1 = System.nanoTime();
     List<RpmRepository> repos = ups.stream().map(RpmUpstreamLoader.Loaded::repository).collect(Collectors.toList());
     RpmResolver resolver = new RpmResolver(repos,
-        new RpmResolver.Options(def.target().arch(), false, def.recommends(), Set.of()));
+        new RpmResolver.Options(def.target().arch(), def.multilib(), def.recommends(), Set.of()));
     List<String> requests = def.packages().stream().map(PackageRequest::packageName).collect(Collectors.toList());
     RpmResolver.Resolution res = resolver.resolve(requests);
     long t2 = System.nanoTime();

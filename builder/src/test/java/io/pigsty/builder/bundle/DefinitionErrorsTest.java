@@ -50,6 +50,7 @@ class DefinitionErrorsTest {
             bad-relation.yml             | 16 | packages.pgsql[1]      | 'postgresql-$v >= 15.4': expected 'name' or 'name (op version)'
             bad-deb-name.yml             | 16 | packages.pgsql[1]      | 'PgBouncer' is not a valid deb package name
             unknown-placeholder.yml      | 16 | packages.pgsql[1]      | 'postgresql-$major-contrib' has an unknown placeholder
+            multilib-deb.yml             |  5 | multilib               | true is supported for rpm targets on x86_64 only
             rpm-verifies-nothing.yml     |  8 | upstreams[1].gpgcheck  | upstream 'zfs' would verify nothing: turn on gpgcheck (package signatures) or repo_gpgcheck
             rpm-relation.yml             |  9 | packages.pgsql[0]      | 'postgresql15-server (>= 15.4)': a version relation is not supported for rpm targets
             deb-gpgcheck.yml             |  7 | upstreams[0].gpgcheck  | gpgcheck applies to rpm upstreams only

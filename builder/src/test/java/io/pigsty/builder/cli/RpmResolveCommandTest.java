@@ -83,6 +83,20 @@ class RpmResolveCommandTest {
   }
 
   @Test
+  void i686PackagesOnlyWithMultilib() throws Exception {
+    Path only64 = tmp.resolve("def/i686.yml");
+    Files.writeString(only64, Files.readString(def).replace("[tmux, nginx]", "[glibc.i686]"));
+    MainTest.Run r = pigsty("resolve", only64.toString());
+    assertThat(r.code()).isEqualTo(ExitCode.RESOLUTION.code);
+    assertThat(r.err()).contains("glibc.i686");
+    Path multi = tmp.resolve("def/multilib.yml");
+    Files.writeString(multi, Files.readString(only64).replace("recommends: false", "recommends: false\nmultilib: true"));
+    MainTest.Run m = pigsty("resolve", multi.toString());
+    assertThat(m.code()).as(m.err()).isZero();
+    assertThat(m.out()).contains("glibc\t").contains("\ti686\t");
+  }
+
+  @Test
   void buildFailsWithExit4WhenThePackagesCannotBeFetched() {
     Path out = tmp.resolve("out");
     MainTest.Run r = pigsty("build", def.toString(), "-o", out.toString(), "--key-dir", tmp.resolve("k").toString());
