@@ -179,6 +179,7 @@ public final class RpmBundleBuilder {
 
     // gpgcheck: every package's own signature, by its upstream's keys
     Map<RpmPackage, List<String>> signers = new IdentityHashMap<>();
+    Map<RpmUpstreamLoader.Loaded, io.pigsty.repo.sign.TrustedKeys> keys = new IdentityHashMap<>();
     boolean allSigned = true;
     for (RpmPackage p : r.resolution().packages()) {
       RpmUpstreamLoader.Loaded up = r.upstreamOf(p);
@@ -189,7 +190,10 @@ public final class RpmBundleBuilder {
         continue;
       }
       try {
-        signers.put(p, RpmSignature.verify(file, up.keys()).signers());
+        if (!keys.containsKey(up)) {
+          keys.put(up, up.keys());
+        }
+        signers.put(p, RpmSignature.verify(file, keys.get(up)).signers());
       } catch (SignatureException e) {
         List<String> ids = RpmSignature.issuers(file);
         throw new SignatureException(byPackage.get(p).uri().toString(), "package " + p.nevra()

@@ -58,12 +58,22 @@ public final class RpmUpstreamLoader {
    * @param repomdSha256 SHA256 of the repomd.xml read
    * @param repomdSignedBy fingerprints of the trusted keys that signed repomd.xml (empty when
    *     repo_gpgcheck is off)
-   * @param keys the upstream's trusted keys, for package signatures
    * @param repository the loaded metadata
    * @param metadata the metadata files used: type, href, SHA256, size
    */
   public record Loaded(Upstream upstream, URI base, String repomdSha256, List<String> repomdSignedBy,
-      TrustedKeys keys, RpmRepository repository, List<UpstreamState.IndexFile> metadata) {}
+      RpmRepository repository, List<UpstreamState.IndexFile> metadata) {
+
+    /**
+     * The upstream's trusted keys, for package signatures; read on first use (a resolve that
+     * downloads no package never starts BouncyCastle for them).
+     *
+     * @throws SignatureException when a key file is not a public key
+     */
+    public TrustedKeys keys() throws IOException, SignatureException {
+      return TrustedKeys.load(upstream.keys());
+    }
+  }
 
   /**
    * Loads every upstream of the definition.
@@ -122,7 +132,6 @@ public final class RpmUpstreamLoader {
         .orElseThrow(() -> new BundleException(def.file() + ": upstream '" + u.name()
             + "': no URL for repository id '" + u.suite() + "' in the build host's /etc/yum.repos.d;"
             + " pass --mirror " + u.suite() + "=URL or set PIGSTY_MIRROR"));
-    TrustedKeys keys = TrustedKeys.load(u.keys());
     URI repomdUri = URI.create(base + "/repodata/repomd.xml");
     byte[] repomd = downloader.get(repomdUri);
     List<String> signedBy = List.of();
@@ -135,7 +144,7 @@ public final class RpmUpstreamLoader {
         throw new SignatureException(ascUri.toString(), "cannot be fetched, and upstream '" + u.name()
             + "' has repo_gpgcheck on (" + e.getMessage() + ")");
       }
-      signedBy = Detached.verify(repomd, asc, keys, ascUri.toString());
+      signedBy = Detached.verify(repomd, asc, TrustedKeys.load(u.keys()), ascUri.toString());
     }
     Repomd md = Repomd.parse(new ByteArrayInputStream(repomd), repomdUri.toString());
     if (md.find("primary").isEmpty()) {
@@ -187,6 +196,6 @@ public final class RpmUpstreamLoader {
       }
     }
     RpmRepository repo = RpmRepository.load(u.name(), dir);
-    return new Loaded(u, base, repomdSha, signedBy, keys, repo, used);
+    return new Loaded(u, base, repomdSha, signedBy, repo, used);
   }
 }
