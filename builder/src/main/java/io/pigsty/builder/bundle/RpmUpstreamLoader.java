@@ -195,7 +195,7 @@ public final class RpmUpstreamLoader {
         Files.deleteIfExists(tmp);
       }
     }
-    RpmRepository repo = RpmRepository.load(u.name(), dir);
+    RpmRepository repo = RpmRepository.load(u.name(), dir, cache.dir().resolve("snapshots"));
     return new Loaded(u, base, repomdSha, signedBy, repo, used);
   }
 }

@@ -41,13 +41,51 @@ public final class RpmRepository {
      *                              match its checksum, or cannot be parsed
      */
     public static RpmRepository load(String id, Path root) throws RpmMetadataException {
+        return load(id, root, null);
+    }
+
+    /**
+     * Loads as {@link #load(String, Path)} does, keeping the parsed primary as a
+     * {@link PrimarySnapshot} in {@code snapshots/<checksum>.prm1} and reading it from there
+     * next time (after the same checksum check of the primary file). A damaged snapshot is
+     * replaced; one that cannot be written only makes the next load slower.
+     *
+     * @param snapshots directory for snapshots (created when needed), or null for none
+     */
+    public static RpmRepository load(String id, Path root, Path snapshots) throws RpmMetadataException {
         Path repomdFile = root.resolve("repodata").resolve("repomd.xml");
         Repomd md = Repomd.read(repomdFile);
         Repomd.Data primary = md.find("primary").orElseThrow(
                 () -> new RpmMetadataException(repomdFile + ": no <data type=\"primary\">"));
         Path primaryFile = root.resolve(primary.href());
         verify(primaryFile, primary);
-        return new RpmRepository(id, root, md, List.copyOf(PrimaryReader.readAll(primaryFile)));
+        if (snapshots == null || primary.checksum() == null || !primary.checksum().matches("[0-9a-fA-F]{32,128}")) {
+            return new RpmRepository(id, root, md, List.copyOf(PrimaryReader.readAll(primaryFile)));
+        }
+        Path snap = snapshots.resolve(primary.checksum().toLowerCase(Locale.ROOT) + ".prm1");
+        if (Files.isRegularFile(snap)) {
+            try {
+                return new RpmRepository(id, root, md, List.copyOf(PrimarySnapshot.read(Files.readAllBytes(snap),
+                        snap.toString())));
+            } catch (IOException | RpmMetadataException e) {
+                // parse the XML again and replace it below
+            }
+        }
+        List<RpmPackage> pkgs = List.copyOf(PrimaryReader.readAll(primaryFile));
+        try {
+            Files.createDirectories(snapshots);
+            Path tmp = Files.createTempFile(snapshots, ".prm-", ".tmp");
+            try {
+                Files.write(tmp, PrimarySnapshot.write(pkgs));
+                Files.move(tmp, snap, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+        return new RpmRepository(id, root, md, pkgs);
     }
 
     /**
