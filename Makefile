@@ -90,7 +90,7 @@ release-check: tools build
 # the offline appliance image (docs/appliance.md): `pigsty image rootfs` under `unshare --net`,
 # booted air-gapped with systemd-nspawn (own netns pigsty-appliance), ./configure -n -m demo,
 # make install, make status; everything removed afterwards whatever happened
-rootfs-check: tools $(BUNDLE) release
+rootfs-check: tools $(BUNDLE) $(RELEASE)
 	bash $(SANDBOX_SH)/rootfs-test.sh $(JAR) $(BUNDLE) $(RELEASE)
 
 test: unit image-check release-check e2e e2e-demo rootfs-check
@@ -112,6 +112,10 @@ clean:
 	rm -rf $(DIST)
 
 release: build
+	PIGSTY_SITE=$(SITE) bash box/release.sh $(JAR) $(VERSION) $(DIST)
+
+# the release as a file, for targets that only need one made from the current jar and box files
+$(RELEASE): $(JAR) configure box/Makefile box/release.sh box/get
 	PIGSTY_SITE=$(SITE) bash box/release.sh $(JAR) $(VERSION) $(DIST)
 
 $(BUNDLE): $(JAR) $(DEF) $(SELF_DEB)
