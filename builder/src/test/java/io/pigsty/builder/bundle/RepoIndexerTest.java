@@ -8,6 +8,7 @@ import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.sign.BundleKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,26 @@ public class RepoIndexerTest {
       }
     }
     throw new IllegalStateException("EL fixtures not found: set PIGSTY_FIXTURES_EL");
+  }
+
+  @Test
+  void index_rpmDirectoryIsOneDnfInstallsAClosedSetFromWithRepoGpgcheck() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("closed"));
+    for (String r : new String[] {"kmod-zfs-devel-2.1.5-1.el9.x86_64.rpm", "bzip2-static-1.0.8-18.el9.x86_64.rpm",
+        "empty-0-0.x86_64.rpm"}) {
+      Files.copy(elFixtures().resolve("rpms").resolve(r), repo.resolve(r));
+    }
+    RepoIndexer.index(repo, BundleKey.loadOrCreate(tmp.resolve("key"), "test"), Instant.now().plusSeconds(5), true);
+    Path reposd = Files.createDirectories(tmp.resolve("reposd"));
+    Files.writeString(reposd.resolve("local.repo"), "[local]\nname=local\nbaseurl=file://" + repo
+        + "\nrepo_gpgcheck=1\ngpgcheck=0\ngpgkey=file://" + repo.resolve("RPM-GPG-KEY-pigsty") + "\n");
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    String out = RpmBundleBuilderTest.run(List.of("dnf", "-y", "--installroot=" + root, "--setopt=reposdir=" + reposd,
+        "--setopt=cachedir=" + tmp.resolve("dnfcache"), "--releasever=9", "--forcearch=x86_64",
+        "--setopt=tsflags=nodocs,noscripts", "install", "kmod-zfs-devel", "bzip2-static", "empty"));
+    assertThat(out).contains("Complete!");
+    assertThat(RpmBundleBuilderTest.run(List.of("rpm", "--root=" + root, "-q", "kmod-zfs-devel", "bzip2-static", "empty")))
+        .contains("kmod-zfs-devel-2.1.5-1.el9.x86_64", "bzip2-static-1.0.8-18.el9.x86_64", "empty-0-0.x86_64");
   }
 
   @Test
