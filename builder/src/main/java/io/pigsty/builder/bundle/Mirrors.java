@@ -56,7 +56,7 @@ public final class Mirrors {
   private static URI checked(String s) {
     URI u;
     try {
-      u = URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s).replace("$repo", "%24repo"));
+      u = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("mirror '" + s + "' is not a URL: " + e.getMessage());
     }
@@ -116,7 +116,7 @@ public final class Mirrors {
   }
 
   private static URI expand(URI u, String repoId) {
-    String s = u.toString().replace("%24repo", repoId).replace("$repo", repoId);
+    String s = u.toString().replace("$repo", repoId);
     return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
   }
 }

@@ -24,10 +24,14 @@ import java.util.regex.Pattern;
  */
 public final class YumRepos {
   private static final Pattern VAR = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)\\}?");
+  /** Repository id to its first baseurl, variables not yet substituted. */
   private final Map<String, String> baseUrls;
+  /** Variables of {@code /etc/dnf/vars}. */
+  private final Map<String, String> vars;
 
-  private YumRepos(Map<String, String> baseUrls) {
+  private YumRepos(Map<String, String> baseUrls, Map<String, String> vars) {
     this.baseUrls = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(baseUrls));
+    this.vars = Map.copyOf(vars);
   }
 
   /** @return the host's {@code /etc/yum.repos.d}, or none when that directory does not exist */
@@ -44,10 +48,10 @@ public final class YumRepos {
    */
   public static YumRepos read(Path reposDir, Path varsDir) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
-    if (!Files.isDirectory(reposDir)) {
-      return new YumRepos(out);
-    }
     Map<String, String> vars = new LinkedHashMap<>();
+    if (!Files.isDirectory(reposDir)) {
+      return new YumRepos(out, vars);
+    }
     if (varsDir != null && Files.isDirectory(varsDir)) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(varsDir)) {
         for (Path f : ds) {
@@ -63,19 +67,19 @@ public final class YumRepos {
       ds.forEach(files::add);
       java.util.Collections.sort(files);
       for (Path f : files) {
-        parse(Files.readAllLines(f, StandardCharsets.UTF_8), vars, out);
+        parse(Files.readAllLines(f, StandardCharsets.UTF_8), out);
       }
     }
-    return new YumRepos(out);
+    return new YumRepos(out, vars);
   }
 
   static YumRepos parse(List<String> lines) {
     Map<String, String> out = new LinkedHashMap<>();
-    parse(lines, Map.of(), out);
-    return new YumRepos(out);
+    parse(lines, out);
+    return new YumRepos(out, Map.of());
   }
 
-  private static void parse(List<String> lines, Map<String, String> vars, Map<String, String> out) {
+  private static void parse(List<String> lines, Map<String, String> out) {
     String section = null;
     String key = null;
     Map<String, String> values = new LinkedHashMap<>();
@@ -85,7 +89,7 @@ public final class YumRepos {
         continue;
       }
       if (line.startsWith("[") && line.endsWith("]")) {
-        flush(section, values, vars, out);
+        flush(section, values, out);
         section = line.substring(1, line.length() - 1).strip();
         values = new LinkedHashMap<>();
         key = null;
@@ -100,11 +104,10 @@ public final class YumRepos {
         values.put(key, line.substring(eq + 1).strip());
       }
     }
-    flush(section, values, vars, out);
+    flush(section, values, out);
   }
 
-  private static void flush(String section, Map<String, String> values, Map<String, String> vars,
-      Map<String, String> out) {
+  private static void flush(String section, Map<String, String> values, Map<String, String> out) {
     if (section == null || section.equalsIgnoreCase("main")) {
       return;
     }
@@ -114,7 +117,7 @@ public final class YumRepos {
       return;
     }
     String first = base.strip().split("[\\s,]+")[0];
-    out.putIfAbsent(section, substitute(first, vars));
+    out.putIfAbsent(section, first);
   }
 
   private static String substitute(String s, Map<String, String> vars) {
@@ -139,13 +142,16 @@ public final class YumRepos {
    *     (or it is disabled, or has no baseurl)
    */
   public Optional<URI> baseFor(String repoId, String release, String arch) {
-    String u = baseUrls.get(repoId);
-    if (u == null) {
+    String raw = baseUrls.get(repoId);
+    if (raw == null) {
       return Optional.empty();
     }
-    u = u.replace("$releasever_major", release.split("\\.")[0]).replace("${releasever_major}", release.split("\\.")[0])
-        .replace("$releasever", release).replace("${releasever}", release)
-        .replace("$basearch", arch).replace("${basearch}", arch).replace("$arch", arch).replace("${arch}", arch);
+    Map<String, String> all = new java.util.HashMap<>(vars);
+    all.put("releasever", release);
+    all.put("releasever_major", release.split("\\.")[0]);
+    all.put("basearch", arch);
+    all.put("arch", arch);
+    String u = substitute(raw, all);
     while (u.endsWith("/")) {
       u = u.substring(0, u.length() - 1);
     }
