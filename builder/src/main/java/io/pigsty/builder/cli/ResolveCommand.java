@@ -52,58 +52,55 @@ final class ResolveCommand implements Callable<Integer> {
       return 0;
     }
     Map<String, Double> t = new LinkedHashMap<>();
-    if (io.pigsty.builder.bundle.Target.RPM.equals(def.osFamily())) {
-      return resolveRpm(def, client, t, out);
-    }
-    Resolution r;
-    try (Downloader d = CommonOptions.join(client)) {
-      BundleBuilder b = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), System.err);
-      r = b.resolve(def, t).resolution();
-    }
+    Closure c = io.pigsty.builder.bundle.Target.RPM.equals(def.osFamily())
+        ? rpmClosure(def, client, t) : debClosure(def, client, t);
     if (why != null) {
-      List<String> chain = r.why(why);
+      List<String> chain = c.why().apply(why);
       if (chain.isEmpty()) {
         spec.commandLine().getErr().println("pigsty: " + why + " is not in the closure of " + definition);
         return ExitCode.RESOLUTION.code;
       }
       out.println(String.join(" -> ", chain));
     } else {
-      for (DebPackage p : r.packages()) {
-        out.println(p.name() + "\t" + p.version() + "\t" + p.architecture() + "\t" + p.origin());
-      }
+      c.lines().forEach(out::println);
     }
     out.flush();
-    printTimings(t, r.packages().size());
+    printTimings(t, c.lines().size());
     return 0;
   }
 
-  private Integer resolveRpm(BundleDefinition def, java.util.concurrent.CompletableFuture<Downloader> client,
-      Map<String, Double> t, PrintWriter out) throws Exception {
-    io.pigsty.repo.rpm.RpmResolver.Resolution r;
+  /** The closure as printed lines (name, version, arch, upstream; sorted) and its explanations. */
+  private record Closure(java.util.function.Function<String, List<String>> why, List<String> lines) {}
+
+  private Closure debClosure(BundleDefinition def, java.util.concurrent.CompletableFuture<Downloader> client,
+      Map<String, Double> t) throws Exception {
+    Resolution r;
     try (Downloader d = CommonOptions.join(client)) {
-      io.pigsty.builder.bundle.RpmBundleBuilder b = new io.pigsty.builder.bundle.RpmBundleBuilder(d,
-          common.contentCache(), common.mirrors(), common.keyDir(), System.err);
-      io.pigsty.builder.bundle.RpmBundleBuilder.Resolved res = b.resolve(def, t);
-      r = res.resolution();
-      if (why != null) {
-        List<String> chain = r.why(why);
-        if (chain.isEmpty()) {
-          spec.commandLine().getErr().println("pigsty: " + why + " is not in the closure of " + definition);
-          return ExitCode.RESOLUTION.code;
-        }
-        out.println(String.join(" -> ", chain));
-      } else {
-        List<io.pigsty.repo.rpm.RpmPackage> sorted = new java.util.ArrayList<>(r.packages());
-        sorted.sort(java.util.Comparator.comparing(io.pigsty.repo.rpm.RpmPackage::name)
-            .thenComparing(io.pigsty.repo.rpm.RpmPackage::arch));
-        for (io.pigsty.repo.rpm.RpmPackage p : sorted) {
-          out.println(p.name() + "\t" + p.evr() + "\t" + p.arch() + "\t" + res.upstreamOf(p).upstream().name());
-        }
-      }
+      BundleBuilder b = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), System.err);
+      r = b.resolve(def, t).resolution();
     }
-    out.flush();
-    printTimings(t, r.packages().size());
-    return 0;
+    List<String> lines = new java.util.ArrayList<>();
+    for (DebPackage p : r.packages()) {
+      lines.add(p.name() + "\t" + p.version() + "\t" + p.architecture() + "\t" + p.origin());
+    }
+    return new Closure(r::why, lines);
+  }
+
+  private Closure rpmClosure(BundleDefinition def, java.util.concurrent.CompletableFuture<Downloader> client,
+      Map<String, Double> t) throws Exception {
+    io.pigsty.builder.bundle.RpmBundleBuilder.Resolved res;
+    try (Downloader d = CommonOptions.join(client)) {
+      res = new io.pigsty.builder.bundle.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
+          common.keyDir(), System.err).resolve(def, t);
+    }
+    List<io.pigsty.repo.rpm.RpmPackage> sorted = new java.util.ArrayList<>(res.resolution().packages());
+    sorted.sort(java.util.Comparator.comparing(io.pigsty.repo.rpm.RpmPackage::name)
+        .thenComparing(io.pigsty.repo.rpm.RpmPackage::arch));
+    List<String> lines = new java.util.ArrayList<>();
+    for (io.pigsty.repo.rpm.RpmPackage p : sorted) {
+      lines.add(p.name() + "\t" + p.evr() + "\t" + p.arch() + "\t" + res.upstreamOf(p).upstream().name());
+    }
+    return new Closure(res.resolution()::why, lines);
   }
 
   private void printTimings(Map<String, Double> t, int packages) {
