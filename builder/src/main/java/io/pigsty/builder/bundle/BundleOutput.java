@@ -46,11 +46,7 @@ final class BundleOutput {
       for (Map.Entry<String, Path> f : packages.entrySet()) {
         Path to = stagedRepo.resolve(f.getKey());
         Files.createDirectories(to.getParent());
-        try {
-          Files.createLink(to, f.getValue());
-        } catch (IOException | UnsupportedOperationException e) {
-          Files.copy(f.getValue(), to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        linkOrCopy(f.getValue(), to);
       }
       for (Map.Entry<String, byte[]> m : metadata.entrySet()) {
         Path to = stagedRepo.resolve(m.getKey());
@@ -83,5 +79,17 @@ final class BundleOutput {
       Tarball.deleteTree(staging);
     }
     return false;
+  }
+
+  /**
+   * A hard link to {@code from} at {@code to} (cache and output share a file system, usually),
+   * else a copy. Files in the content cache are never modified in place, so sharing is safe.
+   */
+  static void linkOrCopy(Path from, Path to) throws IOException {
+    try {
+      Files.createLink(to, from);
+    } catch (IOException | UnsupportedOperationException e) {
+      Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 }

@@ -348,9 +348,4 @@ public final class RpmBundleBuilder {
   private static String stripSlash(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
-
-  /** @return SHA256 of bytes, lower-case hex (for tests) */
-  static String sha(byte[] b) {
-    return Digests.sha256Hex(b);
-  }
 }

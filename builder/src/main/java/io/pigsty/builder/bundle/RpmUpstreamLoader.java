@@ -167,15 +167,15 @@ public final class RpmUpstreamLoader {
       Path target = dir.resolve(d.href());
       URI uri = URI.create(base + "/" + d.href());
       if (!Files.isRegularFile(target)) {
-        Path tmp = Files.createTempFile(repodata, ".fetch-", ".tmp");
+        Path tmp = repodata.resolve(".fetch-" + java.util.UUID.randomUUID() + ".tmp");
         try {
           if (d.checksum() != null && "sha256".equalsIgnoreCase(d.checksumType()) && d.size() >= 0) {
-            Path got = downloader.fetch(uri, d.size(), d.checksum().toLowerCase(Locale.ROOT));
-            Files.copy(got, tmp, StandardCopyOption.REPLACE_EXISTING);
+            // the downloader checked size and SHA256; the cache entry is shared, not copied
+            BundleOutput.linkOrCopy(downloader.fetch(uri, d.size(), d.checksum().toLowerCase(Locale.ROOT)), tmp);
           } else {
             Files.write(tmp, downloader.get(uri));
+            RpmRepository.verify(tmp, d); // size and checksum in the algorithm repomd names
           }
-          RpmRepository.verify(tmp, d); // size and checksum (any algorithm repomd names)
           Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (RpmMetadataException e) {
           throw new RpmMetadataException(uri + ": " + e.getMessage(), e);
