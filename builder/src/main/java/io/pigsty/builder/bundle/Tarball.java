@@ -106,4 +106,83 @@ public final class Tarball {
       }
     }
   }
+
+  /**
+   * Reads a gzipped tarball once, to the end of the gzip stream (so its CRC-32 and length are
+   * checked too; a tar reader alone stops at the end-of-archive record), and reports every
+   * entry that would land outside {@code root/} when unpacked: absolute names, {@code ..}
+   * segments, names outside {@code root/}, hard links, devices and FIFOs, and symbolic links
+   * unless {@code innerSymlinks} allows relative ones that resolve inside {@code root/}.
+   *
+   * @param tgz the tarball
+   * @param root the one top directory every entry must be under, e.g. {@code pigsty}
+   * @param innerSymlinks whether relative symbolic links inside {@code root/} are allowed
+   * @param each sees every entry (for checks of the caller's own), or null
+   * @return the problems, one per unsafe entry ({@code entry 'NAME' REASON}), and the
+   *     lower-case hex SHA256 of the tarball file, computed in the same pass
+   * @throws IOException naming {@code tgz} when it is not gzip, is truncated or fails its CRC
+   */
+  public static Scan scan(Path tgz, String root, boolean innerSymlinks,
+      java.util.function.Consumer<TarArchiveEntry> each) throws IOException {
+    List<String> problems = new java.util.ArrayList<>();
+    MessageDigest md = io.pigsty.repo.Digests.sha256();
+    try (InputStream gz = new java.util.zip.GZIPInputStream(new DigestInputStream(
+            new java.io.BufferedInputStream(Files.newInputStream(tgz), 1 << 20), md), 1 << 16);
+        org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
+            new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(gz)) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        String why = unsafe(e, root, innerSymlinks);
+        if (why != null) {
+          problems.add("entry '" + e.getName() + "' " + why);
+        }
+        if (each != null) {
+          each.accept(e);
+        }
+      }
+      byte[] buf = new byte[1 << 16];
+      while (gz.read(buf) >= 0) {
+        // to the end of the gzip stream: GZIPInputStream checks CRC-32 and size there
+      }
+    } catch (java.io.EOFException e) {
+      throw new IOException(tgz + ": truncated (unexpected end of the gzip stream)", e);
+    } catch (IOException e) {
+      throw new IOException(tgz + ": not a readable gzip tarball (" + e.getMessage() + ")", e);
+    }
+    return new Scan(List.copyOf(problems), HexFormat.of().formatHex(md.digest()));
+  }
+
+  /** What {@link #scan} found: the unsafe entries and the file's SHA256. */
+  public record Scan(List<String> problems, String sha256) {}
+
+  /** @return why an entry is unsafe to unpack under {@code root/}, or null */
+  public static String unsafe(TarArchiveEntry e, String root, boolean innerSymlinks) {
+    String name = e.getName();
+    if (name.startsWith("/")) {
+      return "is an absolute path";
+    }
+    if (List.of(name.split("/")).contains("..")) {
+      return "climbs out with '..'";
+    }
+    if (!name.equals(root + "/") && !name.startsWith(root + "/")) {
+      return "is outside " + root + "/";
+    }
+    if (!innerSymlinks && (e.isSymbolicLink() || e.isLink())) {
+      return "is a link (to '" + e.getLinkName() + "')";
+    }
+    if (e.isLink()) {
+      return "is a hard link (to '" + e.getLinkName() + "')";
+    }
+    if (e.isSymbolicLink()) {
+      String target = e.getLinkName();
+      Path resolved = Path.of(name).getParent().resolve(target).normalize();
+      return target.startsWith("/") || !resolved.startsWith(root)
+          ? "is a symbolic link leaving " + root + "/ (to '" + target + "')" : null;
+    }
+    if (!e.isFile() && !e.isDirectory()) {
+      return innerSymlinks ? "is not a regular file, directory or symbolic link"
+          : "is not a regular file or directory";
+    }
+    return null;
+  }
 }

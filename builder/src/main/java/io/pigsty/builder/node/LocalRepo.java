@@ -1,7 +1,6 @@
 package io.pigsty.builder.node;
 
 import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -74,48 +73,10 @@ public final class LocalRepo {
    */
   public static List<String> scan(Path tgz) throws IOException {
     List<String> out = new ArrayList<>();
-    try (InputStream gz = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 20), 1 << 16);
-        TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        String why = unsafe(e);
-        if (why != null) {
-          out.add(tgz + ": entry '" + e.getName() + "' " + why);
-        }
-      }
-      byte[] buf = new byte[1 << 16];
-      while (gz.read(buf) >= 0) {
-        // to the end of the gzip stream: GZIPInputStream checks CRC-32 and size there
-      }
-    } catch (EOFException e) {
-      throw new IOException(tgz + ": truncated (unexpected end of the gzip stream)", e);
-    } catch (IOException e) {
-      throw new IOException(tgz + ": not a readable gzip tarball (" + e.getMessage() + ")", e);
+    for (String p : io.pigsty.builder.bundle.Tarball.scan(tgz, ROOT, false, null).problems()) {
+      out.add(tgz + ": " + p);
     }
     return out;
-  }
-
-  /** @return why an entry is unsafe, or null when it is a file or directory under pigsty/ */
-  static String unsafe(TarArchiveEntry e) {
-    String name = e.getName();
-    if (name.startsWith("/")) {
-      return "is an absolute path";
-    }
-    for (String seg : name.split("/")) {
-      if (seg.equals("..")) {
-        return "climbs out with '..'";
-      }
-    }
-    if (!name.equals(ROOT + "/") && !name.startsWith(ROOT + "/")) {
-      return "is outside " + ROOT + "/";
-    }
-    if (e.isSymbolicLink() || e.isLink()) {
-      return "is a link (to '" + e.getLinkName() + "')";
-    }
-    if (!e.isFile() && !e.isDirectory()) {
-      return "is not a regular file or directory";
-    }
-    return null;
   }
 
   /**
@@ -142,7 +103,7 @@ public final class LocalRepo {
           TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
-          String why = unsafe(e);
+          String why = io.pigsty.builder.bundle.Tarball.unsafe(e, ROOT, false);
           if (why != null) {
             throw new NodeException(NodeException.Kind.UNSAFE_ENTRY, tgz + ": entry '" + e.getName() + "' " + why
                 + "; nothing was extracted");
