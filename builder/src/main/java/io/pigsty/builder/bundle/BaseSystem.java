@@ -23,6 +23,9 @@ import java.util.TreeSet;
  * the normal closure.
  */
 public final class BaseSystem {
+  /** What a booted image needs beyond the base set: PID 1 (systemd, systemd-sysv) and remote login. */
+  public static final List<String> BOOT = List.of("systemd", "systemd-sysv", "openssh-server");
+
   /**
    * Always added, when the upstreams have them: {@code apt} (mmdebstrap runs apt in the chroot;
    * Priority required in Debian, listed in case a derivative ranks it lower), {@code systemd} and
@@ -31,7 +34,7 @@ public final class BaseSystem {
    * {@code init-system-helpers} accepts since Debian 12, so either merged-/usr route works).
    */
   public static final List<String> EXTRAS =
-      List.of("apt", "systemd", "systemd-sysv", "openssh-server", "usr-is-merged");
+      java.util.stream.Stream.of(List.of("apt"), BOOT, List.of("usr-is-merged")).flatMap(List::stream).toList();
 
   /** Origin of the requests, the first link of their chains in {@code resolve --why}. */
   public static final String ORIGIN = "base_system";

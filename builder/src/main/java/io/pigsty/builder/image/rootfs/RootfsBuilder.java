@@ -116,6 +116,14 @@ public final class RootfsBuilder {
       throw new RootfsException(req.authorizedKeys().get() + ": no such file (--authorized-keys)");
     }
 
+    checkHost(); // before reading a 300 MB bundle
+    Path tmpParent = req.tmpDir().toAbsolutePath().normalize();
+    // createTempDirectory only appends digits, so the parent decides whether the path is safe
+    if (!SAFE_PATH.matcher(tmpParent.toString()).matches()) {
+      throw new RootfsException(tmpParent + ": the temporary directory path must use only letters, digits "
+          + "and / . _ + - (it goes into an apt source line); choose another --tmp-dir");
+    }
+
     long t = System.nanoTime();
     log.println("rootfs: verifying " + req.bundle());
     BundleVerifier.Report report = BundleVerifier.verify(req.bundle(), null);
@@ -131,18 +139,12 @@ public final class RootfsBuilder {
     }
     ReleaseCheck.check(req.release());
     seconds.put("verify", lap(t));
-    checkHost();
 
-    Path tmpParent = req.tmpDir().toAbsolutePath().normalize();
     Files.createDirectories(tmpParent);
     Path work = Files.createTempDirectory(tmpParent, "pigsty-rootfs-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     Path tmpOut = outDir.resolve(".tmp-" + work.getFileName() + "-" + outName);
     try {
-      if (!SAFE_PATH.matcher(work.toString()).matches()) {
-        throw new RootfsException(work + ": the temporary directory path must use only letters, digits "
-            + "and / . _ + - (it goes into an apt source line); choose another --tmp-dir");
-      }
       t = System.nanoTime();
       log.println("rootfs: extracting the bundle to " + work.resolve("www"));
       Path repo;
@@ -240,12 +242,13 @@ public final class RootfsBuilder {
     return installed;
   }
 
-  private static void checkHost() throws RootfsException, IOException {
-    if (uid() != 0) {
+  private static void checkHost() throws RootfsException {
+    io.pigsty.builder.node.HostFacts host = new io.pigsty.builder.node.HostFacts(Path.of("/"));
+    if (!host.isRoot()) {
       throw new RootfsException("image rootfs must run as root (mmdebstrap --mode=root, unshare --net)");
     }
     for (String tool : List.of("mmdebstrap", "unshare")) {
-      if (onPath(tool).isEmpty()) {
+      if (!host.hasCommand(tool)) {
         throw new RootfsException(tool + " not found on PATH (apt-get install "
             + (tool.equals("mmdebstrap") ? "mmdebstrap" : "util-linux") + ")");
       }
@@ -253,27 +256,6 @@ public final class RootfsBuilder {
     if (!Files.isDirectory(AUTOMOUNT_HOOKS)) {
       throw new RootfsException(AUTOMOUNT_HOOKS + " not found: an mmdebstrap that ships this hook is needed (Debian 12: 1.3.5)");
     }
-  }
-
-  /** @return the real uid of this process, from {@code /proc/self/status} */
-  static int uid() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("Uid:")) {
-        return Integer.parseInt(line.substring(4).strip().split("\\s+")[0]);
-      }
-    }
-    throw new IOException("/proc/self/status has no Uid line");
-  }
-
-  private static Optional<Path> onPath(String tool) {
-    String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-    for (String dir : path.split(":")) {
-      Path p = Path.of(dir.isEmpty() ? "." : dir, tool);
-      if (Files.isExecutable(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
   }
 
   private static double lap(long t0) {

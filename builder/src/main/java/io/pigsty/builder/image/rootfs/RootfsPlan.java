@@ -13,10 +13,8 @@ import java.util.Set;
  * the target suite and architecture, whether Recommends are followed (as the bundle's closure
  * did), and the packages to pre-install.
  *
- * @param bundle     the bundle tarball
  * @param fileName   the bundle's file name, {@code pigsty-pkg-<version>.<os>.<arch>.tgz}
  * @param version    the bundle (and release) version
- * @param os         target OS, {@code debian} or {@code ubuntu}
  * @param codename   target suite codename, e.g. {@code bookworm}: mmdebstrap's SUITE, matched
  *                   against the bundle's {@code Release} {@code Codename} to select the
  *                   Essential and Priority required/important packages
@@ -27,11 +25,14 @@ import java.util.Set;
  *                   packages (version relations dropped: the bundle holds one version of each),
  *                   then {@link #BOOT_PACKAGES}, no name twice
  */
-public record RootfsPlan(Path bundle, String fileName, String version, String os, String codename,
-    String arch, boolean recommends, List<String> include) {
+public record RootfsPlan(String fileName, String version, String codename, String arch, boolean recommends,
+    List<String> include) {
 
-  /** Installed in every image whatever the definition requests: PID 1 and remote login. */
-  public static final List<String> BOOT_PACKAGES = List.of("systemd", "systemd-sysv", "openssh-server");
+  /**
+   * Installed in every image whatever the definition requests: PID 1 and remote login
+   * ({@link io.pigsty.builder.bundle.BaseSystem#BOOT}, which base_system puts in the bundle).
+   */
+  public static final List<String> BOOT_PACKAGES = io.pigsty.builder.bundle.BaseSystem.BOOT;
 
   /** Copies the list. */
   public RootfsPlan {
@@ -72,7 +73,7 @@ public record RootfsPlan(Path bundle, String fileName, String version, String os
       }
     }
     names.addAll(BOOT_PACKAGES);
-    return new RootfsPlan(bundle, bundle.getFileName().toString(), version, os, codename, arch,
+    return new RootfsPlan(bundle.getFileName().toString(), version, codename, arch,
         def.path("recommends").asBoolean(true), new ArrayList<>(names));
   }
 
