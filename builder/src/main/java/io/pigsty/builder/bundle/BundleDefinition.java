@@ -82,6 +82,9 @@ public record BundleDefinition(Path file, String name, String version, Target ta
         if (baseSystem && !Target.DEB.equals(target.osFamily())) {
             throw new IllegalArgumentException("base_system is supported for deb targets only");
         }
+        if (multilib && !multilibAllowed(target)) {
+            throw new IllegalArgumentException("multilib is supported for rpm targets on x86_64 only");
+        }
     }
 
     /**
@@ -94,11 +97,9 @@ public record BundleDefinition(Path file, String name, String version, Target ta
         this(file, name, version, target, pgMajor, recommends, upstreams, packages, extensions, false, false);
     }
 
-    /** A definition without i686 packages; see the canonical constructor. */
-    public BundleDefinition(Path file, String name, String version, Target target, int pgMajor,
-                            boolean recommends, List<Upstream> upstreams,
-                            List<PackageRequest> packages, List<String> extensions, boolean baseSystem) {
-        this(file, name, version, target, pgMajor, recommends, upstreams, packages, extensions, baseSystem, false);
+    /** @return whether {@code multilib: true} applies: rpm targets on x86_64 (i686 packages) */
+    static boolean multilibAllowed(Target target) {
+        return Target.RPM.equals(target.osFamily()) && target.arch().equals("x86_64");
     }
 
     /**

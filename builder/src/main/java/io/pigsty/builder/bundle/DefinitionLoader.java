@@ -88,16 +88,9 @@ final class DefinitionLoader {
 
     /** {@code multilib: true|false} (default false): i686 packages too; rpm targets on x86_64 only. */
     private boolean multilib(Map<String, NodeTuple> top, Target target) throws DefinitionException {
-        if (!top.containsKey("multilib")) {
-            return false;
-        }
-        Node node = value(top, "multilib");
-        boolean on = yaml.bool(node, "multilib");
-        if (on && !(Target.RPM.equals(target.osFamily()) && target.arch().equals("x86_64"))) {
-            throw yaml.error(node, "multilib", "true is supported for rpm targets on x86_64 only (i686"
-                    + " packages); this target is " + target.os() + " " + target.arch());
-        }
-        return on;
+        return optionalSwitch(top, "multilib", BundleDefinition.multilibAllowed(target),
+                "true is supported for rpm targets on x86_64 only (i686 packages); this target is "
+                        + target.os() + " " + target.arch());
     }
 
     /**
@@ -105,15 +98,21 @@ final class DefinitionLoader {
      * {@link BaseSystem}). Only deb targets have one so far (mmdebstrap's default variant).
      */
     private boolean baseSystem(Map<String, NodeTuple> top, Target target) throws DefinitionException {
-        if (!top.containsKey("base_system")) {
+        return optionalSwitch(top, "base_system", Target.DEB.equals(target.osFamily()),
+                "true is supported for deb targets only (the Priority required and important set that "
+                        + "mmdebstrap installs); " + target.os() + " is " + target.osFamily());
+    }
+
+    /** An optional boolean key, false when absent; true only where {@code allowed}, else {@code why}. */
+    private boolean optionalSwitch(Map<String, NodeTuple> top, String key, boolean allowed, String why)
+            throws DefinitionException {
+        if (!top.containsKey(key)) {
             return false;
         }
-        Node node = value(top, "base_system");
-        boolean on = yaml.bool(node, "base_system");
-        if (on && !Target.DEB.equals(target.osFamily())) {
-            throw yaml.error(node, "base_system", "true is supported for deb targets only (the Priority "
-                    + "required and important set that mmdebstrap installs); " + target.os() + " is "
-                    + target.osFamily());
+        Node node = value(top, key);
+        boolean on = yaml.bool(node, key);
+        if (on && !allowed) {
+            throw yaml.error(node, key, why);
         }
         return on;
     }
