@@ -135,20 +135,35 @@ public final class HealthCheck {
      */
     static Item port(String ip, int port, String service, long deadline) {
         String name = "port " + port + " (" + service + ")";
-        while (true) {
+        return poll(deadline, 500, () -> {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(ip, port), 2000);
                 return new Item(name, true, "listening on " + ip);
             } catch (IOException e) {
-                if (System.nanoTime() >= deadline) {
-                    return new Item(name, false, ip + ":" + port + ": " + e.getMessage());
-                }
+                return new Item(name, false, ip + ":" + port + ": " + e.getMessage());
+            }
+        }, Item::ok);
+    }
+
+    /**
+     * Runs {@code attempt} until {@code done} holds for its result, the deadline ({@link
+     * System#nanoTime()} value) has passed, or the thread is interrupted, sleeping
+     * {@code sleepMillis} between tries; at least one try.
+     *
+     * @return the last result
+     */
+    static <T> T poll(long deadline, long sleepMillis, java.util.function.Supplier<T> attempt,
+            java.util.function.Predicate<T> done) {
+        while (true) {
+            T last = attempt.get();
+            if (done.test(last) || System.nanoTime() >= deadline) {
+                return last;
             }
             try {
-                Thread.sleep(500);
+                Thread.sleep(sleepMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new Item(name, false, ip + ":" + port + ": interrupted");
+                return last;
             }
         }
     }
@@ -170,20 +185,8 @@ public final class HealthCheck {
     private List<Item> targets(long deadline) {
         URI uri = URI.create("http://" + inv.metaIp() + ":" + inv.vars().prometheusPort() + "/api/v1/targets");
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-        List<Item> last;
-        while (true) {
-            last = readTargets(client, uri);
-            boolean allUp = !last.isEmpty() && last.stream().allMatch(Item::ok);
-            if (allUp || System.nanoTime() >= deadline) {
-                return last;
-            }
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return last;
-            }
-        }
+        return poll(deadline, 2000, () -> readTargets(client, uri),
+                last -> !last.isEmpty() && last.stream().allMatch(Item::ok));
     }
 
     private static List<Item> readTargets(HttpClient client, URI uri) {
