@@ -32,11 +32,11 @@ while [ "$d" != / ] && [ -d "$root$d" ]; do
     d=$(dirname "$d")
 done
 
-# 3. the release in /root/pigsty and the bundle beside its configure
+# 3. the release in /root/pigsty and the bundle beside its configure (ReleaseCheck has already
+#    refused a release without pigsty/Makefile or with entries outside pigsty/)
 mkdir -p "$root/root"
 chmod 0700 "$root/root"
 tar -xzf "$PIGSTY_ROOTFS_RELEASE" -C "$root/root" --no-same-owner
-[ -f "$root/root/pigsty/Makefile" ] || { echo "customize: the release has no pigsty/Makefile" >&2; exit 1; }
 cp "$PIGSTY_ROOTFS_BUNDLE" "$root/root/pigsty/$PIGSTY_ROOTFS_BUNDLE_NAME"
 chmod 0600 "$root/root/pigsty/$PIGSTY_ROOTFS_BUNDLE_NAME"
 if [ -n "${PIGSTY_ROOTFS_AUTHORIZED_KEYS:-}" ]; then
