@@ -34,29 +34,8 @@ IMAGE=$SANDBOX_DIR/appliance.tar
 # appliance_clean: stop the node by its recorded PID, delete our netns and veth, remove our
 # directory. Never fails; safe to run when nothing exists.
 appliance_clean() {
-    local pid mnt
-    pid=$(nspawn_pid)
-    if [ -n "$pid" ]; then
-        note "stopping the appliance (systemd-nspawn PID $pid)"
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 60); do
-            [ -d "/proc/$pid" ] || break
-            sleep 0.5
-        done
-        [ -d "/proc/$pid" ] && { kill -KILL "$pid" 2>/dev/null || true; sleep 1; }
-    fi
-    if ip netns list | awk '{print $1}' | grep -qx "$NODE_NETNS"; then
-        ip netns del "$NODE_NETNS" || true
-    fi
-    if ip link show "$NODE_VETH" >/dev/null 2>&1; then
-        ip link del "$NODE_VETH" || true
-    fi
-    if [ -d "$SANDBOX_DIR" ]; then
-        for mnt in $(_mounts_under "$SANDBOX_DIR"); do
-            umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || true
-        done
-        rm -rf --one-file-system -- "$SANDBOX_DIR"
-    fi
+    node_stop
+    node_remove "$SANDBOX_DIR"
 }
 
 if [ "${1:-}" = --clean ]; then
@@ -133,32 +112,11 @@ tar -xpf "$IMAGE" -C "$NODE_ROOT" --numeric-owner --xattrs --xattrs-include='*'
 rm -f "$IMAGE"   # 1.5 GB: the unpacked copy is what boots
 printf 'rootfs_unpack_seconds=%s\n' "$(elapsed "$T" "$(now)")"
 
-ip netns add "$NODE_NETNS"
-ip link add "$NODE_VETH" type veth peer name eth0 netns "$NODE_NETNS"
-ip addr add "$HOST_IP/24" dev "$NODE_VETH"
-ip link set "$NODE_VETH" up
-ip -n "$NODE_NETNS" addr add "$NODE_IP/24" dev eth0
-ip -n "$NODE_NETNS" link set eth0 up
-ip -n "$NODE_NETNS" link set lo up
+node_net_up
 
 T=$(now)
-setsid systemd-nspawn -q -b -D "$NODE_ROOT" --register=no --keep-unit --console=passive \
-    --network-namespace-path="/run/netns/$NODE_NETNS" -M "$NODE_NAME" \
-    >"$NODE_DIR/nspawn.log" 2>&1 </dev/null &
-echo $! >"$NODE_PIDFILE"
-state=""
-for _ in $(seq 1 180); do
-    if node_leader >/dev/null 2>&1; then
-        state=$(in_node systemctl is-system-running 2>/dev/null || true)
-        case $state in running|degraded) break ;; esac
-    fi
-    sleep 0.5
-done
-case $state in
-    running|degraded) ;;
-    *) tail -n 20 "$NODE_DIR/nspawn.log" >&2; die "the appliance did not boot (state '$state')" ;;
-esac
-printf 'boot_seconds=%s\nboot_state=%s\n' "$(elapsed "$T" "$(now)")" "$state"
+node_boot 180
+printf 'boot_seconds=%s\nboot_state=%s\n' "$(elapsed "$T" "$(now)")" "$BOOT_STATE"
 in_node ip route | grep -q '^default' && die "the appliance has a default route: not air-gapped"
 [ "$(in_node hostname)" = pigsty ] || die "hostname is '$(in_node hostname)', expected pigsty"
 [ -n "$(in_node cat /etc/machine-id)" ] || die "systemd did not make a machine-id at first boot"

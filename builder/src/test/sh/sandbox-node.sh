@@ -53,6 +53,78 @@ in_node() {
         TERM=dumb "$@"
 }
 
+# node_stop: stop the node's systemd-nspawn by its recorded PID (TERM asks the node's systemd
+# to power off; KILL after 30 s), delete its netns and host veth. Never fails; safe when
+# nothing exists. Leaves the node's directory to the caller.
+node_stop() {
+    local pid
+    pid=$(nspawn_pid)
+    if [ -n "$pid" ]; then
+        note "stopping the $NODE_NAME node (systemd-nspawn PID $pid)"
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 60); do
+            [ -d "/proc/$pid" ] || break
+            sleep 0.5
+        done
+        if [ -d "/proc/$pid" ]; then
+            note "node still up after 30 s: SIGKILL $pid"
+            kill -KILL "$pid" 2>/dev/null || true
+            sleep 1
+        fi
+    fi
+    if ip netns list | awk '{print $1}' | grep -qx "$NODE_NETNS"; then
+        note "deleting network namespace $NODE_NETNS"
+        ip netns del "$NODE_NETNS" || true
+    fi
+    if ip link show "$NODE_VETH" >/dev/null 2>&1; then
+        note "deleting veth $NODE_VETH"
+        ip link del "$NODE_VETH" || true
+    fi
+}
+
+# node_remove DIR: unmount anything below DIR and remove it (never crossing file systems).
+node_remove() {
+    local mnt
+    [ -d "$1" ] || return 0
+    for mnt in $(_mounts_under "$1"); do
+        umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || true
+    done
+    note "removing $1"
+    rm -rf --one-file-system -- "$1"
+}
+
+# node_net_up: the netns with the node end of a veth (eth0, $NODE_IP/24, lo up) and the host
+# end ($NODE_VETH, $HOST_IP/24). No route is added: the node reaches the host and nothing else.
+node_net_up() {
+    ip netns add "$NODE_NETNS"
+    ip link add "$NODE_VETH" type veth peer name eth0 netns "$NODE_NETNS"
+    ip addr add "$HOST_IP/24" dev "$NODE_VETH"
+    ip link set "$NODE_VETH" up
+    ip -n "$NODE_NETNS" addr add "$NODE_IP/24" dev eth0
+    ip -n "$NODE_NETNS" link set eth0 up
+    ip -n "$NODE_NETNS" link set lo up
+}
+
+# node_boot TRIES: boot $NODE_ROOT with systemd-nspawn in the netns and wait, TRIES times half a
+# second, until systemd reports running or degraded; set BOOT_STATE to that, else print the
+# end of the nspawn log and die.
+node_boot() {
+    BOOT_STATE=""
+    setsid systemd-nspawn -q -b -D "$NODE_ROOT" --register=no --keep-unit --console=passive \
+        --network-namespace-path="/run/netns/$NODE_NETNS" -M "$NODE_NAME" \
+        >"$NODE_DIR/nspawn.log" 2>&1 </dev/null &
+    echo $! >"$NODE_PIDFILE"
+    for _ in $(seq 1 "$1"); do
+        if node_leader >/dev/null 2>&1; then
+            BOOT_STATE=$(in_node systemctl is-system-running 2>/dev/null || true)
+            case $BOOT_STATE in running|degraded) return 0 ;; esac
+        fi
+        sleep 0.5
+    done
+    tail -n 20 "$NODE_DIR/nspawn.log" >&2
+    die "the $NODE_NAME node did not boot (state '$BOOT_STATE')"
+}
+
 # node_image: build the cached node image tarball with mmdebstrap when it is missing.
 node_image() {
     local main upd sec tmp t0

@@ -46,31 +46,10 @@ printf 'meta\n' >"$NODE_ROOT/etc/hostname"
 printf '127.0.0.1 localhost\n%s meta\n' "$NODE_IP" >"$NODE_ROOT/etc/hosts"
 phase image "$T"
 
-ip netns add "$NODE_NETNS"
-ip link add "$NODE_VETH" type veth peer name eth0 netns "$NODE_NETNS"
-ip addr add "$HOST_IP/24" dev "$NODE_VETH"
-ip link set "$NODE_VETH" up
-ip -n "$NODE_NETNS" addr add "$NODE_IP/24" dev eth0
-ip -n "$NODE_NETNS" link set eth0 up
-ip -n "$NODE_NETNS" link set lo up
+node_net_up
 
 T=$(now)
-setsid systemd-nspawn -q -b -D "$NODE_ROOT" --register=no --keep-unit --console=passive \
-    --network-namespace-path="/run/netns/$NODE_NETNS" -M "$NODE_NAME" \
-    >"$NODE_DIR/nspawn.log" 2>&1 </dev/null &
-echo $! >"$NODE_PIDFILE"
-state=""
-for _ in $(seq 1 120); do
-    if node_leader >/dev/null 2>&1; then
-        state=$(in_node systemctl is-system-running 2>/dev/null || true)
-        case $state in running|degraded) break ;; esac
-    fi
-    sleep 0.5
-done
-case $state in
-    running|degraded) ;;
-    *) tail -n 20 "$NODE_DIR/nspawn.log" >&2; die "node did not boot (state '$state')" ;;
-esac
+node_boot 120
 phase boot "$T"
 in_node ip route | grep -q '^default' && die "the node has a default route: not air-gapped"
 
