@@ -56,7 +56,7 @@ source "qemu" "pigsty" {
   http_directory   = "${path.root}/http"
   qemuargs         = [["-smbios", "type=1,serial=ds=nocloud-net;s=http://{{ .HTTPIP }}:{{ .HTTPPort }}/"]]
   ssh_username     = "[=os.qemu_user]"
-  ssh_password     = "pigsty-build"
+  ssh_password     = "[=buildPassword]"
   ssh_timeout      = "20m"
   shutdown_command = "sudo shutdown -P now"
   output_directory = "output-pigsty-${var.version}-[=os.code]"

@@ -5,4 +5,4 @@ ssh_pwauth: true
 chpasswd:
   expire: false
   list: |
-    [=os.qemu_user]:pigsty-build
+    [=os.qemu_user]:[=buildPassword]

@@ -137,7 +137,12 @@ public record BundleDefinition(Path file, String name, String version, Target ta
      *         {@code pigsty-pkg-4.0.0.d12.amd64.tgz}
      */
     public String bundleFileName() {
-        return "pigsty-pkg-" + version + "." + name + "." + target.arch() + ".tgz";
+        return bundleFileName(version, name, target.arch());
+    }
+
+    /** @return {@code pigsty-pkg-<version>.<osCode>.<arch>.tgz}, the one bundle naming rule */
+    public static String bundleFileName(String version, String osCode, String arch) {
+        return "pigsty-pkg-" + version + "." + osCode + "." + arch + ".tgz";
     }
 
     /** The package name of a spec: the text before the first blank or parenthesis. */

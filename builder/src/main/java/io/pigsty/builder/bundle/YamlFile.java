@@ -106,7 +106,7 @@ public final class YamlFile {
     }
 
     /** {@code file:line: keyPath} for a node, as used in {@link PackageRequest#source()}. */
-    public String where(Node node, String keyPath) {
+    String where(Node node, String keyPath) {
         int line = line(node);
         return file + (line > 0 ? ":" + line : "") + ": " + keyPath;
     }
@@ -120,7 +120,7 @@ public final class YamlFile {
     }
 
     /** Words for what a node is, for "expected X, found Y" messages. */
-    public static String describe(Node node) {
+    static String describe(Node node) {
         if (node instanceof MappingNode) {
             return "a map";
         }
@@ -141,7 +141,7 @@ public final class YamlFile {
         return "a string ('" + s.getValue() + "')";
     }
 
-    public static boolean isNull(Node node) {
+    static boolean isNull(Node node) {
         return node instanceof ScalarNode s && Tag.NULL.equals(s.getTag());
     }
 
@@ -186,7 +186,7 @@ public final class YamlFile {
         throw error(node, path, "expected a whole number, found " + describe(node));
     }
 
-    public boolean bool(Node node, String path) throws DefinitionException {
+    boolean bool(Node node, String path) throws DefinitionException {
         if (node instanceof ScalarNode s && Tag.BOOL.equals(s.getTag())) {
             return Boolean.parseBoolean(s.getValue().toLowerCase(java.util.Locale.ROOT));
         }
@@ -194,7 +194,7 @@ public final class YamlFile {
     }
 
     /** The items of a list of strings, each with its node (for lines). */
-    public List<Map.Entry<Node, String>> strings(Node node, String path, boolean numberOk) throws DefinitionException {
+    List<Map.Entry<Node, String>> strings(Node node, String path, boolean numberOk) throws DefinitionException {
         List<Map.Entry<Node, String>> out = new ArrayList<>();
         List<Node> items = seq(node, path).getValue();
         for (int i = 0; i < items.size(); i++) {
@@ -246,7 +246,7 @@ public final class YamlFile {
     }
 
     /** The allowed word within edit distance 2 of {@code word}, if exactly one is closest. */
-    public static Optional<String> closest(String word, Collection<String> candidates) {
+    static Optional<String> closest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = 3;
         for (String c : candidates) {

@@ -93,11 +93,7 @@ final class ImageCommand implements Runnable {
         throw new ImageException("unknown os '" + osCode + "'; " + catalog.label("os.yml") + " defines "
             + String.join(", ", catalog.os().keySet()));
       }
-      String provider = o.provider == null ? kind.providers.get(0) : o.provider;
-      if (!kind.providers.contains(provider)) {
-        throw new ImageException("unknown " + kind.command() + " provider '" + provider + "'; expected one of "
-            + String.join(", ", kind.providers));
-      }
+      String provider = o.provider == null ? kind.providers.get(0) : o.provider; // Renderer checks it
       Path out = o.out != null ? o.out
           : Path.of(Renderer.defaultDir(kind, env.name(), osCode, catalog.defaultOs(), provider));
       String version = o.version != null ? o.version : defaultVersion(osCode);

@@ -13,6 +13,6 @@ import java.util.Map;
 public record Cloud(String name, String region, Map<String, String> instanceTypes, int line) {
 
     public Cloud {
-        instanceTypes = Map.copyOf(instanceTypes);
+        instanceTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(instanceTypes));
     }
 }

@@ -26,6 +26,6 @@ public record OsImage(String code, String title, String family, String arch, Str
 
     /** @return the bundle file name for a product version, {@code pigsty-pkg-<version>.<os>.<arch>.tgz} */
     public String bundleName(String version) {
-        return "pigsty-pkg-" + version + "." + code + "." + arch + ".tgz";
+        return io.pigsty.builder.bundle.BundleDefinition.bundleFileName(version, code, arch);
     }
 }

@@ -2,13 +2,9 @@ package io.pigsty.builder.image;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,41 +44,18 @@ public final class OutputWriter {
                 Files.createDirectories(p.getParent());
                 Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
             }
-            Files.createDirectories(abs);
             List<Path> out = new ArrayList<>();
             for (String name : files.keySet()) {
                 Path target = abs.resolve(name);
                 Files.createDirectories(target.getParent());
-                try {
-                    Files.move(tmp.resolve(name), target, StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new IOException("cannot rename " + tmp.resolve(name) + " to " + target + " atomically", e);
-                }
+                // the temp directory is beside the target: same file system, so the rename is atomic
+                Files.move(tmp.resolve(name), target, StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
                 out.add(dir.resolve(name));
             }
             return out;
         } finally {
-            deleteTree(tmp);
+            io.pigsty.builder.bundle.Tarball.deleteTree(tmp);
         }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -47,9 +47,12 @@ public final class Renderer {
      * The ports opened to {@code allowed_cidr} by the cloud security groups, and no others
      * (Pigsty's SSH, nginx portal and PostgreSQL).
      */
-    public static final List<Integer> OPEN_PORTS = List.of(22, 80, 5432);
-    private static final List<String> PORT_IDS = List.of("ssh", "http", "postgres");
-    private static final List<String> PORT_NAMES = List.of("SSH", "HTTP (nginx portal)", "PostgreSQL");
+    private static final String BUILD_PASSWORD = "pigsty-build";
+
+    private static final List<Map<String, Object>> OPEN_PORTS = List.of(
+            Map.of("id", "ssh", "name", "SSH", "port", 22),
+            Map.of("id", "http", "name", "HTTP (nginx portal)", "port", 80),
+            Map.of("id", "postgres", "name", "PostgreSQL", "port", 5432));
 
     /**
      * One rendering.
@@ -124,11 +127,9 @@ public final class Renderer {
         if (cloud != null) {
             model.put("cloud", Map.of("name", cloud.name(), "region", cloud.region()));
         }
-        List<Map<String, Object>> ports = new ArrayList<>();
-        for (int i = 0; i < OPEN_PORTS.size(); i++) {
-            ports.add(Map.of("id", PORT_IDS.get(i), "name", PORT_NAMES.get(i), "port", OPEN_PORTS.get(i)));
-        }
-        model.put("ports", ports);
+        model.put("ports", OPEN_PORTS);
+        // the qemu build VM's throw-away login, set by cloud-init (user-data) and used by Packer
+        model.put("buildPassword", BUILD_PASSWORD);
 
         Map<String, String> out = new LinkedHashMap<>();
         switch (r.kind()) {

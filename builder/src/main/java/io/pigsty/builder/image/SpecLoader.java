@@ -69,7 +69,7 @@ public final class SpecLoader {
             IOException {
         if (!SPEC_NAME.matcher(name).matches() || !catalog.specs().contains(name)) {
             throw new ImageException("no environment spec '" + name + "' in "
-                    + catalog.label("").toString().replaceAll("/$", "") + "; known: " + String.join(", ", catalog.specs()));
+                    + catalog.label("") + "; known: " + String.join(", ", catalog.specs()));
         }
         return spec(compose(catalog.source(), name + ".yml"), name);
     }
@@ -204,15 +204,12 @@ public final class SpecLoader {
                 throw y.error(archNode, code + ".arch", "'" + arch + "' is not an architecture of the " + family
                         + " family; expected one of " + String.join(", ", arches));
             }
-            Map<String, String> vagrant = section(y, e, code, "vagrant", "box");
-            Map<String, String> aws = section(y, e, code, "aws", "ami_owner", "ami_name", "root_device");
-            Node ownerNode = sectionNode(y, e, code, "aws", "ami_owner");
-            if (!aws.get("ami_owner").matches("[0-9]{12}")) {
-                throw y.error(ownerNode, code + ".aws.ami_owner", "'" + aws.get("ami_owner")
-                        + "' is not an AWS account id (12 digits; quote it)");
-            }
-            Map<String, String> aliyun = section(y, e, code, "aliyun", "image_regex");
-            Map<String, String> qemu = section(y, e, code, "qemu", "image");
+            Map<String, String> vagrant = section(y, e, code, "vagrant", Map.of(), "box");
+            Map<String, String> aws = section(y, e, code, "aws",
+                    Map.of("ami_owner", Map.entry(AWS_ACCOUNT, "is not an AWS account id (12 digits; quote it)")),
+                    "ami_owner", "ami_name", "root_device");
+            Map<String, String> aliyun = section(y, e, code, "aliyun", Map.of(), "image_regex");
+            Map<String, String> qemu = section(y, e, code, "qemu", Map.of(), "image");
             out.put(code, new OsImage(code, title, family, arch, vagrant.get("box"), vagrant.get("ssh_user"),
                     aws.get("ami_owner"), aws.get("ami_name"), aws.get("root_device"), aws.get("ssh_user"), aliyun.get("image_regex"),
                     aliyun.get("ssh_user"), qemu.get("image"), qemu.get("ssh_user")));
@@ -220,9 +217,14 @@ public final class SpecLoader {
         return out;
     }
 
-    /** A map section holding {@code ssh_user} and the given keys, all required. */
+    private static final Pattern AWS_ACCOUNT = Pattern.compile("[0-9]{12}");
+
+    /**
+     * A map section holding {@code ssh_user} and the given keys, all required; {@code rules}
+     * gives a key a pattern its value must match and the reason printed when it does not.
+     */
     private static Map<String, String> section(YamlFile y, Map<String, NodeTuple> e, String code, String key,
-            String... keys) throws DefinitionException {
+            Map<String, Map.Entry<Pattern, String>> rules, String... keys) throws DefinitionException {
         String path = code + "." + key;
         MappingNode m = y.map(value(e, key), path);
         List<String> allowed = new ArrayList<>(List.of(keys));
@@ -236,14 +238,13 @@ public final class SpecLoader {
             if (k.equals("ssh_user") && !USER.matcher(v).matches()) {
                 throw y.error(n, path + "." + k, "'" + v + "' is not a user name");
             }
+            Map.Entry<Pattern, String> rule = rules.get(k);
+            if (rule != null && !rule.getKey().matcher(v).matches()) {
+                throw y.error(n, path + "." + k, "'" + v + "' " + rule.getValue());
+            }
             out.put(k, v);
         }
         return out;
-    }
-
-    private static Node sectionNode(YamlFile y, Map<String, NodeTuple> e, String code, String key, String sub)
-            throws DefinitionException {
-        return value(y.entries(y.map(value(e, key), code + "." + key), code + "." + key, null), sub);
     }
 
     static Map<String, Cloud> clouds(YamlFile y) throws DefinitionException {
