@@ -188,14 +188,12 @@ public final class BundleBuilder {
     timings.put("download", (t1 - t0) / 1e9);
 
     Files.createDirectories(outDir);
-    BundleKey key = BundleKey.loadOrCreate(keyDir, "Pigsty bundle signing key");
+    BundleKey key = BundleKey.loadOrCreate(keyDir, BundleKey.USER_ID);
     // Release Date, signature time and tar mtimes: the newest upstream Release date (or the
     // key's creation, if later), so equal inputs and key give equal bytes
     Instant stamp = r.loaded().upstreams().stream().map(UpstreamState::date)
         .max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
-    if (stamp.isBefore(key.keyCreated())) {
-      stamp = key.keyCreated();
-    }
+    stamp = key.notBeforeCreation(stamp);
 
     // repository metadata, in memory first: it decides whether anything changed
     List<FlatRepository.Entry> entries = new ArrayList<>();

@@ -193,7 +193,7 @@ public final class BundleVerifier {
 
   private static void checkKeys(Path tgz, TrustedKeys keys, String file, String manifestFpr, String expectedFpr,
       List<String> problems) {
-    if (expectedFpr != null && !keys.fingerprints().contains(expectedFpr.replace(" ", "").toUpperCase())) {
+    if (expectedFpr != null && !keys.fingerprints().contains(TrustedKeys.normalizeFingerprint(expectedFpr))) {
       problems.add(tgz + ": " + file + " holds " + keys.fingerprints() + ", expected key " + expectedFpr);
     }
     if (manifestFpr != null && !keys.fingerprints().contains(manifestFpr)) {

@@ -111,16 +111,27 @@ public final class RepoIndexer {
     extra.put(dir.resolve("RPM-GPG-KEY-pigsty"), key.publicKeyArmored().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     extra.put(dir.resolve(BundleBuilder.KEYRING), key.publicKeyring());
     for (Map.Entry<Path, byte[]> f : extra.entrySet()) {
-      Path tmp = Files.createTempFile(f.getKey().getParent(), ".idx-", ".tmp");
-      try {
-        Files.write(tmp, f.getValue());
-        readable(tmp);
-        Files.move(tmp, f.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      writeReadable(f.getKey(), f.getValue());
     }
     return rpms.size();
+  }
+
+  /**
+   * Writes a file world-readable (0644) through a temp file beside it and a rename, so a reader
+   * sees the old content or the new, never a part.
+   *
+   * @param file the file to write (its directory must exist)
+   * @param bytes its content
+   */
+  public static void writeReadable(Path file, byte[] bytes) throws IOException {
+    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + "-", ".tmp");
+    try {
+      Files.write(tmp, bytes);
+      readable(tmp);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /**

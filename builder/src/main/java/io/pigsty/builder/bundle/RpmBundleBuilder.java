@@ -205,7 +205,7 @@ public final class RpmBundleBuilder {
     long t2 = System.nanoTime();
     timings.put("gpgcheck", (t2 - t1) / 1e9);
 
-    BundleKey key = BundleKey.loadOrCreate(keyDir, "Pigsty bundle signing key");
+    BundleKey key = BundleKey.loadOrCreate(keyDir, BundleKey.USER_ID);
     Instant stamp = Instant.EPOCH;
     for (RpmUpstreamLoader.Loaded up : r.upstreams()) {
       for (Repomd.Data d : up.repository().repomd().data()) {
@@ -214,9 +214,7 @@ public final class RpmBundleBuilder {
         }
       }
     }
-    if (stamp.isBefore(key.keyCreated())) {
-      stamp = key.keyCreated();
-    }
+    stamp = key.notBeforeCreation(stamp);
 
     List<RepodataWriter.Entry> entries = new ArrayList<>();
     Map<String, Path> files = new LinkedHashMap<>();

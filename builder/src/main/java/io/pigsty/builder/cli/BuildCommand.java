@@ -51,22 +51,16 @@ final class BuildCommand implements Callable<Integer> {
     BundleDefinition def = BundleDefinition.load(definition);
     PrintStream err = System.err;
     try (Downloader d = CommonOptions.join(client)) {
-      BundleBuilder.Result r;
-      if (io.pigsty.builder.bundle.Target.RPM.equals(def.osFamily())) {
-        if (!addDebs.isEmpty()) {
-          throw new IllegalArgumentException("--add-deb applies to deb bundles; " + definition + " is for "
-              + def.target().os());
-        }
-        r = new io.pigsty.builder.bundle.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
-            common.keyDir(), err).withLocalRpms(addRpms).build(def, out, new ConsoleProgress(err));
-      } else {
-        if (!addRpms.isEmpty()) {
-          throw new IllegalArgumentException("--add-rpm applies to rpm bundles; " + definition + " is for "
-              + def.target().os());
-        }
-        r = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err)
-            .withLocalDebs(addDebs).build(def, out, new ConsoleProgress(err));
+      boolean rpm = io.pigsty.builder.bundle.Target.RPM.equals(def.osFamily());
+      if (!(rpm ? addDebs : addRpms).isEmpty()) {
+        throw new IllegalArgumentException((rpm ? "--add-deb applies to deb" : "--add-rpm applies to rpm")
+            + " bundles; " + definition + " is for " + def.target().os());
       }
+      BundleBuilder.Result r = rpm
+          ? new io.pigsty.builder.bundle.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
+              common.keyDir(), err).withLocalRpms(addRpms).build(def, out, new ConsoleProgress(err))
+          : new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err)
+              .withLocalDebs(addDebs).build(def, out, new ConsoleProgress(err));
       double total = (System.nanoTime() - t0) / 1e9;
       java.io.PrintWriter o = spec.commandLine().getOut();
       o.printf(Locale.ROOT, "bundle   %s%s%n", r.bundle(), r.upToDate() ? " (up to date)" : "");

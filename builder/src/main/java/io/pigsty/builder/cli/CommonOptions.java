@@ -52,6 +52,18 @@ final class CommonOptions {
         : Path.of(System.getProperty("user.home"), ".config", "pigsty", "signing-key");
   }
 
+  /** @return the bundle signing key of {@link #keyDir()}, made on first use */
+  io.pigsty.repo.sign.BundleKey bundleKey() throws IOException, io.pigsty.repo.sign.SignatureException {
+    return io.pigsty.repo.sign.BundleKey.loadOrCreate(keyDir(), io.pigsty.repo.sign.BundleKey.USER_ID);
+  }
+
+  /** @return {@code SOURCE_DATE_EPOCH} (reproducible-builds.org) when set to whole seconds */
+  static java.util.Optional<java.time.Instant> sourceDateEpoch() {
+    String epoch = System.getenv("SOURCE_DATE_EPOCH");
+    return epoch != null && epoch.matches("[0-9]{1,12}")
+        ? java.util.Optional.of(java.time.Instant.ofEpochSecond(Long.parseLong(epoch))) : java.util.Optional.empty();
+  }
+
   Mirrors mirrors() throws IOException {
     List<String> all = new ArrayList<>();
     String env = System.getenv("PIGSTY_MIRROR");

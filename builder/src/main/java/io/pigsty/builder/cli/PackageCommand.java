@@ -70,9 +70,9 @@ final class PackageCommand implements Callable<Integer> {
    * time zone does not matter); else the jar file's mtime.
    */
   private static Instant mtime(Path jar) throws java.io.IOException {
-    String epoch = System.getenv("SOURCE_DATE_EPOCH");
-    if (epoch != null && epoch.matches("[0-9]{1,12}")) {
-      return Instant.ofEpochSecond(Long.parseLong(epoch));
+    java.util.Optional<Instant> epoch = CommonOptions.sourceDateEpoch();
+    if (epoch.isPresent()) {
+      return epoch.get();
     }
     if (!Files.isRegularFile(jar)) {
       throw new java.nio.file.NoSuchFileException(jar + " (needed for the pigsty package)");

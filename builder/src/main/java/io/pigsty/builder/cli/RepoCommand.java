@@ -43,7 +43,7 @@ final class RepoCommand implements Runnable {
       if (!java.nio.file.Files.isDirectory(dir)) {
         throw new java.nio.file.NoSuchFileException(dir + " (not a directory)");
       }
-      BundleKey key = BundleKey.loadOrCreate(common.keyDir(), "Pigsty bundle signing key");
+      BundleKey key = common.bundleKey();
       int n = RepoIndexer.index(dir, key, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), zstd);
       spec.commandLine().getOut().printf("indexed %d packages in %s, signed by %s%n", n, dir, key.fingerprint());
       return 0;

@@ -38,10 +38,8 @@ final class SignCommand implements Callable<Integer> {
         throw new NoSuchFileException(f + " (no such file)");
       }
     }
-    BundleKey key = BundleKey.loadOrCreate(common.keyDir(), "Pigsty bundle signing key");
-    String epoch = System.getenv("SOURCE_DATE_EPOCH");
-    Instant when = epoch != null && epoch.matches("[0-9]{1,12}")
-        ? Instant.ofEpochSecond(Long.parseLong(epoch)) : Instant.now();
+    BundleKey key = common.bundleKey();
+    Instant when = CommonOptions.sourceDateEpoch().orElseGet(Instant::now);
     for (Path f : files) {
       Path sig = ReleaseSums.sign(f, key, when);
       spec.commandLine().getOut().printf("%s: signed by %s%n", sig, key.fingerprint());

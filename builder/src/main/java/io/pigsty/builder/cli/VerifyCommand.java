@@ -8,7 +8,6 @@ import io.pigsty.repo.sign.TrustedKeys;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,29 +63,23 @@ final class VerifyCommand implements Callable<Integer> {
 
   private int verifyRelease() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    TrustedKeys keys;
+    Path shipped = sums.resolveSibling(io.pigsty.builder.bundle.BundleBuilder.KEYRING);
+    boolean keyFile = key != null && Files.isRegularFile(Path.of(key));
     String want = null;
-    Path shipped = sums.resolveSibling(ReleaseSums.KEYRING);
-    if (key != null && Files.isRegularFile(Path.of(key))) {
-      keys = TrustedKeys.load(java.util.List.of(Path.of(key)));
-    } else {
-      if (!Files.isRegularFile(shipped)) {
-        throw new SignatureException(shipped.toString(), "missing: no key to check "
-            + sums.getFileName() + ".asc with (give --key FILE)");
-      }
-      keys = TrustedKeys.load(java.util.List.of(shipped));
-      if (key != null) {
-        want = key.replace(" ", "").toUpperCase(Locale.ROOT);
-        if (!want.matches("[0-9A-F]{40}")) {
-          throw new IllegalArgumentException("--key " + key + ": neither a file nor a 40-digit fingerprint");
-        }
-        if (!keys.fingerprints().contains(want)) {
-          throw new SignatureException(shipped.toString(), "holds " + keys.fingerprints()
-              + ", not the expected key " + want);
-        }
+    if (key != null && !keyFile) {
+      want = TrustedKeys.normalizeFingerprint(key);
+      if (!want.matches("[0-9A-F]{40}")) {
+        throw new IllegalArgumentException("--key " + key + ": neither a file nor a 40-digit fingerprint");
       }
     }
-    ReleaseSums.Report r = ReleaseSums.verify(sums, keys, want, Instant.now());
+    Path keyring = keyFile ? Path.of(key) : shipped;
+    if (!Files.isRegularFile(keyring)) {
+      throw new SignatureException(shipped.toString(), "missing: no key to check "
+          + sums.getFileName() + ".asc with (give --key FILE)");
+    }
+    // with a fingerprint, ReleaseSums.verify refuses a signature by any other key of the keyring
+    TrustedKeys keys = TrustedKeys.load(java.util.List.of(keyring));
+    ReleaseSums.Report r = ReleaseSums.verify(sums, keys, want);
     out.printf(Locale.ROOT, "%s: OK, %d files, %.1f MB, signed by %s%s%n", sums, r.entries().size(),
         r.bytes() / 1e6, r.keyFingerprint(),
         key == null ? " (key from " + shipped.getFileName() + " beside it; pin it with --key)" : "");

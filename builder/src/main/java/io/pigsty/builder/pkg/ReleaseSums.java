@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,8 +31,6 @@ public final class ReleaseSums {
   public static final String SUMS = "SHA256SUMS";
   /** File name of its detached ASCII-armored signature. */
   public static final String SIGNATURE = SUMS + ".asc";
-  /** File name of the signing key's public keyring (binary, for {@code gpgv --keyring}). */
-  public static final String KEYRING = "pigsty.gpg";
 
   private static final Pattern LINE = Pattern.compile("([0-9a-fA-F]{64}) [ *](.+)");
 
@@ -94,10 +91,9 @@ public final class ReleaseSums {
    * @throws IOException when the file cannot be read or the signature written
    */
   public static Path sign(Path file, BundleKey key, Instant when) throws IOException {
-    Instant t = when.isBefore(key.keyCreated()) ? key.keyCreated() : when;
-    byte[] sig = key.detachSign(Files.readAllBytes(file), true, t);
+    byte[] sig = key.detachSign(Files.readAllBytes(file), true, key.notBeforeCreation(when));
     Path out = file.resolveSibling(file.getFileName() + ".asc");
-    writeAtomically(out, sig);
+    io.pigsty.builder.bundle.RepoIndexer.writeReadable(out, sig);
     return out;
   }
 
@@ -106,7 +102,7 @@ public final class ReleaseSums {
    * {@code gpgv --keyring} read it) by temp file and rename.
    */
   public static void writeKeyring(Path file, BundleKey key) throws IOException {
-    writeAtomically(file, key.publicKeyring());
+    io.pigsty.builder.bundle.RepoIndexer.writeReadable(file, key.publicKeyring());
   }
 
   /**
@@ -117,7 +113,6 @@ public final class ReleaseSums {
    * @param keys the trusted keys; at least one must have made a good signature
    * @param fingerprint when non-null, the key (40 uppercase hex digits) that must be among the
    *     good signers
-   * @param now time at which key expiry is judged
    * @return the files checked and the signer
    * @throws SignatureException when the signature is missing, malformed, bad, or by no key of
    *     {@code keys} (a changed byte in {@code SHA256SUMS} lands here)
@@ -125,7 +120,7 @@ public final class ReleaseSums {
    *     for a malformed {@code SHA256SUMS}
    * @throws IOException when {@code SHA256SUMS} cannot be read
    */
-  public static Report verify(Path sums, TrustedKeys keys, String fingerprint, Instant now)
+  public static Report verify(Path sums, TrustedKeys keys, String fingerprint)
       throws IOException, SignatureException, BundleException {
     byte[] text;
     try {
@@ -133,11 +128,11 @@ public final class ReleaseSums {
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(sums + " (no such file)");
     }
-    Path sigFile = sums.resolveSibling(sums.getFileName() + ".asc");
+    Path sigFile = sums.resolveSibling(SIGNATURE);
     if (!Files.isRegularFile(sigFile)) {
       throw new SignatureException(sigFile.toString(), "missing: " + sums + " is not signed");
     }
-    List<String> signers = Detached.verify(text, Files.readAllBytes(sigFile), keys, sigFile.toString(), now);
+    List<String> signers = Detached.verify(text, Files.readAllBytes(sigFile), keys, sigFile.toString());
     if (fingerprint != null && !signers.contains(fingerprint)) {
       throw new SignatureException(sigFile.toString(), "signed by " + signers + ", not by the expected key "
           + fingerprint);
@@ -164,17 +159,5 @@ public final class ReleaseSums {
       throw new BundleException(sb.toString());
     }
     return new Report(entries, bytes, signers.get(0));
-  }
-
-  private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + "-", ".tmp");
-    try {
-      Files.write(tmp, bytes);
-      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

@@ -60,6 +60,9 @@ public final class BundleKey {
     /** RSA modulus size of generated keys, in bits. */
     public static final int RSA_BITS = 3072;
 
+    /** User ID of the key {@code pigsty} makes on first use in its key directory. */
+    public static final String USER_ID = "Pigsty bundle signing key";
+
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
 
@@ -195,6 +198,15 @@ public final class BundleKey {
     /** @return the key creation time; signatures must not be dated before it */
     public Instant keyCreated() {
         return publicKey.getCreationTime().toInstant();
+    }
+
+    /**
+     * @param when a wanted signature time
+     * @return {@code when}, or the key's creation time when {@code when} is earlier (a signature
+     *         may not predate its key)
+     */
+    public Instant notBeforeCreation(Instant when) {
+        return when.isBefore(keyCreated()) ? keyCreated() : when;
     }
 
     /**

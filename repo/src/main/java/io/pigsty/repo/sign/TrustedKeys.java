@@ -115,6 +115,14 @@ public final class TrustedKeys {
         return out;
     }
 
+    /**
+     * @param fingerprint as a user writes it, e.g. {@code 21CB 256A e16f ...}
+     * @return without blanks, upper case: the form {@link #fingerprints()} lists
+     */
+    public static String normalizeFingerprint(String fingerprint) {
+        return fingerprint.replace(" ", "").toUpperCase(java.util.Locale.ROOT);
+    }
+
     static String hex(byte[] bytes) {
         StringBuilder sb = new StringBuilder(bytes.length * 2);
         for (byte b : bytes) {
