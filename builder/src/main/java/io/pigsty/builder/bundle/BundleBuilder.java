@@ -19,7 +19,6 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -88,28 +87,22 @@ public final class BundleBuilder {
    * @throws BundleException when a local package has the name of a package in the closure, or
    *     a file name that clashes with one
    */
-  private long addLocalDebs(List<FlatRepository.Entry> entries, Map<DebPackage, Path> files)
+  private long addLocalDebs(List<FlatRepository.Entry> entries, Map<String, Path> files)
       throws IOException, MetadataException, BundleException {
+    java.util.Set<String> closure = new java.util.HashSet<>();
+    entries.forEach(e -> closure.add(e.pkg().name()));
     long bytes = 0;
     for (Path deb : localDebs) {
-      DebPackage control = io.pigsty.repo.deb.DebFile.readControl(deb);
+      // Filename, Size and SHA256 come from the entry (FlatRepository writes them), not the control
+      DebPackage p = DebPackage.of(io.pigsty.repo.deb.DebFile.readControl(deb).paragraph(), LOCAL_ORIGIN);
       String name = deb.getFileName().toString();
-      for (DebPackage p : files.keySet()) {
-        if (p.name().equals(control.name()) || p.filename().endsWith("/" + name) || p.filename().equals(name)) {
-          throw new BundleException(deb + ": package " + control.name() + " (" + name
-              + ") clashes with " + p.id() + " of the closure");
-        }
+      if (closure.contains(p.name()) || files.containsKey(name)) {
+        throw new BundleException(deb + ": package " + p.name() + " (" + name
+            + ") clashes with a package of the closure");
       }
       long size = Files.size(deb);
-      String sha = Tarball.sha256(deb);
-      String text = control.paragraph().text().stripTrailing() + "\nFilename: " + name + "\nSize: " + size
-          + "\nSHA256: " + sha + "\n";
-      List<io.pigsty.repo.deb.Paragraph> ps = new ArrayList<>(1);
-      io.pigsty.repo.deb.Paragraph.parseAll(text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          deb + ":control", ps::add);
-      DebPackage p = DebPackage.of(ps.get(0), LOCAL_ORIGIN);
-      entries.add(new FlatRepository.Entry(p, "./" + name, size, sha));
-      files.put(p, deb);
+      entries.add(new FlatRepository.Entry(p, "./" + name, size, Tarball.sha256(deb)));
+      files.put(name, deb);
       bytes += size;
     }
     return bytes;
@@ -197,27 +190,22 @@ public final class BundleBuilder {
 
     // repository metadata, in memory first: it decides whether anything changed
     List<FlatRepository.Entry> entries = new ArrayList<>();
-    Map<DebPackage, Path> files = new LinkedHashMap<>();
+    Map<String, Path> files = new LinkedHashMap<>(); // file name in the repository -> verified file
     long debBytes = 0;
     for (Map.Entry<FetchRequest, DebPackage> e : byRequest.entrySet()) {
       DebPackage p = e.getValue();
       String name = p.filename().substring(p.filename().lastIndexOf('/') + 1);
       entries.add(new FlatRepository.Entry(p, "./" + name, p.size(), p.sha256()));
-      files.put(p, report.fetched().get(e.getKey()));
+      files.put(name, report.fetched().get(e.getKey()));
       debBytes += p.size();
     }
     debBytes += addLocalDebs(entries, files);
     RepoFiles repo = RepoFiles.render(entries, def, key, stamp);
-    byte[] manifest = Manifest.render(def, r, repo, upstreamBase, key, files.keySet());
+    byte[] manifest = Manifest.render(def, r, repo, upstreamBase, key, entries);
     long t2 = System.nanoTime();
     timings.put("index+sign", (t2 - t1) / 1e9);
 
-    Map<String, Path> packageFiles = new LinkedHashMap<>();
-    for (Map.Entry<DebPackage, Path> f : files.entrySet()) {
-      String fn = f.getKey().filename();
-      packageFiles.put(fn.substring(fn.lastIndexOf('/') + 1), f.getValue());
-    }
-    boolean upToDate = BundleOutput.install(outDir, def, packageFiles, repo.files(), manifest, stamp);
+    boolean upToDate = BundleOutput.install(outDir, def, files, repo.files(), manifest, stamp);
     Path bundle = outDir.resolve(def.bundleFileName());
     Path repoDir = outDir.resolve(def.name()).resolve(ROOT);
     long t3 = System.nanoTime();

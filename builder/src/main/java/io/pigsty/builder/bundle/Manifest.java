@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +79,7 @@ public final class Manifest {
    * @return UTF-8 JSON, newline-terminated
    */
   static byte[] render(BundleDefinition def, BundleBuilder.Resolved r, RepoFiles repo,
-      Map<String, URI> upstreamBase, BundleKey key, Collection<DebPackage> debs) throws IOException {
+      Map<String, URI> upstreamBase, BundleKey key, List<FlatRepository.Entry> debs) throws IOException {
     Map<String, Object> m = head(def, key, BundleBuilder.KEYRING);
     List<Map<String, Object>> ups = new ArrayList<>();
     for (UpstreamState u : r.loaded().upstreams()) {
@@ -113,11 +112,12 @@ public final class Manifest {
       o.put("sha256", FlatRepository.sha256Hex(f.getValue()));
       files.add(o);
     }
-    for (DebPackage p : debs) {
+    for (FlatRepository.Entry e : debs) {
+      DebPackage p = e.pkg();
       Map<String, Object> o = new LinkedHashMap<>();
-      o.put("path", p.filename().substring(p.filename().lastIndexOf('/') + 1));
-      o.put("size", p.size());
-      o.put("sha256", p.sha256());
+      o.put("path", e.filename().substring(e.filename().lastIndexOf('/') + 1));
+      o.put("size", e.size());
+      o.put("sha256", e.sha256());
       URI base = upstreamBase.get(p.origin()); // null for BundleBuilder.LOCAL_ORIGIN
       o.put("url", base == null ? null : base + "/" + p.filename());
       o.put("package", p.name());
