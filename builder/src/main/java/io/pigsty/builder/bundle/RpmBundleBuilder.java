@@ -5,7 +5,6 @@ import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.builder.fetch.FetchReport;
 import io.pigsty.builder.fetch.FetchRequest;
 import io.pigsty.builder.fetch.ProgressListener;
-import io.pigsty.repo.Digests;
 import io.pigsty.repo.rpm.RepodataWriter;
 import io.pigsty.repo.rpm.Repomd;
 import io.pigsty.repo.rpm.ResolutionException;
@@ -239,15 +238,15 @@ public final class RpmBundleBuilder {
       if (files.containsKey(name)) {
         throw new BundleException(f + ": " + name + " is given twice");
       }
-      byte[] content = Files.readAllBytes(f);
-      String sha = Digests.sha256Hex(content);
-      entries.add(new RepodataWriter.Entry(h, name, sha, content.length));
+      long size = Files.size(f);
+      String sha = Tarball.sha256(f);
+      entries.add(new RepodataWriter.Entry(h, name, sha, size));
       files.put(name, f);
-      rpmBytes += content.length;
+      rpmBytes += size;
       allSigned = false;
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("path", name);
-      o.put("size", (long) content.length);
+      o.put("size", size);
       o.put("sha256", sha);
       o.put("url", null);
       o.put("package", h.name());
