@@ -39,13 +39,19 @@ if [ -d "$TOP/builder/src/main/resources/templates" ]; then
 fi
 echo "release: our packages (.deb, .rpm)" >&2
 # entry times: SOURCE_DATE_EPOCH if the caller set it, else the jar's build timestamp (not the
-# commit time: make pkg builds the same .deb for the bundle, whatever was committed between)
-for f in deb rpm; do
+# commit time: make pkg builds the same .deb for the bundle, whatever was committed between).
+# The .deb that make pkg put in the bundle is reused when it is newer than what it holds.
+DEB=$OUT/pigsty_${VERSION}_all.deb
+formats=rpm
+if [ ! -f "$DEB" ] || [ "$JAR" -nt "$DEB" ] || [ "$TOP/configure" -nt "$DEB" ] || [ "$HERE/Makefile" -nt "$DEB" ]; then
+    formats="deb rpm"
+fi
+for f in $formats; do
     java -jar "$JAR" package "$f" --from "$R" --version "$VERSION" -o "$OUT" >&2
 done
 # a bundle in OUT_DIR should carry these very bytes (make pkg builds the .deb the same way
 # with the same times); say so when it does not
-DEB_SHA=$(sha256sum "$OUT/pigsty_${VERSION}_all.deb" | cut -c1-64)
+DEB_SHA=$(sha256sum "$DEB" | cut -c1-64)
 for idx in "$OUT"/*/pigsty/Packages; do
     [ -f "$idx" ] || continue
     in_bundle=$(awk '/^Package: /{p=$2} /^SHA256: /{if (p=="pigsty") print $2}' "$idx")
@@ -74,17 +80,29 @@ sed -e "s|@PIGSTY_VERSION@|$VERSION|g" -e "s|@PIGSTY_SITE@|$SITE|g" "$HERE/get" 
 chmod 0755 "$OUT/.get.tmp"
 mv -f "$OUT/.get.tmp" "$OUT/get"
 # SHA256SUMS over the release files present, signed; both renamed into place together
+# each file is hashed once here: the tarball's and the bundles' lines come from the .sha256
+# files written beside them (make pkg writes the bundles'), the .deb's from DEB_SHA above; the
+# verify --sums below then reads every listed file once more, as a user's check would
 (
     cd "$OUT"
-    set -- "pigsty-$VERSION.tgz" "pigsty_${VERSION}_all.deb" "pigsty-$VERSION-1.noarch.rpm" get
+    cat "pigsty-$VERSION.tgz.sha256"
+    printf '%s  %s\n' "$DEB_SHA" "pigsty_${VERSION}_all.deb"
+    sha256sum "pigsty-$VERSION-1.noarch.rpm" get
     for b in "pigsty-pkg-$VERSION".*.tgz; do
-        [ -f "$b" ] && set -- "$@" "$b"
+        [ -f "$b" ] || continue
+        if [ -f "$b.sha256" ] && [ ! "$b" -nt "$b.sha256" ] &&
+            grep -qxE "[0-9a-f]{64}  $b" "$b.sha256" && [ "$(wc -l <"$b.sha256")" = 1 ]; then
+            cat "$b.sha256"
+        else
+            sha256sum "$b"
+        fi
     done
-    sha256sum "$@" >.SHA256SUMS.tmp
-)
+) >"$OUT/.SHA256SUMS.tmp"
 SOURCE_DATE_EPOCH=$EPOCH java -jar "$JAR" sign --keyring "$OUT/pigsty.gpg" "$OUT/.SHA256SUMS.tmp" >&2
+# checked before it is put in place: a stale checksum never lands as SHA256SUMS
+java -jar "$JAR" verify --sums "$OUT/.SHA256SUMS.tmp" >&2 ||
+    { rm -f "$OUT/.SHA256SUMS.tmp" "$OUT/.SHA256SUMS.tmp.asc"; echo "FAIL: the release does not verify" >&2; exit 1; }
 mv -f "$OUT/.SHA256SUMS.tmp.asc" "$OUT/SHA256SUMS.asc"
 mv -f "$OUT/.SHA256SUMS.tmp" "$OUT/SHA256SUMS"
-java -jar "$JAR" verify --sums "$OUT/SHA256SUMS" >&2
 echo "release: $TGZ ($(du -h "$TGZ" | cut -f1), modules $MODULES)" >&2
 echo "$TGZ"

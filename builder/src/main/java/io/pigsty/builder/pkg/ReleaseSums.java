@@ -29,8 +29,6 @@ import java.util.regex.Pattern;
 public final class ReleaseSums {
   /** File name of the checksum list. */
   public static final String SUMS = "SHA256SUMS";
-  /** File name of its detached ASCII-armored signature. */
-  public static final String SIGNATURE = SUMS + ".asc";
 
   private static final Pattern LINE = Pattern.compile("([0-9a-fA-F]{64}) [ *](.+)");
 
@@ -128,7 +126,7 @@ public final class ReleaseSums {
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(sums + " (no such file)");
     }
-    Path sigFile = sums.resolveSibling(SIGNATURE);
+    Path sigFile = sums.resolveSibling(sums.getFileName() + ".asc");
     if (!Files.isRegularFile(sigFile)) {
       throw new SignatureException(sigFile.toString(), "missing: " + sums + " is not signed");
     }
