@@ -27,7 +27,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Checks a bundle tarball offline, reading it once: every entry stays under {@code pigsty/}
- * and is a plain file or directory; every file of {@code manifest.json} is present with its
+ * and is a plain file or directory ({@link Tarball#unsafe}, the rule extraction applies); every file of {@code manifest.json} is present with its
  * size and SHA256 and nothing else is; {@code InRelease} verifies with the shipped
  * {@code pigsty.gpg} whose fingerprint the manifest names; Release lists the SHA256 of
  * {@code Packages} and {@code Packages.gz}; every package of {@code Packages} has its .deb with
@@ -39,9 +39,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class BundleVerifier {
   private BundleVerifier() {}
 
-  /** What was checked, and every problem found (empty when the bundle is good). */
+  /**
+   * What was checked, and every problem found (empty when the bundle is good).
+   *
+   * @param unsafe the problems that are entries which would land outside {@code pigsty/} when
+   *     unpacked ({@link Tarball#unsafe}); also in {@code problems}
+   */
   public record Report(int files, long bytes, String keyFingerprint, JsonNode manifest,
-      List<String> problems) {
+      List<String> problems, List<String> unsafe) {
     /** @return whether no problem was found */
     public boolean ok() {
       return problems.isEmpty();
@@ -64,6 +69,7 @@ public final class BundleVerifier {
    */
   public static Report verify(Path tgz, String expectedFingerprint) throws IOException {
     List<String> problems = new ArrayList<>();
+    List<String> unsafe = new ArrayList<>();
     Map<String, long[]> sizes = new HashMap<>();
     Map<String, String> sums = new HashMap<>();
     Map<String, byte[]> kept = new HashMap<>();
@@ -75,16 +81,14 @@ public final class BundleVerifier {
       byte[] buf = new byte[1 << 20];
       while ((e = tar.getNextEntry()) != null) {
         String name = e.getName();
-        if (name.startsWith("/") || name.contains("../") || name.equals("..")
-            || !(name.equals(BundleBuilder.ROOT + "/") || name.startsWith(BundleBuilder.ROOT + "/"))) {
-          problems.add(tgz + ": entry '" + name + "' is outside " + BundleBuilder.ROOT + "/");
+        String why = Tarball.unsafe(e, BundleBuilder.ROOT, false);
+        if (why != null) {
+          String p = tgz + ": entry '" + name + "' " + why;
+          problems.add(p);
+          unsafe.add(p);
           continue;
         }
         if (e.isDirectory()) {
-          continue;
-        }
-        if (!e.isFile()) {
-          problems.add(tgz + ": entry '" + name + "' is not a regular file (link or device)");
           continue;
         }
         String rel = name.substring(BundleBuilder.ROOT.length() + 1);
@@ -144,7 +148,7 @@ public final class BundleVerifier {
       fingerprint = manifest.path("signing_key").path("fingerprint").asText(null);
     }
     checkSignatures(tgz, kept, sizes, sums, fingerprint, expectedFingerprint, problems);
-    return new Report(sums.size(), bytes, fingerprint, manifest, problems);
+    return new Report(sums.size(), bytes, fingerprint, manifest, problems, unsafe);
   }
 
   private static void checkSignatures(Path tgz, Map<String, byte[]> kept, Map<String, long[]> sizes,

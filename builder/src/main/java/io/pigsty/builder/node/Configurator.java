@@ -351,20 +351,14 @@ public final class Configurator {
       throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + tgz + " not found; copy pigsty-pkg-*.tgz "
           + "there or name it with -p");
     }
-    List<String> unsafe;
-    try {
-      unsafe = LocalRepo.scan(tgz);
-    } catch (IOException e) {
-      throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + e.getMessage());
-    }
-    if (!unsafe.isEmpty()) {
-      throw fail(NodeException.Kind.UNSAFE_ENTRY, "bundle: " + String.join("; ", unsafe));
-    }
     BundleVerifier.Report r;
     try {
-      r = BundleVerifier.verify(tgz, null);
+      r = BundleVerifier.verify(tgz, null); // one pass: checksums, signature and unsafe entries
     } catch (IOException e) {
       throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + e.getMessage());
+    }
+    if (!r.unsafe().isEmpty()) {
+      throw fail(NodeException.Kind.UNSAFE_ENTRY, "bundle: " + String.join("; ", r.unsafe()));
     }
     if (!r.ok()) {
       throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + r.problems().size() + " problem(s): "

@@ -61,25 +61,6 @@ public final class LocalRepo {
   }
 
   /**
-   * Reads a whole bundle once, without extracting: lists the entries that would land outside
-   * {@code pigsty/} (absolute names, {@code ..} segments, anything but plain files and
-   * directories: symlinks, hard links, devices), and reads the gzip stream to its end so its
-   * CRC and length are checked too (a tar reader stops at the end-of-archive record and would
-   * miss damage to the padding or the gzip trailer).
-   *
-   * @param tgz the bundle
-   * @return one message per unsafe entry, naming it; empty when all are safe
-   * @throws IOException when the tarball is not gzip, is truncated or fails its CRC
-   */
-  public static List<String> scan(Path tgz) throws IOException {
-    List<String> out = new ArrayList<>();
-    for (String p : io.pigsty.builder.bundle.Tarball.scan(tgz, ROOT, false, null).problems()) {
-      out.add(tgz + ": " + p);
-    }
-    return out;
-  }
-
-  /**
    * Extracts a bundle to {@code www/pigsty} through a temporary directory {@code www/.pigsty-*}
    * renamed into place (a previous repository is replaced only then). Files get mode 0644 and
    * directories 0755, so nginx can serve them (reference §5, #57).
