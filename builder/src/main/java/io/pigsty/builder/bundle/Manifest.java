@@ -73,6 +73,32 @@ public final class Manifest {
     return m;
   }
 
+  /** @return path, size and SHA256 of each upstream index file read */
+  static List<Map<String, Object>> indexes(List<UpstreamState.IndexFile> used) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (UpstreamState.IndexFile f : used) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("path", f.path());
+      x.put("size", f.size());
+      x.put("sha256", f.sha256());
+      out.add(x);
+    }
+    return out;
+  }
+
+  /** @return path, size and SHA256 of each metadata file the bundle's repository holds */
+  static List<Map<String, Object>> metadataFiles(Map<String, byte[]> files) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("path", f.getKey());
+      o.put("size", f.getValue().length);
+      o.put("sha256", FlatRepository.sha256Hex(f.getValue()));
+      out.add(o);
+    }
+    return out;
+  }
+
   /**
    * Renders the manifest.
    *
@@ -90,28 +116,14 @@ public final class Manifest {
       o.put("release_date", FlatRepository.rfc2822(u.date()));
       o.put("inrelease_sha256", u.inReleaseSha256());
       o.put("signed_by", u.signedBy());
-      List<Map<String, Object>> idx = new ArrayList<>();
-      for (UpstreamState.IndexFile f : u.indexes()) {
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("path", f.path());
-        x.put("size", f.size());
-        x.put("sha256", f.sha256());
-        idx.add(x);
-      }
-      o.put("indexes", idx);
+      o.put("indexes", indexes(u.indexes()));
       o.put("packages", u.packages());
       ups.add(o);
     }
     m.put("upstreams", ups);
     Map<String, Set<String>> requestedBy = r.resolution().requestedBy();
     List<Map<String, Object>> files = new ArrayList<>();
-    for (Map.Entry<String, byte[]> f : repo.files().entrySet()) {
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("path", f.getKey());
-      o.put("size", f.getValue().length);
-      o.put("sha256", FlatRepository.sha256Hex(f.getValue()));
-      files.add(o);
-    }
+    files.addAll(metadataFiles(repo.files()));
     for (FlatRepository.Entry e : debs) {
       DebPackage p = e.pkg();
       Map<String, Object> o = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package io.pigsty.builder.bundle;
 
 import io.pigsty.builder.fetch.FetchRequest;
-import io.pigsty.repo.Digests;
 import io.pigsty.repo.rpm.RpmPackage;
 import io.pigsty.repo.sign.BundleKey;
 import java.io.IOException;
@@ -35,27 +34,13 @@ final class RpmManifest {
       o.put("repo_gpgcheck", u.upstream().repoGpgcheck());
       o.put("repomd_sha256", u.repomdSha256());
       o.put("signed_by", u.repomdSignedBy());
-      List<Map<String, Object>> idx = new ArrayList<>();
-      for (UpstreamState.IndexFile f : u.metadata()) {
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("path", f.path());
-        x.put("size", f.size());
-        x.put("sha256", f.sha256());
-        idx.add(x);
-      }
-      o.put("indexes", idx);
+      o.put("indexes", Manifest.indexes(u.metadata()));
       o.put("packages", u.repository().packages().size());
       ups.add(o);
     }
     m.put("upstreams", ups);
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Map.Entry<String, byte[]> f : metadata.entrySet()) {
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("path", f.getKey());
-      o.put("size", f.getValue().length);
-      o.put("sha256", Digests.sha256Hex(f.getValue()));
-      out.add(o);
-    }
+    out.addAll(Manifest.metadataFiles(metadata));
     for (RpmPackage p : r.resolution().packages()) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("path", p.fileName());
