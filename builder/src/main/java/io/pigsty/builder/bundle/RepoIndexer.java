@@ -52,6 +52,20 @@ public final class RepoIndexer {
    */
   public static int index(Path dir, BundleKey key, Instant date, boolean zstd)
       throws IOException, MetadataException, SignatureException, BundleException {
+    return index(dir, key, date, zstd, null);
+  }
+
+  /**
+   * As {@link #index(Path, BundleKey, Instant, boolean)}, and for RPM repositories lists a
+   * {@code modules.yaml} (module streams and defaults, as createrepo_c's {@code modifyrepo_c
+   * --mdtype=modules} does) in repomd.xml as type {@code modules}.
+   *
+   * @param modules the modules.yaml file, plain or compressed as its name says ({@code .gz},
+   *     {@code .xz}, {@code .zst}, {@code .bz2}); null for none
+   * @throws BundleException also when modules is given for a directory of .deb files
+   */
+  public static int index(Path dir, BundleKey key, Instant date, boolean zstd, Path modules)
+      throws IOException, MetadataException, SignatureException, BundleException {
     List<Path> debs;
     List<Path> rpms;
     try (Stream<Path> s = Files.walk(dir)) {
@@ -63,7 +77,19 @@ public final class RepoIndexer {
       throw new BundleException(dir + ": holds both .deb and .rpm files; index them apart");
     }
     if (!rpms.isEmpty()) {
-      return indexRpms(dir, rpms, key, date, zstd);
+      byte[] yaml = null;
+      if (modules != null) {
+        try (var in = io.pigsty.repo.rpm.MetadataCompression.open(Files.newInputStream(modules),
+            modules.getFileName().toString())) {
+          yaml = in.readAllBytes();
+        } catch (IOException e) {
+          throw new BundleException(modules + ": cannot read the modules file (" + e.getMessage() + ")");
+        }
+      }
+      return indexRpms(dir, rpms, key, date, zstd, yaml);
+    }
+    if (modules != null) {
+      throw new BundleException(modules + ": modules.yaml applies to RPM repositories; " + dir + " holds .deb files");
     }
     if (debs.isEmpty()) {
       throw new BundleException(dir + ": no .deb or .rpm files to index");
@@ -96,13 +122,13 @@ public final class RepoIndexer {
     return entries.size();
   }
 
-  private static int indexRpms(Path dir, List<Path> rpms, BundleKey key, Instant date, boolean zstd)
-      throws IOException, MetadataException {
+  private static int indexRpms(Path dir, List<Path> rpms, BundleKey key, Instant date, boolean zstd,
+      byte[] modules) throws IOException, MetadataException {
     Map<String, byte[]> files;
     try {
       files = io.pigsty.repo.rpm.RepodataWriter.write(dir, rpms, date,
           zstd ? io.pigsty.repo.rpm.RepodataWriter.Compression.ZSTD : io.pigsty.repo.rpm.RepodataWriter.Compression.GZ,
-          null);
+          modules);
     } catch (io.pigsty.repo.rpm.RpmMetadataException e) {
       throw new MetadataException(e.getMessage(), e);
     }

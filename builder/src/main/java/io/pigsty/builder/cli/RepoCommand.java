@@ -36,6 +36,10 @@ final class RepoCommand implements Runnable {
         description = "RPM repositories: compress repodata with zstd (EL9 and later) instead of gzip.")
     boolean zstd;
 
+    @picocli.CommandLine.Option(names = "--modules", paramLabel = "FILE",
+        description = "RPM repositories: list this modules.yaml (plain, .gz, .xz, .zst or .bz2) in repomd.xml as type modules.")
+    Path modules;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -44,7 +48,8 @@ final class RepoCommand implements Runnable {
         throw new java.nio.file.NoSuchFileException(dir + " (not a directory)");
       }
       BundleKey key = common.bundleKey();
-      int n = RepoIndexer.index(dir, key, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), zstd);
+      int n = RepoIndexer.index(dir, key, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), zstd,
+          modules);
       spec.commandLine().getOut().printf("indexed %d packages in %s, signed by %s%n", n, dir, key.fingerprint());
       return 0;
     }

@@ -95,6 +95,32 @@ public class RepoIndexerTest {
   }
 
   @Test
+  void index_listsAGivenModulesYamlWhichDnfReads() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("mod"));
+    Files.copy(elFixtures().resolve("rpms/empty-0-0.x86_64.rpm"), repo.resolve("empty-0-0.x86_64.rpm"));
+    // the real cs9 AppStream modules.yaml, xz-compressed as published
+    Path modules;
+    try (var s = Files.list(elFixtures().resolve("cs9-appstream-2025/repodata"))) {
+      modules = s.filter(p -> p.toString().endsWith("-modules.yaml.xz")).findFirst().orElseThrow();
+    }
+    RepoIndexer.index(repo, BundleKey.loadOrCreate(tmp.resolve("key"), "test"), Instant.now().plusSeconds(5), false,
+        modules);
+    assertThat(Files.readString(repo.resolve("repodata/repomd.xml"))).contains("<data type=\"modules\">");
+    Path reposd = Files.createDirectories(tmp.resolve("reposd-mod"));
+    Files.writeString(reposd.resolve("local.repo"), "[local]\nname=local\nbaseurl=file://" + repo + "\ngpgcheck=0\n");
+    String out = RpmBundleBuilderTest.run(List.of("dnf", "--installroot=" + Files.createDirectories(tmp.resolve("root-mod")),
+        "--setopt=reposdir=" + reposd, "--setopt=cachedir=" + tmp.resolve("dnfcache-mod"), "--releasever=9",
+        "--forcearch=x86_64", "module", "list"));
+    assertThat(out).contains("nginx").contains("postgresql");
+
+    Path debs = Files.createDirectories(tmp.resolve("debs-mod"));
+    Files.write(debs.resolve("x_1_all.deb"), FakeArchive.deb("Package: x\nVersion: 1\nArchitecture: all\n"));
+    assertThatThrownBy(() -> RepoIndexer.index(debs, BundleKey.loadOrCreate(tmp.resolve("key"), "test"),
+        Instant.now().plusSeconds(5), false, modules)).isInstanceOf(BundleException.class)
+        .hasMessageContaining("applies to RPM repositories");
+  }
+
+  @Test
   void index_writesWorldReadableFilesForAptAndDnfUsers() throws Exception {
     Path repo = Files.createDirectories(tmp.resolve("modes"));
     Files.copy(elFixtures().resolve("rpms/bzip2-static-1.0.8-18.el9.x86_64.rpm"), repo.resolve("b.rpm"));
