@@ -9,11 +9,19 @@ MVN        ?= mvn -B -q
 PIGSTY     := java -jar $(JAR)
 # product version: the bundle definition's version (release and bundle carry the same one)
 VERSION    ?= $(shell sed -n 's/^version: *"\{0,1\}\([^" ]*\)"\{0,1\}.*/\1/p' $(DEF))
-BUNDLE     := $(DIST)/pigsty-pkg-$(VERSION).d12.amd64.tgz
+# the definition's os code, target os and arch name the bundle and choose our own package's format
+DEF_NAME   := $(shell sed -n 's/^name: *\([a-z0-9]*\).*/\1/p' $(DEF))
+DEF_OS     := $(shell sed -n 's/^target: *{ *os: *\([a-z]*\).*/\1/p' $(DEF))
+DEF_ARCH   := $(shell sed -n 's/^target:.*arch: *\([a-z0-9_]*\).*/\1/p' $(DEF))
+BUNDLE     := $(DIST)/pigsty-pkg-$(VERSION).$(DEF_NAME).$(DEF_ARCH).tgz
 RELEASE    := $(DIST)/pigsty-$(VERSION).tgz
-# our own .deb, added to the bundle's repo (pigsty build --add-deb); release.sh rebuilds the
-# same bytes (same files; times from SOURCE_DATE_EPOCH or the jar's build timestamp)
+# our own .deb/.rpm, added to every bundle's repo (pigsty build --add-deb / --add-rpm);
+# release.sh reuses the .deb (same files; times from SOURCE_DATE_EPOCH or the jar's build time)
 SELF_DEB   := $(DIST)/pigsty_$(VERSION)_all.deb
+SELF_RPM   := $(DIST)/pigsty-$(VERSION)-1.noarch.rpm
+DEB_DEF    := $(filter debian ubuntu,$(DEF_OS))
+SELF_PKG   := $(if $(DEB_DEF),$(SELF_DEB),$(SELF_RPM))
+ADD_SELF   := $(if $(DEB_DEF),--add-deb,--add-rpm) $(SELF_PKG)
 # release site baked into dist/get as its default (placeholder; PIGSTY_SITE overrides at run time)
 SITE       ?= https://pigsty.invalid
 SANDBOX_SH := builder/src/test/sh
@@ -48,11 +56,14 @@ $(JAR): pom.xml repo/pom.xml builder/pom.xml $(shell find repo/src/main builder/
 	$(MVN) package -DskipTests
 	@test -f $(JAR)
 
-pkg: build $(SELF_DEB)
-	$(PIGSTY) build $(DEF) --out $(DIST) --add-deb $(SELF_DEB)
+pkg: build $(SELF_PKG)
+	$(PIGSTY) build $(DEF) --out $(DIST) $(ADD_SELF)
 
 $(SELF_DEB): $(JAR) configure box/Makefile
 	$(PIGSTY) package deb --version $(VERSION) -o $(DIST)
+
+$(SELF_RPM): $(JAR) configure box/Makefile
+	$(PIGSTY) package rpm --version $(VERSION) -o $(DIST)
 
 tools:
 	@missing=""; for p in $(HOST_TOOLS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -118,8 +129,8 @@ release: build
 $(RELEASE): $(JAR) configure box/Makefile box/release.sh box/get
 	PIGSTY_SITE=$(SITE) bash box/release.sh $(JAR) $(VERSION) $(DIST)
 
-$(BUNDLE): $(JAR) $(DEF) $(SELF_DEB)
-	$(PIGSTY) build $(DEF) --out $(DIST) --add-deb $(SELF_DEB)
+$(BUNDLE): $(JAR) $(DEF) $(SELF_PKG)
+	$(PIGSTY) build $(DEF) --out $(DIST) $(ADD_SELF)
 
 sandbox: tools
 	@test -f $(RELEASE) || { echo "no $(RELEASE): run 'make release' (or 'make demo')" >&2; exit 1; }
