@@ -1,5 +1,9 @@
 package io.pigsty.repo;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -20,5 +24,21 @@ public final class Digests {
   /** @return the lower-case hex SHA256 of the bytes */
   public static String sha256Hex(byte[] data) {
     return HexFormat.of().formatHex(sha256().digest(data));
+  }
+
+  /**
+   * @return the lower-case hex SHA256 of a file's content, read in 1 MiB blocks (never held
+   *     in memory whole)
+   * @throws IOException when the file cannot be read
+   */
+  public static String sha256Hex(Path file) throws IOException {
+    MessageDigest md = sha256();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 20];
+      for (int n; (n = in.read(buf)) >= 0; ) {
+        md.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
   }
 }

@@ -86,13 +86,7 @@ public final class Tarball {
 
   /** @return lower-case hex SHA256 of a file, read in 1 MiB blocks */
   public static String sha256(Path file) throws IOException {
-    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), io.pigsty.repo.Digests.sha256())) {
-      byte[] buf = new byte[1 << 20];
-      while (in.read(buf) >= 0) {
-        // digesting
-      }
-      return HexFormat.of().formatHex(in.getMessageDigest().digest());
-    }
+    return io.pigsty.repo.Digests.sha256Hex(file);
   }
 
   /** Deletes a file tree if it exists (no symlinks followed). */

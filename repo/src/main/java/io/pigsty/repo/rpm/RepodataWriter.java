@@ -1,19 +1,28 @@
 package io.pigsty.repo.rpm;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import io.pigsty.repo.Digests;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.GZIPOutputStream;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -44,14 +53,22 @@ public final class RepodataWriter {
   /** One package to list: its headers, where it is below the repository, its SHA256 and size. */
   public record Entry(RpmFile rpm, String location, String sha256, long size) {}
 
-  private static final Pattern PRIMARY_FILE = Pattern.compile("^(/etc/.*|.*bin/.*|/usr/lib/sendmail)$");
+  /** Names of the {@link RpmFile#deps()} lists, in their order. */
+  private static final String[] DEP_KINDS = {"provides", "requires", "conflicts", "obsoletes", "recommends",
+      "suggests", "supplements", "enhances"};
+  /** The order createrepo_c writes them in primary.xml (its xml_dump_primary.c). */
+  private static final int[] PRIMARY_DEP_ORDER = {0, 1, 2, 3, 5, 7, 4, 6};
+
+  /** Changelog entries per package in other.xml: createrepo_c's default {@code --changelog-limit}. */
+  static final int CHANGELOG_LIMIT = 10;
   private static final String COMMON = "http://linux.duke.edu/metadata/common";
   private static final String RPM = "http://linux.duke.edu/metadata/rpm";
 
   private RepodataWriter() {}
 
   /**
-   * Renders the metadata files in memory.
+   * Renders the metadata files in memory. The primary, filelists and other documents are
+   * written and compressed concurrently; the result does not depend on that.
    *
    * @param entries the packages, listed in the given order
    * @param time the repomd revision and timestamps, and the {@code file} time of packages
@@ -61,22 +78,26 @@ public final class RepodataWriter {
    */
   public static Map<String, byte[]> render(List<Entry> entries, Instant time, Compression compression,
       byte[] modules) {
-    Map<String, byte[]> plain = new LinkedHashMap<>();
-    plain.put("primary", primary(entries, time));
-    plain.put("filelists", filelists(entries));
-    plain.put("other", other(entries));
+    // the three documents are independent: written and compressed at once, one thread each
+    CompletableFuture<Packed> filelists = CompletableFuture.supplyAsync(
+        () -> packed(compression, filelists(entries)));
+    CompletableFuture<Packed> other = CompletableFuture.supplyAsync(() -> packed(compression, other(entries)));
+    Map<String, Packed> docs = new LinkedHashMap<>();
+    docs.put("primary", packed(compression, primary(entries, time)));
+    docs.put("filelists", join(filelists));
+    docs.put("other", join(other));
     Map<String, byte[]> out = new LinkedHashMap<>();
     StringBuilder repomd = new StringBuilder();
     long ts = time.getEpochSecond();
     repomd.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         .append("<repomd xmlns=\"http://linux.duke.edu/metadata/repo\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\">\n")
         .append("  <revision>").append(ts).append("</revision>\n");
-    for (Map.Entry<String, byte[]> e : plain.entrySet()) {
-      byte[] packed = compress(e.getValue(), compression);
-      String sha = sha256(packed);
+    for (Map.Entry<String, Packed> e : docs.entrySet()) {
+      Packed x = e.getValue();
+      String sha = sha256(x.bytes());
       String href = "repodata/" + sha + "-" + e.getKey() + ".xml" + compression.suffix;
-      out.put(href.substring("repodata/".length()), packed);
-      data(repomd, e.getKey(), sha, sha256(e.getValue()), href, ts, packed.length, e.getValue().length);
+      out.put(href.substring("repodata/".length()), x.bytes());
+      data(repomd, e.getKey(), sha, x.openSha256(), href, ts, x.bytes().length, x.openSize());
     }
     if (modules != null) {
       byte[] packed = compress(modules, compression);
@@ -95,18 +116,15 @@ public final class RepodataWriter {
    * directory is written beside it and renamed into place.
    *
    * @param dir the repository root
-   * @param rpms RPM files below {@code dir}, listed in this order with paths relative to it
+   * @param rpms RPM files below {@code dir}, listed in this order with paths relative to it;
+   *     their headers are read and their SHA256 computed on as many threads as there are
+   *     processors
    * @return the files written, by name
    * @throws RpmMetadataException naming the first file that is not a readable RPM
    */
   public static Map<String, byte[]> write(Path dir, List<Path> rpms, Instant time,
       Compression compression, byte[] modules) throws IOException, RpmMetadataException {
-    List<Entry> entries = new ArrayList<>();
-    for (Path p : rpms) {
-      byte[] content = Files.readAllBytes(p);
-      entries.add(new Entry(RpmFile.read(p), dir.relativize(p).toString().replace('\\', '/'),
-          sha256(content), content.length));
-    }
+    List<Entry> entries = entries(dir, rpms);
     Map<String, byte[]> files = render(entries, time, compression, modules);
     Path tmp = Files.createTempDirectory(dir, ".repodata-");
     try {
@@ -131,6 +149,65 @@ public final class RepodataWriter {
       deleteFlatDir(tmp);
     }
     return files;
+  }
+
+  /**
+   * Reads the headers, SHA256 and size of each RPM, on up to one thread per processor (a
+   * repository of a thousand packages is mostly hashing).
+   *
+   * @return one entry per file, in the given order, located relative to {@code dir}
+   * @throws RpmMetadataException naming the first file in the list that is not a readable RPM
+   */
+  static List<Entry> entries(Path dir, List<Path> rpms) throws IOException, RpmMetadataException {
+    int threads = Math.min(rpms.size(), Runtime.getRuntime().availableProcessors());
+    if (threads <= 1) {
+      List<Entry> out = new ArrayList<>();
+      for (Path p : rpms) {
+        out.add(entry(dir, p));
+      }
+      return out;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "repodata-reader");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Entry>> futures = new ArrayList<>();
+      for (Path p : rpms) {
+        futures.add(pool.submit(() -> entry(dir, p)));
+      }
+      List<Entry> out = new ArrayList<>();
+      for (Future<Entry> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          Throwable c = e.getCause();
+          if (c instanceof RpmMetadataException m) {
+            throw m;
+          }
+          if (c instanceof IOException io) {
+            throw io;
+          }
+          if (c instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IllegalStateException(c);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while reading RPM headers");
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Entry entry(Path dir, Path rpm) throws IOException, RpmMetadataException {
+    RpmFile h = RpmFile.read(rpm);
+    long size = Files.size(rpm);
+    return new Entry(h, dir.relativize(rpm).toString().replace('\\', '/'), Digests.sha256Hex(rpm), size);
   }
 
   /** Deletes a directory of plain files, if it exists. */
@@ -162,24 +239,57 @@ public final class RepodataWriter {
     void write(XMLStreamWriter w) throws XMLStreamException;
   }
 
-  private static byte[] xml(Body body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
+  /** A compressed document with the SHA256 and size of its uncompressed content (repomd's open-*). */
+  private record Packed(byte[] bytes, String openSha256, long openSize) {}
+
+  /** Writes one XML document straight into the compressor, hashing and counting it on the way. */
+  private static Packed packed(Compression c, Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+    MessageDigest md = Digests.sha256();
+    long[] size = {0};
+    try (OutputStream z = c == Compression.GZ ? new GZIPOutputStream(out, 1 << 16) : new ZstdOutputStream(out)) {
+      OutputStream plain = new BufferedOutputStream(new FilterOutputStream(z) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          md.update(b, off, len);
+          size[0] += len;
+          z.write(b, off, len);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+      }, 1 << 16);
+      XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(plain, "UTF-8");
       w.writeStartDocument("UTF-8", "1.0");
       w.writeCharacters("\n");
       body.write(w);
       w.writeEndDocument();
       w.close();
-      out.write('\n');
+      plain.write('\n');
+      plain.flush();
     } catch (XMLStreamException e) {
       throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+    return new Packed(out.toByteArray(), HexFormat.of().formatHex(md.digest()), size[0]);
   }
 
-  static byte[] primary(List<Entry> entries, Instant time) {
-    return xml(w -> {
+  private static Packed join(CompletableFuture<Packed> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  static Body primary(List<Entry> entries, Instant time) {
+    return w -> {
       w.writeStartElement("metadata");
       w.writeDefaultNamespace(COMMON);
       w.writeNamespace("rpm", RPM);
@@ -219,9 +329,7 @@ public final class RepodataWriter {
         w.writeEmptyElement("rpm", "header-range", RPM);
         w.writeAttribute("start", Long.toString(r.headerStart()));
         w.writeAttribute("end", Long.toString(r.headerEnd()));
-        String[] kinds = {"provides", "requires", "conflicts", "obsoletes", "recommends", "suggests",
-            "supplements", "enhances"};
-        for (int k = 0; k < kinds.length; k++) {
+        for (int k : PRIMARY_DEP_ORDER) {
           List<RpmDep> deps = r.deps().get(k);
           if (k == 1) {
             deps = requiresForPrimary(r);
@@ -229,7 +337,7 @@ public final class RepodataWriter {
           if (deps.isEmpty()) {
             continue;
           }
-          w.writeStartElement("rpm", kinds[k], RPM);
+          w.writeStartElement("rpm", DEP_KINDS[k], RPM);
           for (RpmDep d : deps) {
             w.writeEmptyElement("rpm", "entry", RPM);
             w.writeAttribute("name", d.name());
@@ -251,7 +359,7 @@ public final class RepodataWriter {
         }
         for (int i = 0; i < r.files().size(); i++) {
           String f = r.files().get(i);
-          if (PRIMARY_FILE.matcher(f).matches()) {
+          if (primaryFile(f)) {
             w.writeStartElement("file");
             if (r.dirs().get(i)) {
               w.writeAttribute("type", "dir");
@@ -265,16 +373,27 @@ public final class RepodataWriter {
         w.writeCharacters("\n");
       }
       w.writeEndElement();
-    });
+    };
+  }
+
+  /**
+   * Whether primary.xml lists a file (createrepo_c's and yum's rule, the regular expression
+   * {@code ^(/etc/.*|.*bin/.*|/usr/lib/sendmail)$}, whose {@code .} excludes a line break).
+   */
+  static boolean primaryFile(String f) {
+    return (f.startsWith("/etc/") || f.contains("bin/") || f.equals("/usr/lib/sendmail")) && f.indexOf('\n') < 0;
   }
 
   /**
    * Requires as createrepo_c lists them (its parsehdr.c): without rpmlib() features, without
    * requirements the package satisfies itself (its own Provides, or a file it contains), and of
-   * the {@code libc.so.6} requirements only the one naming the newest GLIBC version.
+   * the {@code libc.so.6} requirements only the one naming the newest GLIBC version, listed
+   * last; a requirement equal (flags, version, pre) to the last one listed under its name is
+   * left out.
    */
   static List<RpmDep> requiresForPrimary(RpmFile r) {
     List<RpmDep> out = new ArrayList<>();
+    Map<String, RpmDep> lastKept = new java.util.HashMap<>();
     java.util.Set<String> files = new java.util.HashSet<>(r.files());
     RpmDep newestLibc = null;
     String newestGlibc = null;
@@ -290,8 +409,8 @@ public final class RepodataWriter {
       }
     }
     for (RpmDep d : r.deps().get(1)) {
-      if (d.name().startsWith("libc.so.6") && newestLibc != null && d != newestLibc) {
-        continue;
+      if (d.name().startsWith("libc.so.6") && newestLibc != null) {
+        continue; // the newest one goes last, as createrepo_c adds it after the others
       }
       if (d.name().startsWith("/") && files.contains(d.name())) {
         continue;
@@ -303,9 +422,14 @@ public final class RepodataWriter {
           break;
         }
       }
-      if (!selfProvided) {
+      // createrepo_c skips a requirement equal to the last one kept under the same name
+      if (!selfProvided && !d.equals(lastKept.get(d.name()))) {
         out.add(d);
+        lastKept.put(d.name(), d);
       }
+    }
+    if (newestLibc != null) {
+      out.add(newestLibc);
     }
     return out;
   }
@@ -316,8 +440,8 @@ public final class RepodataWriter {
   }
 
   /** filelists.xml and other.xml: a root element, then one {@code <package pkgid name arch>} each. */
-  private static byte[] perPackage(String root, String ns, List<Entry> entries, PackageBody body) {
-    return xml(w -> {
+  private static Body perPackage(String root, String ns, List<Entry> entries, PackageBody body) {
+    return w -> {
       w.writeStartElement(root);
       w.writeDefaultNamespace(ns);
       w.writeAttribute("packages", Integer.toString(entries.size()));
@@ -334,10 +458,10 @@ public final class RepodataWriter {
         w.writeCharacters("\n");
       }
       w.writeEndElement();
-    });
+    };
   }
 
-  static byte[] filelists(List<Entry> entries) {
+  static Body filelists(List<Entry> entries) {
     return perPackage("filelists", "http://linux.duke.edu/metadata/filelists", entries, (w, r) -> {
       for (int i = 0; i < r.files().size(); i++) {
         w.writeStartElement("file");
@@ -350,9 +474,9 @@ public final class RepodataWriter {
     });
   }
 
-  static byte[] other(List<Entry> entries) {
+  static Body other(List<Entry> entries) {
     return perPackage("otherdata", "http://linux.duke.edu/metadata/other", entries, (w, r) -> {
-      for (String[] c : r.changelogs()) {
+      for (String[] c : changelogsForOther(r.changelogs())) {
         w.writeStartElement("changelog");
         w.writeAttribute("author", c[1]);
         w.writeAttribute("date", c[0]);
@@ -360,6 +484,48 @@ public final class RepodataWriter {
         w.writeEndElement();
       }
     });
+  }
+
+  /**
+   * The changelog entries other.xml lists, as createrepo_c does by default (its parsehdr.c,
+   * {@code --changelog-limit 10}): the first {@value #CHANGELOG_LIMIT} entries of the header
+   * (the newest), listed oldest first, trailing blanks cut from the author, and where entries
+   * share a time the older-listed ones moved one second apart so that every date is distinct
+   * within a run.
+   *
+   * @param header (time, author, text) triples in header order, newest first
+   * @return (time, author, text) triples in the order to write them
+   */
+  static List<String[]> changelogsForOther(List<String[]> header) {
+    int n = Math.min(header.size(), CHANGELOG_LIMIT);
+    // head of createrepo_c's prepend-built list at index 0: entry i of the header lands first
+    long[] date = new long[n];
+    List<String[]> out = new ArrayList<>(n);
+    long last = 0;
+    for (int i = 0; i < n; i++) {
+      String[] c = header.get(i);
+      long t = Long.parseLong(c[0]);
+      date[i] = t;
+      if (last == t) {
+        long tmp = t;
+        for (int j = i - 1; j >= 0 && date[j] == tmp; j--) {
+          date[j]++;
+          tmp++;
+        }
+      } else {
+        last = t;
+      }
+    }
+    for (int i = n - 1; i >= 0; i--) {
+      String[] c = header.get(i);
+      String author = c[1];
+      int end = author.length();
+      while (end > 1 && author.charAt(end - 1) == ' ') {
+        end--;
+      }
+      out.add(new String[] {Long.toString(date[i]), author.substring(0, end), c[2]});
+    }
+    return out;
   }
 
   private static void version(XMLStreamWriter w, Evr evr) throws XMLStreamException {

@@ -61,15 +61,15 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
   public static RpmFile read(Path rpm) throws RpmMetadataException, IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(rpm));
         RpmInputStream r = new RpmInputStream(in)) {
-      InputHeader<org.eclipse.packager.rpm.RpmSignatureTag> sig = r.getSignatureHeader();
-      InputHeader<org.eclipse.packager.rpm.RpmTag> h = r.getPayloadHeader();
+      Tags sig = new Tags(r.getSignatureHeader(), rpm);
+      Tags h = new Tags(r.getPayloadHeader(), rpm);
       String name = str(h, 1000);
       if (name == null) {
         throw new RpmMetadataException(rpm + ": RPM header has no NAME");
       }
       Long epoch = num(h, 1003);
       Evr evr = Evr.of(epoch == null ? null : Long.toString(epoch), str(h, 1001), str(h, 1002));
-      boolean source = h.getOptionalTag(1044).isEmpty();
+      boolean source = h.header.getOptionalTag(1044).isEmpty();
       String arch = source ? "src" : str(h, 1022);
       Long longSize = num(h, 5009);
       Long size = longSize != null ? longSize : num(h, 1009);
@@ -106,8 +106,8 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
       return new RpmFile(name, arch, evr, orEmpty(str(h, 1004)), orEmpty(str(h, 1005)),
           orEmpty(str(h, 1015)), orEmpty(str(h, 1020)), orZero(num(h, 1006)), orZero(size),
           orZero(archive), orEmpty(str(h, 1014)), orEmpty(str(h, 1011)), orEmpty(str(h, 1016)),
-          orEmpty(str(h, 1007)), source ? "" : orEmpty(str(h, 1044)), h.getStart(),
-          h.getStart() + h.getLength(), deps, files, dirs, logs);
+          orEmpty(str(h, 1007)), source ? "" : orEmpty(str(h, 1044)), h.header.getStart(),
+          h.header.getStart() + h.header.getLength(), deps, files, dirs, logs);
     } catch (IOException | RuntimeException e) {
       if (e instanceof java.nio.file.NoSuchFileException) {
         throw (IOException) e;
@@ -124,11 +124,11 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
     return l == null ? 0 : l;
   }
 
-  private static Object tag(InputHeader<?> h, int tag) {
-    return h.getOptionalTag(tag).orElse(null);
+  private static Object tag(Tags h, int tag) throws IOException {
+    return h.value(tag);
   }
 
-  static String str(InputHeader<?> h, int tag) {
+  static String str(Tags h, int tag) throws IOException {
     Object v = tag(h, tag);
     if (v instanceof String[]) {
       String[] a = (String[]) v;
@@ -137,7 +137,7 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
     return v == null ? null : v.toString();
   }
 
-  static String[] strs(InputHeader<?> h, int tag) {
+  static String[] strs(Tags h, int tag) throws IOException {
     Object v = tag(h, tag);
     if (v == null) {
       return new String[0];
@@ -148,12 +148,12 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
     return new String[] {v.toString()};
   }
 
-  static Long num(InputHeader<?> h, int tag) {
+  static Long num(Tags h, int tag) throws IOException {
     long[] a = nums(h, tag);
     return a.length == 0 ? null : a[0];
   }
 
-  static long[] nums(InputHeader<?> h, int tag) {
+  static long[] nums(Tags h, int tag) throws IOException {
     Object v = tag(h, tag);
     if (v == null) {
       return new long[0];
@@ -201,7 +201,7 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
     return -1L;
   }
 
-  private static List<RpmDep> deps(InputHeader<?> h, int nameTag, int flagsTag, int versionTag) {
+  private static List<RpmDep> deps(Tags h, int nameTag, int flagsTag, int versionTag) throws IOException {
     String[] names = strs(h, nameTag);
     long[] flags = nums(h, flagsTag);
     String[] versions = strs(h, versionTag);
@@ -223,5 +223,104 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
       out.add(new RpmDep(names[i], op, op == null || v.isEmpty() ? null : Evr.parse(v), pre));
     }
     return out;
+  }
+  /**
+   * One header's tags. Strings are taken as packager-rpm decodes them (UTF-8), except where the
+   * bytes are not UTF-8: those are decoded again from the header store as createrepo_c writes
+   * them (its xml_dump.c {@code cr_latin1_to_utf8}: ISO-8859-1, with bytes 0x80-0xBF dropped),
+   * since a lossy decoding cannot be undone.
+   */
+  private static final class Tags {
+    final InputHeader<?> header;
+    private final Path file;
+    private java.nio.ByteBuffer store;
+
+    Tags(InputHeader<?> header, Path file) {
+      this.header = header;
+      this.file = file;
+    }
+
+    Object value(int tag) throws IOException {
+      Object v = header.getOptionalTag(tag).orElse(null);
+      if (v instanceof String str && str.indexOf('\uFFFD') >= 0) {
+        String[] raw = raw(tag);
+        return raw.length == 0 ? v : raw[0];
+      }
+      if (v instanceof String[] arr && java.util.Arrays.stream(arr).anyMatch(x -> x.indexOf('\uFFFD') >= 0)) {
+        String[] raw = raw(tag);
+        return raw.length == arr.length ? raw : v;
+      }
+      return v;
+    }
+
+    /** The strings of a tag read from the header store (rpm's header layout: 16-byte intro, 16-byte index entries, store). */
+    private String[] raw(int tag) throws IOException {
+      var entry = header.getEntry(tag);
+      if (entry.isEmpty()) {
+        return new String[0];
+      }
+      if (store == null) {
+        try (var ch = java.nio.channels.FileChannel.open(file)) {
+          java.nio.ByteBuffer intro = java.nio.ByteBuffer.allocate(16);
+          readFully(ch, intro, header.getStart());
+          int nindex = intro.getInt(8);
+          int hsize = intro.getInt(12);
+          if (nindex < 0 || hsize < 0 || 16L + 16L * nindex + hsize > header.getLength()) {
+            throw new IOException("header intro does not match its length");
+          }
+          store = java.nio.ByteBuffer.allocate(hsize);
+          readFully(ch, store, header.getStart() + 16 + 16L * nindex);
+        }
+      }
+      int at = entry.get().getIndex();
+      String[] out = new String[entry.get().getCount()];
+      for (int i = 0; i < out.length; i++) {
+        int end = at;
+        while (end < store.limit() && store.get(end) != 0) {
+          end++;
+        }
+        if (end >= store.limit()) {
+          throw new IOException("string of tag " + tag + " runs past the header store");
+        }
+        byte[] b = new byte[end - at];
+        store.get(at, b);
+        out[i] = createrepoString(b);
+        at = end + 1;
+      }
+      return out;
+    }
+
+    private static void readFully(java.nio.channels.FileChannel ch, java.nio.ByteBuffer buf, long at) throws IOException {
+      buf.clear();
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, at + buf.position()) < 0) {
+          throw new java.io.EOFException("header ends early");
+        }
+      }
+      buf.flip();
+    }
+  }
+
+  /**
+   * Decodes header string bytes as createrepo_c writes them into XML: UTF-8 when they are valid
+   * UTF-8, else ISO-8859-1 where bytes 0x80-0xBF (taken for mis-encoded cp1252) are dropped
+   * (createrepo_c xml_dump.c, {@code cr_xmlNewTextChild} and {@code cr_latin1_to_utf8}).
+   */
+  static String createrepoString(byte[] b) {
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(b)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      StringBuilder sb = new StringBuilder(b.length);
+      for (byte x : b) {
+        int c = x & 0xff;
+        if (c < 0x80 || c >= 0xc0) {
+          sb.append((char) c);
+        }
+      }
+      return sb.toString();
+    }
   }
 }

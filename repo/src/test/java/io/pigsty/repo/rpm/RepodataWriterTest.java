@@ -89,6 +89,143 @@ class RepodataWriterTest {
     return m;
   }
 
+  /** other.xml as (name-version-release.arch location) to its changelog lines, in document order. */
+  private static Map<String, List<String>> changelogs(Path dir) throws Exception {
+    Repomd md = Repomd.read(dir.resolve("repodata/repomd.xml"));
+    Path other = dir.resolve(md.find("other").orElseThrow().href());
+    Map<String, List<String>> out = new TreeMap<>();
+    try (var in = MetadataCompression.open(Files.newInputStream(other), other.getFileName().toString())) {
+      javax.xml.stream.XMLStreamReader r = javax.xml.stream.XMLInputFactory.newFactory().createXMLStreamReader(in);
+      List<String> current = null;
+      while (r.hasNext()) {
+        if (r.next() != javax.xml.stream.XMLStreamConstants.START_ELEMENT) {
+          continue;
+        }
+        if (r.getLocalName().equals("package")) {
+          current = new ArrayList<>();
+          out.put(r.getAttributeValue(null, "pkgid") + " " + r.getAttributeValue(null, "name"), current);
+        } else if (r.getLocalName().equals("changelog")) {
+          current.add(r.getAttributeValue(null, "date") + " " + r.getAttributeValue(null, "author") + " | "
+              + r.getElementText());
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void write_listsTheChangelogsCreaterepoCLists() throws Exception {
+    Path ours = Files.createDirectories(tmp.resolve("ours"));
+    Path theirs = Files.createDirectories(tmp.resolve("theirs"));
+    try (Stream<Path> s = Files.list(ElFixtures.repo("rpms"))) {
+      for (Path r : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".rpm"))::iterator) {
+        Files.copy(r, ours.resolve(r.getFileName()));
+        Files.copy(r, theirs.resolve(r.getFileName()));
+      }
+    }
+    RepodataWriter.write(ours, rpms(ours), Instant.parse("2026-01-01T00:00:00Z"), RepodataWriter.Compression.GZ, null);
+    Process p = new ProcessBuilder("createrepo_c", "-q", "--no-database", theirs.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+    Map<String, List<String>> a = changelogs(ours);
+    Map<String, List<String>> b = changelogs(theirs);
+    assertThat(a.keySet()).isEqualTo(b.keySet());
+    // the fixtures hold packages with more than ten entries (container-selinux, httpd), so the
+    // limit and the order are both exercised
+    assertThat(b.values().stream().mapToInt(List::size).max().orElse(0)).isEqualTo(RepodataWriter.CHANGELOG_LIMIT);
+    for (String k : b.keySet()) {
+      assertThat(a.get(k)).as(k).containsExactlyElementsOf(b.get(k));
+    }
+  }
+
+  /**
+   * A repodata document as (pkgid location-or-name) to the lines of its package element: each
+   * element with its attributes (sorted) and text, in document order; {@code time file} is left
+   * out (createrepo_c writes the file's mtime there, we the build time).
+   */
+  private static Map<String, List<String>> canonical(Path dir, String type) throws Exception {
+    Repomd md = Repomd.read(dir.resolve("repodata/repomd.xml"));
+    Path doc = dir.resolve(md.find(type).orElseThrow().href());
+    Map<String, List<String>> out = new TreeMap<>();
+    try (var in = MetadataCompression.open(Files.newInputStream(doc), doc.getFileName().toString())) {
+      javax.xml.stream.XMLStreamReader r = javax.xml.stream.XMLInputFactory.newFactory().createXMLStreamReader(in);
+      List<String> current = null;
+      String pkgid = null;
+      while (r.hasNext()) {
+        int ev = r.next();
+        if (ev == javax.xml.stream.XMLStreamConstants.END_ELEMENT && r.getLocalName().equals("package")) {
+          out.put(pkgid + " " + String.join(" ", current.stream().filter(l -> l.startsWith("location ")).toList()), current);
+          current = null;
+          continue;
+        }
+        if (ev != javax.xml.stream.XMLStreamConstants.START_ELEMENT) {
+          continue;
+        }
+        String name = r.getLocalName();
+        if (name.equals("package")) {
+          current = new ArrayList<>();
+          pkgid = r.getAttributeValue(null, "pkgid");
+        }
+        if (current == null) {
+          continue;
+        }
+        TreeMap<String, String> attrs = new TreeMap<>();
+        for (int i = 0; i < r.getAttributeCount(); i++) {
+          attrs.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
+        }
+        if (name.equals("time")) {
+          attrs.remove("file");
+        }
+        String line = name + " " + attrs;
+        boolean leaf = !Set.of("package", "format", "provides", "requires", "conflicts", "obsoletes",
+            "recommends", "suggests", "supplements", "enhances").contains(name)
+            && !name.equals("entry") && !name.equals("version") && !name.equals("time")
+            && !name.equals("size") && !name.equals("location") && !name.equals("header-range");
+        if (leaf) {
+          line += " | " + r.getElementText();
+        }
+        current.add(line);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void write_primaryAndFilelistsEqualCreaterepoCsForEveryFixtureRpm() throws Exception {
+    Path ours = Files.createDirectories(tmp.resolve("ours"));
+    Path theirs = Files.createDirectories(tmp.resolve("theirs"));
+    try (Stream<Path> s = Files.list(ElFixtures.repo("rpms"))) {
+      for (Path r : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".rpm"))::iterator) {
+        Files.copy(r, ours.resolve(r.getFileName()));
+        Files.copy(r, theirs.resolve(r.getFileName()));
+      }
+    }
+    RepodataWriter.write(ours, rpms(ours), Instant.parse("2026-01-01T00:00:00Z"), RepodataWriter.Compression.GZ, null);
+    Process p = new ProcessBuilder("createrepo_c", "-q", "--no-database", theirs.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+    for (String type : List.of("primary", "filelists")) {
+      Map<String, List<String>> a = canonical(ours, type);
+      Map<String, List<String>> b = canonical(theirs, type);
+      assertThat(a.keySet()).as(type).isEqualTo(b.keySet()).hasSize(rpms(ours).size());
+      for (String k : b.keySet()) {
+        assertThat(a.get(k)).as(type + " " + k).containsExactlyElementsOf(b.get(k));
+      }
+    }
+  }
+
+  @Test
+  void changelogsForOther_spreadsEqualTimesAsCreaterepoCDoes() {
+    // header order, newest first; three entries of the same day, then an older one
+    List<String[]> header = List.of(new String[] {"300", "c <c@x> - 3  ", "three"},
+        new String[] {"300", "b <b@x> - 2", "two"}, new String[] {"300", "a <a@x> - 1", "one"},
+        new String[] {"100", "z - 0", "zero"});
+    List<String> got = RepodataWriter.changelogsForOther(header).stream()
+        .map(c -> c[0] + " " + c[1] + " " + c[2]).collect(Collectors.toList());
+    assertThat(got).containsExactly("100 z - 0 zero", "300 a <a@x> - 1 one", "301 b <b@x> - 2 two",
+        "302 c <c@x> - 3 three");
+  }
+
   @Test
   void write_isLoadedByDnfWhichResolvesBzip2AndZfsFromIt() throws Exception {
     Path ours = stage("ours");
