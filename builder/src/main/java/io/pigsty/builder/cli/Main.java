@@ -1,18 +1,20 @@
 package io.pigsty.builder.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code pigsty} CLI: builds bundles and repositories, checks them. */
 @Command(name = "pigsty", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Build and check Pigsty offline package bundles; configure, install and check a node.",
-    subcommands = {BuildCommand.class, ResolveCommand.class, RepoCommand.class, VerifyCommand.class,
-        SignCommand.class, PackageCommand.class, ConfigureCommand.class, InstallCommand.class, StatusCommand.class,
-        ImageCommand.class,
-        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n")
 public final class Main implements Runnable {
+  /** The subcommands, in the order the usage lists them (then {@code help}). */
+  static final List<Class<?>> COMMANDS = List.of(BuildCommand.class, ResolveCommand.class, RepoCommand.class,
+      VerifyCommand.class, SignCommand.class, PackageCommand.class, ConfigureCommand.class, InstallCommand.class,
+      StatusCommand.class, ImageCommand.class);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -31,14 +33,34 @@ public final class Main implements Runnable {
    * @return the exit code (see {@link ExitCode})
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = commandLine();
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     return cl.execute(args);
   }
 
-  static CommandLine commandLine() {
+  /**
+   * The command line for these arguments. When the first argument names a subcommand only that
+   * one is built (picocli reads every option of every command it is given, a tenth of a second
+   * here at start); otherwise all, for the usage, {@code help} and the error naming an unknown
+   * command.
+   */
+  static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    Class<?> only = null;
+    for (Class<?> c : COMMANDS) {
+      if (args.length > 0 && c.getAnnotation(Command.class).name().equals(args[0])) {
+        only = c;
+      }
+    }
+    for (Class<?> c : COMMANDS) {
+      if (only == null || only == c) {
+        cl.addSubcommand(c);
+      }
+    }
+    if (only == null) {
+      cl.addSubcommand(new CommandLine.HelpCommand());
+    }
     String[] codes = ExitCode.helpList();
     java.util.Map<String, String> list = new java.util.LinkedHashMap<>();
     for (String c : codes) {
@@ -57,7 +79,7 @@ public final class Main implements Runnable {
       commandLine.getErr().flush();
       return code.code;
     });
-    cl.setParameterExceptionHandler((ex, args) -> {
+    cl.setParameterExceptionHandler((ex, given) -> {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("pigsty: " + ex.getMessage());
       c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");

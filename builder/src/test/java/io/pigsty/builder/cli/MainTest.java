@@ -34,6 +34,22 @@ class MainTest {
   }
 
   @Test
+  void everyCommandIsListedAndRunsWhenNamedFirst() {
+    Run all = run("--help");
+    for (Class<?> c : Main.COMMANDS) {
+      String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+      assertThat(all.out()).containsPattern("(?m)^  " + name + " ");
+      Run one = run(name, "--help");
+      assertThat(one.code()).as(name).isZero();
+      assertThat(one.out()).as(name).contains("Usage: pigsty " + name);
+    }
+    assertThat(run("help", "repo").out()).contains("Usage: pigsty repo");
+    Run unknown = run("nosuch");
+    assertThat(unknown.code()).isEqualTo(ExitCode.USAGE.code);
+    assertThat(unknown.err()).contains("nosuch");
+  }
+
+  @Test
   void unknownOptionIsUsageError() {
     Run r = run("build", "--no-such-flag", "x.yml");
     assertThat(r.code()).isEqualTo(ExitCode.USAGE.code);

@@ -2,9 +2,7 @@ package io.pigsty.repo.rpm;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import io.pigsty.repo.Digests;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -18,7 +16,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,8 +64,7 @@ public final class RepodataWriter {
   private RepodataWriter() {}
 
   /**
-   * Renders the metadata files in memory. The primary, filelists and other documents are
-   * written and compressed concurrently; the result does not depend on that.
+   * Renders the metadata files in memory.
    *
    * @param entries the packages, listed in the given order
    * @param time the repomd revision and timestamps, and the {@code file} time of packages
@@ -78,37 +74,11 @@ public final class RepodataWriter {
    */
   public static Map<String, byte[]> render(List<Entry> entries, Instant time, Compression compression,
       byte[] modules) {
-    // the three documents are independent: written and compressed at once, one thread each
-    CompletableFuture<Packed> filelists = CompletableFuture.supplyAsync(
-        () -> packed(compression, filelists(entries)));
-    CompletableFuture<Packed> other = CompletableFuture.supplyAsync(() -> packed(compression, other(entries)));
-    Map<String, Packed> docs = new LinkedHashMap<>();
-    docs.put("primary", packed(compression, primary(entries, time)));
-    docs.put("filelists", join(filelists));
-    docs.put("other", join(other));
-    Map<String, byte[]> out = new LinkedHashMap<>();
-    StringBuilder repomd = new StringBuilder();
-    long ts = time.getEpochSecond();
-    repomd.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        .append("<repomd xmlns=\"http://linux.duke.edu/metadata/repo\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\">\n")
-        .append("  <revision>").append(ts).append("</revision>\n");
-    for (Map.Entry<String, Packed> e : docs.entrySet()) {
-      Packed x = e.getValue();
-      String sha = sha256(x.bytes());
-      String href = "repodata/" + sha + "-" + e.getKey() + ".xml" + compression.suffix;
-      out.put(href.substring("repodata/".length()), x.bytes());
-      data(repomd, e.getKey(), sha, x.openSha256(), href, ts, x.bytes().length, x.openSize());
+    Documents docs = new Documents(entries.size(), compression);
+    for (Entry e : entries) {
+      docs.add(fragments(e, time));
     }
-    if (modules != null) {
-      byte[] packed = compress(modules, compression);
-      String sha = sha256(packed);
-      String href = "repodata/" + sha + "-modules.yaml" + compression.suffix;
-      out.put(href.substring("repodata/".length()), packed);
-      data(repomd, "modules", sha, sha256(modules), href, ts, packed.length, modules.length);
-    }
-    repomd.append("</repomd>\n");
-    out.put("repomd.xml", repomd.toString().getBytes(StandardCharsets.UTF_8));
-    return out;
+    return docs.finish(time, modules);
   }
 
   /**
@@ -117,15 +87,14 @@ public final class RepodataWriter {
    *
    * @param dir the repository root
    * @param rpms RPM files below {@code dir}, listed in this order with paths relative to it;
-   *     their headers are read and their SHA256 computed on as many threads as there are
-   *     processors
+   *     read, hashed and rendered on one thread per processor, a bounded number ahead of the
+   *     writer, so memory does not grow with the repository (as createrepo_c's workers)
    * @return the files written, by name
    * @throws RpmMetadataException naming the first file that is not a readable RPM
    */
   public static Map<String, byte[]> write(Path dir, List<Path> rpms, Instant time,
       Compression compression, byte[] modules) throws IOException, RpmMetadataException {
-    List<Entry> entries = entries(dir, rpms);
-    Map<String, byte[]> files = render(entries, time, compression, modules);
+    Map<String, byte[]> files = stream(dir, rpms, time, compression).finish(time, modules);
     Path tmp = Files.createTempDirectory(dir, ".repodata-");
     try {
       // temp directories are 0700; repodata/ must be readable by dnf, nginx and apt's users
@@ -152,20 +121,20 @@ public final class RepodataWriter {
   }
 
   /**
-   * Reads the headers, SHA256 and size of each RPM, on up to one thread per processor (a
-   * repository of a thousand packages is mostly hashing).
+   * Reads, hashes and renders each RPM on up to one thread per processor, and appends the
+   * results to the documents in list order. At most {@code 8 x threads} packages are in flight.
    *
-   * @return one entry per file, in the given order, located relative to {@code dir}
    * @throws RpmMetadataException naming the first file in the list that is not a readable RPM
    */
-  static List<Entry> entries(Path dir, List<Path> rpms) throws IOException, RpmMetadataException {
+  private static Documents stream(Path dir, List<Path> rpms, Instant time, Compression compression)
+      throws IOException, RpmMetadataException {
+    Documents docs = new Documents(rpms.size(), compression);
     int threads = Math.min(rpms.size(), Runtime.getRuntime().availableProcessors());
     if (threads <= 1) {
-      List<Entry> out = new ArrayList<>();
       for (Path p : rpms) {
-        out.add(entry(dir, p));
+        docs.add(fragments(entry(dir, p), time));
       }
-      return out;
+      return docs;
     }
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "repodata-reader");
@@ -173,34 +142,39 @@ public final class RepodataWriter {
       return t;
     });
     try {
-      List<Future<Entry>> futures = new ArrayList<>();
-      for (Path p : rpms) {
-        futures.add(pool.submit(() -> entry(dir, p)));
-      }
-      List<Entry> out = new ArrayList<>();
-      for (Future<Entry> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (ExecutionException e) {
-          Throwable c = e.getCause();
-          if (c instanceof RpmMetadataException m) {
-            throw m;
-          }
-          if (c instanceof IOException io) {
-            throw io;
-          }
-          if (c instanceof RuntimeException r) {
-            throw r;
-          }
-          throw new IllegalStateException(c);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted while reading RPM headers");
+      java.util.ArrayDeque<Future<Fragments>> window = new java.util.ArrayDeque<>();
+      java.util.Iterator<Path> next = rpms.iterator();
+      while (next.hasNext() || !window.isEmpty()) {
+        while (next.hasNext() && window.size() < 8 * threads) {
+          Path p = next.next();
+          window.add(pool.submit(() -> fragments(entry(dir, p), time)));
         }
+        docs.add(get(window.poll()));
       }
-      return out;
+      return docs;
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  private static Fragments get(Future<Fragments> f) throws IOException, RpmMetadataException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RpmMetadataException m) {
+        throw m;
+      }
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while reading RPM headers");
     }
   }
 
@@ -239,141 +213,221 @@ public final class RepodataWriter {
     void write(XMLStreamWriter w) throws XMLStreamException;
   }
 
-  /** A compressed document with the SHA256 and size of its uncompressed content (repomd's open-*). */
-  private record Packed(byte[] bytes, String openSha256, long openSize) {}
+  /** One package's {@code <package>} elements of primary, filelists and other, as UTF-8 XML. */
+  private record Fragments(byte[] primary, byte[] filelists, byte[] other) {}
 
-  /** Writes one XML document straight into the compressor, hashing and counting it on the way. */
-  private static Packed packed(Compression c, Body body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
-    MessageDigest md = Digests.sha256();
-    long[] size = {0};
-    try (OutputStream z = c == Compression.GZ ? new GZIPOutputStream(out, 1 << 16) : new ZstdOutputStream(out)) {
-      OutputStream plain = new BufferedOutputStream(new FilterOutputStream(z) {
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          md.update(b, off, len);
-          size[0] += len;
-          z.write(b, off, len);
-        }
+  private static final ThreadLocal<XMLOutputFactory> XML = ThreadLocal.withInitial(XMLOutputFactory::newFactory);
 
-        @Override
-        public void write(int b) throws IOException {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
-      }, 1 << 16);
-      XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(plain, "UTF-8");
-      w.writeStartDocument("UTF-8", "1.0");
-      w.writeCharacters("\n");
+  /** Renders one package's three fragments, each followed by a line break. */
+  static Fragments fragments(Entry e, Instant time) {
+    return new Fragments(fragment(w -> primaryPackage(w, e, time)),
+        fragment(w -> perPackage(w, e, RepodataWriter::filelistsBody)),
+        fragment(w -> perPackage(w, e, RepodataWriter::otherBody)));
+  }
+
+  private static byte[] fragment(Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try {
+      XMLStreamWriter w = XML.get().createXMLStreamWriter(out, "UTF-8");
       body.write(w);
-      w.writeEndDocument();
+      w.writeCharacters("\n");
       w.close();
-      plain.write('\n');
-      plain.flush();
     } catch (XMLStreamException e) {
       throw new IllegalStateException(e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return new Packed(out.toByteArray(), HexFormat.of().formatHex(md.digest()), size[0]);
+    return out.toByteArray();
   }
 
-  private static Packed join(CompletableFuture<Packed> f) {
-    try {
-      return f.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
+  /**
+   * The three documents being written: each fragment goes straight into its compressor, with
+   * the SHA256 and size of the uncompressed content taken on the way (repomd's open-*).
+   */
+  private static final class Documents {
+    private final Compression compression;
+    private final Sink primary;
+    private final Sink filelists;
+    private final Sink other;
+
+    Documents(int packages, Compression compression) {
+      this.compression = compression;
+      String head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+      primary = new Sink(compression, head + "<metadata xmlns=\"" + COMMON + "\" xmlns:rpm=\"" + RPM
+          + "\" packages=\"" + packages + "\">\n");
+      filelists = new Sink(compression, head + "<filelists xmlns=\"http://linux.duke.edu/metadata/filelists\" packages=\""
+          + packages + "\">\n");
+      other = new Sink(compression, head + "<otherdata xmlns=\"http://linux.duke.edu/metadata/other\" packages=\""
+          + packages + "\">\n");
+    }
+
+    void add(Fragments f) {
+      primary.write(f.primary());
+      filelists.write(f.filelists());
+      other.write(f.other());
+    }
+
+    Map<String, byte[]> finish(Instant time, byte[] modules) {
+      Map<String, Sink> docs = new LinkedHashMap<>();
+      docs.put("primary", primary.end("</metadata>\n"));
+      docs.put("filelists", filelists.end("</filelists>\n"));
+      docs.put("other", other.end("</otherdata>\n"));
+      Map<String, byte[]> out = new LinkedHashMap<>();
+      StringBuilder repomd = new StringBuilder();
+      long ts = time.getEpochSecond();
+      repomd.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+          .append("<repomd xmlns=\"http://linux.duke.edu/metadata/repo\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\">\n")
+          .append("  <revision>").append(ts).append("</revision>\n");
+      for (Map.Entry<String, Sink> e : docs.entrySet()) {
+        Sink x = e.getValue();
+        byte[] packed = x.bytes();
+        String sha = sha256(packed);
+        String href = "repodata/" + sha + "-" + e.getKey() + ".xml" + compression.suffix;
+        out.put(href.substring("repodata/".length()), packed);
+        data(repomd, e.getKey(), sha, x.openSha256(), href, ts, packed.length, x.openSize());
       }
-      throw e;
+      if (modules != null) {
+        byte[] packed = compress(modules, compression);
+        String sha = sha256(packed);
+        String href = "repodata/" + sha + "-modules.yaml" + compression.suffix;
+        out.put(href.substring("repodata/".length()), packed);
+        data(repomd, "modules", sha, sha256(modules), href, ts, packed.length, modules.length);
+      }
+      repomd.append("</repomd>\n");
+      out.put("repomd.xml", repomd.toString().getBytes(StandardCharsets.UTF_8));
+      return out;
     }
   }
 
-  static Body primary(List<Entry> entries, Instant time) {
-    return w -> {
-      w.writeStartElement("metadata");
-      w.writeDefaultNamespace(COMMON);
-      w.writeNamespace("rpm", RPM);
-      w.writeAttribute("packages", Integer.toString(entries.size()));
-      w.writeCharacters("\n");
-      for (Entry e : entries) {
-        RpmFile r = e.rpm();
-        w.writeStartElement("package");
-        w.writeAttribute("type", "rpm");
-        text(w, "name", r.name());
-        text(w, "arch", r.arch());
-        version(w, r.evr());
-        w.writeStartElement("checksum");
-        w.writeAttribute("type", "sha256");
-        w.writeAttribute("pkgid", "YES");
-        w.writeCharacters(e.sha256());
+  /** One compressed document: digest and size of what goes in, the compressed bytes out. */
+  private static final class Sink {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+    private final MessageDigest md = Digests.sha256();
+    private final OutputStream z;
+    private long size;
+
+    Sink(Compression c, String head) {
+      try {
+        z = c == Compression.GZ ? new GZIPOutputStream(out, 1 << 16) : new ZstdOutputStream(out);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      write(head.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void write(byte[] b) {
+      md.update(b);
+      size += b.length;
+      try {
+        z.write(b);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    Sink end(String tail) {
+      write(tail.getBytes(StandardCharsets.UTF_8));
+      try {
+        z.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return this;
+    }
+
+    byte[] bytes() {
+      return out.toByteArray();
+    }
+
+    String openSha256() {
+      return HexFormat.of().formatHex(md.digest());
+    }
+
+    long openSize() {
+      return size;
+    }
+  }
+
+  private static void primaryPackage(XMLStreamWriter w, Entry e, Instant time) throws XMLStreamException {
+    RpmFile r = e.rpm();
+    w.writeStartElement("package");
+    w.writeAttribute("type", "rpm");
+    text(w, "name", r.name());
+    text(w, "arch", r.arch());
+    version(w, r.evr());
+    w.writeStartElement("checksum");
+    w.writeAttribute("type", "sha256");
+    w.writeAttribute("pkgid", "YES");
+    w.writeCharacters(e.sha256());
+    w.writeEndElement();
+    text(w, "summary", r.summary());
+    text(w, "description", r.description());
+    text(w, "packager", r.packager());
+    text(w, "url", r.url());
+    w.writeEmptyElement("time");
+    w.writeAttribute("file", Long.toString(time.getEpochSecond()));
+    w.writeAttribute("build", Long.toString(r.buildTime()));
+    w.writeEmptyElement("size");
+    w.writeAttribute("package", Long.toString(e.size()));
+    w.writeAttribute("installed", Long.toString(r.installedSize()));
+    w.writeAttribute("archive", Long.toString(r.archiveSize()));
+    w.writeEmptyElement("location");
+    w.writeAttribute("href", e.location());
+    w.writeStartElement("format");
+    text(w, "rpm", RPM, "license", r.license());
+    text(w, "rpm", RPM, "vendor", r.vendor());
+    text(w, "rpm", RPM, "group", r.group());
+    text(w, "rpm", RPM, "buildhost", r.buildHost());
+    text(w, "rpm", RPM, "sourcerpm", r.sourceRpm());
+    w.writeEmptyElement("rpm", "header-range", RPM);
+    w.writeAttribute("start", Long.toString(r.headerStart()));
+    w.writeAttribute("end", Long.toString(r.headerEnd()));
+    for (int k : PRIMARY_DEP_ORDER) {
+      deps(w, DEP_KINDS[k], k == 1 ? requiresForPrimary(r) : r.deps().get(k), k == 1);
+    }
+    primaryFiles(w, r);
+    w.writeEndElement(); // format
+    w.writeEndElement(); // package
+  }
+
+  /** One {@code rpm:provides}, {@code rpm:requires}, ... list; nothing when empty. */
+  private static void deps(XMLStreamWriter w, String kind, List<RpmDep> deps, boolean requires)
+      throws XMLStreamException {
+    if (deps.isEmpty()) {
+      return;
+    }
+    w.writeStartElement("rpm", kind, RPM);
+    for (RpmDep d : deps) {
+      w.writeEmptyElement("rpm", "entry", RPM);
+      w.writeAttribute("name", d.name());
+      if (d.flags() != null) {
+        w.writeAttribute("flags", d.flags().name());
+        if (d.evr() != null) {
+          w.writeAttribute("epoch", d.evr().epoch() == null ? "0" : d.evr().epoch());
+          w.writeAttribute("ver", d.evr().version());
+          if (d.evr().release() != null && !d.evr().release().isEmpty()) {
+            w.writeAttribute("rel", d.evr().release());
+          }
+        }
+      }
+      if (requires && d.pre()) {
+        w.writeAttribute("pre", "1");
+      }
+    }
+    w.writeEndElement();
+  }
+
+  /** The files primary.xml lists (see {@link #primaryFile}). */
+  private static void primaryFiles(XMLStreamWriter w, RpmFile r) throws XMLStreamException {
+    for (int i = 0; i < r.files().size(); i++) {
+      String f = r.files().get(i);
+      if (primaryFile(f)) {
+        w.writeStartElement("file");
+        if (r.dirs().get(i)) {
+          w.writeAttribute("type", "dir");
+        }
+        w.writeCharacters(f);
         w.writeEndElement();
-        text(w, "summary", r.summary());
-        text(w, "description", r.description());
-        text(w, "packager", r.packager());
-        text(w, "url", r.url());
-        w.writeEmptyElement("time");
-        w.writeAttribute("file", Long.toString(time.getEpochSecond()));
-        w.writeAttribute("build", Long.toString(r.buildTime()));
-        w.writeEmptyElement("size");
-        w.writeAttribute("package", Long.toString(e.size()));
-        w.writeAttribute("installed", Long.toString(r.installedSize()));
-        w.writeAttribute("archive", Long.toString(r.archiveSize()));
-        w.writeEmptyElement("location");
-        w.writeAttribute("href", e.location());
-        w.writeStartElement("format");
-        text(w, "rpm", RPM, "license", r.license());
-        text(w, "rpm", RPM, "vendor", r.vendor());
-        text(w, "rpm", RPM, "group", r.group());
-        text(w, "rpm", RPM, "buildhost", r.buildHost());
-        text(w, "rpm", RPM, "sourcerpm", r.sourceRpm());
-        w.writeEmptyElement("rpm", "header-range", RPM);
-        w.writeAttribute("start", Long.toString(r.headerStart()));
-        w.writeAttribute("end", Long.toString(r.headerEnd()));
-        for (int k : PRIMARY_DEP_ORDER) {
-          List<RpmDep> deps = r.deps().get(k);
-          if (k == 1) {
-            deps = requiresForPrimary(r);
-          }
-          if (deps.isEmpty()) {
-            continue;
-          }
-          w.writeStartElement("rpm", DEP_KINDS[k], RPM);
-          for (RpmDep d : deps) {
-            w.writeEmptyElement("rpm", "entry", RPM);
-            w.writeAttribute("name", d.name());
-            if (d.flags() != null) {
-              w.writeAttribute("flags", d.flags().name());
-              if (d.evr() != null) {
-                w.writeAttribute("epoch", d.evr().epoch() == null ? "0" : d.evr().epoch());
-                w.writeAttribute("ver", d.evr().version());
-                if (d.evr().release() != null && !d.evr().release().isEmpty()) {
-                  w.writeAttribute("rel", d.evr().release());
-                }
-              }
-            }
-            if (k == 1 && d.pre()) {
-              w.writeAttribute("pre", "1");
-            }
-          }
-          w.writeEndElement();
-        }
-        for (int i = 0; i < r.files().size(); i++) {
-          String f = r.files().get(i);
-          if (primaryFile(f)) {
-            w.writeStartElement("file");
-            if (r.dirs().get(i)) {
-              w.writeAttribute("type", "dir");
-            }
-            w.writeCharacters(f);
-            w.writeEndElement();
-          }
-        }
-        w.writeEndElement(); // format
-        w.writeEndElement(); // package
-        w.writeCharacters("\n");
       }
-      w.writeEndElement();
-    };
+    }
   }
 
   /**
@@ -394,7 +448,11 @@ public final class RepodataWriter {
   static List<RpmDep> requiresForPrimary(RpmFile r) {
     List<RpmDep> out = new ArrayList<>();
     Map<String, RpmDep> lastKept = new java.util.HashMap<>();
-    java.util.Set<String> files = new java.util.HashSet<>(r.files());
+    java.util.Set<String> files = null;
+    Map<String, List<RpmDep>> provides = new java.util.HashMap<>();
+    for (RpmDep p : r.deps().get(0)) {
+      provides.computeIfAbsent(p.name(), k -> new ArrayList<>(1)).add(p);
+    }
     RpmDep newestLibc = null;
     String newestGlibc = null;
     for (RpmDep d : r.deps().get(1)) {
@@ -412,12 +470,17 @@ public final class RepodataWriter {
       if (d.name().startsWith("libc.so.6") && newestLibc != null) {
         continue; // the newest one goes last, as createrepo_c adds it after the others
       }
-      if (d.name().startsWith("/") && files.contains(d.name())) {
-        continue;
+      if (d.name().startsWith("/")) {
+        if (files == null) {
+          files = new java.util.HashSet<>(r.files());
+        }
+        if (files.contains(d.name())) {
+          continue;
+        }
       }
       boolean selfProvided = false;
-      for (RpmDep p : r.deps().get(0)) {
-        if (p.name().equals(d.name()) && (d.flags() == null || d.overlaps(p))) {
+      for (RpmDep p : provides.getOrDefault(d.name(), List.of())) {
+        if (d.flags() == null || d.overlaps(p)) {
           selfProvided = true;
           break;
         }
@@ -439,51 +502,37 @@ public final class RepodataWriter {
     void write(XMLStreamWriter w, RpmFile r) throws XMLStreamException;
   }
 
-  /** filelists.xml and other.xml: a root element, then one {@code <package pkgid name arch>} each. */
-  private static Body perPackage(String root, String ns, List<Entry> entries, PackageBody body) {
-    return w -> {
-      w.writeStartElement(root);
-      w.writeDefaultNamespace(ns);
-      w.writeAttribute("packages", Integer.toString(entries.size()));
-      w.writeCharacters("\n");
-      for (Entry e : entries) {
-        RpmFile r = e.rpm();
-        w.writeStartElement("package");
-        w.writeAttribute("pkgid", e.sha256());
-        w.writeAttribute("name", r.name());
-        w.writeAttribute("arch", r.arch());
-        version(w, r.evr());
-        body.write(w, r);
-        w.writeEndElement();
-        w.writeCharacters("\n");
+  /** A package of filelists.xml or other.xml: {@code <package pkgid name arch>}, version, body. */
+  private static void perPackage(XMLStreamWriter w, Entry e, PackageBody body) throws XMLStreamException {
+    RpmFile r = e.rpm();
+    w.writeStartElement("package");
+    w.writeAttribute("pkgid", e.sha256());
+    w.writeAttribute("name", r.name());
+    w.writeAttribute("arch", r.arch());
+    version(w, r.evr());
+    body.write(w, r);
+    w.writeEndElement();
+  }
+
+  private static void filelistsBody(XMLStreamWriter w, RpmFile r) throws XMLStreamException {
+    for (int i = 0; i < r.files().size(); i++) {
+      w.writeStartElement("file");
+      if (r.dirs().get(i)) {
+        w.writeAttribute("type", "dir");
       }
+      w.writeCharacters(r.files().get(i));
       w.writeEndElement();
-    };
+    }
   }
 
-  static Body filelists(List<Entry> entries) {
-    return perPackage("filelists", "http://linux.duke.edu/metadata/filelists", entries, (w, r) -> {
-      for (int i = 0; i < r.files().size(); i++) {
-        w.writeStartElement("file");
-        if (r.dirs().get(i)) {
-          w.writeAttribute("type", "dir");
-        }
-        w.writeCharacters(r.files().get(i));
-        w.writeEndElement();
-      }
-    });
-  }
-
-  static Body other(List<Entry> entries) {
-    return perPackage("otherdata", "http://linux.duke.edu/metadata/other", entries, (w, r) -> {
-      for (String[] c : changelogsForOther(r.changelogs())) {
-        w.writeStartElement("changelog");
-        w.writeAttribute("author", c[1]);
-        w.writeAttribute("date", c[0]);
-        w.writeCharacters(c[2]);
-        w.writeEndElement();
-      }
-    });
+  private static void otherBody(XMLStreamWriter w, RpmFile r) throws XMLStreamException {
+    for (String[] c : changelogsForOther(r.changelogs())) {
+      w.writeStartElement("changelog");
+      w.writeAttribute("author", c[1]);
+      w.writeAttribute("date", c[0]);
+      w.writeCharacters(c[2]);
+      w.writeEndElement();
+    }
   }
 
   /**

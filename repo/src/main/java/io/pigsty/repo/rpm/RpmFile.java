@@ -60,9 +60,9 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
    */
   public static RpmFile read(Path rpm) throws RpmMetadataException, IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(rpm));
-        RpmInputStream r = new RpmInputStream(in)) {
-      Tags sig = new Tags(r.getSignatureHeader(), rpm);
-      Tags h = new Tags(r.getPayloadHeader(), rpm);
+        HeaderReader r = new HeaderReader(in)) {
+      Tags sig = new Tags(r.readHeader(true), rpm);
+      Tags h = new Tags(r.readHeader(false), rpm);
       String name = str(h, 1000);
       if (name == null) {
         throw new RpmMetadataException(rpm + ": RPM header has no NAME");
@@ -88,21 +88,8 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
       deps.add(deps(h, 5055, 5057, 5056)); // enhances
       List<String> files = new ArrayList<>();
       List<Boolean> dirs = new ArrayList<>();
-      String[] base = strs(h, 1117);
-      String[] dirNames = strs(h, 1118);
-      long[] dirIndex = nums(h, 1116);
-      long[] modes = nums(h, 1030);
-      for (int i = 0; i < base.length; i++) {
-        files.add(dirNames[(int) dirIndex[i]] + base[i]);
-        dirs.add(i < modes.length && (modes[i] & 0170000) == 0040000);
-      }
-      List<String[]> logs = new ArrayList<>();
-      long[] times = nums(h, 1080);
-      String[] authors = strs(h, 1081);
-      String[] texts = strs(h, 1082);
-      for (int i = 0; i < times.length && i < authors.length && i < texts.length; i++) {
-        logs.add(new String[] {Long.toString(times[i]), authors[i], texts[i]});
-      }
+      files(strs(h, 1117), strs(h, 1118), nums(h, 1116), nums(h, 1030), files, dirs);
+      List<String[]> logs = changelogs(nums(h, 1080), strs(h, 1081), strs(h, 1082));
       return new RpmFile(name, arch, evr, orEmpty(str(h, 1004)), orEmpty(str(h, 1005)),
           orEmpty(str(h, 1015)), orEmpty(str(h, 1020)), orZero(num(h, 1006)), orZero(size),
           orZero(archive), orEmpty(str(h, 1014)), orEmpty(str(h, 1011)), orEmpty(str(h, 1016)),
@@ -114,6 +101,24 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
       }
       throw new RpmMetadataException(rpm + ": not a readable RPM (" + e.getMessage() + ")", e);
     }
+  }
+
+  /** BASENAMES, DIRNAMES, DIRINDEXES and FILEMODES into full paths and which are directories. */
+  private static void files(String[] base, String[] dirNames, long[] dirIndex, long[] modes, List<String> files,
+      List<Boolean> dirs) {
+    for (int i = 0; i < base.length; i++) {
+      files.add(dirNames[(int) dirIndex[i]] + base[i]);
+      dirs.add(i < modes.length && (modes[i] & 0170000) == 0040000);
+    }
+  }
+
+  /** CHANGELOGTIME, CHANGELOGNAME and CHANGELOGTEXT into (time, author, text) triples. */
+  private static List<String[]> changelogs(long[] times, String[] authors, String[] texts) {
+    List<String[]> logs = new ArrayList<>();
+    for (int i = 0; i < times.length && i < authors.length && i < texts.length; i++) {
+      logs.add(new String[] {Long.toString(times[i]), authors[i], texts[i]});
+    }
+    return logs;
   }
 
   private static String orEmpty(String s) {
@@ -224,6 +229,28 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
     }
     return out;
   }
+  /**
+   * packager-rpm's reader without its payload: {@link RpmInputStream} opens the payload
+   * decompressor as soon as a header is asked for, which repodata never reads.
+   */
+  private static final class HeaderReader extends RpmInputStream {
+    HeaderReader(InputStream in) throws IOException {
+      super(in);
+      readLead();
+    }
+
+    @Override
+    protected void ensureInit() {
+      // lead and headers are read by the caller; the payload is never opened
+    }
+
+    @Override
+    protected <T extends org.eclipse.packager.rpm.RpmBaseTag> InputHeader<T> readHeader(boolean signature)
+        throws IOException {
+      return super.readHeader(signature);
+    }
+  }
+
   /**
    * One header's tags. Strings are taken as packager-rpm decodes them (UTF-8), except where the
    * bytes are not UTF-8: those are decoded again from the header store as createrepo_c writes
