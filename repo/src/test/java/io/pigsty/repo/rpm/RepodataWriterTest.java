@@ -55,9 +55,7 @@ class RepodataWriterTest {
     Path ours = stage("ours");
     Path theirs = stage("theirs");
     RepodataWriter.write(ours, rpms(ours), Instant.parse("2026-01-01T00:00:00Z"), RepodataWriter.Compression.GZ, null);
-    Process p = new ProcessBuilder("createrepo_c", "-q", theirs.toString()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(out).isZero();
+    createrepoC(theirs);
     Map<String, RpmPackage> a = primary(ours);
     Map<String, RpmPackage> b = primary(theirs);
     assertThat(a.keySet()).isEqualTo(b.keySet()).hasSize(RPMS.size());
@@ -89,7 +87,24 @@ class RepodataWriterTest {
     return m;
   }
 
-  /** other.xml as (name-version-release.arch location) to its changelog lines, in document order. */
+  /** A directory holding a copy of every fixture RPM. */
+  private Path everyFixtureRpm(String name) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    try (Stream<Path> s = Files.list(ElFixtures.repo("rpms"))) {
+      for (Path r : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".rpm"))::iterator) {
+        Files.copy(r, dir.resolve(r.getFileName()));
+      }
+    }
+    return dir;
+  }
+
+  private static void createrepoC(Path dir) throws Exception {
+    Process p = new ProcessBuilder("createrepo_c", "-q", "--no-database", dir.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+  }
+
+  /** other.xml as (pkgid name) to its changelog lines, in document order. */
   private static Map<String, List<String>> changelogs(Path dir) throws Exception {
     Repomd md = Repomd.read(dir.resolve("repodata/repomd.xml"));
     Path other = dir.resolve(md.find("other").orElseThrow().href());
@@ -115,18 +130,10 @@ class RepodataWriterTest {
 
   @Test
   void write_listsTheChangelogsCreaterepoCLists() throws Exception {
-    Path ours = Files.createDirectories(tmp.resolve("ours"));
-    Path theirs = Files.createDirectories(tmp.resolve("theirs"));
-    try (Stream<Path> s = Files.list(ElFixtures.repo("rpms"))) {
-      for (Path r : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".rpm"))::iterator) {
-        Files.copy(r, ours.resolve(r.getFileName()));
-        Files.copy(r, theirs.resolve(r.getFileName()));
-      }
-    }
+    Path ours = everyFixtureRpm("ours");
+    Path theirs = everyFixtureRpm("theirs");
     RepodataWriter.write(ours, rpms(ours), Instant.parse("2026-01-01T00:00:00Z"), RepodataWriter.Compression.GZ, null);
-    Process p = new ProcessBuilder("createrepo_c", "-q", "--no-database", theirs.toString()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(out).isZero();
+    createrepoC(theirs);
     Map<String, List<String>> a = changelogs(ours);
     Map<String, List<String>> b = changelogs(theirs);
     assertThat(a.keySet()).isEqualTo(b.keySet());
@@ -192,18 +199,10 @@ class RepodataWriterTest {
 
   @Test
   void write_primaryAndFilelistsEqualCreaterepoCsForEveryFixtureRpm() throws Exception {
-    Path ours = Files.createDirectories(tmp.resolve("ours"));
-    Path theirs = Files.createDirectories(tmp.resolve("theirs"));
-    try (Stream<Path> s = Files.list(ElFixtures.repo("rpms"))) {
-      for (Path r : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".rpm"))::iterator) {
-        Files.copy(r, ours.resolve(r.getFileName()));
-        Files.copy(r, theirs.resolve(r.getFileName()));
-      }
-    }
+    Path ours = everyFixtureRpm("ours");
+    Path theirs = everyFixtureRpm("theirs");
     RepodataWriter.write(ours, rpms(ours), Instant.parse("2026-01-01T00:00:00Z"), RepodataWriter.Compression.GZ, null);
-    Process p = new ProcessBuilder("createrepo_c", "-q", "--no-database", theirs.toString()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(out).isZero();
+    createrepoC(theirs);
     for (String type : List.of("primary", "filelists")) {
       Map<String, List<String>> a = canonical(ours, type);
       Map<String, List<String>> b = canonical(theirs, type);
