@@ -215,12 +215,14 @@ public final class RpmBundleBuilder {
     }
     stamp = key.notBeforeCreation(stamp);
 
-    List<RepodataWriter.Entry> entries = new ArrayList<>();
+    // repodata is written package by package: no list of every header is held
+    RepodataWriter.Documents repodata = new RepodataWriter.Documents(
+        r.resolution().packages().size() + localRpms.size(), stamp, RepodataWriter.Compression.GZ);
     Map<String, Path> files = new LinkedHashMap<>();
     long rpmBytes = 0;
     for (RpmPackage p : r.resolution().packages()) {
       Path file = report.fetched().get(byPackage.get(p));
-      entries.add(new RepodataWriter.Entry(RpmFile.read(file), p.fileName(), p.checksum().toLowerCase(Locale.ROOT),
+      repodata.add(new RepodataWriter.Entry(RpmFile.read(file), p.fileName(), p.checksum().toLowerCase(Locale.ROOT),
           p.packageSize()));
       files.put(p.fileName(), file);
       rpmBytes += p.packageSize();
@@ -240,7 +242,7 @@ public final class RpmBundleBuilder {
       }
       long size = Files.size(f);
       String sha = Tarball.sha256(f);
-      entries.add(new RepodataWriter.Entry(h, name, sha, size));
+      repodata.add(new RepodataWriter.Entry(h, name, sha, size));
       files.put(name, f);
       rpmBytes += size;
       allSigned = false;
@@ -258,8 +260,7 @@ public final class RpmBundleBuilder {
       local.add(o);
     }
     Map<String, byte[]> metadata = new LinkedHashMap<>();
-    for (Map.Entry<String, byte[]> e : RepodataWriter.render(entries, stamp, RepodataWriter.Compression.GZ,
-        modules(r.upstreams())).entrySet()) {
+    for (Map.Entry<String, byte[]> e : repodata.finish(modules(r.upstreams())).entrySet()) {
       metadata.put("repodata/" + e.getKey(), e.getValue());
     }
     byte[] repomd = metadata.get("repodata/repomd.xml");

@@ -64,24 +64,6 @@ public final class RepodataWriter {
   private RepodataWriter() {}
 
   /**
-   * Renders the metadata files in memory.
-   *
-   * @param entries the packages, listed in the given order
-   * @param time the repomd revision and timestamps, and the {@code file} time of packages
-   * @param compression how the XML files are compressed
-   * @param modules {@code modules.yaml} content to list as type {@code modules}, or null
-   * @return file name below {@code repodata/} to content; {@code repomd.xml} last
-   */
-  public static Map<String, byte[]> render(List<Entry> entries, Instant time, Compression compression,
-      byte[] modules) {
-    Documents docs = new Documents(entries.size(), compression);
-    for (Entry e : entries) {
-      docs.add(fragments(e, time));
-    }
-    return docs.finish(time, modules);
-  }
-
-  /**
    * Writes {@code dir/repodata/} for the given RPM files, replacing an existing one: the new
    * directory is written beside it and renamed into place.
    *
@@ -94,7 +76,7 @@ public final class RepodataWriter {
    */
   public static Map<String, byte[]> write(Path dir, List<Path> rpms, Instant time,
       Compression compression, byte[] modules) throws IOException, RpmMetadataException {
-    Map<String, byte[]> files = stream(dir, rpms, time, compression).finish(time, modules);
+    Map<String, byte[]> files = stream(dir, rpms, time, compression).finish(modules);
     Path tmp = Files.createTempDirectory(dir, ".repodata-");
     try {
       // temp directories are 0700; repodata/ must be readable by dnf, nginx and apt's users
@@ -128,11 +110,11 @@ public final class RepodataWriter {
    */
   private static Documents stream(Path dir, List<Path> rpms, Instant time, Compression compression)
       throws IOException, RpmMetadataException {
-    Documents docs = new Documents(rpms.size(), compression);
+    Documents docs = new Documents(rpms.size(), time, compression);
     int threads = Math.min(rpms.size(), Runtime.getRuntime().availableProcessors());
     if (threads <= 1) {
       for (Path p : rpms) {
-        docs.add(fragments(entry(dir, p), time));
+        docs.add(entry(dir, p));
       }
       return docs;
     }
@@ -239,16 +221,27 @@ public final class RepodataWriter {
   }
 
   /**
-   * The three documents being written: each fragment goes straight into its compressor, with
-   * the SHA256 and size of the uncompressed content taken on the way (repomd's open-*).
+   * Repodata written one package at a time: each package's fragments go straight into the three
+   * compressors, with the SHA256 and size of the uncompressed content taken on the way (repomd's
+   * open-*), so memory does not depend on the number of packages. Not thread-safe.
    */
-  private static final class Documents {
+  public static final class Documents {
+    private final int packages;
+    private final Instant time;
     private final Compression compression;
     private final Sink primary;
     private final Sink filelists;
     private final Sink other;
+    private int added;
 
-    Documents(int packages, Compression compression) {
+    /**
+     * @param packages how many packages will be added (the documents' {@code packages} attribute)
+     * @param time the repomd revision and timestamps, and the {@code file} time of packages
+     * @param compression how the XML files are compressed
+     */
+    public Documents(int packages, Instant time, Compression compression) {
+      this.packages = packages;
+      this.time = time;
       this.compression = compression;
       String head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
       primary = new Sink(compression, head + "<metadata xmlns=\"" + COMMON + "\" xmlns:rpm=\"" + RPM
@@ -259,13 +252,31 @@ public final class RepodataWriter {
           + packages + "\">\n");
     }
 
+    /** Appends one package (after those added before). */
+    public void add(Entry e) {
+      add(fragments(e, time));
+    }
+
     void add(Fragments f) {
+      if (++added > packages) {
+        throw new IllegalStateException("more than the " + packages + " packages announced");
+      }
       primary.write(f.primary());
       filelists.write(f.filelists());
       other.write(f.other());
     }
 
-    Map<String, byte[]> finish(Instant time, byte[] modules) {
+    /**
+     * Ends the documents and writes repomd.xml.
+     *
+     * @param modules {@code modules.yaml} content to list as type {@code modules}, or null
+     * @return file name below {@code repodata/} to content; {@code repomd.xml} last
+     * @throws IllegalStateException when fewer packages were added than announced
+     */
+    public Map<String, byte[]> finish(byte[] modules) {
+      if (added != packages) {
+        throw new IllegalStateException(added + " packages added, " + packages + " announced");
+      }
       Map<String, Sink> docs = new LinkedHashMap<>();
       docs.put("primary", primary.end("</metadata>\n"));
       docs.put("filelists", filelists.end("</filelists>\n"));

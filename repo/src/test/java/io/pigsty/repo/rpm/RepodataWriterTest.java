@@ -214,6 +214,20 @@ class RepodataWriterTest {
   }
 
   @Test
+  void documents_holdToThePackageCountTheyAnnounce() throws Exception {
+    Path rpm = ElFixtures.repo("rpms").resolve("bzip2-libs-1.0.8-18.el9.x86_64.rpm");
+    RepodataWriter.Entry e = new RepodataWriter.Entry(RpmFile.read(rpm), rpm.getFileName().toString(), "00", 1);
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    RepodataWriter.Documents two = new RepodataWriter.Documents(2, t, RepodataWriter.Compression.GZ);
+    two.add(e);
+    assertThatThrownBy(() -> two.finish(null)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("1 packages added, 2 announced");
+    RepodataWriter.Documents one = new RepodataWriter.Documents(1, t, RepodataWriter.Compression.GZ);
+    one.add(e);
+    assertThatThrownBy(() -> one.add(e)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void changelogsForOther_spreadsEqualTimesAsCreaterepoCDoes() {
     // header order, newest first; three entries of the same day, then an older one
     List<String[]> header = List.of(new String[] {"300", "c <c@x> - 3  ", "three"},
