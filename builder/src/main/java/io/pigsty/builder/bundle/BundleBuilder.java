@@ -101,7 +101,7 @@ public final class BundleBuilder {
             + ") clashes with a package of the closure");
       }
       long size = Files.size(deb);
-      entries.add(new FlatRepository.Entry(p, "./" + name, size, Tarball.sha256(deb)));
+      entries.add(new FlatRepository.Entry(p, "./" + name, size, io.pigsty.repo.Digests.sha256Hex(deb)));
       files.put(name, deb);
       bytes += size;
     }

@@ -36,7 +36,7 @@ final class BundleOutput {
     Path manifestCopy = repoDir.resolve("manifest.json");
     if (Files.isRegularFile(bundle) && Files.isRegularFile(manifestCopy)
         && Arrays.equals(Files.readAllBytes(manifestCopy), manifest) && Files.isRegularFile(sumFile)
-        && Files.readString(sumFile).startsWith(Tarball.sha256(bundle))) {
+        && Files.readString(sumFile).startsWith(io.pigsty.repo.Digests.sha256Hex(bundle))) {
       return true;
     }
     Path staging = Files.createTempDirectory(outDir, "." + def.name() + "-staging-");

@@ -41,7 +41,7 @@ public final class ContentCache {
       return Optional.empty();
     }
     byte[] b = Files.readAllBytes(p);
-    if (!FlatRepository.sha256Hex(b).equals(sha256)) {
+    if (!io.pigsty.repo.Digests.sha256Hex(b).equals(sha256)) {
       Files.deleteIfExists(p);
       return Optional.empty();
     }

@@ -49,7 +49,7 @@ public final class Manifest {
     m.put("target", target);
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("file", def.file().getFileName().toString());
-    d.put("sha256", FlatRepository.sha256Hex(Files.readAllBytes(def.file())));
+    d.put("sha256", io.pigsty.repo.Digests.sha256Hex(def.file()));
     d.put("pg_major", def.pgMajor());
     d.put("recommends", def.recommends());
     d.put("base_system", def.baseSystem());
@@ -93,7 +93,7 @@ public final class Manifest {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("path", f.getKey());
       o.put("size", f.getValue().length);
-      o.put("sha256", FlatRepository.sha256Hex(f.getValue()));
+      o.put("sha256", io.pigsty.repo.Digests.sha256Hex(f.getValue()));
       out.add(o);
     }
     return out;

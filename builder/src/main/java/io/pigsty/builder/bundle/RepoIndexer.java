@@ -98,7 +98,7 @@ public final class RepoIndexer {
     for (Path deb : debs) {
       DebPackage p = DebFile.readControl(deb);
       String rel = "./" + dir.relativize(deb).toString().replace('\\', '/');
-      entries.add(new FlatRepository.Entry(p, rel, Files.size(deb), Tarball.sha256(deb)));
+      entries.add(new FlatRepository.Entry(p, rel, Files.size(deb), io.pigsty.repo.Digests.sha256Hex(deb)));
     }
     RepoFiles files = RepoFiles.render(entries, null, key, date);
     List<Path> temps = new ArrayList<>();

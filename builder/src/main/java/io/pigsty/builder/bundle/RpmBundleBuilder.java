@@ -241,7 +241,7 @@ public final class RpmBundleBuilder {
         throw new BundleException(f + ": " + name + " is given twice");
       }
       long size = Files.size(f);
-      String sha = Tarball.sha256(f);
+      String sha = io.pigsty.repo.Digests.sha256Hex(f);
       repodata.add(new RepodataWriter.Entry(h, name, sha, size));
       files.put(name, f);
       rpmBytes += size;

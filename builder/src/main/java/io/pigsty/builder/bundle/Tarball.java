@@ -84,11 +84,6 @@ public final class Tarball {
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  /** @return lower-case hex SHA256 of a file, read in 1 MiB blocks */
-  public static String sha256(Path file) throws IOException {
-    return io.pigsty.repo.Digests.sha256Hex(file);
-  }
-
   /** Deletes a file tree if it exists (no symlinks followed). */
   public static void deleteTree(Path root) throws IOException {
     if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -163,7 +163,7 @@ public final class UpstreamLoader {
       all = indexes(release, base, u, arch, used, inReleaseUri);
     }
     UpstreamState state = new UpstreamState(u.name(), u.suite(), base,
-        FlatRepository.sha256Hex(inRelease), release.date(), verified.goodKeyFingerprints(),
+        io.pigsty.repo.Digests.sha256Hex(inRelease), release.date(), verified.goodKeyFingerprints(),
         used, all.size());
     return new Object[] {state, all};
   }
@@ -293,7 +293,7 @@ public final class UpstreamLoader {
       ReleaseFile.Entry recorded = plain.orElse(e.get());
       used.add(new UpstreamState.IndexFile(recorded.path(), recorded.sha256(), recorded.size()));
       if (plain.isPresent()) {
-        String got = FlatRepository.sha256Hex(content);
+        String got = io.pigsty.repo.Digests.sha256Hex(content);
         if (!got.equals(plain.get().sha256()) || content.length != plain.get().size()) {
           throw new MetadataException(uri + ": decompressed content does not match the SHA256 of "
               + plain.get().path() + " in " + inReleaseUri + " (expected " + plain.get().sha256()

@@ -144,7 +144,7 @@ public final class ReleaseSums {
         problems.add(f + ": listed in " + sums.getFileName() + " but missing");
         continue;
       }
-      String got = Tarball.sha256(f);
+      String got = io.pigsty.repo.Digests.sha256Hex(f);
       if (!got.equals(e.sha256())) {
         problems.add(f + ": SHA256 " + got + ", " + sums.getFileName() + " says " + e.sha256());
       }

@@ -85,7 +85,7 @@ class BundleBuilderTest {
       org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         out.add(e.getName() + " " + Integer.toOctalString(e.getMode()) + " " + e.getLongUserId() + " "
-            + e.getModTime().getTime() + " " + io.pigsty.repo.deb.FlatRepository.sha256Hex(tar.readAllBytes()));
+            + e.getModTime().getTime() + " " + io.pigsty.repo.Digests.sha256Hex(tar.readAllBytes()));
       }
     }
     return out;
@@ -137,7 +137,7 @@ class BundleBuilderTest {
     BundleBuilder.Result r = build(definition("server"), tmp.resolve("out"), List.of(deb));
     String packages = Files.readString(r.repoDir().resolve("Packages"));
     assertThat(packages).contains("Package: pigsty\n", "Filename: ./pigsty_9.9_all.deb\n",
-        "SHA256: " + Tarball.sha256(deb) + "\n", "Package: libserver\n");
+        "SHA256: " + io.pigsty.repo.Digests.sha256Hex(deb) + "\n", "Package: libserver\n");
     assertThat(r.packages()).isEqualTo(4);
     BundleVerifier.Report rep = BundleVerifier.verify(r.bundle(), null);
     assertThat(rep.problems()).isEmpty();

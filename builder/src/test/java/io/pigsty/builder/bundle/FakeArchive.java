@@ -55,7 +55,7 @@ final class FakeArchive implements AutoCloseable {
       Files.createDirectories(f.getParent());
       Files.write(f, deb);
       packages.append(control.replace("Description:", "Filename: " + rel + "\nSize: " + deb.length
-          + "\nSHA256: " + FlatRepository.sha256Hex(deb) + "\nDescription:")).append('\n');
+          + "\nSHA256: " + io.pigsty.repo.Digests.sha256Hex(deb) + "\nDescription:")).append('\n');
     }
     byte[] plain = packages.toString().getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream xz = new ByteArrayOutputStream();

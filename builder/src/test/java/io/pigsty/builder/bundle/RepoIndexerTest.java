@@ -34,10 +34,10 @@ public class RepoIndexerTest {
     assertThat(n).isEqualTo(2);
     String packages = Files.readString(repo.resolve("Packages"));
     assertThat(packages).contains("Package: alpha\n", "Filename: ./alpha_1.0-1_all.deb\n",
-        "Size: " + a.length + "\n", "SHA256: " + FlatRepository.sha256Hex(a) + "\n",
+        "Size: " + a.length + "\n", "SHA256: " + io.pigsty.repo.Digests.sha256Hex(a) + "\n",
         "Filename: ./sub/beta_2_all.deb\n");
     assertThat(Files.readString(repo.resolve("Release")))
-        .contains(FlatRepository.sha256Hex(Files.readAllBytes(repo.resolve("Packages.gz"))));
+        .contains(io.pigsty.repo.Digests.sha256Hex(repo.resolve("Packages.gz")));
     Process gpgv = new ProcessBuilder("gpgv", "--keyring", repo.resolve("pigsty.gpg").toString(),
         repo.resolve("InRelease").toString()).redirectErrorStream(true).start();
     String out = new String(gpgv.getInputStream().readAllBytes());

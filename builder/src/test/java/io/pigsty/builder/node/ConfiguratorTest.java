@@ -50,7 +50,7 @@ class ConfiguratorTest {
       for (Path p : s.toList()) {
         String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
         String what = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "d " + mode
-            : "f " + mode + " " + FlatRepository.sha256Hex(Files.readAllBytes(p));
+            : "f " + mode + " " + io.pigsty.repo.Digests.sha256Hex(p);
         out.put(dir.relativize(p).toString(), what);
       }
     }

@@ -59,7 +59,7 @@ final class TestBundle {
         packages.append("Depends: ").append(p.depends()).append('\n');
       }
       packages.append("Filename: ./").append(file).append("\nSize: ").append(deb.length)
-          .append("\nSHA256: ").append(FlatRepository.sha256Hex(deb)).append("\nDescription: test ")
+          .append("\nSHA256: ").append(io.pigsty.repo.Digests.sha256Hex(deb)).append("\nDescription: test ")
           .append(p.name()).append("\n\n");
       files.add(entry(file, deb));
     }
@@ -100,7 +100,7 @@ final class TestBundle {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("path", path);
     m.put("size", data.length);
-    m.put("sha256", FlatRepository.sha256Hex(data));
+    m.put("sha256", io.pigsty.repo.Digests.sha256Hex(data));
     return m;
   }
 

@@ -122,7 +122,7 @@ public final class FlatRepository {
     fields.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
     sb.append("Date: ").append(rfc2822(date)).append('\n');
     sb.append("SHA256:\n");
-    files.forEach((path, content) -> sb.append(' ').append(sha256Hex(content))
+    files.forEach((path, content) -> sb.append(' ').append(io.pigsty.repo.Digests.sha256Hex(content))
         .append(String.format(Locale.ROOT, " %16d ", content.length)).append(path).append('\n'));
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -131,10 +131,5 @@ public final class FlatRepository {
   public static String rfc2822(Instant t) {
     return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ROOT)
         .withZone(ZoneOffset.UTC).format(t);
-  }
-
-  /** @return lower-case hex SHA256 of the bytes */
-  public static String sha256Hex(byte[] data) {
-    return io.pigsty.repo.Digests.sha256Hex(data);
   }
 }

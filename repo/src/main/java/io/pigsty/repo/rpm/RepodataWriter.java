@@ -111,13 +111,7 @@ public final class RepodataWriter {
   private static Documents stream(Path dir, List<Path> rpms, Instant time, Compression compression)
       throws IOException, RpmMetadataException {
     Documents docs = new Documents(rpms.size(), time, compression);
-    int threads = Math.min(rpms.size(), Runtime.getRuntime().availableProcessors());
-    if (threads <= 1) {
-      for (Path p : rpms) {
-        docs.add(entry(dir, p));
-      }
-      return docs;
-    }
+    int threads = Math.max(1, Math.min(rpms.size(), Runtime.getRuntime().availableProcessors()));
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "repodata-reader");
       t.setDaemon(true);
@@ -277,10 +271,16 @@ public final class RepodataWriter {
       if (added != packages) {
         throw new IllegalStateException(added + " packages added, " + packages + " announced");
       }
+      // repomd type to its document; modules.yaml, when given, compressed like the XML
       Map<String, Sink> docs = new LinkedHashMap<>();
       docs.put("primary", primary.end("</metadata>\n"));
       docs.put("filelists", filelists.end("</filelists>\n"));
       docs.put("other", other.end("</otherdata>\n"));
+      if (modules != null) {
+        Sink m = new Sink(compression, "");
+        m.write(modules);
+        docs.put("modules", m.end(""));
+      }
       Map<String, byte[]> out = new LinkedHashMap<>();
       StringBuilder repomd = new StringBuilder();
       long ts = time.getEpochSecond();
@@ -290,17 +290,11 @@ public final class RepodataWriter {
       for (Map.Entry<String, Sink> e : docs.entrySet()) {
         Sink x = e.getValue();
         byte[] packed = x.bytes();
-        String sha = sha256(packed);
-        String href = "repodata/" + sha + "-" + e.getKey() + ".xml" + compression.suffix;
+        String sha = Digests.sha256Hex(packed);
+        String file = e.getKey().equals("modules") ? "modules.yaml" : e.getKey() + ".xml";
+        String href = "repodata/" + sha + "-" + file + compression.suffix;
         out.put(href.substring("repodata/".length()), packed);
         data(repomd, e.getKey(), sha, x.openSha256(), href, ts, packed.length, x.openSize());
-      }
-      if (modules != null) {
-        byte[] packed = compress(modules, compression);
-        String sha = sha256(packed);
-        String href = "repodata/" + sha + "-modules.yaml" + compression.suffix;
-        out.put(href.substring("repodata/".length()), packed);
-        data(repomd, "modules", sha, sha256(modules), href, ts, packed.length, modules.length);
       }
       repomd.append("</repomd>\n");
       out.put("repomd.xml", repomd.toString().getBytes(StandardCharsets.UTF_8));
@@ -608,17 +602,4 @@ public final class RepodataWriter {
     w.writeEndElement();
   }
 
-  private static byte[] compress(byte[] data, Compression c) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
-    try (OutputStream z = c == Compression.GZ ? new GZIPOutputStream(out) : new ZstdOutputStream(out)) {
-      z.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  static String sha256(byte[] data) {
-    return io.pigsty.repo.Digests.sha256Hex(data);
-  }
 }

@@ -104,42 +104,19 @@ class RepodataWriterTest {
     assertThat(p.waitFor()).as(out).isZero();
   }
 
-  /** other.xml as (pkgid name) to its changelog lines, in document order. */
-  private static Map<String, List<String>> changelogs(Path dir) throws Exception {
-    Repomd md = Repomd.read(dir.resolve("repodata/repomd.xml"));
-    Path other = dir.resolve(md.find("other").orElseThrow().href());
-    Map<String, List<String>> out = new TreeMap<>();
-    try (var in = MetadataCompression.open(Files.newInputStream(other), other.getFileName().toString())) {
-      javax.xml.stream.XMLStreamReader r = javax.xml.stream.XMLInputFactory.newFactory().createXMLStreamReader(in);
-      List<String> current = null;
-      while (r.hasNext()) {
-        if (r.next() != javax.xml.stream.XMLStreamConstants.START_ELEMENT) {
-          continue;
-        }
-        if (r.getLocalName().equals("package")) {
-          current = new ArrayList<>();
-          out.put(r.getAttributeValue(null, "pkgid") + " " + r.getAttributeValue(null, "name"), current);
-        } else if (r.getLocalName().equals("changelog")) {
-          current.add(r.getAttributeValue(null, "date") + " " + r.getAttributeValue(null, "author") + " | "
-              + r.getElementText());
-        }
-      }
-    }
-    return out;
-  }
-
   @Test
   void write_listsTheChangelogsCreaterepoCLists() throws Exception {
     Path ours = everyFixtureRpm("ours");
     Path theirs = everyFixtureRpm("theirs");
     RepodataWriter.write(ours, rpms(ours), Instant.parse("2026-01-01T00:00:00Z"), RepodataWriter.Compression.GZ, null);
     createrepoC(theirs);
-    Map<String, List<String>> a = changelogs(ours);
-    Map<String, List<String>> b = changelogs(theirs);
+    Map<String, List<String>> a = canonical(ours, "other");
+    Map<String, List<String>> b = canonical(theirs, "other");
     assertThat(a.keySet()).isEqualTo(b.keySet());
     // the fixtures hold packages with more than ten entries (container-selinux, httpd), so the
     // limit and the order are both exercised
-    assertThat(b.values().stream().mapToInt(List::size).max().orElse(0)).isEqualTo(RepodataWriter.CHANGELOG_LIMIT);
+    assertThat(b.values().stream().mapToLong(l -> l.stream().filter(x -> x.startsWith("changelog ")).count())
+        .max().orElse(0)).isEqualTo(RepodataWriter.CHANGELOG_LIMIT);
     for (String k : b.keySet()) {
       assertThat(a.get(k)).as(k).containsExactlyElementsOf(b.get(k));
     }

@@ -48,7 +48,7 @@ class ReleaseCheckTest {
   void check_acceptsAReleaseWithARelativeLinkInsideAndAMatchingSha256() throws Exception {
     Path r = tgz("pigsty-1.0.tgz", "pigsty/", "pigsty/Makefile", "pigsty/jre/legal/java.base/LICENSE",
         "pigsty/jre/legal/java.sql/LICENSE -> ../java.base/LICENSE");
-    Files.writeString(tmp.resolve("pigsty-1.0.tgz.sha256"), Tarball.sha256(r) + "  pigsty-1.0.tgz\n");
+    Files.writeString(tmp.resolve("pigsty-1.0.tgz.sha256"), io.pigsty.repo.Digests.sha256Hex(r) + "  pigsty-1.0.tgz\n");
 
     assertThatCode(() -> ReleaseCheck.check(r)).doesNotThrowAnyException();
   }
