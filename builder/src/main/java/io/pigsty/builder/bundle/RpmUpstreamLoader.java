@@ -88,11 +88,8 @@ public final class RpmUpstreamLoader {
   public List<Loaded> load(BundleDefinition def) throws BundleException, FetchException,
       SignatureException, RpmMetadataException, IOException {
     List<Upstream> ups = def.upstreams();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(ups.size(), 6), r -> {
-      Thread t = new Thread(r, "rpm-upstream-loader");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(ups.size(), 6),
+        io.pigsty.repo.Threads.daemon("rpm-upstream-loader-"));
     try {
       List<Future<Loaded>> fs = new ArrayList<>();
       for (Upstream u : ups) {

@@ -66,11 +66,8 @@ public final class UpstreamLoader {
       SignatureException, MetadataException, IOException {
     String arch = def.target().arch();
     List<Upstream> ups = def.upstreams();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(2 * ups.size(), 8), r -> {
-      Thread t = new Thread(r, "upstream-loader");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(2 * ups.size(), 8),
+        io.pigsty.repo.Threads.daemon("upstream-loader-"));
     try {
       // keyrings load (and BouncyCastle initialises) while InRelease files download
       List<Future<TrustedKeys>> keys = new ArrayList<>();

@@ -34,10 +34,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -89,7 +87,7 @@ public final class Downloader implements AutoCloseable {
     this.readTimeout = b.readTimeout;
     this.retryDelay = b.retryDelay;
     this.userAgent = b.userAgent;
-    this.httpExecutor = Executors.newCachedThreadPool(daemonThreads("pigsty-http-"));
+    this.httpExecutor = Executors.newCachedThreadPool(io.pigsty.repo.Threads.daemon("pigsty-http-"));
     this.client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -262,7 +260,7 @@ public final class Downloader implements AutoCloseable {
     LongAdder runBytes = new LongAdder();
     if (n > 0) {
       int threads = Math.max(1, Math.min(n, Math.min(MAX_THREADS, perHost * hosts.size())));
-      ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("pigsty-fetch-"));
+      ExecutorService pool = Executors.newFixedThreadPool(threads, io.pigsty.repo.Threads.daemon("pigsty-fetch-"));
       List<Future<?>> futures = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         int idx = i;
@@ -677,14 +675,5 @@ public final class Downloader implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger seq = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + seq.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -71,11 +71,8 @@ public final class PackageIndex {
     for (int i = 1; i < chunks; i++) {
       firstLines[i] = firstLines[i - 1] + countLines(packagesFile, bounds[i - 1], bounds[i]);
     }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(chunks, r -> {
-      Thread t = new Thread(r, "packages-parser");
-      t.setDaemon(true);
-      return t;
-    });
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(chunks,
+        io.pigsty.repo.Threads.daemon("packages-parser-"));
     try {
       List<java.util.concurrent.Future<List<DebPackage>>> parts = new ArrayList<>();
       for (int i = 0; i < chunks; i++) {

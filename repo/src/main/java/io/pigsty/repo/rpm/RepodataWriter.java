@@ -112,11 +112,7 @@ public final class RepodataWriter {
       throws IOException, RpmMetadataException {
     Documents docs = new Documents(rpms.size(), time, compression);
     int threads = Math.max(1, Math.min(rpms.size(), Runtime.getRuntime().availableProcessors()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "repodata-reader");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Executors.newFixedThreadPool(threads, io.pigsty.repo.Threads.daemon("repodata-reader-"));
     try {
       java.util.ArrayDeque<Future<Fragments>> window = new java.util.ArrayDeque<>();
       java.util.Iterator<Path> next = rpms.iterator();
