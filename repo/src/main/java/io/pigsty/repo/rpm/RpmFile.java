@@ -287,16 +287,16 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
         return new String[0];
       }
       if (store == null) {
-        try (var ch = java.nio.channels.FileChannel.open(file)) {
-          java.nio.ByteBuffer intro = java.nio.ByteBuffer.allocate(16);
-          readFully(ch, intro, header.getStart());
-          int nindex = intro.getInt(8);
-          int hsize = intro.getInt(12);
+        try (InputStream in = Files.newInputStream(file)) {
+          in.skipNBytes(header.getStart());
+          java.nio.ByteBuffer intro = java.nio.ByteBuffer.wrap(in.readNBytes(16));
+          int nindex = intro.capacity() == 16 ? intro.getInt(8) : -1;
+          int hsize = intro.capacity() == 16 ? intro.getInt(12) : -1;
           if (nindex < 0 || hsize < 0 || 16L + 16L * nindex + hsize > header.getLength()) {
             throw new IOException("header intro does not match its length");
           }
-          store = java.nio.ByteBuffer.allocate(hsize);
-          readFully(ch, store, header.getStart() + 16 + 16L * nindex);
+          in.skipNBytes(16L * nindex);
+          store = java.nio.ByteBuffer.wrap(in.readNBytes(hsize));
         }
       }
       int at = entry.get().getIndex();
@@ -315,16 +315,6 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
         at = end + 1;
       }
       return out;
-    }
-
-    private static void readFully(java.nio.channels.FileChannel ch, java.nio.ByteBuffer buf, long at) throws IOException {
-      buf.clear();
-      while (buf.hasRemaining()) {
-        if (ch.read(buf, at + buf.position()) < 0) {
-          throw new java.io.EOFException("header ends early");
-        }
-      }
-      buf.flip();
     }
   }
 
