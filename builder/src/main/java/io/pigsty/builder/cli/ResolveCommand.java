@@ -105,16 +105,9 @@ final class ResolveCommand implements Callable<Integer> {
 
   private void printTimings(Map<String, Double> t, int packages) {
     if (timings) {
-      Runtime rt = Runtime.getRuntime();
-      long peak = 0;
-      for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-        if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-          peak += pool.getPeakUsage().getUsed();
-        }
-      }
       System.err.printf(Locale.ROOT, "metadata_seconds=%.3f%nresolve_seconds=%.4f%npackages=%d%npeak_heap_mb=%.0f%n",
-          t.get("metadata"), t.get("resolve"), packages, peak / 1e6);
-      rt.gc();
+          t.get("metadata"), t.get("resolve"), packages, io.pigsty.repo.HeapPeak.bytes() / 1e6);
+      Runtime.getRuntime().gc();
     }
   }
 }

@@ -1,8 +1,6 @@
 package io.pigsty.repo.rpm;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
+import io.pigsty.repo.HeapPeak;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -33,18 +31,11 @@ public final class IndexBenchmark {
     }
     for (int i = 0; i < runs; i++) {
       System.gc();
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        pool.resetPeakUsage();
-      }
+      HeapPeak.reset();
       long t0 = System.nanoTime();
       RepodataWriter.write(dir, rpms, Instant.parse("2026-01-01T00:00:00Z"), RepodataWriter.Compression.GZ, null);
       long t1 = System.nanoTime();
-      long peak = 0;
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        if (pool.getType() == MemoryType.HEAP) {
-          peak += pool.getPeakUsage().getUsed();
-        }
-      }
+      long peak = HeapPeak.bytes();
       System.out.printf("run %d: %d packages in %.3f s, peak heap %d MB%n", i + 1, rpms.size(), (t1 - t0) / 1e9,
           peak >> 20);
     }

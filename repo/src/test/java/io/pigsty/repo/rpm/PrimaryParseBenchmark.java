@@ -1,8 +1,6 @@
 package io.pigsty.repo.rpm;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
+import io.pigsty.repo.HeapPeak;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,18 +24,11 @@ public final class PrimaryParseBenchmark {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         for (int i = 0; i < runs; i++) {
             System.gc();
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                pool.resetPeakUsage();
-            }
+            HeapPeak.reset();
             long t0 = System.nanoTime();
             List<RpmPackage> pkgs = PrimaryReader.readAll(primary);
             long t1 = System.nanoTime();
-            long peak = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP) {
-                    peak += pool.getPeakUsage().getUsed();
-                }
-            }
+            long peak = HeapPeak.bytes();
             System.gc();
             long retained = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
             System.out.printf("run %d: %d packages in %.2f s, peak heap %d MB, retained after GC %d MB%n",
