@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A bundle definition file (or the extension catalog it uses), or an image environment spec
- * ({@code spec/*.yml}, read by {@code io.pigsty.builder.image.SpecLoader}), is malformed or
+ * ({@code spec/*.yml}, read by {@code io.pigsty.builder.render.SpecLoader}), is malformed or
  * inconsistent.
  *
  * <p>The message reads {@code <file>:<line>: <keyPath>: <reason>}, for example

@@ -28,7 +28,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * One YAML file composed to a node tree (YAML 1.2 core schema) plus typed accessors that turn
  * every mismatch into a {@link DefinitionException} naming the file, line and key path.
  * Scalars are read as their written text, so {@code 1.10} stays {@code "1.10"}. Shared with
- * the image spec loader ({@code io.pigsty.builder.image}).
+ * the image spec loader ({@code io.pigsty.builder.render}).
  */
 public final class YamlFile {
 

@@ -1,8 +1,8 @@
 package io.pigsty.builder.cli;
 
-import io.pigsty.builder.node.Configurator;
-import io.pigsty.builder.node.HostFacts;
-import io.pigsty.builder.node.NodeFacts;
+import io.pigsty.builder.configure.Configurator;
+import io.pigsty.builder.configure.HostFacts;
+import io.pigsty.builder.configure.NodeFacts;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.bundle.BundleDefinition;
-import io.pigsty.builder.image.EnvSpec;
-import io.pigsty.builder.image.ImageException;
-import io.pigsty.builder.image.OsImage;
-import io.pigsty.builder.image.OutputWriter;
-import io.pigsty.builder.image.Renderer;
-import io.pigsty.builder.image.SpecCatalog;
-import io.pigsty.builder.image.SpecLoader;
-import io.pigsty.builder.image.SpecSource;
+import io.pigsty.builder.render.EnvSpec;
+import io.pigsty.builder.render.ImageException;
+import io.pigsty.builder.render.OsImage;
+import io.pigsty.builder.render.OutputWriter;
+import io.pigsty.builder.render.Renderer;
+import io.pigsty.builder.render.SpecCatalog;
+import io.pigsty.builder.render.SpecLoader;
+import io.pigsty.builder.render.SpecSource;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.pigsty.builder.cli;
 
-import io.pigsty.builder.image.rootfs.RootfsBuilder;
+import io.pigsty.builder.appliance.RootfsBuilder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;

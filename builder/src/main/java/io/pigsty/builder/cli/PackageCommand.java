@@ -1,6 +1,6 @@
 package io.pigsty.builder.cli;
 
-import io.pigsty.builder.pkg.SelfPackages;
+import io.pigsty.builder.release.SelfPackages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.pigsty.builder.cli;
 
-import io.pigsty.builder.pkg.ReleaseSums;
+import io.pigsty.builder.release.ReleaseSums;
 import io.pigsty.repo.sign.BundleKey;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

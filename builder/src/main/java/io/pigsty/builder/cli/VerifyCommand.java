@@ -2,7 +2,7 @@ package io.pigsty.builder.cli;
 
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.BundleVerifier;
-import io.pigsty.builder.pkg.ReleaseSums;
+import io.pigsty.builder.release.ReleaseSums;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.sign.TrustedKeys;
 import java.io.PrintWriter;

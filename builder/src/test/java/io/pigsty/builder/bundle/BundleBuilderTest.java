@@ -127,7 +127,7 @@ class BundleBuilderTest {
     Files.writeString(src.resolve("pigsty.jar"), "not a real jar\n");
     Files.writeString(src.resolve("configure"), "#!/bin/sh\necho configure\n");
     Files.writeString(src.resolve("Makefile"), "all:\n");
-    return io.pigsty.builder.pkg.SelfPackages.deb(io.pigsty.builder.pkg.SelfPackages.Contents.ofTree(src, "9.9",
+    return io.pigsty.builder.release.SelfPackages.deb(io.pigsty.builder.release.SelfPackages.Contents.ofTree(src, "9.9",
         java.time.Instant.ofEpochSecond(1_700_000_000)), tmp.resolve("selfout"));
   }
 

@@ -2,9 +2,9 @@ package io.pigsty.builder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pigsty.builder.node.HostFacts;
-import io.pigsty.builder.node.NodeException;
-import io.pigsty.builder.node.NodeTestSupport;
+import io.pigsty.builder.configure.HostFacts;
+import io.pigsty.builder.configure.NodeException;
+import io.pigsty.builder.configure.NodeTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,453 @@
+package io.pigsty.builder.configure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pigsty.builder.bundle.BundleVerifier;
+import io.pigsty.repo.deb.MetadataException;
+import io.pigsty.repo.deb.PackageIndex;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The on-box configurator (reference §2): checks the node, picks and renders the template into
+ * {@code pigsty.yml}, verifies the offline bundle and checks it against the node, then extracts
+ * it to {@code /www/pigsty} and points apt at it. Nothing on the node is changed before every
+ * check, the bundle verification and the preflight have passed.
+ */
+public final class Configurator {
+  /** OS releases this configurator supports, as {@code ID VERSION_ID} of os-release. */
+  public static final List<String> SUPPORTED = List.of("debian 12", "debian 13", "ubuntu 22.04", "ubuntu 24.04");
+  /** Below this much memory (bytes) a warning is printed: 1 GiB. */
+  public static final long MIN_MEMORY = 1L << 30;
+  /** Disk headroom (bytes) required besides the bundle's size: 64 MiB. */
+  public static final long DISK_HEADROOM = 64L << 20;
+  /** The sandbox convention's address, preferred when the node has several (reference §2). */
+  public static final String SANDBOX_IP = "10.10.10.10";
+
+  /** Where check lines go, and how a question is asked. */
+  public interface Console {
+    /** Prints one line. */
+    void line(String text);
+
+    /**
+     * Asks a question on the terminal.
+     *
+     * @return the answer, or {@code null} when there is no terminal
+     */
+    String ask(String prompt);
+  }
+
+  /**
+   * What the user asked for.
+   *
+   * @param mode template name ({@code -m}), or null to choose by node size
+   * @param ip primary address ({@code -i}), or null to detect
+   * @param bundle the offline bundle ({@code -p})
+   * @param nonInteractive never ask ({@code -n})
+   * @param output where pigsty.yml is written ({@code -o})
+   * @param generatePasswords replace default passwords ({@code -g})
+   * @param inventory an existing pigsty.yml to use instead of a template ({@code -c}), or null
+   * @param skipApt do not run apt-get update (tests)
+   */
+  public record Options(String mode, String ip, Path bundle, boolean nonInteractive, Path output,
+      boolean generatePasswords, Path inventory, boolean skipApt) {}
+
+  /** What was done: the template, the address, the inventory file, the repository. */
+  public record Outcome(String template, String ip, Path inventory, Path repo, Map<String, String> passwords) {}
+
+  /** os-release fields (os-release(5)). */
+  public record OsRelease(String id, String versionId, String codename) {}
+
+  private final NodeFacts node;
+  private final Console console;
+
+  /**
+   * @param node the node's facts
+   * @param console where check lines go
+   */
+  public Configurator(NodeFacts node, Console console) {
+    this.node = node;
+    this.console = console;
+  }
+
+  private void ok(String key, String value) {
+    console.line("[ OK ] " + key + " = " + value);
+  }
+
+  private void warn(String text) {
+    console.line("[WARN] " + text);
+  }
+
+  private NodeException fail(NodeException.Kind kind, String text) {
+    console.line("[FAIL] " + text);
+    return new NodeException(kind, text);
+  }
+
+  private NodeException fail(NodeException e) {
+    console.line("[FAIL] " + e.getMessage());
+    return e;
+  }
+
+  /**
+   * Runs every step.
+   *
+   * @param o the options
+   * @return what was done
+   * @throws NodeException the first failed step, with its kind; the node is unchanged unless the
+   *     failure is in extraction's rename or in {@code apt-get update}
+   */
+  public Outcome run(Options o) throws NodeException {
+    String debArch = checkPlatform();
+    OsRelease os = checkOsRelease();
+    checkPackageManager();
+    checkPrivileges();
+    checkSize(o);
+    String ip = chooseIp(o.ip(), o.nonInteractive());
+
+    Templates.Rendered rendered;
+    if (o.inventory() != null) {
+      Inventory inv = loadInventory(o.inventory());
+      rendered = new Templates.Rendered("(from " + o.inventory() + ")", inv, Map.of());
+      if (!inv.metaHosts().contains(ip)) {
+        warn(o.inventory() + ": the meta group does not list this node's address " + ip);
+      }
+      ok("config", o.inventory() + " (given with -c)");
+    } else {
+      try {
+        String t = Templates.choose(o.mode(), node.cpus(), node.memoryBytes());
+        rendered = Templates.render(t, ip, o.generatePasswords());
+      } catch (NodeException e) {
+        throw fail(e);
+      }
+      ok("template", rendered.template() + (o.mode() != null ? " (-m)" : " (by size: "
+          + node.cpus() + " CPUs, " + gib(node.memoryBytes()) + ")"));
+    }
+
+    JsonNode manifest = verifyBundle(o.bundle(), os, debArch);
+    preflight(o.bundle(), manifest, debArch);
+
+    // every check passed: now change things
+    Path out = o.inventory() != null ? o.inventory() : writeInventory(rendered.inventory(), o.output());
+    Path repo;
+    try {
+      repo = LocalRepo.extract(o.bundle(), node.root().resolve("www"));
+    } catch (NodeException e) {
+      throw fail(e);
+    }
+    ok("repo", "/www/" + LocalRepo.ROOT + " (files 0644, directories 0755)");
+    try {
+      LocalRepo.writeSources(node.root());
+      ok("apt source", "/" + LocalRepo.SOURCES + " (Signed-By: /www/pigsty/pigsty.gpg)");
+      if (!node.hasDefaultRoute()) {
+        if (o.nonInteractive()) {
+          List<Path> moved = LocalRepo.moveOtherSourcesAside(node.root());
+          if (!moved.isEmpty()) {
+            warn("offline node: moved " + moved.size() + " other apt source(s) to /" + LocalRepo.BACKUP
+                + " (move them back to restore)");
+          }
+        } else {
+          warn("offline node: other apt sources are left in place (-n moves them to /" + LocalRepo.BACKUP + ")");
+        }
+      }
+    } catch (IOException e) {
+      throw fail(NodeException.Kind.APT, "writing apt sources under " + node.root().resolve("etc/apt")
+          + " failed: " + e.getMessage());
+    }
+    if (o.skipApt()) {
+      warn("apt-get update skipped (--skip-apt)");
+    } else {
+      int rc;
+      try {
+        rc = node.run(List.of("apt-get", "update"));
+      } catch (IOException e) {
+        throw fail(NodeException.Kind.APT, "apt-get update could not start: " + e.getMessage());
+      }
+      if (rc != 0) {
+        throw fail(NodeException.Kind.APT, "apt-get update exited with " + rc);
+      }
+      ok("apt-get update", "done");
+      // reference §2 step 10: utilities from the local repo; 'make install' needs make
+      if (!node.hasCommand("make")) {
+        try {
+          rc = node.run(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y",
+              "--no-install-recommends", "make"));
+        } catch (IOException e) {
+          throw fail(NodeException.Kind.APT, "apt-get install make could not start: " + e.getMessage());
+        }
+        if (rc != 0) {
+          throw fail(NodeException.Kind.APT, "apt-get install make (from the local repo) exited with " + rc);
+        }
+        ok("utilities", "make installed from the local repo");
+      }
+    }
+    if (!rendered.passwords().isEmpty()) {
+      console.line("generated passwords (shown once; they are in " + out + "):");
+      rendered.passwords().forEach((k, v) -> console.line("  " + k + " = " + v));
+    }
+    console.line("configure done, run 'make install'");
+    return new Outcome(rendered.template(), ip, out, repo, rendered.passwords());
+  }
+
+  /** Kernel and machine; @return the dpkg architecture */
+  String checkPlatform() throws NodeException {
+    String kernel = node.kernel();
+    if (!"Linux".equals(kernel)) {
+      throw fail(NodeException.Kind.NOT_LINUX, "kernel = " + kernel + ": only Linux is supported");
+    }
+    ok("kernel", kernel);
+    String m = node.machine();
+    String arch = switch (m == null ? "" : m) {
+      case "x86_64" -> "amd64";
+      case "aarch64" -> "arm64";
+      default -> null;
+    };
+    if (arch == null) {
+      throw fail(NodeException.Kind.UNSUPPORTED_ARCH, "machine = " + m + ": only x86_64 and aarch64 are supported");
+    }
+    ok("machine", m + " (" + arch + ")");
+    return arch;
+  }
+
+  OsRelease checkOsRelease() throws NodeException {
+    Path f = node.root().resolve("etc/os-release");
+    Map<String, String> kv = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+        int eq = line.indexOf('=');
+        if (eq > 0 && !line.startsWith("#")) {
+          String v = line.substring(eq + 1).trim();
+          if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+            v = v.substring(1, v.length() - 1);
+          }
+          kv.put(line.substring(0, eq).trim(), v);
+        }
+      }
+    } catch (IOException e) {
+      throw fail(NodeException.Kind.UNSUPPORTED_OS, "/etc/os-release: cannot read (" + e.getMessage() + ")");
+    }
+    OsRelease os = new OsRelease(kv.getOrDefault("ID", ""), kv.getOrDefault("VERSION_ID", ""),
+        kv.getOrDefault("VERSION_CODENAME", ""));
+    if (!SUPPORTED.contains(os.id() + " " + os.versionId())) {
+      throw fail(NodeException.Kind.UNSUPPORTED_OS, "os = " + os.id() + " " + os.versionId()
+          + ": not supported; expected one of " + String.join(", ", SUPPORTED));
+    }
+    ok("os", os.id() + " " + os.versionId() + (os.codename().isEmpty() ? "" : " (" + os.codename() + ")"));
+    return os;
+  }
+
+  void checkPackageManager() throws NodeException {
+    for (String c : List.of("dpkg", "apt-get")) {
+      if (!node.hasCommand(c)) {
+        throw fail(NodeException.Kind.NO_PACKAGE_MANAGER, "package manager: " + c + " not found on PATH");
+      }
+    }
+    ok("package manager", "dpkg/apt");
+  }
+
+  void checkPrivileges() throws NodeException {
+    if (node.isRoot()) {
+      ok("user", "root");
+    } else if (node.passwordlessSudo()) {
+      ok("sudo", "passwordless");
+    } else {
+      throw fail(NodeException.Kind.NO_ROOT, "not root and 'sudo -n true' fails: run as root, or grant "
+          + "passwordless sudo");
+    }
+  }
+
+  void checkSize(Options o) throws NodeException {
+    ok("cpus", String.valueOf(node.cpus()));
+    long mem = node.memoryBytes();
+    if (mem >= 0 && mem < MIN_MEMORY) {
+      warn("memory = " + gib(mem) + ": below 1 GiB, PostgreSQL may not start");
+    } else {
+      ok("memory", gib(mem));
+    }
+    Path www = node.root().resolve("www");
+    long free;
+    try {
+      free = node.freeBytes(www);
+    } catch (IOException e) {
+      throw fail(NodeException.Kind.NO_SPACE, "disk: " + e.getMessage());
+    }
+    long need = DISK_HEADROOM;
+    try {
+      need += Files.size(o.bundle());
+    } catch (IOException e) {
+      // a missing bundle is reported when it is verified
+    }
+    if (free < need) {
+      throw fail(NodeException.Kind.NO_SPACE, "disk: " + gib(free) + " free under /www, need " + gib(need)
+          + " for the bundle's repository");
+    }
+    ok("disk", gib(free) + " free under /www");
+  }
+
+  /**
+   * Picks the primary address (reference §2 step 6).
+   *
+   * @param requested {@code -i}, or null
+   * @param nonInteractive whether asking is forbidden
+   * @return the address
+   * @throws NodeException IP when {@code -i} is not an address of the node, or several
+   *     candidates remain under {@code -n} (or without a terminal)
+   */
+  String chooseIp(String requested, boolean nonInteractive) throws NodeException {
+    List<String> ips = new ArrayList<>();
+    node.addresses().forEach(a -> ips.add(a.ip()));
+    if (requested != null) {
+      if (!ips.contains(requested)) {
+        throw fail(NodeException.Kind.IP, "ip = " + requested + ": not an address of this node (it has "
+            + (ips.isEmpty() ? "none" : String.join(", ", ips)) + ")");
+      }
+      ok("ip", requested + " (-i)");
+      return requested;
+    }
+    if (ips.size() == 1) {
+      ok("ip", ips.get(0) + " (the only address)");
+      return ips.get(0);
+    }
+    if (ips.contains(SANDBOX_IP)) {
+      ok("ip", SANDBOX_IP + " (sandbox convention)");
+      return SANDBOX_IP;
+    }
+    if (ips.isEmpty()) {
+      throw fail(NodeException.Kind.IP, "ip: the node has no non-loopback IPv4 address");
+    }
+    if (!nonInteractive) {
+      String answer = console.ask("[ IN ] primary IP, one of " + String.join(", ", ips) + ": ");
+      if (answer != null && ips.contains(answer.trim())) {
+        ok("ip", answer.trim() + " (asked)");
+        return answer.trim();
+      }
+      if (answer != null) {
+        throw fail(NodeException.Kind.IP, "ip = " + answer.trim() + ": not an address of this node (it has "
+            + String.join(", ", ips) + ")");
+      }
+    }
+    throw fail(NodeException.Kind.IP, "ip: several candidates (" + String.join(", ", ips) + "); pick one with -i");
+  }
+
+  private Inventory loadInventory(Path file) throws NodeException {
+    try {
+      return Inventory.load(file);
+    } catch (NodeException e) {
+      throw fail(e);
+    }
+  }
+
+  /** Verifies the bundle and its target; @return its manifest */
+  JsonNode verifyBundle(Path tgz, OsRelease os, String debArch) throws NodeException {
+    if (!Files.isRegularFile(tgz)) {
+      throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + tgz + " not found; copy pigsty-pkg-*.tgz "
+          + "there or name it with -p");
+    }
+    BundleVerifier.Report r;
+    try {
+      r = BundleVerifier.verify(tgz, null); // one pass: checksums, signature and unsafe entries
+    } catch (IOException e) {
+      throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + e.getMessage());
+    }
+    if (!r.unsafe().isEmpty()) {
+      throw fail(NodeException.Kind.UNSAFE_ENTRY, "bundle: " + String.join("; ", r.unsafe()));
+    }
+    if (!r.ok()) {
+      throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + r.problems().size() + " problem(s): "
+          + String.join("; ", r.problems()));
+    }
+    ok("bundle", String.format(Locale.ROOT, "%s (%d files, %.1f MB, SHA256 and InRelease signature by %s good)",
+        tgz, r.files(), r.bytes() / 1e6, r.keyFingerprint()));
+    JsonNode t = r.manifest().path("target");
+    String bos = t.path("os").asText();
+    String brel = t.path("release").asText();
+    String barch = t.path("arch").asText();
+    if (!bos.equals(os.id()) || !brel.equals(os.versionId()) || !barch.equals(debArch)) {
+      throw fail(NodeException.Kind.BUNDLE_TARGET, "bundle target = " + bos + " " + brel + " " + barch
+          + ", but this node is " + os.id() + " " + os.versionId() + " " + debArch);
+    }
+    ok("bundle target", bos + " " + brel + " " + t.path("codename").asText() + " " + barch);
+    return r.manifest();
+  }
+
+  void preflight(Path tgz, JsonNode manifest, String debArch) throws NodeException {
+    List<String> requested = new ArrayList<>();
+    manifest.path("definition").path("requested").forEach(q -> requested.add(q.path("spec").asText()));
+    Path statusFile = node.root().resolve("var/lib/dpkg/status");
+    try {
+      byte[] status = Files.exists(statusFile) ? Files.readAllBytes(statusFile) : new byte[0];
+      PackageIndex installed = Preflight.installed(status, "/var/lib/dpkg/status", debArch);
+      PackageIndex bundle = new PackageIndex(debArch);
+      bundle.addPackagesFile(LocalRepo.read(tgz, "Packages"), tgz + ":Packages");
+      Preflight.Result r = Preflight.check(requested, bundle, installed);
+      if (!r.ok()) {
+        StringBuilder sb = new StringBuilder("preflight: apt would not install the bundle's packages on this node, "
+            + r.conflicts().size() + " conflict(s):");
+        r.conflicts().forEach(c -> sb.append("\n         ").append(c));
+        throw fail(NodeException.Kind.PREFLIGHT, sb.toString());
+      }
+      ok("preflight", requested.size() + " requested, " + r.closure().size() + " to install from the bundle, "
+          + installed.size() + " installed, no conflict");
+    } catch (MetadataException e) {
+      throw fail(NodeException.Kind.PREFLIGHT, "preflight: " + e.getMessage());
+    } catch (IOException e) {
+      throw fail(NodeException.Kind.PREFLIGHT, "preflight: cannot read " + statusFile + ": " + e.getMessage());
+    }
+  }
+
+  /** Writes pigsty.yml (mode 0600, temp file + rename), then reads it back as a check. */
+  Path writeInventory(Inventory inv, Path out) throws NodeException {
+    Path abs = out.toAbsolutePath();
+    Path dir = abs.getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, ".pigsty-", ".yml.tmp", PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tmp, inv.toYaml(), StandardCharsets.UTF_8);
+      Inventory.load(tmp);
+      chownToSudoUser(tmp);
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      tmp = null;
+    } catch (IOException e) {
+      throw fail(NodeException.Kind.INVENTORY, abs + ": cannot write (" + e.getMessage() + ")");
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
+    ok("config", abs + " (mode 0600)");
+    return abs;
+  }
+
+  /** Under sudo, gives pigsty.yml back to the user who ran sudo. */
+  private void chownToSudoUser(Path f) {
+    String uid = System.getenv("SUDO_UID");
+    String gid = System.getenv("SUDO_GID");
+    if (uid == null || gid == null || !node.isRoot() || !node.root().equals(Path.of("/"))) {
+      return;
+    }
+    try {
+      Files.setAttribute(f, "unix:uid", Integer.parseInt(uid), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(f, "unix:gid", Integer.parseInt(gid), LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | RuntimeException e) {
+      warn(f + ": could not give it to uid " + uid + " (" + e.getMessage() + ")");
+    }
+  }
+
+  private static String gib(long bytes) {
+    return bytes < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+  }
+}

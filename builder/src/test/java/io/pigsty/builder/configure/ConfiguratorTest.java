@@ -1,0 +1,259 @@
+package io.pigsty.builder.configure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pigsty.repo.deb.FlatRepository;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfiguratorTest {
+  @TempDir Path tmp;
+  Path root;
+  FakeNode node;
+  Path bundle;
+  final List<String> lines = new ArrayList<>();
+  String answer;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    root = tmp.resolve("root");
+    node = new FakeNode(root);
+    bundle = TestBundle.build(tmp, "debian", "12", "amd64", TestBundle.standard(), List.of("server"));
+  }
+
+  Configurator configurator() {
+    return new Configurator(node, new Configurator.Console() {
+      @Override public void line(String text) { lines.add(text); }
+      @Override public String ask(String prompt) { lines.add(prompt); return answer; }
+    });
+  }
+
+  Configurator.Options opts(String mode, String ip, Path pkg) {
+    return new Configurator.Options(mode, ip, pkg, true, tmp.resolve("home/pigsty.yml"), false, null, true);
+  }
+
+  /** Every path under the root with its type, mode and content digest. */
+  static Map<String, String> snapshot(Path dir) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.toList()) {
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+        String what = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "d " + mode
+            : "f " + mode + " " + io.pigsty.repo.Digests.sha256Hex(p);
+        out.put(dir.relativize(p).toString(), what);
+      }
+    }
+    return out;
+  }
+
+  /** Runs the configurator expecting a failure of that kind, and checks nothing under the root changed. */
+  NodeException failsLeavingNodeAsItWas(Configurator.Options o, NodeException.Kind kind) throws Exception {
+    Map<String, String> before = snapshot(root);
+    NodeException e = org.junit.jupiter.api.Assertions.assertThrows(NodeException.class, () -> configurator().run(o));
+    assertThat(e.kind()).as(e.getMessage()).isEqualTo(kind);
+    assertThat(snapshot(root)).isEqualTo(before);
+    assertThat(Files.exists(o.output())).isFalse();
+    assertThat(lines).last().asString().startsWith("[FAIL]");
+    return e;
+  }
+
+  @Test
+  void run_goodBundleOnAFittingNodeInstallsTheLocalRepo() throws Exception {
+    Configurator.Outcome out = configurator().run(opts(null, null, bundle));
+    assertThat(out.template()).isEqualTo("tiny");
+    assertThat(out.ip()).isEqualTo("10.10.10.10");
+    Path repo = root.resolve("www/pigsty");
+    assertThat(repo.resolve("Packages")).exists();
+    assertThat(repo.resolve("server_1.0-1_amd64.deb")).exists();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(repo))).isEqualTo("rwxr-xr-x");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(repo.resolve("InRelease")))).isEqualTo("rw-r--r--");
+    try (Stream<Path> s = Files.list(root.resolve("www"))) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("pigsty"); // no temp dir left
+    }
+    String src = Files.readString(root.resolve(LocalRepo.SOURCES));
+    assertThat(src).contains("URIs: file:/www/pigsty", "Suites: ./", "Signed-By: /www/pigsty/pigsty.gpg")
+        .doesNotContain("trusted");
+    // offline and -n: the other sources are moved aside, restorable
+    assertThat(root.resolve("etc/apt/sources.list.d/debian.sources")).doesNotExist();
+    assertThat(root.resolve(LocalRepo.BACKUP).resolve("sources.list.d/debian.sources")).exists();
+    Path yml = tmp.resolve("home/pigsty.yml");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(yml))).isEqualTo("rw-------");
+    assertThat(Inventory.load(yml).clusters().get(0).pgConf()).isEqualTo("tiny.yml");
+    assertThat(lines).contains("[ OK ] kernel = Linux", "[ OK ] os = debian 12 (bookworm)", "[ OK ] ip = 10.10.10.10 (the only address)");
+    assertThat(lines).last().isEqualTo("configure done, run 'make install'");
+    assertThat(lines).noneMatch(l -> l.startsWith("[FAIL]"));
+  }
+
+  @Test
+  void run_twiceReplacesTheRepoAndRunsAptUpdateWhenAsked() throws Exception {
+    configurator().run(opts("demo", null, bundle));
+    Configurator.Options o = new Configurator.Options("oltp", null, bundle, false, tmp.resolve("home/pigsty.yml"),
+        true, null, false);
+    node.online = true;
+    Configurator.Outcome out = configurator().run(o);
+    assertThat(out.template()).isEqualTo("oltp");
+    assertThat(out.passwords()).hasSize(5);
+    // the node lacks make, which 'make install' needs: it comes from the local repo
+    assertThat(node.ran).containsExactly(List.of("apt-get", "update"), List.of("env",
+        "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "--no-install-recommends", "make"));
+    assertThat(lines).anyMatch(l -> l.contains("make installed from the local repo"));
+    assertThat(lines).anyMatch(l -> l.startsWith("  all.vars.pg_admin_password = "));
+    try (Stream<Path> s = Files.list(root.resolve("www"))) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("pigsty");
+    }
+  }
+
+  @Test
+  void run_bundleForAnotherReleaseIsATargetMismatch() throws Exception {
+    Path d13 = TestBundle.build(tmp, "debian", "13", "amd64", TestBundle.standard(), List.of("server"));
+    NodeException e = failsLeavingNodeAsItWas(opts(null, null, d13), NodeException.Kind.BUNDLE_TARGET);
+    assertThat(e).hasMessageContaining("debian 13 amd64").hasMessageContaining("debian 12 amd64");
+  }
+
+  @Test
+  void run_bundleForAnotherArchIsATargetMismatch() throws Exception {
+    Path arm = TestBundle.build(tmp, "debian", "12", "arm64", TestBundle.standard(), List.of("server"));
+    failsLeavingNodeAsItWas(opts(null, null, arm), NodeException.Kind.BUNDLE_TARGET);
+  }
+
+  @Test
+  void run_bundleWithOneFlippedByteIsInvalid() throws Exception {
+    byte[] b = Files.readAllBytes(bundle);
+    b[b.length / 2] ^= 0x01;
+    Path bad = Files.write(tmp.resolve("flipped.tgz"), b);
+    NodeException e = failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.BUNDLE_INVALID);
+    assertThat(e).hasMessageContaining("flipped.tgz");
+  }
+
+  @Test
+  void run_flippedByteInsideADebIsASha256Failure() throws Exception {
+    Path src = Path.of(bundle.toString().replaceFirst("\\.tgz$", "")).resolve("pigsty");
+    Path deb = src.resolve("libserver_1.2-1_amd64.deb");
+    byte[] b = Files.readAllBytes(deb);
+    b[0] ^= 0x01;
+    Files.write(deb, b);
+    Path bad = tmp.resolve("deb-flipped.tgz");
+    io.pigsty.builder.bundle.Tarball.write(src, "pigsty", java.time.Instant.EPOCH, bad);
+    NodeException e = failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.BUNDLE_INVALID);
+    assertThat(e).hasMessageContaining("libserver_1.2-1_amd64.deb");
+  }
+
+  @Test
+  void run_truncatedBundleIsInvalid() throws Exception {
+    byte[] b = Files.readAllBytes(bundle);
+    Path bad = Files.write(tmp.resolve("truncated.tgz"), java.util.Arrays.copyOf(b, b.length - 100));
+    failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.BUNDLE_INVALID);
+  }
+
+  @Test
+  void run_missingBundleIsInvalidAndSaysWhereToPutIt() throws Exception {
+    NodeException e = failsLeavingNodeAsItWas(opts(null, null, tmp.resolve("nope.tgz")), NodeException.Kind.BUNDLE_INVALID);
+    assertThat(e).hasMessageContaining("nope.tgz not found");
+  }
+
+  @Test
+  void run_tarEntriesThatWouldLandOutsideWwwAreRefused() throws Exception {
+    for (String kind : List.of("dotdot", "absolute", "symlink")) {
+      Path bad = TestBundle.withHostileEntry(bundle, tmp.resolve(kind + ".tgz"), kind);
+      NodeException e = failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.UNSAFE_ENTRY);
+      assertThat(e).as(kind).hasMessageContaining("evil");
+    }
+    assertThat(root.resolve("etc/evil")).doesNotExist();
+    assertThat(tmp.resolve("etc/evil")).doesNotExist();
+  }
+
+  @Test
+  void extract_refusesAHostileEntryEvenWithoutVerification() throws Exception {
+    Path bad = TestBundle.withHostileEntry(bundle, tmp.resolve("dd.tgz"), "dotdot");
+    Map<String, String> before = snapshot(root);
+    assertThatThrownBy(() -> LocalRepo.extract(bad, root.resolve("www")))
+        .isInstanceOfSatisfying(NodeException.class, e -> assertThat(e.kind()).isEqualTo(NodeException.Kind.UNSAFE_ENTRY));
+    assertThat(snapshot(root)).isEqualTo(before);
+  }
+
+  @Test
+  void run_unknownTemplate() throws Exception {
+    NodeException e = failsLeavingNodeAsItWas(opts("huge", null, bundle), NodeException.Kind.UNKNOWN_TEMPLATE);
+    assertThat(e).hasMessageContaining("'huge'");
+  }
+
+  @Test
+  void run_malformedPigstyYmlGivenWithDashC() throws Exception {
+    Path conf = tmp.resolve("mine.yml");
+    Files.writeString(conf, InventoryTest.GOOD.replace("pg_cluster: pg-meta", "pg_cluster: [pg-meta"));
+    Configurator.Options o = new Configurator.Options(null, null, bundle, true, tmp.resolve("home/pigsty.yml"),
+        false, conf, true);
+    NodeException e = failsLeavingNodeAsItWas(o, NodeException.Kind.INVENTORY);
+    assertThat(e).hasMessageMatching("(?s).*mine\\.yml:\\d+: malformed YAML.*");
+  }
+
+  @Test
+  void run_ipTheNodeDoesNotHave() throws Exception {
+    NodeException e = failsLeavingNodeAsItWas(opts(null, "10.9.9.9", bundle), NodeException.Kind.IP);
+    assertThat(e).hasMessageContaining("10.9.9.9").hasMessageContaining("it has 10.10.10.10");
+  }
+
+  @Test
+  void run_ipPrefersTheSandboxAddressAndAsksOtherwise() throws Exception {
+    node.addresses.add(new NodeFacts.Address("192.168.1.7", "eth1"));
+    assertThat(configurator().chooseIp(null, true)).isEqualTo("10.10.10.10");
+    node.addresses.remove(0);
+    node.addresses.add(new NodeFacts.Address("172.16.0.2", "eth2"));
+    answer = "172.16.0.2";
+    assertThat(configurator().chooseIp(null, false)).isEqualTo("172.16.0.2");
+    NodeException e = failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.IP);
+    assertThat(e).hasMessageContaining("several candidates").hasMessageContaining("-i");
+  }
+
+  @Test
+  void run_notRootAndNoSudo() throws Exception {
+    node.root_ = false;
+    node.sudo = false;
+    failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.NO_ROOT);
+    node.sudo = true;
+    assertThat(configurator().run(opts(null, null, bundle)).template()).isEqualTo("tiny");
+    assertThat(lines).contains("[ OK ] sudo = passwordless");
+  }
+
+  @Test
+  void run_platformChecksEachHaveTheirKind() throws Exception {
+    node.kernel = "Darwin";
+    failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.NOT_LINUX);
+    node.kernel = "Linux";
+    node.machine = "riscv64";
+    failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.UNSUPPORTED_ARCH);
+    node.machine = "x86_64";
+    node.commands.remove("apt-get");
+    failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.NO_PACKAGE_MANAGER);
+    node.commands.add("apt-get");
+    node.free = 1 << 20;
+    failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.NO_SPACE);
+    node.free = 100L << 30;
+    Files.writeString(root.resolve("etc/os-release"), "ID=rocky\nVERSION_ID=\"9.3\"\n");
+    NodeException e = failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.UNSUPPORTED_OS);
+    assertThat(e).hasMessageContaining("rocky 9.3");
+  }
+
+  @Test
+  void run_installedLibc6NewerThanTheBundlePinsIsAPreflightConflict() throws Exception {
+    Files.writeString(root.resolve("var/lib/dpkg/status"), FakeNode.status("libc6", "2.36-9+deb12u14"));
+    Path b = TestBundle.build(tmp, "debian", "12", "amd64", List.of(
+        new TestBundle.Pkg("libc6", "2.36-9+deb12u4", null),
+        new TestBundle.Pkg("libc6-dev", "2.36-9+deb12u4", "libc6 (= 2.36-9+deb12u4), libc-dev-bin (= 2.36-9+deb12u4)"),
+        new TestBundle.Pkg("libc-dev-bin", "2.36-9+deb12u4", "libc6 (>> 2.36)")), List.of("libc6-dev"));
+    NodeException e = failsLeavingNodeAsItWas(opts(null, null, b), NodeException.Kind.PREFLIGHT);
+    assertThat(e).hasMessageContaining("libc6-dev 2.36-9+deb12u4 needs libc6 (= 2.36-9+deb12u4)")
+        .hasMessageContaining("installed libc6 2.36-9+deb12u14");
+  }
+}
