@@ -45,6 +45,9 @@ final class ConfigureCommand implements Callable<Integer> {
       description = "Use this existing pigsty.yml (checked) instead of rendering a template.")
   Path conf;
 
+  @Option(names = "--strict", description = "Unknown keys in -c's pigsty.yml are errors, not warnings.")
+  boolean strict;
+
   @Option(names = "--root", paramLabel = "DIR", hidden = true,
       description = "Treat DIR as / for os-release, dpkg status, /www and /etc/apt (testing).")
   Path root;
@@ -80,7 +83,7 @@ final class ConfigureCommand implements Callable<Integer> {
     };
     NodeFacts node = facts.apply(root == null ? Path.of("/") : root.toAbsolutePath());
     new Configurator(node, console).run(new Configurator.Options(mode, ip, bundle, nonInteractive, out0,
-        generate, conf, skipApt));
+        generate, conf, skipApt, strict));
     return 0;
   }
 }

@@ -6,7 +6,7 @@ import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.builder.render.ImageException;
 import io.pigsty.builder.install.HealthException;
 import io.pigsty.builder.install.InstallException;
-import io.pigsty.builder.install.InventoryException;
+import io.pigsty.builder.inventory.InventoryException;
 import io.pigsty.builder.configure.NodeException;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.sign.SignatureException;
@@ -30,16 +30,15 @@ public enum ExitCode {
   UNSUPPORTED_OS(22, "configure: /etc/os-release missing, or OS/release not supported"),
   NO_ROOT(23, "configure: not root and no passwordless sudo"),
   IP(24, "configure: -i not on this node, or no single primary IP under -n"),
-  UNKNOWN_TEMPLATE(25, "configure: unknown template (-m, or pg_conf/node_tune of pigsty.yml)"),
+  UNKNOWN_TEMPLATE(25, "unknown template (configure -m, or pg_conf/node_tune of pigsty.yml)"),
   BUNDLE_INVALID(26, "configure: bundle missing, truncated, or bad SHA256 or signature"),
   BUNDLE_TARGET(27, "configure: bundle is for another OS, release or architecture"),
   PREFLIGHT(28, "configure: bundle packages conflict with installed ones (listed)"),
-  INVENTORY(29, "configure: bad pigsty.yml (file:line: key: reason)"),
+  INVENTORY(29, "bad pigsty.yml, from any command (file:line: key.path: reason)"),
   UNSAFE_ENTRY(30, "configure: a bundle entry would land outside /www/pigsty"),
   NO_PACKAGE_MANAGER(31, "configure: dpkg or apt-get not found"),
   NO_SPACE(32, "configure: not enough free disk under /www"),
   APT(33, "configure: writing the apt source or apt-get update failed"),
-  INSTALL_INVENTORY(40, "install/status: bad pigsty.yml (file:line: key: reason)"),
   INSTALL(41, "install: a step failed (command, file or unit named)"),
   HEALTH(42, "install/status: health check failed (failed items listed)"),
   IMAGE(50, "image: unknown spec, OS or provider, or a spec a renderer cannot serve");
@@ -63,7 +62,7 @@ public enum ExitCode {
     if (t instanceof ResolutionException) return RESOLUTION;
     if (t instanceof io.pigsty.repo.rpm.ResolutionException) return RESOLUTION;
     if (t instanceof BundleException) return BUNDLE;
-    if (t instanceof InventoryException) return INSTALL_INVENTORY;
+    if (t instanceof InventoryException i) return i.kind() == InventoryException.Kind.UNKNOWN_TEMPLATE ? UNKNOWN_TEMPLATE : INVENTORY;
     if (t instanceof InstallException) return INSTALL;
     if (t instanceof HealthException) return HEALTH;
     if (t instanceof ImageException) return IMAGE;

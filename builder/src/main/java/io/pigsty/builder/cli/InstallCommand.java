@@ -1,10 +1,10 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.install.Installer;
-import io.pigsty.builder.install.Inventory;
-import io.pigsty.builder.install.InventoryLoader;
 import io.pigsty.builder.install.Shell;
+import io.pigsty.builder.install.Target;
 import io.pigsty.builder.install.Tuning;
+import io.pigsty.builder.inventory.InventoryLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -23,6 +23,9 @@ final class InstallCommand implements Callable<Integer> {
       description = "Inventory to install (default: ${DEFAULT-VALUE}).")
   Path conf;
 
+  @Option(names = "--strict", description = "Unknown keys in pigsty.yml are errors, not warnings.")
+  boolean strict;
+
   @Option(names = "--packages",
       description = "Print the Debian packages the install needs, one a line, and exit.")
   boolean packages;
@@ -32,7 +35,7 @@ final class InstallCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Inventory inv = InventoryLoader.load(conf);
+    Target inv = StatusCommand.load(conf, strict, spec.commandLine().getErr());
     if (packages) {
       Installer.packages(inv).forEach(out::println);
       out.flush();
@@ -40,9 +43,9 @@ final class InstallCommand implements Callable<Integer> {
     }
     long mem = Tuning.memTotalBytes(Path.of("/proc/meminfo"));
     int cpus = Runtime.getRuntime().availableProcessors();
-    Tuning tuning = Tuning.of(inv.cluster().profile(), mem, cpus);
-    out.printf(Locale.ROOT, "install %s on %s: %s, tuning %s for %d MiB / %d CPU%n", inv.cluster().instance(),
-        inv.metaIp(), conf, inv.cluster().profile().name().toLowerCase(Locale.ROOT), mem >> 20, cpus);
+    Tuning tuning = Tuning.of(inv.profile(), mem, cpus);
+    out.printf(Locale.ROOT, "install %s on %s: %s, tuning %s for %d MiB / %d CPU%n", inv.instanceName(),
+        inv.metaIp(), conf, inv.profile().name().toLowerCase(Locale.ROOT), mem >> 20, cpus);
     out.flush();
     Installer.Result r = new Installer(inv, new Shell(), line -> {
       out.println("  " + line);

@@ -2,9 +2,11 @@ package io.pigsty.builder.cli;
 
 import io.pigsty.builder.install.HealthCheck;
 import io.pigsty.builder.install.HealthException;
-import io.pigsty.builder.install.Inventory;
-import io.pigsty.builder.install.InventoryLoader;
 import io.pigsty.builder.install.Shell;
+import io.pigsty.builder.install.Target;
+import io.pigsty.builder.inventory.Inventory;
+import io.pigsty.builder.inventory.InventoryException;
+import io.pigsty.builder.inventory.InventoryLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -26,17 +28,28 @@ final class StatusCommand implements Callable<Integer> {
       description = "Wait up to this long for Prometheus targets to come up (default: ${DEFAULT-VALUE}).")
   int wait;
 
+  @Option(names = "--strict", description = "Unknown keys in pigsty.yml are errors, not warnings.")
+  boolean strict;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Loads pigsty.yml with the one loader, prints its warnings, and picks the admin node. */
+  static Target load(Path conf, boolean strict, PrintWriter err) throws InventoryException {
+    Inventory inv = InventoryLoader.load(conf, strict);
+    inv.warnings().forEach(w -> err.println("pigsty: warning: " + w));
+    err.flush();
+    return Target.of(inv);
+  }
 
   @Override
   public Integer call() throws Exception {
-    Inventory inv = InventoryLoader.load(conf);
+    Target inv = load(conf, strict, spec.commandLine().getErr());
     return report(inv, new HealthCheck(inv, new Shell()).run(wait), spec.commandLine().getOut());
   }
 
   /** Prints a report, one line per item; throws when any failed. */
-  static int report(Inventory inv, HealthCheck.Report r, PrintWriter out) throws HealthException {
-    out.printf(Locale.ROOT, "health of %s on %s (%.1f s):%n", inv.cluster().instance(), inv.metaIp(), r.seconds());
+  static int report(Target inv, HealthCheck.Report r, PrintWriter out) throws HealthException {
+    out.printf(Locale.ROOT, "health of %s on %s (%.1f s):%n", inv.instanceName(), inv.metaIp(), r.seconds());
     for (HealthCheck.Item i : r.items()) {
       out.printf(Locale.ROOT, "  [%s] %s: %s%n", i.ok() ? " OK " : "FAIL", i.name(), i.detail());
     }

@@ -1,6 +1,10 @@
 package io.pigsty.builder.configure;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pigsty.builder.inventory.Inventory;
+import io.pigsty.builder.inventory.InventoryException;
+import io.pigsty.builder.inventory.InventoryLoader;
+import io.pigsty.builder.inventory.InventoryTree;
 import io.pigsty.builder.bundle.BundleVerifier;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.deb.PackageIndex;
@@ -57,9 +61,10 @@ public final class Configurator {
    * @param generatePasswords replace default passwords ({@code -g})
    * @param inventory an existing pigsty.yml to use instead of a template ({@code -c}), or null
    * @param skipApt do not run apt-get update (tests)
+   * @param strict unknown keys of {@code -c}'s pigsty.yml are errors, not warnings
    */
   public record Options(String mode, String ip, Path bundle, boolean nonInteractive, Path output,
-      boolean generatePasswords, Path inventory, boolean skipApt) {}
+      boolean generatePasswords, Path inventory, boolean skipApt, boolean strict) {}
 
   /** What was done: the template, the address, the inventory file, the repository. */
   public record Outcome(String template, String ip, Path inventory, Path repo, Map<String, String> passwords) {}
@@ -102,10 +107,11 @@ public final class Configurator {
    *
    * @param o the options
    * @return what was done
+   * @throws InventoryException when {@code -c}'s pigsty.yml is bad (before anything is changed)
    * @throws NodeException the first failed step, with its kind; the node is unchanged unless the
    *     failure is in extraction's rename or in {@code apt-get update}
    */
-  public Outcome run(Options o) throws NodeException {
+  public Outcome run(Options o) throws NodeException, InventoryException {
     String debArch = checkPlatform();
     OsRelease os = checkOsRelease();
     checkPackageManager();
@@ -115,8 +121,15 @@ public final class Configurator {
 
     Templates.Rendered rendered;
     if (o.inventory() != null) {
-      Inventory inv = loadInventory(o.inventory());
-      rendered = new Templates.Rendered("(from " + o.inventory() + ")", inv, Map.of());
+      Inventory inv;
+      try {
+        inv = InventoryLoader.load(o.inventory(), o.strict());
+      } catch (InventoryException e) {
+        console.line("[FAIL] config = " + e.getMessage());
+        throw e;
+      }
+      inv.warnings().forEach(this::warn);
+      rendered = new Templates.Rendered("(from " + o.inventory() + ")", null, Map.of());
       if (!inv.metaHosts().contains(ip)) {
         warn(o.inventory() + ": the meta group does not list this node's address " + ip);
       }
@@ -175,7 +188,7 @@ public final class Configurator {
         throw fail(NodeException.Kind.APT, "apt-get update exited with " + rc);
       }
       ok("apt-get update", "done");
-      // reference §2 step 10: utilities from the local repo; 'make install' needs make
+      // Pigsty's configure ends by installing utilities from the local repo; 'make install' needs make
       if (!node.hasCommand("make")) {
         try {
           rc = node.run(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y",
@@ -337,14 +350,6 @@ public final class Configurator {
     throw fail(NodeException.Kind.IP, "ip: several candidates (" + String.join(", ", ips) + "); pick one with -i");
   }
 
-  private Inventory loadInventory(Path file) throws NodeException {
-    try {
-      return Inventory.load(file);
-    } catch (NodeException e) {
-      throw fail(e);
-    }
-  }
-
   /** Verifies the bundle and its target; @return its manifest */
   JsonNode verifyBundle(Path tgz, OsRelease os, String debArch) throws NodeException {
     if (!Files.isRegularFile(tgz)) {
@@ -404,7 +409,7 @@ public final class Configurator {
   }
 
   /** Writes pigsty.yml (mode 0600, temp file + rename), then reads it back as a check. */
-  Path writeInventory(Inventory inv, Path out) throws NodeException {
+  Path writeInventory(InventoryTree inv, Path out) throws NodeException, InventoryException {
     Path abs = out.toAbsolutePath();
     Path dir = abs.getParent();
     Path tmp = null;
@@ -413,7 +418,7 @@ public final class Configurator {
       tmp = Files.createTempFile(dir, ".pigsty-", ".yml.tmp", PosixFilePermissions.asFileAttribute(
           PosixFilePermissions.fromString("rw-------")));
       Files.writeString(tmp, inv.toYaml(), StandardCharsets.UTF_8);
-      Inventory.load(tmp);
+      InventoryLoader.load(tmp, false);
       chownToSudoUser(tmp);
       Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       tmp = null;

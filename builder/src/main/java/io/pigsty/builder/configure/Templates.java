@@ -1,5 +1,7 @@
 package io.pigsty.builder.configure;
 
+import io.pigsty.builder.inventory.InventoryException;
+import io.pigsty.builder.inventory.InventoryTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +38,7 @@ public final class Templates {
   private Templates() {}
 
   /** A rendered inventory and the passwords that were generated for it (empty unless asked). */
-  public record Rendered(String template, Inventory inventory, Map<String, String> passwords) {}
+  public record Rendered(String template, InventoryTree inventory, Map<String, String> passwords) {}
 
   /**
    * Picks the template: the requested one when given, else {@code tiny} below
@@ -66,18 +68,21 @@ public final class Templates {
    *
    * @param name one of {@link #NAMES}
    * @return the template model
-   * @throws NodeException UNKNOWN_TEMPLATE for another name; INVENTORY if the template is broken
+   * @throws NodeException UNKNOWN_TEMPLATE for another name
+   * @throws IllegalStateException if a template in the jar is malformed (a build defect)
    */
-  public static Inventory load(String name) throws NodeException {
+  public static InventoryTree load(String name) throws NodeException {
     choose(name, 0, 0);
     String resource = "/templates/" + name + ".yml";
     try (InputStream in = Templates.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new NodeException(NodeException.Kind.UNKNOWN_TEMPLATE, "template " + resource + " is not in the jar");
       }
-      return Inventory.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "template " + name + ".yml");
+      return InventoryTree.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "template " + name + ".yml");
     } catch (IOException e) {
       throw new NodeException(NodeException.Kind.UNKNOWN_TEMPLATE, "template " + resource + ": " + e.getMessage(), e);
+    } catch (InventoryException e) {
+      throw new IllegalStateException("template " + resource + " in the jar is malformed: " + e.getMessage(), e);
     }
   }
 
@@ -90,12 +95,12 @@ public final class Templates {
    * @throws NodeException {@link NodeException.Kind#IP} when {@code nodeIp} is not IPv4, a
    *     derived address would leave the /24 (past .254), or a VIP lands on a host address
    */
-  public static Inventory bind(Inventory template, String nodeIp) throws NodeException {
+  public static InventoryTree bind(InventoryTree template, String nodeIp) throws NodeException {
     int[] o = octets(nodeIp);
     String net = o[0] + "." + o[1] + "." + o[2] + ".";
     Map<String, String> seen = new LinkedHashMap<>();
     NodeException[] error = new NodeException[1];
-    Inventory bound = template.mapStrings(s -> {
+    InventoryTree bound = template.mapStrings(s -> {
       Matcher m = PLACEHOLDER.matcher(s);
       if (!m.matches()) {
         if (s.startsWith("$") && error[0] == null) {
@@ -120,7 +125,7 @@ public final class Templates {
     }
     for (Map.Entry<String, String> e : seen.entrySet()) {
       if (e.getKey().startsWith("$net.")) {
-        for (Inventory.Group g : bound.groups()) {
+        for (InventoryTree.Group g : bound.groups()) {
           if (g.hosts().containsKey(e.getValue())) {
             throw new NodeException(NodeException.Kind.IP, "the template's VIP " + e.getKey() + " = " + e.getValue()
                 + " is also the address of a host in " + g.name() + "; use -m tiny or another -i");
@@ -140,9 +145,9 @@ public final class Templates {
    * @param random the source of randomness (a {@link SecureRandom})
    * @return the inventory and each replaced password by key path, in file order
    */
-  public static Rendered randomPasswords(String template, Inventory inv, SecureRandom random) {
+  public static Rendered randomPasswords(String template, InventoryTree inv, SecureRandom random) {
     Map<String, String> out = new LinkedHashMap<>();
-    Inventory r = inv.mapPasswords((path, old) -> {
+    InventoryTree r = inv.mapPasswords((path, old) -> {
       StringBuilder sb = new StringBuilder(PASSWORD_LENGTH);
       for (int i = 0; i < PASSWORD_LENGTH; i++) {
         sb.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
@@ -163,7 +168,7 @@ public final class Templates {
    * @throws NodeException see {@link #load} and {@link #bind}
    */
   public static Rendered render(String name, String nodeIp, boolean generatePasswords) throws NodeException {
-    Inventory inv = bind(load(name), nodeIp);
+    InventoryTree inv = bind(load(name), nodeIp);
     return generatePasswords ? randomPasswords(name, inv, new SecureRandom())
         : new Rendered(name, inv, Map.of());
   }

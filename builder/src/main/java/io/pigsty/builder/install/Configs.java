@@ -1,10 +1,10 @@
 package io.pigsty.builder.install;
 
-import io.pigsty.builder.install.Inventory.HbaRule;
-import io.pigsty.builder.install.Inventory.PgCluster;
-import io.pigsty.builder.install.Inventory.PgDatabase;
-import io.pigsty.builder.install.Inventory.PgUser;
-import io.pigsty.builder.install.Inventory.Vars;
+import io.pigsty.builder.inventory.Inventory.HbaRule;
+import io.pigsty.builder.inventory.Inventory.PgCluster;
+import io.pigsty.builder.inventory.Inventory.PgDatabase;
+import io.pigsty.builder.inventory.Inventory.PgUser;
+import io.pigsty.builder.inventory.Inventory.Vars;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +28,24 @@ public final class Configs {
      * @param tuning the sized tuning template
      * @return file text
      */
-    public static String postgresqlConf(Inventory inv, Tuning tuning) {
+    public static String postgresqlConf(Target inv, Tuning tuning) {
         PgCluster c = inv.cluster();
         return "# written by pigsty install: changes here are overwritten\n"
                 + "listen_addresses = '*'\n"
                 + "port = " + inv.vars().pgPort() + "\n"
-                + "cluster_name = '" + c.instance() + "'\n"
-                + tuning.render();
+                + "cluster_name = '" + inv.instanceName() + "'\n"
+                + tuning.render()
+                + clusterSettings(inv);
+    }
+
+    /** {@code pg_libraries} as shared_preload_libraries, then {@code pg_parameters}, after the tuning (last wins). */
+    static String clusterSettings(Target inv) {
+        StringBuilder sb = new StringBuilder();
+        if (!inv.cluster().libraries().isEmpty()) {
+            sb.append("shared_preload_libraries = '").append(String.join(",", inv.cluster().libraries())).append("'\n");
+        }
+        inv.cluster().parameters().forEach((k, v) -> sb.append(k).append(" = '").append(v).append("'\n"));
+        return sb.isEmpty() ? "" : "# pg_libraries and pg_parameters of pigsty.yml\n" + sb;
     }
 
     /**
@@ -45,27 +56,30 @@ public final class Configs {
      * @param inv the inventory
      * @return file text
      */
-    public static String pgHba(Inventory inv) {
+    public static String pgHba(Target inv) {
         Vars v = inv.vars();
         List<HbaRule> rules = new ArrayList<>();
-        rules.add(new HbaRule("postgres", "all", "local", "peer", "dbsu access via local os user"));
-        rules.add(new HbaRule("postgres", "replication", "local", "peer", "dbsu replication from local os user"));
-        rules.add(new HbaRule(v.replicationUser(), "replication", "localhost", "scram-sha-256", "replicator from localhost"));
-        rules.add(new HbaRule(v.replicationUser(), "replication", "intra", "scram-sha-256", "replicator from intranet"));
-        rules.add(new HbaRule(v.replicationUser(), "postgres", "intra", "scram-sha-256", "replicator postgres db from intranet"));
-        rules.add(new HbaRule(v.monitorUser(), "all", "localhost", "scram-sha-256", "monitor from localhost"));
-        rules.add(new HbaRule(v.monitorUser(), "all", "infra", "scram-sha-256", "monitor from infra (admin) node"));
-        rules.add(new HbaRule(v.adminUser(), "all", "intra", "scram-sha-256", "admin from intranet"));
-        rules.add(new HbaRule("+dbrole_readonly", "all", "local", "scram-sha-256", "business users via local socket"));
-        rules.add(new HbaRule("+dbrole_readonly", "all", "localhost", "scram-sha-256", "business users from localhost"));
-        rules.add(new HbaRule("+dbrole_readonly", "all", "intra", "scram-sha-256", "business users from intranet"));
-        rules.add(new HbaRule("+dbrole_offline", "all", "intra", "scram-sha-256", "offline users from intranet"));
+        rules.add(new HbaRule("postgres", "all", "local", "peer", "common", "dbsu access via local os user"));
+        rules.add(new HbaRule("postgres", "replication", "local", "peer", "common", "dbsu replication from local os user"));
+        rules.add(new HbaRule(v.replicationUser(), "replication", "localhost", "scram-sha-256", "common", "replicator from localhost"));
+        rules.add(new HbaRule(v.replicationUser(), "replication", "intra", "scram-sha-256", "common", "replicator from intranet"));
+        rules.add(new HbaRule(v.replicationUser(), "postgres", "intra", "scram-sha-256", "common", "replicator postgres db from intranet"));
+        rules.add(new HbaRule(v.monitorUser(), "all", "localhost", "scram-sha-256", "common", "monitor from localhost"));
+        rules.add(new HbaRule(v.monitorUser(), "all", "infra", "scram-sha-256", "common", "monitor from infra (admin) node"));
+        rules.add(new HbaRule(v.adminUser(), "all", "intra", "scram-sha-256", "common", "admin from intranet"));
+        rules.add(new HbaRule("+dbrole_readonly", "all", "local", "scram-sha-256", "common", "business users via local socket"));
+        rules.add(new HbaRule("+dbrole_readonly", "all", "localhost", "scram-sha-256", "common", "business users from localhost"));
+        rules.add(new HbaRule("+dbrole_readonly", "all", "intra", "scram-sha-256", "common", "business users from intranet"));
+        rules.add(new HbaRule("+dbrole_offline", "all", "intra", "scram-sha-256", "common", "offline users from intranet"));
         StringBuilder sb = new StringBuilder("# written by pigsty install: default rules, then pg_hba_rules_extra\n");
         sb.append("# TYPE  DATABASE  USER  ADDRESS  METHOD\n");
+        // a pre-hashed md5 password logs in only under 'md5' (which also serves SCRAM secrets)
+        boolean md5 = inv.cluster().users().stream().anyMatch(u -> u.password() != null && u.password().isMd5());
         for (HbaRule r : rules) {
-            hbaLines(sb, r, v);
+            hbaLines(sb, md5 && r.auth().equals("scram-sha-256")
+                    ? new HbaRule(r.user(), r.db(), r.addr(), "md5", r.role(), r.title()) : r, v);
         }
-        for (HbaRule r : inv.cluster().hbaExtra()) {
+        for (HbaRule r : inv.hbaRules()) {
             hbaLines(sb, r, v);
         }
         return sb.toString();
@@ -94,12 +108,33 @@ public final class Configs {
      * {@code userlist.txt}, one pool per database of {@code pg_databases}, the monitor user as
      * stats user for the exporter.
      */
-    public static String pgbouncerIni(Inventory inv) {
+    public static String pgbouncerIni(Target inv) {
         Vars v = inv.vars();
         StringBuilder sb = new StringBuilder("; written by pigsty install\n[databases]\n");
         for (PgDatabase d : inv.cluster().databases()) {
+            if (!d.pgbouncer()) {
+                continue;
+            }
             sb.append(d.name()).append(" = host=127.0.0.1 port=").append(v.pgPort())
-                    .append(" dbname=").append(d.name()).append('\n');
+                    .append(" dbname=").append(d.name());
+            d.pool().forEach((k, x) -> sb.append(' ').append(k).append('=').append(x));
+            sb.append('\n');
+        }
+        StringBuilder users = new StringBuilder();
+        for (PgUser u : inv.cluster().users()) {
+            if (u.pgbouncer() && (u.poolMode() != null || u.poolConnlimit() >= 0)) {
+                users.append(u.name()).append(" =");
+                if (u.poolMode() != null) {
+                    users.append(" pool_mode=").append(u.poolMode());
+                }
+                if (u.poolConnlimit() >= 0) {
+                    users.append(" max_user_connections=").append(u.poolConnlimit());
+                }
+                users.append('\n');
+            }
+        }
+        if (!users.isEmpty()) {
+            sb.append("\n[users]\n").append(users);
         }
         sb.append("\n[pgbouncer]\n")
                 .append("listen_addr = *\n")
@@ -119,7 +154,7 @@ public final class Configs {
     }
 
     /** @return the users pgbouncer accepts: {@code pgbouncer: true} users, the monitor and admin users */
-    public static List<String> pgbouncerUsers(Inventory inv) {
+    public static List<String> pgbouncerUsers(Target inv) {
         List<String> out = new ArrayList<>();
         for (PgUser u : inv.cluster().users()) {
             if (u.pgbouncer()) {
@@ -139,21 +174,25 @@ public final class Configs {
      */
     public static String userlist(Map<String, String> secrets) {
         StringBuilder sb = new StringBuilder();
-        secrets.forEach((u, s) -> sb.append('"').append(u).append("\" \"").append(s).append("\"\n"));
+        secrets.forEach((u, s) -> {
+            if (!s.isEmpty()) { // a user without a password cannot log in through pgbouncer
+                sb.append('"').append(u).append("\" \"").append(s).append("\"\n");
+            }
+        });
         return sb.toString();
     }
 
     /** /etc/default/prometheus-postgres-exporter: DSN of the monitor user, listen port. */
-    public static String postgresExporterDefaults(Inventory inv) {
+    public static String postgresExporterDefaults(Target inv) {
         Vars v = inv.vars();
         return "# written by pigsty install\n"
-                + "DATA_SOURCE_NAME='postgresql://" + v.monitorUser() + ":" + urlEncode(v.monitorPassword())
+                + "DATA_SOURCE_NAME='postgresql://" + v.monitorUser() + ":" + urlEncode(v.monitorPassword().text())
                 + "@127.0.0.1:" + v.pgPort() + "/postgres?sslmode=disable'\n"
                 + "ARGS=\"--web.listen-address=:" + v.pgExporterPort() + "\"\n";
     }
 
     /** /etc/prometheus-pgbouncer-exporter.conf: metrics port, pgbouncer over TCP as the monitor user. */
-    public static String pgbouncerExporterConf(Inventory inv) {
+    public static String pgbouncerExporterConf(Target inv) {
         Vars v = inv.vars();
         return "# written by pigsty install\n"
                 + "host = 0.0.0.0\n"
@@ -170,8 +209,8 @@ public final class Configs {
      * systemd drop-in for the pgbouncer exporter: the monitor password (libpq PGPASSWORD) and
      * the exporter started through {@link #pgbouncerExporterCompat()}.
      */
-    public static String pgbouncerExporterDropIn(Inventory inv) {
-        return "# written by pigsty install\n[Service]\nEnvironment=PGPASSWORD=" + inv.vars().monitorPassword() + "\n"
+    public static String pgbouncerExporterDropIn(Target inv) {
+        return "# written by pigsty install\n[Service]\nEnvironment=PGPASSWORD=" + inv.vars().monitorPassword().text() + "\n"
                 + "ExecStart=\nExecStart=/usr/bin/python3 " + PGBOUNCER_EXPORTER_COMPAT + "\n";
     }
 
@@ -194,18 +233,18 @@ public final class Configs {
     }
 
     /** /etc/default/prometheus-alertmanager: single node (no cluster gossip), listen port. */
-    public static String alertmanagerDefaults(Inventory inv) {
+    public static String alertmanagerDefaults(Target inv) {
         return "# written by pigsty install\nARGS=\"--cluster.listen-address= --web.listen-address=:"
                 + inv.vars().alertmanagerPort() + "\"\n";
     }
 
     /** /etc/default/prometheus: listen port. */
-    public static String prometheusDefaults(Inventory inv) {
+    public static String prometheusDefaults(Target inv) {
         return "# written by pigsty install\nARGS=\"--web.listen-address=:" + inv.vars().prometheusPort() + "\"\n";
     }
 
     /** /etc/default/prometheus-node-exporter: listen port. */
-    public static String nodeExporterDefaults(Inventory inv) {
+    public static String nodeExporterDefaults(Target inv) {
         return "# written by pigsty install\nARGS=\"--web.listen-address=:" + inv.vars().nodeExporterPort() + "\"\n";
     }
 
@@ -221,11 +260,11 @@ public final class Configs {
      * PostgreSQL and pgbouncer exporters (labels {@code cls}, {@code ins}); sends alerts to
      * alertmanager; loads {@link #alertRules()}.
      */
-    public static String prometheusYml(Inventory inv) {
+    public static String prometheusYml(Target inv) {
         Vars v = inv.vars();
         String ip = inv.metaIp();
         String cls = inv.cluster().name();
-        String ins = inv.cluster().instance();
+        String ins = inv.instanceName();
         return "# written by pigsty install\n"
                 + "global:\n  scrape_interval: 10s\n  evaluation_interval: 10s\n"
                 + "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['" + ip + ":"
@@ -257,7 +296,7 @@ public final class Configs {
     }
 
     /** /etc/nginx/conf.d/pigsty.conf: serves /www on nginx_port, the repo with an index. */
-    public static String nginxConf(Inventory inv) {
+    public static String nginxConf(Target inv) {
         return "# written by pigsty install\n"
                 + "server {\n"
                 + "    listen " + inv.vars().nginxPort() + " default_server;\n"
@@ -270,7 +309,7 @@ public final class Configs {
     }
 
     /** /www/index.html: a link to every service and how to connect. */
-    public static String homePage(Inventory inv) {
+    public static String homePage(Target inv) {
         Vars v = inv.vars();
         String ip = inv.metaIp();
         StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
@@ -287,7 +326,7 @@ public final class Configs {
         for (String[] l : links) {
             sb.append("<li><a href=\"").append(l[0]).append("\">").append(l[1]).append("</a></li>\n");
         }
-        sb.append("</ul>\n<h2>PostgreSQL ").append(inv.cluster().instance()).append("</h2>\n<pre>\n");
+        sb.append("</ul>\n<h2>PostgreSQL ").append(inv.instanceName()).append("</h2>\n<pre>\n");
         for (PgDatabase d : inv.cluster().databases()) {
             sb.append("psql postgres://").append(d.owner()).append("@").append(ip).append(':').append(v.pgPort())
                     .append('/').append(d.name()).append("    # direct\n");

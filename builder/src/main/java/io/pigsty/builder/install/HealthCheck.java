@@ -2,9 +2,9 @@ package io.pigsty.builder.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pigsty.builder.install.Inventory.PgDatabase;
-import io.pigsty.builder.install.Inventory.PgUser;
-import io.pigsty.builder.install.Inventory.Vars;
+import io.pigsty.builder.inventory.Inventory.PgDatabase;
+import io.pigsty.builder.inventory.Inventory.PgUser;
+import io.pigsty.builder.inventory.Inventory.Vars;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -53,27 +53,27 @@ public final class HealthCheck {
         }
     }
 
-    private final Inventory inv;
+    private final Target inv;
     private final Shell shell;
 
     /**
      * @param inv   the inventory (ports, users, the meta node's address)
      * @param shell runs systemctl and psql
      */
-    public HealthCheck(Inventory inv, Shell shell) {
+    public HealthCheck(Target inv, Shell shell) {
         this.inv = inv;
         this.shell = shell;
     }
 
     /** @return unit names the meta node runs, in start order */
-    public static List<String> units(Inventory inv) {
-        return List.of("postgresql@" + inv.cluster().version() + "-main", "pgbouncer",
+    public static List<String> units(Target inv) {
+        return List.of("postgresql@" + inv.version() + "-main", "pgbouncer",
                 "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter", "prometheus-node-exporter",
                 "prometheus-alertmanager", "prometheus", "nginx");
     }
 
     /** @return port to service name for every listening port the meta node must have */
-    public static Map<Integer, String> ports(Inventory inv) {
+    public static Map<Integer, String> ports(Target inv) {
         Vars v = inv.vars();
         Map<Integer, String> m = new LinkedHashMap<>();
         m.put(v.nginxPort(), "nginx");
@@ -105,8 +105,11 @@ public final class HealthCheck {
             items.add(unit(u));
         }
         ports(inv).forEach((port, name) -> items.add(port(inv.metaIp(), port, name, deadline)));
-        PgUser user = inv.cluster().users().stream().filter(PgUser::pgbouncer).findFirst()
-                .orElse(inv.cluster().users().isEmpty() ? null : inv.cluster().users().get(0));
+        // a user whose clear-text password is known (pre-hashed ones cannot log in from here)
+        List<PgUser> clear = inv.cluster().users().stream()
+                .filter(u -> u.login() && u.password() != null && !u.password().isHashed()).toList();
+        PgUser user = clear.stream().filter(PgUser::pgbouncer).findFirst()
+                .orElse(clear.isEmpty() ? null : clear.get(0));
         if (user != null) {
             String db = inv.cluster().databases().stream().filter(d -> d.owner().equals(user.name()))
                     .map(PgDatabase::name).findFirst().orElse(inv.cluster().databases().isEmpty() ? "postgres"
@@ -174,7 +177,7 @@ public final class HealthCheck {
                 + " connect_timeout=5";
         try {
             Shell.Result r = shell.run(List.of("psql", conn, "-X", "-tAc", "SELECT 1"),
-                    Map.of("PGPASSWORD", user.password()), null, 20);
+                    Map.of("PGPASSWORD", user.password().text()), null, 20);
             boolean ok = r.ok() && r.out().strip().equals("1");
             return new Item(name, ok, ok ? "1 (db " + db + ")" : r.tail());
         } catch (InstallException e) {

@@ -1,8 +1,10 @@
 package io.pigsty.builder.install;
 
-import io.pigsty.builder.install.Inventory.PgDatabase;
-import io.pigsty.builder.install.Inventory.PgUser;
-import io.pigsty.builder.install.Inventory.Vars;
+import io.pigsty.builder.inventory.Inventory.Password;
+import io.pigsty.builder.inventory.Inventory.PgDatabase;
+import io.pigsty.builder.inventory.Inventory.PgExtension;
+import io.pigsty.builder.inventory.Inventory.PgUser;
+import io.pigsty.builder.inventory.Inventory.Vars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ public final class Installer {
     public record Result(List<String> changes, Map<String, Double> phases, HealthCheck.Report health) {
     }
 
-    private final Inventory inv;
+    private final Target inv;
     private final Shell shell;
     private final Consumer<String> log;
     private final List<String> changes = new ArrayList<>();
@@ -51,7 +53,7 @@ public final class Installer {
      * @param shell runs commands on this node
      * @param log   receives one progress line per step (not null)
      */
-    public Installer(Inventory inv, Shell shell, Consumer<String> log) {
+    public Installer(Target inv, Shell shell, Consumer<String> log) {
         this.inv = inv;
         this.shell = shell;
         this.log = log;
@@ -64,14 +66,14 @@ public final class Installer {
      * @param inv the inventory
      * @return package names, without duplicates, in install order
      */
-    public static List<String> packages(Inventory inv) {
-        int v = inv.cluster().version();
+    public static List<String> packages(Target inv) {
+        int v = inv.version();
         List<String> p = new ArrayList<>(List.of("nginx", "prometheus", "prometheus-alertmanager",
                 "prometheus-node-exporter", "postgresql-" + v, "postgresql-client-" + v, "pgbouncer",
                 "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter"));
         for (PgDatabase d : inv.cluster().databases()) {
-            for (String e : d.extensions()) {
-                extensionPackage(e, v).filter(x -> !p.contains(x)).ifPresent(p::add);
+            for (PgExtension e : d.extensions()) {
+                extensionPackage(e.name(), v).filter(x -> !p.contains(x)).ifPresent(p::add);
             }
         }
         return List.copyOf(p);
@@ -164,7 +166,7 @@ public final class Installer {
     // ---- postgres ------------------------------------------------------------------------------
 
     private String pgVersion() {
-        return Integer.toString(inv.cluster().version());
+        return Integer.toString(inv.version());
     }
 
     private Path etcDir() {
@@ -191,9 +193,9 @@ public final class Installer {
                 cmd.add("--data-checksums");
             }
             shell.check(cmd, aptEnv, null, 300);
-            FileSync.write(etcDir().resolve(MARKER), "created by pigsty install for " + inv.cluster().instance()
+            FileSync.write(etcDir().resolve(MARKER), "created by pigsty install for " + inv.instanceName()
                     + (tuning.checksums() ? " with data checksums" : "") + "\n", "rw-r--r--", "postgres", "postgres");
-            change("created cluster " + pgVersion() + "/main (" + inv.cluster().instance() + ")");
+            change("created cluster " + pgVersion() + "/main (" + inv.instanceName() + ")");
         } else if (!ours) {
             log.accept("postgres: WARN " + data + " holds databases: kept as it is, not re-created");
         }
@@ -254,32 +256,34 @@ public final class Installer {
     private void sql() throws InstallException {
         Vars v = inv.vars();
         StringBuilder s = new StringBuilder();
-        role(s, "dbrole_readonly", "NOLOGIN", "pg_read_all_data");
-        role(s, "dbrole_offline", "NOLOGIN", "pg_read_all_data");
-        role(s, "dbrole_readwrite", "NOLOGIN", "dbrole_readonly", "pg_write_all_data");
-        role(s, "dbrole_admin", "NOLOGIN BYPASSRLS", "pg_monitor", "dbrole_readwrite");
-        role(s, v.adminUser(), "LOGIN SUPERUSER", "dbrole_admin");
-        role(s, v.monitorUser(), "LOGIN", "pg_monitor", "dbrole_readonly");
-        role(s, v.replicationUser(), "LOGIN REPLICATION", "pg_monitor", "dbrole_readonly");
+        s.append(Provisioning.systemRole("dbrole_readonly", "NOLOGIN", "pg_read_all_data"));
+        s.append(Provisioning.systemRole("dbrole_offline", "NOLOGIN", "pg_read_all_data"));
+        s.append(Provisioning.systemRole("dbrole_readwrite", "NOLOGIN", "dbrole_readonly", "pg_write_all_data"));
+        s.append(Provisioning.systemRole("dbrole_admin", "NOLOGIN BYPASSRLS", "pg_monitor", "dbrole_readwrite"));
+        s.append(Provisioning.systemRole(v.adminUser(), "LOGIN SUPERUSER", "dbrole_admin"));
+        s.append(Provisioning.systemRole(v.monitorUser(), "LOGIN", "pg_monitor", "dbrole_readonly"));
+        s.append(Provisioning.systemRole(v.replicationUser(), "LOGIN REPLICATION", "pg_monitor", "dbrole_readonly"));
         for (PgUser u : inv.cluster().users()) {
-            role(s, u.name(), "LOGIN", u.roles().toArray(String[]::new));
-            if (!u.comment().isEmpty()) {
-                s.append("COMMENT ON ROLE ").append(id(u.name())).append(" IS ").append(lit(u.comment())).append(";\n");
-            }
+            s.append(Provisioning.user(u));
         }
         sqlChanges(psql("postgres", s.toString()));
 
-        Map<String, String> passwords = new LinkedHashMap<>();
+        Map<String, Password> passwords = new LinkedHashMap<>();
         passwords.put(v.adminUser(), v.adminPassword());
         passwords.put(v.monitorUser(), v.monitorPassword());
         passwords.put(v.replicationUser(), v.replicationPassword());
-        inv.cluster().users().forEach(u -> passwords.put(u.name(), u.password()));
+        inv.cluster().users().stream().filter(u -> u.password() != null)
+                .forEach(u -> passwords.put(u.name(), u.password()));
         Map<String, String> secrets = secrets(new ArrayList<>(passwords.keySet()));
         StringBuilder pw = new StringBuilder("SET log_statement = 'none';\n");
         List<String> reset = new ArrayList<>();
         passwords.forEach((user, password) -> {
-            if (!Scram.matches(secrets.get(user), password)) {
-                pw.append("ALTER ROLE ").append(id(user)).append(" PASSWORD ").append(lit(password)).append(";\n");
+            String stored = secrets.getOrDefault(user, "");
+            // pre-hashed (md5..., SCRAM-SHA-256$...) are stored as given; clear text is checked
+            // against the stored SCRAM secret, so neither is re-set when it already matches
+            boolean same = password.isHashed() ? stored.equals(password.text()) : Scram.matches(stored, password.text());
+            if (!same) {
+                pw.append("ALTER ROLE ").append(id(user)).append(" PASSWORD ").append(lit(password.text())).append(";\n");
                 reset.add(user);
             }
         });
@@ -288,60 +292,47 @@ public final class Installer {
             change("set password of " + String.join(", ", reset));
         }
 
-        Map<String, String> owners = new LinkedHashMap<>();
-        for (String line : psql("postgres", "SELECT datname || '|' || pg_get_userbyid(datdba) FROM pg_database;")
-                .out().split("\n")) {
-            int bar = line.indexOf('|');
-            if (bar > 0) {
-                owners.put(line.substring(0, bar), line.substring(bar + 1).strip());
+        java.util.Set<String> existing = new java.util.HashSet<>();
+        for (String line : psql("postgres", "SELECT datname FROM pg_database;").out().split("\n")) {
+            if (!line.isBlank()) {
+                existing.add(line.strip());
             }
         }
         for (PgDatabase d : inv.cluster().databases()) {
-            String owner = owners.get(d.name());
-            if (owner == null) {
-                psql("postgres", "CREATE DATABASE " + id(d.name()) + " OWNER " + id(d.owner()) + " TEMPLATE template1;");
+            boolean created = false;
+            if (!existing.contains(d.name())) {
+                psql("postgres", Provisioning.createDatabase(d));
                 change("created database " + d.name());
-            } else if (!owner.equals(d.owner())) {
-                psql("postgres", "ALTER DATABASE " + id(d.name()) + " OWNER TO " + id(d.owner()) + ";");
-                change("database " + d.name() + " owner " + owner + " -> " + d.owner());
+                created = true;
             }
-            StringBuilder ds = new StringBuilder();
-            ds.append("GRANT CONNECT ON DATABASE ").append(id(d.name())).append(" TO dbrole_readonly;\n");
-            ds.append("GRANT CREATE ON DATABASE ").append(id(d.name())).append(" TO dbrole_admin;\n");
-            if (!d.comment().isEmpty()) {
-                ds.append("COMMENT ON DATABASE ").append(id(d.name())).append(" IS ").append(lit(d.comment())).append(";\n");
+            sqlChanges(psql("postgres", Provisioning.alterDatabase(d)));
+            if (d.allowconn() || created) {
+                String inside = Provisioning.insideDatabase(d);
+                if (!inside.isEmpty()) {
+                    sqlChanges(psql(d.name(), inside));
+                }
+                if (created && d.baseline() != null) {
+                    baseline(d);
+                }
             }
-            for (String schema : d.schemas()) {
-                ds.append("DO $pigsty$BEGIN IF NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = ")
-                        .append(lit(schema)).append(") THEN EXECUTE ").append(lit("CREATE SCHEMA " + id(schema)
-                                + " AUTHORIZATION " + id(d.owner())))
-                        .append("; RAISE NOTICE 'pigsty-change: created schema %', ").append(lit(d.name() + "." + schema))
-                        .append("; END IF; END$pigsty$;\n");
-            }
-            for (String ext : d.extensions()) {
-                ds.append("DO $pigsty$BEGIN IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = ")
-                        .append(lit(ext)).append(") THEN EXECUTE ").append(lit("CREATE EXTENSION " + id(ext) + " CASCADE"))
-                        .append("; RAISE NOTICE 'pigsty-change: created extension %', ").append(lit(d.name() + "." + ext))
-                        .append("; END IF; END$pigsty$;\n");
-            }
-            sqlChanges(psql(d.name(), ds.toString()));
+            sqlChanges(psql("postgres", Provisioning.allowConnections(d)));
         }
     }
 
-    /** Appends SQL that creates {@code name} with {@code attrs} when absent and grants each role once. */
-    private static void role(StringBuilder s, String name, String attrs, String... memberOf) {
-        s.append("DO $pigsty$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ").append(lit(name))
-                .append(") THEN EXECUTE ").append(lit("CREATE ROLE " + id(name) + " " + attrs))
-                .append("; RAISE NOTICE 'pigsty-change: created role %', ").append(lit(name)).append(";\n");
-        s.append("ELSE EXECUTE ").append(lit("ALTER ROLE " + id(name) + " " + attrs)).append("; END IF; END$pigsty$;\n");
-        for (String r : memberOf) {
-            s.append("DO $pigsty$BEGIN IF NOT EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles a ON a.oid = m.roleid "
-                    + "JOIN pg_roles b ON b.oid = m.member WHERE a.rolname = ").append(lit(r))
-                    .append(" AND b.rolname = ").append(lit(name)).append(") THEN EXECUTE ")
-                    .append(lit("GRANT " + id(r) + " TO " + id(name)))
-                    .append("; RAISE NOTICE 'pigsty-change: granted %', ").append(lit(r + " to " + name))
-                    .append("; END IF; END$pigsty$;\n");
+    /** Runs a database's baseline SQL file (relative to pigsty.yml's directory) once, after creating it. */
+    private void baseline(PgDatabase d) throws InstallException {
+        Path dir = inv.inventory().file().toAbsolutePath().getParent();
+        Path file = dir.resolve(d.baseline()).normalize();
+        if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
+            throw new InstallException(inv.inventory().file() + ": pg_databases " + d.name() + ".baseline: "
+                    + file + " is not a file");
         }
+        try {
+            psql(d.name(), Files.readString(file, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new InstallException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        change("ran baseline " + d.baseline() + " in " + d.name());
     }
 
     private Map<String, String> secrets(List<String> users) throws InstallException {
@@ -361,11 +352,11 @@ public final class Installer {
     }
 
     static String id(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
+        return Provisioning.id(name);
     }
 
     static String lit(String text) {
-        return "'" + text.replace("'", "''") + "'";
+        return Provisioning.lit(text);
     }
 
     // ---- pgbouncer, exporters, monitoring, nginx ---------------------------------------------

@@ -15,7 +15,7 @@ class InstallCommandTest {
     Path conf = tmp.resolve("pigsty.yml");
     Files.writeString(conf, "all:\n  children:\n    meta: {hosts: {10.10.10.10: {meta_node: true}}\n");
     MainTest.Run r = MainTest.run("install", "-c", conf.toString());
-    assertThat(r.code()).isEqualTo(ExitCode.INSTALL_INVENTORY.code).isEqualTo(40);
+    assertThat(r.code()).isEqualTo(ExitCode.INVENTORY.code).isEqualTo(29);
     assertThat(r.err()).contains("pigsty.yml:").contains("malformed YAML");
   }
 
@@ -24,13 +24,13 @@ class InstallCommandTest {
     Path conf = tmp.resolve("pigsty.yml");
     Files.writeString(conf, "all:\n  children:\n    meta: {hosts: {10.10.10.10: {meta_node: true}}}\n");
     MainTest.Run r = MainTest.run("status", "-c", conf.toString());
-    assertThat(r.code()).isEqualTo(ExitCode.INSTALL_INVENTORY.code);
-    assertThat(r.err()).contains("pigsty.yml:3: all.children: no group with vars.pg_cluster");
+    assertThat(r.code()).isEqualTo(ExitCode.INVENTORY.code);
+    assertThat(r.err()).contains("pigsty.yml:3: all.children: no PostgreSQL cluster");
   }
 
   @Test
   void install_packagesPrintsTheAptListOfTheDemoInventory() {
-    MainTest.Run r = MainTest.run("install", "--packages", "-c", "src/test/resources/install/demo.yml");
+    MainTest.Run r = MainTest.run("install", "--packages", "-c", "src/test/resources/inventory/demo.yml");
     assertThat(r.code()).isZero();
     assertThat(r.out().split("\n")).contains("postgresql-15", "pgbouncer", "postgresql-15-postgis-3",
         "prometheus-pgbouncer-exporter");
@@ -39,7 +39,7 @@ class InstallCommandTest {
   @Test
   void help_listsInstallStatusAndTheirExitCodes() {
     MainTest.Run r = MainTest.run("--help");
-    assertThat(r.out()).contains("install", "status", "40   install/status: bad pigsty.yml",
+    assertThat(r.out()).contains("install", "status", "29   bad pigsty.yml, from any command",
         "41   install: a step failed", "42   install/status: health check failed");
   }
 }

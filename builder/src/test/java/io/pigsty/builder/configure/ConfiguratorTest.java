@@ -1,5 +1,9 @@
 package io.pigsty.builder.configure;
 
+import io.pigsty.builder.inventory.InventoryCases;
+import io.pigsty.builder.inventory.InventoryException;
+import io.pigsty.builder.inventory.InventoryLoader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,7 +44,7 @@ class ConfiguratorTest {
   }
 
   Configurator.Options opts(String mode, String ip, Path pkg) {
-    return new Configurator.Options(mode, ip, pkg, true, tmp.resolve("home/pigsty.yml"), false, null, true);
+    return new Configurator.Options(mode, ip, pkg, true, tmp.resolve("home/pigsty.yml"), false, null, true, false);
   }
 
   /** Every path under the root with its type, mode and content digest. */
@@ -89,7 +93,7 @@ class ConfiguratorTest {
     assertThat(root.resolve(LocalRepo.BACKUP).resolve("sources.list.d/debian.sources")).exists();
     Path yml = tmp.resolve("home/pigsty.yml");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(yml))).isEqualTo("rw-------");
-    assertThat(Inventory.load(yml).clusters().get(0).pgConf()).isEqualTo("tiny.yml");
+    assertThat(InventoryLoader.load(yml, true).clusters().get(0).pgConf()).isEqualTo("tiny.yml");
     assertThat(lines).contains("[ OK ] kernel = Linux", "[ OK ] os = debian 12 (bookworm)", "[ OK ] ip = 10.10.10.10 (the only address)");
     assertThat(lines).last().isEqualTo("configure done, run 'make install'");
     assertThat(lines).noneMatch(l -> l.startsWith("[FAIL]"));
@@ -99,7 +103,7 @@ class ConfiguratorTest {
   void run_twiceReplacesTheRepoAndRunsAptUpdateWhenAsked() throws Exception {
     configurator().run(opts("demo", null, bundle));
     Configurator.Options o = new Configurator.Options("oltp", null, bundle, false, tmp.resolve("home/pigsty.yml"),
-        true, null, false);
+        true, null, false, false);
     node.online = true;
     Configurator.Outcome out = configurator().run(o);
     assertThat(out.template()).isEqualTo("oltp");
@@ -191,10 +195,14 @@ class ConfiguratorTest {
   @Test
   void run_malformedPigstyYmlGivenWithDashC() throws Exception {
     Path conf = tmp.resolve("mine.yml");
-    Files.writeString(conf, InventoryTest.GOOD.replace("pg_cluster: pg-meta", "pg_cluster: [pg-meta"));
+    Files.writeString(conf, Files.readString(InventoryCases.DEMO).replace("pg_cluster: pg-meta", "pg_cluster: [pg-meta"));
     Configurator.Options o = new Configurator.Options(null, null, bundle, true, tmp.resolve("home/pigsty.yml"),
-        false, conf, true);
-    NodeException e = failsLeavingNodeAsItWas(o, NodeException.Kind.INVENTORY);
+        false, conf, true, false);
+    Map<String, String> before = snapshot(root);
+    InventoryException e = org.junit.jupiter.api.Assertions.assertThrows(InventoryException.class,
+        () -> configurator().run(o));
+    assertThat(snapshot(root)).isEqualTo(before);
+    assertThat(lines).last().asString().startsWith("[FAIL] config = ");
     assertThat(e).hasMessageMatching("(?s).*mine\\.yml:\\d+: malformed YAML.*");
   }
 

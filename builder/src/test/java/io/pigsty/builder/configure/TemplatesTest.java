@@ -3,6 +3,10 @@ package io.pigsty.builder.configure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pigsty.builder.inventory.Inventory;
+import io.pigsty.builder.inventory.InventoryLoader;
+import io.pigsty.builder.inventory.InventoryTree;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,21 +43,22 @@ class TemplatesTest {
 
   @Test
   void render_demo4PutsPgTestOnTheNextThreeAddressesOfTheNodes24() throws Exception {
-    Inventory inv = Templates.render("demo4", "192.168.5.20", false).inventory();
-    assertThat(inv.metaHosts()).containsExactly("192.168.5.20");
-    assertThat(inv.adminIp()).isEqualTo("192.168.5.20");
-    Inventory.PgCluster test = inv.clusters().stream().filter(c -> c.name().equals("pg-test")).findFirst().orElseThrow();
-    assertThat(test.instances()).extracting(Inventory.Instance::ip)
+    InventoryTree inv = Templates.render("demo4", "192.168.5.20", false).inventory();
+    Inventory typed = InventoryLoader.parse(inv.toYaml(), Path.of("pigsty.yml"), true);
+    assertThat(typed.metaHosts()).containsExactly("192.168.5.20");
+    assertThat(typed.adminIp()).isEqualTo("192.168.5.20");
+    Inventory.PgCluster test = typed.cluster("pg-test").orElseThrow();
+    assertThat(test.instances()).extracting(Inventory.PgInstance::ip)
         .containsExactly("192.168.5.21", "192.168.5.22", "192.168.5.23");
-    assertThat(test.instances()).extracting(Inventory.Instance::role).containsExactly("primary", "replica", "offline");
-    assertThat(inv.group("pg-test").orElseThrow().vars().get("vip_address")).isEqualTo("192.168.5.3");
+    assertThat(test.instances()).extracting(Inventory.PgInstance::role).containsExactly("primary", "replica", "offline");
+    assertThat(test.vipAddress()).isEqualTo("192.168.5.3");
     String yaml = inv.toYaml();
     assertThat(yaml).doesNotContain("$").doesNotContain("10.10.10.");
   }
 
   @Test
   void render_demo4AtTheSandboxAddressGivesTheSandboxLayout() throws Exception {
-    Inventory inv = Templates.render("demo4", "10.10.10.10", false).inventory();
+    InventoryTree inv = Templates.render("demo4", "10.10.10.10", false).inventory();
     assertThat(inv.group("pg-test").orElseThrow().hosts().keySet())
         .containsExactly("10.10.10.11", "10.10.10.12", "10.10.10.13");
   }
@@ -68,8 +73,8 @@ class TemplatesTest {
   @Test
   void render_everyHostOfEveryTemplateIsARealAddress() throws Exception {
     for (String t : Templates.NAMES) {
-      Inventory inv = Templates.render(t, "172.16.3.40", false).inventory();
-      for (Inventory.Group g : inv.groups()) {
+      InventoryTree inv = Templates.render(t, "172.16.3.40", false).inventory();
+      for (InventoryTree.Group g : inv.groups()) {
         assertThat(g.hosts().keySet()).allSatisfy(h -> assertThat(h).matches("172\\.16\\.3\\.4[0-3]"));
       }
       assertThat(inv.toYaml()).as(t).doesNotContain("$");
@@ -78,7 +83,7 @@ class TemplatesTest {
 
   @Test
   void generate_replacesEveryDefaultPasswordWithADistinctRandomOne() throws Exception {
-    Inventory plain = Templates.render("demo4", "10.10.10.10", false).inventory();
+    InventoryTree plain = Templates.render("demo4", "10.10.10.10", false).inventory();
     List<String> defaults = passwords(plain);
     assertThat(defaults).contains("DBUser.Meta", "DBUser.Viewer", "DBUser.DBA", "DBUser.Monitor",
         "DBUser.Replicator", "test");
@@ -96,7 +101,7 @@ class TemplatesTest {
 
   /** Every value of a key ending in _password, and every pg_users password, found by walking the tree. */
   @SuppressWarnings("unchecked")
-  static List<String> passwords(Inventory inv) {
+  static List<String> passwords(InventoryTree inv) {
     List<String> out = new ArrayList<>();
     walk(inv.toTree(), false, out);
     return out;

@@ -1,5 +1,7 @@
 package io.pigsty.builder.install;
 
+import io.pigsty.builder.inventory.InventoryLoaderTest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
@@ -10,7 +12,7 @@ class ConfigsTest {
 
     @Test
     void pgHba_networkRulesUseScramAndNoRuleUsesTrust() throws Exception {
-        String hba = Configs.pgHba(InventoryLoaderTest.demo());
+        String hba = Configs.pgHba(Target.of(InventoryLoaderTest.demo()));
         for (String line : hba.split("\n")) {
             if (line.startsWith("host")) {
                 assertThat(line).endsWith("scram-sha-256");
@@ -25,7 +27,7 @@ class ConfigsTest {
 
     @Test
     void prometheusYml_scrapesEveryExporterWithClusterLabels() throws Exception {
-        String y = Configs.prometheusYml(InventoryLoaderTest.demo());
+        String y = Configs.prometheusYml(Target.of(InventoryLoaderTest.demo()));
         for (String target : new String[] {"10.10.10.10:9090", "10.10.10.10:9093", "10.10.10.10:9100",
                 "10.10.10.10:9187", "10.10.10.10:9127"}) {
             assertThat(y).contains("targets: ['" + target + "']");
@@ -36,7 +38,7 @@ class ConfigsTest {
 
     @Test
     void pgbouncerIni_hasEveryDatabaseAndScramAuth() throws Exception {
-        Inventory inv = InventoryLoaderTest.demo();
+        Target inv = Target.of(InventoryLoaderTest.demo());
         assertThat(Configs.pgbouncerIni(inv)).contains("meta = host=127.0.0.1 port=5432 dbname=meta")
                 .contains("listen_port = 6432").contains("auth_type = scram-sha-256")
                 .contains("stats_users = dbuser_monitor");
@@ -49,21 +51,21 @@ class ConfigsTest {
 
     @Test
     void homePage_linksEveryService() throws Exception {
-        String html = Configs.homePage(InventoryLoaderTest.demo());
+        String html = Configs.homePage(Target.of(InventoryLoaderTest.demo()));
         assertThat(html).contains("http://10.10.10.10:9090/", "http://10.10.10.10:9093/", ":9100/metrics",
                 ":9187/metrics", ":9127/metrics", "href=\"/pigsty/\"", "postgres://dbuser_meta@10.10.10.10:6432/meta");
     }
 
     @Test
     void postgresExporterDefaults_urlEncodesThePassword() throws Exception {
-        String d = Configs.postgresExporterDefaults(InventoryLoaderTest.demo());
+        String d = Configs.postgresExporterDefaults(Target.of(InventoryLoaderTest.demo()));
         assertThat(d).contains("postgresql://dbuser_monitor:DBUser.Monitor@127.0.0.1:5432/postgres")
                 .contains("--web.listen-address=:9187");
     }
 
     @Test
     void packages_includeExportersAndPostgisForMeta() throws Exception {
-        assertThat(Installer.packages(InventoryLoaderTest.demo())).contains("postgresql-15", "pgbouncer",
+        assertThat(Installer.packages(Target.of(InventoryLoaderTest.demo()))).contains("postgresql-15", "pgbouncer",
                 "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter", "postgresql-15-postgis-3")
                 .doesNotHaveDuplicates();
     }

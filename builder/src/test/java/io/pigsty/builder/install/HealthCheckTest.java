@@ -1,5 +1,7 @@
 package io.pigsty.builder.install;
 
+import io.pigsty.builder.inventory.InventoryLoaderTest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -40,7 +42,7 @@ class HealthCheckTest {
 
     @Test
     void unitsAndPorts_coverEveryServiceOfTheMetaNode() throws Exception {
-        Inventory inv = InventoryLoaderTest.demo();
+        Target inv = Target.of(InventoryLoaderTest.demo());
         assertThat(HealthCheck.units(inv)).contains("postgresql@15-main", "pgbouncer", "nginx", "prometheus",
                 "prometheus-alertmanager", "prometheus-node-exporter", "prometheus-postgres-exporter",
                 "prometheus-pgbouncer-exporter");

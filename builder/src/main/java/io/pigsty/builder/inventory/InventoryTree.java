@@ -1,4 +1,4 @@
-package io.pigsty.builder.configure;
+package io.pigsty.builder.inventory;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -34,22 +34,16 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * A Pigsty inventory ({@code pigsty.yml}, reference §3): the groups under {@code all.children},
- * each with hosts (address to host vars) and vars, and the global {@code all.vars}. A group
- * whose vars hold {@code pg_cluster} is a PostgreSQL cluster. Values are plain Java data
- * (ordered maps, lists, strings, numbers, booleans), so unknown keys survive a round trip.
+ * A Pigsty inventory ({@code pigsty.yml}) as plain data, for writing one: the groups under
+ * {@code all.children}, each with hosts (address to host vars) and vars, and the global
+ * {@code all.vars}. Values are ordered maps, lists, strings, numbers and booleans, so unknown keys
+ * survive a round trip. {@code configure} renders templates through it; what a file means is
+ * read only by {@link InventoryLoader}, which every command uses.
  *
  * @param groups the groups in file order
  * @param vars the global vars in file order
  */
-public record Inventory(List<Group> groups, Map<String, Object> vars) {
-
-  /** Tuning templates a cluster's {@code pg_conf} may name (reference §3). */
-  public static final List<String> PG_CONFS = List.of("tiny.yml", "oltp.yml", "olap.yml", "crit.yml");
-  /** OS tuning profiles {@code node_tune} may name (reference §3). */
-  public static final List<String> NODE_TUNES = List.of("tiny", "oltp", "olap", "crit");
-  /** Instance roles (reference §3). */
-  public static final List<String> PG_ROLES = List.of("primary", "replica", "offline", "delayed");
+public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
 
   /**
    * One group of {@code all.children}.
@@ -73,74 +67,21 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
     }
   }
 
-  /** One PostgreSQL instance: host address, {@code pg_seq}, {@code pg_role}. */
-  public record Instance(String ip, int seq, String role) {}
-
-  /** One entry of {@code pg_users}. */
-  public record PgUser(String name, String password, boolean pgbouncer, List<String> roles, String comment) {}
-
-  /** One entry of {@code pg_databases}; {@code extensions} are the extension names. */
-  public record PgDatabase(String name, String owner, List<String> schemas, List<String> extensions,
-      String comment) {}
-
-  /**
-   * A typed view of a cluster group.
-   *
-   * @param name {@code pg_cluster}
-   * @param pgVersion {@code pg_version}, the PostgreSQL major
-   * @param pgConf {@code pg_conf}, one of {@link #PG_CONFS}
-   * @param nodeTune {@code node_tune}, one of {@link #NODE_TUNES} (defaults to the pg_conf name)
-   * @param instances the hosts, in file order
-   * @param users {@code pg_users}
-   * @param databases {@code pg_databases}
-   * @param hbaRulesExtra {@code pg_hba_rules_extra} as written
-   */
-  public record PgCluster(String name, int pgVersion, String pgConf, String nodeTune,
-      List<Instance> instances, List<PgUser> users, List<PgDatabase> databases,
-      List<Map<String, Object>> hbaRulesExtra) {
-    /** @return the instance name of a member, {@code pg_cluster-pg_seq} (reference §3) */
-    public String instanceName(Instance i) {
-      return name + "-" + i.seq();
-    }
-  }
-
   /** Copies the collections so the record is immutable. */
-  public Inventory {
+  public InventoryTree {
     groups = List.copyOf(groups);
     vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
   }
 
   /**
-   * Reads and checks a {@code pigsty.yml}.
-   *
-   * @param file the inventory
-   * @return the inventory
-   * @throws NodeException {@link NodeException.Kind#INVENTORY} naming {@code file:line: key} for
-   *     malformed YAML, a missing or mistyped key; {@link NodeException.Kind#UNKNOWN_TEMPLATE}
-   *     for a {@code pg_conf} or {@code node_tune} that is not a known template; INVENTORY also
-   *     when the file cannot be read
-   */
-  public static Inventory load(Path file) throws NodeException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new NodeException(NodeException.Kind.INVENTORY, file + ": no such file");
-    } catch (IOException e) {
-      throw new NodeException(NodeException.Kind.INVENTORY, file + ": cannot read (" + e.getMessage() + ")", e);
-    }
-    return parse(text, file.toString());
-  }
-
-  /**
-   * Parses and checks inventory text (see {@link #load}).
+   * Parses inventory text into its tree (structure only: {@link InventoryLoader} checks the values).
    *
    * @param yaml the text
    * @param name the file name, for messages
    * @return the inventory
-   * @throws NodeException as {@link #load}
+   * @throws InventoryException for malformed YAML, a duplicate key, or a group without hosts
    */
-  public static Inventory parse(String yaml, String name) throws NodeException {
+  public static InventoryTree parse(String yaml, String name) throws InventoryException {
     return new Parser(name).parse(yaml);
   }
 
@@ -160,61 +101,6 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
     return ip != null ? ip.toString() : metaHosts().get(0);
   }
 
-  /** @return the PostgreSQL clusters, in file order */
-  public List<PgCluster> clusters() {
-    List<PgCluster> out = new ArrayList<>();
-    for (Group g : groups) {
-      if (g.isCluster()) {
-        out.add(cluster(g));
-      }
-    }
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static PgCluster cluster(Group g) {
-    Map<String, Object> v = g.vars();
-    List<Instance> instances = new ArrayList<>();
-    g.hosts().forEach((ip, hv) -> instances.add(new Instance(ip, ((Number) hv.get("pg_seq")).intValue(),
-        String.valueOf(hv.get("pg_role")))));
-    List<PgUser> users = new ArrayList<>();
-    for (Object o : (List<Object>) v.getOrDefault("pg_users", List.of())) {
-      Map<String, Object> u = (Map<String, Object>) o;
-      users.add(new PgUser(str(u.get("name")), str(u.get("password")), Boolean.TRUE.equals(u.get("pgbouncer")),
-          strings(u.get("roles")), str(u.get("comment"))));
-    }
-    List<PgDatabase> dbs = new ArrayList<>();
-    for (Object o : (List<Object>) v.getOrDefault("pg_databases", List.of())) {
-      Map<String, Object> d = (Map<String, Object>) o;
-      List<String> ext = new ArrayList<>();
-      for (Object e : (List<Object>) d.getOrDefault("extensions", List.of())) {
-        ext.add(e instanceof Map<?, ?> m ? str(m.get("name")) : str(e));
-      }
-      dbs.add(new PgDatabase(str(d.get("name")), str(d.get("owner")), strings(d.get("schemas")), ext,
-          str(d.get("comment"))));
-    }
-    List<Map<String, Object>> hba = new ArrayList<>();
-    for (Object o : (List<Object>) v.getOrDefault("pg_hba_rules_extra", List.of())) {
-      hba.add((Map<String, Object>) o);
-    }
-    String conf = str(v.get("pg_conf"));
-    String tune = v.containsKey("node_tune") ? str(v.get("node_tune")) : conf.replace(".yml", "");
-    return new PgCluster(str(v.get("pg_cluster")), ((Number) v.get("pg_version")).intValue(), conf, tune,
-        instances, users, dbs, hba);
-  }
-
-  private static String str(Object o) {
-    return o == null ? null : o.toString();
-  }
-
-  private static List<String> strings(Object o) {
-    List<String> out = new ArrayList<>();
-    if (o instanceof List<?> l) {
-      l.forEach(x -> out.add(String.valueOf(x)));
-    }
-    return out;
-  }
-
   /**
    * Renames every host and rewrites every string value through {@code f} (used to bind a
    * template's placeholders to real addresses). Keys other than host addresses are kept.
@@ -222,14 +108,14 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
    * @param f maps a host key or string value to its replacement (identity for the rest)
    * @return the rewritten inventory
    */
-  public Inventory mapStrings(UnaryOperator<String> f) {
+  public InventoryTree mapStrings(UnaryOperator<String> f) {
     List<Group> gs = new ArrayList<>();
     for (Group g : groups) {
       Map<String, Map<String, Object>> hosts = new LinkedHashMap<>();
       g.hosts().forEach((k, v) -> hosts.put(f.apply(k), castMap(mapValue(v, f, null))));
       gs.add(new Group(g.name(), hosts, castMap(mapValue(g.vars(), f, null))));
     }
-    return new Inventory(gs, castMap(mapValue(vars, f, null)));
+    return new InventoryTree(gs, castMap(mapValue(vars, f, null)));
   }
 
   /**
@@ -240,14 +126,14 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
    *     {@code pg-meta.pg_users[dbuser_meta].password}) and the old value, returns the new one
    * @return the rewritten inventory
    */
-  public Inventory mapPasswords(java.util.function.BiFunction<String, String, String> f) {
+  public InventoryTree mapPasswords(java.util.function.BiFunction<String, String, String> f) {
     List<Group> gs = new ArrayList<>();
     for (Group g : groups) {
       Map<String, Map<String, Object>> hosts = new LinkedHashMap<>();
       g.hosts().forEach((k, v) -> hosts.put(k, castMap(passwords(v, g.name() + ".hosts." + k, f))));
       gs.add(new Group(g.name(), hosts, castMap(passwords(g.vars(), g.name() + ".vars", f))));
     }
-    return new Inventory(gs, castMap(passwords(vars, "all.vars", f)));
+    return new InventoryTree(gs, castMap(passwords(vars, "all.vars", f)));
   }
 
   @SuppressWarnings("unchecked")
@@ -302,7 +188,7 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
     return v;
   }
 
-  /** @return the inventory as Ansible-style YAML in the shape of reference §3 */
+  /** @return the inventory as Ansible-style YAML in the shape of Pigsty's inventory */
   public Map<String, Object> toTree() {
     Map<String, Object> children = new LinkedHashMap<>();
     for (Group g : groups) {
@@ -325,7 +211,7 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
   /**
    * Renders the inventory with snakeyaml-engine: the records are represented as a node tree;
    * collections of at most {@value #FLOW_LEAVES} scalars (hosts, a user, a rule) are written in
-   * flow style, lists of users, databases and rules and the rest in block style, in the shape of reference §3.
+   * flow style, lists of users, databases and rules and the rest in block style, in the shape of Pigsty's inventory.
    *
    * @return YAML text ending in a newline
    */
@@ -387,16 +273,16 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
       this.file = file;
     }
 
-    NodeException error(Node node, String path, String reason) {
-      return error(NodeException.Kind.INVENTORY, node, path, reason);
+    InventoryException error(Node node, String path, String reason) {
+      return error(InventoryException.Kind.INVALID, node, path, reason);
     }
 
-    NodeException error(NodeException.Kind kind, Node node, String path, String reason) {
+    InventoryException error(InventoryException.Kind kind, Node node, String path, String reason) {
       int line = node == null ? 0 : node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
-      return new NodeException(kind, file + (line > 0 ? ":" + line : "") + ": " + path + ": " + reason);
+      return new InventoryException(kind, file + (line > 0 ? ":" + line : "") + ": " + path + ": " + reason, null);
     }
 
-    Inventory parse(String yaml) throws NodeException {
+    InventoryTree parse(String yaml) throws InventoryException {
       LoadSettings settings = LoadSettings.builder().setLabel(file).setSchema(new CoreSchema())
           .setAllowDuplicateKeys(true).build();
       Optional<Node> root;
@@ -404,39 +290,29 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
         root = new Compose(settings).composeReader(new StringReader(yaml));
       } catch (MarkedYamlEngineException e) {
         int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
-        throw new NodeException(NodeException.Kind.INVENTORY, file + ":" + line + ": malformed YAML: "
+        throw new InventoryException(InventoryException.Kind.INVALID, file + ":" + line + ": malformed YAML: "
             + (e.getContext() == null ? "" : e.getContext() + ": ") + e.getProblem(), e);
       } catch (YamlEngineException e) {
-        throw new NodeException(NodeException.Kind.INVENTORY, file + ": malformed YAML: " + e.getMessage(), e);
+        throw new InventoryException(InventoryException.Kind.INVALID, file + ": malformed YAML: " + e.getMessage(), e);
       }
       if (root.isEmpty()) {
-        throw new NodeException(NodeException.Kind.INVENTORY, file + ": holds no YAML document");
+        throw new InventoryException(InventoryException.Kind.INVALID, file + ": holds no YAML document", null);
       }
       Map<String, NodeTuple> top = entries(map(root.get(), ""), "");
       NodeTuple allT = require(root.get(), top, "", "all");
       Map<String, NodeTuple> all = entries(map(allT.getValueNode(), "all"), "all");
       NodeTuple childrenT = require(allT.getValueNode(), all, "all", "children");
-      NodeTuple varsT = require(allT.getValueNode(), all, "all", "vars");
-      Map<String, Object> vars = castMap(value(map(varsT.getValueNode(), "all.vars"), "all.vars"));
+      NodeTuple varsT = all.get("vars");
+      Map<String, Object> vars = varsT == null ? new LinkedHashMap<>() : castMap(value(map(varsT.getValueNode(), "all.vars"), "all.vars"));
       Map<String, NodeTuple> children = entries(map(childrenT.getValueNode(), "all.children"), "all.children");
       List<Group> groups = new ArrayList<>();
       for (Map.Entry<String, NodeTuple> c : children.entrySet()) {
         groups.add(group(c.getKey(), c.getValue().getValueNode()));
       }
-      if (!children.containsKey("meta")) {
-        throw error(childrenT.getValueNode(), "all.children.meta", "missing required group 'meta' (the admin node)");
-      }
-      if (groups.stream().noneMatch(Group::isCluster)) {
-        throw error(childrenT.getValueNode(), "all.children", "no PostgreSQL cluster (a group with vars.pg_cluster)");
-      }
-      Object adminIp = vars.get("admin_ip");
-      if (adminIp != null && !(adminIp instanceof String)) {
-        throw error(varsT.getValueNode(), "all.vars.admin_ip", "expected an address, found " + adminIp);
-      }
-      return new Inventory(groups, vars);
+      return new InventoryTree(groups, vars);
     }
 
-    Group group(String name, Node node) throws NodeException {
+    Group group(String name, Node node) throws InventoryException {
       String path = "all.children." + name;
       Map<String, NodeTuple> g = entries(map(node, path), path);
       NodeTuple hostsT = require(node, g, path, "hosts");
@@ -455,106 +331,31 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
       if (varsT != null) {
         vars = castMap(value(map(varsT.getValueNode(), path + ".vars"), path + ".vars"));
       }
-      Group group = new Group(name, hosts, vars);
-      if (group.isCluster()) {
-        checkCluster(group, node, varsT.getValueNode(), hostEntries, path);
-      }
-      return group;
+      return new Group(name, hosts, vars);
     }
 
-    void checkCluster(Group g, Node groupNode, Node varsNode, Map<String, NodeTuple> hostEntries, String path)
-        throws NodeException {
-      Map<String, NodeTuple> v = entries((MappingNode) varsNode, path + ".vars");
-      String vp = path + ".vars.";
-      string(v.get("pg_cluster").getValueNode(), vp + "pg_cluster");
-      NodeTuple ver = require(varsNode, v, path + ".vars", "pg_version");
-      if (!(g.vars().get("pg_version") instanceof Integer n) || n < 10 || n > 99) {
-        throw error(ver.getValueNode(), vp + "pg_version", "expected a PostgreSQL major such as 15");
-      }
-      NodeTuple conf = require(varsNode, v, path + ".vars", "pg_conf");
-      String c = string(conf.getValueNode(), vp + "pg_conf");
-      if (!PG_CONFS.contains(c)) {
-        throw error(NodeException.Kind.UNKNOWN_TEMPLATE, conf.getValueNode(), vp + "pg_conf",
-            "unknown tuning template '" + c + "'; expected one of " + String.join(", ", PG_CONFS));
-      }
-      if (v.containsKey("node_tune")) {
-        String t = string(v.get("node_tune").getValueNode(), vp + "node_tune");
-        if (!NODE_TUNES.contains(t)) {
-          throw error(NodeException.Kind.UNKNOWN_TEMPLATE, v.get("node_tune").getValueNode(), vp + "node_tune",
-              "unknown tuning profile '" + t + "'; expected one of " + String.join(", ", NODE_TUNES));
-        }
-      }
-      Set<Object> seqs = new java.util.HashSet<>();
-      for (Map.Entry<String, NodeTuple> h : hostEntries.entrySet()) {
-        String hp = path + ".hosts." + h.getKey();
-        Node hn = h.getValue().getValueNode();
-        Map<String, Object> hv = g.hosts().get(h.getKey());
-        if (!(hv.get("pg_seq") instanceof Integer seq) || seq < 0) {
-          throw error(hn, hp + ".pg_seq", "missing or not a whole number");
-        }
-        if (!seqs.add(seq)) {
-          throw error(hn, hp + ".pg_seq", "duplicate pg_seq " + seq + " in " + g.name());
-        }
-        if (!PG_ROLES.contains(String.valueOf(hv.get("pg_role")))) {
-          throw error(hn, hp + ".pg_role", "expected one of " + String.join(", ", PG_ROLES)
-              + ", found " + hv.get("pg_role"));
-        }
-      }
-      if (v.containsKey("pg_users")) {
-        SequenceNode users = seq(v.get("pg_users").getValueNode(), vp + "pg_users");
-        for (int i = 0; i < users.getValue().size(); i++) {
-          String up = vp + "pg_users[" + i + "]";
-          Node un = users.getValue().get(i);
-          Map<String, NodeTuple> u = entries(map(un, up), up);
-          string(require(un, u, up, "name").getValueNode(), up + ".name");
-          string(require(un, u, up, "password").getValueNode(), up + ".password");
-        }
-      }
-      if (v.containsKey("pg_databases")) {
-        SequenceNode dbs = seq(v.get("pg_databases").getValueNode(), vp + "pg_databases");
-        for (int i = 0; i < dbs.getValue().size(); i++) {
-          String dp = vp + "pg_databases[" + i + "]";
-          Node dn = dbs.getValue().get(i);
-          Map<String, NodeTuple> d = entries(map(dn, dp), dp);
-          string(require(dn, d, dp, "name").getValueNode(), dp + ".name");
-        }
-      }
-      if (v.containsKey("pg_hba_rules_extra")) {
-        SequenceNode rules = seq(v.get("pg_hba_rules_extra").getValueNode(), vp + "pg_hba_rules_extra");
-        for (int i = 0; i < rules.getValue().size(); i++) {
-          String rp = vp + "pg_hba_rules_extra[" + i + "]";
-          Node rn = rules.getValue().get(i);
-          Map<String, NodeTuple> r = entries(map(rn, rp), rp);
-          NodeTuple auth = require(rn, r, rp, "auth");
-          if (string(auth.getValueNode(), rp + ".auth").equals("trust")) {
-            throw error(auth.getValueNode(), rp + ".auth", "'trust' is not allowed; use scram-sha-256");
-          }
-        }
-      }
-    }
-
-    MappingNode map(Node node, String path) throws NodeException {
+    MappingNode map(Node node, String path) throws InventoryException {
       if (node instanceof MappingNode m) {
         return m;
       }
       throw error(node, path.isEmpty() ? "(top)" : path, "expected a map, found " + describe(node));
     }
 
-    SequenceNode seq(Node node, String path) throws NodeException {
+    SequenceNode seq(Node node, String path) throws InventoryException {
       if (node instanceof SequenceNode s) {
         return s;
       }
       throw error(node, path, "expected a list, found " + describe(node));
     }
 
-    String string(Node node, String path) throws NodeException {
+    String string(Node node, String path) throws InventoryException {
       if (node instanceof ScalarNode s && Tag.STR.equals(s.getTag()) && !s.getValue().isBlank()) {
         return s.getValue();
       }
       throw error(node, path, "expected a non-empty string, found " + describe(node));
     }
 
-    NodeTuple require(Node parent, Map<String, NodeTuple> entries, String path, String key) throws NodeException {
+    NodeTuple require(Node parent, Map<String, NodeTuple> entries, String path, String key) throws InventoryException {
       NodeTuple t = entries.get(key);
       if (t == null) {
         throw error(parent, path.isEmpty() ? key : path + "." + key, "missing required key '" + key + "'");
@@ -562,7 +363,7 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
       return t;
     }
 
-    Map<String, NodeTuple> entries(MappingNode m, String path) throws NodeException {
+    Map<String, NodeTuple> entries(MappingNode m, String path) throws InventoryException {
       Map<String, NodeTuple> out = new LinkedHashMap<>();
       for (NodeTuple t : m.getValue()) {
         if (!(t.getKeyNode() instanceof ScalarNode k) || Tag.NULL.equals(k.getTag())) {
@@ -597,9 +398,9 @@ public record Inventory(List<Group> groups, Map<String, Object> vars) {
      * Plain Java data of a node: ordered maps, lists, String, Integer/Long, Boolean, null;
      * floats stay as written.
      *
-     * @throws NodeException for a duplicate key anywhere below, naming both lines
+     * @throws InventoryException for a duplicate key anywhere below, naming both lines
      */
-    Object value(Node n, String path) throws NodeException {
+    Object value(Node n, String path) throws InventoryException {
       if (n instanceof MappingNode m) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, NodeTuple> t : entries(m, path).entrySet()) {
