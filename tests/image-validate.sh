@@ -22,7 +22,7 @@ set -eu
 
 JAR=${1:?usage: image-validate.sh JAR}
 JAR=$(readlink -f "$JAR")
-ROOT=$(cd "$(dirname "$(readlink -f "$0")")/../../../.." && pwd)
+ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 
 missing=""
 for t in java vagrant packer terraform; do

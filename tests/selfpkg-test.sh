@@ -15,7 +15,7 @@
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 JAR" >&2; exit 2; }
 HERE=$(dirname "$(readlink -f "$0")")
-TOP=$(cd "$HERE/../../../.." && pwd)
+TOP=$(cd "$HERE/.." && pwd)
 JAR=$(readlink -f "$1")
 # shellcheck source-path=SCRIPTDIR source=sandbox-lib.sh
 . "$HERE/sandbox-lib.sh"

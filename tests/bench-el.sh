@@ -31,7 +31,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 (cd "$WORK/www" && exec python3 -m http.server "$PORT" --bind 127.0.0.1 >/dev/null 2>&1) & PID=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/baseos/repodata/repomd.xml" >/dev/null 2>&1 && break; sleep 0.1; done
 # resolving downloads no package, so the key only has to load (CentOS signs cs9, not Rocky)
-KEY=$(readlink -f "$(dirname "$0")/../../../../bundles/keys/el/RPM-GPG-KEY-Rocky-9")
+KEY=$(readlink -f "$(dirname "$0")/../bundles/keys/el/RPM-GPG-KEY-Rocky-9")
 cat >"$WORK/def/cs9.yml" <<YML
 name: el9
 version: "bench"
@@ -85,7 +85,7 @@ best3 ours_small "$WORK/small" java -jar "$JAR" repo index "$WORK/small"
 best3 cr_small "$WORK/small" createrepo_c -q --no-database "$WORK/small"
 best3 ours_big "$WORK/big" java -jar "$JAR" repo index "$WORK/big"
 best3 cr_big "$WORK/big" createrepo_c -q --no-database "$WORK/big"
-TC=$(readlink -f "$(dirname "$0")/../../../../repo/target/test-classes")
+TC=$(readlink -f "$(dirname "$0")/../repo/target/test-classes")
 java -cp "$JAR:$TC" io.pigsty.repo.rpm.IndexBenchmark "$WORK/small" 8 >"$WORK/warm-small.txt"
 java -Xmx256m -cp "$JAR:$TC" io.pigsty.repo.rpm.IndexBenchmark "$WORK/big" 6 >"$WORK/warm-big.txt"
 # warm: the fastest of the last three runs (the JIT has compiled the hot paths by then)
@@ -96,7 +96,7 @@ ix() { kv "$1" "$WORK/index.txt"; }
 N_BIG=$(find "$WORK/big" -name '*.rpm' | wc -l)
 MB_BIG=$(find "$WORK/big" -name '*.rpm' -printf '%s\n' | awk '{s += $1} END {printf "%d", s / 1e6}')
 echo "== parse of the cs9 AppStream primary alone, -Xmx256m (3 runs in one JVM)" >&2
-TC=$(readlink -f "$(dirname "$0")/../../../../repo/target/test-classes")
+TC=$(readlink -f "$(dirname "$0")/../repo/target/test-classes")
 java -Xmx256m -cp "$JAR:$TC" io.pigsty.repo.rpm.PrimaryParseBenchmark "$EL" 3 >"$WORK/parse.txt"
 parse1=$(sed -n 's/^run 1: .* in \([0-9.]*\) s, peak heap \([0-9]*\) MB.*/\1 \2/p' "$WORK/parse.txt")
 parse3=$(sed -n 's/^run 3: .* in \([0-9.]*\) s, peak heap \([0-9]*\) MB.*/\1 \2/p' "$WORK/parse.txt")

@@ -11,7 +11,7 @@ set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 JAR" >&2; exit 2; }
 JAR=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$HERE/../../../.." && pwd)
+TOP=$(cd "$HERE/.." && pwd)
 GET=$TOP/box/get
 V=4.0.0
 for t in python3 curl gpgv sha256sum java; do
