@@ -2,10 +2,7 @@
 # sandbox.sh RELEASE_TGZ BUNDLE_TGZ: `make sandbox`. Boots an air-gapped Debian 12 node at
 # 10.10.10.10 with systemd-nspawn (see sandbox-node.sh for what it makes and where), copies the
 # release in as /root/pigsty and the bundle as /tmp/pkg.tgz the way a user would, then runs
-# `./configure -n -m demo` and `make install` inside. When the release has no configure yet,
-# the configure steps are done by hand (verify, extract to /www/pigsty, pigsty-local.sources
-# with Signed-By, other sources moved aside, apt-get update, make from the local repo,
-# pigsty.yml of the demo template).
+# `./configure -n -m demo` and `make install` inside.
 # Output: progress on stderr; `phase_<name>=<seconds>` lines on stdout. The node stays up
 # (`make sandbox-clean` removes it). Exit 0 only when the install's health report passed.
 set -eu
@@ -69,41 +66,12 @@ stamp() {
 
 # --- configure ------------------------------------------------------------------------------
 T0=$(now)
-if in_node test -x /root/pigsty/configure; then
-    note "running ./configure -n -m demo"
-    T=$(now)
-    in_node sh -c 'cd /root/pigsty && ./configure -n -m demo' 2>&1 | stamp
-    [ "${PIPESTATUS[0]}" = 0 ] || die "./configure -n -m demo failed in the node"
-    phase configure "$T"
-else
-    note "the release has no configure yet: configure steps by hand"
-    T=$(now)
-    in_node sh -c 'cd /root/pigsty && ./jre/bin/java -jar pigsty.jar verify /tmp/pkg.tgz' 2>&1 | stamp
-    [ "${PIPESTATUS[0]}" = 0 ] || die "bundle verification failed in the node"
-    phase verify "$T"
-    T=$(now)
-    in_node sh -c 'set -e; mkdir -p /www; rm -rf /www/.pigsty.tmp; mkdir /www/.pigsty.tmp
-        tar -xzf /tmp/pkg.tgz -C /www/.pigsty.tmp
-        chmod -R u+rwX,go+rX,go-w /www/.pigsty.tmp
-        if [ -d /www/pigsty ]; then rm -rf /www/pigsty; fi
-        mv /www/.pigsty.tmp/pigsty /www/pigsty && rmdir /www/.pigsty.tmp' 2>&1 | stamp
-    [ "${PIPESTATUS[0]}" = 0 ] || die "extracting the bundle failed in the node"
-    phase extract "$T"
-    T=$(now)
-    in_node sh -c 'set -e
-        mkdir -p /etc/apt/sources.pigsty-disabled
-        for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-            [ -f "$f" ] && [ "$f" != /etc/apt/sources.list.d/pigsty-local.sources ] &&
-                mv "$f" /etc/apt/sources.pigsty-disabled/
-        done
-        printf "Types: deb\nURIs: file:///www/pigsty/\nSuites: ./\nSigned-By: /www/pigsty/pigsty.gpg\n" \
-            >/etc/apt/sources.list.d/pigsty-local.sources
-        apt-get update -q
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Use-Pty=0 make' 2>&1 | stamp
-    [ "${PIPESTATUS[0]}" = 0 ] || die "apt set-up from the local repo failed in the node"
-    phase configure_apt "$T"
-    in_node sh -c 'umask 077; cat >/root/pigsty/pigsty.yml' <"$HERE/sandbox-demo.yml"
-fi
+in_node test -x /root/pigsty/configure || die "the release has no configure"
+note "running ./configure -n -m demo"
+T=$(now)
+in_node sh -c 'cd /root/pigsty && ./configure -n -m demo' 2>&1 | stamp
+[ "${PIPESTATUS[0]}" = 0 ] || die "./configure -n -m demo failed in the node"
+phase configure "$T"
 
 # --- make install ---------------------------------------------------------------------------
 T=$(now)
