@@ -25,8 +25,9 @@ ADD_SELF   := $(if $(DEB_DEF),--add-deb,--add-rpm) $(SELF_PKG)
 # release site baked into dist/get as its default (placeholder; PIGSTY_SITE overrides at run time)
 SITE       ?= https://pigsty.invalid
 TESTS      := tests
-# real EL repodata and RPMs for the RPM tests (see ../shared/fixtures/el/SOURCES.md)
-PIGSTY_FIXTURES_EL ?= $(firstword $(wildcard $(CURDIR)/../shared/fixtures/el /work/shared/fixtures/el))
+# real EL repodata and RPMs for the RPM tests, beside the checkout only (see ../shared/fixtures/el/SOURCES.md);
+# empty when absent: the tests that need them then fail naming the path they expected
+PIGSTY_FIXTURES_EL ?= $(wildcard $(abspath $(CURDIR)/../shared/fixtures/el))
 export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev apt-utils mmdebstrap rpm dnf createrepo-c xz-utils curl bc time python3 systemd-container iproute2 postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt

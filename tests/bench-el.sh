@@ -12,7 +12,7 @@
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 JAR" >&2; exit 2; }
 JAR=$(readlink -f "$1")
-EL=${PIGSTY_FIXTURES_EL:?set PIGSTY_FIXTURES_EL to the EL fixtures (../shared/fixtures/el)}
+EL=${PIGSTY_FIXTURES_EL:?no EL fixtures: expected ../shared/fixtures/el beside the checkout (a copy of shared/, as CI has), or set PIGSTY_FIXTURES_EL}
 for t in python3 dnf createrepo_c bc; do command -v $t >/dev/null || { echo "FAIL: $t not found" >&2; exit 1; }; done
 WORK=$(mktemp -d /var/tmp/pigsty-bench-el.XXXXXX)
 PID=""

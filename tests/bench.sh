@@ -56,6 +56,8 @@ printf '%-44s %12.2f\n' "no-change rebuild, whole command (s)" "$(echo "$b2 - $b
 # --- EL: resolve beside dnf, repo index beside createrepo_c (real cs9 repodata, fixture RPMs) ---
 if [ -n "${PIGSTY_FIXTURES_EL:-}" ]; then
     bash "$HERE/bench-el.sh" "$JAR" | sed -n '/^EL measure/,$p'
+else
+    echo "bench: EL figures skipped: no EL fixtures (expected ../shared/fixtures/el beside the checkout, or PIGSTY_FIXTURES_EL)" >&2
 fi
 
 echo
