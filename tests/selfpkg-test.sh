@@ -5,7 +5,7 @@
 #        repo with 'pigsty repo index', then in a fresh minbase bookworm root with no network
 #        (unshare --net) and no other apt source: apt-get update (Signed-By, no trusted=yes),
 #        apt-get install pigsty (nothing else may be installed: no Depends), the wrapper
-#        without Java says what to install (exit 3), with a jlinked runtime under the prefix it
+#        without Java says what to install (exit 10), with a jlinked runtime under the prefix it
 #        runs the jar, apt-get purge removes every file.
 #   rpm: 'pigsty package rpm', checked with rpm -qip, indexed with 'pigsty repo index'
 #        (repodata + repomd.xml.asc), then dnf install into an empty --installroot with
@@ -83,9 +83,9 @@ set +e
 msg=$(in_root_offline "$R" /usr/bin/pigsty --version 2>&1)
 rc=$?
 set -e
-[ "$rc" -eq 3 ] || die "pigsty without Java: exit $rc, expected 3 ($msg)"
+[ "$rc" -eq 10 ] || die "pigsty without Java: exit $rc, expected 10 ($msg)"
 grep -q 'openjdk-17-jre-headless' <<<"$msg" || die "pigsty without Java does not say what to install: $msg"
-ok "wrapper without Java: exit 3, names openjdk-17-jre-headless"
+ok "wrapper without Java: exit 10, names openjdk-17-jre-headless"
 
 MODULES=$(jdeps --ignore-missing-deps --print-module-deps --multi-release 17 "$JAR" | tail -1)
 jlink --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages --output "$R/usr/share/pigsty/jre"
