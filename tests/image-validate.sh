@@ -1,6 +1,7 @@
 #!/bin/bash
 # image-validate.sh JAR: render every environment spec x OS x provider with `pigsty image` into
-# a temporary directory and check each rendering with the real tool:
+# a temporary directory, laid out as the committed ones (<top>/<spec>/<os>/<provider>), and
+# check each rendering with the real tool:
 #   vagrant   libvirt:    VAGRANT_DEFAULT_PROVIDER=libvirt vagrant validate (the Debian
 #                         vagrant-libvirt plugin checks the provider block too)
 #             virtualbox: vagrant validate --ignore-provider (VirtualBox is not in Debian 12, so
@@ -114,7 +115,7 @@ expect_ok "terraform fmt -check -recursive ($(find "$W/out/terraform" -name '*.t
   terraform fmt -no-color -check -diff -recursive "$W/out/terraform"
 for os in d12 el9; do
   for p in qemu amazon-ebs; do
-    d="$W/out/images/$os/$p"
+    d="$W/out/images/meta/$os/$p"
     render packer meta "$os" "$p" "$d"; n=$((n + 1))
     if [ "$p" = qemu ]; then
       expect_ok "packer validate $os $p" packer validate -var "dist=$DIST" -var base_image_url=base.qcow2 \
@@ -135,10 +136,10 @@ sed -i 's/^        v.cpus = n\[:cpus\]$/&\n        v.no_such_option = 1/' "$W/ou
 expect_fail "vagrant validate (libvirt) rejects an unknown provider option" "no_such_option" \
   env -C "$W/out/bad-libvirt" VAGRANT_DEFAULT_PROVIDER=libvirt vagrant validate
 expect_fail "packer validate rejects an unset base_image_checksum" 'Unset variable "base_image_checksum"' \
-  packer validate -var "dist=$DIST" -var base_image_url=base.qcow2 "$W/out/images/d12/qemu"
+  packer validate -var "dist=$DIST" -var base_image_url=base.qcow2 "$W/out/images/meta/d12/qemu"
 expect_fail "packer validate rejects an unset source_ami" 'Unset variable "source_ami"' \
-  packer validate -var "dist=$DIST" "$W/out/images/d12/amazon-ebs"
-cp -r "$W/out/images/d12/amazon-ebs" "$W/out/bad-packer"
+  packer validate -var "dist=$DIST" "$W/out/images/meta/d12/amazon-ebs"
+cp -r "$W/out/images/meta/d12/amazon-ebs" "$W/out/bad-packer"
 sed -i 's/^  required_version = .*/&\n  required_plugins {\n    amazon = {\n      source  = "github.com\/hashicorp\/amazon"\n      version = ">= 1.0.0"\n    }\n  }/' \
   "$W/out/bad-packer/pigsty.pkr.hcl"
 expect_fail "packer 1.6.6 rejects required_plugins (so the templates do not use it)" 'required_plugins' \

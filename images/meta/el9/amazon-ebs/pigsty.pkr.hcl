@@ -1,12 +1,12 @@
-# Pigsty appliance image (AMI) for Debian 12 (bookworm), built on AWS with amazon-ebs.
-# Rendered by `pigsty image packer --spec meta --os d12 --provider amazon-ebs` from spec/meta.yml (build VM size), spec/os.yml;
+# Pigsty appliance image (AMI) for Rocky Linux 9 (EL9), built on AWS with amazon-ebs.
+# Rendered by `pigsty image packer --spec meta --os el9 --provider amazon-ebs` from spec/meta.yml (build VM size), spec/os.yml;
 # edit the spec or the template and render again rather than editing this file.
 #
 #   packer build -var source_ami=ami-<id> .
 #
 # The base AMI is pinned by id (an AMI is immutable, so its id is its checksum) and has no
-# default: pick the current one owned by 136693071363 named debian-12-amd64-*, e.g.
-#   aws ec2 describe-images --owners 136693071363 --filters 'Name=name,Values=debian-12-amd64-*'
+# default: pick the current one owned by 792107900819 named Rocky-9-EC2-Base-9.*.x86_64, e.g.
+#   aws ec2 describe-images --owners 792107900819 --filters 'Name=name,Values=Rocky-9-EC2-Base-9.*.x86_64'
 # The release and the offline bundle are copied in, then ./configure -n and make install run,
 # so the packages are installed from the bundle's local repository and nothing else.
 
@@ -18,7 +18,7 @@ packer {
 
 variable "source_ami" {
   type        = string
-  description = "Id of the base AMI (owner 136693071363, name debian-12-amd64-*) (required)"
+  description = "Id of the base AMI (owner 792107900819, name Rocky-9-EC2-Base-9.*.x86_64) (required)"
 }
 
 variable "region" {
@@ -29,7 +29,7 @@ variable "region" {
 
 variable "dist" {
   type        = string
-  description = "Directory holding the release and the bundle; empty means ../../../dist beside this file"
+  description = "Directory holding the release and the bundle; empty means ../../../../dist beside this file"
   default     = ""
 }
 
@@ -40,9 +40,9 @@ variable "version" {
 }
 
 locals {
-  dist      = var.dist != "" ? var.dist : "${path.root}/../../../dist"
+  dist      = var.dist != "" ? var.dist : "${path.root}/../../../../dist"
   release   = "${local.dist}/pigsty-${var.version}.tgz"
-  bundle    = "${local.dist}/pigsty-pkg-${var.version}.d12.amd64.tgz"
+  bundle    = "${local.dist}/pigsty-pkg-${var.version}.el9.x86_64.tgz"
   timestamp = regex_replace(timestamp(), "[- TZ:]", "")
 }
 
@@ -50,18 +50,18 @@ source "amazon-ebs" "pigsty" {
   region        = var.region
   source_ami    = var.source_ami
   instance_type = "t2.medium"
-  ssh_username  = "admin"
-  ami_name      = "pigsty-${var.version}-d12-${local.timestamp}"
+  ssh_username  = "rocky"
+  ami_name      = "pigsty-${var.version}-el9-${local.timestamp}"
 
   launch_block_device_mappings {
-    device_name           = "/dev/xvda"
+    device_name           = "/dev/sda1"
     volume_size           = 40
     volume_type           = "gp2"
     delete_on_termination = true
   }
 
   tags = {
-    Name    = "pigsty-${var.version}-d12"
+    Name    = "pigsty-${var.version}-el9"
     Version = var.version
   }
 }

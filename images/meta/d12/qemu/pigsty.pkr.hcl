@@ -27,7 +27,7 @@ variable "base_image_checksum" {
 
 variable "dist" {
   type        = string
-  description = "Directory holding the release and the bundle; empty means ../../../dist beside this file"
+  description = "Directory holding the release and the bundle; empty means ../../../../dist beside this file"
   default     = ""
 }
 
@@ -38,7 +38,7 @@ variable "version" {
 }
 
 locals {
-  dist    = var.dist != "" ? var.dist : "${path.root}/../../../dist"
+  dist    = var.dist != "" ? var.dist : "${path.root}/../../../../dist"
   release = "${local.dist}/pigsty-${var.version}.tgz"
   bundle  = "${local.dist}/pigsty-pkg-${var.version}.d12.amd64.tgz"
 }
