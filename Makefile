@@ -24,9 +24,10 @@ SELF_PKG   := $(if $(DEB_DEF),$(SELF_DEB),$(SELF_RPM))
 ADD_SELF   := $(if $(DEB_DEF),--add-deb,--add-rpm) $(SELF_PKG)
 # release site baked into dist/get as its default (placeholder; PIGSTY_SITE overrides at run time)
 SITE       ?= https://pigsty.invalid
-SANDBOX_SH := builder/src/test/sh
-# real EL repodata and RPMs for the RPM tests (see ../shared/fixtures/el/SOURCES.md)
-PIGSTY_FIXTURES_EL ?= $(firstword $(wildcard $(CURDIR)/../shared/fixtures/el /work/shared/fixtures/el))
+TESTS      := tests
+# real EL repodata and RPMs for the RPM tests, beside the checkout only (see ../shared/fixtures/el/SOURCES.md);
+# empty when absent: the tests that need them then fail naming the path they expected
+PIGSTY_FIXTURES_EL ?= $(wildcard $(abspath $(CURDIR)/../shared/fixtures/el))
 export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev apt-utils mmdebstrap rpm dnf createrepo-c xz-utils curl bc time python3 systemd-container iproute2 postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt
@@ -79,13 +80,13 @@ unit: tools
 # every `pigsty image` rendering through the real validators (terraform validate for aws with the
 # local provider mirror /opt/tf-plugins; aliyun: fmt only, its provider cannot be fetched); see docs/images.md
 image-check: tools build
-	bash builder/src/test/sh/image-validate.sh $(JAR)
+	bash $(TESTS)/image-validate.sh $(JAR)
 
 e2e: tools build $(SELF_DEB)
-	bash builder/src/test/sh/sandbox-lib-test.sh
-	bash builder/src/test/sh/apt-oracle-selftest.sh
+	bash $(TESTS)/sandbox-lib-test.sh
+	bash $(TESTS)/apt-oracle-selftest.sh
 	$(PIGSTY) build $(DEF) --out $(DIST) --add-deb $(SELF_DEB)
-	bash builder/src/test/sh/apt-oracle.sh $(JAR) $(DEF) "$$(ls -t $(DIST)/pigsty-pkg-*.tgz | head -1)"
+	bash $(TESTS)/apt-oracle.sh $(JAR) $(DEF) "$$(ls -t $(DIST)/pigsty-pkg-*.tgz | head -1)"
 
 # the main job end to end: jar, bundle, release, air-gapped node, configure, make install twice,
 # health report; the node is removed afterwards whatever happened
@@ -95,19 +96,19 @@ e2e-demo: tools
 # the download path and our own packages: get against 127.0.0.1, .deb by apt-get in an offline
 # chroot, .rpm by dnf into an installroot
 release-check: tools build
-	bash $(SANDBOX_SH)/get-test.sh $(JAR)
-	bash $(SANDBOX_SH)/selfpkg-test.sh $(JAR)
+	bash $(TESTS)/get-test.sh $(JAR)
+	bash $(TESTS)/selfpkg-test.sh $(JAR)
 
 # the offline appliance image (docs/appliance.md): `pigsty image rootfs` under `unshare --net`,
 # booted air-gapped with systemd-nspawn (own netns pigsty-appliance), ./configure -n -m demo,
 # make install, make status; everything removed afterwards whatever happened
 rootfs-check: tools $(BUNDLE) $(RELEASE)
-	bash $(SANDBOX_SH)/rootfs-test.sh $(JAR) $(BUNDLE) $(RELEASE)
+	bash $(TESTS)/rootfs-test.sh $(JAR) $(BUNDLE) $(RELEASE)
 
 test: unit image-check release-check e2e e2e-demo rootfs-check
 
 bench: tools build
-	bash builder/src/test/sh/bench.sh $(JAR) $(DEF)
+	bash $(TESTS)/bench.sh $(JAR) $(DEF)
 	@echo "== configure to PostgreSQL in the sandbox, by phase, beside the apt floor"
 	$(MAKE) --no-print-directory demo > $(DIST)/bench-demo.log 2>&1; rc=$$?; \
 	  $(MAKE) --no-print-directory sandbox-clean >/dev/null 2>&1; \
@@ -116,7 +117,7 @@ bench: tools build
 
 # EL figures alone (no network: real cs9 repodata and fixture RPMs, beside dnf and createrepo_c)
 bench-el: tools build
-	bash builder/src/test/sh/bench-el.sh $(JAR)
+	bash $(TESTS)/bench-el.sh $(JAR)
 
 clean:
 	-$(MVN) clean
@@ -135,12 +136,12 @@ $(BUNDLE): $(JAR) $(DEF) $(SELF_PKG)
 sandbox: tools
 	@test -f $(RELEASE) || { echo "no $(RELEASE): run 'make release' (or 'make demo')" >&2; exit 1; }
 	@test -f $(BUNDLE) || { echo "no $(BUNDLE): run 'make pkg' (or 'make demo')" >&2; exit 1; }
-	bash $(SANDBOX_SH)/sandbox.sh $(RELEASE) $(BUNDLE)
+	bash $(TESTS)/sandbox.sh $(RELEASE) $(BUNDLE)
 
 sandbox-clean:
-	bash $(SANDBOX_SH)/sandbox-clean.sh $(if $(ALL),--all)
-	bash $(SANDBOX_SH)/rootfs-test.sh --clean
+	bash $(TESTS)/sandbox-clean.sh $(if $(ALL),--all)
+	bash $(TESTS)/rootfs-test.sh --clean
 
 demo: tools build
 	$(MAKE) --no-print-directory $(BUNDLE) release
-	bash $(SANDBOX_SH)/sandbox-demo.sh $(RELEASE) $(BUNDLE)
+	bash $(TESTS)/sandbox-demo.sh $(RELEASE) $(BUNDLE)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # release.sh JAR VERSION OUT_DIR: build OUT_DIR/pigsty-VERSION.tgz, the release a user copies
-# to the box. It unpacks to pigsty/ with: configure (if the project has one), Makefile (from
+# to the box. It unpacks to pigsty/ with: configure, Makefile (from
 # box/), pigsty.jar, templates/ (if builder/src/main/resources/templates exists), and jre/, a
 # runtime made by jlink with the modules jdeps finds in the jar.
 # Beside it in OUT_DIR: our packages pigsty_VERSION_all.deb and pigsty-VERSION-1.noarch.rpm
@@ -28,12 +28,8 @@ R=$STAGE/pigsty
 mkdir -p "$R"
 cp "$JAR" "$R/pigsty.jar"
 cp "$HERE/Makefile" "$R/Makefile"
-if [ -f "$TOP/configure" ]; then
-    cp "$TOP/configure" "$R/configure"
-    chmod 0755 "$R/configure"
-else
-    echo "release: note: $TOP/configure does not exist yet; the release has no configure" >&2
-fi
+cp "$TOP/configure" "$R/configure"
+chmod 0755 "$R/configure"
 if [ -d "$TOP/builder/src/main/resources/templates" ]; then
     cp -r "$TOP/builder/src/main/resources/templates" "$R/templates"
 fi

@@ -54,8 +54,7 @@ final class ImageCommand implements Runnable {
     String provider;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR",
-        description = "Output directory; default vagrant/NAME/P, terraform/NAME/P (with -OS for "
-            + "another OS than the first) or images/OS/P.")
+        description = "Output directory; default vagrant/NAME/OS/P, terraform/NAME/OS/P or images/NAME/OS/P.")
     Path out;
 
     @Option(names = "--spec-dir", paramLabel = "DIR",
@@ -95,7 +94,7 @@ final class ImageCommand implements Runnable {
       }
       String provider = o.provider == null ? kind.providers.get(0) : o.provider; // Renderer checks it
       Path out = o.out != null ? o.out
-          : Path.of(Renderer.defaultDir(kind, env.name(), osCode, catalog.defaultOs(), provider));
+          : Path.of(Renderer.defaultDir(kind, env.name(), osCode, provider));
       String version = o.version != null ? o.version : defaultVersion(osCode);
       String dist = out.toAbsolutePath().normalize().relativize(o.dist.toAbsolutePath().normalize())
           .toString().replace('\\', '/');

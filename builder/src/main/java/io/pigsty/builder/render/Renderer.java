@@ -22,11 +22,11 @@ public final class Renderer {
 
     /** What is rendered, with its providers (the first is the default) and default output root. */
     public enum Kind {
-        /** Vagrantfiles ({@code vagrant/<spec>/<provider>/Vagrantfile}). */
+        /** Vagrantfiles ({@code vagrant/<spec>/<os>/<provider>/Vagrantfile}). */
         VAGRANT("vagrant", List.of("libvirt", "virtualbox")),
-        /** Terraform configurations ({@code terraform/<spec>/<provider>/main.tf}). */
+        /** Terraform configurations ({@code terraform/<spec>/<os>/<provider>/main.tf}). */
         TERRAFORM("terraform", List.of("aws", "aliyun")),
-        /** Packer HCL2 templates ({@code images/<os>/<provider>/pigsty.pkr.hcl}); the spec sizes the build VM. */
+        /** Packer HCL2 templates ({@code images/<spec>/<os>/<provider>/pigsty.pkr.hcl}); the spec's meta node sizes the build VM. */
         PACKER("images", List.of("qemu", "amazon-ebs"));
 
         public final String root;
@@ -63,7 +63,7 @@ public final class Renderer {
      * @param provider one of {@code kind.providers}
      * @param version  product version of the release and the bundle, e.g. {@code 4.0.0}
      * @param dist     path of the directory holding the release and bundle, relative to the output
-     *                 directory (forward slashes), e.g. {@code ../../../dist}
+     *                 directory (forward slashes), e.g. {@code ../../../../dist}
      */
     public record Request(Kind kind, EnvSpec spec, OsImage os, String provider, String version, String dist) {}
 
@@ -85,12 +85,12 @@ public final class Renderer {
         fm.setBooleanFormat("c");
     }
 
-    /** @return the default output directory of a rendering, relative to the project root */
-    public static String defaultDir(Kind kind, String spec, String os, String defaultOs, String provider) {
-        if (kind == Kind.PACKER) {
-            return kind.root + "/" + os + "/" + provider;
-        }
-        return kind.root + "/" + spec + "/" + provider + (os.equals(defaultOs) ? "" : "-" + os);
+    /**
+     * @return the default output directory of a rendering, relative to the project root: one layout
+     *         for the three tools, {@code <vagrant|terraform|images>/<spec>/<os>/<provider>}
+     */
+    public static String defaultDir(Kind kind, String spec, String os, String provider) {
+        return kind.root + "/" + spec + "/" + os + "/" + provider;
     }
 
     /**

@@ -61,17 +61,40 @@ public class RepoIndexerTest {
     }
   }
 
+  /**
+   * The shared EL fixtures (real repodata and RPMs, see SOURCES.md there): environment
+   * {@code PIGSTY_FIXTURES_EL} (the Makefile sets it), else {@code ../shared/fixtures/el} beside the
+   * checkout (where CI has its copy of shared/). Missing fixtures fail the test with the path that
+   * was expected; they are never skipped.
+   */
   public static Path elFixtures() {
     String env = System.getenv("PIGSTY_FIXTURES_EL");
     if (env != null && !env.isBlank()) {
-      return Path.of(env);
+      Path given = Path.of(env).toAbsolutePath();
+      if (!Files.isDirectory(given.resolve("rpms"))) {
+        throw new IllegalStateException("EL fixtures not found: PIGSTY_FIXTURES_EL is " + given
+            + ", which has no rpms/ directory");
+      }
+      return given;
     }
+    Path checkout = null;
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      if (Files.isDirectory(d.resolve("shared/fixtures/el/rpms"))) {
-        return d.resolve("shared/fixtures/el");
+      if (Files.isRegularFile(d.resolve("pom.xml")) && Files.isDirectory(d.resolve("repo"))
+          && Files.isDirectory(d.resolve("builder"))) {
+        checkout = d;
+        break;
       }
     }
-    throw new IllegalStateException("EL fixtures not found: set PIGSTY_FIXTURES_EL");
+    Path expected = checkout == null ? null : checkout.resolveSibling("shared").resolve("fixtures/el");
+    if (expected != null && Files.isDirectory(expected.resolve("rpms"))) {
+      return expected;
+    }
+    throw new IllegalStateException("EL fixtures not found: expected them at "
+        + (expected == null ? "../shared/fixtures/el beside the checkout (no checkout found above "
+            + Path.of("").toAbsolutePath() + ")" : expected + " (../shared/fixtures/el beside the checkout)")
+        + ". They are real EL repodata and RPMs (provenance in their SOURCES.md), kept outside the repository:"
+        + " put a copy of the project's shared/ folder beside the clone, as CI does,"
+        + " or set PIGSTY_FIXTURES_EL to a copy of fixtures/el");
   }
 
   @Test

@@ -138,13 +138,13 @@ class ConfigureCommandTest {
   }
 
   @Test
-  void configureScript_javaOlderThan17ExitsThreeSayingWhatToInstall() throws Exception {
+  void configureScript_javaOlderThan17ExitsTenSayingWhatToInstall() throws Exception {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Path java = bin.resolve("java");
     Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.21\" 2023-10-17' >&2\n");
     java.toFile().setExecutable(true);
     MainTest.Run r = sh(List.of("sh", script().toString(), "--help"), bin + ":/usr/bin:/bin");
-    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.code()).isEqualTo(10);
     assertThat(r.err()).contains("found java 11, need 17 or newer").contains("openjdk-17-jre-headless");
   }
 }

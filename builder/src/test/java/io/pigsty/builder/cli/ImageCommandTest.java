@@ -3,11 +3,13 @@ package io.pigsty.builder.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigsty.builder.bundle.BundleDefinition;
+import io.pigsty.builder.render.Renderer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,7 @@ class ImageCommandTest {
     for (String r : roots) {
       try (Stream<Path> s = Files.walk(dir.resolve(r))) {
         s.filter(Files::isRegularFile).filter(p -> !dir.relativize(p).toString().contains("/."))
+            .filter(p -> !p.equals(dir.resolve(r).resolve("README.md"))) // the folder's own, not rendered
             .forEach(p -> out.add(dir.relativize(p)));
       }
     }
@@ -40,21 +43,20 @@ class ImageCommandTest {
   @Test
   void committedRenderings_equalAFreshRenderingOfEverySpecOsProvider() throws Exception {
     String v = version();
-    String[][] kinds = {{"vagrant", "libvirt", "virtualbox"}, {"terraform", "aws", "aliyun"}};
-    for (String spec : List.of("meta", "full")) {
-      for (String os : List.of("d12", "el9")) {
-        for (String[] k : kinds) {
-          for (int i = 1; i < k.length; i++) {
-            String dir = (k[0].equals("vagrant") ? "vagrant" : "terraform") + "/" + spec + "/" + k[i]
-                + (os.equals("d12") ? "" : "-" + os);
+    // one layout for the three: <vagrant|terraform|images>/<spec>/<os>/<provider>, the default -o
+    String[][] kinds = {{"vagrant", "vagrant", "libvirt", "virtualbox"}, {"terraform", "terraform", "aws", "aliyun"},
+        {"packer", "images", "qemu", "amazon-ebs"}};
+    for (String[] k : kinds) {
+      // packer: the build VM is the meta node, so only the meta spec is committed
+      for (String spec : k[0].equals("packer") ? List.of("meta") : List.of("meta", "full")) {
+        for (String os : List.of("d12", "el9")) {
+          for (int i = 2; i < k.length; i++) {
+            String dir = k[1] + "/" + spec + "/" + os + "/" + k[i];
+            assertThat(Renderer.defaultDir(Renderer.Kind.valueOf(k[0].toUpperCase(Locale.ROOT)), spec, os, k[i]))
+                .isEqualTo(dir);
             render(k[0], spec, os, k[i], dir, v);
           }
         }
-      }
-    }
-    for (String os : List.of("d12", "el9")) {
-      for (String p : List.of("qemu", "amazon-ebs")) {
-        render("packer", "meta", os, p, "images/" + os + "/" + p, v);
       }
     }
     List<Path> fresh = files(tmp, "vagrant", "terraform", "images");

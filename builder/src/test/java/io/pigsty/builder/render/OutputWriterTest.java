@@ -23,7 +23,7 @@ class OutputWriterTest {
 
     @Test
     void write_replacesFilesKeepsOtherStateAndLeavesNoTempDir() throws Exception {
-        Path out = tmp.resolve("vagrant/meta/libvirt");
+        Path out = tmp.resolve("vagrant/meta/d12/libvirt");
         Files.createDirectories(out.resolve(".vagrant/machines"));
         Files.writeString(out.resolve(".vagrant/machines/id"), "state");
         Files.writeString(out.resolve("Vagrantfile"), "old");

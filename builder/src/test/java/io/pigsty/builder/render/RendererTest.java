@@ -29,7 +29,7 @@ class RendererTest {
 
     static String render(Renderer.Kind kind, String spec, String os, String provider, String file) throws Exception {
         Renderer.Request r = new Renderer.Request(kind, SpecLoader.spec(catalog, spec), catalog.os().get(os), provider,
-                "4.0.0", "../../../dist");
+                "4.0.0", "../../../../dist");
         Map<String, String> files = R.render(catalog, r, "pigsty image test");
         assertThat(files).containsKey(file);
         return files.get(file);
@@ -78,7 +78,7 @@ class RendererTest {
                 .contains("node.vm.provider \"" + provider + "\" do |v|")
                 .contains("v.cpus = n[:cpus]", "v.memory = n[:memory]")
                 .contains("pigsty-pkg-#{PIGSTY_VERSION}." + os + "." + catalog.os().get(os).arch() + ".tgz")
-                .contains("File.expand_path(\"../../../dist\", __dir__)")
+                .contains("File.expand_path(\"../../../../dist\", __dir__)")
                 .contains("./configure -n -i #{n[:ip]} -p /tmp/pkg.tgz", "make install")
                 .doesNotContain("[=", "[#");
         // exactly one provider block: a virtualbox file never configures libvirt and back
@@ -164,7 +164,7 @@ class RendererTest {
     @CsvSource({"d12", "el9"})
     void packerQemu_baseChecksumIsRequiredAndTheBuildVmIsTheMetaNodeSize(String os) throws Exception {
         Map<String, String> files = R.render(catalog, new Renderer.Request(Renderer.Kind.PACKER,
-                SpecLoader.spec(catalog, "meta"), catalog.os().get(os), "qemu", "4.0.0", "../../../dist"), "x");
+                SpecLoader.spec(catalog, "meta"), catalog.os().get(os), "qemu", "4.0.0", "../../../../dist"), "x");
         String hcl = files.get("pigsty.pkr.hcl");
         assertRequiredVariable(hcl, "base_image_checksum");
         assertRequiredVariable(hcl, "base_image_url");
@@ -173,7 +173,7 @@ class RendererTest {
         assertThat(attr(src, "cpus")).isEqualTo("2");
         assertThat(attr(src, "memory")).isEqualTo("4096");
         assertThat(attr(src, "ssh_username")).isEqualTo("\"" + catalog.os().get(os).qemuUser() + "\"");
-        assertThat(hcl).contains("./configure -n -p /tmp/pkg.tgz && make install", "\"${path.root}/../../../dist\"",
+        assertThat(hcl).contains("./configure -n -p /tmp/pkg.tgz && make install", "\"${path.root}/../../../../dist\"",
                 "pigsty-pkg-${var.version}." + os + ".");
         assertThat(files.get("http/user-data")).startsWith("#cloud-config\n")
                 .contains(catalog.os().get(os).qemuUser() + ":pigsty-build");

@@ -4,9 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Locates the shared EL fixtures (real repodata, see SOURCES.md there): system property
- * {@code pigsty.fixtures.el}, environment {@code PIGSTY_FIXTURES_EL}, else the first
- * {@code shared/fixtures/el} or {@code fixtures/el} found walking up from the working directory.
+ * Locates the shared EL fixtures (real repodata and RPMs, see SOURCES.md there): system property
+ * {@code pigsty.fixtures.el}, else environment {@code PIGSTY_FIXTURES_EL} (the Makefile sets it),
+ * else {@code ../shared/fixtures/el} beside the checkout (where CI has its copy of shared/).
+ * Missing fixtures fail the test with the path that was expected; they are never skipped.
  */
 final class ElFixtures {
     private ElFixtures() {
@@ -14,18 +15,32 @@ final class ElFixtures {
 
     static Path root() {
         String p = System.getProperty("pigsty.fixtures.el", System.getenv("PIGSTY_FIXTURES_EL"));
-        if (p != null) {
-            return Path.of(p);
+        if (p != null && !p.isBlank()) {
+            Path given = Path.of(p).toAbsolutePath();
+            if (!Files.isDirectory(given.resolve("rpms"))) {
+                throw new IllegalStateException("EL fixtures not found: PIGSTY_FIXTURES_EL (or -Dpigsty.fixtures.el) is "
+                        + given + ", which has no rpms/ directory");
+            }
+            return given;
         }
+        Path checkout = null;
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            for (String rel : new String[] {"shared/fixtures/el", "fixtures/el"}) {
-                Path c = d.resolve(rel);
-                if (Files.isDirectory(c.resolve("cs9-baseos-2022"))) {
-                    return c;
-                }
+            if (Files.isRegularFile(d.resolve("pom.xml")) && Files.isDirectory(d.resolve("repo"))
+                    && Files.isDirectory(d.resolve("builder"))) {
+                checkout = d;
+                break;
             }
         }
-        throw new IllegalStateException("EL fixtures not found: set -Dpigsty.fixtures.el or PIGSTY_FIXTURES_EL");
+        Path expected = checkout == null ? null : checkout.resolveSibling("shared").resolve("fixtures/el");
+        if (expected != null && Files.isDirectory(expected.resolve("rpms"))) {
+            return expected;
+        }
+        throw new IllegalStateException("EL fixtures not found: expected them at "
+                + (expected == null ? "../shared/fixtures/el beside the checkout (no checkout found above "
+                        + Path.of("").toAbsolutePath() + ")" : expected + " (../shared/fixtures/el beside the checkout)")
+                + ". They are real EL repodata and RPMs (provenance in their SOURCES.md), kept outside the repository:"
+                + " put a copy of the project's shared/ folder beside the clone, as CI does,"
+                + " or set PIGSTY_FIXTURES_EL (or -Dpigsty.fixtures.el) to a copy of fixtures/el");
     }
 
     static Path repo(String name) {
