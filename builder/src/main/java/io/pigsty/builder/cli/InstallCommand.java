@@ -1,7 +1,9 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.install.Installer;
-import io.pigsty.builder.install.Shell;
+import io.pigsty.builder.exec.ProcessRunner;
+import io.pigsty.builder.install.LocalFiles;
+import io.pigsty.builder.install.Plan;
 import io.pigsty.builder.install.Target;
 import io.pigsty.builder.install.Tuning;
 import io.pigsty.builder.inventory.InventoryLoader;
@@ -26,6 +28,11 @@ final class InstallCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Unknown keys in pigsty.yml are errors, not warnings.")
   boolean strict;
 
+  @Option(names = "--dry-run",
+      description = "Print the plan (files, packages, SQL, unit actions) computed from pigsty.yml and this node's "
+          + "state, change nothing, and exit 0 (an empty plan prints 'plan: no changes').")
+  boolean dryRun;
+
   @Option(names = "--packages",
       description = "Print the Debian packages the install needs, one a line, and exit.")
   boolean packages;
@@ -47,10 +54,18 @@ final class InstallCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "install %s on %s: %s, tuning %s for %d MiB / %d CPU%n", inv.instanceName(),
         inv.metaIp(), conf, inv.profile().name().toLowerCase(Locale.ROOT), mem >> 20, cpus);
     out.flush();
-    Installer.Result r = new Installer(inv, new Shell(), line -> {
+    Installer installer = new Installer(inv, tuning, new ProcessRunner(), new LocalFiles(), line -> {
       out.println("  " + line);
       out.flush();
-    }).install(tuning);
+    });
+    if (dryRun) {
+      Plan plan = installer.plan();
+      out.print(plan.render());
+      out.println(plan.isEmpty() ? "plan: no changes" : "plan: " + plan.steps().size() + " change(s)");
+      out.flush();
+      return 0;
+    }
+    Installer.Result r = installer.install();
     out.printf(Locale.ROOT, "changes: %d%n", r.changes().size());
     StringBuilder phases = new StringBuilder("seconds:");
     r.phases().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1f", k, v)));

@@ -2,7 +2,7 @@ package io.pigsty.builder.cli;
 
 import io.pigsty.builder.install.HealthCheck;
 import io.pigsty.builder.install.HealthException;
-import io.pigsty.builder.install.Shell;
+import io.pigsty.builder.exec.ProcessRunner;
 import io.pigsty.builder.install.Target;
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.InventoryException;
@@ -44,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Target inv = load(conf, strict, spec.commandLine().getErr());
-    return report(inv, new HealthCheck(inv, new Shell()).run(wait), spec.commandLine().getOut());
+    return report(inv, new HealthCheck(inv, new ProcessRunner()).run(wait), spec.commandLine().getOut());
   }
 
   /** Prints a report, one line per item; throws when any failed. */

@@ -50,7 +50,9 @@ public final class Configs {
 
     /**
      * pg_hba.conf: the default rules, then {@code pg_hba_rules_extra} in order (first match
-     * wins, as in PostgreSQL's pg_hba.conf). Network rules use scram-sha-256 only; only the
+     * wins, as in PostgreSQL's pg_hba.conf). Network rules use scram-sha-256 (md5 when a
+     * pg_users password is a pre-hashed md5 one: PostgreSQL's md5 method also serves SCRAM
+     * secrets, its scram-sha-256 method refuses md5 ones; PostgreSQL docs 21.5); only the
      * OS superuser gets {@code peer}, and only over the local socket. No rule uses trust.
      *
      * @param inv the inventory
@@ -80,7 +82,8 @@ public final class Configs {
                     ? new HbaRule(r.user(), r.db(), r.addr(), "md5", r.role(), r.title()) : r, v);
         }
         for (HbaRule r : inv.hbaRules()) {
-            hbaLines(sb, r, v);
+            hbaLines(sb, md5 && r.auth().equals("scram-sha-256")
+                    ? new HbaRule(r.user(), r.db(), r.addr(), "md5", r.role(), r.title()) : r, v);
         }
         return sb.toString();
     }

@@ -1,5 +1,11 @@
 package io.pigsty.builder.install;
 
+import io.pigsty.builder.exec.Command;
+import io.pigsty.builder.exec.CommandException;
+import io.pigsty.builder.exec.CommandResult;
+import io.pigsty.builder.exec.CommandRunner;
+import java.time.Duration;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pigsty.builder.inventory.Inventory.PgDatabase;
@@ -54,13 +60,13 @@ public final class HealthCheck {
     }
 
     private final Target inv;
-    private final Shell shell;
+    private final CommandRunner shell;
 
     /**
      * @param inv   the inventory (ports, users, the meta node's address)
      * @param shell runs systemctl and psql
      */
-    public HealthCheck(Target inv, Shell shell) {
+    public HealthCheck(Target inv, CommandRunner shell) {
         this.inv = inv;
         this.shell = shell;
     }
@@ -124,10 +130,10 @@ public final class HealthCheck {
     private Item unit(String unit) {
         String name = "unit " + unit;
         try {
-            Shell.Result r = shell.run(List.of("systemctl", "is-active", unit), Map.of(), null, 20);
+            CommandResult r = shell.run(Command.of(Duration.ofSeconds(20), "systemctl", "is-active", unit));
             String state = r.out().strip();
             return new Item(name, state.equals("active"), state);
-        } catch (InstallException e) {
+        } catch (CommandException e) {
             return new Item(name, false, e.getMessage());
         }
     }
@@ -176,11 +182,11 @@ public final class HealthCheck {
         String conn = "host=" + inv.metaIp() + " port=" + port + " user=" + user.name() + " dbname=" + db
                 + " connect_timeout=5";
         try {
-            Shell.Result r = shell.run(List.of("psql", conn, "-X", "-tAc", "SELECT 1"),
-                    Map.of("PGPASSWORD", user.password().text()), null, 20);
+            CommandResult r = shell.run(new Command(List.of("psql", conn, "-X", "-tAc", "SELECT 1"),
+                    Map.of("PGPASSWORD", user.password().text()), null, Duration.ofSeconds(20)));
             boolean ok = r.ok() && r.out().strip().equals("1");
             return new Item(name, ok, ok ? "1 (db " + db + ")" : r.tail());
-        } catch (InstallException e) {
+        } catch (CommandException e) {
             return new Item(name, false, e.getMessage());
         }
     }

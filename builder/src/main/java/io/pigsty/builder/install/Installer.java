@@ -1,472 +1,623 @@
 package io.pigsty.builder.install;
 
+import io.pigsty.builder.exec.Command;
+import io.pigsty.builder.exec.CommandException;
+import io.pigsty.builder.exec.CommandResult;
+import io.pigsty.builder.exec.CommandRunner;
+import io.pigsty.builder.install.Step.Action;
 import io.pigsty.builder.inventory.Inventory.Password;
 import io.pigsty.builder.inventory.Inventory.PgDatabase;
 import io.pigsty.builder.inventory.Inventory.PgExtension;
 import io.pigsty.builder.inventory.Inventory.PgUser;
 import io.pigsty.builder.inventory.Inventory.Vars;
-import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Brings up the meta node of an inventory from the local repository: INFRA (nginx,
- * prometheus, alertmanager, node_exporter) and PGSQL (the cluster, roles, users, databases,
- * pgbouncer, exporters), all under systemd. Idempotent: every file is written only when its
- * bytes differ, packages are installed only when missing, SQL creates only what is absent,
- * services restart only when their configuration changed. Debian's cluster {@code <v>/main}
- * carries the instance ({@code cluster_name = pg-meta-1}): systemd's {@code postgresql@.service}
- * cannot run a Debian cluster whose name holds a dash.
+ * Brings up the admin node of an inventory from the local repository, as plan then apply: INFRA
+ * (nginx, prometheus, alertmanager, node_exporter) and PGSQL (the cluster, roles, users,
+ * databases, pgbouncer, exporters), all under systemd. Each of four phases (packages, postgres,
+ * sql, services) observes the node through a {@link CommandRunner} and {@link NodeFiles},
+ * computes its {@link Plan} (files by bytes, mode and owner; missing packages; SQL whose
+ * rolled-back dry run reports a change; unit actions), and applies it. A node that matches the
+ * inventory gets an empty plan, so a second install changes nothing. Debian's cluster
+ * {@code <v>/main} carries the instance ({@code cluster_name = pg-meta-1}): systemd's
+ * {@code postgresql@.service} cannot run a Debian cluster whose name holds a dash.
  */
 public final class Installer {
 
-    /** The local repository source {@code ./configure} writes. */
-    public static final Path REPO_SOURCE = Path.of("/etc/apt/sources.list.d/pigsty-local.sources");
-    private static final String MARKER = "pigsty.initdb";
+  /** The local repository source {@code ./configure} writes. */
+  public static final Path REPO_SOURCE = Path.of("/etc/apt/sources.list.d/pigsty-local.sources");
 
-    /**
-     * What an install did.
-     *
-     * @param changes one line per change made (empty on a run that found everything in place)
-     * @param phases  seconds per phase in order: apt, services, health
-     * @param health  the final health report
-     */
-    public record Result(List<String> changes, Map<String, Double> phases, HealthCheck.Report health) {
+  private static final String MARKER = "pigsty.initdb";
+  private static final Map<String, String> APT_ENV =
+      Map.of("DEBIAN_FRONTEND", "noninteractive", "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8");
+  private static final Pattern NOTICE = Pattern.compile("pigsty-change: (.*)");
+  private static final Duration SHORT = Duration.ofSeconds(30);
+
+  /** The phases, in order; each is planned on the state the one before it left. */
+  public enum Phase {
+    /** Debian packages. */
+    PACKAGES,
+    /** The PostgreSQL cluster, its configuration and unit. */
+    POSTGRES,
+    /** Roles, passwords, databases, schemas and extensions. */
+    SQL,
+    /** pgbouncer, the exporters, Prometheus, Alertmanager and nginx. */
+    SERVICES
+  }
+
+  /**
+   * What an install did.
+   *
+   * @param changes one line per change made (empty on a run that found everything in place)
+   * @param phases seconds per phase in order: apt, services, health
+   * @param health the final health report, or null when not run
+   */
+  public record Result(List<String> changes, Map<String, Double> phases, HealthCheck.Report health) {}
+
+  private final Target inv;
+  private final Tuning tuning;
+  private final CommandRunner runner;
+  private final NodeFiles files;
+  private final Consumer<String> log;
+
+  /**
+   * @param inv the admin node and its cluster
+   * @param tuning the tuning template sized for this node
+   * @param runner runs commands on the node
+   * @param files the node's files
+   * @param log receives one progress line per step (not null)
+   */
+  public Installer(Target inv, Tuning tuning, CommandRunner runner, NodeFiles files, Consumer<String> log) {
+    this.inv = inv;
+    this.tuning = tuning;
+    this.runner = runner;
+    this.files = files;
+    this.log = log;
+  }
+
+  /**
+   * Debian packages the admin node needs: infra, PostgreSQL, pgbouncer, the exporters and the
+   * packages of the extensions {@code pg_databases} creates.
+   *
+   * @param inv the admin node and its cluster
+   * @return package names, without duplicates, in install order
+   */
+  public static List<String> packages(Target inv) {
+    int v = inv.version();
+    List<String> p = new ArrayList<>(List.of("nginx", "prometheus", "prometheus-alertmanager",
+        "prometheus-node-exporter", "postgresql-" + v, "postgresql-client-" + v, "pgbouncer",
+        "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter"));
+    for (PgDatabase d : inv.cluster().databases()) {
+      for (PgExtension e : d.extensions()) {
+        extensionPackage(e.name(), v).filter(x -> !p.contains(x)).ifPresent(p::add);
+      }
     }
+    return List.copyOf(p);
+  }
 
-    private final Target inv;
-    private final Shell shell;
-    private final Consumer<String> log;
-    private final List<String> changes = new ArrayList<>();
-    private final Map<String, String> aptEnv = Map.of("DEBIAN_FRONTEND", "noninteractive", "LANG", "C.UTF-8",
-            "LC_ALL", "C.UTF-8");
+  /**
+   * The Debian package holding an extension (as bundles/extensions.yml names them for the deb
+   * family): contrib extensions come with {@code postgresql-<v>}.
+   *
+   * @return the package, or empty for an extension shipped with the server
+   */
+  static Optional<String> extensionPackage(String ext, int v) {
+    return switch (ext) {
+      case "postgis", "postgis_raster", "postgis_topology", "postgis_tiger_geocoder",
+          "address_standardizer" -> Optional.of("postgresql-" + v + "-postgis-3");
+      case "pg_repack" -> Optional.of("postgresql-" + v + "-repack");
+      case "wal2json" -> Optional.of("postgresql-" + v + "-wal2json");
+      case "pg_cron" -> Optional.of("postgresql-" + v + "-cron");
+      case "pgaudit" -> Optional.of("postgresql-" + v + "-pgaudit");
+      case "hypopg" -> Optional.of("postgresql-" + v + "-hypopg");
+      case "pg_partman" -> Optional.of("postgresql-" + v + "-partman");
+      case "orafce" -> Optional.of("postgresql-" + v + "-orafce");
+      default -> Optional.empty();
+    };
+  }
 
-    /**
-     * @param inv   the inventory
-     * @param shell runs commands on this node
-     * @param log   receives one progress line per step (not null)
-     */
-    public Installer(Target inv, Shell shell, Consumer<String> log) {
-        this.inv = inv;
-        this.shell = shell;
-        this.log = log;
+  // ---- plan, apply --------------------------------------------------------------------------
+
+  /**
+   * Plans every phase on the node as it is now, applying nothing: exact for a phase when the
+   * phases before it plan no change; otherwise the notes say what is planned on today's state.
+   *
+   * @return the plan of every phase, in order
+   * @throws InstallException when the node cannot be observed (command or file named)
+   */
+  public Plan plan() throws InstallException {
+    List<Step> steps = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    for (Phase p : Phase.values()) {
+      Plan one = plan(p);
+      if (!steps.isEmpty() && !one.isEmpty()) {
+        notes.add(p.name().toLowerCase(java.util.Locale.ROOT) + ": planned on the node as it is now, before "
+            + "the changes above");
+      }
+      steps.addAll(one.steps());
+      notes.addAll(one.notes());
     }
+    return new Plan(steps, notes);
+  }
 
-    /**
-     * Debian packages the meta node needs: infra, PostgreSQL, pgbouncer, the exporters and the
-     * packages of the extensions {@code pg_databases} creates.
-     *
-     * @param inv the inventory
-     * @return package names, without duplicates, in install order
-     */
-    public static List<String> packages(Target inv) {
-        int v = inv.version();
-        List<String> p = new ArrayList<>(List.of("nginx", "prometheus", "prometheus-alertmanager",
-                "prometheus-node-exporter", "postgresql-" + v, "postgresql-client-" + v, "pgbouncer",
-                "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter"));
-        for (PgDatabase d : inv.cluster().databases()) {
-            for (PgExtension e : d.extensions()) {
-                extensionPackage(e.name(), v).filter(x -> !p.contains(x)).ifPresent(p::add);
-            }
+  /**
+   * Plans one phase on the node as it is now.
+   *
+   * @throws InstallException when the node cannot be observed
+   */
+  public Plan plan(Phase phase) throws InstallException {
+    return switch (phase) {
+      case PACKAGES -> planPackages();
+      case POSTGRES -> planPostgres();
+      case SQL -> planSql();
+      case SERVICES -> planServices();
+    };
+  }
+
+  /**
+   * Plans and applies every phase in turn, each on the state the one before left.
+   *
+   * @return the changes made and seconds per phase (no health report)
+   * @throws InstallException when a step fails (the command, file or unit is named)
+   */
+  public Result apply() throws InstallException {
+    List<String> changes = new ArrayList<>();
+    Map<String, Double> phases = new LinkedHashMap<>();
+    for (Phase p : Phase.values()) {
+      long t = System.nanoTime();
+      Plan plan = plan(p);
+      plan.notes().forEach(n -> log.accept("note: " + n));
+      for (Step s : plan.steps()) {
+        log.accept("changed: " + s.describe());
+        apply(s);
+        if (s instanceof Step.Sql sql && !sql.changes().isEmpty()) {
+          changes.addAll(sql.changes());
+        } else {
+          changes.add(s.describe());
         }
-        return List.copyOf(p);
-    }
-
-    /**
-     * The Debian package holding an extension (as bundles/extensions.yml names them for the deb
-     * family): contrib extensions come with {@code postgresql-<v>}.
-     *
-     * @return the package, or empty for an extension shipped with the server
-     */
-    static java.util.Optional<String> extensionPackage(String ext, int v) {
-        return switch (ext) {
-            case "postgis", "postgis_raster", "postgis_topology", "postgis_tiger_geocoder", "address_standardizer" ->
-                    java.util.Optional.of("postgresql-" + v + "-postgis-3");
-            case "pg_repack" -> java.util.Optional.of("postgresql-" + v + "-repack");
-            case "wal2json" -> java.util.Optional.of("postgresql-" + v + "-wal2json");
-            case "pg_cron" -> java.util.Optional.of("postgresql-" + v + "-cron");
-            case "pgaudit" -> java.util.Optional.of("postgresql-" + v + "-pgaudit");
-            case "hypopg" -> java.util.Optional.of("postgresql-" + v + "-hypopg");
-            case "pg_partman" -> java.util.Optional.of("postgresql-" + v + "-partman");
-            case "orafce" -> java.util.Optional.of("postgresql-" + v + "-orafce");
-            default -> java.util.Optional.empty();
-        };
-    }
-
-    /**
-     * Runs the install, then the health check.
-     *
-     * @param tuning the tuning template sized for this node
-     * @return changes, phase times and the health report (whose failures the caller reports)
-     * @throws InstallException when a step fails (the command, file or unit is named)
-     */
-    public Result install(Tuning tuning) throws InstallException {
-        if (!Files.isRegularFile(REPO_SOURCE)) {
-            throw new InstallException(REPO_SOURCE + " is missing: run ./configure first (it sets up the local repo)");
-        }
-        Map<String, Double> phases = new LinkedHashMap<>();
-        long t = System.nanoTime();
-        packagesStep();
-        phases.put("apt", lap(t));
-        t = System.nanoTime();
-        postgres(tuning);
-        sql();
-        pgbouncer();
-        exporters();
-        monitoring();
-        nginx();
-        phases.put("services", lap(t));
-        t = System.nanoTime();
-        log.accept("health: waiting for every Prometheus target to be scraped (up to 60 s)");
-        HealthCheck.Report health = new HealthCheck(inv, shell).run(60);
-        phases.put("health", lap(t));
-        return new Result(List.copyOf(changes), phases, health);
-    }
-
-    private static double lap(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private void change(String what) {
-        changes.add(what);
-        log.accept("changed: " + what);
-    }
-
-    // ---- packages ------------------------------------------------------------------------------
-
-    private void packagesStep() throws InstallException {
-        List<String> want = packages(inv);
-        List<String> missing = new ArrayList<>();
-        for (String p : want) {
-            Shell.Result r = shell.run(List.of("dpkg-query", "-W", "-f=${Status}", p), Map.of(), null, 30);
-            if (!r.ok() || !r.out().strip().equals("install ok installed")) {
-                missing.add(p);
-            }
-        }
-        if (missing.isEmpty()) {
-            log.accept("packages: all " + want.size() + " installed");
-            return;
-        }
-        log.accept("packages: apt-get install " + String.join(" ", missing));
-        List<String> cmd = new ArrayList<>(List.of("apt-get", "install", "-y", "-q",
-                "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold",
-                "-o", "Dpkg::Use-Pty=0"));
-        cmd.addAll(missing);
-        shell.check(cmd, aptEnv, null, 1800);
-        change("installed " + missing.size() + " package(s): " + String.join(" ", missing));
-    }
-
-    // ---- postgres ------------------------------------------------------------------------------
-
-    private String pgVersion() {
-        return Integer.toString(inv.version());
-    }
-
-    private Path etcDir() {
-        return Path.of("/etc/postgresql", pgVersion(), "main");
-    }
-
-    private String pgUnit() {
-        return "postgresql@" + pgVersion() + "-main";
-    }
-
-    private void postgres(Tuning tuning) throws InstallException {
-        Path data = Path.of("/var/lib/postgresql", pgVersion(), "main");
-        boolean exists = Files.isRegularFile(etcDir().resolve("postgresql.conf"));
-        boolean ours = Files.isRegularFile(etcDir().resolve(MARKER));
-        if (!exists || (!ours && onlyTemplateDatabases(data))) {
-            if (exists) {
-                shell.check(List.of("pg_dropcluster", "--stop", pgVersion(), "main"), aptEnv, null, 120);
-            }
-            List<String> cmd = new ArrayList<>(List.of("pg_createcluster", pgVersion(), "main",
-                    "--port", Integer.toString(inv.vars().pgPort()), "--start-conf", "auto",
-                    "--locale", "C.UTF-8", "--encoding", "UTF8", "--",
-                    "--auth-local", "peer", "--auth-host", "scram-sha-256"));
-            if (tuning.checksums()) {
-                cmd.add("--data-checksums");
-            }
-            shell.check(cmd, aptEnv, null, 300);
-            FileSync.write(etcDir().resolve(MARKER), "created by pigsty install for " + inv.instanceName()
-                    + (tuning.checksums() ? " with data checksums" : "") + "\n", "rw-r--r--", "postgres", "postgres");
-            change("created cluster " + pgVersion() + "/main (" + inv.instanceName() + ")");
-        } else if (!ours) {
-            log.accept("postgres: WARN " + data + " holds databases: kept as it is, not re-created");
-        }
-        boolean confChanged = FileSync.write(etcDir().resolve("conf.d/pigsty.conf"),
-                Configs.postgresqlConf(inv, tuning), "rw-r--r--", "postgres", "postgres");
-        boolean hbaChanged = FileSync.write(etcDir().resolve("pg_hba.conf"), Configs.pgHba(inv), "rw-r-----",
-                "postgres", "postgres");
-        if (confChanged) {
-            change("wrote " + etcDir().resolve("conf.d/pigsty.conf"));
-        }
-        if (hbaChanged) {
-            change("wrote " + etcDir().resolve("pg_hba.conf"));
-        }
-        service(pgUnit(), confChanged, hbaChanged);
+      }
+      if (p == Phase.POSTGRES) {
         waitReady();
         log.accept("postgres: accepting connections on port " + inv.vars().pgPort());
+      }
+      if (plan.isEmpty()) {
+        log.accept(p.name().toLowerCase(java.util.Locale.ROOT) + ": nothing to change");
+      }
+      String key = p == Phase.PACKAGES ? "apt" : "services";
+      phases.merge(key, (System.nanoTime() - t) / 1e9, Double::sum);
+    }
+    return new Result(List.copyOf(changes), phases, null);
+  }
+
+  /**
+   * Applies the plan, then waits for the health check.
+   *
+   * @return changes, phase times and the health report (whose failures the caller reports)
+   * @throws InstallException when a step fails, or the local repository is not set up
+   */
+  public Result install() throws InstallException {
+    if (!files.exists(REPO_SOURCE)) {
+      throw new InstallException(REPO_SOURCE + " is missing: run ./configure first (it sets up the local repo)");
+    }
+    Result r = apply();
+    long t = System.nanoTime();
+    log.accept("health: waiting for every Prometheus target to be scraped (up to 60 s)");
+    HealthCheck.Report health = new HealthCheck(inv, runner).run(60);
+    Map<String, Double> phases = new LinkedHashMap<>(r.phases());
+    phases.put("health", (System.nanoTime() - t) / 1e9);
+    return new Result(r.changes(), phases, health);
+  }
+
+  private void apply(Step step) throws InstallException {
+    if (step instanceof Step.InstallPackages s) {
+      List<String> cmd = new ArrayList<>(List.of("apt-get", "install", "-y", "-q",
+          "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold",
+          "-o", "Dpkg::Use-Pty=0"));
+      cmd.addAll(s.names());
+      check(new Command(cmd, APT_ENV, null, Duration.ofMinutes(30)));
+    } else if (step instanceof Step.CreateCluster s) {
+      createCluster(s);
+    } else if (step instanceof Step.WriteFile s) {
+      files.write(s.path(), s.content(), s.mode(), s.owner(), s.group());
+    } else if (step instanceof Step.RemoveFile s) {
+      files.delete(s.path());
+    } else if (step instanceof Step.Unit s) {
+      unit(s);
+    } else if (step instanceof Step.Sql s) {
+      psql(s.database(), s.script());
+    } else {
+      throw new IllegalStateException("no way to apply " + step);
+    }
+  }
+
+  // ---- packages ----------------------------------------------------------------------------
+
+  private Plan planPackages() throws InstallException {
+    List<String> missing = new ArrayList<>();
+    for (String p : packages(inv)) {
+      if (!installed(p)) {
+        missing.add(p);
+      }
+    }
+    return new Plan(missing.isEmpty() ? List.of() : List.of(new Step.InstallPackages(missing)), List.of());
+  }
+
+  private boolean installed(String pkg) throws InstallException {
+    CommandResult r = run(Command.of(SHORT, "dpkg-query", "-W", "-f=${Status}", pkg));
+    return r.ok() && r.out().strip().equals("install ok installed");
+  }
+
+  // ---- postgres ----------------------------------------------------------------------------
+
+  private String pgVersion() {
+    return Integer.toString(inv.version());
+  }
+
+  private Path etcDir() {
+    return Path.of("/etc/postgresql", pgVersion(), "main");
+  }
+
+  private String pgUnit() {
+    return "postgresql@" + pgVersion() + "-main";
+  }
+
+  private Plan planPostgres() throws InstallException {
+    List<Step> steps = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    boolean exists = files.exists(etcDir().resolve("postgresql.conf"));
+    boolean ours = files.exists(etcDir().resolve(MARKER));
+    Path base = Path.of("/var/lib/postgresql", pgVersion(), "main", "base");
+    boolean fresh = !exists;
+    if (exists && !ours) {
+      if (files.directories(base) <= 3) { // template1, template0, postgres
+        fresh = true;
+      } else {
+        notes.add("postgres: " + base.getParent() + " holds databases: kept as it is, not re-created");
+      }
+    }
+    Set<Path> changed = new HashSet<>();
+    if (fresh) {
+      steps.add(new Step.CreateCluster(inv.version(), inv.vars().pgPort(), tuning.checksums(), exists,
+          inv.instanceName()));
+    }
+    Path conf = etcDir().resolve("conf.d/pigsty.conf");
+    Path hba = etcDir().resolve("pg_hba.conf");
+    // pg_createcluster writes its own pg_hba.conf: after a (re-)create ours is always written
+    file(steps, changed, conf, Configs.postgresqlConf(inv, tuning), "rw-r--r--", "postgres", "postgres", false, fresh);
+    file(steps, changed, hba, Configs.pgHba(inv), "rw-r-----", "postgres", "postgres", false, fresh);
+    unit(steps, pgUnit(), changed.contains(conf), changed.contains(hba));
+    return new Plan(steps, notes);
+  }
+
+  private void createCluster(Step.CreateCluster s) throws InstallException {
+    if (s.dropFirst()) {
+      check(new Command(List.of("pg_dropcluster", "--stop", pgVersion(), "main"), APT_ENV, null,
+          Duration.ofMinutes(2)));
+    }
+    List<String> cmd = new ArrayList<>(List.of("pg_createcluster", pgVersion(), "main",
+        "--port", Integer.toString(s.port()), "--start-conf", "auto",
+        "--locale", "C.UTF-8", "--encoding", "UTF8", "--",
+        "--auth-local", "peer", "--auth-host", "scram-sha-256"));
+    if (s.checksums()) {
+      cmd.add("--data-checksums");
+    }
+    check(new Command(cmd, APT_ENV, null, Duration.ofMinutes(5)));
+    files.write(etcDir().resolve(MARKER), ("created by pigsty install for " + s.instance()
+        + (s.checksums() ? " with data checksums" : "") + "\n").getBytes(StandardCharsets.UTF_8),
+        "rw-r--r--", "postgres", "postgres");
+  }
+
+  private boolean pgReady() throws InstallException {
+    return run(Command.of(Duration.ofSeconds(10), "pg_isready", "-q", "-h", "/var/run/postgresql", "-p",
+        Integer.toString(inv.vars().pgPort()))).ok();
+  }
+
+  private void waitReady() throws InstallException {
+    for (int i = 0; i < 120; i++) {
+      if (pgReady()) {
+        return;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InstallException("interrupted", e);
+      }
+    }
+    throw new InstallException(pgUnit() + ": PostgreSQL does not accept connections after 60 s "
+        + "(see journalctl -u " + pgUnit() + ")");
+  }
+
+  // ---- sql ---------------------------------------------------------------------------------
+
+  private Plan planSql() throws InstallException {
+    if (!pgReady()) {
+      return new Plan(List.of(new Step.Sql("postgres", rolesScript(), true,
+          List.of("roles, users, passwords and databases of pigsty.yml (PostgreSQL is not running yet)"), false)),
+          List.of("sql: planned in full once PostgreSQL accepts connections"));
+    }
+    List<Step> steps = new ArrayList<>();
+    String roles = rolesScript();
+    sql(steps, "postgres", roles);
+
+    Vars v = inv.vars();
+    Map<String, Password> passwords = new LinkedHashMap<>();
+    passwords.put(v.adminUser(), v.adminPassword());
+    passwords.put(v.monitorUser(), v.monitorPassword());
+    passwords.put(v.replicationUser(), v.replicationPassword());
+    inv.cluster().users().stream().filter(u -> u.password() != null)
+        .forEach(u -> passwords.put(u.name(), u.password()));
+    Map<String, String> secrets = secrets(new ArrayList<>(passwords.keySet()));
+    StringBuilder pw = new StringBuilder("SET log_statement = 'none';\n");
+    List<String> reset = new ArrayList<>();
+    passwords.forEach((user, password) -> {
+      String stored = secrets.getOrDefault(user, "");
+      // pre-hashed (md5..., SCRAM-SHA-256$...) are stored as given; clear text is checked
+      // against the stored SCRAM secret, so neither is set again when it already matches
+      boolean same = password.isHashed() ? stored.equals(password.text()) : Scram.matches(stored, password.text());
+      if (!same) {
+        pw.append("ALTER ROLE ").append(Provisioning.id(user)).append(" PASSWORD ")
+            .append(Provisioning.lit(password.text())).append(";\n");
+        reset.add(user);
+      }
+    });
+    if (!reset.isEmpty()) {
+      steps.add(new Step.Sql("postgres", pw.toString(), true, List.of("set password of " + String.join(", ", reset)),
+          true));
     }
 
-    private static boolean onlyTemplateDatabases(Path data) throws InstallException {
-        Path base = data.resolve("base");
-        if (!Files.isDirectory(base)) {
-            return true;
+    Set<String> existing = new HashSet<>(lines(psql("postgres", "SELECT datname FROM pg_database;").out()));
+    for (PgDatabase d : inv.cluster().databases()) {
+      boolean exists = existing.contains(d.name());
+      if (!exists) {
+        steps.add(new Step.Sql("postgres", Provisioning.createDatabase(d), false,
+            List.of("created database " + d.name()), false));
+        // the same scripts as for an existing database, so the next plan's dry runs find them applied
+        steps.add(new Step.Sql("postgres", Provisioning.alterDatabase(d), true, List.of("database " + d.name()
+            + ": owner, grants, settings and comment"), false));
+        String inside = Provisioning.insideDatabase(d);
+        if (!inside.isEmpty()) {
+          steps.add(new Step.Sql(d.name(), inside, true, List.of("database " + d.name()
+              + ": schemas and extensions"), false));
         }
-        try (Stream<Path> s = Files.list(base)) {
-            return s.filter(Files::isDirectory).count() <= 3; // template1, template0, postgres
-        } catch (IOException e) {
-            throw new InstallException("cannot list " + base + ": " + e.getMessage(), e);
+        steps.add(new Step.Sql("postgres", Provisioning.allowConnections(d), true, List.of("database " + d.name()
+            + ": allow_connections " + d.allowconn()), false));
+        baseline(steps, d);
+        continue;
+      }
+      sql(steps, "postgres", Provisioning.alterDatabase(d));
+      if (d.allowconn()) {
+        String inside = Provisioning.insideDatabase(d);
+        if (!inside.isEmpty()) {
+          sql(steps, d.name(), inside);
         }
+      }
+      sql(steps, "postgres", Provisioning.allowConnections(d));
     }
+    return new Plan(steps, List.of());
+  }
 
-    private void waitReady() throws InstallException {
-        List<String> cmd = List.of("pg_isready", "-q", "-h", "/var/run/postgresql", "-p",
-                Integer.toString(inv.vars().pgPort()));
-        for (int i = 0; i < 120; i++) {
-            if (shell.run(cmd, Map.of(), null, 10).ok()) {
-                return;
-            }
-            sleep(500);
-        }
-        throw new InstallException(pgUnit() + ": PostgreSQL does not accept connections after 60 s "
-                + "(see journalctl -u " + pgUnit() + ")");
+  private String rolesScript() {
+    Vars v = inv.vars();
+    StringBuilder s = new StringBuilder();
+    s.append(Provisioning.systemRole("dbrole_readonly", "NOLOGIN", "pg_read_all_data"));
+    s.append(Provisioning.systemRole("dbrole_offline", "NOLOGIN", "pg_read_all_data"));
+    s.append(Provisioning.systemRole("dbrole_readwrite", "NOLOGIN", "dbrole_readonly", "pg_write_all_data"));
+    s.append(Provisioning.systemRole("dbrole_admin", "NOLOGIN BYPASSRLS", "pg_monitor", "dbrole_readwrite"));
+    s.append(Provisioning.systemRole(v.adminUser(), "LOGIN SUPERUSER", "dbrole_admin"));
+    s.append(Provisioning.systemRole(v.monitorUser(), "LOGIN", "pg_monitor", "dbrole_readonly"));
+    s.append(Provisioning.systemRole(v.replicationUser(), "LOGIN REPLICATION", "pg_monitor", "dbrole_readonly"));
+    for (PgUser u : inv.cluster().users()) {
+      s.append(Provisioning.user(u));
     }
+    return s.toString();
+  }
 
-    private Shell.Result psql(String db, String script) throws InstallException {
-        return shell.check(List.of("runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                "-p", Integer.toString(inv.vars().pgPort()), "-d", db, "-tA", "-f", "-"), aptEnv, script, 300);
+  /** Adds the script as a step when its rolled-back dry run reports a change. */
+  private void sql(List<Step> steps, String db, String script) throws InstallException {
+    List<String> changes = notices(psql(db, "BEGIN;\n" + script + "ROLLBACK;\n").err());
+    if (!changes.isEmpty()) {
+      steps.add(new Step.Sql(db, script, true, changes, false));
     }
+  }
 
-    private void sqlChanges(Shell.Result r) {
-        for (String line : r.err().split("\n")) {
-            int i = line.indexOf("pigsty-change: ");
-            if (i >= 0) {
-                change(line.substring(i + "pigsty-change: ".length()).strip());
-            }
-        }
+  /** A database's baseline SQL file (relative to pigsty.yml), run once after CREATE DATABASE. */
+  private void baseline(List<Step> steps, PgDatabase d) throws InstallException {
+    if (d.baseline() == null) {
+      return;
     }
-
-    private void sql() throws InstallException {
-        Vars v = inv.vars();
-        StringBuilder s = new StringBuilder();
-        s.append(Provisioning.systemRole("dbrole_readonly", "NOLOGIN", "pg_read_all_data"));
-        s.append(Provisioning.systemRole("dbrole_offline", "NOLOGIN", "pg_read_all_data"));
-        s.append(Provisioning.systemRole("dbrole_readwrite", "NOLOGIN", "dbrole_readonly", "pg_write_all_data"));
-        s.append(Provisioning.systemRole("dbrole_admin", "NOLOGIN BYPASSRLS", "pg_monitor", "dbrole_readwrite"));
-        s.append(Provisioning.systemRole(v.adminUser(), "LOGIN SUPERUSER", "dbrole_admin"));
-        s.append(Provisioning.systemRole(v.monitorUser(), "LOGIN", "pg_monitor", "dbrole_readonly"));
-        s.append(Provisioning.systemRole(v.replicationUser(), "LOGIN REPLICATION", "pg_monitor", "dbrole_readonly"));
-        for (PgUser u : inv.cluster().users()) {
-            s.append(Provisioning.user(u));
-        }
-        sqlChanges(psql("postgres", s.toString()));
-
-        Map<String, Password> passwords = new LinkedHashMap<>();
-        passwords.put(v.adminUser(), v.adminPassword());
-        passwords.put(v.monitorUser(), v.monitorPassword());
-        passwords.put(v.replicationUser(), v.replicationPassword());
-        inv.cluster().users().stream().filter(u -> u.password() != null)
-                .forEach(u -> passwords.put(u.name(), u.password()));
-        Map<String, String> secrets = secrets(new ArrayList<>(passwords.keySet()));
-        StringBuilder pw = new StringBuilder("SET log_statement = 'none';\n");
-        List<String> reset = new ArrayList<>();
-        passwords.forEach((user, password) -> {
-            String stored = secrets.getOrDefault(user, "");
-            // pre-hashed (md5..., SCRAM-SHA-256$...) are stored as given; clear text is checked
-            // against the stored SCRAM secret, so neither is re-set when it already matches
-            boolean same = password.isHashed() ? stored.equals(password.text()) : Scram.matches(stored, password.text());
-            if (!same) {
-                pw.append("ALTER ROLE ").append(id(user)).append(" PASSWORD ").append(lit(password.text())).append(";\n");
-                reset.add(user);
-            }
-        });
-        if (!reset.isEmpty()) {
-            psql("postgres", pw.toString());
-            change("set password of " + String.join(", ", reset));
-        }
-
-        java.util.Set<String> existing = new java.util.HashSet<>();
-        for (String line : psql("postgres", "SELECT datname FROM pg_database;").out().split("\n")) {
-            if (!line.isBlank()) {
-                existing.add(line.strip());
-            }
-        }
-        for (PgDatabase d : inv.cluster().databases()) {
-            boolean created = false;
-            if (!existing.contains(d.name())) {
-                psql("postgres", Provisioning.createDatabase(d));
-                change("created database " + d.name());
-                created = true;
-            }
-            sqlChanges(psql("postgres", Provisioning.alterDatabase(d)));
-            if (d.allowconn() || created) {
-                String inside = Provisioning.insideDatabase(d);
-                if (!inside.isEmpty()) {
-                    sqlChanges(psql(d.name(), inside));
-                }
-                if (created && d.baseline() != null) {
-                    baseline(d);
-                }
-            }
-            sqlChanges(psql("postgres", Provisioning.allowConnections(d)));
-        }
+    Path dir = inv.inventory().file().toAbsolutePath().getParent();
+    Path file = dir.resolve(d.baseline()).normalize();
+    Optional<NodeFiles.State> st = file.startsWith(dir) ? files.read(file) : Optional.empty();
+    if (st.isEmpty()) {
+      throw new InstallException(inv.inventory().file() + ": pg_databases " + d.name() + ".baseline: " + file
+          + " is not a file");
     }
+    steps.add(new Step.Sql(d.name(), new String(st.get().content(), StandardCharsets.UTF_8), false,
+        List.of("ran baseline " + d.baseline() + " in " + d.name()), false));
+  }
 
-    /** Runs a database's baseline SQL file (relative to pigsty.yml's directory) once, after creating it. */
-    private void baseline(PgDatabase d) throws InstallException {
-        Path dir = inv.inventory().file().toAbsolutePath().getParent();
-        Path file = dir.resolve(d.baseline()).normalize();
-        if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
-            throw new InstallException(inv.inventory().file() + ": pg_databases " + d.name() + ".baseline: "
-                    + file + " is not a file");
-        }
-        try {
-            psql(d.name(), Files.readString(file, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new InstallException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        change("ran baseline " + d.baseline() + " in " + d.name());
+  private static List<String> notices(String stderr) {
+    List<String> out = new ArrayList<>();
+    for (String line : stderr.split("\n")) {
+      Matcher m = NOTICE.matcher(line);
+      if (m.find()) {
+        out.add(m.group(1).strip());
+      }
     }
+    return out;
+  }
 
-    private Map<String, String> secrets(List<String> users) throws InstallException {
-        StringBuilder q = new StringBuilder("SELECT rolname || '|' || coalesce(rolpassword, '') FROM pg_authid WHERE rolname IN (");
-        for (int i = 0; i < users.size(); i++) {
-            q.append(i == 0 ? "" : ", ").append(lit(users.get(i)));
-        }
-        q.append(");");
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String line : psql("postgres", q.toString()).out().split("\n")) {
-            int bar = line.indexOf('|');
-            if (bar > 0) {
-                out.put(line.substring(0, bar), line.substring(bar + 1).strip());
-            }
-        }
-        return out;
+  private static List<String> lines(String out) {
+    return Arrays.stream(out.split("\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private CommandResult psql(String db, String script) throws InstallException {
+    return check(new Command(List.of("runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+        "-p", Integer.toString(inv.vars().pgPort()), "-d", db, "-tA", "-f", "-"), APT_ENV, script,
+        Duration.ofMinutes(5)));
+  }
+
+  private Map<String, String> secrets(List<String> users) throws InstallException {
+    StringBuilder q = new StringBuilder(
+        "SELECT rolname || '|' || coalesce(rolpassword, '') FROM pg_authid WHERE rolname IN (");
+    for (int i = 0; i < users.size(); i++) {
+      q.append(i == 0 ? "" : ", ").append(Provisioning.lit(users.get(i)));
     }
-
-    static String id(String name) {
-        return Provisioning.id(name);
+    q.append(");");
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String line : lines(psql("postgres", q.toString()).out())) {
+      int bar = line.indexOf('|');
+      if (bar > 0) {
+        out.put(line.substring(0, bar), line.substring(bar + 1).strip());
+      }
     }
+    return out;
+  }
 
-    static String lit(String text) {
-        return Provisioning.lit(text);
-    }
+  // ---- services ----------------------------------------------------------------------------
 
-    // ---- pgbouncer, exporters, monitoring, nginx ---------------------------------------------
-
-    private void pgbouncer() throws InstallException {
-        boolean ini = write(Path.of("/etc/pgbouncer/pgbouncer.ini"), Configs.pgbouncerIni(inv), "rw-r--r--",
-                "postgres", "postgres");
-        List<String> users = Configs.pgbouncerUsers(inv);
-        Map<String, String> all = secrets(users);
-        Map<String, String> ordered = new LinkedHashMap<>();
-        for (String u : users) {
-            if (all.containsKey(u)) {
-                ordered.put(u, all.get(u));
-            }
+  private Plan planServices() throws InstallException {
+    List<Step> steps = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    Set<Path> changed = new HashSet<>();
+    Path ini = Path.of("/etc/pgbouncer/pgbouncer.ini");
+    Path list = Path.of("/etc/pgbouncer/userlist.txt");
+    file(steps, changed, ini, Configs.pgbouncerIni(inv), "rw-r--r--", "postgres", "postgres", false, false);
+    if (pgReady()) {
+      List<String> users = Configs.pgbouncerUsers(inv);
+      Map<String, String> all = secrets(users);
+      Map<String, String> ordered = new LinkedHashMap<>();
+      for (String u : users) {
+        if (all.containsKey(u)) {
+          ordered.put(u, all.get(u));
         }
-        boolean list = write(Path.of("/etc/pgbouncer/userlist.txt"), Configs.userlist(ordered), "rw-------",
-                "postgres", "postgres");
-        service("pgbouncer", ini, list);
+      }
+      file(steps, changed, list, Configs.userlist(ordered), "rw-------", "postgres", "postgres", true, false);
+    } else {
+      notes.add("services: " + list + " is written from the SCRAM secrets once PostgreSQL runs");
     }
+    unit(steps, "pgbouncer", changed.contains(ini) || changed.contains(list), false);
 
-    private void exporters() throws InstallException {
-        boolean pe = write(Path.of("/etc/default/prometheus-postgres-exporter"), Configs.postgresExporterDefaults(inv),
-                "rw-r-----", "root", "prometheus");
-        service("prometheus-postgres-exporter", pe, false);
-        boolean conf = write(Path.of("/etc/prometheus-pgbouncer-exporter.conf"), Configs.pgbouncerExporterConf(inv),
-                "rw-r--r--", "root", "root");
-        boolean compat = write(Path.of(Configs.PGBOUNCER_EXPORTER_COMPAT), Configs.pgbouncerExporterCompat(),
-                "rw-r--r--", "root", "root");
-        boolean dropIn = write(Path.of("/etc/systemd/system/prometheus-pgbouncer-exporter.service.d/pigsty.conf"),
-                Configs.pgbouncerExporterDropIn(inv), "rw-------", "root", "root");
-        if (dropIn) {
-            shell.check(List.of("systemctl", "daemon-reload"), Map.of(), null, 60);
-        }
-        service("prometheus-pgbouncer-exporter", conf || dropIn || compat, false);
-        boolean ne = write(Path.of("/etc/default/prometheus-node-exporter"), Configs.nodeExporterDefaults(inv),
-                "rw-r--r--", "root", "root");
-        service("prometheus-node-exporter", ne, false);
-    }
+    Path pe = Path.of("/etc/default/prometheus-postgres-exporter");
+    file(steps, changed, pe, Configs.postgresExporterDefaults(inv), "rw-r-----", "root", "prometheus", true, false);
+    unit(steps, "prometheus-postgres-exporter", changed.contains(pe), false);
 
-    private void monitoring() throws InstallException {
-        boolean am = write(Path.of("/etc/prometheus/alertmanager.yml"), Configs.alertmanagerYml(), "rw-r--r--",
-                "root", "root")
-                | write(Path.of("/etc/default/prometheus-alertmanager"), Configs.alertmanagerDefaults(inv),
-                        "rw-r--r--", "root", "root");
-        service("prometheus-alertmanager", am, false);
-        boolean prom = write(Path.of("/etc/prometheus/prometheus.yml"), Configs.prometheusYml(inv), "rw-r--r--",
-                "root", "root")
-                | write(Path.of("/etc/prometheus/rules/pigsty.yml"), Configs.alertRules(), "rw-r--r--", "root", "root")
-                | write(Path.of("/etc/default/prometheus"), Configs.prometheusDefaults(inv), "rw-r--r--", "root", "root");
-        service("prometheus", prom, false);
+    Path bconf = Path.of("/etc/prometheus-pgbouncer-exporter.conf");
+    Path compat = Path.of(Configs.PGBOUNCER_EXPORTER_COMPAT);
+    Path dropIn = Path.of("/etc/systemd/system/prometheus-pgbouncer-exporter.service.d/pigsty.conf");
+    file(steps, changed, bconf, Configs.pgbouncerExporterConf(inv), "rw-r--r--", "root", "root", false, false);
+    file(steps, changed, compat, Configs.pgbouncerExporterCompat(), "rw-r--r--", "root", "root", false, false);
+    file(steps, changed, dropIn, Configs.pgbouncerExporterDropIn(inv), "rw-------", "root", "root", true, false);
+    if (changed.contains(dropIn)) {
+      steps.add(new Step.Unit("prometheus-pgbouncer-exporter", Action.DAEMON_RELOAD));
     }
+    unit(steps, "prometheus-pgbouncer-exporter",
+        changed.contains(bconf) || changed.contains(compat) || changed.contains(dropIn), false);
 
-    private void nginx() throws InstallException {
-        boolean conf = write(Path.of("/etc/nginx/conf.d/pigsty.conf"), Configs.nginxConf(inv), "rw-r--r--",
-                "root", "root");
-        Path defaultSite = Path.of("/etc/nginx/sites-enabled/default");
-        if (Files.exists(defaultSite, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                Files.delete(defaultSite);
-            } catch (IOException e) {
-                throw new InstallException("cannot remove " + defaultSite + ": " + e.getMessage(), e);
-            }
-            change("removed " + defaultSite + " (pigsty.conf is the default server)");
-            conf = true;
-        }
-        write(Path.of("/www/index.html"), Configs.homePage(inv), "rw-r--r--", "root", "root");
-        if (conf) {
-            shell.check(List.of("nginx", "-t", "-q"), Map.of(), null, 30);
-        }
-        service("nginx", false, conf);
-    }
+    Path ne = Path.of("/etc/default/prometheus-node-exporter");
+    file(steps, changed, ne, Configs.nodeExporterDefaults(inv), "rw-r--r--", "root", "root", false, false);
+    unit(steps, "prometheus-node-exporter", changed.contains(ne), false);
 
-    private boolean write(Path file, String text, String mode, String owner, String group) throws InstallException {
-        boolean changed = FileSync.write(file, text, mode, owner, group);
-        if (changed) {
-            change("wrote " + file);
-        }
-        return changed;
-    }
+    Path amYml = Path.of("/etc/prometheus/alertmanager.yml");
+    Path amDef = Path.of("/etc/default/prometheus-alertmanager");
+    file(steps, changed, amYml, Configs.alertmanagerYml(), "rw-r--r--", "root", "root", false, false);
+    file(steps, changed, amDef, Configs.alertmanagerDefaults(inv), "rw-r--r--", "root", "root", false, false);
+    unit(steps, "prometheus-alertmanager", changed.contains(amYml) || changed.contains(amDef), false);
 
-    /** Enables and starts a unit; restarts or reloads it when its configuration changed. */
-    private void service(String unit, boolean restart, boolean reload) throws InstallException {
-        Shell.Result enabled = shell.run(List.of("systemctl", "is-enabled", unit), Map.of(), null, 30);
-        String state = enabled.out().strip();
-        if (!state.equals("enabled") && !state.equals("static") && !state.equals("generated")
-                && !state.equals("indirect") && !state.equals("alias")) {
-            shell.check(List.of("systemctl", "enable", unit), Map.of(), null, 60);
-            change("enabled " + unit);
-        }
-        boolean active = shell.run(List.of("systemctl", "is-active", unit), Map.of(), null, 30).out().strip()
-                .equals("active");
-        if (!active) {
-            shell.check(List.of("systemctl", "start", unit), Map.of(), null, 180);
-            change("started " + unit);
-        } else if (restart) {
-            shell.check(List.of("systemctl", "restart", unit), Map.of(), null, 180);
-            change("restarted " + unit);
-        } else if (reload) {
-            shell.check(List.of("systemctl", "reload", unit), Map.of(), null, 60);
-            change("reloaded " + unit);
-        }
-        log.accept(String.format(Locale.ROOT, "service %s: active", unit));
-    }
+    Path prom = Path.of("/etc/prometheus/prometheus.yml");
+    Path rules = Path.of("/etc/prometheus/rules/pigsty.yml");
+    Path promDef = Path.of("/etc/default/prometheus");
+    file(steps, changed, prom, Configs.prometheusYml(inv), "rw-r--r--", "root", "root", false, false);
+    file(steps, changed, rules, Configs.alertRules(), "rw-r--r--", "root", "root", false, false);
+    file(steps, changed, promDef, Configs.prometheusDefaults(inv), "rw-r--r--", "root", "root", false, false);
+    unit(steps, "prometheus", changed.contains(prom) || changed.contains(rules) || changed.contains(promDef), false);
 
-    private static void sleep(long ms) throws InstallException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InstallException("interrupted", e);
-        }
+    Path nginx = Path.of("/etc/nginx/conf.d/pigsty.conf");
+    Path defaultSite = Path.of("/etc/nginx/sites-enabled/default");
+    file(steps, changed, nginx, Configs.nginxConf(inv), "rw-r--r--", "root", "root", false, false);
+    boolean site = files.exists(defaultSite);
+    if (site) {
+      steps.add(new Step.RemoveFile(defaultSite, "pigsty.conf is the default server"));
     }
+    file(steps, changed, Path.of("/www/index.html"), Configs.homePage(inv), "rw-r--r--", "root", "root", false,
+        false);
+    unit(steps, "nginx", false, changed.contains(nginx) || site);
+    return new Plan(steps, notes);
+  }
+
+  // ---- files and units ---------------------------------------------------------------------
+
+  /** Adds a WriteFile step when the file's bytes, mode or owner differ (always after a re-create). */
+  private void file(List<Step> steps, Set<Path> changed, Path path, String text, String mode, String owner,
+      String group, boolean secret, boolean force) throws InstallException {
+    byte[] want = text.getBytes(StandardCharsets.UTF_8);
+    Optional<NodeFiles.State> have = files.read(path);
+    boolean same = have.isPresent() && Arrays.equals(have.get().content(), want) && have.get().mode().equals(mode)
+        && have.get().owner().equals(owner) && have.get().group().equals(group);
+    if (!same || force) {
+      steps.add(new Step.WriteFile(path, want, mode, owner, group, secret, have.isEmpty()));
+      changed.add(path);
+    }
+  }
+
+  /** Adds enable/start, or restart/reload when its configuration changed, for a unit. */
+  private void unit(List<Step> steps, String unit, boolean restart, boolean reload) throws InstallException {
+    String state = run(Command.of(SHORT, "systemctl", "is-enabled", unit)).out().strip();
+    if (!Set.of("enabled", "static", "generated", "indirect", "alias").contains(state)) {
+      steps.add(new Step.Unit(unit, Action.ENABLE));
+    }
+    boolean active = run(Command.of(SHORT, "systemctl", "is-active", unit)).out().strip().equals("active");
+    if (!active) {
+      steps.add(new Step.Unit(unit, Action.START));
+    } else if (restart) {
+      steps.add(new Step.Unit(unit, Action.RESTART));
+    } else if (reload) {
+      steps.add(new Step.Unit(unit, Action.RELOAD));
+    }
+  }
+
+  private void unit(Step.Unit s) throws InstallException {
+    if (s.unit().equals("nginx") && (s.action() == Action.RELOAD || s.action() == Action.RESTART)) {
+      check(Command.of(SHORT, "nginx", "-t", "-q"));
+    }
+    Duration t = s.action() == Action.START || s.action() == Action.RESTART ? Duration.ofMinutes(3)
+        : Duration.ofMinutes(1);
+    if (s.action() == Action.DAEMON_RELOAD) {
+      check(Command.of(t, "systemctl", "daemon-reload"));
+    } else {
+      check(Command.of(t, "systemctl", s.action().name().toLowerCase(java.util.Locale.ROOT), s.unit()));
+    }
+  }
+
+  private CommandResult run(Command c) throws InstallException {
+    try {
+      return runner.run(c);
+    } catch (CommandException e) {
+      throw new InstallException(e.getMessage(), e);
+    }
+  }
+
+  private CommandResult check(Command c) throws InstallException {
+    try {
+      return runner.check(c);
+    } catch (CommandException e) {
+      throw new InstallException(e.getMessage(), e);
+    }
+  }
+
 }

@@ -197,8 +197,6 @@ public final class Provisioning {
         .append(lit("ALTER DATABASE " + q + " CONNECTION LIMIT " + d.connlimit()))
         .append("; RAISE NOTICE 'pigsty-change: database % connection limit %', ").append(n).append(", ")
         .append(d.connlimit()).append(";\n  END IF;\n");
-    s.append(privilege(d, "dbrole_readonly", "CONNECT", true));
-    s.append(privilege(d, "dbrole_admin", "CREATE", true));
     if (d.revokeconn()) {
       s.append("  IF EXISTS (SELECT FROM pg_database, aclexplode(coalesce(datacl, acldefault('d', datdba))) a"
               + " WHERE datname = ").append(n).append(" AND a.grantee = 0 AND a.privilege_type = 'CONNECT')"
@@ -208,6 +206,9 @@ public final class Provisioning {
           .append("; RAISE NOTICE 'pigsty-change: revoked connect on % from public', ").append(n)
           .append(";\n  END IF;\n");
     }
+    // after the revoke, so CONNECT that dbrole_readonly had only through PUBLIC is granted now
+    s.append(privilege(d, "dbrole_readonly", "CONNECT", true));
+    s.append(privilege(d, "dbrole_admin", "CREATE", true));
     s.append(comment("DATABASE", d.name(), db, "pg_database", d.comment()));
     for (Map.Entry<String, String> p : d.parameters().entrySet()) {
       String setting = lit(p.getKey() + "=" + p.getValue());

@@ -1,0 +1,119 @@
+package io.pigsty.builder.install;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One change of an install plan. Each says what it changes in words ({@link #describe}); secrets
+ * (passwords, userlist.txt) are never part of the description.
+ */
+public sealed interface Step {
+  /** @return one line for the plan and the change log */
+  String describe();
+
+  /** {@code apt-get install} of packages that are not installed. */
+  record InstallPackages(List<String> names) implements Step {
+    /** Copies the list. */
+    public InstallPackages {
+      names = List.copyOf(names);
+    }
+
+    @Override
+    public String describe() {
+      return "install " + names.size() + " package(s): " + String.join(" ", names);
+    }
+  }
+
+  /**
+   * Creates Debian's PostgreSQL cluster {@code <version>/main} ({@code pg_createcluster}),
+   * dropping an existing one first when it holds only the template databases.
+   */
+  record CreateCluster(int version, int port, boolean checksums, boolean dropFirst, String instance)
+      implements Step {
+    @Override
+    public String describe() {
+      return (dropFirst ? "re-create" : "create") + " cluster " + version + "/main (" + instance + ")"
+          + (checksums ? " with data checksums" : "");
+    }
+  }
+
+  /**
+   * Makes a file hold exactly these bytes, mode and owner.
+   *
+   * @param path the file
+   * @param content its bytes
+   * @param mode permissions such as {@code rw-r-----}
+   * @param owner owner user
+   * @param group owner group
+   * @param secret whether the content is secret (never shown)
+   * @param create whether the file is absent now (else replaced or re-moded)
+   */
+  record WriteFile(Path path, byte[] content, String mode, String owner, String group, boolean secret,
+      boolean create) implements Step {
+    /** @return a step writing UTF-8 text */
+    static WriteFile text(Path path, String text, String mode, String owner, String group, boolean secret,
+        boolean create) {
+      return new WriteFile(path, text.getBytes(StandardCharsets.UTF_8), mode, owner, group, secret, create);
+    }
+
+    @Override
+    public String describe() {
+      return (create ? "create " : "write ") + path + " (" + mode + " " + owner + ":" + group + ", "
+          + content.length + " bytes)";
+    }
+  }
+
+  /** Removes a file (or symbolic link). */
+  record RemoveFile(Path path, String why) implements Step {
+    @Override
+    public String describe() {
+      return "remove " + path + " (" + why + ")";
+    }
+  }
+
+  /** What to do with a systemd unit. */
+  enum Action {
+    /** systemctl daemon-reload (a unit file or drop-in changed). */
+    DAEMON_RELOAD,
+    /** systemctl enable. */
+    ENABLE,
+    /** systemctl start. */
+    START,
+    /** systemctl restart (its configuration changed). */
+    RESTART,
+    /** systemctl reload (a file it re-reads on SIGHUP changed). */
+    RELOAD
+  }
+
+  /** A systemd unit action. */
+  record Unit(String unit, Action action) implements Step {
+    @Override
+    public String describe() {
+      return action.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " " + unit;
+    }
+  }
+
+  /**
+   * SQL run by psql as the postgres OS user.
+   *
+   * @param database the database to connect to
+   * @param script the statements
+   * @param transactional whether it can run inside a transaction (a dry run rolls it back)
+   * @param changes what it will change, as observed by a rolled-back dry run (or, where the
+   *     catalog cannot be read yet, what it may change)
+   * @param secret whether the script holds passwords (never shown, never logged by PostgreSQL)
+   */
+  record Sql(String database, String script, boolean transactional, List<String> changes, boolean secret)
+      implements Step {
+    /** Copies the list. */
+    public Sql {
+      changes = List.copyOf(changes);
+    }
+
+    @Override
+    public String describe() {
+      return "sql in " + database + ": " + String.join("; ", changes);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package io.pigsty.builder.install;
+
+import io.pigsty.builder.exec.Command;
+import io.pigsty.builder.exec.CommandException;
+import io.pigsty.builder.exec.CommandResult;
+import io.pigsty.builder.exec.CommandRunner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Debian node in memory, for planning tests: dpkg, systemd, pg_createcluster and a PostgreSQL
+ * whose catalog converges to what the installer's SQL establishes. A script's rolled-back dry
+ * run reports its {@code pigsty-change} notices until that same script has been applied to that
+ * database (the installer's scripts change only what differs, so applied once they change
+ * nothing); passwords are stored as PostgreSQL stores them (SCRAM secrets for clear text).
+ * Every command it does not know fails the test.
+ */
+final class FakeNode implements CommandRunner, NodeFiles {
+  private static final Pattern NOTICE =
+      Pattern.compile("RAISE NOTICE 'pigsty-change: ([^']*)'((?:, (?:'(?:[^']|'')*'|[-a-z0-9]+))*);");
+  private static final Pattern ARG = Pattern.compile(", ('(?:[^']|'')*'|[-a-z0-9]+)");
+  private static final Pattern PASSWORD = Pattern.compile("ALTER ROLE \"([^\"]+)\" PASSWORD '((?:[^']|'')*)';");
+
+  final Set<String> packages = new HashSet<>();
+  final Set<String> enabled = new HashSet<>();
+  final Set<String> active = new HashSet<>();
+  final Map<Path, State> files = new HashMap<>();
+  final Map<Path, Integer> dirs = new HashMap<>();
+  final Set<String> databases = new LinkedHashSet<>(List.of("postgres", "template0", "template1"));
+  final Map<String, String> secrets = new HashMap<>();
+  final Set<String> applied = new HashSet<>();
+  final List<String> commands = new ArrayList<>();
+  int pgVersion = 15;
+
+  @Override
+  public CommandResult run(Command c) throws CommandException {
+    List<String> a = c.argv();
+    commands.add(c.line());
+    String p = a.get(0);
+    switch (p) {
+      case "dpkg-query":
+        return packages.contains(a.get(a.size() - 1)) ? ok(c, "install ok installed") : fail(c, "not installed");
+      case "apt-get": {
+        for (int i = 2; i < a.size(); i++) {
+          if (a.get(i).equals("-o")) {
+            i++;
+          } else if (!a.get(i).startsWith("-")) {
+            packages.add(a.get(i));
+          }
+        }
+        return ok(c, "");
+      }
+      case "systemctl":
+        return systemctl(c, a);
+      case "nginx":
+        return ok(c, "");
+      case "pg_createcluster": {
+        Path etc = Path.of("/etc/postgresql", a.get(1), "main");
+        files.put(etc.resolve("postgresql.conf"), state("# default\n", "rw-r--r--", "postgres"));
+        files.put(etc.resolve("pg_hba.conf"), state("# default hba\n", "rw-r-----", "postgres"));
+        dirs.put(Path.of("/var/lib/postgresql", a.get(1), "main", "base"), 3);
+        return ok(c, "");
+      }
+      case "pg_isready":
+        return active.contains("postgresql@" + pgVersion + "-main") ? ok(c, "") : fail(c, "no response");
+      case "runuser":
+        return psql(c, a.get(a.indexOf("-d") + 1), c.stdin());
+      default:
+        throw new AssertionError("the fake node does not know " + c.line());
+    }
+  }
+
+  private CommandResult systemctl(Command c, List<String> a) {
+    String verb = a.get(1);
+    String unit = a.size() > 2 ? a.get(2) : "";
+    switch (verb) {
+      case "is-enabled":
+        return enabled.contains(unit) ? ok(c, "enabled") : fail(c, "disabled");
+      case "is-active":
+        return active.contains(unit) ? ok(c, "active") : fail(c, "inactive");
+      case "enable":
+        enabled.add(unit);
+        return ok(c, "");
+      case "start", "restart", "reload":
+        active.add(unit);
+        return ok(c, "");
+      case "daemon-reload":
+        return ok(c, "");
+      default:
+        throw new AssertionError("the fake node does not know " + c.line());
+    }
+  }
+
+  private CommandResult psql(Command c, String db, String sql) {
+    if (sql.equals("SELECT datname FROM pg_database;")) {
+      return ok(c, String.join("\n", databases) + "\n");
+    }
+    if (sql.startsWith("SELECT rolname || '|'")) {
+      StringBuilder out = new StringBuilder();
+      secrets.forEach((u, s) -> {
+        if (sql.contains("'" + u + "'")) {
+          out.append(u).append('|').append(s).append('\n');
+        }
+      });
+      return ok(c, out.toString());
+    }
+    if (sql.startsWith("SET log_statement = 'none';")) {
+      Matcher m = PASSWORD.matcher(sql);
+      while (m.find()) {
+        String pw = m.group(2).replace("''", "'");
+        secrets.put(m.group(1), pw.startsWith("md5") || pw.startsWith("SCRAM-SHA-256$") ? pw : scram(pw));
+      }
+      return ok(c, "");
+    }
+    if (sql.startsWith("CREATE DATABASE ")) {
+      databases.add(sql.substring("CREATE DATABASE \"".length(), sql.indexOf('"', "CREATE DATABASE \"".length())));
+      return ok(c, "");
+    }
+    boolean dry = sql.startsWith("BEGIN;\n") && sql.endsWith("ROLLBACK;\n");
+    String script = dry ? sql.substring("BEGIN;\n".length(), sql.length() - "ROLLBACK;\n".length()) : sql;
+    String key = db + "\n" + script;
+    StringBuilder err = new StringBuilder();
+    if (!applied.contains(key)) {
+      Matcher m = NOTICE.matcher(script);
+      while (m.find()) {
+        String text = m.group(1);
+        Matcher arg = ARG.matcher(m.group(2));
+        while (arg.find() && text.contains("%")) {
+          String v = arg.group(1);
+          v = v.startsWith("'") ? v.substring(1, v.length() - 1).replace("''", "'") : v;
+          text = text.replaceFirst("%", Matcher.quoteReplacement(v));
+        }
+        err.append("psql:<stdin>:1: NOTICE:  pigsty-change: ").append(text).append('\n');
+      }
+    }
+    if (!dry) {
+      applied.add(key);
+    }
+    return new CommandResult(c, 0, "", err.toString());
+  }
+
+  private static String scram(String password) {
+    try {
+      return Scram.secret(password, "fake-node-salt!!".getBytes(StandardCharsets.UTF_8), 4096);
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static State state(String text, String mode, String owner) {
+    return new State(text.getBytes(StandardCharsets.UTF_8), mode, owner, owner);
+  }
+
+  private static CommandResult ok(Command c, String out) {
+    return new CommandResult(c, 0, out, "");
+  }
+
+  private static CommandResult fail(Command c, String out) {
+    return new CommandResult(c, 1, out, "");
+  }
+
+  @Override
+  public Optional<State> read(Path path) {
+    return Optional.ofNullable(files.get(path));
+  }
+
+  @Override
+  public boolean exists(Path path) {
+    return files.containsKey(path) || dirs.containsKey(path);
+  }
+
+  @Override
+  public int directories(Path dir) {
+    return dirs.getOrDefault(dir, 0);
+  }
+
+  @Override
+  public void write(Path path, byte[] content, String mode, String owner, String group) {
+    files.put(path, new State(content.clone(), mode, owner, group));
+  }
+
+  @Override
+  public void delete(Path path) {
+    files.remove(path);
+  }
+}
