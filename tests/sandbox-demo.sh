@@ -2,7 +2,7 @@
 # sandbox-demo.sh RELEASE_TGZ BUNDLE_TGZ: the rest of `make demo` once the jar, the bundle and
 # the release exist. Removes any earlier sandbox, runs sandbox.sh (boot, copy, configure,
 # make install), creates a table from the host, runs `make install` again and requires
-# "changes: 0" and the table to be there, prints `make status` and how to connect, then
+# "changes: 0", the table to be there and `make plan` to be empty, prints `make status` and how to connect, then
 # measures the floor: `apt-get install` of the same packages from the same repo on a fresh
 # node (chroot of the same image, no network). PIGSTY_FLOOR=0 skips the floor.
 # Output: progress on stderr; figures as key=value on stdout. Leaves the node running.
@@ -31,6 +31,11 @@ printf '%s\n' "$second" | grep -qx 'changes: 0' ||
 [ "$(psql "host=$NODE_IP port=6432 user=dbuser_meta dbname=meta" -XtAc 'SELECT id FROM pigsty.demo_survivor LIMIT 1')" = 42 ] ||
     die "the table made between the runs is gone"
 printf 'idempotent=yes\n'
+note "plan: 'make plan' (pigsty install --dry-run) on the installed node must be empty"
+plan=$(in_node sh -c 'cd /root/pigsty && make plan' 2>&1) || { printf '%s\n' "$plan" >&2; die "make plan failed"; }
+printf '%s\n' "$plan" | grep -qx 'plan: no changes' ||
+    { printf '%s\n' "$plan" >&2; die "the plan over the installed node is not empty"; }
+printf 'plan_empty=yes\n'
 
 in_node sh -c 'cd /root/pigsty && make status' >&2 || die "make status failed"
 curl -fsS "http://$NODE_IP/" >/dev/null || die "http://$NODE_IP/ does not answer"

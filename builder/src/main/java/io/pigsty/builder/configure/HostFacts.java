@@ -1,5 +1,12 @@
 package io.pigsty.builder.configure;
 
+import io.pigsty.builder.exec.Command;
+import io.pigsty.builder.exec.CommandException;
+import io.pigsty.builder.exec.CommandResult;
+import io.pigsty.builder.exec.ProcessRunner;
+import java.time.Duration;
+import java.util.Map;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet4Address;
@@ -144,48 +151,32 @@ public final class HostFacts implements NodeFacts {
 
   @Override
   public int run(List<String> argv) throws IOException {
-    Process p = new ProcessBuilder(argv).inheritIO().start();
+    // apt-get's progress is shown as it comes: the user watches configure work
+    ProcessRunner loud = new ProcessRunner(line -> System.out.println(line));
     try {
-      return p.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroy();
-      throw new IOException(String.join(" ", argv) + ": interrupted", e);
+      return loud.run(new Command(argv, Map.of(), null, Duration.ofMinutes(30))).exit();
+    } catch (CommandException e) {
+      throw new IOException(e.getMessage(), e);
     }
   }
 
+  private static final ProcessRunner QUIET = new ProcessRunner();
+
+  /** @return the command's stdout and stderr, trimmed, or null when it fails or cannot run */
   private static String capture(String... argv) {
     try {
-      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      String out;
-      try (InputStream in = p.getInputStream()) {
-        out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-      }
-      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        return null;
-      }
-      return out;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      CommandResult r = QUIET.run(Command.of(Duration.ofSeconds(10), argv));
+      return r.ok() ? (r.out() + r.err()).trim() : null;
+    } catch (CommandException e) {
       return null;
     }
   }
 
+  /** @return the command's exit status, or -1 when it cannot run or times out */
   private static int status(String... argv) {
     try {
-      Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return -1;
-      }
-      return p.exitValue();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return QUIET.run(Command.of(Duration.ofSeconds(10), argv)).exit();
+    } catch (CommandException e) {
       return -1;
     }
   }
