@@ -1,9 +1,9 @@
 package io.pigsty.builder.appliance;
 
-import io.pigsty.builder.bundle.BundleVerifier;
-import io.pigsty.builder.bundle.Tarball;
 import io.pigsty.builder.configure.LocalRepo;
 import io.pigsty.builder.configure.NodeException;
+import io.pigsty.builder.files.Tarball;
+import io.pigsty.builder.verify.BundleVerifier;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,8 @@
 package io.pigsty.builder.bundle;
 
+import io.pigsty.builder.bundle.deb.DebBundleBuilder;
+import io.pigsty.builder.definition.BundleDefinition;
+import io.pigsty.builder.files.Tarball;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +18,7 @@ import java.util.Map;
  * previous bundle (or nothing) and never a half-written one. A build whose
  * {@code manifest.json} equals the installed one, with an intact tarball, changes nothing.
  */
-final class BundleOutput {
+public final class BundleOutput {
   private BundleOutput() {}
 
   /**
@@ -27,12 +30,12 @@ final class BundleOutput {
    * @param stamp tar entry mtime
    * @return true when the installed bundle was already up to date (nothing written)
    */
-  static boolean install(Path outDir, BundleDefinition def, Map<String, Path> packages,
+  public static boolean install(Path outDir, BundleDefinition def, Map<String, Path> packages,
       Map<String, byte[]> metadata, byte[] manifest, Instant stamp) throws IOException {
     Files.createDirectories(outDir);
     Path bundle = outDir.resolve(def.bundleFileName());
     Path sumFile = Path.of(bundle + ".sha256");
-    Path repoDir = outDir.resolve(def.name()).resolve(BundleBuilder.ROOT);
+    Path repoDir = outDir.resolve(def.name()).resolve(DebBundleBuilder.ROOT);
     Path manifestCopy = repoDir.resolve("manifest.json");
     if (Files.isRegularFile(bundle) && Files.isRegularFile(manifestCopy)
         && Arrays.equals(Files.readAllBytes(manifestCopy), manifest) && Files.isRegularFile(sumFile)
@@ -41,7 +44,7 @@ final class BundleOutput {
     }
     Path staging = Files.createTempDirectory(outDir, "." + def.name() + "-staging-");
     try {
-      Path stagedRepo = staging.resolve(BundleBuilder.ROOT);
+      Path stagedRepo = staging.resolve(DebBundleBuilder.ROOT);
       Files.createDirectories(stagedRepo);
       for (Map.Entry<String, Path> f : packages.entrySet()) {
         Path to = stagedRepo.resolve(f.getKey());
@@ -56,7 +59,7 @@ final class BundleOutput {
       Files.write(stagedRepo.resolve("manifest.json"), manifest);
       Path tmpTgz = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".tmp");
       try {
-        String sum = Tarball.write(stagedRepo, BundleBuilder.ROOT, stamp, tmpTgz);
+        String sum = Tarball.write(stagedRepo, DebBundleBuilder.ROOT, stamp, tmpTgz);
         Path tmpSum = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".sha256.tmp");
         Files.writeString(tmpSum, sum + "  " + def.bundleFileName() + "\n");
         Path repoParent = repoDir.getParent();
@@ -64,7 +67,7 @@ final class BundleOutput {
         Path old = null;
         if (Files.exists(repoDir)) {
           old = Files.createTempDirectory(repoParent, ".old-");
-          Files.move(repoDir, old.resolve(BundleBuilder.ROOT), StandardCopyOption.ATOMIC_MOVE);
+          Files.move(repoDir, old.resolve(DebBundleBuilder.ROOT), StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(stagedRepo, repoDir, StandardCopyOption.ATOMIC_MOVE);
         if (old != null) {
@@ -85,7 +88,7 @@ final class BundleOutput {
    * A hard link to {@code from} at {@code to} (cache and output share a file system, usually),
    * else a copy. Files in the content cache are never modified in place, so sharing is safe.
    */
-  static void linkOrCopy(Path from, Path to) throws IOException {
+  public static void linkOrCopy(Path from, Path to) throws IOException {
     try {
       Files.createLink(to, from);
     } catch (IOException | UnsupportedOperationException e) {

@@ -1,7 +1,7 @@
 package io.pigsty.builder.cli;
 
-import io.pigsty.builder.bundle.BundleBuilder;
-import io.pigsty.builder.bundle.BundleDefinition;
+import io.pigsty.builder.bundle.deb.DebBundleBuilder;
+import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.fetch.ConsoleProgress;
 import io.pigsty.builder.fetch.Downloader;
 import java.io.PrintStream;
@@ -51,15 +51,15 @@ final class BuildCommand implements Callable<Integer> {
     BundleDefinition def = BundleDefinition.load(definition);
     PrintStream err = System.err;
     try (Downloader d = CommonOptions.join(client)) {
-      boolean rpm = io.pigsty.builder.bundle.Target.RPM.equals(def.osFamily());
+      boolean rpm = io.pigsty.builder.definition.Target.RPM.equals(def.osFamily());
       if (!(rpm ? addDebs : addRpms).isEmpty()) {
         throw new IllegalArgumentException((rpm ? "--add-deb applies to deb" : "--add-rpm applies to rpm")
             + " bundles; " + definition + " is for " + def.target().os());
       }
-      BundleBuilder.Result r = rpm
-          ? new io.pigsty.builder.bundle.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
+      DebBundleBuilder.Result r = rpm
+          ? new io.pigsty.builder.bundle.rpm.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
               common.keyDir(), err).withLocalRpms(addRpms).build(def, out, new ConsoleProgress(err))
-          : new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err)
+          : new DebBundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err)
               .withLocalDebs(addDebs).build(def, out, new ConsoleProgress(err));
       double total = (System.nanoTime() - t0) / 1e9;
       java.io.PrintWriter o = spec.commandLine().getOut();

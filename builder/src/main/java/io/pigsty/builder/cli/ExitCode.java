@@ -1,13 +1,13 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.bundle.BundleException;
-import io.pigsty.builder.bundle.DefinitionException;
+import io.pigsty.builder.configure.NodeException;
+import io.pigsty.builder.definition.DefinitionException;
 import io.pigsty.builder.fetch.FetchException;
-import io.pigsty.builder.render.ImageException;
 import io.pigsty.builder.install.HealthException;
 import io.pigsty.builder.install.InstallException;
 import io.pigsty.builder.install.InventoryException;
-import io.pigsty.builder.configure.NodeException;
+import io.pigsty.builder.render.ImageException;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.solve.ResolutionException;

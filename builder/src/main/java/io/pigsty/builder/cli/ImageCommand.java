@@ -1,6 +1,6 @@
 package io.pigsty.builder.cli;
 
-import io.pigsty.builder.bundle.BundleDefinition;
+import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.render.EnvSpec;
 import io.pigsty.builder.render.ImageException;
 import io.pigsty.builder.render.OsImage;
@@ -16,10 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code pigsty image ...}: sandboxes and images from one environment spec. Add a subcommand

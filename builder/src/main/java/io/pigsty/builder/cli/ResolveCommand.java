@@ -1,7 +1,7 @@
 package io.pigsty.builder.cli;
 
-import io.pigsty.builder.bundle.BundleBuilder;
-import io.pigsty.builder.bundle.BundleDefinition;
+import io.pigsty.builder.bundle.deb.DebBundleBuilder;
+import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.fetch.Downloader;
 import io.pigsty.repo.deb.DebPackage;
 import io.pigsty.repo.solve.Resolution;
@@ -52,7 +52,7 @@ final class ResolveCommand implements Callable<Integer> {
       return 0;
     }
     Map<String, Double> t = new LinkedHashMap<>();
-    Closure c = io.pigsty.builder.bundle.Target.RPM.equals(def.osFamily())
+    Closure c = io.pigsty.builder.definition.Target.RPM.equals(def.osFamily())
         ? rpmClosure(def, client, t) : debClosure(def, client, t);
     if (why != null) {
       List<String> chain = c.why().apply(why);
@@ -76,7 +76,7 @@ final class ResolveCommand implements Callable<Integer> {
       Map<String, Double> t) throws Exception {
     Resolution r;
     try (Downloader d = CommonOptions.join(client)) {
-      BundleBuilder b = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), System.err);
+      DebBundleBuilder b = new DebBundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), System.err);
       r = b.resolve(def, t).resolution();
     }
     List<String> lines = new java.util.ArrayList<>();
@@ -88,9 +88,9 @@ final class ResolveCommand implements Callable<Integer> {
 
   private Closure rpmClosure(BundleDefinition def, java.util.concurrent.CompletableFuture<Downloader> client,
       Map<String, Double> t) throws Exception {
-    io.pigsty.builder.bundle.RpmBundleBuilder.Resolved res;
+    io.pigsty.builder.bundle.rpm.RpmBundleBuilder.Resolved res;
     try (Downloader d = CommonOptions.join(client)) {
-      res = new io.pigsty.builder.bundle.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
+      res = new io.pigsty.builder.bundle.rpm.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
           common.keyDir(), System.err).resolve(def, t);
     }
     List<io.pigsty.repo.rpm.RpmPackage> sorted = new java.util.ArrayList<>(res.resolution().packages());

@@ -1,7 +1,7 @@
 package io.pigsty.builder.configure;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pigsty.builder.bundle.BundleVerifier;
+import io.pigsty.builder.verify.BundleVerifier;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.deb.PackageIndex;
 import java.io.IOException;
