@@ -35,7 +35,7 @@ public final class BundleOutput {
     Files.createDirectories(outDir);
     Path bundle = outDir.resolve(def.bundleFileName());
     Path sumFile = Path.of(bundle + ".sha256");
-    Path repoDir = outDir.resolve(def.name()).resolve(DebBundleBuilder.ROOT);
+    Path repoDir = outDir.resolve(def.name()).resolve(BundleBuilder.ROOT);
     Path manifestCopy = repoDir.resolve("manifest.json");
     if (Files.isRegularFile(bundle) && Files.isRegularFile(manifestCopy)
         && Arrays.equals(Files.readAllBytes(manifestCopy), manifest) && Files.isRegularFile(sumFile)
@@ -44,7 +44,7 @@ public final class BundleOutput {
     }
     Path staging = Files.createTempDirectory(outDir, "." + def.name() + "-staging-");
     try {
-      Path stagedRepo = staging.resolve(DebBundleBuilder.ROOT);
+      Path stagedRepo = staging.resolve(BundleBuilder.ROOT);
       Files.createDirectories(stagedRepo);
       for (Map.Entry<String, Path> f : packages.entrySet()) {
         Path to = stagedRepo.resolve(f.getKey());
@@ -59,7 +59,7 @@ public final class BundleOutput {
       Files.write(stagedRepo.resolve("manifest.json"), manifest);
       Path tmpTgz = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".tmp");
       try {
-        String sum = Tarball.write(stagedRepo, DebBundleBuilder.ROOT, stamp, tmpTgz);
+        String sum = Tarball.write(stagedRepo, BundleBuilder.ROOT, stamp, tmpTgz);
         Path tmpSum = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".sha256.tmp");
         Files.writeString(tmpSum, sum + "  " + def.bundleFileName() + "\n");
         Path repoParent = repoDir.getParent();
@@ -67,7 +67,7 @@ public final class BundleOutput {
         Path old = null;
         if (Files.exists(repoDir)) {
           old = Files.createTempDirectory(repoParent, ".old-");
-          Files.move(repoDir, old.resolve(DebBundleBuilder.ROOT), StandardCopyOption.ATOMIC_MOVE);
+          Files.move(repoDir, old.resolve(BundleBuilder.ROOT), StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(stagedRepo, repoDir, StandardCopyOption.ATOMIC_MOVE);
         if (old != null) {

@@ -96,7 +96,7 @@ final class ImageCommand implements Runnable {
       String provider = o.provider == null ? kind.providers.get(0) : o.provider; // Renderer checks it
       Path out = o.out != null ? o.out
           : Path.of(Renderer.defaultDir(kind, env.name(), osCode, catalog.defaultOs(), provider));
-      String version = o.version != null ? o.version : defaultVersion(osCode);
+      String version = o.version != null ? o.version : defaultVersion(cmd, osCode);
       String dist = out.toAbsolutePath().normalize().relativize(o.dist.toAbsolutePath().normalize())
           .toString().replace('\\', '/');
       List<String> words = new ArrayList<>(List.of("pigsty", "image", kind.command(), "--spec", env.name()));
@@ -110,13 +110,13 @@ final class ImageCommand implements Runnable {
       return 0;
     }
 
-    private static String defaultVersion(String os) throws Exception {
+    private static String defaultVersion(CommandLine.Model.CommandSpec cmd, String os) throws Exception {
       Path def = Path.of("bundles", os + ".yml");
       if (!Files.isRegularFile(def)) {
         def = Path.of("bundles", "d12.yml");
       }
       if (!Files.isRegularFile(def)) {
-        throw new IllegalArgumentException("no bundles/" + os + ".yml or bundles/d12.yml here to take the version"
+        throw new CommandLine.ParameterException(cmd.commandLine(), "no bundles/" + os + ".yml or bundles/d12.yml here to take the version"
             + " from: give --pigsty-version");
       }
       return BundleDefinition.load(def).version();

@@ -69,7 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (key != null && !keyFile) {
       want = TrustedKeys.normalizeFingerprint(key);
       if (!want.matches("[0-9A-F]{40}")) {
-        throw new IllegalArgumentException("--key " + key + ": neither a file nor a 40-digit fingerprint");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--key " + key + ": neither a file nor a 40-digit fingerprint");
       }
     }
     Path keyring = keyFile ? Path.of(key) : shipped;

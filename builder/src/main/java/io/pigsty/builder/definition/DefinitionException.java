@@ -1,5 +1,6 @@
 package io.pigsty.builder.definition;
 
+import io.pigsty.repo.PigstyException;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -12,9 +13,14 @@ import java.util.Objects;
  * {@code bundles/d12.yml:14: packages.pgsql[3]: 'postgresql-15' is requested twice}; the
  * line and the key path are left out of the message when unknown.
  */
-public final class DefinitionException extends Exception {
+public final class DefinitionException extends PigstyException {
 
     private static final long serialVersionUID = 1L;
+
+
+    /** Exit code of the CLI when a bundle definition or image spec is malformed or inconsistent. */
+
+    public static final int EXIT_CODE = 3;
 
     private final transient Path file;
     private final int line;
@@ -32,7 +38,7 @@ public final class DefinitionException extends Exception {
      * @param cause   the underlying parser exception, or null
      */
     public DefinitionException(Path file, int line, String keyPath, String reason, Throwable cause) {
-        super(format(file, line, keyPath, reason), cause);
+        super(EXIT_CODE, format(file, line, keyPath, reason), cause);
         this.file = Objects.requireNonNull(file, "file");
         this.line = Math.max(0, line);
         this.keyPath = keyPath == null ? "" : keyPath;

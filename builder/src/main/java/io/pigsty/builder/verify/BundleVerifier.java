@@ -1,6 +1,7 @@
 package io.pigsty.builder.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pigsty.builder.bundle.BundleBuilder;
 import io.pigsty.builder.bundle.Manifest;
 import io.pigsty.builder.bundle.deb.DebBundleBuilder;
 import io.pigsty.builder.bundle.rpm.RpmBundleBuilder;
@@ -85,7 +86,7 @@ public final class BundleVerifier {
       byte[] buf = new byte[1 << 20];
       while ((e = tar.getNextEntry()) != null) {
         String name = e.getName();
-        String why = Tarball.unsafe(e, DebBundleBuilder.ROOT, false);
+        String why = Tarball.unsafe(e, BundleBuilder.ROOT, false);
         if (why != null) {
           String p = tgz + ": entry '" + name + "' " + why;
           problems.add(p);
@@ -95,7 +96,7 @@ public final class BundleVerifier {
         if (e.isDirectory()) {
           continue;
         }
-        String rel = name.substring(DebBundleBuilder.ROOT.length() + 1);
+        String rel = name.substring(BundleBuilder.ROOT.length() + 1);
         MessageDigest md = sha256();
         long n = 0;
         java.io.ByteArrayOutputStream keep = kept(rel) ? new java.io.ByteArrayOutputStream() : null;
@@ -130,7 +131,7 @@ public final class BundleVerifier {
     JsonNode manifest = null;
     String fingerprint = null;
     if (!kept.containsKey("manifest.json")) {
-      problems.add(tgz + ": no " + DebBundleBuilder.ROOT + "/manifest.json");
+      problems.add(tgz + ": no " + BundleBuilder.ROOT + "/manifest.json");
     } else {
       manifest = Manifest.JSON.readTree(kept.get("manifest.json"));
       Set<String> listed = new java.util.HashSet<>();

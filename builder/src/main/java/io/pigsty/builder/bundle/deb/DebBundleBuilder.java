@@ -1,5 +1,6 @@
 package io.pigsty.builder.bundle.deb;
 
+import io.pigsty.builder.bundle.BundleBuilder;
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.BundleOutput;
 import io.pigsty.builder.bundle.ContentCache;
@@ -8,11 +9,13 @@ import io.pigsty.builder.bundle.Mirrors;
 import io.pigsty.builder.bundle.UpstreamState;
 import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.definition.PackageRequest;
+import io.pigsty.builder.definition.Target;
 import io.pigsty.builder.fetch.Downloader;
 import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.builder.fetch.FetchReport;
 import io.pigsty.builder.fetch.FetchRequest;
 import io.pigsty.builder.fetch.ProgressListener;
+import io.pigsty.repo.PigstyException;
 import io.pigsty.repo.deb.DebPackage;
 import io.pigsty.repo.deb.FlatRepository;
 import io.pigsty.repo.deb.MetadataException;
@@ -41,9 +44,7 @@ import java.util.stream.Collectors;
  * bundle key, {@code manifest.json}, and a reproducible {@code pigsty-pkg-*.tgz}. Nothing is
  * left at the destination when any step fails.
  */
-public final class DebBundleBuilder {
-  /** Root directory name inside the tarball; unpacked under {@code /www} it is the local repo. */
-  public static final String ROOT = "pigsty";
+public final class DebBundleBuilder implements BundleBuilder {
   /** File name of the bundle's public keyring inside the repository. */
   public static final String KEYRING = "pigsty.gpg";
 
@@ -70,9 +71,6 @@ public final class DebBundleBuilder {
     this.log = log;
   }
 
-  /** Origin ({@code upstream} in manifest.json) of the packages added by {@link #withLocalDebs}. */
-  public static final String LOCAL_ORIGIN = "local";
-
   /**
    * Adds our own packages (such as {@code pigsty_<version>_all.deb}) to the bundle's repository
    * after the closure is resolved: they are indexed in Packages and listed in manifest.json
@@ -82,13 +80,14 @@ public final class DebBundleBuilder {
    * @param debs .deb files; each must be a valid package whose name is not in the closure
    * @return this builder
    */
-  public DebBundleBuilder withLocalDebs(List<Path> debs) {
+  @Override
+  public DebBundleBuilder withLocalPackages(List<Path> debs) {
     this.localDebs = List.copyOf(debs);
     return this;
   }
 
   /**
-   * Adds the {@link #withLocalDebs local .debs} to the repository entries and files.
+   * Adds the {@link #withLocalPackages local .debs} to the repository entries and files.
    *
    * @return their total size in bytes
    * @throws MetadataException when a file is not a valid .deb
@@ -115,10 +114,6 @@ public final class DebBundleBuilder {
     }
     return bytes;
   }
-
-  /** The result of a build: where the bundle is and what it took. */
-  public record Result(Path bundle, Path repoDir, int packages, long debBytes, long bundleBytes,
-      boolean upToDate, Map<String, Double> secondsPerPhase, FetchReport download) {}
 
   /**
    * Loads the upstreams and resolves the closure, without downloading any .deb. With
@@ -147,6 +142,29 @@ public final class DebBundleBuilder {
   /** Upstream metadata and the closure over it. */
   public record Resolved(UpstreamLoader.Loaded loaded, Resolution resolution) {}
 
+  @Override
+  public Closure closure(BundleDefinition def, Map<String, Double> timings) throws PigstyException, IOException {
+    Resolution r = resolve(def, timings).resolution();
+    List<String> lines = new ArrayList<>();
+    for (DebPackage p : r.packages()) {
+      lines.add(p.name() + "\t" + p.version() + "\t" + p.architecture() + "\t" + p.origin());
+    }
+    return new Closure(lines, r::why);
+  }
+
+  /** Serves the {@value Target#DEB} family to {@link BundleBuilder#forDefinition}. */
+  public static final class Provider implements BundleBuilder.Provider {
+    @Override
+    public String family() {
+      return Target.DEB;
+    }
+
+    @Override
+    public BundleBuilder create(Tools t) {
+      return new DebBundleBuilder(t.downloader(), t.cache(), t.mirrors(), t.keyDir(), t.log());
+    }
+  }
+
   /**
    * Builds the bundle into {@code outDir}: {@code <outDir>/<bundleFileName>} and the unpacked
    * repository {@code <outDir>/<name>/pigsty/}. An unchanged rebuild (same manifest) leaves
@@ -157,6 +175,7 @@ public final class DebBundleBuilder {
    * @param progress download progress
    * @return where the bundle is, sizes and per-phase seconds
    */
+  @Override
   public Result build(BundleDefinition def, Path outDir, ProgressListener progress)
       throws BundleException, FetchException, SignatureException, MetadataException,
       ResolutionException, IOException {

@@ -52,7 +52,7 @@ final class DebManifest {
       o.put("path", e.filename().substring(e.filename().lastIndexOf('/') + 1));
       o.put("size", e.size());
       o.put("sha256", e.sha256());
-      URI base = upstreamBase.get(p.origin()); // null for DebBundleBuilder.LOCAL_ORIGIN
+      URI base = upstreamBase.get(p.origin()); // null for BundleBuilder.LOCAL_ORIGIN
       o.put("url", base == null ? null : base + "/" + p.filename());
       o.put("package", p.name());
       o.put("version", p.version().toString());

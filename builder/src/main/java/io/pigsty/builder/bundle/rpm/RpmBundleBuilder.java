@@ -1,5 +1,6 @@
 package io.pigsty.builder.bundle.rpm;
 
+import io.pigsty.builder.bundle.BundleBuilder;
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.BundleOutput;
 import io.pigsty.builder.bundle.ContentCache;
@@ -7,11 +8,13 @@ import io.pigsty.builder.bundle.Mirrors;
 import io.pigsty.builder.bundle.deb.DebBundleBuilder;
 import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.definition.PackageRequest;
+import io.pigsty.builder.definition.Target;
 import io.pigsty.builder.fetch.Downloader;
 import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.builder.fetch.FetchReport;
 import io.pigsty.builder.fetch.FetchRequest;
 import io.pigsty.builder.fetch.ProgressListener;
+import io.pigsty.repo.PigstyException;
 import io.pigsty.repo.rpm.RepodataWriter;
 import io.pigsty.repo.rpm.Repomd;
 import io.pigsty.repo.rpm.ResolutionException;
@@ -51,7 +54,7 @@ import java.util.stream.Collectors;
  * and a reproducible {@code pigsty-pkg-*.tgz}. Nothing is left at the destination when a step
  * fails.
  */
-public final class RpmBundleBuilder {
+public final class RpmBundleBuilder implements BundleBuilder {
   /** The bundle key's public half, armored, at the repository root (dnf's gpgkey=). */
   public static final String KEY_FILE = "RPM-GPG-KEY-pigsty";
   /** A dnf repository file for the unpacked bundle at {@code /www/pigsty}. */
@@ -85,14 +88,15 @@ public final class RpmBundleBuilder {
   /**
    * RPMs of our own (e.g. {@code pigsty-<v>-1.noarch.rpm} from {@code pigsty package rpm}) to
    * add to the repository beside the closure, recorded in manifest.json with upstream
-   * {@value DebBundleBuilder#LOCAL_ORIGIN}. They carry no vendor signature, so the bundle's
+   * {@value BundleBuilder#LOCAL_ORIGIN}. They carry no vendor signature, so the bundle's
    * repository file then says {@code gpgcheck=0} and relies on {@code repo_gpgcheck=1}
    * (the bundle-signed repomd lists every package's SHA256).
    *
    * @param rpms the files; each must be an RPM whose name is not in the closure
    * @return this builder
    */
-  public RpmBundleBuilder withLocalRpms(List<Path> rpms) {
+  @Override
+  public RpmBundleBuilder withLocalPackages(List<Path> rpms) {
     this.localRpms = List.copyOf(rpms);
     return this;
   }
@@ -108,6 +112,31 @@ public final class RpmBundleBuilder {
         }
       }
       throw new IllegalStateException("no upstream for " + p.nevra());
+    }
+  }
+
+  @Override
+  public Closure closure(BundleDefinition def, Map<String, Double> timings) throws PigstyException, IOException {
+    Resolved res = resolve(def, timings);
+    List<RpmPackage> sorted = new ArrayList<>(res.resolution().packages());
+    sorted.sort(java.util.Comparator.comparing(RpmPackage::name).thenComparing(RpmPackage::arch));
+    List<String> lines = new ArrayList<>();
+    for (RpmPackage p : sorted) {
+      lines.add(p.name() + "\t" + p.evr() + "\t" + p.arch() + "\t" + res.upstreamOf(p).upstream().name());
+    }
+    return new Closure(lines, res.resolution()::why);
+  }
+
+  /** Serves the {@value Target#RPM} family to {@link BundleBuilder#forDefinition}. */
+  public static final class Provider implements BundleBuilder.Provider {
+    @Override
+    public String family() {
+      return Target.RPM;
+    }
+
+    @Override
+    public BundleBuilder create(Tools t) {
+      return new RpmBundleBuilder(t.downloader(), t.cache(), t.mirrors(), t.keyDir(), t.log());
     }
   }
 
@@ -145,7 +174,8 @@ public final class RpmBundleBuilder {
    * @throws RpmMetadataException when primary gives a package no SHA256 checksum or size, or two
    *     packages of the closure share a file name
    */
-  public DebBundleBuilder.Result build(BundleDefinition def, Path outDir, ProgressListener progress)
+  @Override
+  public Result build(BundleDefinition def, Path outDir, ProgressListener progress)
       throws BundleException, FetchException, SignatureException, RpmMetadataException,
       ResolutionException, IOException {
     Map<String, Double> timings = new LinkedHashMap<>();
@@ -261,7 +291,7 @@ public final class RpmBundleBuilder {
       o.put("package", h.name());
       o.put("version", h.evr().toString());
       o.put("arch", h.arch());
-      o.put("upstream", DebBundleBuilder.LOCAL_ORIGIN);
+      o.put("upstream", LOCAL_ORIGIN);
       o.put("signed_by", List.of());
       o.put("why", List.of(h.name() + " (added with --add-rpm)"));
       local.add(o);
@@ -291,7 +321,7 @@ public final class RpmBundleBuilder {
     boolean upToDate = BundleOutput.install(outDir, def, files, metadata, manifest, stamp);
     timings.put("pack", (System.nanoTime() - t3) / 1e9);
     Path bundle = outDir.resolve(def.bundleFileName());
-    return new DebBundleBuilder.Result(bundle, outDir.resolve(def.name()).resolve(DebBundleBuilder.ROOT), files.size(),
+    return new Result(bundle, outDir.resolve(def.name()).resolve(ROOT), files.size(),
         rpmBytes, Files.size(bundle), upToDate, timings, report);
   }
 

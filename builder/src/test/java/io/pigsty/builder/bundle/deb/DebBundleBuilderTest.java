@@ -1,5 +1,6 @@
 package io.pigsty.builder.bundle.deb;
 
+import io.pigsty.builder.bundle.BundleBuilder;
 import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.ContentCache;
@@ -68,16 +69,16 @@ public class DebBundleBuilderTest {
     return def;
   }
 
-  private DebBundleBuilder.Result build(Path def, Path out) throws Exception {
+  private BundleBuilder.Result build(Path def, Path out) throws Exception {
     return build(def, out, List.of());
   }
 
-  private DebBundleBuilder.Result build(Path def, Path out, List<Path> localDebs) throws Exception {
+  private BundleBuilder.Result build(Path def, Path out, List<Path> localDebs) throws Exception {
     try (Downloader d = Downloader.builder().cacheDir(tmp.resolve("cache")).perHostConnections(3)
         .connectTimeout(Duration.ofSeconds(5)).build()) {
       DebBundleBuilder b = new DebBundleBuilder(d, new ContentCache(tmp.resolve("cache")),
           new Mirrors(List.of(), null), tmp.resolve("signing-key"), new PrintStream(new ByteArrayOutputStream()))
-          .withLocalDebs(localDebs);
+          .withLocalPackages(localDebs);
       return b.build(BundleDefinition.load(def), out, QUIET);
     }
   }
@@ -107,7 +108,7 @@ public class DebBundleBuilderTest {
 
   @Test
   void build_writesVerifiableBundleWithClosureAndManifest() throws Exception {
-    DebBundleBuilder.Result r = build(definition("server", "client"), tmp.resolve("out"));
+    BundleBuilder.Result r = build(definition("server", "client"), tmp.resolve("out"));
     assertThat(r.packages()).isEqualTo(4);
     assertThat(r.bundle().getFileName().toString()).isEqualTo("pigsty-pkg-1.0.t1.amd64.tgz");
     BundleVerifier.Report rep = BundleVerifier.verify(r.bundle(), null);
@@ -139,7 +140,7 @@ public class DebBundleBuilderTest {
   @Test
   void build_withLocalDeb_indexesPigstyInPackagesAndManifestAndVerifies() throws Exception {
     Path deb = selfDeb();
-    DebBundleBuilder.Result r = build(definition("server"), tmp.resolve("out"), List.of(deb));
+    BundleBuilder.Result r = build(definition("server"), tmp.resolve("out"), List.of(deb));
     String packages = Files.readString(r.repoDir().resolve("Packages"));
     assertThat(packages).contains("Package: pigsty\n", "Filename: ./pigsty_9.9_all.deb\n",
         "SHA256: " + io.pigsty.repo.Digests.sha256Hex(deb) + "\n", "Package: libserver\n");
@@ -153,7 +154,7 @@ public class DebBundleBuilderTest {
       }
     }
     assertThat(self).isNotNull();
-    assertThat(self.path("upstream").asText()).isEqualTo(DebBundleBuilder.LOCAL_ORIGIN);
+    assertThat(self.path("upstream").asText()).isEqualTo(BundleBuilder.LOCAL_ORIGIN);
     assertThat(self.path("url").isNull()).isTrue();
     assertThat(self.path("version").asText()).isEqualTo("9.9");
   }
@@ -192,7 +193,7 @@ public class DebBundleBuilderTest {
 
   @Test
   void verify_reportsATamperedDebAndATamperedPackagesFile() throws Exception {
-    DebBundleBuilder.Result r = build(definition("server"), tmp.resolve("out"));
+    BundleBuilder.Result r = build(definition("server"), tmp.resolve("out"));
     Path deb = rewrite(r.bundle(), tmp.resolve("deb.tgz"), b -> {
       b[b.length - 1] ^= 1;
       return b;
@@ -215,16 +216,16 @@ public class DebBundleBuilderTest {
 
   @Test
   void build_sameInputsGiveByteIdenticalTarballAndSecondBuildDownloadsNothing() throws Exception {
-    DebBundleBuilder.Result a = build(definition("server"), tmp.resolve("a"));
+    BundleBuilder.Result a = build(definition("server"), tmp.resolve("a"));
     int downloads = archive.debRequests.get();
     assertThat(downloads).isEqualTo(3);
-    DebBundleBuilder.Result b = build(definition("server"), tmp.resolve("b"));
+    BundleBuilder.Result b = build(definition("server"), tmp.resolve("b"));
     assertThat(archive.debRequests.get()).isEqualTo(downloads);
     assertThat(Files.readString(b.repoDir().resolve("manifest.json")))
         .isEqualTo(Files.readString(a.repoDir().resolve("manifest.json")));
     assertThat(entries(b.bundle())).isEqualTo(entries(a.bundle()));
     assertThat(Files.readAllBytes(b.bundle())).isEqualTo(Files.readAllBytes(a.bundle()));
-    DebBundleBuilder.Result again = build(definition("server"), tmp.resolve("a"));
+    BundleBuilder.Result again = build(definition("server"), tmp.resolve("a"));
     assertThat(again.upToDate()).isTrue();
   }
 

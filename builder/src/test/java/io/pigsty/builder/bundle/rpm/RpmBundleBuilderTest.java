@@ -1,5 +1,6 @@
 package io.pigsty.builder.bundle.rpm;
 
+import io.pigsty.builder.bundle.BundleBuilder;
 import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.bundle.deb.DebBundleBuilder;
 import io.pigsty.builder.bundle.BundleException;
@@ -132,18 +133,18 @@ public class RpmBundleBuilderTest {
       "  - {name: zfs, suite: zfs, keys: [keys/operator.asc], gpgcheck: false, repo_gpgcheck: true}\n"
           + "  - {name: signed, suite: signed, keys: [keys/vendor.asc]}\n";
 
-  private DebBundleBuilder.Result build(Path def, Path out) throws Exception {
+  private BundleBuilder.Result build(Path def, Path out) throws Exception {
     return build(def, out, List.of());
   }
 
-  private DebBundleBuilder.Result build(Path def, Path out, List<Path> localRpms) throws Exception {
+  private BundleBuilder.Result build(Path def, Path out, List<Path> localRpms) throws Exception {
     try (Downloader d = Downloader.builder().cacheDir(tmp.resolve("cache")).perHostConnections(3)
         .connectTimeout(Duration.ofSeconds(5)).retries(0).build()) {
       // one URL for every upstream, $repo replaced by the repository id
       Mirrors m = new Mirrors(List.of(server.uri("/$repo").toString()), null, null);
       RpmBundleBuilder b = new RpmBundleBuilder(d, new ContentCache(tmp.resolve("cache")), m,
           tmp.resolve("signing-key"), new PrintStream(new ByteArrayOutputStream()));
-      return b.withLocalRpms(localRpms).build(BundleDefinition.load(def), out, DebBundleBuilderTest.QUIET);
+      return b.withLocalPackages(localRpms).build(BundleDefinition.load(def), out, DebBundleBuilderTest.QUIET);
     }
   }
 
@@ -152,7 +153,7 @@ public class RpmBundleBuilderTest {
     // the staged fixture RPMs that need nothing outside them (the rest need glibc & co., whose
     // files the fixtures lack); closures over real edges are checked on the cs9 repodata
     Path def = definition(GOOD_UPSTREAMS, "kmod-zfs-devel", "bzip2-static");
-    DebBundleBuilder.Result r = build(def, tmp.resolve("out"));
+    BundleBuilder.Result r = build(def, tmp.resolve("out"));
     assertThat(r.bundle().getFileName().toString()).isEqualTo("pigsty-pkg-1.0.el9.x86_64.tgz");
     Path repo = r.repoDir();
     assertThat(Files.list(repo).map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".rpm")).sorted())
@@ -226,12 +227,12 @@ public class RpmBundleBuilderTest {
   void allSignedUpstreamsGiveGpgcheckAndALocalRpmTurnsItOff() throws Exception {
     String ups = "  - {name: signed, suite: signed, keys: [keys/vendor.asc]}\n";
     Path def = definition(ups, "bzip2-static");
-    DebBundleBuilder.Result a = build(def, tmp.resolve("a"));
+    BundleBuilder.Result a = build(def, tmp.resolve("a"));
     String repoFile = Files.readString(a.repoDir().resolve(RpmBundleBuilder.REPO_FILE));
     assertThat(repoFile).contains("gpgcheck=1\n").contains("file:///www/pigsty/keys/vendor.asc");
 
     Path ours = RepoIndexerTest.elFixtures().resolve("rpms/empty-0-0.x86_64.rpm");
-    DebBundleBuilder.Result b = build(def, tmp.resolve("b"), List.of(ours));
+    BundleBuilder.Result b = build(def, tmp.resolve("b"), List.of(ours));
     assertThat(b.repoDir().resolve("empty-0-0.x86_64.rpm")).exists();
     assertThat(Files.readString(b.repoDir().resolve(RpmBundleBuilder.REPO_FILE))).contains("gpgcheck=0\n");
     JsonNode m = new ObjectMapper().readTree(b.repoDir().resolve("manifest.json").toFile());
@@ -247,18 +248,18 @@ public class RpmBundleBuilderTest {
   @Test
   void rebuildIsByteIdenticalAndDownloadsNothing() throws Exception {
     Path def = definition(GOOD_UPSTREAMS, "kmod-zfs-devel", "bzip2-static");
-    DebBundleBuilder.Result a = build(def, tmp.resolve("a"));
+    BundleBuilder.Result a = build(def, tmp.resolve("a"));
     int rpmGets = server.count(".rpm");
-    DebBundleBuilder.Result b = build(def, tmp.resolve("b"));
+    BundleBuilder.Result b = build(def, tmp.resolve("b"));
     assertThat(Files.readAllBytes(b.bundle())).isEqualTo(Files.readAllBytes(a.bundle()));
     assertThat(server.count(".rpm")).isEqualTo(rpmGets);
-    DebBundleBuilder.Result again = build(def, tmp.resolve("a"));
+    BundleBuilder.Result again = build(def, tmp.resolve("a"));
     assertThat(again.upToDate()).isTrue();
   }
 
   @Test
   void verifyChecksTheElChainAndFindsATamperedRpm() throws Exception {
-    DebBundleBuilder.Result r = build(definition(GOOD_UPSTREAMS, "kmod-zfs-devel", "bzip2-static"), tmp.resolve("out"));
+    BundleBuilder.Result r = build(definition(GOOD_UPSTREAMS, "kmod-zfs-devel", "bzip2-static"), tmp.resolve("out"));
     BundleVerifier.Report good = BundleVerifier.verify(r.bundle(), null);
     assertThat(good.problems()).isEmpty();
     assertThat(good.files()).isGreaterThanOrEqualTo(9);
@@ -272,7 +273,7 @@ public class RpmBundleBuilderTest {
     b[b.length - 10] ^= 1;
     Files.write(rpm, b);
     Path bad = tmp.resolve("bad.tgz");
-    Tarball.write(copy, DebBundleBuilder.ROOT, java.time.Instant.EPOCH, bad);
+    Tarball.write(copy, BundleBuilder.ROOT, java.time.Instant.EPOCH, bad);
     assertThat(BundleVerifier.verify(bad, null).problems())
         .anyMatch(p -> p.contains("bzip2-static-1.0.8-18.el9.x86_64.rpm does not match the size/SHA256"))
         .anyMatch(p -> p.contains("bzip2-static-1.0.8-18.el9.x86_64.rpm: expected"));
