@@ -1,6 +1,6 @@
 package io.pigsty.builder.appliance;
 
-import io.pigsty.builder.bundle.Tarball;
+import io.pigsty.builder.files.Tarball;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.pigsty.builder.appliance;
 
-import io.pigsty.builder.bundle.BundleVerifier;
-import io.pigsty.builder.bundle.Tarball;
 import io.pigsty.builder.configure.LocalRepo;
 import io.pigsty.builder.configure.NodeException;
+import io.pigsty.builder.files.Tarball;
+import io.pigsty.builder.verify.BundleVerifier;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,7 +73,23 @@ public final class RootfsBuilder {
    * @param authorizedKeys when present, installed as {@code /root/.ssh/authorized_keys}
    */
   public record Request(Path bundle, Path release, Path output, Path tmpDir, String hostname,
-      Optional<Path> authorizedKeys) {}
+      Optional<Path> authorizedKeys) {
+    /**
+     * @throws IllegalArgumentException when the output name is not a tar name mmdebstrap writes
+     *     or the hostname is not a valid host name (RFC 1123 label)
+     */
+    public Request {
+      String outName = output.getFileName().toString();
+      if (!OUTPUT_NAME.matcher(outName).matches()) {
+        throw new IllegalArgumentException(output + ": the output must end in .tar (or .tar.gz, "
+            + ".tgz, .tar.xz, .txz, .tar.zst)");
+      }
+      if (!hostname.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+        throw new IllegalArgumentException("hostname '" + hostname + "' is not a host name label "
+            + "(RFC 1123: a-z, 0-9, '-', at most 63)");
+      }
+    }
+  }
 
   /**
    * What was built.
@@ -93,21 +109,11 @@ public final class RootfsBuilder {
    * @throws RootfsException when the host lacks root, a tool or the architecture; the bundle
    *     fails verification or has no base set; the release is missing, damaged or unsafe; or
    *     mmdebstrap fails (its last lines are in the message)
-   * @throws IllegalArgumentException when the output name is not a tar name mmdebstrap writes
-   *     or the hostname is not a valid host name (RFC 1123 label)
    * @throws IOException when a temporary file or the output cannot be written
    */
   public Result build(Request req) throws RootfsException, IOException {
     Map<String, Double> seconds = new LinkedHashMap<>();
     String outName = req.output().getFileName().toString();
-    if (!OUTPUT_NAME.matcher(outName).matches()) {
-      throw new IllegalArgumentException(req.output() + ": the output must end in .tar (or .tar.gz, "
-          + ".tgz, .tar.xz, .txz, .tar.zst)");
-    }
-    if (!req.hostname().matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
-      throw new IllegalArgumentException("hostname '" + req.hostname() + "' is not a host name label "
-          + "(RFC 1123: a-z, 0-9, '-', at most 63)");
-    }
     Path outDir = req.output().toAbsolutePath().getParent();
     if (!Files.isDirectory(outDir)) {
       throw new RootfsException(req.output() + ": no such directory " + outDir);

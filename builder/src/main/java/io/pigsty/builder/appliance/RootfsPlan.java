@@ -30,9 +30,9 @@ public record RootfsPlan(String fileName, String version, String codename, Strin
 
   /**
    * Installed in every image whatever the definition requests: PID 1 and remote login
-   * ({@link io.pigsty.builder.bundle.BaseSystem#BOOT}, which base_system puts in the bundle).
+   * ({@link io.pigsty.builder.bundle.deb.BaseSystem#BOOT}, which base_system puts in the bundle).
    */
-  public static final List<String> BOOT_PACKAGES = io.pigsty.builder.bundle.BaseSystem.BOOT;
+  public static final List<String> BOOT_PACKAGES = io.pigsty.builder.bundle.deb.BaseSystem.BOOT;
 
   /** Copies the list. */
   public RootfsPlan {

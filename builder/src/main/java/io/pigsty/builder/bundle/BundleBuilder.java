@@ -1,216 +1,135 @@
 package io.pigsty.builder.bundle;
 
+import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.fetch.Downloader;
-import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.builder.fetch.FetchReport;
-import io.pigsty.builder.fetch.FetchRequest;
 import io.pigsty.builder.fetch.ProgressListener;
-import io.pigsty.repo.deb.DebPackage;
-import io.pigsty.repo.deb.FlatRepository;
-import io.pigsty.repo.deb.MetadataException;
-import io.pigsty.repo.sign.BundleKey;
-import io.pigsty.repo.sign.SignatureException;
-import io.pigsty.repo.solve.DebResolver;
-import io.pigsty.repo.solve.Request;
-import io.pigsty.repo.solve.Resolution;
-import io.pigsty.repo.solve.ResolutionException;
+import io.pigsty.repo.PigstyException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.function.Function;
 
-/**
- * Builds an offline bundle from a definition: upstream metadata (signature-checked), the
- * closure, the .debs (size- and SHA256-checked, cached), a flat APT repository signed with the
- * bundle key, {@code manifest.json}, and a reproducible {@code pigsty-pkg-*.tgz}. Nothing is
- * left at the destination when any step fails.
- */
-public final class BundleBuilder {
+/** Builds a bundle definition into an offline bundle; one implementation per package family. */
+public interface BundleBuilder {
   /** Root directory name inside the tarball; unpacked under {@code /www} it is the local repo. */
-  public static final String ROOT = "pigsty";
-  /** File name of the bundle's public keyring inside the repository. */
-  public static final String KEYRING = "pigsty.gpg";
-
-  private final Downloader downloader;
-  private final ContentCache cache;
-  private final Mirrors mirrors;
-  private final Path keyDir;
-  private final PrintStream log;
-  private List<Path> localDebs = List.of();
+  String ROOT = "pigsty";
+  /** Origin ({@code upstream} in manifest.json) of the packages added by {@link #withLocalPackages}. */
+  String LOCAL_ORIGIN = "local";
 
   /**
-   * @param downloader downloads with the shared content-addressed cache
-   * @param cache the same cache root, for verified uncompressed indexes
-   * @param mirrors where suites are fetched from
-   * @param keyDir where the bundle signing key is kept (created on first use)
-   * @param log where phase lines and the summary go (stderr for the CLI)
-   */
-  public BundleBuilder(Downloader downloader, ContentCache cache, Mirrors mirrors, Path keyDir,
-      PrintStream log) {
-    this.downloader = downloader;
-    this.cache = cache;
-    this.mirrors = mirrors;
-    this.keyDir = keyDir;
-    this.log = log;
-  }
-
-  /** Origin ({@code upstream} in manifest.json) of the packages added by {@link #withLocalDebs}. */
-  public static final String LOCAL_ORIGIN = "local";
-
-  /**
-   * Adds our own packages (such as {@code pigsty_<version>_all.deb}) to the bundle's repository
-   * after the closure is resolved: they are indexed in Packages and listed in manifest.json
-   * with upstream {@value #LOCAL_ORIGIN} and no URL, but their dependencies are not resolved
-   * (ours have none).
+   * Adds packages of our own (such as {@code pigsty_<version>_all.deb}) to the bundle's
+   * repository beside the closure, recorded with upstream {@value #LOCAL_ORIGIN}.
    *
-   * @param debs .deb files; each must be a valid package whose name is not in the closure
+   * @param files package files of this builder's family; each name must not be in the closure
    * @return this builder
    */
-  public BundleBuilder withLocalDebs(List<Path> debs) {
-    this.localDebs = List.copyOf(debs);
-    return this;
-  }
+  BundleBuilder withLocalPackages(List<Path> files);
 
   /**
-   * Adds the {@link #withLocalDebs local .debs} to the repository entries and files.
+   * Loads the upstreams (signature-checked) and resolves the closure, downloading no package.
    *
-   * @return their total size in bytes
-   * @throws MetadataException when a file is not a valid .deb
-   * @throws BundleException when a local package has the name of a package in the closure, or
-   *     a file name that clashes with one
+   * @param timings receives {@code metadata} and {@code resolve} seconds
+   * @return the closure, one line per package
+   * @throws PigstyException for a download, signature, metadata or resolution failure
    */
-  private long addLocalDebs(List<FlatRepository.Entry> entries, Map<String, Path> files)
-      throws IOException, MetadataException, BundleException {
-    java.util.Set<String> closure = new java.util.HashSet<>();
-    entries.forEach(e -> closure.add(e.pkg().name()));
-    long bytes = 0;
-    for (Path deb : localDebs) {
-      // Filename, Size and SHA256 come from the entry (FlatRepository writes them), not the control
-      DebPackage p = DebPackage.of(io.pigsty.repo.deb.DebFile.readControl(deb).paragraph(), LOCAL_ORIGIN);
-      String name = deb.getFileName().toString();
-      if (closure.contains(p.name()) || files.containsKey(name)) {
-        throw new BundleException(deb + ": package " + p.name() + " (" + name
-            + ") clashes with a package of the closure");
-      }
-      long size = Files.size(deb);
-      entries.add(new FlatRepository.Entry(p, "./" + name, size, io.pigsty.repo.Digests.sha256Hex(deb)));
-      files.put(name, deb);
-      bytes += size;
-    }
-    return bytes;
-  }
-
-  /** The result of a build: where the bundle is and what it took. */
-  public record Result(Path bundle, Path repoDir, int packages, long debBytes, long bundleBytes,
-      boolean upToDate, Map<String, Double> secondsPerPhase, FetchReport download) {}
-
-  /**
-   * Loads the upstreams and resolves the closure, without downloading any .deb. With
-   * {@code base_system: true} the OS base set ({@link BaseSystem}) is requested first.
-   *
-   * @return the loaded index and the closure
-   */
-  public Resolved resolve(BundleDefinition def, Map<String, Double> timings) throws BundleException,
-      FetchException, SignatureException, MetadataException, ResolutionException, IOException {
-    long t0 = System.nanoTime();
-    UpstreamLoader.Loaded loaded = new UpstreamLoader(downloader, cache, mirrors).load(def);
-    long t1 = System.nanoTime();
-    List<Request> reqs = new ArrayList<>();
-    if (def.baseSystem()) {
-      reqs.addAll(BaseSystem.requests(loaded.index(), def.packages().stream()
-          .map(PackageRequest::packageName).collect(Collectors.toSet())));
-    }
-    def.packages().forEach(r -> reqs.add(new Request(r.spec(), r.module())));
-    Resolution res = new DebResolver(loaded.index(), def.recommends()).resolve(reqs);
-    long t2 = System.nanoTime();
-    timings.put("metadata", (t1 - t0) / 1e9);
-    timings.put("resolve", (t2 - t1) / 1e9);
-    return new Resolved(loaded, res);
-  }
-
-  /** Upstream metadata and the closure over it. */
-  public record Resolved(UpstreamLoader.Loaded loaded, Resolution resolution) {}
+  Closure closure(BundleDefinition def, Map<String, Double> timings) throws PigstyException, IOException;
 
   /**
    * Builds the bundle into {@code outDir}: {@code <outDir>/<bundleFileName>} and the unpacked
-   * repository {@code <outDir>/<name>/pigsty/}. An unchanged rebuild (same manifest) leaves
-   * both in place and only re-checks the tarball.
+   * repository {@code <outDir>/<name>/pigsty/}. An unchanged rebuild leaves both in place.
+   * Nothing is left at the destination when a step fails.
    *
-   * @param def the bundle definition
-   * @param outDir the destination directory (created if missing)
    * @param progress download progress
    * @return where the bundle is, sizes and per-phase seconds
+   * @throws PigstyException for a download, signature, metadata, resolution or bundle failure
    */
-  public Result build(BundleDefinition def, Path outDir, ProgressListener progress)
-      throws BundleException, FetchException, SignatureException, MetadataException,
-      ResolutionException, IOException {
-    Map<String, Double> timings = new LinkedHashMap<>();
-    Resolved r = resolve(def, timings);
-    log.printf("resolved %d packages from %d upstreams (metadata %.2f s, resolve %.3f s)%n",
-        r.resolution().packages().size(), r.loaded().upstreams().size(), timings.get("metadata"),
-        timings.get("resolve"));
+  Result build(BundleDefinition def, Path outDir, ProgressListener progress) throws PigstyException, IOException;
 
-    long t0 = System.nanoTime();
-    Map<String, URI> upstreamBase = new LinkedHashMap<>();
-    r.loaded().upstreams().forEach(u -> upstreamBase.put(u.name(), u.base()));
-    List<FetchRequest> requests = new ArrayList<>();
-    Map<FetchRequest, DebPackage> byRequest = new LinkedHashMap<>();
-    for (DebPackage p : r.resolution().packages()) {
-      if (p.filename() == null || p.sha256() == null || p.size() < 0) {
-        throw new MetadataException(p.origin() + ": package " + p.id()
-            + " has no Filename, Size or SHA256 in its index");
+  /**
+   * The result of a build.
+   *
+   * @param bundle the tarball
+   * @param repoDir the unpacked repository
+   * @param packages number of package files in it
+   * @param packageBytes their total size in bytes
+   * @param bundleBytes the tarball's size in bytes
+   * @param upToDate whether the bundle was already in place (nothing written)
+   * @param secondsPerPhase seconds per phase, in order
+   * @param download what the downloads did
+   */
+  record Result(Path bundle, Path repoDir, int packages, long packageBytes, long bundleBytes,
+      boolean upToDate, Map<String, Double> secondsPerPhase, FetchReport download) {
+    /** Checks that nothing is missing. */
+    public Result {
+      Objects.requireNonNull(bundle, "bundle");
+      Objects.requireNonNull(repoDir, "repoDir");
+      Objects.requireNonNull(secondsPerPhase, "secondsPerPhase");
+      Objects.requireNonNull(download, "download");
+    }
+  }
+
+  /**
+   * A closure as {@code pigsty resolve} prints it.
+   *
+   * @param lines one {@code name<TAB>version<TAB>arch<TAB>upstream} line per package, sorted
+   * @param why the chain that brings a package name into the closure; empty when it is not in it
+   */
+  record Closure(List<String> lines, Function<String, List<String>> why) {
+    /** Copies the lines. */
+    public Closure {
+      lines = List.copyOf(lines);
+      Objects.requireNonNull(why, "why");
+    }
+  }
+
+  /**
+   * What a builder works with.
+   *
+   * @param downloader downloads with the shared content-addressed cache
+   * @param cache the same cache root, for verified metadata
+   * @param mirrors where suites and repository ids are fetched from
+   * @param keyDir where the bundle signing key is kept (created on first use)
+   * @param log where phase lines go (stderr for the CLI)
+   */
+  record Tools(Downloader downloader, ContentCache cache, Mirrors mirrors, Path keyDir, PrintStream log) {
+    /** Checks that nothing is missing. */
+    public Tools {
+      Objects.requireNonNull(downloader, "downloader");
+      Objects.requireNonNull(cache, "cache");
+      Objects.requireNonNull(mirrors, "mirrors");
+      Objects.requireNonNull(keyDir, "keyDir");
+      Objects.requireNonNull(log, "log");
+    }
+  }
+
+  /**
+   * Makes the builder of one package family; implementations are listed in
+   * {@code META-INF/services}, so this package does not depend on them.
+   */
+  interface Provider {
+    /** @return the family served, {@code Target.DEB} or {@code Target.RPM} */
+    String family();
+
+    /** @return a new builder */
+    BundleBuilder create(Tools tools);
+  }
+
+  /**
+   * The builder for a definition's package family.
+   *
+   * @throws IllegalStateException when no implementation for the family is on the class path (a bug)
+   */
+  static BundleBuilder forDefinition(BundleDefinition def, Tools tools) {
+    for (Provider p : ServiceLoader.load(Provider.class, BundleBuilder.class.getClassLoader())) {
+      if (p.family().equals(def.osFamily())) {
+        return p.create(tools);
       }
-      FetchRequest fr = new FetchRequest(URI.create(upstreamBase.get(p.origin()) + "/" + p.filename()),
-          p.size(), p.sha256(), p.name());
-      requests.add(fr);
-      byRequest.put(fr, p);
     }
-    FetchReport report = downloader.fetchAll(requests, progress);
-    if (!report.ok()) {
-      throw FetchException.several(report.failures(), requests.size());
-    }
-    long t1 = System.nanoTime();
-    timings.put("download", (t1 - t0) / 1e9);
-
-    Files.createDirectories(outDir);
-    BundleKey key = BundleKey.loadOrCreate(keyDir, BundleKey.USER_ID);
-    // Release Date, signature time and tar mtimes: the newest upstream Release date (or the
-    // key's creation, if later), so equal inputs and key give equal bytes
-    Instant stamp = r.loaded().upstreams().stream().map(UpstreamState::date)
-        .max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
-    stamp = key.notBeforeCreation(stamp);
-
-    // repository metadata, in memory first: it decides whether anything changed
-    List<FlatRepository.Entry> entries = new ArrayList<>();
-    Map<String, Path> files = new LinkedHashMap<>(); // file name in the repository -> verified file
-    long debBytes = 0;
-    for (Map.Entry<FetchRequest, DebPackage> e : byRequest.entrySet()) {
-      DebPackage p = e.getValue();
-      String name = p.filename().substring(p.filename().lastIndexOf('/') + 1);
-      entries.add(new FlatRepository.Entry(p, "./" + name, p.size(), p.sha256()));
-      files.put(name, report.fetched().get(e.getKey()));
-      debBytes += p.size();
-    }
-    debBytes += addLocalDebs(entries, files);
-    RepoFiles repo = RepoFiles.render(entries, def, key, stamp);
-    byte[] manifest = Manifest.render(def, r, repo, upstreamBase, key, entries);
-    long t2 = System.nanoTime();
-    timings.put("index+sign", (t2 - t1) / 1e9);
-
-    boolean upToDate = BundleOutput.install(outDir, def, files, repo.files(), manifest, stamp);
-    Path bundle = outDir.resolve(def.bundleFileName());
-    Path repoDir = outDir.resolve(def.name()).resolve(ROOT);
-    long t3 = System.nanoTime();
-    timings.put("pack", (t3 - t2) / 1e9);
-    return new Result(bundle, repoDir, files.size(), debBytes, Files.size(bundle), upToDate,
-        timings, report);
+    throw new IllegalStateException("no bundle builder for the " + def.osFamily() + " family");
   }
 }

@@ -1,5 +1,8 @@
 package io.pigsty.builder.bundle;
 
+import io.pigsty.builder.bundle.deb.DebBundleBuilder;
+import io.pigsty.builder.definition.BundleDefinition;
+import io.pigsty.builder.files.Tarball;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +18,7 @@ import java.util.Map;
  * previous bundle (or nothing) and never a half-written one. A build whose
  * {@code manifest.json} equals the installed one, with an intact tarball, changes nothing.
  */
-final class BundleOutput {
+public final class BundleOutput {
   private BundleOutput() {}
 
   /**
@@ -27,7 +30,7 @@ final class BundleOutput {
    * @param stamp tar entry mtime
    * @return true when the installed bundle was already up to date (nothing written)
    */
-  static boolean install(Path outDir, BundleDefinition def, Map<String, Path> packages,
+  public static boolean install(Path outDir, BundleDefinition def, Map<String, Path> packages,
       Map<String, byte[]> metadata, byte[] manifest, Instant stamp) throws IOException {
     Files.createDirectories(outDir);
     Path bundle = outDir.resolve(def.bundleFileName());
@@ -85,7 +88,7 @@ final class BundleOutput {
    * A hard link to {@code from} at {@code to} (cache and output share a file system, usually),
    * else a copy. Files in the content cache are never modified in place, so sharing is safe.
    */
-  static void linkOrCopy(Path from, Path to) throws IOException {
+  public static void linkOrCopy(Path from, Path to) throws IOException {
     try {
       Files.createLink(to, from);
     } catch (IOException | UnsupportedOperationException e) {

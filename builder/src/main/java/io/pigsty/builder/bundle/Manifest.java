@@ -2,6 +2,10 @@ package io.pigsty.builder.bundle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pigsty.builder.bundle.deb.DebBundleBuilder;
+import io.pigsty.builder.bundle.deb.RepoFiles;
+import io.pigsty.builder.definition.BundleDefinition;
+import io.pigsty.builder.definition.PackageRequest;
 import io.pigsty.repo.deb.DebPackage;
 import io.pigsty.repo.deb.FlatRepository;
 import io.pigsty.repo.sign.BundleKey;
@@ -26,7 +30,8 @@ public final class Manifest {
 
   private Manifest() {}
 
-  static final ObjectMapper JSON = new ObjectMapper()
+  /** Writes manifests (indented) and reads them back. */
+  public static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
@@ -36,7 +41,7 @@ public final class Manifest {
    * @param keyFile the key's file name in the repository ({@code pigsty.gpg}, {@code RPM-GPG-KEY-pigsty})
    * @return a mutable, ordered map to add upstreams and files to
    */
-  static Map<String, Object> head(BundleDefinition def, BundleKey key, String keyFile) throws IOException {
+  public static Map<String, Object> head(BundleDefinition def, BundleKey key, String keyFile) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", FORMAT);
     m.put("name", def.name());
@@ -74,7 +79,7 @@ public final class Manifest {
   }
 
   /** @return path, size and SHA256 of each upstream index file read */
-  static List<Map<String, Object>> indexes(List<UpstreamState.IndexFile> used) {
+  public static List<Map<String, Object>> indexes(List<UpstreamState.IndexFile> used) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (UpstreamState.IndexFile f : used) {
       Map<String, Object> x = new LinkedHashMap<>();
@@ -87,7 +92,7 @@ public final class Manifest {
   }
 
   /** @return path, size and SHA256 of each metadata file the bundle's repository holds */
-  static List<Map<String, Object>> metadataFiles(Map<String, byte[]> files) {
+  public static List<Map<String, Object>> metadataFiles(Map<String, byte[]> files) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
       Map<String, Object> o = new LinkedHashMap<>();
@@ -96,55 +101,6 @@ public final class Manifest {
       o.put("sha256", io.pigsty.repo.Digests.sha256Hex(f.getValue()));
       out.add(o);
     }
-    return out;
-  }
-
-  /**
-   * Renders the manifest.
-   *
-   * @return UTF-8 JSON, newline-terminated
-   */
-  static byte[] render(BundleDefinition def, BundleBuilder.Resolved r, RepoFiles repo,
-      Map<String, URI> upstreamBase, BundleKey key, List<FlatRepository.Entry> debs) throws IOException {
-    Map<String, Object> m = head(def, key, BundleBuilder.KEYRING);
-    List<Map<String, Object>> ups = new ArrayList<>();
-    for (UpstreamState u : r.loaded().upstreams()) {
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("name", u.name());
-      o.put("suite", u.suite());
-      o.put("url", u.base().toString());
-      o.put("release_date", FlatRepository.rfc2822(u.date()));
-      o.put("inrelease_sha256", u.inReleaseSha256());
-      o.put("signed_by", u.signedBy());
-      o.put("indexes", indexes(u.indexes()));
-      o.put("packages", u.packages());
-      ups.add(o);
-    }
-    m.put("upstreams", ups);
-    Map<String, Set<String>> requestedBy = r.resolution().requestedBy();
-    List<Map<String, Object>> files = new ArrayList<>();
-    files.addAll(metadataFiles(repo.files()));
-    for (FlatRepository.Entry e : debs) {
-      DebPackage p = e.pkg();
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("path", e.filename().substring(e.filename().lastIndexOf('/') + 1));
-      o.put("size", e.size());
-      o.put("sha256", e.sha256());
-      URI base = upstreamBase.get(p.origin()); // null for BundleBuilder.LOCAL_ORIGIN
-      o.put("url", base == null ? null : base + "/" + p.filename());
-      o.put("package", p.name());
-      o.put("version", p.version().toString());
-      o.put("arch", p.architecture());
-      o.put("upstream", p.origin());
-      o.put("requested_by", List.copyOf(requestedBy.getOrDefault(p.name(), Set.of())));
-      o.put("why", r.resolution().why(p.name()));
-      files.add(o);
-    }
-    m.put("files", files);
-    byte[] json = JSON.writeValueAsBytes(m);
-    byte[] out = new byte[json.length + 1];
-    System.arraycopy(json, 0, out, 0, json.length);
-    out[json.length] = '\n';
     return out;
   }
 }

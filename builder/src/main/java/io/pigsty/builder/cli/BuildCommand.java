@@ -1,7 +1,8 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.bundle.BundleBuilder;
-import io.pigsty.builder.bundle.BundleDefinition;
+import io.pigsty.builder.definition.BundleDefinition;
+import io.pigsty.builder.definition.Target;
 import io.pigsty.builder.fetch.ConsoleProgress;
 import io.pigsty.builder.fetch.Downloader;
 import java.io.PrintStream;
@@ -51,22 +52,23 @@ final class BuildCommand implements Callable<Integer> {
     BundleDefinition def = BundleDefinition.load(definition);
     PrintStream err = System.err;
     try (Downloader d = CommonOptions.join(client)) {
-      boolean rpm = io.pigsty.builder.bundle.Target.RPM.equals(def.osFamily());
-      if (!(rpm ? addDebs : addRpms).isEmpty()) {
-        throw new IllegalArgumentException((rpm ? "--add-deb applies to deb" : "--add-rpm applies to rpm")
-            + " bundles; " + definition + " is for " + def.target().os());
+      Map<String, java.util.List<Path>> local = Map.of(Target.DEB, addDebs, Target.RPM, addRpms);
+      for (Map.Entry<String, java.util.List<Path>> e : local.entrySet()) {
+        if (!e.getKey().equals(def.osFamily()) && !e.getValue().isEmpty()) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--add-" + e.getKey()
+              + " applies to " + e.getKey() + " bundles; " + definition + " is for " + def.target().os());
+        }
       }
-      BundleBuilder.Result r = rpm
-          ? new io.pigsty.builder.bundle.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
-              common.keyDir(), err).withLocalRpms(addRpms).build(def, out, new ConsoleProgress(err))
-          : new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), err)
-              .withLocalDebs(addDebs).build(def, out, new ConsoleProgress(err));
+      BundleBuilder.Tools tools = new BundleBuilder.Tools(d, common.contentCache(), common.mirrors(),
+          common.keyDir(), err);
+      BundleBuilder.Result r = BundleBuilder.forDefinition(def, tools)
+          .withLocalPackages(local.get(def.osFamily())).build(def, out, new ConsoleProgress(err));
       double total = (System.nanoTime() - t0) / 1e9;
       java.io.PrintWriter o = spec.commandLine().getOut();
       o.printf(Locale.ROOT, "bundle   %s%s%n", r.bundle(), r.upToDate() ? " (up to date)" : "");
       o.printf(Locale.ROOT, "repo     %s%n", r.repoDir());
       o.printf(Locale.ROOT, "packages %d, %.1f MB of packages (%d downloaded, %.1f MB; %d from cache)%n",
-          r.packages(), r.debBytes() / 1e6, r.download().downloads(),
+          r.packages(), r.packageBytes() / 1e6, r.download().downloads(),
           r.download().bytesDownloaded() / 1e6, r.download().cacheHits());
       o.printf(Locale.ROOT, "bundle   %.1f MB%n", r.bundleBytes() / 1e6);
       StringBuilder phases = new StringBuilder();

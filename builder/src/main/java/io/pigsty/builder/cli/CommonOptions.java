@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
 
 /** Options shared by the commands that fetch or sign. */
 final class CommonOptions {
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE) picocli.CommandLine.Model.CommandSpec mixee;
+
   @Option(names = "--cache", paramLabel = "DIR",
       description = "Content-addressed download cache (env PIGSTY_CACHE; default ~/.cache/pigsty).")
   Path cache;
@@ -73,12 +75,17 @@ final class CommonOptions {
     all.addAll(mirrors);
     AptSources host = Files.isDirectory(Path.of("/etc/apt")) ? AptSources.host() : null;
     io.pigsty.builder.fetch.YumRepos yum = io.pigsty.builder.fetch.YumRepos.host();
-    return new Mirrors(all, host, yum);
+    try {
+      return new Mirrors(all, host, yum);
+    } catch (IllegalArgumentException e) { // a --mirror or PIGSTY_MIRROR value
+      throw new picocli.CommandLine.ParameterException(mixee.commandLine(), e.getMessage(), e);
+    }
   }
 
   Downloader downloader() {
     if (connections < 1 || connections > 64) {
-      throw new IllegalArgumentException("--connections must be 1..64, got " + connections);
+      throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
+          "--connections must be 1..64, got " + connections);
     }
     return Downloader.builder().cacheDir(cacheDir()).perHostConnections(connections)
         .connectTimeout(Duration.ofSeconds(20)).build();

@@ -1,16 +1,6 @@
 package io.pigsty.builder.cli;
 
-import io.pigsty.builder.bundle.BundleException;
-import io.pigsty.builder.bundle.DefinitionException;
-import io.pigsty.builder.fetch.FetchException;
-import io.pigsty.builder.render.ImageException;
-import io.pigsty.builder.install.HealthException;
-import io.pigsty.builder.install.InstallException;
-import io.pigsty.builder.inventory.InventoryException;
-import io.pigsty.builder.configure.NodeException;
-import io.pigsty.repo.deb.MetadataException;
-import io.pigsty.repo.sign.SignatureException;
-import io.pigsty.repo.solve.ResolutionException;
+import io.pigsty.repo.PigstyException;
 import java.io.IOException;
 
 /** Every exit code of the CLI, and the one place exceptions are mapped to them. */
@@ -25,6 +15,7 @@ public enum ExitCode {
   RESOLUTION(7, "a requested package or a dependency cannot be satisfied (with its chain)"),
   BUNDLE(8, "bundle or repository check failed (verify), or no mirror for a suite"),
   IO(9, "file system error (path named)"),
+  NO_JAVA(10, "configure/pigsty wrappers: no Java 17+ runtime or no pigsty.jar"),
   NOT_LINUX(20, "configure: the kernel is not Linux"),
   UNSUPPORTED_ARCH(21, "configure: the machine is not x86_64 or aarch64"),
   UNSUPPORTED_OS(22, "configure: /etc/os-release missing, or OS/release not supported"),
@@ -41,7 +32,8 @@ public enum ExitCode {
   APT(33, "configure: writing the apt source or apt-get update failed"),
   INSTALL(41, "install: a step failed (command, file or unit named)"),
   HEALTH(42, "install/status: health check failed (failed items listed)"),
-  IMAGE(50, "image: unknown spec, OS or provider, or a spec a renderer cannot serve");
+  IMAGE(50, "image: unknown spec, OS or provider, or a spec a renderer cannot serve"),
+  APPLIANCE(51, "image rootfs: host tool missing, bundle unusable, or mmdebstrap failed");
 
   final int code;
   final String meaning;
@@ -51,44 +43,27 @@ public enum ExitCode {
     this.meaning = meaning;
   }
 
-  /** @return the code for an exception thrown by a command */
+  /**
+   * The one place exceptions are mapped to exit codes: a {@link PigstyException} to the code it
+   * carries, an {@link IOException} to {@link #IO}, anything else (a bug) to {@link #INTERNAL}.
+   * Bad command lines never get here: picocli's parameter errors exit {@link #USAGE} on their own.
+   *
+   * @return the code for an exception thrown by a command
+   */
   static ExitCode of(Throwable t) {
-    if (t instanceof NodeException n) return of(n.kind());
-    if (t instanceof DefinitionException) return DEFINITION;
-    if (t instanceof FetchException) return FETCH;
-    if (t instanceof SignatureException) return SIGNATURE;
-    if (t instanceof MetadataException) return METADATA;
-    if (t instanceof io.pigsty.repo.rpm.RpmMetadataException) return METADATA;
-    if (t instanceof ResolutionException) return RESOLUTION;
-    if (t instanceof io.pigsty.repo.rpm.ResolutionException) return RESOLUTION;
-    if (t instanceof BundleException) return BUNDLE;
-    if (t instanceof InventoryException i) return i.kind() == InventoryException.Kind.UNKNOWN_TEMPLATE ? UNKNOWN_TEMPLATE : INVENTORY;
-    if (t instanceof InstallException) return INSTALL;
-    if (t instanceof HealthException) return HEALTH;
-    if (t instanceof ImageException) return IMAGE;
+    if (t instanceof PigstyException p) return ofCode(p.exitCode());
     if (t instanceof IOException) return IO;
-    if (t instanceof IllegalArgumentException) return USAGE;
     return INTERNAL;
   }
 
-  /** @return the code of a configure failure */
-  static ExitCode of(NodeException.Kind kind) {
-    return switch (kind) {
-      case NOT_LINUX -> NOT_LINUX;
-      case UNSUPPORTED_ARCH -> UNSUPPORTED_ARCH;
-      case UNSUPPORTED_OS -> UNSUPPORTED_OS;
-      case NO_ROOT -> NO_ROOT;
-      case IP -> IP;
-      case UNKNOWN_TEMPLATE -> UNKNOWN_TEMPLATE;
-      case BUNDLE_INVALID -> BUNDLE_INVALID;
-      case BUNDLE_TARGET -> BUNDLE_TARGET;
-      case PREFLIGHT -> PREFLIGHT;
-      case INVENTORY -> INVENTORY;
-      case UNSAFE_ENTRY -> UNSAFE_ENTRY;
-      case NO_PACKAGE_MANAGER -> NO_PACKAGE_MANAGER;
-      case NO_SPACE -> NO_SPACE;
-      case APT -> APT;
-    };
+  /** @return the constant with that number, or {@link #INTERNAL} for a number not listed */
+  static ExitCode ofCode(int code) {
+    for (ExitCode c : values()) {
+      if (c.code == code) {
+        return c;
+      }
+    }
+    return INTERNAL;
   }
 
   /** @return {@code code:meaning} lines for picocli's exit code list */

@@ -1,6 +1,6 @@
 package io.pigsty.builder.cli;
 
-import io.pigsty.builder.bundle.BundleDefinition;
+import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.render.EnvSpec;
 import io.pigsty.builder.render.ImageException;
 import io.pigsty.builder.render.OsImage;
@@ -16,10 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code pigsty image ...}: sandboxes and images from one environment spec. Add a subcommand
@@ -95,7 +95,7 @@ final class ImageCommand implements Runnable {
       String provider = o.provider == null ? kind.providers.get(0) : o.provider; // Renderer checks it
       Path out = o.out != null ? o.out
           : Path.of(Renderer.defaultDir(kind, env.name(), osCode, provider));
-      String version = o.version != null ? o.version : defaultVersion(osCode);
+      String version = o.version != null ? o.version : defaultVersion(cmd, osCode);
       String dist = out.toAbsolutePath().normalize().relativize(o.dist.toAbsolutePath().normalize())
           .toString().replace('\\', '/');
       List<String> words = new ArrayList<>(List.of("pigsty", "image", kind.command(), "--spec", env.name()));
@@ -109,13 +109,13 @@ final class ImageCommand implements Runnable {
       return 0;
     }
 
-    private static String defaultVersion(String os) throws Exception {
+    private static String defaultVersion(CommandLine.Model.CommandSpec cmd, String os) throws Exception {
       Path def = Path.of("bundles", os + ".yml");
       if (!Files.isRegularFile(def)) {
         def = Path.of("bundles", "d12.yml");
       }
       if (!Files.isRegularFile(def)) {
-        throw new IllegalArgumentException("no bundles/" + os + ".yml or bundles/d12.yml here to take the version"
+        throw new CommandLine.ParameterException(cmd.commandLine(), "no bundles/" + os + ".yml or bundles/d12.yml here to take the version"
             + " from: give --pigsty-version");
       }
       return BundleDefinition.load(def).version();

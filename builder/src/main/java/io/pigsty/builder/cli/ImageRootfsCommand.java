@@ -56,10 +56,15 @@ final class ImageRootfsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path rel = release != null ? release : defaultRelease(bundle);
     Path tmp = tmpDir != null ? tmpDir : Path.of(System.getProperty("java.io.tmpdir"));
-    RootfsBuilder.Result r = new RootfsBuilder(System.err).build(new RootfsBuilder.Request(bundle, rel,
-        output, tmp, hostname, Optional.ofNullable(authorizedKeys)));
+    RootfsBuilder.Request req;
+    try {
+      Path rel = release != null ? release : defaultRelease(bundle);
+      req = new RootfsBuilder.Request(bundle, rel, output, tmp, hostname, Optional.ofNullable(authorizedKeys));
+    } catch (IllegalArgumentException e) { // a bundle, -o or --hostname value
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    RootfsBuilder.Result r = new RootfsBuilder(System.err).build(req);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "rootfs=%s%n", r.output());
     out.print(RootfsBuilder.figures(r));

@@ -17,6 +17,13 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Name of the global option that prints the stack trace of an internal error. */
+  static final String DEBUG = "--debug";
+
+  @CommandLine.Option(names = DEBUG, scope = CommandLine.ScopeType.INHERIT,
+      description = "On an internal error (exit 1), print the stack trace.")
+  boolean debug;
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
@@ -71,12 +78,17 @@ public final class Main implements Runnable {
     cl.setExitCodeExceptionMapper(t -> ExitCode.of(t).code);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       ExitCode code = ExitCode.of(ex);
-      String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-      commandLine.getErr().println("pigsty: " + msg);
+      PrintWriter err = commandLine.getErr();
       if (code == ExitCode.INTERNAL) {
-        ex.printStackTrace(commandLine.getErr());
+        err.println("pigsty: internal error: " + ex + (debug(parseResult) ? "" : " (run with " + DEBUG
+            + " for the stack trace)"));
+        if (debug(parseResult)) {
+          ex.printStackTrace(err);
+        }
+      } else {
+        err.println("pigsty: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
       }
-      commandLine.getErr().flush();
+      err.flush();
       return code.code;
     });
     cl.setParameterExceptionHandler((ex, given) -> {
@@ -86,6 +98,16 @@ public final class Main implements Runnable {
       return ExitCode.USAGE.code;
     });
     return cl;
+  }
+
+  /** @return whether {@value #DEBUG} was given, before or after the subcommand */
+  private static boolean debug(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption(DEBUG)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void applyExitCodes(CommandLine cl, java.util.Map<String, String> list) {

@@ -45,13 +45,17 @@ final class PackageCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SelfPackages.Contents c;
-    if (from != null) {
-      c = SelfPackages.Contents.ofTree(from, version, mtime(from.resolve("pigsty.jar")));
-    } else {
-      Path jar = Path.of("builder/target/pigsty.jar");
-      Path t = Path.of("builder/src/main/resources/templates");
-      c = new SelfPackages.Contents(version, jar, Path.of("configure"), Path.of("box/Makefile"),
-          Files.isDirectory(t) ? t : null, mtime(jar));
+    try {
+      if (from != null) {
+        c = SelfPackages.Contents.ofTree(from, version, mtime(from.resolve("pigsty.jar")));
+      } else {
+        Path jar = Path.of("builder/target/pigsty.jar");
+        Path t = Path.of("builder/src/main/resources/templates");
+        c = new SelfPackages.Contents(version, jar, Path.of("configure"), Path.of("box/Makefile"),
+            Files.isDirectory(t) ? t : null, mtime(jar));
+      }
+    } catch (IllegalArgumentException e) { // the --version value
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     Path p = switch (format) {
       case "deb" -> SelfPackages.deb(c, out);

@@ -1,6 +1,6 @@
 package io.pigsty.builder.cli;
 
-import io.pigsty.builder.bundle.RepoIndexer;
+import io.pigsty.builder.bundle.deb.RepoIndexer;
 import io.pigsty.repo.sign.BundleKey;
 import java.nio.file.Path;
 import java.time.Instant;

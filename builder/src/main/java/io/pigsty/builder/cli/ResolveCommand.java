@@ -1,10 +1,8 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.bundle.BundleBuilder;
-import io.pigsty.builder.bundle.BundleDefinition;
+import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.fetch.Downloader;
-import io.pigsty.repo.deb.DebPackage;
-import io.pigsty.repo.solve.Resolution;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -52,8 +50,11 @@ final class ResolveCommand implements Callable<Integer> {
       return 0;
     }
     Map<String, Double> t = new LinkedHashMap<>();
-    Closure c = io.pigsty.builder.bundle.Target.RPM.equals(def.osFamily())
-        ? rpmClosure(def, client, t) : debClosure(def, client, t);
+    BundleBuilder.Closure c;
+    try (Downloader d = CommonOptions.join(client)) {
+      c = BundleBuilder.forDefinition(def, new BundleBuilder.Tools(d, common.contentCache(), common.mirrors(),
+          common.keyDir(), System.err)).closure(def, t);
+    }
     if (why != null) {
       List<String> chain = c.why().apply(why);
       if (chain.isEmpty()) {
@@ -67,40 +68,6 @@ final class ResolveCommand implements Callable<Integer> {
     out.flush();
     printTimings(t, c.lines().size());
     return 0;
-  }
-
-  /** The closure as printed lines (name, version, arch, upstream; sorted) and its explanations. */
-  private record Closure(java.util.function.Function<String, List<String>> why, List<String> lines) {}
-
-  private Closure debClosure(BundleDefinition def, java.util.concurrent.CompletableFuture<Downloader> client,
-      Map<String, Double> t) throws Exception {
-    Resolution r;
-    try (Downloader d = CommonOptions.join(client)) {
-      BundleBuilder b = new BundleBuilder(d, common.contentCache(), common.mirrors(), common.keyDir(), System.err);
-      r = b.resolve(def, t).resolution();
-    }
-    List<String> lines = new java.util.ArrayList<>();
-    for (DebPackage p : r.packages()) {
-      lines.add(p.name() + "\t" + p.version() + "\t" + p.architecture() + "\t" + p.origin());
-    }
-    return new Closure(r::why, lines);
-  }
-
-  private Closure rpmClosure(BundleDefinition def, java.util.concurrent.CompletableFuture<Downloader> client,
-      Map<String, Double> t) throws Exception {
-    io.pigsty.builder.bundle.RpmBundleBuilder.Resolved res;
-    try (Downloader d = CommonOptions.join(client)) {
-      res = new io.pigsty.builder.bundle.RpmBundleBuilder(d, common.contentCache(), common.mirrors(),
-          common.keyDir(), System.err).resolve(def, t);
-    }
-    List<io.pigsty.repo.rpm.RpmPackage> sorted = new java.util.ArrayList<>(res.resolution().packages());
-    sorted.sort(java.util.Comparator.comparing(io.pigsty.repo.rpm.RpmPackage::name)
-        .thenComparing(io.pigsty.repo.rpm.RpmPackage::arch));
-    List<String> lines = new java.util.ArrayList<>();
-    for (io.pigsty.repo.rpm.RpmPackage p : sorted) {
-      lines.add(p.name() + "\t" + p.evr() + "\t" + p.arch() + "\t" + res.upstreamOf(p).upstream().name());
-    }
-    return new Closure(res.resolution()::why, lines);
   }
 
   private void printTimings(Map<String, Double> t, int packages) {

@@ -1,8 +1,8 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.bundle.BundleException;
-import io.pigsty.builder.bundle.BundleVerifier;
 import io.pigsty.builder.release.ReleaseSums;
+import io.pigsty.builder.verify.BundleVerifier;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.sign.TrustedKeys;
 import java.io.PrintWriter;
@@ -63,13 +63,13 @@ final class VerifyCommand implements Callable<Integer> {
 
   private int verifyRelease() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path shipped = sums.resolveSibling(io.pigsty.builder.bundle.BundleBuilder.KEYRING);
+    Path shipped = sums.resolveSibling(io.pigsty.builder.bundle.deb.DebBundleBuilder.KEYRING);
     boolean keyFile = key != null && Files.isRegularFile(Path.of(key));
     String want = null;
     if (key != null && !keyFile) {
       want = TrustedKeys.normalizeFingerprint(key);
       if (!want.matches("[0-9A-F]{40}")) {
-        throw new IllegalArgumentException("--key " + key + ": neither a file nor a 40-digit fingerprint");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--key " + key + ": neither a file nor a 40-digit fingerprint");
       }
     }
     Path keyring = keyFile ? Path.of(key) : shipped;

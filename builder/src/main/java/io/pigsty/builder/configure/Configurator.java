@@ -5,7 +5,7 @@ import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.InventoryException;
 import io.pigsty.builder.inventory.InventoryLoader;
 import io.pigsty.builder.inventory.InventoryTree;
-import io.pigsty.builder.bundle.BundleVerifier;
+import io.pigsty.builder.verify.BundleVerifier;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.deb.PackageIndex;
 import java.io.IOException;

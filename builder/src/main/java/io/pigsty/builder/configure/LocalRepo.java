@@ -84,7 +84,7 @@ public final class LocalRepo {
           TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
-          String why = io.pigsty.builder.bundle.Tarball.unsafe(e, ROOT, false);
+          String why = io.pigsty.builder.files.Tarball.unsafe(e, ROOT, false);
           if (why != null) {
             throw new NodeException(NodeException.Kind.UNSAFE_ENTRY, tgz + ": entry '" + e.getName() + "' " + why
                 + "; nothing was extracted");

@@ -1,12 +1,16 @@
 package io.pigsty.builder.fetch;
 
+import io.pigsty.repo.PigstyException;
 import java.net.URI;
 import java.util.Objects;
 import java.util.OptionalInt;
 
 /** A download that failed: names the URL and why (HTTP status, size, SHA256 or I/O). */
-public final class FetchException extends Exception {
+public final class FetchException extends PigstyException {
   private static final long serialVersionUID = 1L;
+
+  /** Exit code of the CLI when a download failed. */
+  public static final int EXIT_CODE = 4;
 
   /** What went wrong, used by the retry policy and by callers that map errors to exit codes. */
   public enum Kind {
@@ -33,7 +37,7 @@ public final class FetchException extends Exception {
   }
 
   private FetchException(URI uri, Kind kind, int status, String message, Throwable cause, boolean full) {
-    super(message, cause);
+    super(EXIT_CODE, message, cause);
     this.uri = Objects.requireNonNull(uri, "uri");
     this.kind = Objects.requireNonNull(kind, "kind");
     this.status = status;

@@ -1,5 +1,7 @@
 package io.pigsty.builder.inventory;
 
+import io.pigsty.repo.PigstyException;
+
 /**
  * {@code pigsty.yml} is malformed or holds a value outside its allowed set. The same file gets
  * the same exception, and so the same exit code, from every command that reads it
@@ -9,15 +11,22 @@ package io.pigsty.builder.inventory;
  * pigsty.yml:9: all.children.pg-meta.vars.pg_conf: unknown tuning template 'huge.yml'}; the line
  * is left out when unknown.
  */
-public final class InventoryException extends Exception {
+public final class InventoryException extends PigstyException {
   private static final long serialVersionUID = 1L;
 
   /** What is wrong; each has its own exit code. */
   public enum Kind {
     /** Malformed YAML, a missing or mistyped key, a value outside its set (exit 29). */
-    INVALID,
+    INVALID(29),
     /** {@code pg_conf} or {@code node_tune} names no known tuning template (exit 25). */
-    UNKNOWN_TEMPLATE
+    UNKNOWN_TEMPLATE(25);
+
+    /** The process exit code. */
+    public final int exitCode;
+
+    Kind(int exitCode) {
+      this.exitCode = exitCode;
+    }
   }
 
   private final Kind kind;
@@ -33,6 +42,7 @@ public final class InventoryException extends Exception {
   public InventoryException(
       Kind kind, String file, int line, String keyPath, String reason, Throwable cause) {
     super(
+        kind.exitCode,
         file
             + (line > 0 ? ":" + line : "")
             + ": "
@@ -48,7 +58,7 @@ public final class InventoryException extends Exception {
    * @param cause the parser exception, or null
    */
   public InventoryException(Kind kind, String message, Throwable cause) {
-    super(message, cause);
+    super(kind.exitCode, message, cause);
     this.kind = kind;
   }
 

@@ -1,7 +1,7 @@
 package io.pigsty.builder.release;
 
 import io.pigsty.builder.bundle.BundleException;
-import io.pigsty.builder.bundle.Tarball;
+import io.pigsty.builder.files.Tarball;
 import io.pigsty.repo.sign.BundleKey;
 import io.pigsty.repo.sign.Detached;
 import io.pigsty.repo.sign.SignatureException;
@@ -91,7 +91,7 @@ public final class ReleaseSums {
   public static Path sign(Path file, BundleKey key, Instant when) throws IOException {
     byte[] sig = key.detachSign(Files.readAllBytes(file), true, key.notBeforeCreation(when));
     Path out = file.resolveSibling(file.getFileName() + ".asc");
-    io.pigsty.builder.bundle.RepoIndexer.writeReadable(out, sig);
+    io.pigsty.builder.bundle.deb.RepoIndexer.writeReadable(out, sig);
     return out;
   }
 
@@ -100,7 +100,7 @@ public final class ReleaseSums {
    * {@code gpgv --keyring} read it) by temp file and rename.
    */
   public static void writeKeyring(Path file, BundleKey key) throws IOException {
-    io.pigsty.builder.bundle.RepoIndexer.writeReadable(file, key.publicKeyring());
+    io.pigsty.builder.bundle.deb.RepoIndexer.writeReadable(file, key.publicKeyring());
   }
 
   /**

@@ -1,7 +1,7 @@
 package io.pigsty.builder.release;
 
 import io.pigsty.builder.bundle.BundleException;
-import io.pigsty.builder.bundle.Tarball;
+import io.pigsty.builder.files.Tarball;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -26,6 +26,6 @@ public record OsImage(String code, String title, String family, String arch, Str
 
     /** @return the bundle file name for a product version, {@code pigsty-pkg-<version>.<os>.<arch>.tgz} */
     public String bundleName(String version) {
-        return io.pigsty.builder.bundle.BundleDefinition.bundleFileName(version, code, arch);
+        return io.pigsty.builder.definition.BundleDefinition.bundleFileName(version, code, arch);
     }
 }

@@ -55,7 +55,7 @@ public final class OutputWriter {
             }
             return out;
         } finally {
-            io.pigsty.builder.bundle.Tarball.deleteTree(tmp);
+            io.pigsty.builder.files.Tarball.deleteTree(tmp);
         }
     }
 }

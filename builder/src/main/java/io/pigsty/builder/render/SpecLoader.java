@@ -1,7 +1,7 @@
 package io.pigsty.builder.render;
 
-import io.pigsty.builder.bundle.DefinitionException;
-import io.pigsty.builder.bundle.YamlFile;
+import io.pigsty.builder.definition.DefinitionException;
+import io.pigsty.builder.definition.YamlFile;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.NoSuchFileException;

@@ -3,7 +3,7 @@ package io.pigsty.builder.appliance;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pigsty.builder.bundle.Tarball;
+import io.pigsty.builder.files.Tarball;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.pigsty.builder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pigsty.builder.bundle.BundleDefinition;
+import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.render.Renderer;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package io.pigsty.builder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pigsty.builder.bundle.RepoIndexerTest;
-import io.pigsty.builder.bundle.StaticServer;
+import io.pigsty.builder.bundle.deb.RepoIndexerTest;
+import io.pigsty.builder.bundle.rpm.StaticServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;

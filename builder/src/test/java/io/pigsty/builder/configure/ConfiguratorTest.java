@@ -148,7 +148,7 @@ class ConfiguratorTest {
     b[0] ^= 0x01;
     Files.write(deb, b);
     Path bad = tmp.resolve("deb-flipped.tgz");
-    io.pigsty.builder.bundle.Tarball.write(src, "pigsty", java.time.Instant.EPOCH, bad);
+    io.pigsty.builder.files.Tarball.write(src, "pigsty", java.time.Instant.EPOCH, bad);
     NodeException e = failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.BUNDLE_INVALID);
     assertThat(e).hasMessageContaining("libserver_1.2-1_amd64.deb");
   }

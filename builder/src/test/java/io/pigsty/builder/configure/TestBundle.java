@@ -1,7 +1,7 @@
 package io.pigsty.builder.configure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pigsty.builder.bundle.Tarball;
+import io.pigsty.builder.files.Tarball;
 import io.pigsty.repo.deb.FlatRepository;
 import io.pigsty.repo.sign.BundleKey;
 import java.io.IOException;

@@ -3,8 +3,8 @@ package io.pigsty.builder.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pigsty.builder.bundle.DefinitionException;
-import io.pigsty.builder.bundle.YamlFile;
+import io.pigsty.builder.definition.DefinitionException;
+import io.pigsty.builder.definition.YamlFile;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

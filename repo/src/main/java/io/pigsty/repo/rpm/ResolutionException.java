@@ -1,13 +1,17 @@
 package io.pigsty.repo.rpm;
 
+import io.pigsty.repo.PigstyException;
 import java.util.List;
 
 /**
  * Thrown when an RPM package list cannot be closed: a requested package is unknown, or some
  * requirement has no provider. Carries every problem found, each with its explanation chain.
  */
-public class ResolutionException extends Exception {
+public class ResolutionException extends PigstyException {
     private static final long serialVersionUID = 1L;
+
+    /** Exit code of the CLI when a requested package or a dependency cannot be satisfied. */
+    public static final int EXIT_CODE = 7;
 
     /**
      * One unsatisfied requirement.
@@ -38,7 +42,7 @@ public class ResolutionException extends Exception {
      * @param problems every problem found, at least one
      */
     public ResolutionException(List<Problem> problems) {
-        super(message(problems));
+        super(EXIT_CODE, message(problems));
         this.problems = List.copyOf(problems);
     }
 

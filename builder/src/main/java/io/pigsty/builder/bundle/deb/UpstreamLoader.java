@@ -1,0 +1,311 @@
+package io.pigsty.builder.bundle.deb;
+
+import io.pigsty.builder.bundle.BundleException;
+import io.pigsty.builder.bundle.ContentCache;
+import io.pigsty.builder.bundle.Mirrors;
+import io.pigsty.builder.bundle.UpstreamState;
+import io.pigsty.builder.definition.BundleDefinition;
+import io.pigsty.builder.definition.Upstream;
+import io.pigsty.builder.fetch.Downloader;
+import io.pigsty.builder.fetch.FetchException;
+import io.pigsty.repo.deb.DebPackage;
+import io.pigsty.repo.deb.FlatRepository;
+import io.pigsty.repo.deb.IndexSnapshot;
+import io.pigsty.repo.deb.MetadataException;
+import io.pigsty.repo.deb.PackageIndex;
+import io.pigsty.repo.deb.ReleaseFile;
+import io.pigsty.repo.sign.ClearSigned;
+import io.pigsty.repo.sign.SignatureException;
+import io.pigsty.repo.sign.TrustedKeys;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Reads every upstream suite of a definition into one {@link PackageIndex}: fetches
+ * {@code InRelease}, verifies its OpenPGP signature with the definition's trusted keys (there
+ * is no way to skip this), checks Suite/Codename and Valid-Until, then gets
+ * {@code <component>/binary-<arch>/Packages} (from the cache, or as {@code .xz}/{@code .gz}),
+ * checking every file against the SHA256 in the signed Release. Suites load in parallel.
+ */
+public final class UpstreamLoader {
+  private final Downloader downloader;
+  private final ContentCache cache;
+  private final Mirrors mirrors;
+
+  /**
+   * @param downloader fetches InRelease and index files
+   * @param cache where verified uncompressed indexes are kept between builds
+   * @param mirrors where each suite is fetched from
+   */
+  public UpstreamLoader(Downloader downloader, ContentCache cache, Mirrors mirrors) {
+    this.downloader = downloader;
+    this.cache = cache;
+    this.mirrors = mirrors;
+  }
+
+  /** The loaded packages and what was read from each upstream. */
+  public record Loaded(PackageIndex index, List<UpstreamState> upstreams) {}
+
+  /**
+   * Loads every upstream of the definition.
+   *
+   * @throws BundleException when no URL is known for a suite
+   * @throws FetchException when a file cannot be downloaded
+   * @throws SignatureException when an InRelease is not signed by a trusted key
+   * @throws MetadataException when a Release or index is malformed, stale, or fails its checksum
+   */
+  public Loaded load(BundleDefinition def) throws BundleException, FetchException,
+      SignatureException, MetadataException, IOException {
+    String arch = def.target().arch();
+    List<Upstream> ups = def.upstreams();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(2 * ups.size(), 8),
+        io.pigsty.repo.Threads.daemon("upstream-loader-"));
+    try {
+      // keyrings load (and BouncyCastle initialises) while InRelease files download
+      List<Future<TrustedKeys>> keys = new ArrayList<>();
+      for (Upstream u : ups) {
+        keys.add(pool.submit(() -> TrustedKeys.load(u.keys())));
+      }
+      List<Future<Object[]>> futures = new ArrayList<>();
+      for (int i = 0; i < ups.size(); i++) {
+        Upstream u = ups.get(i);
+        Future<TrustedKeys> k = keys.get(i);
+        futures.add(pool.submit(() -> loadOne(def, u, arch, k)));
+      }
+      PackageIndex index = new PackageIndex(arch);
+      List<UpstreamState> states = new ArrayList<>();
+      for (Future<Object[]> f : futures) {
+        Object[] r = get(f);
+        @SuppressWarnings("unchecked")
+        List<DebPackage> pkgs = (List<DebPackage>) r[1];
+        index.addAll(pkgs);
+        states.add((UpstreamState) r[0]);
+      }
+      return new Loaded(index, states);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Object[] get(Future<Object[]> f) throws BundleException, FetchException,
+      SignatureException, MetadataException, IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof BundleException) throw (BundleException) c;
+      if (c instanceof FetchException) throw (FetchException) c;
+      if (c instanceof SignatureException) throw (SignatureException) c;
+      if (c instanceof MetadataException) throw (MetadataException) c;
+      if (c instanceof IOException) throw (IOException) c;
+      if (c instanceof RuntimeException) throw (RuntimeException) c;
+      throw new IllegalStateException(c);
+    }
+  }
+
+  private Object[] loadOne(BundleDefinition def, Upstream u, String arch, Future<TrustedKeys> keysFuture)
+      throws Exception {
+    String firstComponent = u.components().get(0);
+    URI base = mirrors.baseFor(u.suite(), firstComponent, u.url()).orElseThrow(() ->
+        new BundleException(def.file() + ": upstream '" + u.name() + "': no URL for suite '"
+            + u.suite() + "' in the build host's apt sources; pass --mirror " + u.suite()
+            + "=URL or set PIGSTY_MIRROR"));
+    URI inReleaseUri = URI.create(base + "/dists/" + u.suite() + "/InRelease");
+    byte[] inRelease = downloader.get(inReleaseUri);
+    // The signature check (and BouncyCastle's start-up) runs beside the index work, which
+    // starts from the not-yet-verified text; nothing of it is used unless the signature
+    // verifies and the verified text is the same bytes, otherwise the work is redone from the
+    // verified text or the build stops. Cache entries are named by their content's SHA256, so
+    // reading or filling the cache on an unverified checksum cannot poison it.
+    java.util.concurrent.CompletableFuture<ClearSigned.Verified> verifying =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return ClearSigned.verify(inRelease, keysFuture.get(), inReleaseUri.toString());
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
+    byte[] speculative = unverifiedText(inRelease);
+    List<DebPackage> all = null;
+    List<UpstreamState.IndexFile> used = new ArrayList<>();
+    if (speculative != null) {
+      try {
+        all = indexes(ReleaseFile.parse(speculative, inReleaseUri.toString()), base, u, arch, used, inReleaseUri);
+      } catch (MetadataException | FetchException e) {
+        all = null; // decided below, from the verified text
+      }
+    }
+    ClearSigned.Verified verified;
+    try {
+      verified = verifying.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable c = e.getCause() instanceof ExecutionException ? e.getCause().getCause() : e.getCause();
+      throw c instanceof Exception ? (Exception) c : e;
+    }
+    ReleaseFile release = ReleaseFile.parse(verified.signedText(), inReleaseUri.toString());
+    release.checkFor(u.suite(), Instant.now());
+    if (all == null || !java.util.Arrays.equals(verified.signedText(), speculative)) {
+      used.clear();
+      all = indexes(release, base, u, arch, used, inReleaseUri);
+    }
+    UpstreamState state = new UpstreamState(u.name(), u.suite(), base,
+        io.pigsty.repo.Digests.sha256Hex(inRelease), release.date(), verified.goodKeyFingerprints(),
+        used, all.size());
+    return new Object[] {state, all};
+  }
+
+  private List<DebPackage> indexes(ReleaseFile release, URI base, Upstream u, String arch,
+      List<UpstreamState.IndexFile> used, URI inReleaseUri) throws Exception {
+    List<DebPackage> all = new ArrayList<>();
+    for (String component : u.components()) {
+      String dir = component + "/binary-" + arch + "/";
+      Optional<ReleaseFile.Entry> plain = release.sha256(dir + "Packages");
+      if (plain.isPresent()) {
+        Optional<List<DebPackage>> fromSnapshot = snapshot(plain.get(), u.name());
+        if (fromSnapshot.isPresent()) {
+          used.add(new UpstreamState.IndexFile(plain.get().path(), plain.get().sha256(), plain.get().size()));
+          all.addAll(fromSnapshot.get());
+          continue;
+        }
+      }
+      byte[] packages = packagesFile(base, u.suite(), dir, release, used, inReleaseUri);
+      List<DebPackage> parsed = PackageIndex.parsePackagesFile(packages, u.name());
+      if (plain.isPresent()) {
+        saveSnapshot(plain.get().sha256(), parsed);
+      }
+      all.addAll(parsed);
+    }
+    return all;
+  }
+
+  private Path snapshotPath(String sha256) {
+    return cache.dir().resolve("snapshots").resolve(sha256 + ".pig2");
+  }
+
+  /** The parsed form of a verified Packages file, if an earlier build left one. */
+  private Optional<List<DebPackage>> snapshot(ReleaseFile.Entry plain, String origin) throws IOException {
+    Path p = snapshotPath(plain.sha256());
+    if (!Files.isRegularFile(p)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(IndexSnapshot.read(Files.readAllBytes(p), origin, () -> {
+        try {
+          return cache.read(plain.sha256(), plain.size()).orElseThrow(() -> new IllegalStateException(
+              "the cached " + plain.path() + " of " + origin + " (" + cache.pathFor(plain.sha256())
+                  + ") is gone or damaged; run the command again"));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }));
+    } catch (MetadataException e) {
+      Files.deleteIfExists(p);
+      return Optional.empty();
+    }
+  }
+
+  /** Best effort: a snapshot that cannot be written only makes the next load slower. */
+  private void saveSnapshot(String sha256, List<DebPackage> parsed) {
+    try {
+      writeSnapshot(sha256, IndexSnapshot.write(parsed));
+    } catch (IOException | RuntimeException e) {
+      // the next load parses the text again
+    }
+  }
+
+  private void writeSnapshot(String sha256, byte[] bytes) throws IOException {
+    Path p = snapshotPath(sha256);
+    Files.createDirectories(p.getParent());
+    Path tmp = Files.createTempFile(p.getParent(), ".snap-", ".tmp");
+    try {
+      Files.write(tmp, bytes);
+      Files.move(tmp, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * The text of a clear-signed message as {@link ClearSigned} returns it when the signature
+   * verifies (dash-escaping undone, trailing blanks dropped, "\n" line ends), or null when the
+   * armor is not as expected. Used only to start work early; never trusted.
+   */
+  static byte[] unverifiedText(byte[] clearsigned) {
+    String s = new String(clearsigned, java.nio.charset.StandardCharsets.UTF_8);
+    int begin = s.indexOf("-----BEGIN PGP SIGNED MESSAGE-----");
+    int sig = s.indexOf("\n-----BEGIN PGP SIGNATURE-----");
+    if (begin < 0 || sig < 0) {
+      return null;
+    }
+    int body = s.indexOf("\n\n", begin);
+    if (body < 0 || body > sig) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder(sig - body);
+    for (String line : s.substring(body + 2, sig).split("\r?\n", -1)) {
+      String l = line.startsWith("- ") ? line.substring(2) : line;
+      out.append(l.stripTrailing()).append('\n');
+    }
+    return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private byte[] packagesFile(URI base, String suite, String dir, ReleaseFile release,
+      List<UpstreamState.IndexFile> used, URI inReleaseUri) throws Exception {
+    Optional<ReleaseFile.Entry> plain = release.sha256(dir + "Packages");
+    if (plain.isPresent()) {
+      Optional<byte[]> cached = cache.read(plain.get().sha256(), plain.get().size());
+      if (cached.isPresent()) {
+        used.add(new UpstreamState.IndexFile(plain.get().path(), plain.get().sha256(), plain.get().size()));
+        return cached.get();
+      }
+    }
+    for (String ext : new String[] {".xz", ".gz"}) {
+      Optional<ReleaseFile.Entry> e = release.sha256(dir + "Packages" + ext);
+      if (e.isEmpty()) {
+        continue;
+      }
+      URI uri = URI.create(base + "/dists/" + suite + "/" + e.get().path());
+      byte[] compressed = Files.readAllBytes(downloader.fetch(uri, e.get().size(), e.get().sha256()));
+      byte[] content;
+      try (InputStream in = ext.equals(".xz")
+          ? new XZInputStream(new ByteArrayInputStream(compressed))
+          : new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+        content = in.readAllBytes();
+      } catch (IOException ex) {
+        throw new MetadataException(uri + ": cannot decompress: " + ex.getMessage(), ex);
+      }
+      // the manifest names the uncompressed index when Release lists it (checked below), so a
+      // build from the cache and one from the network record the same thing
+      ReleaseFile.Entry recorded = plain.orElse(e.get());
+      used.add(new UpstreamState.IndexFile(recorded.path(), recorded.sha256(), recorded.size()));
+      if (plain.isPresent()) {
+        String got = io.pigsty.repo.Digests.sha256Hex(content);
+        if (!got.equals(plain.get().sha256()) || content.length != plain.get().size()) {
+          throw new MetadataException(uri + ": decompressed content does not match the SHA256 of "
+              + plain.get().path() + " in " + inReleaseUri + " (expected " + plain.get().sha256()
+              + ", got " + got + ")");
+        }
+        cache.put(got, content);
+      }
+      return content;
+    }
+    throw new MetadataException(inReleaseUri + ": lists no " + dir + "Packages.xz or Packages.gz");
+  }
+}

@@ -1,0 +1,262 @@
+package io.pigsty.builder.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pigsty.builder.bundle.BundleBuilder;
+import io.pigsty.builder.bundle.Manifest;
+import io.pigsty.builder.bundle.deb.DebBundleBuilder;
+import io.pigsty.builder.bundle.rpm.RpmBundleBuilder;
+import io.pigsty.builder.files.Tarball;
+import io.pigsty.repo.deb.DebPackage;
+import io.pigsty.repo.deb.FlatRepository;
+import io.pigsty.repo.deb.MetadataException;
+import io.pigsty.repo.deb.PackageIndex;
+import io.pigsty.repo.deb.ReleaseFile;
+import io.pigsty.repo.sign.ClearSigned;
+import io.pigsty.repo.sign.SignatureException;
+import io.pigsty.repo.sign.TrustedKeys;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Checks a bundle tarball offline, reading it once: every entry stays under {@code pigsty/}
+ * and is a plain file or directory ({@link Tarball#unsafe}, the rule extraction applies); every file of {@code manifest.json} is present with its
+ * size and SHA256 and nothing else is; {@code InRelease} verifies with the shipped
+ * {@code pigsty.gpg} whose fingerprint the manifest names; Release lists the SHA256 of
+ * {@code Packages} and {@code Packages.gz}; every package of {@code Packages} has its .deb with
+ * the indexed size and SHA256. An EL bundle (one with {@code repodata/repomd.xml}) is checked
+ * the same way with its own index chain: {@code repodata/repomd.xml.asc} verifies with the
+ * shipped {@code RPM-GPG-KEY-pigsty}, every file repomd lists matches its checksum and size,
+ * and every package of primary has its .rpm with the listed size and SHA256.
+ */
+public final class BundleVerifier {
+  private BundleVerifier() {}
+
+  /**
+   * What was checked, and every problem found (empty when the bundle is good).
+   *
+   * @param unsafe the problems that are entries which would land outside {@code pigsty/} when
+   *     unpacked ({@link Tarball#unsafe}); also in {@code problems}
+   */
+  public record Report(int files, long bytes, String keyFingerprint, JsonNode manifest,
+      List<String> problems, List<String> unsafe) {
+    /** @return whether no problem was found */
+    public boolean ok() {
+      return problems.isEmpty();
+    }
+  }
+
+  private static final Set<String> KEPT = Set.of("manifest.json", "InRelease", "Release",
+      "Packages", DebBundleBuilder.KEYRING, "repodata/repomd.xml", "repodata/repomd.xml.asc",
+      RpmBundleBuilder.KEY_FILE);
+
+  private static boolean kept(String rel) {
+    return KEPT.contains(rel) || (rel.startsWith("repodata/") && rel.contains("-primary.xml"));
+  }
+
+  /**
+   * @param tgz the bundle
+   * @param expectedFingerprint when non-null, the signing key must have this fingerprint
+   * @return the report; problems name the file at fault
+   * @throws IOException when the tarball cannot be read at all (not gzip, truncated)
+   */
+  public static Report verify(Path tgz, String expectedFingerprint) throws IOException {
+    List<String> problems = new ArrayList<>();
+    List<String> unsafe = new ArrayList<>();
+    Map<String, long[]> sizes = new HashMap<>();
+    Map<String, String> sums = new HashMap<>();
+    Map<String, byte[]> kept = new HashMap<>();
+    long bytes = 0;
+    try (InputStream fin = new BufferedInputStream(Files.newInputStream(tgz), 1 << 20);
+        GZIPInputStream gz = new GZIPInputStream(fin, 1 << 16);
+        TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
+      TarArchiveEntry e;
+      byte[] buf = new byte[1 << 20];
+      while ((e = tar.getNextEntry()) != null) {
+        String name = e.getName();
+        String why = Tarball.unsafe(e, BundleBuilder.ROOT, false);
+        if (why != null) {
+          String p = tgz + ": entry '" + name + "' " + why;
+          problems.add(p);
+          unsafe.add(p);
+          continue;
+        }
+        if (e.isDirectory()) {
+          continue;
+        }
+        String rel = name.substring(BundleBuilder.ROOT.length() + 1);
+        MessageDigest md = sha256();
+        long n = 0;
+        java.io.ByteArrayOutputStream keep = kept(rel) ? new java.io.ByteArrayOutputStream() : null;
+        int r;
+        while ((r = tar.read(buf)) > 0) {
+          md.update(buf, 0, r);
+          n += r;
+          if (keep != null) {
+            keep.write(buf, 0, r);
+          }
+        }
+        bytes += n;
+        sizes.put(rel, new long[] {n});
+        sums.put(rel, HexFormat.of().formatHex(md.digest()));
+        if (keep != null) {
+          kept.put(rel, keep.toByteArray());
+        }
+      }
+      // read to the end of the gzip stream, past tar's end-of-archive blocks, so that a cut or
+      // damaged tail fails gzip's CRC and length check
+      byte[] rest = new byte[1 << 16];
+      while (gz.read(rest) >= 0) {
+        // draining
+      }
+    } catch (java.io.EOFException ex) {
+      throw new IOException(tgz + ": truncated (unexpected end of archive)", ex);
+    } catch (java.nio.file.NoSuchFileException ex) {
+      throw new java.nio.file.NoSuchFileException(tgz + " (no such file)");
+    } catch (IOException ex) {
+      throw new IOException(tgz + ": not a readable bundle (" + ex.getMessage() + ")", ex);
+    }
+    JsonNode manifest = null;
+    String fingerprint = null;
+    if (!kept.containsKey("manifest.json")) {
+      problems.add(tgz + ": no " + BundleBuilder.ROOT + "/manifest.json");
+    } else {
+      manifest = Manifest.JSON.readTree(kept.get("manifest.json"));
+      Set<String> listed = new java.util.HashSet<>();
+      for (JsonNode f : manifest.path("files")) {
+        String path = f.path("path").asText();
+        listed.add(path);
+        if (!sums.containsKey(path)) {
+          problems.add(tgz + ": " + path + " is in the manifest but missing");
+        } else if (sizes.get(path)[0] != f.path("size").asLong() || !sums.get(path).equals(f.path("sha256").asText())) {
+          problems.add(tgz + ": " + path + ": expected " + f.path("size").asLong() + " bytes SHA256 "
+              + f.path("sha256").asText() + ", got " + sizes.get(path)[0] + " bytes SHA256 " + sums.get(path));
+        }
+      }
+      for (String p : sums.keySet()) {
+        if (!listed.contains(p) && !p.equals("manifest.json")) {
+          problems.add(tgz + ": " + p + " is not in the manifest");
+        }
+      }
+      fingerprint = manifest.path("signing_key").path("fingerprint").asText(null);
+    }
+    checkSignatures(tgz, kept, sizes, sums, fingerprint, expectedFingerprint, problems);
+    return new Report(sums.size(), bytes, fingerprint, manifest, problems, unsafe);
+  }
+
+  private static void checkSignatures(Path tgz, Map<String, byte[]> kept, Map<String, long[]> sizes,
+      Map<String, String> sums, String manifestFpr, String expectedFpr, List<String> problems) {
+    if (kept.containsKey("repodata/repomd.xml")) {
+      checkRpm(tgz, kept, sizes, sums, manifestFpr, expectedFpr, problems);
+      return;
+    }
+    byte[] keyring = kept.get(DebBundleBuilder.KEYRING);
+    byte[] inRelease = kept.get("InRelease");
+    if (keyring == null || inRelease == null) {
+      problems.add(tgz + ": no " + (keyring == null ? DebBundleBuilder.KEYRING : "InRelease"));
+      return;
+    }
+    try {
+      TrustedKeys keys = TrustedKeys.of(keyring);
+      checkKeys(tgz, keys, DebBundleBuilder.KEYRING, manifestFpr, expectedFpr, problems);
+      ClearSigned.Verified v = ClearSigned.verify(inRelease, keys, tgz + ":InRelease");
+      ReleaseFile release = ReleaseFile.parse(v.signedText(), tgz + ":InRelease");
+      if (kept.containsKey("Release") && !java.util.Arrays.equals(kept.get("Release"), v.signedText())) {
+        problems.add(tgz + ": Release differs from the signed text of InRelease");
+      }
+      for (ReleaseFile.Entry e : release.sha256Entries()) {
+        if (!sums.containsKey(e.path())) {
+          problems.add(tgz + ": InRelease lists " + e.path() + " which is missing");
+        } else if (!sums.get(e.path()).equals(e.sha256()) || sizes.get(e.path())[0] != e.size()) {
+          problems.add(tgz + ": " + e.path() + " does not match its SHA256 in InRelease");
+        }
+      }
+      if (release.sha256("Packages").isEmpty() || !kept.containsKey("Packages")) {
+        problems.add(tgz + ": InRelease does not list Packages");
+        return;
+      }
+      for (DebPackage p : PackageIndex.parsePackagesFile(kept.get("Packages"), tgz + ":Packages")) {
+        String f = p.filename() == null ? "" : p.filename().replaceFirst("^\\./", "");
+        if (!sums.containsKey(f)) {
+          problems.add(tgz + ": Packages lists " + p.id() + " at " + p.filename() + " which is missing");
+        } else if (!sums.get(f).equals(p.sha256()) || sizes.get(f)[0] != p.size()) {
+          problems.add(tgz + ": " + f + " does not match the Size/SHA256 of " + p.id() + " in Packages");
+        }
+      }
+    } catch (SignatureException | MetadataException e) {
+      problems.add(tgz + ": " + e.getMessage());
+    }
+  }
+
+  private static void checkKeys(Path tgz, TrustedKeys keys, String file, String manifestFpr, String expectedFpr,
+      List<String> problems) {
+    if (expectedFpr != null && !keys.fingerprints().contains(TrustedKeys.normalizeFingerprint(expectedFpr))) {
+      problems.add(tgz + ": " + file + " holds " + keys.fingerprints() + ", expected key " + expectedFpr);
+    }
+    if (manifestFpr != null && !keys.fingerprints().contains(manifestFpr)) {
+      problems.add(tgz + ": manifest names key " + manifestFpr + " but " + file + " holds " + keys.fingerprints());
+    }
+  }
+
+  /** The EL chain: repomd.xml.asc, repomd's checksums, primary's package checksums. */
+  private static void checkRpm(Path tgz, Map<String, byte[]> kept, Map<String, long[]> sizes,
+      Map<String, String> sums, String manifestFpr, String expectedFpr, List<String> problems) {
+    byte[] key = kept.get(RpmBundleBuilder.KEY_FILE);
+    byte[] repomd = kept.get("repodata/repomd.xml");
+    byte[] asc = kept.get("repodata/repomd.xml.asc");
+    if (key == null || asc == null) {
+      problems.add(tgz + ": no " + (key == null ? RpmBundleBuilder.KEY_FILE : "repodata/repomd.xml.asc"));
+      return;
+    }
+    try {
+      TrustedKeys keys = TrustedKeys.of(key);
+      checkKeys(tgz, keys, RpmBundleBuilder.KEY_FILE, manifestFpr, expectedFpr, problems);
+      io.pigsty.repo.sign.Detached.verify(repomd, asc, keys, tgz + ":repodata/repomd.xml.asc");
+      io.pigsty.repo.rpm.Repomd md = io.pigsty.repo.rpm.Repomd.parse(new java.io.ByteArrayInputStream(repomd),
+          tgz + ":repodata/repomd.xml");
+      for (io.pigsty.repo.rpm.Repomd.Data d : md.data()) {
+        if (!sums.containsKey(d.href())) {
+          problems.add(tgz + ": repomd.xml lists " + d.href() + " which is missing");
+        } else if (!sums.get(d.href()).equalsIgnoreCase(d.checksum()) || sizes.get(d.href())[0] != d.size()) {
+          problems.add(tgz + ": " + d.href() + " does not match its checksum in repomd.xml");
+        }
+      }
+      var primary = md.find("primary");
+      if (primary.isEmpty() || !kept.containsKey(primary.get().href())) {
+        problems.add(tgz + ": repomd.xml lists no primary in the bundle");
+        return;
+      }
+      String href = primary.get().href();
+      try (InputStream in = io.pigsty.repo.rpm.MetadataCompression.open(
+          new java.io.ByteArrayInputStream(kept.get(href)), href)) {
+        io.pigsty.repo.rpm.PrimaryReader.read(in, tgz + ":" + href, p -> {
+          String f = p.location();
+          if (!sums.containsKey(f)) {
+            problems.add(tgz + ": primary lists " + p.nevra() + " at " + f + " which is missing");
+          } else if (!sums.get(f).equalsIgnoreCase(p.checksum()) || sizes.get(f)[0] != p.packageSize()) {
+            problems.add(tgz + ": " + f + " does not match the size/SHA256 of " + p.nevra() + " in primary");
+          }
+        });
+      }
+    } catch (SignatureException | io.pigsty.repo.rpm.RpmMetadataException | IOException e) {
+      problems.add(tgz + ": " + e.getMessage());
+    }
+  }
+
+  private static MessageDigest sha256() {
+    return io.pigsty.repo.Digests.sha256();
+  }
+
+}
