@@ -1,5 +1,11 @@
 package io.pigsty.builder.appliance;
 
+import io.pigsty.builder.exec.Command;
+import io.pigsty.builder.exec.CommandException;
+import io.pigsty.builder.exec.CommandResult;
+import io.pigsty.builder.exec.ProcessRunner;
+import java.time.Duration;
+
 import io.pigsty.builder.configure.LocalRepo;
 import io.pigsty.builder.configure.NodeException;
 import io.pigsty.builder.files.Tarball;
@@ -213,37 +219,23 @@ public final class RootfsBuilder {
   }
 
   /** Runs the build, copying its output to the log; @return the installed package count. */
-  private int run(List<String> cmd, Map<String, String> env, Path bundle) throws RootfsException, IOException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    p.getOutputStream().close();
-    Deque<String> tail = new ArrayDeque<>();
-    int installed = -1;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        log.println("  " + line);
-        if (tail.size() == 30) {
-          tail.removeFirst();
-        }
-        tail.addLast(line);
-        if (line.startsWith("pigsty-rootfs: installed=")) {
-          installed = Integer.parseInt(line.substring(line.indexOf('=') + 1).strip());
-        }
-      }
-    }
-    int rc;
+  private int run(List<String> cmd, Map<String, String> env, Path bundle) throws RootfsException {
+    ProcessRunner runner = new ProcessRunner(line -> log.println("  " + line));
+    CommandResult r;
     try {
-      rc = p.waitFor();
-    } catch (InterruptedException e) {
-      p.destroy();
-      Thread.currentThread().interrupt();
-      throw new RootfsException("interrupted while mmdebstrap was building from " + bundle, e);
+      r = runner.run(new Command(cmd, env, null, Duration.ofHours(2)));
+    } catch (CommandException e) {
+      throw new RootfsException("mmdebstrap building from " + bundle + ": " + e.getMessage(), e);
     }
-    if (rc != 0) {
-      throw new RootfsException("mmdebstrap exited with " + rc + " building from " + bundle
-          + " (offline, the bundle as its only source); last lines:\n  " + String.join("\n  ", tail));
+    if (!r.ok()) {
+      throw new RootfsException("mmdebstrap exited with " + r.exit() + " building from " + bundle
+          + " (offline, the bundle as its only source); last lines:\n  " + r.tail());
+    }
+    int installed = -1;
+    for (String line : (r.out() + "\n" + r.err()).split("\n")) {
+      if (line.startsWith("pigsty-rootfs: installed=")) {
+        installed = Integer.parseInt(line.substring(line.indexOf('=') + 1).strip());
+      }
     }
     return installed;
   }

@@ -1,6 +1,7 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.install.Installer;
+import io.pigsty.builder.definition.ExtensionCatalog;
 import io.pigsty.builder.exec.ProcessRunner;
 import io.pigsty.builder.install.LocalFiles;
 import io.pigsty.builder.install.Plan;
@@ -44,7 +45,7 @@ final class InstallCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Target inv = StatusCommand.load(conf, strict, spec.commandLine().getErr());
     if (packages) {
-      Installer.packages(inv).forEach(out::println);
+      Installer.packages(inv, ExtensionCatalog.bundled(), Installer.osCode(new LocalFiles())).forEach(out::println);
       out.flush();
       return 0;
     }

@@ -27,8 +27,13 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * postgis:  {deb: "postgresql-$v-postgis-3", rpm: "postgis34_$v"}
  * pgvector: {deb: "postgresql-$v-pgvector", rpm: "pgvector_$v", d12: ~}   # ~: not in bookworm
  * pg_cron:  {deb: "postgresql-$v-cron", rpm: "pg_cron_$v", majors: [13, 14, 15, 16, 17]}
+ * postgis:  {deb: "postgresql-$v-postgis-3", rpm: "postgis34_$v", extensions: [postgis_raster]}
  * }</pre>
  * A value is one package name or a list of them; {@code $v} is replaced by the PostgreSQL major.
+ * {@code extensions} lists the other extension names (as {@code CREATE EXTENSION} takes them)
+ * the same packages provide. It is the only extension catalog: the builder reads it for bundle
+ * definitions, and {@code install} (from the copy in the jar, {@link #bundled()}) to find the
+ * package of each extension {@code pg_databases} creates.
  */
 public final class ExtensionCatalog {
 
@@ -57,10 +62,12 @@ public final class ExtensionCatalog {
      * @param byOsCode per-OS-code overrides (key {@code d12} ...); an empty list means the
      *                 extension is not available on that OS
      * @param majors   PostgreSQL majors the extension exists for; empty means any
+     * @param extensions other extension names the same packages provide (besides the alias)
      * @param line     1-based line of the alias in the catalog file, 0 when unknown
      */
     public record Extension(String alias, Map<String, List<String>> byFamily,
-                            Map<String, List<String>> byOsCode, Set<Integer> majors, int line) {
+                            Map<String, List<String>> byOsCode, Set<Integer> majors, List<String> extensions,
+                            int line) {
 
         /** Copies the maps and sets; throws NullPointerException on null components. */
         public Extension {
@@ -68,6 +75,7 @@ public final class ExtensionCatalog {
             byFamily = copy(byFamily);
             byOsCode = copy(byOsCode);
             majors = Collections.unmodifiableSet(new TreeSet<>(majors));
+            extensions = List.copyOf(extensions);
         }
 
         private static Map<String, List<String>> copy(Map<String, List<String>> m) {
@@ -116,6 +124,42 @@ public final class ExtensionCatalog {
         }
     }
 
+    /** Where {@link #bundled()} finds the catalog in the jar (copied from bundles/extensions.yml). */
+    public static final String RESOURCE = "/catalog/extensions.yml";
+
+    /**
+     * The catalog shipped in the jar: {@code bundles/extensions.yml} as it was at build time.
+     *
+     * @return the catalog
+     * @throws IllegalStateException if the jar lacks it or it is malformed (a build defect)
+     */
+    public static ExtensionCatalog bundled() {
+        try (java.io.InputStream in = ExtensionCatalog.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is not in the jar");
+            }
+            return load(Path.of("extensions.yml"),
+                    new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException | DefinitionException e) {
+            throw new IllegalStateException("the jar's " + RESOURCE + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The entry that provides an extension: the one of that alias, else the one listing it under
+     * {@code extensions}.
+     *
+     * @param name an extension name as {@code CREATE EXTENSION} takes it
+     * @return the entry, or empty for an extension of the server's own packages (contrib)
+     */
+    public Optional<Extension> providing(String name) {
+        Extension e = byAlias.get(name);
+        if (e != null) {
+            return Optional.of(e);
+        }
+        return byAlias.values().stream().filter(x -> x.extensions().contains(name)).findFirst();
+    }
+
     /**
      * Loads a catalog file.
      *
@@ -127,7 +171,14 @@ public final class ExtensionCatalog {
      * @throws IOException         if the file cannot be read
      */
     public static ExtensionCatalog load(Path file) throws DefinitionException, IOException {
-        YamlFile yaml = YamlFile.compose(file);
+        return read(file, YamlFile.compose(file));
+    }
+
+    private static ExtensionCatalog load(Path name, java.io.Reader reader) throws DefinitionException, IOException {
+        return read(name, YamlFile.compose(name, reader));
+    }
+
+    private static ExtensionCatalog read(Path file, YamlFile yaml) throws DefinitionException {
         MappingNode root = yaml.map(yaml.root(), "");
         Map<String, Extension> out = new LinkedHashMap<>();
         for (Map.Entry<String, NodeTuple> e : yaml.entries(root, "", null).entrySet()) {
@@ -147,6 +198,7 @@ public final class ExtensionCatalog {
         Map<String, List<String>> byFamily = new LinkedHashMap<>();
         Map<String, List<String>> byOsCode = new LinkedHashMap<>();
         Set<Integer> majors = new TreeSet<>();
+        List<String> extensions = new ArrayList<>();
         for (Map.Entry<String, NodeTuple> e : yaml.entries(map, alias, null).entrySet()) {
             String key = e.getKey();
             String path = YamlFile.child(alias, key);
@@ -165,19 +217,26 @@ public final class ExtensionCatalog {
                 if (majors.isEmpty()) {
                     throw yaml.error(value, path, "empty list; leave 'majors' out to allow every major");
                 }
+            } else if (key.equals("extensions")) {
+                for (Map.Entry<Node, String> x : yaml.strings(value, path, false)) {
+                    if (!x.getValue().matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+                        throw yaml.error(x.getKey(), path, "'" + x.getValue() + "' is not an extension name");
+                    }
+                    extensions.add(x.getValue());
+                }
             } else if (OS_CODE.matcher(key).matches()) {
                 byOsCode.put(key, names(yaml, value, path, true));
             } else {
                 String suggestion = YamlFile.closest(key, List.of(Target.DEB, Target.RPM, "majors"))
                         .map(c -> " (did you mean '" + c + "'?)").orElse("");
                 throw yaml.error(e.getValue().getKeyNode(), path, "unknown key '" + key + "'" + suggestion
-                        + "; expected one of deb, rpm, majors or an os code such as d12, el9");
+                        + "; expected one of deb, rpm, majors, extensions or an os code such as d12, el9");
             }
         }
         if (byFamily.isEmpty() && byOsCode.values().stream().allMatch(List::isEmpty)) {
             throw yaml.error(aliasNode, alias, "no package given; expected deb, rpm or an os code");
         }
-        return new Extension(alias, byFamily, byOsCode, majors, YamlFile.line(aliasNode));
+        return new Extension(alias, byFamily, byOsCode, majors, extensions, YamlFile.line(aliasNode));
     }
 
     /** One name or a list of names; null allowed (as "not available") only for overrides. */

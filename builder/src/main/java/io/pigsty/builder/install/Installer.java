@@ -3,6 +3,7 @@ package io.pigsty.builder.install;
 import io.pigsty.builder.exec.Command;
 import io.pigsty.builder.exec.CommandException;
 import io.pigsty.builder.exec.CommandResult;
+import io.pigsty.builder.definition.ExtensionCatalog;
 import io.pigsty.builder.exec.CommandRunner;
 import io.pigsty.builder.install.Step.Action;
 import io.pigsty.builder.inventory.Inventory.Password;
@@ -73,6 +74,7 @@ public final class Installer {
   private final CommandRunner runner;
   private final NodeFiles files;
   private final Consumer<String> log;
+  private final ExtensionCatalog catalog = ExtensionCatalog.bundled();
 
   /**
    * @param inv the admin node and its cluster
@@ -91,43 +93,65 @@ public final class Installer {
 
   /**
    * Debian packages the admin node needs: infra, PostgreSQL, pgbouncer, the exporters and the
-   * packages of the extensions {@code pg_databases} creates.
+   * packages of the extensions {@code pg_databases} creates, found in the extension catalog
+   * ({@code bundles/extensions.yml}; an extension it does not list comes with the server).
    *
    * @param inv the admin node and its cluster
+   * @param catalog the extension catalog
+   * @param osCode the node's OS code ({@code d12}) for the catalog's per-OS entries, or null
    * @return package names, without duplicates, in install order
+   * @throws InstallException naming the database and extension when the catalog says the
+   *     extension is not available for this OS or PostgreSQL major
    */
-  public static List<String> packages(Target inv) {
+  public static List<String> packages(Target inv, ExtensionCatalog catalog, String osCode)
+      throws InstallException {
     int v = inv.version();
     List<String> p = new ArrayList<>(List.of("nginx", "prometheus", "prometheus-alertmanager",
         "prometheus-node-exporter", "postgresql-" + v, "postgresql-client-" + v, "pgbouncer",
         "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter"));
     for (PgDatabase d : inv.cluster().databases()) {
       for (PgExtension e : d.extensions()) {
-        extensionPackage(e.name(), v).filter(x -> !p.contains(x)).ifPresent(p::add);
+        Optional<ExtensionCatalog.Extension> entry = catalog.providing(e.name());
+        if (entry.isEmpty()) {
+          continue;
+        }
+        Optional<String> why = entry.get().whyUnavailable(osCode, "deb", v);
+        if (why.isPresent()) {
+          throw new InstallException(inv.inventory().file() + ": pg_databases " + d.name() + ".extensions "
+              + e.name() + ": " + why.get());
+        }
+        entry.get().packages(osCode, "deb", v).stream().filter(x -> !p.contains(x)).forEach(p::add);
       }
     }
     return List.copyOf(p);
   }
 
   /**
-   * The Debian package holding an extension (as bundles/extensions.yml names them for the deb
-   * family): contrib extensions come with {@code postgresql-<v>}.
+   * The OS code of a node from its {@code /etc/os-release} (os-release(5)): {@code d12} for
+   * Debian 12, {@code u22} for Ubuntu 22.04.
    *
-   * @return the package, or empty for an extension shipped with the server
+   * @return the code, or null when the file is absent or names another OS
+   * @throws InstallException when the file cannot be read
    */
-  static Optional<String> extensionPackage(String ext, int v) {
-    return switch (ext) {
-      case "postgis", "postgis_raster", "postgis_topology", "postgis_tiger_geocoder",
-          "address_standardizer" -> Optional.of("postgresql-" + v + "-postgis-3");
-      case "pg_repack" -> Optional.of("postgresql-" + v + "-repack");
-      case "wal2json" -> Optional.of("postgresql-" + v + "-wal2json");
-      case "pg_cron" -> Optional.of("postgresql-" + v + "-cron");
-      case "pgaudit" -> Optional.of("postgresql-" + v + "-pgaudit");
-      case "hypopg" -> Optional.of("postgresql-" + v + "-hypopg");
-      case "pg_partman" -> Optional.of("postgresql-" + v + "-partman");
-      case "orafce" -> Optional.of("postgresql-" + v + "-orafce");
-      default -> Optional.empty();
-    };
+  public static String osCode(NodeFiles files) throws InstallException {
+    Optional<NodeFiles.State> f = files.read(Path.of("/etc/os-release"));
+    if (f.isEmpty()) {
+      return null;
+    }
+    String id = null;
+    String version = null;
+    for (String line : new String(f.get().content(), StandardCharsets.UTF_8).split("\n")) {
+      String value = line.contains("=") ? line.substring(line.indexOf('=') + 1).replace("\"", "").strip() : "";
+      if (line.startsWith("ID=")) {
+        id = value;
+      } else if (line.startsWith("VERSION_ID=")) {
+        version = value.split("\\.")[0];
+      }
+    }
+    if (version == null || !version.matches("[0-9]+")) {
+      return null;
+    }
+    return "debian".equals(id) ? "d" + version : "ubuntu".equals(id) ? "u" + version : null;
   }
 
   // ---- plan, apply --------------------------------------------------------------------------
@@ -248,7 +272,7 @@ public final class Installer {
 
   private Plan planPackages() throws InstallException {
     List<String> missing = new ArrayList<>();
-    for (String p : packages(inv)) {
+    for (String p : packages(inv, catalog, osCode(files))) {
       if (!installed(p)) {
         missing.add(p);
       }

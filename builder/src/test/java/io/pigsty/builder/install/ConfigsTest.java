@@ -1,5 +1,12 @@
 package io.pigsty.builder.install;
 
+import io.pigsty.builder.definition.ExtensionCatalog;
+import io.pigsty.builder.inventory.InventoryCases;
+import io.pigsty.builder.inventory.InventoryLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
 import io.pigsty.builder.inventory.InventoryLoaderTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigsTest {
+    @TempDir Path tmp;
+
 
     @Test
     void pgHba_networkRulesUseScramAndNoRuleUsesTrust() throws Exception {
@@ -65,8 +74,35 @@ class ConfigsTest {
 
     @Test
     void packages_includeExportersAndPostgisForMeta() throws Exception {
-        assertThat(Installer.packages(Target.of(InventoryLoaderTest.demo()))).contains("postgresql-15", "pgbouncer",
-                "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter", "postgresql-15-postgis-3")
+        assertThat(Installer.packages(Target.of(InventoryLoaderTest.demo()), ExtensionCatalog.bundled(), "d12"))
+                .contains("postgresql-15", "pgbouncer", "prometheus-postgres-exporter",
+                        "prometheus-pgbouncer-exporter", "postgresql-15-postgis-3")
                 .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void packages_comeFromTheOneExtensionCatalog() throws Exception {
+        Path f = tmp.resolve("pigsty.yml");
+        Files.writeString(f, Files.readString(InventoryCases.DEMO).replace("extensions: [{name: postgis}]",
+                "extensions: [{name: postgis_topology}, pg_cron, pg_trgm]"));
+        Target t = Target.of(InventoryLoader.load(f, true));
+        assertThat(Installer.packages(t, ExtensionCatalog.bundled(), "d12"))
+                .contains("postgresql-15-postgis-3", "postgresql-15-cron").noneMatch(p -> p.contains("trgm"));
+        Files.writeString(f, Files.readString(InventoryCases.DEMO).replace("extensions: [{name: postgis}]",
+                "extensions: [pgvector]"));
+        Target v = Target.of(InventoryLoader.load(f, true));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> Installer.packages(v, ExtensionCatalog.bundled(), "d12"))
+                .isInstanceOf(InstallException.class).hasMessageContaining("meta.extensions pgvector: not available for d12");
+    }
+
+    @Test
+    void osCode_fromOsRelease() throws Exception {
+        FakeNode node = new FakeNode();
+        assertThat(Installer.osCode(node)).isNull();
+        node.write(Path.of("/etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n".getBytes(), "rw-r--r--", "root", "root");
+        assertThat(Installer.osCode(node)).isEqualTo("d12");
+        node.write(Path.of("/etc/os-release"), "ID=ubuntu\nVERSION_ID=\"22.04\"\n".getBytes(), "rw-r--r--", "root", "root");
+        assertThat(Installer.osCode(node)).isEqualTo("u22");
     }
 }
