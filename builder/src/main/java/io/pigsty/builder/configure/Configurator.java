@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The on-box configurator (reference §2): checks the node, picks and renders the template into
+ * The on-box configurator (Pigsty's ./configure): checks the node, picks and renders the template into
  * {@code pigsty.yml}, verifies the offline bundle and checks it against the node, then extracts
  * it to {@code /www/pigsty} and points apt at it. Nothing on the node is changed before every
  * check, the bundle verification and the preflight have passed.
@@ -34,7 +34,7 @@ public final class Configurator {
   public static final long MIN_MEMORY = 1L << 30;
   /** Disk headroom (bytes) required besides the bundle's size: 64 MiB. */
   public static final long DISK_HEADROOM = 64L << 20;
-  /** The sandbox convention's address, preferred when the node has several (reference §2). */
+  /** The sandbox convention's address, preferred when the node has several (Pigsty's sandbox convention). */
   public static final String SANDBOX_IP = "10.10.10.10";
 
   /** Where check lines go, and how a question is asked. */
@@ -306,7 +306,7 @@ public final class Configurator {
   }
 
   /**
-   * Picks the primary address (reference §2 step 6).
+   * Picks the primary address (Pigsty's configure, primary IP step).
    *
    * @param requested {@code -i}, or null
    * @param nonInteractive whether asking is forbidden

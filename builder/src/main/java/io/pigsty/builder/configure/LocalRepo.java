@@ -21,7 +21,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * The node's local APT repository: a bundle extracted to {@code /www/pigsty} (reference §5)
+ * The node's local APT repository: a bundle extracted to {@code /www/pigsty} (Pigsty's local repo layout)
  * and the deb822 source that points apt at it, signed by the bundle's own key.
  */
 public final class LocalRepo {
@@ -63,7 +63,7 @@ public final class LocalRepo {
   /**
    * Extracts a bundle to {@code www/pigsty} through a temporary directory {@code www/.pigsty-*}
    * renamed into place (a previous repository is replaced only then). Files get mode 0644 and
-   * directories 0755, so nginx can serve them (reference §5, #57).
+   * directories 0755, so nginx can serve them (Pigsty issue #57: a wrong owner gave 403s).
    *
    * @param tgz the bundle (verified before)
    * @param www the {@code /www} directory (created 0755 if missing)

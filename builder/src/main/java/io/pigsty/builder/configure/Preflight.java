@@ -22,7 +22,7 @@ import java.util.Set;
  * neither with the installed version nor by upgrading to a bundled version. apt does not
  * downgrade on its own, so an installed package newer than the only bundled version that a
  * bundled package pins with {@code =}, {@code <=} or {@code <<} is a conflict (the {@code libc6}
- * against {@code libc6-dev} case of reference §5).
+ * against {@code libc6-dev} case, Pigsty issues #535, #425, #308).
  */
 public final class Preflight {
   private Preflight() {}

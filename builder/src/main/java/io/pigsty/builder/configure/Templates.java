@@ -43,7 +43,7 @@ public final class Templates {
   /**
    * Picks the template: the requested one when given, else {@code tiny} below
    * {@link #OLTP_MIN_CPUS} CPUs or {@link #OLTP_MIN_MEMORY} bytes, else {@code oltp}
-   * (reference §3).
+   * (Pigsty's configure: sandbox users get demo, small nodes tiny, larger oltp).
    *
    * @param requested the {@code -m} value, or {@code null}
    * @param cpus CPUs of the node

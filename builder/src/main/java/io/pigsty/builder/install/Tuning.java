@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * PostgreSQL settings of one tuning template sized for a node: the fixed values of the v1.4
- * tables (reference §3: tiny, oltp, olap, crit) plus the memory-derived ones.
+ * tables (Pigsty's pg_conf templates tiny, oltp, olap, crit) plus the memory-derived ones.
  *
  * @param profile   the template
  * @param memBytes  node memory in bytes (MemTotal of /proc/meminfo)
@@ -24,7 +24,7 @@ public record Tuning(Profile profile, long memBytes, int cpus, Map<String, Strin
     private static final long MB = 1024L * 1024;
     private static final long GB = 1024 * MB;
 
-    /** The four tuning templates and their fixed values (reference §3, v1.4 table). */
+    /** The four tuning templates and their fixed values (Pigsty v1.4's pg_conf tables). */
     public enum Profile {
         TINY(100, 4, 8, 0, 1, 10, 15, 1, "10min", false),
         OLTP(800, 32, 64, 0, 100, 400, 60, 3, "10min", false),
@@ -70,7 +70,7 @@ public record Tuning(Profile profile, long memBytes, int cpus, Map<String, Strin
     /**
      * Sizes a template for a node.
      *
-     * <p>Rules (reference §3): {@code shared_buffers = min(25% RAM, 32 GiB)}, 256 MB when that is
+     * <p>Rules (Pigsty v1.4 pg_conf templates): {@code shared_buffers = min(25% RAM, 32 GiB)}, 256 MB when that is
      * under 1 GiB (but never above 25% RAM, so nodes under 1 GiB stay valid);
      * {@code maintenance_work_mem = min(RAM/16, 8 GiB)}, 64 MB when shared_buffers fell back;
      * {@code effective_cache_size = RAM - shared_buffers}. Beyond the tables, so that the
