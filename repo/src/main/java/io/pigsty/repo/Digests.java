@@ -12,7 +12,9 @@ import java.util.HexFormat;
 public final class Digests {
   private Digests() {}
 
-  /** @return a new SHA-256 digest (every JDK has one) */
+  /**
+   * @return a new SHA-256 digest (every JDK has one)
+   */
   public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -21,14 +23,16 @@ public final class Digests {
     }
   }
 
-  /** @return the lower-case hex SHA256 of the bytes */
+  /**
+   * @return the lower-case hex SHA256 of the bytes
+   */
   public static String sha256Hex(byte[] data) {
     return HexFormat.of().formatHex(sha256().digest(data));
   }
 
   /**
-   * @return the lower-case hex SHA256 of a file's content, read in 1 MiB blocks (never held
-   *     in memory whole)
+   * @return the lower-case hex SHA256 of a file's content, read in 1 MiB blocks (never held in
+   *     memory whole)
    * @throws IOException when the file cannot be read
    */
   public static String sha256Hex(Path file) throws IOException {

@@ -17,7 +17,9 @@ public final class HeapPeak {
     }
   }
 
-  /** @return the sum of the heap pools' peak use since start or the last {@link #reset}, bytes */
+  /**
+   * @return the sum of the heap pools' peak use since start or the last {@link #reset}, bytes
+   */
   public static long bytes() {
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

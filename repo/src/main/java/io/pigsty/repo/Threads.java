@@ -9,8 +9,8 @@ public final class Threads {
 
   /**
    * @param prefix thread name prefix; threads are named {@code prefix1}, {@code prefix2}, ...
-   * @return a factory of daemon threads, so that a pool left behind by an error never keeps
-   *     the JVM from exiting
+   * @return a factory of daemon threads, so that a pool left behind by an error never keeps the JVM
+   *     from exiting
    */
   public static ThreadFactory daemon(String prefix) {
     AtomicInteger seq = new AtomicInteger();

@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks a release tarball ({@code pigsty-<version>.tgz}, made by {@code box/release.sh}) before
- * it is unpacked into an image: it is a readable gzip tarball to its end; every entry is under
- * {@code pigsty/} with no {@code ..} segment; there are no devices, FIFOs or hard links; a
- * symbolic link (the jlinked runtime has some in {@code jre/legal/}) is relative and resolves
- * inside {@code pigsty/}; {@code pigsty/Makefile} is there; and, when {@code <release>.sha256}
- * exists beside it ({@code sha256sum} format), the SHA256 matches.
+ * Checks a release tarball ({@code pigsty-<version>.tgz}, made by {@code box/release.sh}) before it
+ * is unpacked into an image: it is a readable gzip tarball to its end; every entry is under {@code
+ * pigsty/} with no {@code ..} segment; there are no devices, FIFOs or hard links; a symbolic link
+ * (the jlinked runtime has some in {@code jre/legal/}) is relative and resolves inside {@code
+ * pigsty/}; {@code pigsty/Makefile} is there; and, when {@code <release>.sha256} exists beside it
+ * ({@code sha256sum} format), the SHA256 matches.
  */
 public final class ReleaseCheck {
   private static final String ROOT = "pigsty";
@@ -26,14 +26,20 @@ public final class ReleaseCheck {
    */
   public static void check(Path release) throws RootfsException {
     if (!Files.isRegularFile(release)) {
-      throw new RootfsException(release + ": no such release (make release writes dist/pigsty-<version>.tgz; "
-          + "or name one with --release)");
+      throw new RootfsException(
+          release
+              + ": no such release (make release writes dist/pigsty-<version>.tgz; "
+              + "or name one with --release)");
     }
     boolean[] makefile = {false};
     Tarball.Scan scan;
     try {
-      scan = Tarball.scan(release, ROOT, true,
-          e -> makefile[0] |= e.isFile() && e.getName().equals(ROOT + "/Makefile"));
+      scan =
+          Tarball.scan(
+              release,
+              ROOT,
+              true,
+              e -> makefile[0] |= e.isFile() && e.getName().equals(ROOT + "/Makefile"));
     } catch (IOException e) {
       throw new RootfsException(e.getMessage(), e);
     }

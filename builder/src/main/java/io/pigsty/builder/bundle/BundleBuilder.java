@@ -18,12 +18,15 @@ import java.util.function.Function;
 public interface BundleBuilder {
   /** Root directory name inside the tarball; unpacked under {@code /www} it is the local repo. */
   String ROOT = "pigsty";
-  /** Origin ({@code upstream} in manifest.json) of the packages added by {@link #withLocalPackages}. */
+
+  /**
+   * Origin ({@code upstream} in manifest.json) of the packages added by {@link #withLocalPackages}.
+   */
   String LOCAL_ORIGIN = "local";
 
   /**
-   * Adds packages of our own (such as {@code pigsty_<version>_all.deb}) to the bundle's
-   * repository beside the closure, recorded with upstream {@value #LOCAL_ORIGIN}.
+   * Adds packages of our own (such as {@code pigsty_<version>_all.deb}) to the bundle's repository
+   * beside the closure, recorded with upstream {@value #LOCAL_ORIGIN}.
    *
    * @param files package files of this builder's family; each name must not be in the closure
    * @return this builder
@@ -37,18 +40,20 @@ public interface BundleBuilder {
    * @return the closure, one line per package
    * @throws PigstyException for a download, signature, metadata or resolution failure
    */
-  Closure closure(BundleDefinition def, Map<String, Double> timings) throws PigstyException, IOException;
+  Closure closure(BundleDefinition def, Map<String, Double> timings)
+      throws PigstyException, IOException;
 
   /**
    * Builds the bundle into {@code outDir}: {@code <outDir>/<bundleFileName>} and the unpacked
-   * repository {@code <outDir>/<name>/pigsty/}. An unchanged rebuild leaves both in place.
-   * Nothing is left at the destination when a step fails.
+   * repository {@code <outDir>/<name>/pigsty/}. An unchanged rebuild leaves both in place. Nothing
+   * is left at the destination when a step fails.
    *
    * @param progress download progress
    * @return where the bundle is, sizes and per-phase seconds
    * @throws PigstyException for a download, signature, metadata, resolution or bundle failure
    */
-  Result build(BundleDefinition def, Path outDir, ProgressListener progress) throws PigstyException, IOException;
+  Result build(BundleDefinition def, Path outDir, ProgressListener progress)
+      throws PigstyException, IOException;
 
   /**
    * The result of a build.
@@ -62,8 +67,15 @@ public interface BundleBuilder {
    * @param secondsPerPhase seconds per phase, in order
    * @param download what the downloads did
    */
-  record Result(Path bundle, Path repoDir, int packages, long packageBytes, long bundleBytes,
-      boolean upToDate, Map<String, Double> secondsPerPhase, FetchReport download) {
+  record Result(
+      Path bundle,
+      Path repoDir,
+      int packages,
+      long packageBytes,
+      long bundleBytes,
+      boolean upToDate,
+      Map<String, Double> secondsPerPhase,
+      FetchReport download) {
     /** Checks that nothing is missing. */
     public Result {
       Objects.requireNonNull(bundle, "bundle");
@@ -96,7 +108,8 @@ public interface BundleBuilder {
    * @param keyDir where the bundle signing key is kept (created on first use)
    * @param log where phase lines go (stderr for the CLI)
    */
-  record Tools(Downloader downloader, ContentCache cache, Mirrors mirrors, Path keyDir, PrintStream log) {
+  record Tools(
+      Downloader downloader, ContentCache cache, Mirrors mirrors, Path keyDir, PrintStream log) {
     /** Checks that nothing is missing. */
     public Tools {
       Objects.requireNonNull(downloader, "downloader");
@@ -108,21 +121,26 @@ public interface BundleBuilder {
   }
 
   /**
-   * Makes the builder of one package family; implementations are listed in
-   * {@code META-INF/services}, so this package does not depend on them.
+   * Makes the builder of one package family; implementations are listed in {@code
+   * META-INF/services}, so this package does not depend on them.
    */
   interface Provider {
-    /** @return the family served, {@code Target.DEB} or {@code Target.RPM} */
+    /**
+     * @return the family served, {@code Target.DEB} or {@code Target.RPM}
+     */
     String family();
 
-    /** @return a new builder */
+    /**
+     * @return a new builder
+     */
     BundleBuilder create(Tools tools);
   }
 
   /**
    * The builder for a definition's package family.
    *
-   * @throws IllegalStateException when no implementation for the family is on the class path (a bug)
+   * @throws IllegalStateException when no implementation for the family is on the class path (a
+   *     bug)
    */
   static BundleBuilder forDefinition(BundleDefinition def, Tools tools) {
     for (Provider p : ServiceLoader.load(Provider.class, BundleBuilder.class.getClassLoader())) {

@@ -1,6 +1,5 @@
 package io.pigsty.builder.bundle;
 
-import io.pigsty.builder.bundle.deb.DebBundleBuilder;
 import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.files.Tarball;
 import java.io.IOException;
@@ -12,11 +11,11 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Puts a built repository in place: {@code <out>/<name>/pigsty/} and
- * {@code <out>/<bundle>.tgz} with its {@code .sha256}. Everything is staged in a temp
- * directory beside the destination and renamed into place, so a failed build leaves the
- * previous bundle (or nothing) and never a half-written one. A build whose
- * {@code manifest.json} equals the installed one, with an intact tarball, changes nothing.
+ * Puts a built repository in place: {@code <out>/<name>/pigsty/} and {@code <out>/<bundle>.tgz}
+ * with its {@code .sha256}. Everything is staged in a temp directory beside the destination and
+ * renamed into place, so a failed build leaves the previous bundle (or nothing) and never a
+ * half-written one. A build whose {@code manifest.json} equals the installed one, with an intact
+ * tarball, changes nothing.
  */
 public final class BundleOutput {
   private BundleOutput() {}
@@ -30,15 +29,23 @@ public final class BundleOutput {
    * @param stamp tar entry mtime
    * @return true when the installed bundle was already up to date (nothing written)
    */
-  public static boolean install(Path outDir, BundleDefinition def, Map<String, Path> packages,
-      Map<String, byte[]> metadata, byte[] manifest, Instant stamp) throws IOException {
+  public static boolean install(
+      Path outDir,
+      BundleDefinition def,
+      Map<String, Path> packages,
+      Map<String, byte[]> metadata,
+      byte[] manifest,
+      Instant stamp)
+      throws IOException {
     Files.createDirectories(outDir);
     Path bundle = outDir.resolve(def.bundleFileName());
     Path sumFile = Path.of(bundle + ".sha256");
     Path repoDir = outDir.resolve(def.name()).resolve(BundleBuilder.ROOT);
     Path manifestCopy = repoDir.resolve("manifest.json");
-    if (Files.isRegularFile(bundle) && Files.isRegularFile(manifestCopy)
-        && Arrays.equals(Files.readAllBytes(manifestCopy), manifest) && Files.isRegularFile(sumFile)
+    if (Files.isRegularFile(bundle)
+        && Files.isRegularFile(manifestCopy)
+        && Arrays.equals(Files.readAllBytes(manifestCopy), manifest)
+        && Files.isRegularFile(sumFile)
         && Files.readString(sumFile).startsWith(io.pigsty.repo.Digests.sha256Hex(bundle))) {
       return true;
     }
@@ -73,8 +80,10 @@ public final class BundleOutput {
         if (old != null) {
           Tarball.deleteTree(old);
         }
-        Files.move(tmpTgz, bundle, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmpSum, sumFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmpTgz, bundle, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmpSum, sumFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(tmpTgz);
       }
@@ -85,8 +94,8 @@ public final class BundleOutput {
   }
 
   /**
-   * A hard link to {@code from} at {@code to} (cache and output share a file system, usually),
-   * else a copy. Files in the content cache are never modified in place, so sharing is safe.
+   * A hard link to {@code from} at {@code to} (cache and output share a file system, usually), else
+   * a copy. Files in the content cache are never modified in place, so sharing is safe.
    */
   public static void linkOrCopy(Path from, Path to) throws IOException {
     try {

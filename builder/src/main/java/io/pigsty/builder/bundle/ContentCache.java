@@ -1,6 +1,5 @@
 package io.pigsty.builder.bundle;
 
-import io.pigsty.repo.deb.FlatRepository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,24 +7,30 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
- * The content-addressed cache shared with the downloader: a file whose SHA256 is {@code h}
- * lives at {@code <dir>/sha256/<h[0..2]>/<h>}. Entries are only ever written after their
- * SHA256 was checked against a signed index, and are re-checked when read.
+ * The content-addressed cache shared with the downloader: a file whose SHA256 is {@code h} lives at
+ * {@code <dir>/sha256/<h[0..2]>/<h>}. Entries are only ever written after their SHA256 was checked
+ * against a signed index, and are re-checked when read.
  */
 public final class ContentCache {
   private final Path dir;
 
-  /** @param dir the cache root (created on first write) */
+  /**
+   * @param dir the cache root (created on first write)
+   */
   public ContentCache(Path dir) {
     this.dir = dir;
   }
 
-  /** @return the cache root */
+  /**
+   * @return the cache root
+   */
   public Path dir() {
     return dir;
   }
 
-  /** @return where a file with that SHA256 (lower-case hex) is kept */
+  /**
+   * @return where a file with that SHA256 (lower-case hex) is kept
+   */
   public Path pathFor(String sha256) {
     return dir.resolve("sha256").resolve(sha256.substring(0, 2)).resolve(sha256);
   }
@@ -49,7 +54,8 @@ public final class ContentCache {
   }
 
   /**
-   * Stores content already checked against {@code sha256}, through a temp file and an atomic rename.
+   * Stores content already checked against {@code sha256}, through a temp file and an atomic
+   * rename.
    */
   public void put(String sha256, byte[] content) throws IOException {
     Path p = pathFor(sha256);

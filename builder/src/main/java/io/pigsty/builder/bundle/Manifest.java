@@ -2,27 +2,20 @@ package io.pigsty.builder.bundle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.pigsty.builder.bundle.deb.DebBundleBuilder;
-import io.pigsty.builder.bundle.deb.RepoFiles;
 import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.definition.PackageRequest;
-import io.pigsty.repo.deb.DebPackage;
-import io.pigsty.repo.deb.FlatRepository;
 import io.pigsty.repo.sign.BundleKey;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * {@code manifest.json} of a bundle: the definition and target, the upstreams with the
- * digests of what was read from them, every file of the repository with size, SHA256 and
- * upstream URL, and for each package the requested packages that pulled it in. It holds no
- * time of build, so equal inputs give an equal manifest.
+ * {@code manifest.json} of a bundle: the definition and target, the upstreams with the digests of
+ * what was read from them, every file of the repository with size, SHA256 and upstream URL, and for
+ * each package the requested packages that pulled it in. It holds no time of build, so equal inputs
+ * give an equal manifest.
  */
 public final class Manifest {
   /** Schema version of the manifest. */
@@ -31,17 +24,19 @@ public final class Manifest {
   private Manifest() {}
 
   /** Writes manifests (indented) and reads them back. */
-  public static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  public static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
-   * The part every manifest starts with: format, name, version, target, the definition (file
-   * name, SHA256, switches, requests, extension aliases) and the signing key.
+   * The part every manifest starts with: format, name, version, target, the definition (file name,
+   * SHA256, switches, requests, extension aliases) and the signing key.
    *
-   * @param keyFile the key's file name in the repository ({@code pigsty.gpg}, {@code RPM-GPG-KEY-pigsty})
+   * @param keyFile the key's file name in the repository ({@code pigsty.gpg}, {@code
+   *     RPM-GPG-KEY-pigsty})
    * @return a mutable, ordered map to add upstreams and files to
    */
-  public static Map<String, Object> head(BundleDefinition def, BundleKey key, String keyFile) throws IOException {
+  public static Map<String, Object> head(BundleDefinition def, BundleKey key, String keyFile)
+      throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", FORMAT);
     m.put("name", def.name());
@@ -78,7 +73,9 @@ public final class Manifest {
     return m;
   }
 
-  /** @return path, size and SHA256 of each upstream index file read */
+  /**
+   * @return path, size and SHA256 of each upstream index file read
+   */
   public static List<Map<String, Object>> indexes(List<UpstreamState.IndexFile> used) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (UpstreamState.IndexFile f : used) {
@@ -91,7 +88,9 @@ public final class Manifest {
     return out;
   }
 
-  /** @return path, size and SHA256 of each metadata file the bundle's repository holds */
+  /**
+   * @return path, size and SHA256 of each metadata file the bundle's repository holds
+   */
   public static List<Map<String, Object>> metadataFiles(Map<String, byte[]> files) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Map.Entry<String, byte[]> f : files.entrySet()) {

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where each upstream suite is fetched from. In order: an override given on the command line
- * or in {@code PIGSTY_MIRROR} ({@code URL} for every suite, or {@code suite=URL,...}), the
- * upstream's own {@code url:} in the bundle definition, then the build host's apt sources.
- * Bundle definitions never name a host: the URL is a property of where the build runs.
+ * Where each upstream suite is fetched from. In order: an override given on the command line or in
+ * {@code PIGSTY_MIRROR} ({@code URL} for every suite, or {@code suite=URL,...}), the upstream's own
+ * {@code url:} in the bundle definition, then the build host's apt sources. Bundle definitions
+ * never name a host: the URL is a property of where the build runs.
  */
 public final class Mirrors {
   private final Map<String, URI> perSuite = new LinkedHashMap<>();
@@ -19,8 +19,8 @@ public final class Mirrors {
   private final io.pigsty.builder.fetch.YumRepos yum;
 
   /**
-   * @param overrides values of {@code --mirror} options and/or {@code PIGSTY_MIRROR}, each
-   *     {@code URL} or {@code suite=URL[,suite=URL...]}; later ones win
+   * @param overrides values of {@code --mirror} options and/or {@code PIGSTY_MIRROR}, each {@code
+   *     URL} or {@code suite=URL[,suite=URL...]}; later ones win
    * @param host the build host's apt sources, or {@code null} to ignore them
    * @throws IllegalArgumentException naming the value when a URL is not absolute http or https
    */
@@ -29,12 +29,13 @@ public final class Mirrors {
   }
 
   /**
-   * @param overrides as in {@link #Mirrors(Iterable, AptSources)}; for rpm upstreams the
-   *     {@code SUITE} is the repository id, and {@code $repo} in a URL is replaced by it
+   * @param overrides as in {@link #Mirrors(Iterable, AptSources)}; for rpm upstreams the {@code
+   *     SUITE} is the repository id, and {@code $repo} in a URL is replaced by it
    * @param host the build host's apt sources, or {@code null}
    * @param yum the build host's yum/dnf repositories, or {@code null}
    */
-  public Mirrors(Iterable<String> overrides, AptSources host, io.pigsty.builder.fetch.YumRepos yum) {
+  public Mirrors(
+      Iterable<String> overrides, AptSources host, io.pigsty.builder.fetch.YumRepos yum) {
     this.host = host;
     this.yum = yum;
     for (String o : overrides) {
@@ -85,16 +86,18 @@ public final class Mirrors {
     if (host == null) {
       return Optional.empty();
     }
-    return host.baseFor(suite, component).map(u -> {
-      String s = u.toString();
-      return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-    });
+    return host.baseFor(suite, component)
+        .map(
+            u -> {
+              String s = u.toString();
+              return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+            });
   }
 
   /**
-   * Where an rpm upstream is fetched from: {@code --mirror ID=URL}, then a URL for every
-   * upstream ({@code $repo} replaced by the id), then the definition's {@code url:}, then the
-   * build host's {@code /etc/yum.repos.d} entry of the same id.
+   * Where an rpm upstream is fetched from: {@code --mirror ID=URL}, then a URL for every upstream
+   * ({@code $repo} replaced by the id), then the definition's {@code url:}, then the build host's
+   * {@code /etc/yum.repos.d} entry of the same id.
    *
    * @param repoId the upstream's repository id ({@code suite:} in the definition)
    * @param fromDefinition the definition's {@code url:}, if any
@@ -102,7 +105,8 @@ public final class Mirrors {
    * @param arch target architecture, for {@code $basearch}
    * @return the repository base URI (the directory holding {@code repodata/}), no trailing slash
    */
-  public Optional<URI> baseForRepo(String repoId, Optional<URI> fromDefinition, String release, String arch) {
+  public Optional<URI> baseForRepo(
+      String repoId, Optional<URI> fromDefinition, String release, String arch) {
     if (perSuite.containsKey(repoId)) {
       return Optional.of(expand(perSuite.get(repoId), repoId));
     }

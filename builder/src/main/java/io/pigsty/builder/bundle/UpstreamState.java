@@ -16,8 +16,15 @@ import java.util.List;
  * @param indexes the index files used, with their SHA256 and size from the signed Release
  * @param packages number of packages read from it
  */
-public record UpstreamState(String name, String suite, URI base, String inReleaseSha256,
-    Instant date, List<String> signedBy, List<IndexFile> indexes, int packages) {
+public record UpstreamState(
+    String name,
+    String suite,
+    URI base,
+    String inReleaseSha256,
+    Instant date,
+    List<String> signedBy,
+    List<IndexFile> indexes,
+    int packages) {
 
   /** One index file: path below {@code dists/<suite>/}, SHA256 and size from Release. */
   public record IndexFile(String path, String sha256, long size) {}

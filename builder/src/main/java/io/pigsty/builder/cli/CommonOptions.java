@@ -14,25 +14,37 @@ import picocli.CommandLine.Option;
 
 /** Options shared by the commands that fetch or sign. */
 final class CommonOptions {
-  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE) picocli.CommandLine.Model.CommandSpec mixee;
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+  picocli.CommandLine.Model.CommandSpec mixee;
 
-  @Option(names = "--cache", paramLabel = "DIR",
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
       description = "Content-addressed download cache (env PIGSTY_CACHE; default ~/.cache/pigsty).")
   Path cache;
 
-  @Option(names = "--key-dir", paramLabel = "DIR",
-      description = "Where the bundle signing key is kept, created on first use "
-          + "(env PIGSTY_KEY_DIR; default ~/.config/pigsty/signing-key).")
+  @Option(
+      names = "--key-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the bundle signing key is kept, created on first use "
+              + "(env PIGSTY_KEY_DIR; default ~/.config/pigsty/signing-key).")
   Path keyDir;
 
-  @Option(names = "--mirror", paramLabel = "[SUITE=]URL",
-      description = "Archive base URL for every suite, or for one suite (repeatable; env "
-          + "PIGSTY_MIRROR, comma-separated); for rpm upstreams SUITE is the repository id and "
-          + "$repo in the URL is replaced by it. Default: the build host's apt sources "
-          + "(rpm: /etc/yum.repos.d baseurl of the same id).")
+  @Option(
+      names = "--mirror",
+      paramLabel = "[SUITE=]URL",
+      description =
+          "Archive base URL for every suite, or for one suite (repeatable; env "
+              + "PIGSTY_MIRROR, comma-separated); for rpm upstreams SUITE is the repository id and "
+              + "$repo in the URL is replaced by it. Default: the build host's apt sources "
+              + "(rpm: /etc/yum.repos.d baseurl of the same id).")
   List<String> mirrors = new ArrayList<>();
 
-  @Option(names = "--connections", paramLabel = "N", defaultValue = "6",
+  @Option(
+      names = "--connections",
+      paramLabel = "N",
+      defaultValue = "6",
       description = "Parallel connections per host (default ${DEFAULT-VALUE}).")
   int connections;
 
@@ -41,7 +53,8 @@ final class CommonOptions {
       return cache;
     }
     String env = System.getenv("PIGSTY_CACHE");
-    return env != null && !env.isBlank() ? Path.of(env)
+    return env != null && !env.isBlank()
+        ? Path.of(env)
         : Path.of(System.getProperty("user.home"), ".cache", "pigsty");
   }
 
@@ -50,20 +63,28 @@ final class CommonOptions {
       return keyDir;
     }
     String env = System.getenv("PIGSTY_KEY_DIR");
-    return env != null && !env.isBlank() ? Path.of(env)
+    return env != null && !env.isBlank()
+        ? Path.of(env)
         : Path.of(System.getProperty("user.home"), ".config", "pigsty", "signing-key");
   }
 
-  /** @return the bundle signing key of {@link #keyDir()}, made on first use */
-  io.pigsty.repo.sign.BundleKey bundleKey() throws IOException, io.pigsty.repo.sign.SignatureException {
-    return io.pigsty.repo.sign.BundleKey.loadOrCreate(keyDir(), io.pigsty.repo.sign.BundleKey.USER_ID);
+  /**
+   * @return the bundle signing key of {@link #keyDir()}, made on first use
+   */
+  io.pigsty.repo.sign.BundleKey bundleKey()
+      throws IOException, io.pigsty.repo.sign.SignatureException {
+    return io.pigsty.repo.sign.BundleKey.loadOrCreate(
+        keyDir(), io.pigsty.repo.sign.BundleKey.USER_ID);
   }
 
-  /** @return {@code SOURCE_DATE_EPOCH} (reproducible-builds.org) when set to whole seconds */
+  /**
+   * @return {@code SOURCE_DATE_EPOCH} (reproducible-builds.org) when set to whole seconds
+   */
   static java.util.Optional<java.time.Instant> sourceDateEpoch() {
     String epoch = System.getenv("SOURCE_DATE_EPOCH");
     return epoch != null && epoch.matches("[0-9]{1,12}")
-        ? java.util.Optional.of(java.time.Instant.ofEpochSecond(Long.parseLong(epoch))) : java.util.Optional.empty();
+        ? java.util.Optional.of(java.time.Instant.ofEpochSecond(Long.parseLong(epoch)))
+        : java.util.Optional.empty();
   }
 
   Mirrors mirrors() throws IOException {
@@ -84,11 +105,14 @@ final class CommonOptions {
 
   Downloader downloader() {
     if (connections < 1 || connections > 64) {
-      throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
-          "--connections must be 1..64, got " + connections);
+      throw new picocli.CommandLine.ParameterException(
+          mixee.commandLine(), "--connections must be 1..64, got " + connections);
     }
-    return Downloader.builder().cacheDir(cacheDir()).perHostConnections(connections)
-        .connectTimeout(Duration.ofSeconds(20)).build();
+    return Downloader.builder()
+        .cacheDir(cacheDir())
+        .perHostConnections(connections)
+        .connectTimeout(Duration.ofSeconds(20))
+        .build();
   }
 
   /** Builds the downloader (its TLS set-up takes a few hundred ms) while the caller works on. */
@@ -96,7 +120,9 @@ final class CommonOptions {
     return java.util.concurrent.CompletableFuture.supplyAsync(this::downloader);
   }
 
-  /** @return the downloader, rethrowing what building it threw */
+  /**
+   * @return the downloader, rethrowing what building it threw
+   */
   static Downloader join(java.util.concurrent.CompletableFuture<Downloader> f) {
     try {
       return f.join();

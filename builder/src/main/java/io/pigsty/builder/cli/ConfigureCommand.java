@@ -11,44 +11,70 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pigsty configure}: the on-box configurator that {@code ./configure} runs. */
-@Command(name = "configure", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Check this node, write pigsty.yml from a template, verify the offline bundle against "
-        + "the node and install it as the local apt repository /www/pigsty. Prints one line per check: "
-        + "[ OK ] key = value, [WARN] ..., [FAIL] ...; nothing is changed before every check has passed."})
+@Command(
+    name = "configure",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Check this node, write pigsty.yml from a template, verify the offline bundle against "
+          + "the node and install it as the local apt repository /www/pigsty. Prints one line per check: "
+          + "[ OK ] key = value, [WARN] ..., [FAIL] ...; nothing is changed before every check has passed."
+    })
 final class ConfigureCommand implements Callable<Integer> {
-  @Option(names = {"-m", "--mode"}, paramLabel = "TEMPLATE",
-      description = "Template: demo, demo4, tiny or oltp (default: tiny below 4 CPUs or 8 GB, else oltp).")
+  @Option(
+      names = {"-m", "--mode"},
+      paramLabel = "TEMPLATE",
+      description =
+          "Template: demo, demo4, tiny or oltp (default: tiny below 4 CPUs or 8 GB, else oltp).")
   String mode;
 
-  @Option(names = {"-i", "--ip"}, paramLabel = "IP",
-      description = "Primary IPv4 address; must be one of the node's (default: the only address, else "
-          + "10.10.10.10 if present, else ask).")
+  @Option(
+      names = {"-i", "--ip"},
+      paramLabel = "IP",
+      description =
+          "Primary IPv4 address; must be one of the node's (default: the only address, else "
+              + "10.10.10.10 if present, else ask).")
   String ip;
 
-  @Option(names = {"-p", "--pkg"}, paramLabel = "PKG", defaultValue = "/tmp/pkg.tgz",
+  @Option(
+      names = {"-p", "--pkg"},
+      paramLabel = "PKG",
+      defaultValue = "/tmp/pkg.tgz",
       description = "Offline bundle pigsty-pkg-*.tgz (default ${DEFAULT-VALUE}).")
   Path bundle;
 
-  @Option(names = {"-n", "--non-interactive"}, description = "Never ask; on an offline node move other apt sources "
-      + "to /etc/apt/pigsty-backup.")
+  @Option(
+      names = {"-n", "--non-interactive"},
+      description =
+          "Never ask; on an offline node move other apt sources " + "to /etc/apt/pigsty-backup.")
   boolean nonInteractive;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
       description = "Where to write pigsty.yml (default: next to ./configure).")
   Path output;
 
-  @Option(names = {"-g", "--generate"}, description = "Replace every default password with a random one and "
-      + "print them once.")
+  @Option(
+      names = {"-g", "--generate"},
+      description = "Replace every default password with a random one and " + "print them once.")
   boolean generate;
 
-  @Option(names = {"-c", "--conf"}, paramLabel = "FILE",
+  @Option(
+      names = {"-c", "--conf"},
+      paramLabel = "FILE",
       description = "Use this existing pigsty.yml (checked) instead of rendering a template.")
   Path conf;
 
-  @Option(names = "--strict", description = "Unknown keys in -c's pigsty.yml are errors, not warnings.")
+  @Option(
+      names = "--strict",
+      description = "Unknown keys in -c's pigsty.yml are errors, not warnings.")
   boolean strict;
 
-  @Option(names = "--root", paramLabel = "DIR", hidden = true,
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      hidden = true,
       description = "Treat DIR as / for os-release, dpkg status, /www and /etc/apt (testing).")
   Path root;
 
@@ -68,22 +94,25 @@ final class ConfigureCommand implements Callable<Integer> {
       String home = System.getProperty("pigsty.home");
       out0 = Path.of(home == null || home.isBlank() ? "." : home, "pigsty.yml");
     }
-    Configurator.Console console = new Configurator.Console() {
-      @Override
-      public void line(String text) {
-        out.println(text);
-        out.flush();
-      }
+    Configurator.Console console =
+        new Configurator.Console() {
+          @Override
+          public void line(String text) {
+            out.println(text);
+            out.flush();
+          }
 
-      @Override
-      public String ask(String prompt) {
-        Console c = System.console();
-        return c == null ? null : c.readLine("%s", prompt);
-      }
-    };
+          @Override
+          public String ask(String prompt) {
+            Console c = System.console();
+            return c == null ? null : c.readLine("%s", prompt);
+          }
+        };
     NodeFacts node = facts.apply(root == null ? Path.of("/") : root.toAbsolutePath());
-    new Configurator(node, console).run(new Configurator.Options(mode, ip, bundle, nonInteractive, out0,
-        generate, conf, skipApt, strict));
+    new Configurator(node, console)
+        .run(
+            new Configurator.Options(
+                mode, ip, bundle, nonInteractive, out0, generate, conf, skipApt, strict));
     return 0;
   }
 }

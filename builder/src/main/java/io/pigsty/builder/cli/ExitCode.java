@@ -45,8 +45,8 @@ public enum ExitCode {
 
   /**
    * The one place exceptions are mapped to exit codes: a {@link PigstyException} to the code it
-   * carries, an {@link IOException} to {@link #IO}, anything else (a bug) to {@link #INTERNAL}.
-   * Bad command lines never get here: picocli's parameter errors exit {@link #USAGE} on their own.
+   * carries, an {@link IOException} to {@link #IO}, anything else (a bug) to {@link #INTERNAL}. Bad
+   * command lines never get here: picocli's parameter errors exit {@link #USAGE} on their own.
    *
    * @return the code for an exception thrown by a command
    */
@@ -56,7 +56,9 @@ public enum ExitCode {
     return INTERNAL;
   }
 
-  /** @return the constant with that number, or {@link #INTERNAL} for a number not listed */
+  /**
+   * @return the constant with that number, or {@link #INTERNAL} for a number not listed
+   */
   static ExitCode ofCode(int code) {
     for (ExitCode c : values()) {
       if (c.code == code) {
@@ -66,7 +68,9 @@ public enum ExitCode {
     return INTERNAL;
   }
 
-  /** @return {@code code:meaning} lines for picocli's exit code list */
+  /**
+   * @return {@code code:meaning} lines for picocli's exit code list
+   */
   static String[] helpList() {
     ExitCode[] all = values();
     String[] out = new String[all.length];

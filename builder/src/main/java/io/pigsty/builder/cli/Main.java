@@ -6,21 +6,36 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code pigsty} CLI: builds bundles and repositories, checks them. */
-@Command(name = "pigsty", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Build and check Pigsty offline package bundles; configure, install and check a node.",
+@Command(
+    name = "pigsty",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description =
+        "Build and check Pigsty offline package bundles; configure, install and check a node.",
     exitCodeListHeading = "%nExit codes:%n")
 public final class Main implements Runnable {
   /** The subcommands, in the order the usage lists them (then {@code help}). */
-  static final List<Class<?>> COMMANDS = List.of(BuildCommand.class, ResolveCommand.class, RepoCommand.class,
-      VerifyCommand.class, SignCommand.class, PackageCommand.class, ConfigureCommand.class, InstallCommand.class,
-      StatusCommand.class, ImageCommand.class);
+  static final List<Class<?>> COMMANDS =
+      List.of(
+          BuildCommand.class,
+          ResolveCommand.class,
+          RepoCommand.class,
+          VerifyCommand.class,
+          SignCommand.class,
+          PackageCommand.class,
+          ConfigureCommand.class,
+          InstallCommand.class,
+          StatusCommand.class,
+          ImageCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Name of the global option that prints the stack trace of an internal error. */
   static final String DEBUG = "--debug";
 
-  @CommandLine.Option(names = DEBUG, scope = CommandLine.ScopeType.INHERIT,
+  @CommandLine.Option(
+      names = DEBUG,
+      scope = CommandLine.ScopeType.INHERIT,
       description = "On an internal error (exit 1), print the stack trace.")
   boolean debug;
 
@@ -47,10 +62,9 @@ public final class Main implements Runnable {
   }
 
   /**
-   * The command line for these arguments. When the first argument names a subcommand only that
-   * one is built (picocli reads every option of every command it is given, a tenth of a second
-   * here at start); otherwise all, for the usage, {@code help} and the error naming an unknown
-   * command.
+   * The command line for these arguments. When the first argument names a subcommand only that one
+   * is built (picocli reads every option of every command it is given, a tenth of a second here at
+   * start); otherwise all, for the usage, {@code help} and the error naming an unknown command.
    */
   static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new Main());
@@ -76,31 +90,37 @@ public final class Main implements Runnable {
     }
     applyExitCodes(cl, list);
     cl.setExitCodeExceptionMapper(t -> ExitCode.of(t).code);
-    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      ExitCode code = ExitCode.of(ex);
-      PrintWriter err = commandLine.getErr();
-      if (code == ExitCode.INTERNAL) {
-        err.println("pigsty: internal error: " + ex + (debug(parseResult) ? "" : " (run with " + DEBUG
-            + " for the stack trace)"));
-        if (debug(parseResult)) {
-          ex.printStackTrace(err);
-        }
-      } else {
-        err.println("pigsty: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-      }
-      err.flush();
-      return code.code;
-    });
-    cl.setParameterExceptionHandler((ex, given) -> {
-      CommandLine c = ex.getCommandLine();
-      c.getErr().println("pigsty: " + ex.getMessage());
-      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
-      return ExitCode.USAGE.code;
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          ExitCode code = ExitCode.of(ex);
+          PrintWriter err = commandLine.getErr();
+          if (code == ExitCode.INTERNAL) {
+            err.println(
+                "pigsty: internal error: "
+                    + ex
+                    + (debug(parseResult) ? "" : " (run with " + DEBUG + " for the stack trace)"));
+            if (debug(parseResult)) {
+              ex.printStackTrace(err);
+            }
+          } else {
+            err.println("pigsty: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+          }
+          err.flush();
+          return code.code;
+        });
+    cl.setParameterExceptionHandler(
+        (ex, given) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("pigsty: " + ex.getMessage());
+          c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
+          return ExitCode.USAGE.code;
+        });
     return cl;
   }
 
-  /** @return whether {@value #DEBUG} was given, before or after the subcommand */
+  /**
+   * @return whether {@value #DEBUG} was given, before or after the subcommand
+   */
   private static boolean debug(CommandLine.ParseResult parsed) {
     for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
       if (p.hasMatchedOption(DEBUG)) {

@@ -10,34 +10,52 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code pigsty package deb|rpm}: the configurator as our own .deb or .rpm. */
-@Command(name = "package",
-    description = {"Build the configurator as a package: 'deb' writes pigsty_<version>_all.deb "
-        + "(jdeb), 'rpm' writes pigsty-<version>-1.noarch.rpm (redline-rpm). Both install "
-        + "configure, Makefile, pigsty.jar and templates/ under " + SelfPackages.PREFIX
-        + " and the wrapper " + SelfPackages.WRAPPER + "; neither depends on a Java package "
-        + "(the wrapper needs Java 17+ and says what to install). Entry times: "
-        + "SOURCE_DATE_EPOCH when set, else the jar's own build timestamp (its manifest "
-        + "entry), so rebuilds of the same files are byte-identical."})
+@Command(
+    name = "package",
+    description = {
+      "Build the configurator as a package: 'deb' writes pigsty_<version>_all.deb "
+          + "(jdeb), 'rpm' writes pigsty-<version>-1.noarch.rpm (redline-rpm). Both install "
+          + "configure, Makefile, pigsty.jar and templates/ under "
+          + SelfPackages.PREFIX
+          + " and the wrapper "
+          + SelfPackages.WRAPPER
+          + "; neither depends on a Java package "
+          + "(the wrapper needs Java 17+ and says what to install). Entry times: "
+          + "SOURCE_DATE_EPOCH when set, else the jar's own build timestamp (its manifest "
+          + "entry), so rebuilds of the same files are byte-identical."
+    })
 final class PackageCommand implements Callable<Integer> {
   // no mixinStandardHelpOptions: its -V/--version would clash with the package --version
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
   boolean help;
 
   @Parameters(paramLabel = "FORMAT", description = "deb or rpm.")
   String format;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "dist",
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "DIR",
+      defaultValue = "dist",
       description = "Output directory (default ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--version", paramLabel = "VERSION", required = true,
+  @Option(
+      names = "--version",
+      paramLabel = "VERSION",
+      required = true,
       description = "Product version, e.g. 4.0.0 (the bundle definition's version).")
   String version;
 
-  @Option(names = "--from", paramLabel = "DIR",
-      description = "A release tree (pigsty.jar, configure, Makefile, templates/), as box/release.sh "
-          + "stages it. Default: the source tree in the current directory (builder/target/pigsty.jar, "
-          + "configure, box/Makefile, builder/src/main/resources/templates).")
+  @Option(
+      names = "--from",
+      paramLabel = "DIR",
+      description =
+          "A release tree (pigsty.jar, configure, Makefile, templates/), as box/release.sh "
+              + "stages it. Default: the source tree in the current directory (builder/target/pigsty.jar, "
+              + "configure, box/Makefile, builder/src/main/resources/templates).")
   Path from;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -51,18 +69,26 @@ final class PackageCommand implements Callable<Integer> {
       } else {
         Path jar = Path.of("builder/target/pigsty.jar");
         Path t = Path.of("builder/src/main/resources/templates");
-        c = new SelfPackages.Contents(version, jar, Path.of("configure"), Path.of("box/Makefile"),
-            Files.isDirectory(t) ? t : null, mtime(jar));
+        c =
+            new SelfPackages.Contents(
+                version,
+                jar,
+                Path.of("configure"),
+                Path.of("box/Makefile"),
+                Files.isDirectory(t) ? t : null,
+                mtime(jar));
       }
     } catch (IllegalArgumentException e) { // the --version value
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    Path p = switch (format) {
-      case "deb" -> SelfPackages.deb(c, out);
-      case "rpm" -> SelfPackages.rpm(c, out);
-      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "FORMAT must be deb or rpm, got '" + format + "'");
-    };
+    Path p =
+        switch (format) {
+          case "deb" -> SelfPackages.deb(c, out);
+          case "rpm" -> SelfPackages.rpm(c, out);
+          default ->
+              throw new picocli.CommandLine.ParameterException(
+                  spec.commandLine(), "FORMAT must be deb or rpm, got '" + format + "'");
+        };
     spec.commandLine().getOut().printf("%s (%d bytes)%n", p, Files.size(p));
     spec.commandLine().getOut().flush();
     return 0;
@@ -70,8 +96,8 @@ final class PackageCommand implements Callable<Integer> {
 
   /**
    * SOURCE_DATE_EPOCH when set; else the time stored for the jar's manifest entry (Maven's
-   * project.build.outputTimestamp in a reproducible build; zip DOS time read as UTC, so the
-   * time zone does not matter); else the jar file's mtime.
+   * project.build.outputTimestamp in a reproducible build; zip DOS time read as UTC, so the time
+   * zone does not matter); else the jar file's mtime.
    */
   private static Instant mtime(Path jar) throws java.io.IOException {
     java.util.Optional<Instant> epoch = CommonOptions.sourceDateEpoch();

@@ -10,34 +10,49 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code pigsty repo ...}: local repository tools. */
-@Command(name = "repo", mixinStandardHelpOptions = true,
-    description = "Local repository tools.", subcommands = RepoCommand.Index.class)
+@Command(
+    name = "repo",
+    mixinStandardHelpOptions = true,
+    description = "Local repository tools.",
+    subcommands = RepoCommand.Index.class)
 final class RepoCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand (index)");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "missing subcommand (index)");
   }
 
   /** {@code pigsty repo index DIR}. */
-  @Command(name = "index", mixinStandardHelpOptions = true,
-      description = {"Write signed repository metadata for a directory of packages. .deb files: "
-          + "a flat APT repository (Packages, Packages.gz, Release, InRelease clear-signed with the "
-          + "bundle key, pigsty.gpg for Signed-By:). .rpm files: repodata/ as createrepo_c writes "
-          + "it, repodata/repomd.xml.asc signed with the bundle key, RPM-GPG-KEY-pigsty."})
+  @Command(
+      name = "index",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Write signed repository metadata for a directory of packages. .deb files: "
+            + "a flat APT repository (Packages, Packages.gz, Release, InRelease clear-signed with the "
+            + "bundle key, pigsty.gpg for Signed-By:). .rpm files: repodata/ as createrepo_c writes "
+            + "it, repodata/repomd.xml.asc signed with the bundle key, RPM-GPG-KEY-pigsty."
+      })
   static final class Index implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "Directory holding .deb files (searched recursively).")
+    @Parameters(
+        paramLabel = "DIR",
+        description = "Directory holding .deb files (searched recursively).")
     Path dir;
 
     @Mixin CommonOptions common;
 
-    @picocli.CommandLine.Option(names = "--zstd",
-        description = "RPM repositories: compress repodata with zstd (EL9 and later) instead of gzip.")
+    @picocli.CommandLine.Option(
+        names = "--zstd",
+        description =
+            "RPM repositories: compress repodata with zstd (EL9 and later) instead of gzip.")
     boolean zstd;
 
-    @picocli.CommandLine.Option(names = "--modules", paramLabel = "FILE",
-        description = "RPM repositories: list this modules.yaml (plain, .gz, .xz, .zst or .bz2) in repomd.xml as type modules.")
+    @picocli.CommandLine.Option(
+        names = "--modules",
+        paramLabel = "FILE",
+        description =
+            "RPM repositories: list this modules.yaml (plain, .gz, .xz, .zst or .bz2) in repomd.xml as type modules.")
     Path modules;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -48,9 +63,16 @@ final class RepoCommand implements Runnable {
         throw new java.nio.file.NoSuchFileException(dir + " (not a directory)");
       }
       BundleKey key = common.bundleKey();
-      int n = RepoIndexer.index(dir, key, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), zstd,
-          modules);
-      spec.commandLine().getOut().printf("indexed %d packages in %s, signed by %s%n", n, dir, key.fingerprint());
+      int n =
+          RepoIndexer.index(
+              dir,
+              key,
+              Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+              zstd,
+              modules);
+      spec.commandLine()
+          .getOut()
+          .printf("indexed %d packages in %s, signed by %s%n", n, dir, key.fingerprint());
       return 0;
     }
   }

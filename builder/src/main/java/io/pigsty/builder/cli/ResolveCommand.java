@@ -16,23 +16,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code pigsty resolve DEF}: print the closure without downloading any .deb. */
-@Command(name = "resolve", mixinStandardHelpOptions = true,
-    description = {"Print the closure of a definition (one 'name<TAB>version<TAB>arch<TAB>upstream' "
-        + "line per package, sorted), or why one package is in it. Reads signed upstream "
-        + "metadata; downloads no .deb or .rpm. For rpm definitions the chain names NEVRAs and the "
-        + "requirement each one satisfies."})
+@Command(
+    name = "resolve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print the closure of a definition (one 'name<TAB>version<TAB>arch<TAB>upstream' "
+          + "line per package, sorted), or why one package is in it. Reads signed upstream "
+          + "metadata; downloads no .deb or .rpm. For rpm definitions the chain names NEVRAs and the "
+          + "requirement each one satisfies."
+    })
 final class ResolveCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DEF", description = "Bundle definition, e.g. bundles/d12.yml.")
   Path definition;
 
-  @Option(names = "--why", paramLabel = "PKG",
-      description = "Print the chain that brings PKG into the closure, e.g. 'pgsql -> postgresql-15 -> libllvm14'.")
+  @Option(
+      names = "--why",
+      paramLabel = "PKG",
+      description =
+          "Print the chain that brings PKG into the closure, e.g. 'pgsql -> postgresql-15 -> libllvm14'.")
   String why;
 
-  @Option(names = "--requested", description = "Print only the requested package names (aliases expanded).")
+  @Option(
+      names = "--requested",
+      description = "Print only the requested package names (aliases expanded).")
   boolean requestedOnly;
 
-  @Option(names = "--timings", description = "Print load and resolve seconds and peak heap to stderr.")
+  @Option(
+      names = "--timings",
+      description = "Print load and resolve seconds and peak heap to stderr.")
   boolean timings;
 
   @Mixin CommonOptions common;
@@ -41,7 +52,8 @@ final class ResolveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    java.util.concurrent.CompletableFuture<Downloader> client = requestedOnly ? null : common.downloaderAsync();
+    java.util.concurrent.CompletableFuture<Downloader> client =
+        requestedOnly ? null : common.downloaderAsync();
     BundleDefinition def = BundleDefinition.load(definition);
     PrintWriter out = spec.commandLine().getOut();
     if (requestedOnly) {
@@ -52,13 +64,19 @@ final class ResolveCommand implements Callable<Integer> {
     Map<String, Double> t = new LinkedHashMap<>();
     BundleBuilder.Closure c;
     try (Downloader d = CommonOptions.join(client)) {
-      c = BundleBuilder.forDefinition(def, new BundleBuilder.Tools(d, common.contentCache(), common.mirrors(),
-          common.keyDir(), System.err)).closure(def, t);
+      c =
+          BundleBuilder.forDefinition(
+                  def,
+                  new BundleBuilder.Tools(
+                      d, common.contentCache(), common.mirrors(), common.keyDir(), System.err))
+              .closure(def, t);
     }
     if (why != null) {
       List<String> chain = c.why().apply(why);
       if (chain.isEmpty()) {
-        spec.commandLine().getErr().println("pigsty: " + why + " is not in the closure of " + definition);
+        spec.commandLine()
+            .getErr()
+            .println("pigsty: " + why + " is not in the closure of " + definition);
         return ExitCode.RESOLUTION.code;
       }
       out.println(String.join(" -> ", chain));
@@ -72,8 +90,13 @@ final class ResolveCommand implements Callable<Integer> {
 
   private void printTimings(Map<String, Double> t, int packages) {
     if (timings) {
-      System.err.printf(Locale.ROOT, "metadata_seconds=%.3f%nresolve_seconds=%.4f%npackages=%d%npeak_heap_mb=%.0f%n",
-          t.get("metadata"), t.get("resolve"), packages, io.pigsty.repo.HeapPeak.bytes() / 1e6);
+      System.err.printf(
+          Locale.ROOT,
+          "metadata_seconds=%.3f%nresolve_seconds=%.4f%npackages=%d%npeak_heap_mb=%.0f%n",
+          t.get("metadata"),
+          t.get("resolve"),
+          packages,
+          io.pigsty.repo.HeapPeak.bytes() / 1e6);
       Runtime.getRuntime().gc();
     }
   }

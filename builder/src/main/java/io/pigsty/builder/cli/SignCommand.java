@@ -14,16 +14,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code pigsty sign FILE...}: detached signatures with the bundle key (release SHA256SUMS). */
-@Command(name = "sign", mixinStandardHelpOptions = true,
-    description = {"Sign files with the bundle signing key: writes FILE.asc next to each FILE (a "
-        + "detached ASCII-armored OpenPGP signature, SHA-512) that 'gpgv --keyring pigsty.gpg "
-        + "FILE.asc FILE' and 'pigsty verify --sums' accept. Signature time: SOURCE_DATE_EPOCH "
-        + "when set (raised to the key's creation time), else now."})
+@Command(
+    name = "sign",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Sign files with the bundle signing key: writes FILE.asc next to each FILE (a "
+          + "detached ASCII-armored OpenPGP signature, SHA-512) that 'gpgv --keyring pigsty.gpg "
+          + "FILE.asc FILE' and 'pigsty verify --sums' accept. Signature time: SOURCE_DATE_EPOCH "
+          + "when set (raised to the key's creation time), else now."
+    })
 final class SignCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Files to sign, e.g. dist/SHA256SUMS.")
+  @Parameters(
+      paramLabel = "FILE",
+      arity = "1..*",
+      description = "Files to sign, e.g. dist/SHA256SUMS.")
   List<Path> files;
 
-  @Option(names = "--keyring", paramLabel = "FILE",
+  @Option(
+      names = "--keyring",
+      paramLabel = "FILE",
       description = "Also write the public key there (binary keyring, e.g. dist/pigsty.gpg).")
   Path keyring;
 

@@ -1,8 +1,8 @@
 package io.pigsty.builder.cli;
 
+import io.pigsty.builder.exec.ProcessRunner;
 import io.pigsty.builder.install.HealthCheck;
 import io.pigsty.builder.install.HealthException;
-import io.pigsty.builder.exec.ProcessRunner;
 import io.pigsty.builder.install.Target;
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.InventoryException;
@@ -15,17 +15,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pigsty status}: the health report of the meta node of pigsty.yml. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Health report of the meta node: every unit active, every port listening, "
-        + "SELECT 1 through PostgreSQL and pgbouncer, every Prometheus target up. Exits "
-        + "non-zero naming every failed item."})
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Health report of the meta node: every unit active, every port listening, "
+          + "SELECT 1 through PostgreSQL and pgbouncer, every Prometheus target up. Exits "
+          + "non-zero naming every failed item."
+    })
 final class StatusCommand implements Callable<Integer> {
-  @Option(names = {"-c", "--conf"}, paramLabel = "FILE", defaultValue = "pigsty.yml",
+  @Option(
+      names = {"-c", "--conf"},
+      paramLabel = "FILE",
+      defaultValue = "pigsty.yml",
       description = "Inventory of the node (default: ${DEFAULT-VALUE}).")
   Path conf;
 
-  @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "0",
-      description = "Wait up to this long for Prometheus targets to come up (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--wait",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      description =
+          "Wait up to this long for Prometheus targets to come up (default: ${DEFAULT-VALUE}).")
   int wait;
 
   @Option(names = "--strict", description = "Unknown keys in pigsty.yml are errors, not warnings.")
@@ -44,12 +55,18 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Target inv = load(conf, strict, spec.commandLine().getErr());
-    return report(inv, new HealthCheck(inv, new ProcessRunner()).run(wait), spec.commandLine().getOut());
+    return report(
+        inv, new HealthCheck(inv, new ProcessRunner()).run(wait), spec.commandLine().getOut());
   }
 
   /** Prints a report, one line per item; throws when any failed. */
   static int report(Target inv, HealthCheck.Report r, PrintWriter out) throws HealthException {
-    out.printf(Locale.ROOT, "health of %s on %s (%.1f s):%n", inv.instanceName(), inv.metaIp(), r.seconds());
+    out.printf(
+        Locale.ROOT,
+        "health of %s on %s (%.1f s):%n",
+        inv.instanceName(),
+        inv.metaIp(),
+        r.seconds());
     for (HealthCheck.Item i : r.items()) {
       out.printf(Locale.ROOT, "  [%s] %s: %s%n", i.ok() ? " OK " : "FAIL", i.name(), i.detail());
     }

@@ -15,26 +15,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code pigsty verify BUNDLE} or {@code pigsty verify --sums SHA256SUMS}: offline checks. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-    description = {"Check a bundle offline: every file's size and SHA256 against manifest.json, "
-        + "the InRelease signature with the shipped key, Release against Packages, Packages "
-        + "against every .deb. Lists every problem found.",
-        "With --sums, check a release directory instead: the signature SHA256SUMS.asc over "
-        + "SHA256SUMS (exit 5 when missing, bad or by another key), then the SHA256 of every "
-        + "file it lists (exit 8 naming each missing or changed file)."})
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check a bundle offline: every file's size and SHA256 against manifest.json, "
+          + "the InRelease signature with the shipped key, Release against Packages, Packages "
+          + "against every .deb. Lists every problem found.",
+      "With --sums, check a release directory instead: the signature SHA256SUMS.asc over "
+          + "SHA256SUMS (exit 5 when missing, bad or by another key), then the SHA256 of every "
+          + "file it lists (exit 8 naming each missing or changed file)."
+    })
 final class VerifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "BUNDLE", arity = "0..1", description = "A pigsty-pkg-*.tgz.")
   Path bundle;
 
-  @Option(names = "--sums", paramLabel = "SHA256SUMS",
+  @Option(
+      names = "--sums",
+      paramLabel = "SHA256SUMS",
       description = "Check a release: this SHA256SUMS, its SHA256SUMS.asc and the files it lists.")
   Path sums;
 
-  @Option(names = "--key", paramLabel = "FINGERPRINT|FILE",
-      description = {"Bundle: also require the bundle to be signed by this key (fingerprint).",
-          "Release: the trusted key, a keyring file or a fingerprint that pigsty.gpg next to "
-          + "SHA256SUMS must hold. Without --key the release is checked with that pigsty.gpg, "
-          + "which proves it is intact, not who made it."})
+  @Option(
+      names = "--key",
+      paramLabel = "FINGERPRINT|FILE",
+      description = {
+        "Bundle: also require the bundle to be signed by this key (fingerprint).",
+        "Release: the trusted key, a keyring file or a fingerprint that pigsty.gpg next to "
+            + "SHA256SUMS must hold. Without --key the release is checked with that pigsty.gpg, "
+            + "which proves it is intact, not who made it."
+      })
   String key;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -42,8 +52,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if ((bundle == null) == (sums == null)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "give either BUNDLE or --sums SHA256SUMS");
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "give either BUNDLE or --sums SHA256SUMS");
     }
     if (sums != null) {
       return verifyRelease();
@@ -55,8 +65,13 @@ final class VerifyCommand implements Callable<Integer> {
       throw new BundleException(sb.toString());
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%s: OK, %d files, %.1f MB, signed by %s%n", bundle, r.files(),
-        r.bytes() / 1e6, r.keyFingerprint());
+    out.printf(
+        Locale.ROOT,
+        "%s: OK, %d files, %.1f MB, signed by %s%n",
+        bundle,
+        r.files(),
+        r.bytes() / 1e6,
+        r.keyFingerprint());
     out.flush();
     return 0;
   }
@@ -69,20 +84,29 @@ final class VerifyCommand implements Callable<Integer> {
     if (key != null && !keyFile) {
       want = TrustedKeys.normalizeFingerprint(key);
       if (!want.matches("[0-9A-F]{40}")) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--key " + key + ": neither a file nor a 40-digit fingerprint");
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--key " + key + ": neither a file nor a 40-digit fingerprint");
       }
     }
     Path keyring = keyFile ? Path.of(key) : shipped;
     if (!Files.isRegularFile(keyring)) {
-      throw new SignatureException(shipped.toString(), "missing: no key to check "
-          + sums.getFileName() + ".asc with (give --key FILE)");
+      throw new SignatureException(
+          shipped.toString(),
+          "missing: no key to check " + sums.getFileName() + ".asc with (give --key FILE)");
     }
     // with a fingerprint, ReleaseSums.verify refuses a signature by any other key of the keyring
     TrustedKeys keys = TrustedKeys.load(java.util.List.of(keyring));
     ReleaseSums.Report r = ReleaseSums.verify(sums, keys, want);
-    out.printf(Locale.ROOT, "%s: OK, %d files, %.1f MB, signed by %s%s%n", sums, r.entries().size(),
-        r.bytes() / 1e6, r.keyFingerprint(),
-        key == null ? " (key from " + shipped.getFileName() + " beside it; pin it with --key)" : "");
+    out.printf(
+        Locale.ROOT,
+        "%s: OK, %d files, %.1f MB, signed by %s%s%n",
+        sums,
+        r.entries().size(),
+        r.bytes() / 1e6,
+        r.keyFingerprint(),
+        key == null
+            ? " (key from " + shipped.getFileName() + " beside it; pin it with --key)"
+            : "");
     out.flush();
     return 0;
   }

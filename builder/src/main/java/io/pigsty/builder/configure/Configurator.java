@@ -22,19 +22,26 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The on-box configurator (Pigsty's ./configure): checks the node, picks and renders the template into
- * {@code pigsty.yml}, verifies the offline bundle and checks it against the node, then extracts
- * it to {@code /www/pigsty} and points apt at it. Nothing on the node is changed before every
- * check, the bundle verification and the preflight have passed.
+ * The on-box configurator (Pigsty's ./configure): checks the node, picks and renders the template
+ * into {@code pigsty.yml}, verifies the offline bundle and checks it against the node, then
+ * extracts it to {@code /www/pigsty} and points apt at it. Nothing on the node is changed before
+ * every check, the bundle verification and the preflight have passed.
  */
 public final class Configurator {
   /** OS releases this configurator supports, as {@code ID VERSION_ID} of os-release. */
-  public static final List<String> SUPPORTED = List.of("debian 12", "debian 13", "ubuntu 22.04", "ubuntu 24.04");
+  public static final List<String> SUPPORTED =
+      List.of("debian 12", "debian 13", "ubuntu 22.04", "ubuntu 24.04");
+
   /** Below this much memory (bytes) a warning is printed: 1 GiB. */
   public static final long MIN_MEMORY = 1L << 30;
+
   /** Disk headroom (bytes) required besides the bundle's size: 64 MiB. */
   public static final long DISK_HEADROOM = 64L << 20;
-  /** The sandbox convention's address, preferred when the node has several (Pigsty's sandbox convention). */
+
+  /**
+   * The sandbox convention's address, preferred when the node has several (Pigsty's sandbox
+   * convention).
+   */
   public static final String SANDBOX_IP = "10.10.10.10";
 
   /** Where check lines go, and how a question is asked. */
@@ -63,11 +70,20 @@ public final class Configurator {
    * @param skipApt do not run apt-get update (tests)
    * @param strict unknown keys of {@code -c}'s pigsty.yml are errors, not warnings
    */
-  public record Options(String mode, String ip, Path bundle, boolean nonInteractive, Path output,
-      boolean generatePasswords, Path inventory, boolean skipApt, boolean strict) {}
+  public record Options(
+      String mode,
+      String ip,
+      Path bundle,
+      boolean nonInteractive,
+      Path output,
+      boolean generatePasswords,
+      Path inventory,
+      boolean skipApt,
+      boolean strict) {}
 
   /** What was done: the template, the address, the inventory file, the repository. */
-  public record Outcome(String template, String ip, Path inventory, Path repo, Map<String, String> passwords) {}
+  public record Outcome(
+      String template, String ip, Path inventory, Path repo, Map<String, String> passwords) {}
 
   /** os-release fields (os-release(5)). */
   public record OsRelease(String id, String versionId, String codename) {}
@@ -141,15 +157,20 @@ public final class Configurator {
       } catch (NodeException e) {
         throw fail(e);
       }
-      ok("template", rendered.template() + (o.mode() != null ? " (-m)" : " (by size: "
-          + node.cpus() + " CPUs, " + gib(node.memoryBytes()) + ")"));
+      ok(
+          "template",
+          rendered.template()
+              + (o.mode() != null
+                  ? " (-m)"
+                  : " (by size: " + node.cpus() + " CPUs, " + gib(node.memoryBytes()) + ")"));
     }
 
     JsonNode manifest = verifyBundle(o.bundle(), os, debArch);
     preflight(o.bundle(), manifest, debArch);
 
     // every check passed: now change things
-    Path out = o.inventory() != null ? o.inventory() : writeInventory(rendered.inventory(), o.output());
+    Path out =
+        o.inventory() != null ? o.inventory() : writeInventory(rendered.inventory(), o.output());
     Path repo;
     try {
       repo = LocalRepo.extract(o.bundle(), node.root().resolve("www"));
@@ -164,16 +185,27 @@ public final class Configurator {
         if (o.nonInteractive()) {
           List<Path> moved = LocalRepo.moveOtherSourcesAside(node.root());
           if (!moved.isEmpty()) {
-            warn("offline node: moved " + moved.size() + " other apt source(s) to /" + LocalRepo.BACKUP
-                + " (move them back to restore)");
+            warn(
+                "offline node: moved "
+                    + moved.size()
+                    + " other apt source(s) to /"
+                    + LocalRepo.BACKUP
+                    + " (move them back to restore)");
           }
         } else {
-          warn("offline node: other apt sources are left in place (-n moves them to /" + LocalRepo.BACKUP + ")");
+          warn(
+              "offline node: other apt sources are left in place (-n moves them to /"
+                  + LocalRepo.BACKUP
+                  + ")");
         }
       }
     } catch (IOException e) {
-      throw fail(NodeException.Kind.APT, "writing apt sources under " + node.root().resolve("etc/apt")
-          + " failed: " + e.getMessage());
+      throw fail(
+          NodeException.Kind.APT,
+          "writing apt sources under "
+              + node.root().resolve("etc/apt")
+              + " failed: "
+              + e.getMessage());
     }
     if (o.skipApt()) {
       warn("apt-get update skipped (--skip-apt)");
@@ -188,16 +220,28 @@ public final class Configurator {
         throw fail(NodeException.Kind.APT, "apt-get update exited with " + rc);
       }
       ok("apt-get update", "done");
-      // Pigsty's configure ends by installing utilities from the local repo; 'make install' needs make
+      // Pigsty's configure ends by installing utilities from the local repo; 'make install' needs
+      // make
       if (!node.hasCommand("make")) {
         try {
-          rc = node.run(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y",
-              "--no-install-recommends", "make"));
+          rc =
+              node.run(
+                  List.of(
+                      "env",
+                      "DEBIAN_FRONTEND=noninteractive",
+                      "apt-get",
+                      "install",
+                      "-y",
+                      "--no-install-recommends",
+                      "make"));
         } catch (IOException e) {
-          throw fail(NodeException.Kind.APT, "apt-get install make could not start: " + e.getMessage());
+          throw fail(
+              NodeException.Kind.APT, "apt-get install make could not start: " + e.getMessage());
         }
         if (rc != 0) {
-          throw fail(NodeException.Kind.APT, "apt-get install make (from the local repo) exited with " + rc);
+          throw fail(
+              NodeException.Kind.APT,
+              "apt-get install make (from the local repo) exited with " + rc);
         }
         ok("utilities", "make installed from the local repo");
       }
@@ -218,13 +262,16 @@ public final class Configurator {
     }
     ok("kernel", kernel);
     String m = node.machine();
-    String arch = switch (m == null ? "" : m) {
-      case "x86_64" -> "amd64";
-      case "aarch64" -> "arm64";
-      default -> null;
-    };
+    String arch =
+        switch (m == null ? "" : m) {
+          case "x86_64" -> "amd64";
+          case "aarch64" -> "arm64";
+          default -> null;
+        };
     if (arch == null) {
-      throw fail(NodeException.Kind.UNSUPPORTED_ARCH, "machine = " + m + ": only x86_64 and aarch64 are supported");
+      throw fail(
+          NodeException.Kind.UNSUPPORTED_ARCH,
+          "machine = " + m + ": only x86_64 and aarch64 are supported");
     }
     ok("machine", m + " (" + arch + ")");
     return arch;
@@ -238,29 +285,47 @@ public final class Configurator {
         int eq = line.indexOf('=');
         if (eq > 0 && !line.startsWith("#")) {
           String v = line.substring(eq + 1).trim();
-          if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+          if (v.length() >= 2
+              && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
             v = v.substring(1, v.length() - 1);
           }
           kv.put(line.substring(0, eq).trim(), v);
         }
       }
     } catch (IOException e) {
-      throw fail(NodeException.Kind.UNSUPPORTED_OS, "/etc/os-release: cannot read (" + e.getMessage() + ")");
+      throw fail(
+          NodeException.Kind.UNSUPPORTED_OS,
+          "/etc/os-release: cannot read (" + e.getMessage() + ")");
     }
-    OsRelease os = new OsRelease(kv.getOrDefault("ID", ""), kv.getOrDefault("VERSION_ID", ""),
-        kv.getOrDefault("VERSION_CODENAME", ""));
+    OsRelease os =
+        new OsRelease(
+            kv.getOrDefault("ID", ""),
+            kv.getOrDefault("VERSION_ID", ""),
+            kv.getOrDefault("VERSION_CODENAME", ""));
     if (!SUPPORTED.contains(os.id() + " " + os.versionId())) {
-      throw fail(NodeException.Kind.UNSUPPORTED_OS, "os = " + os.id() + " " + os.versionId()
-          + ": not supported; expected one of " + String.join(", ", SUPPORTED));
+      throw fail(
+          NodeException.Kind.UNSUPPORTED_OS,
+          "os = "
+              + os.id()
+              + " "
+              + os.versionId()
+              + ": not supported; expected one of "
+              + String.join(", ", SUPPORTED));
     }
-    ok("os", os.id() + " " + os.versionId() + (os.codename().isEmpty() ? "" : " (" + os.codename() + ")"));
+    ok(
+        "os",
+        os.id()
+            + " "
+            + os.versionId()
+            + (os.codename().isEmpty() ? "" : " (" + os.codename() + ")"));
     return os;
   }
 
   void checkPackageManager() throws NodeException {
     for (String c : List.of("dpkg", "apt-get")) {
       if (!node.hasCommand(c)) {
-        throw fail(NodeException.Kind.NO_PACKAGE_MANAGER, "package manager: " + c + " not found on PATH");
+        throw fail(
+            NodeException.Kind.NO_PACKAGE_MANAGER, "package manager: " + c + " not found on PATH");
       }
     }
     ok("package manager", "dpkg/apt");
@@ -272,8 +337,9 @@ public final class Configurator {
     } else if (node.passwordlessSudo()) {
       ok("sudo", "passwordless");
     } else {
-      throw fail(NodeException.Kind.NO_ROOT, "not root and 'sudo -n true' fails: run as root, or grant "
-          + "passwordless sudo");
+      throw fail(
+          NodeException.Kind.NO_ROOT,
+          "not root and 'sudo -n true' fails: run as root, or grant " + "passwordless sudo");
     }
   }
 
@@ -299,8 +365,13 @@ public final class Configurator {
       // a missing bundle is reported when it is verified
     }
     if (free < need) {
-      throw fail(NodeException.Kind.NO_SPACE, "disk: " + gib(free) + " free under /www, need " + gib(need)
-          + " for the bundle's repository");
+      throw fail(
+          NodeException.Kind.NO_SPACE,
+          "disk: "
+              + gib(free)
+              + " free under /www, need "
+              + gib(need)
+              + " for the bundle's repository");
     }
     ok("disk", gib(free) + " free under /www");
   }
@@ -311,16 +382,21 @@ public final class Configurator {
    * @param requested {@code -i}, or null
    * @param nonInteractive whether asking is forbidden
    * @return the address
-   * @throws NodeException IP when {@code -i} is not an address of the node, or several
-   *     candidates remain under {@code -n} (or without a terminal)
+   * @throws NodeException IP when {@code -i} is not an address of the node, or several candidates
+   *     remain under {@code -n} (or without a terminal)
    */
   String chooseIp(String requested, boolean nonInteractive) throws NodeException {
     List<String> ips = new ArrayList<>();
     node.addresses().forEach(a -> ips.add(a.ip()));
     if (requested != null) {
       if (!ips.contains(requested)) {
-        throw fail(NodeException.Kind.IP, "ip = " + requested + ": not an address of this node (it has "
-            + (ips.isEmpty() ? "none" : String.join(", ", ips)) + ")");
+        throw fail(
+            NodeException.Kind.IP,
+            "ip = "
+                + requested
+                + ": not an address of this node (it has "
+                + (ips.isEmpty() ? "none" : String.join(", ", ips))
+                + ")");
       }
       ok("ip", requested + " (-i)");
       return requested;
@@ -343,18 +419,26 @@ public final class Configurator {
         return answer.trim();
       }
       if (answer != null) {
-        throw fail(NodeException.Kind.IP, "ip = " + answer.trim() + ": not an address of this node (it has "
-            + String.join(", ", ips) + ")");
+        throw fail(
+            NodeException.Kind.IP,
+            "ip = "
+                + answer.trim()
+                + ": not an address of this node (it has "
+                + String.join(", ", ips)
+                + ")");
       }
     }
-    throw fail(NodeException.Kind.IP, "ip: several candidates (" + String.join(", ", ips) + "); pick one with -i");
+    throw fail(
+        NodeException.Kind.IP,
+        "ip: several candidates (" + String.join(", ", ips) + "); pick one with -i");
   }
 
   /** Verifies the bundle and its target; @return its manifest */
   JsonNode verifyBundle(Path tgz, OsRelease os, String debArch) throws NodeException {
     if (!Files.isRegularFile(tgz)) {
-      throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + tgz + " not found; copy pigsty-pkg-*.tgz "
-          + "there or name it with -p");
+      throw fail(
+          NodeException.Kind.BUNDLE_INVALID,
+          "bundle: " + tgz + " not found; copy pigsty-pkg-*.tgz " + "there or name it with -p");
     }
     BundleVerifier.Report r;
     try {
@@ -366,18 +450,38 @@ public final class Configurator {
       throw fail(NodeException.Kind.UNSAFE_ENTRY, "bundle: " + String.join("; ", r.unsafe()));
     }
     if (!r.ok()) {
-      throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + r.problems().size() + " problem(s): "
-          + String.join("; ", r.problems()));
+      throw fail(
+          NodeException.Kind.BUNDLE_INVALID,
+          "bundle: " + r.problems().size() + " problem(s): " + String.join("; ", r.problems()));
     }
-    ok("bundle", String.format(Locale.ROOT, "%s (%d files, %.1f MB, SHA256 and InRelease signature by %s good)",
-        tgz, r.files(), r.bytes() / 1e6, r.keyFingerprint()));
+    ok(
+        "bundle",
+        String.format(
+            Locale.ROOT,
+            "%s (%d files, %.1f MB, SHA256 and InRelease signature by %s good)",
+            tgz,
+            r.files(),
+            r.bytes() / 1e6,
+            r.keyFingerprint()));
     JsonNode t = r.manifest().path("target");
     String bos = t.path("os").asText();
     String brel = t.path("release").asText();
     String barch = t.path("arch").asText();
     if (!bos.equals(os.id()) || !brel.equals(os.versionId()) || !barch.equals(debArch)) {
-      throw fail(NodeException.Kind.BUNDLE_TARGET, "bundle target = " + bos + " " + brel + " " + barch
-          + ", but this node is " + os.id() + " " + os.versionId() + " " + debArch);
+      throw fail(
+          NodeException.Kind.BUNDLE_TARGET,
+          "bundle target = "
+              + bos
+              + " "
+              + brel
+              + " "
+              + barch
+              + ", but this node is "
+              + os.id()
+              + " "
+              + os.versionId()
+              + " "
+              + debArch);
     }
     ok("bundle target", bos + " " + brel + " " + t.path("codename").asText() + " " + barch);
     return r.manifest();
@@ -385,7 +489,10 @@ public final class Configurator {
 
   void preflight(Path tgz, JsonNode manifest, String debArch) throws NodeException {
     List<String> requested = new ArrayList<>();
-    manifest.path("definition").path("requested").forEach(q -> requested.add(q.path("spec").asText()));
+    manifest
+        .path("definition")
+        .path("requested")
+        .forEach(q -> requested.add(q.path("spec").asText()));
     Path statusFile = node.root().resolve("var/lib/dpkg/status");
     try {
       byte[] status = Files.exists(statusFile) ? Files.readAllBytes(statusFile) : new byte[0];
@@ -394,17 +501,28 @@ public final class Configurator {
       bundle.addPackagesFile(LocalRepo.read(tgz, "Packages"), tgz + ":Packages");
       Preflight.Result r = Preflight.check(requested, bundle, installed);
       if (!r.ok()) {
-        StringBuilder sb = new StringBuilder("preflight: apt would not install the bundle's packages on this node, "
-            + r.conflicts().size() + " conflict(s):");
+        StringBuilder sb =
+            new StringBuilder(
+                "preflight: apt would not install the bundle's packages on this node, "
+                    + r.conflicts().size()
+                    + " conflict(s):");
         r.conflicts().forEach(c -> sb.append("\n         ").append(c));
         throw fail(NodeException.Kind.PREFLIGHT, sb.toString());
       }
-      ok("preflight", requested.size() + " requested, " + r.closure().size() + " to install from the bundle, "
-          + installed.size() + " installed, no conflict");
+      ok(
+          "preflight",
+          requested.size()
+              + " requested, "
+              + r.closure().size()
+              + " to install from the bundle, "
+              + installed.size()
+              + " installed, no conflict");
     } catch (MetadataException e) {
       throw fail(NodeException.Kind.PREFLIGHT, "preflight: " + e.getMessage());
     } catch (IOException e) {
-      throw fail(NodeException.Kind.PREFLIGHT, "preflight: cannot read " + statusFile + ": " + e.getMessage());
+      throw fail(
+          NodeException.Kind.PREFLIGHT,
+          "preflight: cannot read " + statusFile + ": " + e.getMessage());
     }
   }
 
@@ -415,8 +533,12 @@ public final class Configurator {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, ".pigsty-", ".yml.tmp", PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------")));
+      tmp =
+          Files.createTempFile(
+              dir,
+              ".pigsty-",
+              ".yml.tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(tmp, inv.toYaml(), StandardCharsets.UTF_8);
       InventoryLoader.load(tmp, false);
       chownToSudoUser(tmp);
@@ -453,6 +575,8 @@ public final class Configurator {
   }
 
   private static String gib(long bytes) {
-    return bytes < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    return bytes < 0
+        ? "unknown"
+        : String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
   }
 }

@@ -4,29 +4,27 @@ import io.pigsty.builder.exec.Command;
 import io.pigsty.builder.exec.CommandException;
 import io.pigsty.builder.exec.CommandResult;
 import io.pigsty.builder.exec.ProcessRunner;
-import java.time.Duration;
-import java.util.Map;
-
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /** The facts of the machine the JVM runs on, with files read under a root directory. */
 public final class HostFacts implements NodeFacts {
   private final Path root;
 
-  /** @param root the directory treated as {@code /} (normally {@code /}) */
+  /**
+   * @param root the directory treated as {@code /} (normally {@code /})
+   */
   public HostFacts(Path root) {
     this.root = root;
   }
@@ -162,7 +160,9 @@ public final class HostFacts implements NodeFacts {
 
   private static final ProcessRunner QUIET = new ProcessRunner();
 
-  /** @return the command's stdout and stderr, trimmed, or null when it fails or cannot run */
+  /**
+   * @return the command's stdout and stderr, trimmed, or null when it fails or cannot run
+   */
   private static String capture(String... argv) {
     try {
       CommandResult r = QUIET.run(Command.of(Duration.ofSeconds(10), argv));
@@ -172,7 +172,9 @@ public final class HostFacts implements NodeFacts {
     }
   }
 
-  /** @return the command's exit status, or -1 when it cannot run or times out */
+  /**
+   * @return the command's exit status, or -1 when it cannot run or times out
+   */
   private static int status(String... argv) {
     try {
       return QUIET.run(Command.of(Duration.ofSeconds(10), argv)).exit();

@@ -21,19 +21,23 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * The node's local APT repository: a bundle extracted to {@code /www/pigsty} (Pigsty's local repo layout)
- * and the deb822 source that points apt at it, signed by the bundle's own key.
+ * The node's local APT repository: a bundle extracted to {@code /www/pigsty} (Pigsty's local repo
+ * layout) and the deb822 source that points apt at it, signed by the bundle's own key.
  */
 public final class LocalRepo {
   /** Top directory of a bundle tarball, and the repository's name under {@code /www}. */
   public static final String ROOT = "pigsty";
+
   /** The source file, relative to the node's root. */
   public static final String SOURCES = "etc/apt/sources.list.d/pigsty-local.sources";
+
   /** Where other sources are moved on an offline node, relative to the node's root. */
   public static final String BACKUP = "etc/apt/pigsty-backup";
 
-  private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
-  private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> DIR_MODE =
+      PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-r--r--");
 
   private LocalRepo() {}
 
@@ -46,7 +50,8 @@ public final class LocalRepo {
    * @throws NodeException BUNDLE_INVALID when the bundle cannot be read or lacks the file
    */
   public static byte[] read(Path tgz, String rel) throws NodeException {
-    try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 16));
+    try (InputStream in =
+            new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 16));
         TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
@@ -55,7 +60,10 @@ public final class LocalRepo {
         }
       }
     } catch (IOException e) {
-      throw new NodeException(NodeException.Kind.BUNDLE_INVALID, tgz + ": cannot read " + rel + " (" + e.getMessage() + ")", e);
+      throw new NodeException(
+          NodeException.Kind.BUNDLE_INVALID,
+          tgz + ": cannot read " + rel + " (" + e.getMessage() + ")",
+          e);
     }
     throw new NodeException(NodeException.Kind.BUNDLE_INVALID, tgz + ": no " + ROOT + "/" + rel);
   }
@@ -80,20 +88,29 @@ public final class LocalRepo {
         Files.setPosixFilePermissions(www, DIR_MODE);
       }
       tmp = Files.createTempDirectory(www, "." + ROOT + "-");
-      try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 20), 1 << 16);
+      try (InputStream in =
+              new GZIPInputStream(
+                  new BufferedInputStream(Files.newInputStream(tgz), 1 << 20), 1 << 16);
           TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
           String why = io.pigsty.builder.files.Tarball.unsafe(e, ROOT, false);
           if (why != null) {
-            throw new NodeException(NodeException.Kind.UNSAFE_ENTRY, tgz + ": entry '" + e.getName() + "' " + why
-                + "; nothing was extracted");
+            throw new NodeException(
+                NodeException.Kind.UNSAFE_ENTRY,
+                tgz + ": entry '" + e.getName() + "' " + why + "; nothing was extracted");
           }
           String rel = e.getName().substring(ROOT.length()).replaceFirst("^/+", "");
           Path target = tmp.resolve(rel).normalize();
           if (!target.startsWith(tmp)) {
-            throw new NodeException(NodeException.Kind.UNSAFE_ENTRY, tgz + ": entry '" + e.getName()
-                + "' would land outside " + www.resolve(ROOT) + "; nothing was extracted");
+            throw new NodeException(
+                NodeException.Kind.UNSAFE_ENTRY,
+                tgz
+                    + ": entry '"
+                    + e.getName()
+                    + "' would land outside "
+                    + www.resolve(ROOT)
+                    + "; nothing was extracted");
           }
           if (e.isDirectory()) {
             Files.createDirectories(target);
@@ -119,8 +136,10 @@ public final class LocalRepo {
       }
       return repo;
     } catch (IOException e) {
-      throw new NodeException(NodeException.Kind.BUNDLE_INVALID, tgz + ": extracting to " + www + " failed ("
-          + e.getMessage() + "); nothing was changed", e);
+      throw new NodeException(
+          NodeException.Kind.BUNDLE_INVALID,
+          tgz + ": extracting to " + www + " failed (" + e.getMessage() + "); nothing was changed",
+          e);
     } finally {
       if (tmp != null) {
         try {
@@ -145,9 +164,13 @@ public final class LocalRepo {
   public static String sources(String repoDir) {
     return "# Pigsty local repository, written by 'pigsty configure'\n"
         + "Types: deb\n"
-        + "URIs: file:" + repoDir + "\n"
+        + "URIs: file:"
+        + repoDir
+        + "\n"
         + "Suites: ./\n"
-        + "Signed-By: " + repoDir + "/pigsty.gpg\n";
+        + "Signed-By: "
+        + repoDir
+        + "/pigsty.gpg\n";
   }
 
   /**
@@ -172,10 +195,9 @@ public final class LocalRepo {
   }
 
   /**
-   * Moves every other apt source ({@code sources.list}, {@code sources.list.d/*.list} and
-   * {@code *.sources} but ours) to {@link #BACKUP}, keeping their relative paths, so an
-   * offline node's {@code apt-get update} does not wait on unreachable mirrors. Restore by
-   * moving them back.
+   * Moves every other apt source ({@code sources.list}, {@code sources.list.d/*.list} and {@code
+   * *.sources} but ours) to {@link #BACKUP}, keeping their relative paths, so an offline node's
+   * {@code apt-get update} does not wait on unreachable mirrors. Restore by moving them back.
    *
    * @param root the node's {@code /}
    * @return the files moved, at their new place
@@ -211,8 +233,10 @@ public final class LocalRepo {
       moved.add(to);
     }
     if (!moved.isEmpty()) {
-      Files.writeString(backup.resolve("README"), "Apt sources moved aside by 'pigsty configure' on an offline "
-          + "node.\nTo restore: move sources.list and sources.list.d/* back under /etc/apt/.\n");
+      Files.writeString(
+          backup.resolve("README"),
+          "Apt sources moved aside by 'pigsty configure' on an offline "
+              + "node.\nTo restore: move sources.list and sources.list.d/* back under /etc/apt/.\n");
     }
     return moved;
   }

@@ -3,9 +3,9 @@ package io.pigsty.builder.configure;
 import io.pigsty.repo.PigstyException;
 
 /**
- * A failed step of configuring a node: a check, the template, {@code pigsty.yml}, the bundle or
- * the local repository. The {@link Kind} says which, so it carries its own exit code (20-33);
- * the message names the file, key, package or address at fault.
+ * A failed step of configuring a node: a check, the template, {@code pigsty.yml}, the bundle or the
+ * local repository. The {@link Kind} says which, so it carries its own exit code (20-33); the
+ * message names the file, key, package or address at fault.
  */
 public final class NodeException extends PigstyException {
   private static final long serialVersionUID = 1L;
@@ -70,7 +70,9 @@ public final class NodeException extends PigstyException {
     this.kind = kind;
   }
 
-  /** @return what failed */
+  /**
+   * @return what failed
+   */
   public Kind kind() {
     return kind;
   }

@@ -16,13 +16,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Would apt install the requested packages of a bundle on this node? Works from the node's
- * dpkg status and the bundle's {@code Packages}: walks the Pre-Depends and Depends of the
- * requested packages through the bundle, and reports every relation that apt could satisfy
- * neither with the installed version nor by upgrading to a bundled version. apt does not
- * downgrade on its own, so an installed package newer than the only bundled version that a
- * bundled package pins with {@code =}, {@code <=} or {@code <<} is a conflict (the {@code libc6}
- * against {@code libc6-dev} case, Pigsty issues #535, #425, #308).
+ * Would apt install the requested packages of a bundle on this node? Works from the node's dpkg
+ * status and the bundle's {@code Packages}: walks the Pre-Depends and Depends of the requested
+ * packages through the bundle, and reports every relation that apt could satisfy neither with the
+ * installed version nor by upgrading to a bundled version. apt does not downgrade on its own, so an
+ * installed package newer than the only bundled version that a bundled package pins with {@code =},
+ * {@code <=} or {@code <<} is a conflict (the {@code libc6} against {@code libc6-dev} case, Pigsty
+ * issues #535, #425, #308).
  */
 public final class Preflight {
   private Preflight() {}
@@ -37,15 +37,17 @@ public final class Preflight {
 
   /** The outcome: the packages walked and every conflict found (empty when apt would succeed). */
   public record Result(Set<String> closure, List<Conflict> conflicts) {
-    /** @return whether no conflict was found */
+    /**
+     * @return whether no conflict was found
+     */
     public boolean ok() {
       return conflicts.isEmpty();
     }
   }
 
   /**
-   * Reads the installed packages of a dpkg status file: stanzas whose {@code Status} is
-   * {@code install ok installed} (dpkg(1), "Package states").
+   * Reads the installed packages of a dpkg status file: stanzas whose {@code Status} is {@code
+   * install ok installed} (dpkg(1), "Package states").
    *
    * @param status the content of {@code /var/lib/dpkg/status}
    * @param name its path, for messages
@@ -53,7 +55,8 @@ public final class Preflight {
    * @return the installed packages
    * @throws MetadataException naming {@code name} for a malformed stanza
    */
-  public static PackageIndex installed(byte[] status, String name, String arch) throws MetadataException {
+  public static PackageIndex installed(byte[] status, String name, String arch)
+      throws MetadataException {
     PackageIndex out = new PackageIndex(arch);
     List<Paragraph> paragraphs = new ArrayList<>();
     Paragraph.parseAll(status, name, paragraphs::add);
@@ -69,8 +72,9 @@ public final class Preflight {
   /**
    * Checks the bundle against the node.
    *
-   * @param requested the requested specs of the bundle's manifest ({@code definition.requested[].spec}),
-   *     each a relation such as {@code postgresql-15} or {@code a | b}
+   * @param requested the requested specs of the bundle's manifest ({@code
+   *     definition.requested[].spec}), each a relation such as {@code postgresql-15} or {@code a |
+   *     b}
    * @param bundle the bundle's {@code Packages}
    * @param installed the node's installed packages ({@link #installed})
    * @return the closure walked and every conflict, by package and version
@@ -93,15 +97,23 @@ public final class Preflight {
       List<List<Dependency>> deps = new ArrayList<>(p.preDepends());
       deps.addAll(p.depends());
       for (List<Dependency> g : deps) {
-        follow(p.name() + " " + p.version(), g, bundle, installed, closure, todo, conflicts, reported);
+        follow(
+            p.name() + " " + p.version(), g, bundle, installed, closure, todo, conflicts, reported);
       }
     }
     return new Result(closure, conflicts);
   }
 
   /** Resolves one dependency group: the first alternative apt can satisfy is taken. */
-  private static void follow(String who, List<Dependency> group, PackageIndex bundle, PackageIndex installed,
-      Set<String> closure, Deque<DebPackage> todo, List<Conflict> conflicts, Map<String, Boolean> reported) {
+  private static void follow(
+      String who,
+      List<Dependency> group,
+      PackageIndex bundle,
+      PackageIndex installed,
+      Set<String> closure,
+      Deque<DebPackage> todo,
+      List<Conflict> conflicts,
+      Map<String, Boolean> reported) {
     List<String> reasons = new ArrayList<>();
     for (Dependency d : group) {
       DebPackage inst = installedFor(d, installed);
@@ -117,13 +129,16 @@ public final class Preflight {
       }
       reasons.add(why(d, bundle, installed));
     }
-    String rel = group.stream().map(Dependency::toString).reduce((a, b) -> a + " | " + b).orElse("");
+    String rel =
+        group.stream().map(Dependency::toString).reduce((a, b) -> a + " | " + b).orElse("");
     if (reported.putIfAbsent(who + "\0" + rel, Boolean.TRUE) == null) {
       conflicts.add(new Conflict(who, rel, String.join("; ", reasons)));
     }
   }
 
-  /** @return an installed package (or provider) that satisfies {@code d}, else null */
+  /**
+   * @return an installed package (or provider) that satisfies {@code d}, else null
+   */
   private static DebPackage installedFor(Dependency d, PackageIndex installed) {
     for (DebPackage p : installed.versions(d.name())) {
       if (d.accepts(p.version())) {
@@ -139,8 +154,8 @@ public final class Preflight {
   }
 
   /**
-   * @return the newest bundled package that satisfies {@code d} and that apt would install:
-   *     not older than an installed version of the same name (apt does not downgrade); else null
+   * @return the newest bundled package that satisfies {@code d} and that apt would install: not
+   *     older than an installed version of the same name (apt does not downgrade); else null
    */
   private static DebPackage bundleFor(Dependency d, PackageIndex bundle, PackageIndex installed) {
     for (DebPackage p : bundle.versions(d.name())) {
@@ -188,11 +203,16 @@ public final class Preflight {
       return d.name() + " is neither installed nor in the bundle";
     }
     StringBuilder sb = new StringBuilder();
-    sb.append(inst.isEmpty() ? d.name() + " is not installed" : "installed " + d.name() + " " + String.join(", ", inst));
+    sb.append(
+        inst.isEmpty()
+            ? d.name() + " is not installed"
+            : "installed " + d.name() + " " + String.join(", ", inst));
     sb.append(bun.isEmpty() ? ", not in the bundle" : ", bundle has " + String.join(", ", bun));
     for (DebPackage p : bundle.versions(d.name())) {
       if (d.accepts(p.version()) && olderThanInstalled(p, installed)) {
-        sb.append(" (apt will not downgrade the installed version to ").append(p.version()).append(')');
+        sb.append(" (apt will not downgrade the installed version to ")
+            .append(p.version())
+            .append(')');
         break;
       }
     }

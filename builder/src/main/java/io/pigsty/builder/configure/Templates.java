@@ -14,24 +14,28 @@ import java.util.regex.Pattern;
 
 /**
  * The configuration templates ({@code demo}, {@code demo4}, {@code tiny}, {@code oltp}; reference
- * §3), kept as YAML data under {@code templates/} on the class path. Their host keys and
- * address values are placeholders: {@code $node0} is the node's address, {@code $nodeK} the
- * K-th address after it in its /24, {@code $net.N} address N of its /24.
+ * §3), kept as YAML data under {@code templates/} on the class path. Their host keys and address
+ * values are placeholders: {@code $node0} is the node's address, {@code $nodeK} the K-th address
+ * after it in its /24, {@code $net.N} address N of its /24.
  */
 public final class Templates {
   /** The template names, in the order {@code --help} lists them. */
   public static final List<String> NAMES = List.of("demo", "demo4", "tiny", "oltp");
+
   /** Below this many CPUs the default template is {@code tiny}. */
   public static final int OLTP_MIN_CPUS = 4;
+
   /**
-   * Below this much memory (bytes) the default template is {@code tiny}: 7 GiB, so a nominal
-   * 8 GB machine, whose {@code MemTotal} is 7.2 to 7.8 GiB after the kernel's share, counts as 8 GB.
+   * Below this much memory (bytes) the default template is {@code tiny}: 7 GiB, so a nominal 8 GB
+   * machine, whose {@code MemTotal} is 7.2 to 7.8 GiB after the kernel's share, counts as 8 GB.
    */
   public static final long OLTP_MIN_MEMORY = 7L << 30;
 
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\$(?:node([0-9])|net\\.([0-9]{1,3}))");
+  private static final Pattern PLACEHOLDER =
+      Pattern.compile("\\$(?:node([0-9])|net\\.([0-9]{1,3}))");
   private static final String ALPHABET =
       "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
   /** Length of a generated password: 24 characters of a 56-letter alphabet, about 139 bits. */
   public static final int PASSWORD_LENGTH = 24;
 
@@ -41,22 +45,23 @@ public final class Templates {
   public record Rendered(String template, InventoryTree inventory, Map<String, String> passwords) {}
 
   /**
-   * Picks the template: the requested one when given, else {@code tiny} below
-   * {@link #OLTP_MIN_CPUS} CPUs or {@link #OLTP_MIN_MEMORY} bytes, else {@code oltp}
-   * (Pigsty's configure: sandbox users get demo, small nodes tiny, larger oltp).
+   * Picks the template: the requested one when given, else {@code tiny} below {@link
+   * #OLTP_MIN_CPUS} CPUs or {@link #OLTP_MIN_MEMORY} bytes, else {@code oltp} (Pigsty's configure:
+   * sandbox users get demo, small nodes tiny, larger oltp).
    *
    * @param requested the {@code -m} value, or {@code null}
    * @param cpus CPUs of the node
    * @param memoryBytes memory of the node in bytes; negative when unknown (counts as small)
    * @return a name of {@link #NAMES}
-   * @throws NodeException {@link NodeException.Kind#UNKNOWN_TEMPLATE} when {@code requested} is
-   *     not a template
+   * @throws NodeException {@link NodeException.Kind#UNKNOWN_TEMPLATE} when {@code requested} is not
+   *     a template
    */
   public static String choose(String requested, int cpus, long memoryBytes) throws NodeException {
     if (requested != null) {
       if (!NAMES.contains(requested)) {
-        throw new NodeException(NodeException.Kind.UNKNOWN_TEMPLATE, "unknown template '" + requested
-            + "'; expected one of " + String.join(", ", NAMES));
+        throw new NodeException(
+            NodeException.Kind.UNKNOWN_TEMPLATE,
+            "unknown template '" + requested + "'; expected one of " + String.join(", ", NAMES));
       }
       return requested;
     }
@@ -76,13 +81,17 @@ public final class Templates {
     String resource = "/templates/" + name + ".yml";
     try (InputStream in = Templates.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new NodeException(NodeException.Kind.UNKNOWN_TEMPLATE, "template " + resource + " is not in the jar");
+        throw new NodeException(
+            NodeException.Kind.UNKNOWN_TEMPLATE, "template " + resource + " is not in the jar");
       }
-      return InventoryTree.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "template " + name + ".yml");
+      return InventoryTree.parse(
+          new String(in.readAllBytes(), StandardCharsets.UTF_8), "template " + name + ".yml");
     } catch (IOException e) {
-      throw new NodeException(NodeException.Kind.UNKNOWN_TEMPLATE, "template " + resource + ": " + e.getMessage(), e);
+      throw new NodeException(
+          NodeException.Kind.UNKNOWN_TEMPLATE, "template " + resource + ": " + e.getMessage(), e);
     } catch (InventoryException e) {
-      throw new IllegalStateException("template " + resource + " in the jar is malformed: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "template " + resource + " in the jar is malformed: " + e.getMessage(), e);
     }
   }
 
@@ -92,34 +101,51 @@ public final class Templates {
    * @param template a template from {@link #load}
    * @param nodeIp the node's primary IPv4 address
    * @return the inventory with addresses only; no {@code $} placeholder remains
-   * @throws NodeException {@link NodeException.Kind#IP} when {@code nodeIp} is not IPv4, a
-   *     derived address would leave the /24 (past .254), or a VIP lands on a host address
+   * @throws NodeException {@link NodeException.Kind#IP} when {@code nodeIp} is not IPv4, a derived
+   *     address would leave the /24 (past .254), or a VIP lands on a host address
    */
   public static InventoryTree bind(InventoryTree template, String nodeIp) throws NodeException {
     int[] o = octets(nodeIp);
     String net = o[0] + "." + o[1] + "." + o[2] + ".";
     Map<String, String> seen = new LinkedHashMap<>();
     NodeException[] error = new NodeException[1];
-    InventoryTree bound = template.mapStrings(s -> {
-      Matcher m = PLACEHOLDER.matcher(s);
-      if (!m.matches()) {
-        if (s.startsWith("$") && error[0] == null) {
-          error[0] = new NodeException(NodeException.Kind.INVENTORY, "template: unknown placeholder '" + s + "'");
-        }
-        return s;
-      }
-      int last = m.group(1) != null ? o[3] + Integer.parseInt(m.group(1)) : Integer.parseInt(m.group(2));
-      if (last < 1 || last > 254) {
-        if (error[0] == null) {
-          error[0] = new NodeException(NodeException.Kind.IP, "template needs " + s + " = " + net + last
-              + ", which is not a host address of " + net + "0/24; pick an address lower in the /24 with -i");
-        }
-        return s;
-      }
-      String ip = net + last;
-      seen.put(s, ip);
-      return ip;
-    });
+    InventoryTree bound =
+        template.mapStrings(
+            s -> {
+              Matcher m = PLACEHOLDER.matcher(s);
+              if (!m.matches()) {
+                if (s.startsWith("$") && error[0] == null) {
+                  error[0] =
+                      new NodeException(
+                          NodeException.Kind.INVENTORY,
+                          "template: unknown placeholder '" + s + "'");
+                }
+                return s;
+              }
+              int last =
+                  m.group(1) != null
+                      ? o[3] + Integer.parseInt(m.group(1))
+                      : Integer.parseInt(m.group(2));
+              if (last < 1 || last > 254) {
+                if (error[0] == null) {
+                  error[0] =
+                      new NodeException(
+                          NodeException.Kind.IP,
+                          "template needs "
+                              + s
+                              + " = "
+                              + net
+                              + last
+                              + ", which is not a host address of "
+                              + net
+                              + "0/24; pick an address lower in the /24 with -i");
+                }
+                return s;
+              }
+              String ip = net + last;
+              seen.put(s, ip);
+              return ip;
+            });
     if (error[0] != null) {
       throw error[0];
     }
@@ -127,8 +153,15 @@ public final class Templates {
       if (e.getKey().startsWith("$net.")) {
         for (InventoryTree.Group g : bound.groups()) {
           if (g.hosts().containsKey(e.getValue())) {
-            throw new NodeException(NodeException.Kind.IP, "the template's VIP " + e.getKey() + " = " + e.getValue()
-                + " is also the address of a host in " + g.name() + "; use -m tiny or another -i");
+            throw new NodeException(
+                NodeException.Kind.IP,
+                "the template's VIP "
+                    + e.getKey()
+                    + " = "
+                    + e.getValue()
+                    + " is also the address of a host in "
+                    + g.name()
+                    + "; use -m tiny or another -i");
           }
         }
       }
@@ -137,8 +170,8 @@ public final class Templates {
   }
 
   /**
-   * Replaces every default password (keys ending in {@code _password}, {@code password} of
-   * {@code pg_users}) with a random one.
+   * Replaces every default password (keys ending in {@code _password}, {@code password} of {@code
+   * pg_users}) with a random one.
    *
    * @param template the template name, carried into the result
    * @param inv the inventory
@@ -147,14 +180,16 @@ public final class Templates {
    */
   public static Rendered randomPasswords(String template, InventoryTree inv, SecureRandom random) {
     Map<String, String> out = new LinkedHashMap<>();
-    InventoryTree r = inv.mapPasswords((path, old) -> {
-      StringBuilder sb = new StringBuilder(PASSWORD_LENGTH);
-      for (int i = 0; i < PASSWORD_LENGTH; i++) {
-        sb.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-      }
-      out.put(path, sb.toString());
-      return sb.toString();
-    });
+    InventoryTree r =
+        inv.mapPasswords(
+            (path, old) -> {
+              StringBuilder sb = new StringBuilder(PASSWORD_LENGTH);
+              for (int i = 0; i < PASSWORD_LENGTH; i++) {
+                sb.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+              }
+              out.put(path, sb.toString());
+              return sb.toString();
+            });
     return new Rendered(template, r, out);
   }
 
@@ -167,9 +202,11 @@ public final class Templates {
    * @return the rendered inventory
    * @throws NodeException see {@link #load} and {@link #bind}
    */
-  public static Rendered render(String name, String nodeIp, boolean generatePasswords) throws NodeException {
+  public static Rendered render(String name, String nodeIp, boolean generatePasswords)
+      throws NodeException {
     InventoryTree inv = bind(load(name), nodeIp);
-    return generatePasswords ? randomPasswords(name, inv, new SecureRandom())
+    return generatePasswords
+        ? randomPasswords(name, inv, new SecureRandom())
         : new Rendered(name, inv, Map.of());
   }
 

@@ -24,24 +24,32 @@ public record Command(List<String> argv, Map<String, String> env, String stdin, 
     }
   }
 
-  /** @return a command without environment or input */
+  /**
+   * @return a command without environment or input
+   */
   public static Command of(Duration timeout, String... argv) {
     return new Command(List.of(argv), Map.of(), null, timeout);
   }
 
-  /** @return this command with {@code text} on standard input */
+  /**
+   * @return this command with {@code text} on standard input
+   */
   public Command withStdin(String text) {
     return new Command(argv, env, text, timeout);
   }
 
-  /** @return this command with {@code vars} added to its environment */
+  /**
+   * @return this command with {@code vars} added to its environment
+   */
   public Command withEnv(Map<String, String> vars) {
     Map<String, String> m = new java.util.LinkedHashMap<>(env);
     m.putAll(vars);
     return new Command(argv, m, stdin, timeout);
   }
 
-  /** @return the command line as one string, for messages */
+  /**
+   * @return the command line as one string, for messages
+   */
   public String line() {
     return String.join(" ", argv);
   }

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Runs commands as child processes of this JVM: output captured in memory, each line of it
- * also passed to an optional listener (a console showing apt's progress), killed at its timeout.
+ * Runs commands as child processes of this JVM: output captured in memory, each line of it also
+ * passed to an optional listener (a console showing apt's progress), killed at its timeout.
  */
 public final class ProcessRunner implements CommandRunner {
   private final Consumer<String> lines;
@@ -20,7 +20,9 @@ public final class ProcessRunner implements CommandRunner {
     this(null);
   }
 
-  /** @param lines receives each line of stdout and stderr as it comes, or null */
+  /**
+   * @param lines receives each line of stdout and stderr as it comes, or null
+   */
   public ProcessRunner(Consumer<String> lines) {
     this.lines = lines;
   }
@@ -59,35 +61,40 @@ public final class ProcessRunner implements CommandRunner {
       Thread.currentThread().interrupt();
       throw new CommandException(command.line() + ": interrupted", e);
     }
-    return new CommandResult(command, p.exitValue(), out.toString(StandardCharsets.UTF_8),
+    return new CommandResult(
+        command,
+        p.exitValue(),
+        out.toString(StandardCharsets.UTF_8),
         err.toString(StandardCharsets.UTF_8));
   }
 
   private Thread pump(InputStream in, ByteArrayOutputStream sink) {
-    Thread t = new Thread(() -> {
-      try (in) {
-        if (lines == null) {
-          in.transferTo(sink);
-          return;
-        }
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) >= 0) {
-          sink.write(b);
-          if (b == '\n') {
-            lines.accept(line.toString(StandardCharsets.UTF_8));
-            line.reset();
-          } else {
-            line.write(b);
-          }
-        }
-        if (line.size() > 0) {
-          lines.accept(line.toString(StandardCharsets.UTF_8));
-        }
-      } catch (IOException e) {
-        // stream closed with the process
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try (in) {
+                if (lines == null) {
+                  in.transferTo(sink);
+                  return;
+                }
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
+                int b;
+                while ((b = in.read()) >= 0) {
+                  sink.write(b);
+                  if (b == '\n') {
+                    lines.accept(line.toString(StandardCharsets.UTF_8));
+                    line.reset();
+                  } else {
+                    line.write(b);
+                  }
+                }
+                if (line.size() > 0) {
+                  lines.accept(line.toString(StandardCharsets.UTF_8));
+                }
+              } catch (IOException e) {
+                // stream closed with the process
+              }
+            });
     t.setDaemon(true);
     t.start();
     return t;

@@ -26,23 +26,24 @@ import java.util.regex.Pattern;
 public final class AptSources {
   /** File names APT reads in {@code sources.list.d}; others are ignored, as APT does. */
   private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_.\\-]+");
+
   private static final Pattern WS = Pattern.compile("\\s+");
   private static final Set<String> FALSE = Set.of("no", "false", "without", "off", "disable");
   private static final Map<String, String> ONE_LINE_OPTION_NAMES =
       Map.of("arch", "architectures", "lang", "languages", "target", "targets");
 
   /**
-   * One {@code deb} source: one URI and one suite (a deb822 stanza with several of each yields
-   * one entry per pair).
+   * One {@code deb} source: one URI and one suite (a deb822 stanza with several of each yields one
+   * entry per pair).
    *
    * @param file the file it was read from
    * @param line 1-based line of the one-line entry or of the first line of the deb822 stanza
    * @param uri the archive base (the part before {@code dists/}), always ending in {@code /}
    * @param suite the suite (codename or class), or a path ending in {@code /} for a flat repo
    * @param components components; empty for a flat repo
-   * @param options other fields, keys in lower case with deb822 names ({@code signed-by},
-   *     {@code architectures}, {@code trusted} ...); one-line {@code arch}, {@code lang}, {@code
-   *     target} are renamed to their deb822 names
+   * @param options other fields, keys in lower case with deb822 names ({@code signed-by}, {@code
+   *     architectures}, {@code trusted} ...); one-line {@code arch}, {@code lang}, {@code target}
+   *     are renamed to their deb822 names
    */
   public record Entry(
       Path file,
@@ -132,9 +133,9 @@ public final class AptSources {
   }
 
   /**
-   * The archive base URI of the first entry serving this suite and component, for example the
-   * base of {@code bookworm-security} may differ from that of {@code bookworm}. Index URLs are
-   * {@code base.resolve("dists/" + suite + "/InRelease")}.
+   * The archive base URI of the first entry serving this suite and component, for example the base
+   * of {@code bookworm-security} may differ from that of {@code bookworm}. Index URLs are {@code
+   * base.resolve("dists/" + suite + "/InRelease")}.
    *
    * @param suite suite name as written in the sources (e.g. {@code bookworm-updates}); non-null
    * @param component component (e.g. {@code main}); non-null
@@ -220,9 +221,8 @@ public final class AptSources {
   }
 
   /**
-   * deb822 format: stanzas separated by blank lines, {@code Field: value}, continuation lines
-   * start with a space or tab, lines starting with # are comments. Field names are
-   * case-insensitive.
+   * deb822 format: stanzas separated by blank lines, {@code Field: value}, continuation lines start
+   * with a space or tab, lines starting with # are comments. Field names are case-insensitive.
    */
   private static void parseDeb822(Path file, List<Entry> out) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);

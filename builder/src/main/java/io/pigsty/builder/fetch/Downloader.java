@@ -52,13 +52,12 @@ import java.util.regex.Pattern;
  *   <li>retried: connection and I/O errors, a body cut short before its Content-Length, a stall
  *       longer than {@code readTimeout}, HTTP 5xx, 429 and 408;
  *   <li>retried once: a complete body with the wrong size or SHA256 (a mirror in the middle of a
- *       sync, or a broken proxy, serves the right file a moment later; a second mismatch is
- *       final);
+ *       sync, or a broken proxy, serves the right file a moment later; a second mismatch is final);
  *   <li>never retried: other HTTP statuses (404, 403, 410 ...), local file errors, interruption.
  * </ul>
  *
- * <p>Redirects are followed except from HTTPS to HTTP; the connection limit applies to the host
- * of the requested URL. Instances are thread-safe.
+ * <p>Redirects are followed except from HTTPS to HTTP; the connection limit applies to the host of
+ * the requested URL. Instances are thread-safe.
  */
 public final class Downloader implements AutoCloseable {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -87,7 +86,8 @@ public final class Downloader implements AutoCloseable {
     this.readTimeout = b.readTimeout;
     this.retryDelay = b.retryDelay;
     this.userAgent = b.userAgent;
-    this.httpExecutor = Executors.newCachedThreadPool(io.pigsty.repo.Threads.daemon("pigsty-http-"));
+    this.httpExecutor =
+        Executors.newCachedThreadPool(io.pigsty.repo.Threads.daemon("pigsty-http-"));
     this.client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -120,7 +120,9 @@ public final class Downloader implements AutoCloseable {
       return this;
     }
 
-    /** Maximum concurrent connections to one host (scheme, host and port); at least 1, default 6. */
+    /**
+     * Maximum concurrent connections to one host (scheme, host and port); at least 1, default 6.
+     */
     public Builder perHostConnections(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("perHostConnections must be >= 1, got " + n);
@@ -145,8 +147,8 @@ public final class Downloader implements AutoCloseable {
     }
 
     /**
-     * Longest wait for the response headers or between two chunks of body; positive, default 60
-     * s. A stall longer than this aborts the attempt (and counts as transient).
+     * Longest wait for the response headers or between two chunks of body; positive, default 60 s.
+     * A stall longer than this aborts the attempt (and counts as transient).
      */
     public Builder readTimeout(Duration d) {
       this.readTimeout = positive(d, "readTimeout");
@@ -189,8 +191,8 @@ public final class Downloader implements AutoCloseable {
   }
 
   /**
-   * Path of a file in the cache, whether or not it is present: {@code
-   * cacheDir/sha256/<first two hex digits>/<sha256>}.
+   * Path of a file in the cache, whether or not it is present: {@code cacheDir/sha256/<first two
+   * hex digits>/<sha256>}.
    *
    * @param sha256 64 hex digits (either case)
    * @throws IllegalArgumentException if {@code sha256} is not 64 hex digits
@@ -201,8 +203,8 @@ public final class Downloader implements AutoCloseable {
   }
 
   /**
-   * Downloads a small, changing file (InRelease, Release) without the cache. Transient failures
-   * are retried (see the class comment); a 404 or other 4xx fails at once.
+   * Downloads a small, changing file (InRelease, Release) without the cache. Transient failures are
+   * retried (see the class comment); a 404 or other 4xx fails at once.
    *
    * @param uri http or https URL, non-null
    * @return the body of a 200 response
@@ -260,7 +262,8 @@ public final class Downloader implements AutoCloseable {
     LongAdder runBytes = new LongAdder();
     if (n > 0) {
       int threads = Math.max(1, Math.min(n, Math.min(MAX_THREADS, perHost * hosts.size())));
-      ExecutorService pool = Executors.newFixedThreadPool(threads, io.pigsty.repo.Threads.daemon("pigsty-fetch-"));
+      ExecutorService pool =
+          Executors.newFixedThreadPool(threads, io.pigsty.repo.Threads.daemon("pigsty-fetch-"));
       List<Future<?>> futures = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         int idx = i;
@@ -475,15 +478,15 @@ public final class Downloader implements AutoCloseable {
     return out.toByteArray();
   }
 
-  private Path downloadOnce(FetchRequest r, Path target, LongAdder runBytes)
-      throws FetchException {
+  private Path downloadOnce(FetchRequest r, Path target, LongAdder runBytes) throws FetchException {
     URI uri = r.uri();
     Path tmp;
     try {
       Files.createDirectories(target.getParent());
       tmp = Files.createTempFile(target.getParent(), r.sha256().substring(0, 16) + ".", ".part");
     } catch (IOException e) {
-      throw FetchException.local(uri, "cannot create a file in " + target.getParent() + ": " + e, e);
+      throw FetchException.local(
+          uri, "cannot create a file in " + target.getParent() + ": " + e, e);
     }
     boolean moved = false;
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -528,8 +531,11 @@ public final class Downloader implements AutoCloseable {
       if (got != r.size()) {
         if (got > r.size()) {
           throw new FetchException(
-              uri, FetchException.Kind.SIZE_MISMATCH, -1,
-              "expected " + r.size() + " bytes, got more", null);
+              uri,
+              FetchException.Kind.SIZE_MISMATCH,
+              -1,
+              "expected " + r.size() + " bytes, got more",
+              null);
         }
         throw FetchException.sizeMismatch(uri, r.size(), got);
       }
@@ -584,8 +590,8 @@ public final class Downloader implements AutoCloseable {
   }
 
   /**
-   * Sends one GET within the host's connection limit and waits for the whole body, aborting when
-   * no data arrives for {@code readTimeout}.
+   * Sends one GET within the host's connection limit and waits for the whole body, aborting when no
+   * data arrives for {@code readTimeout}.
    */
   private <T> HttpResponse<T> exchange(
       URI uri, HttpResponse.BodyHandler<T> handler, StreamingSubscriber.Activity activity)
@@ -596,7 +602,8 @@ public final class Downloader implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw FetchException.local(uri, "unsupported URL: " + e.getMessage(), e);
     }
-    Semaphore permits = hostPermits.computeIfAbsent(hostKey(uri), k -> new Semaphore(perHost, true));
+    Semaphore permits =
+        hostPermits.computeIfAbsent(hostKey(uri), k -> new Semaphore(perHost, true));
     try {
       permits.acquire();
     } catch (InterruptedException e) {

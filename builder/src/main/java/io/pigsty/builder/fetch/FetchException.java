@@ -27,8 +27,10 @@ public final class FetchException extends PigstyException {
   private final URI uri;
   private final Kind kind;
   private final int status;
+
   /** Never retried: local file errors and interruption. */
   boolean permanent;
+
   /** Delay asked by a Retry-After header, in milliseconds; 0 when absent. */
   long retryAfterMillis;
 
@@ -36,7 +38,8 @@ public final class FetchException extends PigstyException {
     this(uri, kind, status, uri + ": " + reason, cause, true);
   }
 
-  private FetchException(URI uri, Kind kind, int status, String message, Throwable cause, boolean full) {
+  private FetchException(
+      URI uri, Kind kind, int status, String message, Throwable cause, boolean full) {
     super(EXIT_CODE, message, cause);
     this.uri = Objects.requireNonNull(uri, "uri");
     this.kind = Objects.requireNonNull(kind, "kind");
@@ -44,8 +47,8 @@ public final class FetchException extends PigstyException {
   }
 
   /**
-   * One exception for every failure of a {@link Downloader#fetchAll} run: its URI and kind are
-   * the first failure's, its message lists them all, one per line.
+   * One exception for every failure of a {@link Downloader#fetchAll} run: its URI and kind are the
+   * first failure's, its message lists them all, one per line.
    *
    * @param failures at least one failure
    * @param total how many files were requested
@@ -57,8 +60,8 @@ public final class FetchException extends PigstyException {
     for (FetchReport.Failure f : failures) {
       sb.append("\n  ").append(f.error().getMessage());
     }
-    return new FetchException(first.request().uri(), first.error().kind(), -1, sb.toString(),
-        first.error(), true);
+    return new FetchException(
+        first.request().uri(), first.error().kind(), -1, sb.toString(), first.error(), true);
   }
 
   static FetchException httpStatus(URI uri, int status) {
@@ -72,7 +75,10 @@ public final class FetchException extends PigstyException {
 
   static FetchException checksumMismatch(URI uri, String expected, String got) {
     return new FetchException(
-        uri, Kind.CHECKSUM_MISMATCH, -1, "SHA256 mismatch: expected " + expected + ", got " + got,
+        uri,
+        Kind.CHECKSUM_MISMATCH,
+        -1,
+        "SHA256 mismatch: expected " + expected + ", got " + got,
         null);
   }
 
@@ -93,8 +99,8 @@ public final class FetchException extends PigstyException {
     }
     String reason = getMessage().substring(uri.toString().length() + 2);
     FetchException e =
-        new FetchException(uri, kind, status, reason + " (after " + attempts + " attempts)",
-            getCause());
+        new FetchException(
+            uri, kind, status, reason + " (after " + attempts + " attempts)", getCause());
     e.setStackTrace(getStackTrace());
     e.permanent = permanent;
     e.retryAfterMillis = retryAfterMillis;

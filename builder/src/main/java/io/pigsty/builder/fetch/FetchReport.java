@@ -92,9 +92,20 @@ public final class FetchReport {
 
   @Override
   public String toString() {
-    return "FetchReport[fetched=" + fetched.size() + ", failures=" + failures.size()
-        + ", downloads=" + downloads + ", cacheHits=" + cacheHits
-        + ", bytesDownloaded=" + bytesDownloaded + ", bytesFromCache=" + bytesFromCache
-        + ", wallTime=" + wallTime + "]";
+    return "FetchReport[fetched="
+        + fetched.size()
+        + ", failures="
+        + failures.size()
+        + ", downloads="
+        + downloads
+        + ", cacheHits="
+        + cacheHits
+        + ", bytesDownloaded="
+        + bytesDownloaded
+        + ", bytesFromCache="
+        + bytesFromCache
+        + ", wallTime="
+        + wallTime
+        + "]";
   }
 }

@@ -4,8 +4,8 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * One file to fetch: its URL, expected size in bytes and SHA256 (64 hex digits, as in an APT
- * {@code Packages} index), and a label for messages (for example the package name and version).
+ * One file to fetch: its URL, expected size in bytes and SHA256 (64 hex digits, as in an APT {@code
+ * Packages} index), and a label for messages (for example the package name and version).
  */
 public record FetchRequest(URI uri, long size, String sha256, String label) {
   /**

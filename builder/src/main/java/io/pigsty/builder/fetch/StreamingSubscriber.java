@@ -12,8 +12,8 @@ import java.util.function.LongConsumer;
 /**
  * Streams a response body into a {@link Sink} one buffer list at a time, counts the bytes, stops
  * (cancelling the exchange) once more than {@code limit} bytes arrived, and records activity for
- * the idle-timeout watchdog in {@link Downloader}. The body value is the number of bytes
- * received; a value above {@code limit} means the body was longer than allowed.
+ * the idle-timeout watchdog in {@link Downloader}. The body value is the number of bytes received;
+ * a value above {@code limit} means the body was longer than allowed.
  */
 final class StreamingSubscriber implements HttpResponse.BodySubscriber<Long> {
 

@@ -16,16 +16,18 @@ import java.util.regex.Pattern;
 
 /**
  * The repositories dnf/yum is configured with on an EL build host, read as dnf.conf(5) and
- * yum.conf(5) describe: INI files {@code /etc/yum.repos.d/*.repo}, one {@code [repo id]}
- * section each, of which only {@code baseurl} is used (its first URL; {@code mirrorlist} and
- * {@code metalink} are not followed: name a mirror with {@code --mirror ID=URL} instead).
- * Variables {@code $releasever}, {@code $releasever_major}, {@code $basearch}, {@code $arch}
- * and those in {@code /etc/dnf/vars/*} are substituted. Immutable.
+ * yum.conf(5) describe: INI files {@code /etc/yum.repos.d/*.repo}, one {@code [repo id]} section
+ * each, of which only {@code baseurl} is used (its first URL; {@code mirrorlist} and {@code
+ * metalink} are not followed: name a mirror with {@code --mirror ID=URL} instead). Variables {@code
+ * $releasever}, {@code $releasever_major}, {@code $basearch}, {@code $arch} and those in {@code
+ * /etc/dnf/vars/*} are substituted. Immutable.
  */
 public final class YumRepos {
   private static final Pattern VAR = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)\\}?");
+
   /** Repository id to its first baseurl, variables not yet substituted. */
   private final Map<String, String> baseUrls;
+
   /** Variables of {@code /etc/dnf/vars}. */
   private final Map<String, String> vars;
 
@@ -34,7 +36,9 @@ public final class YumRepos {
     this.vars = Map.copyOf(vars);
   }
 
-  /** @return the host's {@code /etc/yum.repos.d}, or none when that directory does not exist */
+  /**
+   * @return the host's {@code /etc/yum.repos.d}, or none when that directory does not exist
+   */
   public static YumRepos host() throws IOException {
     return read(Path.of("/etc/yum.repos.d"), Path.of("/etc/dnf/vars"));
   }
@@ -43,7 +47,8 @@ public final class YumRepos {
    * Reads every {@code *.repo} file of a directory.
    *
    * @param reposDir e.g. {@code /etc/yum.repos.d}; a missing directory gives no repositories
-   * @param varsDir e.g. {@code /etc/dnf/vars}: each file's name is a variable, its first line the value
+   * @param varsDir e.g. {@code /etc/dnf/vars}: each file's name is a variable, its first line the
+   *     value
    * @throws IOException when a file cannot be read
    */
   public static YumRepos read(Path reposDir, Path varsDir) throws IOException {
@@ -113,7 +118,10 @@ public final class YumRepos {
     }
     String enabled = values.getOrDefault("enabled", "1");
     String base = values.get("baseurl");
-    if (base == null || base.isBlank() || enabled.equals("0") || enabled.equalsIgnoreCase("false")) {
+    if (base == null
+        || base.isBlank()
+        || enabled.equals("0")
+        || enabled.equalsIgnoreCase("false")) {
       return;
     }
     String first = base.strip().split("[\\s,]+")[0];
@@ -138,8 +146,8 @@ public final class YumRepos {
    * @param repoId e.g. {@code baseos}
    * @param release target release, e.g. {@code 9}
    * @param arch target architecture, e.g. {@code x86_64}
-   * @return the URL without a trailing slash, or empty when the host has no such repository
-   *     (or it is disabled, or has no baseurl)
+   * @return the URL without a trailing slash, or empty when the host has no such repository (or it
+   *     is disabled, or has no baseurl)
    */
   public Optional<URI> baseFor(String repoId, String release, String arch) {
     String raw = baseUrls.get(repoId);
@@ -162,7 +170,9 @@ public final class YumRepos {
     }
   }
 
-  /** @return the repository ids with a baseurl, in file order */
+  /**
+   * @return the repository ids with a baseurl, in file order
+   */
   public java.util.Set<String> ids() {
     return baseUrls.keySet();
   }

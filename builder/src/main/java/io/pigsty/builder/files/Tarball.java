@@ -20,9 +20,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Reproducible gzipped tarballs: entries sorted by path, owner root:root (0/0), fixed mtime,
- * modes 0755 for directories and 0644 for files, POSIX (pax) long names, gzip header without
- * name or time, level 1 (the .debs inside are already compressed; level 9 saves under 1%). The same tree and time give byte-identical output.
+ * Reproducible gzipped tarballs: entries sorted by path, owner root:root (0/0), fixed mtime, modes
+ * 0755 for directories and 0644 for files, POSIX (pax) long names, gzip header without name or
+ * time, level 1 (the .debs inside are already compressed; level 9 saves under 1%). The same tree
+ * and time give byte-identical output.
  */
 public final class Tarball {
   private Tarball() {}
@@ -35,22 +36,27 @@ public final class Tarball {
    * @param mtime the modification time given to every entry
    * @param out the .tgz to write (overwritten)
    * @return the lower-case hex SHA256 of the written file, computed while writing
-   * @throws IOException on read/write errors, or naming a symlink or special file found in {@code dir}
+   * @throws IOException on read/write errors, or naming a symlink or special file found in {@code
+   *     dir}
    */
-  public static String write(Path dir, String rootName, Instant mtime, Path out) throws IOException {
+  public static String write(Path dir, String rootName, Instant mtime, Path out)
+      throws IOException {
     MessageDigest digest = io.pigsty.repo.Digests.sha256();
     List<Path> paths;
     try (Stream<Path> s = Files.walk(dir)) {
-      paths = s.sorted(Comparator.comparing(p -> dir.relativize(p).toString().replace('\\', '/')))
-          .collect(Collectors.toList());
+      paths =
+          s.sorted(Comparator.comparing(p -> dir.relativize(p).toString().replace('\\', '/')))
+              .collect(Collectors.toList());
     }
-    try (OutputStream fo = new java.security.DigestOutputStream(
-            new BufferedOutputStream(Files.newOutputStream(out), 1 << 20), digest);
-        GZIPOutputStream gz = new GZIPOutputStream(fo, 1 << 16) {
-          {
-            def.setLevel(Deflater.BEST_SPEED); // the .debs inside are compressed already
-          }
-        };
+    try (OutputStream fo =
+            new java.security.DigestOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(out), 1 << 20), digest);
+        GZIPOutputStream gz =
+            new GZIPOutputStream(fo, 1 << 16) {
+              {
+                def.setLevel(Deflater.BEST_SPEED); // the .debs inside are compressed already
+              }
+            };
         TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, 1 << 16, "UTF-8")) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -98,25 +104,32 @@ public final class Tarball {
 
   /**
    * Reads a gzipped tarball once, to the end of the gzip stream (so its CRC-32 and length are
-   * checked too; a tar reader alone stops at the end-of-archive record), and reports every
-   * entry that would land outside {@code root/} when unpacked: absolute names, {@code ..}
-   * segments, names outside {@code root/}, hard links, devices and FIFOs, and symbolic links
-   * unless {@code innerSymlinks} allows relative ones that resolve inside {@code root/}.
+   * checked too; a tar reader alone stops at the end-of-archive record), and reports every entry
+   * that would land outside {@code root/} when unpacked: absolute names, {@code ..} segments, names
+   * outside {@code root/}, hard links, devices and FIFOs, and symbolic links unless {@code
+   * innerSymlinks} allows relative ones that resolve inside {@code root/}.
    *
    * @param tgz the tarball
    * @param root the one top directory every entry must be under, e.g. {@code pigsty}
    * @param innerSymlinks whether relative symbolic links inside {@code root/} are allowed
    * @param each sees every entry (for checks of the caller's own), or null
-   * @return the problems, one per unsafe entry ({@code entry 'NAME' REASON}), and the
-   *     lower-case hex SHA256 of the tarball file, computed in the same pass
+   * @return the problems, one per unsafe entry ({@code entry 'NAME' REASON}), and the lower-case
+   *     hex SHA256 of the tarball file, computed in the same pass
    * @throws IOException naming {@code tgz} when it is not gzip, is truncated or fails its CRC
    */
-  public static Scan scan(Path tgz, String root, boolean innerSymlinks,
-      java.util.function.Consumer<TarArchiveEntry> each) throws IOException {
+  public static Scan scan(
+      Path tgz,
+      String root,
+      boolean innerSymlinks,
+      java.util.function.Consumer<TarArchiveEntry> each)
+      throws IOException {
     List<String> problems = new java.util.ArrayList<>();
     MessageDigest md = io.pigsty.repo.Digests.sha256();
-    try (InputStream gz = new java.util.zip.GZIPInputStream(new DigestInputStream(
-            new java.io.BufferedInputStream(Files.newInputStream(tgz), 1 << 20), md), 1 << 16);
+    try (InputStream gz =
+            new java.util.zip.GZIPInputStream(
+                new DigestInputStream(
+                    new java.io.BufferedInputStream(Files.newInputStream(tgz), 1 << 20), md),
+                1 << 16);
         org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
             new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(gz)) {
       TarArchiveEntry e;
@@ -144,7 +157,9 @@ public final class Tarball {
   /** What {@link #scan} found: the unsafe entries and the file's SHA256. */
   public record Scan(List<String> problems, String sha256) {}
 
-  /** @return why an entry is unsafe to unpack under {@code root/}, or null */
+  /**
+   * @return why an entry is unsafe to unpack under {@code root/}, or null
+   */
   public static String unsafe(TarArchiveEntry e, String root, boolean innerSymlinks) {
     String name = e.getName();
     if (name.startsWith("/")) {
@@ -166,10 +181,12 @@ public final class Tarball {
       String target = e.getLinkName();
       Path resolved = Path.of(name).getParent().resolve(target).normalize();
       return target.startsWith("/") || !resolved.startsWith(root)
-          ? "is a symbolic link leaving " + root + "/ (to '" + target + "')" : null;
+          ? "is a symbolic link leaving " + root + "/ (to '" + target + "')"
+          : null;
     }
     if (!e.isFile() && !e.isDirectory()) {
-      return innerSymlinks ? "is not a regular file, directory or symbolic link"
+      return innerSymlinks
+          ? "is not a regular file, directory or symbolic link"
           : "is not a regular file or directory";
     }
     return null;

@@ -1,9 +1,9 @@
 package io.pigsty.builder.install;
 
+import io.pigsty.builder.definition.ExtensionCatalog;
 import io.pigsty.builder.exec.Command;
 import io.pigsty.builder.exec.CommandException;
 import io.pigsty.builder.exec.CommandResult;
-import io.pigsty.builder.definition.ExtensionCatalog;
 import io.pigsty.builder.exec.CommandRunner;
 import io.pigsty.builder.install.Step.Action;
 import io.pigsty.builder.inventory.Inventory.Password;
@@ -28,14 +28,14 @@ import java.util.regex.Pattern;
 
 /**
  * Brings up the admin node of an inventory from the local repository, as plan then apply: INFRA
- * (nginx, prometheus, alertmanager, node_exporter) and PGSQL (the cluster, roles, users,
- * databases, pgbouncer, exporters), all under systemd. Each of four phases (packages, postgres,
- * sql, services) observes the node through a {@link CommandRunner} and {@link NodeFiles},
- * computes its {@link Plan} (files by bytes, mode and owner; missing packages; SQL whose
- * rolled-back dry run reports a change; unit actions), and applies it. A node that matches the
- * inventory gets an empty plan, so a second install changes nothing. Debian's cluster
- * {@code <v>/main} carries the instance ({@code cluster_name = pg-meta-1}): systemd's
- * {@code postgresql@.service} cannot run a Debian cluster whose name holds a dash.
+ * (nginx, prometheus, alertmanager, node_exporter) and PGSQL (the cluster, roles, users, databases,
+ * pgbouncer, exporters), all under systemd. Each of four phases (packages, postgres, sql, services)
+ * observes the node through a {@link CommandRunner} and {@link NodeFiles}, computes its {@link
+ * Plan} (files by bytes, mode and owner; missing packages; SQL whose rolled-back dry run reports a
+ * change; unit actions), and applies it. A node that matches the inventory gets an empty plan, so a
+ * second install changes nothing. Debian's cluster {@code <v>/main} carries the instance ({@code
+ * cluster_name = pg-meta-1}): systemd's {@code postgresql@.service} cannot run a Debian cluster
+ * whose name holds a dash.
  */
 public final class Installer {
 
@@ -67,7 +67,8 @@ public final class Installer {
    * @param phases seconds per phase in order: apt, services, health
    * @param health the final health report, or null when not run
    */
-  public record Result(List<String> changes, Map<String, Double> phases, HealthCheck.Report health) {}
+  public record Result(
+      List<String> changes, Map<String, Double> phases, HealthCheck.Report health) {}
 
   private final Target inv;
   private final Tuning tuning;
@@ -83,7 +84,8 @@ public final class Installer {
    * @param files the node's files
    * @param log receives one progress line per step (not null)
    */
-  public Installer(Target inv, Tuning tuning, CommandRunner runner, NodeFiles files, Consumer<String> log) {
+  public Installer(
+      Target inv, Tuning tuning, CommandRunner runner, NodeFiles files, Consumer<String> log) {
     this.inv = inv;
     this.tuning = tuning;
     this.runner = runner;
@@ -93,22 +95,31 @@ public final class Installer {
 
   /**
    * Debian packages the admin node needs: infra, PostgreSQL, pgbouncer, the exporters and the
-   * packages of the extensions {@code pg_databases} creates, found in the extension catalog
-   * ({@code bundles/extensions.yml}; an extension it does not list comes with the server).
+   * packages of the extensions {@code pg_databases} creates, found in the extension catalog ({@code
+   * bundles/extensions.yml}; an extension it does not list comes with the server).
    *
    * @param inv the admin node and its cluster
    * @param catalog the extension catalog
    * @param osCode the node's OS code ({@code d12}) for the catalog's per-OS entries, or null
    * @return package names, without duplicates, in install order
-   * @throws InstallException naming the database and extension when the catalog says the
-   *     extension is not available for this OS or PostgreSQL major
+   * @throws InstallException naming the database and extension when the catalog says the extension
+   *     is not available for this OS or PostgreSQL major
    */
   public static List<String> packages(Target inv, ExtensionCatalog catalog, String osCode)
       throws InstallException {
     int v = inv.version();
-    List<String> p = new ArrayList<>(List.of("nginx", "prometheus", "prometheus-alertmanager",
-        "prometheus-node-exporter", "postgresql-" + v, "postgresql-client-" + v, "pgbouncer",
-        "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter"));
+    List<String> p =
+        new ArrayList<>(
+            List.of(
+                "nginx",
+                "prometheus",
+                "prometheus-alertmanager",
+                "prometheus-node-exporter",
+                "postgresql-" + v,
+                "postgresql-client-" + v,
+                "pgbouncer",
+                "prometheus-postgres-exporter",
+                "prometheus-pgbouncer-exporter"));
     for (PgDatabase d : inv.cluster().databases()) {
       for (PgExtension e : d.extensions()) {
         Optional<ExtensionCatalog.Extension> entry = catalog.providing(e.name());
@@ -117,8 +128,14 @@ public final class Installer {
         }
         Optional<String> why = entry.get().whyUnavailable(osCode, "deb", v);
         if (why.isPresent()) {
-          throw new InstallException(inv.inventory().file() + ": pg_databases " + d.name() + ".extensions "
-              + e.name() + ": " + why.get());
+          throw new InstallException(
+              inv.inventory().file()
+                  + ": pg_databases "
+                  + d.name()
+                  + ".extensions "
+                  + e.name()
+                  + ": "
+                  + why.get());
         }
         entry.get().packages(osCode, "deb", v).stream().filter(x -> !p.contains(x)).forEach(p::add);
       }
@@ -127,8 +144,8 @@ public final class Installer {
   }
 
   /**
-   * The OS code of a node from its {@code /etc/os-release} (os-release(5)): {@code d12} for
-   * Debian 12, {@code u22} for Ubuntu 22.04.
+   * The OS code of a node from its {@code /etc/os-release} (os-release(5)): {@code d12} for Debian
+   * 12, {@code u22} for Ubuntu 22.04.
    *
    * @return the code, or null when the file is absent or names another OS
    * @throws InstallException when the file cannot be read
@@ -141,7 +158,8 @@ public final class Installer {
     String id = null;
     String version = null;
     for (String line : new String(f.get().content(), StandardCharsets.UTF_8).split("\n")) {
-      String value = line.contains("=") ? line.substring(line.indexOf('=') + 1).replace("\"", "").strip() : "";
+      String value =
+          line.contains("=") ? line.substring(line.indexOf('=') + 1).replace("\"", "").strip() : "";
       if (line.startsWith("ID=")) {
         id = value;
       } else if (line.startsWith("VERSION_ID=")) {
@@ -157,8 +175,8 @@ public final class Installer {
   // ---- plan, apply --------------------------------------------------------------------------
 
   /**
-   * Plans every phase on the node as it is now, applying nothing: exact for a phase when the
-   * phases before it plan no change; otherwise the notes say what is planned on today's state.
+   * Plans every phase on the node as it is now, applying nothing: exact for a phase when the phases
+   * before it plan no change; otherwise the notes say what is planned on today's state.
    *
    * @return the plan of every phase, in order
    * @throws InstallException when the node cannot be observed (command or file named)
@@ -169,8 +187,10 @@ public final class Installer {
     for (Phase p : Phase.values()) {
       Plan one = plan(p);
       if (!steps.isEmpty() && !one.isEmpty()) {
-        notes.add(p.name().toLowerCase(java.util.Locale.ROOT) + ": planned on the node as it is now, before "
-            + "the changes above");
+        notes.add(
+            p.name().toLowerCase(java.util.Locale.ROOT)
+                + ": planned on the node as it is now, before "
+                + "the changes above");
       }
       steps.addAll(one.steps());
       notes.addAll(one.notes());
@@ -235,7 +255,8 @@ public final class Installer {
    */
   public Result install() throws InstallException {
     if (!files.exists(REPO_SOURCE)) {
-      throw new InstallException(REPO_SOURCE + " is missing: run ./configure first (it sets up the local repo)");
+      throw new InstallException(
+          REPO_SOURCE + " is missing: run ./configure first (it sets up the local repo)");
     }
     Result r = apply();
     long t = System.nanoTime();
@@ -248,9 +269,19 @@ public final class Installer {
 
   private void apply(Step step) throws InstallException {
     if (step instanceof Step.InstallPackages s) {
-      List<String> cmd = new ArrayList<>(List.of("apt-get", "install", "-y", "-q",
-          "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold",
-          "-o", "Dpkg::Use-Pty=0"));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  "apt-get",
+                  "install",
+                  "-y",
+                  "-q",
+                  "-o",
+                  "Dpkg::Options::=--force-confdef",
+                  "-o",
+                  "Dpkg::Options::=--force-confold",
+                  "-o",
+                  "Dpkg::Use-Pty=0"));
       cmd.addAll(s.names());
       check(new Command(cmd, APT_ENV, null, Duration.ofMinutes(30)));
     } else if (step instanceof Step.CreateCluster s) {
@@ -277,7 +308,8 @@ public final class Installer {
         missing.add(p);
       }
     }
-    return new Plan(missing.isEmpty() ? List.of() : List.of(new Step.InstallPackages(missing)), List.of());
+    return new Plan(
+        missing.isEmpty() ? List.of() : List.of(new Step.InstallPackages(missing)), List.of());
   }
 
   private boolean installed(String pkg) throws InstallException {
@@ -310,44 +342,89 @@ public final class Installer {
       if (files.directories(base) <= 3) { // template1, template0, postgres
         fresh = true;
       } else {
-        notes.add("postgres: " + base.getParent() + " holds databases: kept as it is, not re-created");
+        notes.add(
+            "postgres: " + base.getParent() + " holds databases: kept as it is, not re-created");
       }
     }
     Set<Path> changed = new HashSet<>();
     if (fresh) {
-      steps.add(new Step.CreateCluster(inv.version(), inv.vars().pgPort(), tuning.checksums(), exists,
-          inv.instanceName()));
+      steps.add(
+          new Step.CreateCluster(
+              inv.version(), inv.vars().pgPort(), tuning.checksums(), exists, inv.instanceName()));
     }
     Path conf = etcDir().resolve("conf.d/pigsty.conf");
     Path hba = etcDir().resolve("pg_hba.conf");
     // pg_createcluster writes its own pg_hba.conf: after a (re-)create ours is always written
-    file(steps, changed, conf, Configs.postgresqlConf(inv, tuning), "rw-r--r--", "postgres", "postgres", false, fresh);
-    file(steps, changed, hba, Configs.pgHba(inv), "rw-r-----", "postgres", "postgres", false, fresh);
+    file(
+        steps,
+        changed,
+        conf,
+        Configs.postgresqlConf(inv, tuning),
+        "rw-r--r--",
+        "postgres",
+        "postgres",
+        false,
+        fresh);
+    file(
+        steps, changed, hba, Configs.pgHba(inv), "rw-r-----", "postgres", "postgres", false, fresh);
     unit(steps, pgUnit(), changed.contains(conf), changed.contains(hba));
     return new Plan(steps, notes);
   }
 
   private void createCluster(Step.CreateCluster s) throws InstallException {
     if (s.dropFirst()) {
-      check(new Command(List.of("pg_dropcluster", "--stop", pgVersion(), "main"), APT_ENV, null,
-          Duration.ofMinutes(2)));
+      check(
+          new Command(
+              List.of("pg_dropcluster", "--stop", pgVersion(), "main"),
+              APT_ENV,
+              null,
+              Duration.ofMinutes(2)));
     }
-    List<String> cmd = new ArrayList<>(List.of("pg_createcluster", pgVersion(), "main",
-        "--port", Integer.toString(s.port()), "--start-conf", "auto",
-        "--locale", "C.UTF-8", "--encoding", "UTF8", "--",
-        "--auth-local", "peer", "--auth-host", "scram-sha-256"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "pg_createcluster",
+                pgVersion(),
+                "main",
+                "--port",
+                Integer.toString(s.port()),
+                "--start-conf",
+                "auto",
+                "--locale",
+                "C.UTF-8",
+                "--encoding",
+                "UTF8",
+                "--",
+                "--auth-local",
+                "peer",
+                "--auth-host",
+                "scram-sha-256"));
     if (s.checksums()) {
       cmd.add("--data-checksums");
     }
     check(new Command(cmd, APT_ENV, null, Duration.ofMinutes(5)));
-    files.write(etcDir().resolve(MARKER), ("created by pigsty install for " + s.instance()
-        + (s.checksums() ? " with data checksums" : "") + "\n").getBytes(StandardCharsets.UTF_8),
-        "rw-r--r--", "postgres", "postgres");
+    files.write(
+        etcDir().resolve(MARKER),
+        ("created by pigsty install for "
+                + s.instance()
+                + (s.checksums() ? " with data checksums" : "")
+                + "\n")
+            .getBytes(StandardCharsets.UTF_8),
+        "rw-r--r--",
+        "postgres",
+        "postgres");
   }
 
   private boolean pgReady() throws InstallException {
-    return run(Command.of(Duration.ofSeconds(10), "pg_isready", "-q", "-h", "/var/run/postgresql", "-p",
-        Integer.toString(inv.vars().pgPort()))).ok();
+    return run(Command.of(
+            Duration.ofSeconds(10),
+            "pg_isready",
+            "-q",
+            "-h",
+            "/var/run/postgresql",
+            "-p",
+            Integer.toString(inv.vars().pgPort())))
+        .ok();
   }
 
   private void waitReady() throws InstallException {
@@ -362,16 +439,27 @@ public final class Installer {
         throw new InstallException("interrupted", e);
       }
     }
-    throw new InstallException(pgUnit() + ": PostgreSQL does not accept connections after 60 s "
-        + "(see journalctl -u " + pgUnit() + ")");
+    throw new InstallException(
+        pgUnit()
+            + ": PostgreSQL does not accept connections after 60 s "
+            + "(see journalctl -u "
+            + pgUnit()
+            + ")");
   }
 
   // ---- sql ---------------------------------------------------------------------------------
 
   private Plan planSql() throws InstallException {
     if (!pgReady()) {
-      return new Plan(List.of(new Step.Sql("postgres", rolesScript(), true,
-          List.of("roles, users, passwords and databases of pigsty.yml (PostgreSQL is not running yet)"), false)),
+      return new Plan(
+          List.of(
+              new Step.Sql(
+                  "postgres",
+                  rolesScript(),
+                  true,
+                  List.of(
+                      "roles, users, passwords and databases of pigsty.yml (PostgreSQL is not running yet)"),
+                  false)),
           List.of("sql: planned in full once PostgreSQL accepts connections"));
     }
     List<Step> steps = new ArrayList<>();
@@ -383,43 +471,78 @@ public final class Installer {
     passwords.put(v.adminUser(), v.adminPassword());
     passwords.put(v.monitorUser(), v.monitorPassword());
     passwords.put(v.replicationUser(), v.replicationPassword());
-    inv.cluster().users().stream().filter(u -> u.password() != null)
+    inv.cluster().users().stream()
+        .filter(u -> u.password() != null)
         .forEach(u -> passwords.put(u.name(), u.password()));
     Map<String, String> secrets = secrets(new ArrayList<>(passwords.keySet()));
     StringBuilder pw = new StringBuilder("SET log_statement = 'none';\n");
     List<String> reset = new ArrayList<>();
-    passwords.forEach((user, password) -> {
-      String stored = secrets.getOrDefault(user, "");
-      // pre-hashed (md5..., SCRAM-SHA-256$...) are stored as given; clear text is checked
-      // against the stored SCRAM secret, so neither is set again when it already matches
-      boolean same = password.isHashed() ? stored.equals(password.text()) : Scram.matches(stored, password.text());
-      if (!same) {
-        pw.append("ALTER ROLE ").append(Provisioning.id(user)).append(" PASSWORD ")
-            .append(Provisioning.lit(password.text())).append(";\n");
-        reset.add(user);
-      }
-    });
+    passwords.forEach(
+        (user, password) -> {
+          String stored = secrets.getOrDefault(user, "");
+          // pre-hashed (md5..., SCRAM-SHA-256$...) are stored as given; clear text is checked
+          // against the stored SCRAM secret, so neither is set again when it already matches
+          boolean same =
+              password.isHashed()
+                  ? stored.equals(password.text())
+                  : Scram.matches(stored, password.text());
+          if (!same) {
+            pw.append("ALTER ROLE ")
+                .append(Provisioning.id(user))
+                .append(" PASSWORD ")
+                .append(Provisioning.lit(password.text()))
+                .append(";\n");
+            reset.add(user);
+          }
+        });
     if (!reset.isEmpty()) {
-      steps.add(new Step.Sql("postgres", pw.toString(), true, List.of("set password of " + String.join(", ", reset)),
-          true));
+      steps.add(
+          new Step.Sql(
+              "postgres",
+              pw.toString(),
+              true,
+              List.of("set password of " + String.join(", ", reset)),
+              true));
     }
 
-    Set<String> existing = new HashSet<>(lines(psql("postgres", "SELECT datname FROM pg_database;").out()));
+    Set<String> existing =
+        new HashSet<>(lines(psql("postgres", "SELECT datname FROM pg_database;").out()));
     for (PgDatabase d : inv.cluster().databases()) {
       boolean exists = existing.contains(d.name());
       if (!exists) {
-        steps.add(new Step.Sql("postgres", Provisioning.createDatabase(d), false,
-            List.of("created database " + d.name()), false));
-        // the same scripts as for an existing database, so the next plan's dry runs find them applied
-        steps.add(new Step.Sql("postgres", Provisioning.alterDatabase(d), true, List.of("database " + d.name()
-            + ": owner, grants, settings and comment"), false));
+        steps.add(
+            new Step.Sql(
+                "postgres",
+                Provisioning.createDatabase(d),
+                false,
+                List.of("created database " + d.name()),
+                false));
+        // the same scripts as for an existing database, so the next plan's dry runs find them
+        // applied
+        steps.add(
+            new Step.Sql(
+                "postgres",
+                Provisioning.alterDatabase(d),
+                true,
+                List.of("database " + d.name() + ": owner, grants, settings and comment"),
+                false));
         String inside = Provisioning.insideDatabase(d);
         if (!inside.isEmpty()) {
-          steps.add(new Step.Sql(d.name(), inside, true, List.of("database " + d.name()
-              + ": schemas and extensions"), false));
+          steps.add(
+              new Step.Sql(
+                  d.name(),
+                  inside,
+                  true,
+                  List.of("database " + d.name() + ": schemas and extensions"),
+                  false));
         }
-        steps.add(new Step.Sql("postgres", Provisioning.allowConnections(d), true, List.of("database " + d.name()
-            + ": allow_connections " + d.allowconn()), false));
+        steps.add(
+            new Step.Sql(
+                "postgres",
+                Provisioning.allowConnections(d),
+                true,
+                List.of("database " + d.name() + ": allow_connections " + d.allowconn()),
+                false));
         baseline(steps, d);
         continue;
       }
@@ -440,11 +563,17 @@ public final class Installer {
     StringBuilder s = new StringBuilder();
     s.append(Provisioning.systemRole("dbrole_readonly", "NOLOGIN", "pg_read_all_data"));
     s.append(Provisioning.systemRole("dbrole_offline", "NOLOGIN", "pg_read_all_data"));
-    s.append(Provisioning.systemRole("dbrole_readwrite", "NOLOGIN", "dbrole_readonly", "pg_write_all_data"));
-    s.append(Provisioning.systemRole("dbrole_admin", "NOLOGIN BYPASSRLS", "pg_monitor", "dbrole_readwrite"));
+    s.append(
+        Provisioning.systemRole(
+            "dbrole_readwrite", "NOLOGIN", "dbrole_readonly", "pg_write_all_data"));
+    s.append(
+        Provisioning.systemRole(
+            "dbrole_admin", "NOLOGIN BYPASSRLS", "pg_monitor", "dbrole_readwrite"));
     s.append(Provisioning.systemRole(v.adminUser(), "LOGIN SUPERUSER", "dbrole_admin"));
     s.append(Provisioning.systemRole(v.monitorUser(), "LOGIN", "pg_monitor", "dbrole_readonly"));
-    s.append(Provisioning.systemRole(v.replicationUser(), "LOGIN REPLICATION", "pg_monitor", "dbrole_readonly"));
+    s.append(
+        Provisioning.systemRole(
+            v.replicationUser(), "LOGIN REPLICATION", "pg_monitor", "dbrole_readonly"));
     for (PgUser u : inv.cluster().users()) {
       s.append(Provisioning.user(u));
     }
@@ -468,11 +597,21 @@ public final class Installer {
     Path file = dir.resolve(d.baseline()).normalize();
     Optional<NodeFiles.State> st = file.startsWith(dir) ? files.read(file) : Optional.empty();
     if (st.isEmpty()) {
-      throw new InstallException(inv.inventory().file() + ": pg_databases " + d.name() + ".baseline: " + file
-          + " is not a file");
+      throw new InstallException(
+          inv.inventory().file()
+              + ": pg_databases "
+              + d.name()
+              + ".baseline: "
+              + file
+              + " is not a file");
     }
-    steps.add(new Step.Sql(d.name(), new String(st.get().content(), StandardCharsets.UTF_8), false,
-        List.of("ran baseline " + d.baseline() + " in " + d.name()), false));
+    steps.add(
+        new Step.Sql(
+            d.name(),
+            new String(st.get().content(), StandardCharsets.UTF_8),
+            false,
+            List.of("ran baseline " + d.baseline() + " in " + d.name()),
+            false));
   }
 
   private static List<String> notices(String stderr) {
@@ -491,14 +630,34 @@ public final class Installer {
   }
 
   private CommandResult psql(String db, String script) throws InstallException {
-    return check(new Command(List.of("runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
-        "-p", Integer.toString(inv.vars().pgPort()), "-d", db, "-tA", "-f", "-"), APT_ENV, script,
-        Duration.ofMinutes(5)));
+    return check(
+        new Command(
+            List.of(
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                "psql",
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-p",
+                Integer.toString(inv.vars().pgPort()),
+                "-d",
+                db,
+                "-tA",
+                "-f",
+                "-"),
+            APT_ENV,
+            script,
+            Duration.ofMinutes(5)));
   }
 
   private Map<String, String> secrets(List<String> users) throws InstallException {
-    StringBuilder q = new StringBuilder(
-        "SELECT rolname || '|' || coalesce(rolpassword, '') FROM pg_authid WHERE rolname IN (");
+    StringBuilder q =
+        new StringBuilder(
+            "SELECT rolname || '|' || coalesce(rolpassword, '') FROM pg_authid WHERE rolname IN (");
     for (int i = 0; i < users.size(); i++) {
       q.append(i == 0 ? "" : ", ").append(Provisioning.lit(users.get(i)));
     }
@@ -521,7 +680,16 @@ public final class Installer {
     Set<Path> changed = new HashSet<>();
     Path ini = Path.of("/etc/pgbouncer/pgbouncer.ini");
     Path list = Path.of("/etc/pgbouncer/userlist.txt");
-    file(steps, changed, ini, Configs.pgbouncerIni(inv), "rw-r--r--", "postgres", "postgres", false, false);
+    file(
+        steps,
+        changed,
+        ini,
+        Configs.pgbouncerIni(inv),
+        "rw-r--r--",
+        "postgres",
+        "postgres",
+        false,
+        false);
     if (pgReady()) {
       List<String> users = Configs.pgbouncerUsers(inv);
       Map<String, String> all = secrets(users);
@@ -531,45 +699,147 @@ public final class Installer {
           ordered.put(u, all.get(u));
         }
       }
-      file(steps, changed, list, Configs.userlist(ordered), "rw-------", "postgres", "postgres", true, false);
+      file(
+          steps,
+          changed,
+          list,
+          Configs.userlist(ordered),
+          "rw-------",
+          "postgres",
+          "postgres",
+          true,
+          false);
     } else {
       notes.add("services: " + list + " is written from the SCRAM secrets once PostgreSQL runs");
     }
     unit(steps, "pgbouncer", changed.contains(ini) || changed.contains(list), false);
 
     Path pe = Path.of("/etc/default/prometheus-postgres-exporter");
-    file(steps, changed, pe, Configs.postgresExporterDefaults(inv), "rw-r-----", "root", "prometheus", true, false);
+    file(
+        steps,
+        changed,
+        pe,
+        Configs.postgresExporterDefaults(inv),
+        "rw-r-----",
+        "root",
+        "prometheus",
+        true,
+        false);
     unit(steps, "prometheus-postgres-exporter", changed.contains(pe), false);
 
     Path bconf = Path.of("/etc/prometheus-pgbouncer-exporter.conf");
     Path compat = Path.of(Configs.PGBOUNCER_EXPORTER_COMPAT);
-    Path dropIn = Path.of("/etc/systemd/system/prometheus-pgbouncer-exporter.service.d/pigsty.conf");
-    file(steps, changed, bconf, Configs.pgbouncerExporterConf(inv), "rw-r--r--", "root", "root", false, false);
-    file(steps, changed, compat, Configs.pgbouncerExporterCompat(), "rw-r--r--", "root", "root", false, false);
-    file(steps, changed, dropIn, Configs.pgbouncerExporterDropIn(inv), "rw-------", "root", "root", true, false);
+    Path dropIn =
+        Path.of("/etc/systemd/system/prometheus-pgbouncer-exporter.service.d/pigsty.conf");
+    file(
+        steps,
+        changed,
+        bconf,
+        Configs.pgbouncerExporterConf(inv),
+        "rw-r--r--",
+        "root",
+        "root",
+        false,
+        false);
+    file(
+        steps,
+        changed,
+        compat,
+        Configs.pgbouncerExporterCompat(),
+        "rw-r--r--",
+        "root",
+        "root",
+        false,
+        false);
+    file(
+        steps,
+        changed,
+        dropIn,
+        Configs.pgbouncerExporterDropIn(inv),
+        "rw-------",
+        "root",
+        "root",
+        true,
+        false);
     if (changed.contains(dropIn)) {
       steps.add(new Step.Unit("prometheus-pgbouncer-exporter", Action.DAEMON_RELOAD));
     }
-    unit(steps, "prometheus-pgbouncer-exporter",
-        changed.contains(bconf) || changed.contains(compat) || changed.contains(dropIn), false);
+    unit(
+        steps,
+        "prometheus-pgbouncer-exporter",
+        changed.contains(bconf) || changed.contains(compat) || changed.contains(dropIn),
+        false);
 
     Path ne = Path.of("/etc/default/prometheus-node-exporter");
-    file(steps, changed, ne, Configs.nodeExporterDefaults(inv), "rw-r--r--", "root", "root", false, false);
+    file(
+        steps,
+        changed,
+        ne,
+        Configs.nodeExporterDefaults(inv),
+        "rw-r--r--",
+        "root",
+        "root",
+        false,
+        false);
     unit(steps, "prometheus-node-exporter", changed.contains(ne), false);
 
     Path amYml = Path.of("/etc/prometheus/alertmanager.yml");
     Path amDef = Path.of("/etc/default/prometheus-alertmanager");
-    file(steps, changed, amYml, Configs.alertmanagerYml(), "rw-r--r--", "root", "root", false, false);
-    file(steps, changed, amDef, Configs.alertmanagerDefaults(inv), "rw-r--r--", "root", "root", false, false);
-    unit(steps, "prometheus-alertmanager", changed.contains(amYml) || changed.contains(amDef), false);
+    file(
+        steps,
+        changed,
+        amYml,
+        Configs.alertmanagerYml(),
+        "rw-r--r--",
+        "root",
+        "root",
+        false,
+        false);
+    file(
+        steps,
+        changed,
+        amDef,
+        Configs.alertmanagerDefaults(inv),
+        "rw-r--r--",
+        "root",
+        "root",
+        false,
+        false);
+    unit(
+        steps,
+        "prometheus-alertmanager",
+        changed.contains(amYml) || changed.contains(amDef),
+        false);
 
     Path prom = Path.of("/etc/prometheus/prometheus.yml");
     Path rules = Path.of("/etc/prometheus/rules/pigsty.yml");
     Path promDef = Path.of("/etc/default/prometheus");
-    file(steps, changed, prom, Configs.prometheusYml(inv), "rw-r--r--", "root", "root", false, false);
+    file(
+        steps,
+        changed,
+        prom,
+        Configs.prometheusYml(inv),
+        "rw-r--r--",
+        "root",
+        "root",
+        false,
+        false);
     file(steps, changed, rules, Configs.alertRules(), "rw-r--r--", "root", "root", false, false);
-    file(steps, changed, promDef, Configs.prometheusDefaults(inv), "rw-r--r--", "root", "root", false, false);
-    unit(steps, "prometheus", changed.contains(prom) || changed.contains(rules) || changed.contains(promDef), false);
+    file(
+        steps,
+        changed,
+        promDef,
+        Configs.prometheusDefaults(inv),
+        "rw-r--r--",
+        "root",
+        "root",
+        false,
+        false);
+    unit(
+        steps,
+        "prometheus",
+        changed.contains(prom) || changed.contains(rules) || changed.contains(promDef),
+        false);
 
     Path nginx = Path.of("/etc/nginx/conf.d/pigsty.conf");
     Path defaultSite = Path.of("/etc/nginx/sites-enabled/default");
@@ -578,7 +848,15 @@ public final class Installer {
     if (site) {
       steps.add(new Step.RemoveFile(defaultSite, "pigsty.conf is the default server"));
     }
-    file(steps, changed, Path.of("/www/index.html"), Configs.homePage(inv), "rw-r--r--", "root", "root", false,
+    file(
+        steps,
+        changed,
+        Path.of("/www/index.html"),
+        Configs.homePage(inv),
+        "rw-r--r--",
+        "root",
+        "root",
+        false,
         false);
     unit(steps, "nginx", false, changed.contains(nginx) || site);
     return new Plan(steps, notes);
@@ -586,13 +864,28 @@ public final class Installer {
 
   // ---- files and units ---------------------------------------------------------------------
 
-  /** Adds a WriteFile step when the file's bytes, mode or owner differ (always after a re-create). */
-  private void file(List<Step> steps, Set<Path> changed, Path path, String text, String mode, String owner,
-      String group, boolean secret, boolean force) throws InstallException {
+  /**
+   * Adds a WriteFile step when the file's bytes, mode or owner differ (always after a re-create).
+   */
+  private void file(
+      List<Step> steps,
+      Set<Path> changed,
+      Path path,
+      String text,
+      String mode,
+      String owner,
+      String group,
+      boolean secret,
+      boolean force)
+      throws InstallException {
     byte[] want = text.getBytes(StandardCharsets.UTF_8);
     Optional<NodeFiles.State> have = files.read(path);
-    boolean same = have.isPresent() && Arrays.equals(have.get().content(), want) && have.get().mode().equals(mode)
-        && have.get().owner().equals(owner) && have.get().group().equals(group);
+    boolean same =
+        have.isPresent()
+            && Arrays.equals(have.get().content(), want)
+            && have.get().mode().equals(mode)
+            && have.get().owner().equals(owner)
+            && have.get().group().equals(group);
     if (!same || force) {
       steps.add(new Step.WriteFile(path, want, mode, owner, group, secret, have.isEmpty()));
       changed.add(path);
@@ -600,12 +893,14 @@ public final class Installer {
   }
 
   /** Adds enable/start, or restart/reload when its configuration changed, for a unit. */
-  private void unit(List<Step> steps, String unit, boolean restart, boolean reload) throws InstallException {
+  private void unit(List<Step> steps, String unit, boolean restart, boolean reload)
+      throws InstallException {
     String state = run(Command.of(SHORT, "systemctl", "is-enabled", unit)).out().strip();
     if (!Set.of("enabled", "static", "generated", "indirect", "alias").contains(state)) {
       steps.add(new Step.Unit(unit, Action.ENABLE));
     }
-    boolean active = run(Command.of(SHORT, "systemctl", "is-active", unit)).out().strip().equals("active");
+    boolean active =
+        run(Command.of(SHORT, "systemctl", "is-active", unit)).out().strip().equals("active");
     if (!active) {
       steps.add(new Step.Unit(unit, Action.START));
     } else if (restart) {
@@ -619,12 +914,16 @@ public final class Installer {
     if (s.unit().equals("nginx") && (s.action() == Action.RELOAD || s.action() == Action.RESTART)) {
       check(Command.of(SHORT, "nginx", "-t", "-q"));
     }
-    Duration t = s.action() == Action.START || s.action() == Action.RESTART ? Duration.ofMinutes(3)
-        : Duration.ofMinutes(1);
+    Duration t =
+        s.action() == Action.START || s.action() == Action.RESTART
+            ? Duration.ofMinutes(3)
+            : Duration.ofMinutes(1);
     if (s.action() == Action.DAEMON_RELOAD) {
       check(Command.of(t, "systemctl", "daemon-reload"));
     } else {
-      check(Command.of(t, "systemctl", s.action().name().toLowerCase(java.util.Locale.ROOT), s.unit()));
+      check(
+          Command.of(
+              t, "systemctl", s.action().name().toLowerCase(java.util.Locale.ROOT), s.unit()));
     }
   }
 
@@ -643,5 +942,4 @@ public final class Installer {
       throw new InstallException(e.getMessage(), e);
     }
   }
-
 }

@@ -26,8 +26,12 @@ public final class LocalFiles implements NodeFiles {
     }
     try {
       PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
-      return Optional.of(new State(Files.readAllBytes(path), PosixFilePermissions.toString(a.permissions()),
-          a.owner().getName(), a.group().getName()));
+      return Optional.of(
+          new State(
+              Files.readAllBytes(path),
+              PosixFilePermissions.toString(a.permissions()),
+              a.owner().getName(),
+              a.group().getName()));
     } catch (IOException e) {
       throw new InstallException("cannot read " + path + ": " + e.getMessage(), e);
     }
@@ -57,7 +61,8 @@ public final class LocalFiles implements NodeFiles {
     try {
       Files.createDirectories(path.getParent());
       Files.deleteIfExists(tmp);
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.write(tmp, content);
       PosixFileAttributeView v = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
       UserPrincipalLookupService lookup = tmp.getFileSystem().getUserPrincipalLookupService();

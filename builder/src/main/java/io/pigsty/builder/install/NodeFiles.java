@@ -21,7 +21,9 @@ public interface NodeFiles {
    */
   Optional<State> read(Path path) throws InstallException;
 
-  /** @return whether anything (file, directory or link, even dangling) is at {@code path} */
+  /**
+   * @return whether anything (file, directory or link, even dangling) is at {@code path}
+   */
   boolean exists(Path path);
 
   /**
@@ -31,12 +33,13 @@ public interface NodeFiles {
   int directories(Path dir) throws InstallException;
 
   /**
-   * Makes the file hold exactly these bytes, mode and owner, through a temporary file renamed
-   * into place (parents created).
+   * Makes the file hold exactly these bytes, mode and owner, through a temporary file renamed into
+   * place (parents created).
    *
    * @throws InstallException naming the file when it cannot be written or the owner is unknown
    */
-  void write(Path path, byte[] content, String mode, String owner, String group) throws InstallException;
+  void write(Path path, byte[] content, String mode, String owner, String group)
+      throws InstallException;
 
   /**
    * Removes a file or link.

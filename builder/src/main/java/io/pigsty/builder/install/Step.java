@@ -9,7 +9,9 @@ import java.util.List;
  * (passwords, userlist.txt) are never part of the description.
  */
 public sealed interface Step {
-  /** @return one line for the plan and the change log */
+  /**
+   * @return one line for the plan and the change log
+   */
   String describe();
 
   /** {@code apt-get install} of packages that are not installed. */
@@ -26,14 +28,19 @@ public sealed interface Step {
   }
 
   /**
-   * Creates Debian's PostgreSQL cluster {@code <version>/main} ({@code pg_createcluster}),
-   * dropping an existing one first when it holds only the template databases.
+   * Creates Debian's PostgreSQL cluster {@code <version>/main} ({@code pg_createcluster}), dropping
+   * an existing one first when it holds only the template databases.
    */
   record CreateCluster(int version, int port, boolean checksums, boolean dropFirst, String instance)
       implements Step {
     @Override
     public String describe() {
-      return (dropFirst ? "re-create" : "create") + " cluster " + version + "/main (" + instance + ")"
+      return (dropFirst ? "re-create" : "create")
+          + " cluster "
+          + version
+          + "/main ("
+          + instance
+          + ")"
           + (checksums ? " with data checksums" : "");
     }
   }
@@ -49,18 +56,43 @@ public sealed interface Step {
    * @param secret whether the content is secret (never shown)
    * @param create whether the file is absent now (else replaced or re-moded)
    */
-  record WriteFile(Path path, byte[] content, String mode, String owner, String group, boolean secret,
-      boolean create) implements Step {
-    /** @return a step writing UTF-8 text */
-    static WriteFile text(Path path, String text, String mode, String owner, String group, boolean secret,
+  record WriteFile(
+      Path path,
+      byte[] content,
+      String mode,
+      String owner,
+      String group,
+      boolean secret,
+      boolean create)
+      implements Step {
+    /**
+     * @return a step writing UTF-8 text
+     */
+    static WriteFile text(
+        Path path,
+        String text,
+        String mode,
+        String owner,
+        String group,
+        boolean secret,
         boolean create) {
-      return new WriteFile(path, text.getBytes(StandardCharsets.UTF_8), mode, owner, group, secret, create);
+      return new WriteFile(
+          path, text.getBytes(StandardCharsets.UTF_8), mode, owner, group, secret, create);
     }
 
     @Override
     public String describe() {
-      return (create ? "create " : "write ") + path + " (" + mode + " " + owner + ":" + group + ", "
-          + content.length + " bytes)";
+      return (create ? "create " : "write ")
+          + path
+          + " ("
+          + mode
+          + " "
+          + owner
+          + ":"
+          + group
+          + ", "
+          + content.length
+          + " bytes)";
     }
   }
 
@@ -100,11 +132,12 @@ public sealed interface Step {
    * @param database the database to connect to
    * @param script the statements
    * @param transactional whether it can run inside a transaction (a dry run rolls it back)
-   * @param changes what it will change, as observed by a rolled-back dry run (or, where the
-   *     catalog cannot be read yet, what it may change)
+   * @param changes what it will change, as observed by a rolled-back dry run (or, where the catalog
+   *     cannot be read yet, what it may change)
    * @param secret whether the script holds passwords (never shown, never logged by PostgreSQL)
    */
-  record Sql(String database, String script, boolean transactional, List<String> changes, boolean secret)
+  record Sql(
+      String database, String script, boolean transactional, List<String> changes, boolean secret)
       implements Step {
     /** Copies the list. */
     public Sql {

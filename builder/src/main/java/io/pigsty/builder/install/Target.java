@@ -7,9 +7,9 @@ import io.pigsty.builder.inventory.Inventory.PgInstance;
 import java.util.List;
 
 /**
- * What {@code install} and {@code status} act on: the admin node of an inventory and the
- * PostgreSQL instance on it ({@link io.pigsty.builder.inventory.InventoryLoader} has checked that
- * there is exactly one, and that it is its cluster's primary).
+ * What {@code install} and {@code status} act on: the admin node of an inventory and the PostgreSQL
+ * instance on it ({@link io.pigsty.builder.inventory.InventoryLoader} has checked that there is
+ * exactly one, and that it is its cluster's primary).
  *
  * @param inventory the whole inventory
  * @param cluster the cluster with an instance on the admin node
@@ -17,42 +17,60 @@ import java.util.List;
  */
 public record Target(Inventory inventory, PgCluster cluster, PgInstance instance) {
 
-  /** @return the target of an inventory: its admin node */
+  /**
+   * @return the target of an inventory: its admin node
+   */
   public static Target of(Inventory inv) {
     String ip = inv.adminIp();
     PgCluster c =
         inv.clusterOn(ip)
-            .orElseThrow(() -> new IllegalStateException("the loader admits no inventory without"
-                + " a cluster on the admin node " + ip));
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the loader admits no inventory without"
+                            + " a cluster on the admin node "
+                            + ip));
     return new Target(inv, c, c.instance(ip).orElseThrow());
   }
 
-  /** @return the admin node's address */
+  /**
+   * @return the admin node's address
+   */
   public String metaIp() {
     return instance.ip();
   }
 
-  /** @return the global vars */
+  /**
+   * @return the global vars
+   */
   public Inventory.Vars vars() {
     return inventory.vars();
   }
 
-  /** @return the instance name, {@code <pg_cluster>-<pg_seq>} */
+  /**
+   * @return the instance name, {@code <pg_cluster>-<pg_seq>}
+   */
   public String instanceName() {
     return cluster.instanceName(instance);
   }
 
-  /** @return the PostgreSQL major */
+  /**
+   * @return the PostgreSQL major
+   */
   public int version() {
     return cluster.pgVersion();
   }
 
-  /** @return the tuning template of {@code pg_conf} */
+  /**
+   * @return the tuning template of {@code pg_conf}
+   */
   public Tuning.Profile profile() {
     return Tuning.Profile.fromFileName(cluster.pgConf()).orElseThrow();
   }
 
-  /** @return the cluster's HBA rules that apply to this instance's pg_role, in order */
+  /**
+   * @return the cluster's HBA rules that apply to this instance's pg_role, in order
+   */
   public List<HbaRule> hbaRules() {
     return cluster.hbaRules().stream().filter(r -> r.appliesTo(instance.role())).toList();
   }

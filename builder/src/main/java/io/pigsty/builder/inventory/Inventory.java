@@ -12,14 +12,15 @@ import java.util.regex.Pattern;
 /**
  * The typed, validated model of {@code pigsty.yml}, Pigsty's Ansible-style inventory: the admin
  * ({@code meta}) nodes, the PostgreSQL clusters with their instances, users, databases and HBA
- * rules, and the global vars. Built only by {@link InventoryLoader}; every record checks its
- * values in its constructor and throws {@link Invalid} naming the key, which the loader turns
- * into {@code file:line: key.path: reason}.
+ * rules, and the global vars. Built only by {@link InventoryLoader}; every record checks its values
+ * in its constructor and throws {@link Invalid} naming the key, which the loader turns into {@code
+ * file:line: key.path: reason}.
  *
  * @param file the file it was read from (for messages and relative paths such as {@code baseline})
  * @param metaHosts the hosts of {@code all.children.meta}, in file order (at least one)
  * @param vars the global vars of {@code all.vars}, defaults filled in
- * @param clusters the PostgreSQL clusters (groups whose vars hold {@code pg_cluster}), in file order
+ * @param clusters the PostgreSQL clusters (groups whose vars hold {@code pg_cluster}), in file
+ *     order
  * @param warnings keys that were not understood, one {@code file:line: key.path: reason} each
  */
 public record Inventory(
@@ -27,17 +28,22 @@ public record Inventory(
 
   /** Role, database, schema and extension names: plain SQL identifiers, at most 63 bytes. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
   /** Cluster names: lower-case letters, digits and '-', starting with a letter (Pigsty's rule). */
   public static final Pattern CLUSTER = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
   /** Dotted-quad IPv4 address. */
   public static final Pattern IPV4 =
       Pattern.compile(
           "(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}");
+
   /** Instance roles ({@code pg_role}). */
   public static final List<String> PG_ROLES = List.of("primary", "replica", "offline", "delayed");
+
   /** Tuning templates {@code pg_conf} may name. */
   public static final List<String> PG_CONFS =
       List.of("tiny.yml", "oltp.yml", "olap.yml", "crit.yml");
+
   /** OS tuning profiles {@code node_tune} may name. */
   public static final List<String> NODE_TUNES = List.of("tiny", "oltp", "olap", "crit");
 
@@ -53,17 +59,23 @@ public record Inventory(
     }
   }
 
-  /** @return the address of the admin node: {@code all.vars.admin_ip}, else the first meta host */
+  /**
+   * @return the address of the admin node: {@code all.vars.admin_ip}, else the first meta host
+   */
   public String adminIp() {
     return vars.adminIp() != null ? vars.adminIp() : metaHosts.get(0);
   }
 
-  /** @return the cluster of that name, if any */
+  /**
+   * @return the cluster of that name, if any
+   */
   public Optional<PgCluster> cluster(String name) {
     return clusters.stream().filter(c -> c.name().equals(name)).findFirst();
   }
 
-  /** @return the cluster with an instance on that host, if any */
+  /**
+   * @return the cluster with an instance on that host, if any
+   */
   public Optional<PgCluster> clusterOn(String ip) {
     return clusters.stream().filter(c -> c.instance(ip).isPresent()).findFirst();
   }
@@ -83,7 +95,9 @@ public record Inventory(
       this.key = key;
     }
 
-    /** @return the key at fault, relative to the record being built */
+    /**
+     * @return the key at fault, relative to the record being built
+     */
     public String key() {
       return key;
     }
@@ -134,7 +148,9 @@ public record Inventory(
       if (adminIp != null && !IPV4.matcher(adminIp).matches()) {
         throw new Invalid("admin_ip", "'" + adminIp + "' is not an IPv4 address");
       }
-      if (!repoDir.startsWith("/") || repoDir.contains("..") || !repoDir.matches("[A-Za-z0-9_./-]+")) {
+      if (!repoDir.startsWith("/")
+          || repoDir.contains("..")
+          || !repoDir.matches("[A-Za-z0-9_./-]+")) {
         throw new Invalid("repo_dir", "'" + repoDir + "' is not a plain absolute path");
       }
       ports = Map.copyOf(ports);
@@ -164,47 +180,65 @@ public record Inventory(
       Objects.requireNonNull(replicationPassword, "replicationPassword");
     }
 
-    /** @return {@code nginx_port} */
+    /**
+     * @return {@code nginx_port}
+     */
     public int nginxPort() {
       return port("nginx_port");
     }
 
-    /** @return {@code prometheus_port} */
+    /**
+     * @return {@code prometheus_port}
+     */
     public int prometheusPort() {
       return port("prometheus_port");
     }
 
-    /** @return {@code alertmanager_port} */
+    /**
+     * @return {@code alertmanager_port}
+     */
     public int alertmanagerPort() {
       return port("alertmanager_port");
     }
 
-    /** @return {@code node_exporter_port} */
+    /**
+     * @return {@code node_exporter_port}
+     */
     public int nodeExporterPort() {
       return port("node_exporter_port");
     }
 
-    /** @return {@code pg_port} */
+    /**
+     * @return {@code pg_port}
+     */
     public int pgPort() {
       return port("pg_port");
     }
 
-    /** @return {@code pgbouncer_port} */
+    /**
+     * @return {@code pgbouncer_port}
+     */
     public int pgbouncerPort() {
       return port("pgbouncer_port");
     }
 
-    /** @return {@code pg_exporter_port} */
+    /**
+     * @return {@code pg_exporter_port}
+     */
     public int pgExporterPort() {
       return port("pg_exporter_port");
     }
 
-    /** @return {@code pgbouncer_exporter_port} */
+    /**
+     * @return {@code pgbouncer_exporter_port}
+     */
     public int pgbouncerExporterPort() {
       return port("pgbouncer_exporter_port");
     }
 
-    /** @return the port of a port var such as {@code pg_port} */
+    /**
+     * @return the port of a port var such as {@code pg_port}
+     */
     public int port(String name) {
       Integer p = ports.get(name);
       if (p == null) {
@@ -215,9 +249,9 @@ public record Inventory(
   }
 
   /**
-   * A password as written in pigsty.yml: clear text, or pre-hashed as PostgreSQL stores it
-   * ({@code md5} + 32 hex digits of md5(password || user); or a SCRAM-SHA-256 secret
-   * {@code SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>}, RFC 5803).
+   * A password as written in pigsty.yml: clear text, or pre-hashed as PostgreSQL stores it ({@code
+   * md5} + 32 hex digits of md5(password || user); or a SCRAM-SHA-256 secret {@code
+   * SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>}, RFC 5803).
    *
    * @param text the value as written (never printed in plans or logs)
    */
@@ -236,17 +270,23 @@ public record Inventory(
       }
     }
 
-    /** @return whether the text is an md5 hash ({@code md5...}) */
+    /**
+     * @return whether the text is an md5 hash ({@code md5...})
+     */
     public boolean isMd5() {
       return MD5.matcher(text).matches();
     }
 
-    /** @return whether the text is a SCRAM-SHA-256 secret */
+    /**
+     * @return whether the text is a SCRAM-SHA-256 secret
+     */
     public boolean isScram() {
       return SCRAM.matcher(text).matches();
     }
 
-    /** @return whether the text is pre-hashed (md5 or SCRAM) */
+    /**
+     * @return whether the text is pre-hashed (md5 or SCRAM)
+     */
     public boolean isHashed() {
       return isMd5() || isScram();
     }
@@ -298,7 +338,10 @@ public record Inventory(
       if (!PG_CONFS.contains(pgConf)) {
         throw new Invalid(
             "pg_conf",
-            "unknown tuning template '" + pgConf + "'; expected one of " + String.join(", ", PG_CONFS));
+            "unknown tuning template '"
+                + pgConf
+                + "'; expected one of "
+                + String.join(", ", PG_CONFS));
       }
       if (!NODE_TUNES.contains(nodeTune)) {
         throw new Invalid(
@@ -339,22 +382,29 @@ public record Inventory(
       Set<String> seen = new java.util.HashSet<>();
       for (int i = 0; i < names.size(); i++) {
         if (!seen.add(names.get(i))) {
-          throw new Invalid(key + "[" + i + "].name", "duplicate " + what + " '" + names.get(i) + "'");
+          throw new Invalid(
+              key + "[" + i + "].name", "duplicate " + what + " '" + names.get(i) + "'");
         }
       }
     }
 
-    /** @return the instance on that host, if any */
+    /**
+     * @return the instance on that host, if any
+     */
     public Optional<PgInstance> instance(String ip) {
       return instances.stream().filter(i -> i.ip().equals(ip)).findFirst();
     }
 
-    /** @return the instance name {@code <pg_cluster>-<pg_seq>} (Pigsty's identity rule) */
+    /**
+     * @return the instance name {@code <pg_cluster>-<pg_seq>} (Pigsty's identity rule)
+     */
     public String instanceName(PgInstance i) {
       return name + "-" + i.seq();
     }
 
-    /** @return the primary instance */
+    /**
+     * @return the primary instance
+     */
     public PgInstance primary() {
       return instances.stream().filter(i -> i.role().equals("primary")).findFirst().orElseThrow();
     }
@@ -377,15 +427,14 @@ public record Inventory(
         throw new Invalid("pg_seq", seq + " is outside 0..9999");
       }
       if (!PG_ROLES.contains(role)) {
-        throw new Invalid(
-            "pg_role", "'" + role + "' is not one of " + String.join(", ", PG_ROLES));
+        throw new Invalid("pg_role", "'" + role + "' is not one of " + String.join(", ", PG_ROLES));
       }
     }
   }
 
   /**
-   * One entry of {@code pg_users}, with Pigsty's defaults: a login role that inherits, nothing
-   * else granted, no connection limit, not in pgbouncer.
+   * One entry of {@code pg_users}, with Pigsty's defaults: a login role that inherits, nothing else
+   * granted, no connection limit, not in pgbouncer.
    *
    * @param name role name
    * @param password the password, or null for a role without one
@@ -398,8 +447,8 @@ public record Inventory(
    * @param bypassrls BYPASSRLS
    * @param connlimit CONNECTION LIMIT, -1 for none
    * @param expireInDays {@code expire_in}: VALID UNTIL now plus this many days, or null
-   * @param expireAt {@code expire_at}: VALID UNTIL this date ({@code YYYY-MM-DD} or
-   *     {@code infinity}), or null; {@code expire_in} wins when both are given (Pigsty's rule)
+   * @param expireAt {@code expire_at}: VALID UNTIL this date ({@code YYYY-MM-DD} or {@code
+   *     infinity}), or null; {@code expire_in} wins when both are given (Pigsty's rule)
    * @param roles roles granted to it, in order
    * @param parameters role-level settings ({@code ALTER ROLE ... SET})
    * @param pgbouncer whether pgbouncer lists it
@@ -457,16 +506,35 @@ public record Inventory(
       }
       parameters = settings(parameters, "parameters");
       if (poolMode != null && !POOL_MODES.contains(poolMode)) {
-        throw new Invalid("pool_mode", "'" + poolMode + "' is not one of " + String.join(", ", POOL_MODES));
+        throw new Invalid(
+            "pool_mode", "'" + poolMode + "' is not one of " + String.join(", ", POOL_MODES));
       }
       comment = comment == null ? "" : comment;
     }
 
-    /** @return a login user with only a name and password (for tests and defaults) */
+    /**
+     * @return a login user with only a name and password (for tests and defaults)
+     */
     public static PgUser of(String name, String password, List<String> roles) {
       return new PgUser(
-          name, password == null ? null : new Password(password), true, false, false, false, true,
-          false, false, -1, null, null, roles, Map.of(), false, null, -1, "");
+          name,
+          password == null ? null : new Password(password),
+          true,
+          false,
+          false,
+          false,
+          true,
+          false,
+          false,
+          -1,
+          null,
+          null,
+          roles,
+          Map.of(),
+          false,
+          null,
+          -1,
+          "");
     }
   }
 
@@ -548,7 +616,8 @@ public record Inventory(
       if (encoding != null && !encoding.matches("[A-Za-z0-9_-]{1,32}")) {
         throw new Invalid("encoding", "'" + encoding + "' is not an encoding name");
       }
-      for (String[] l : new String[][] {{"locale", locale}, {"lc_collate", lcCollate}, {"lc_ctype", lcCtype}}) {
+      for (String[] l :
+          new String[][] {{"locale", locale}, {"lc_collate", lcCollate}, {"lc_ctype", lcCtype}}) {
         if (l[1] != null && !l[1].matches("[A-Za-z0-9_.@-]{1,64}")) {
           throw new Invalid(l[0], "'" + l[1] + "' is not a locale name");
         }
@@ -565,7 +634,8 @@ public record Inventory(
       pool = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pool));
       String mode = pool.get("pool_mode");
       if (mode != null && !POOL_MODES.contains(mode)) {
-        throw new Invalid("pool_mode", "'" + mode + "' is not one of " + String.join(", ", POOL_MODES));
+        throw new Invalid(
+            "pool_mode", "'" + mode + "' is not one of " + String.join(", ", POOL_MODES));
       }
       String auth = pool.get("auth_user");
       if (auth != null) {
@@ -594,7 +664,8 @@ public record Inventory(
    * @param role the instances it applies to: {@code common} (all), or a pg_role
    * @param title comment written above it, or empty
    */
-  public record HbaRule(String user, String db, String addr, String auth, String role, String title) {
+  public record HbaRule(
+      String user, String db, String addr, String auth, String role, String title) {
     private static final Set<String> ADDRS =
         Set.of("local", "localhost", "admin", "infra", "intra", "world");
     private static final Set<String> AUTHS =
@@ -609,19 +680,23 @@ public record Inventory(
         }
       }
       if (!ADDRS.contains(addr) && !CIDR.matcher(addr).matches()) {
-        throw new Invalid("addr", "'" + addr + "' is not a CIDR nor one of " + new java.util.TreeSet<>(ADDRS));
+        throw new Invalid(
+            "addr", "'" + addr + "' is not a CIDR nor one of " + new java.util.TreeSet<>(ADDRS));
       }
       if (auth.equals("trust")) {
         throw new Invalid("auth", "'trust' is not allowed; use scram-sha-256");
       }
       if (!AUTHS.contains(auth)) {
-        throw new Invalid("auth", "'" + auth + "' is not one of " + new java.util.TreeSet<>(AUTHS) + " (or pwd, deny)");
+        throw new Invalid(
+            "auth",
+            "'" + auth + "' is not one of " + new java.util.TreeSet<>(AUTHS) + " (or pwd, deny)");
       }
       if ((auth.equals("peer") || auth.equals("ident")) && !addr.equals("local")) {
         throw new Invalid("auth", "'" + auth + "' is for addr: local only");
       }
       if (!role.equals("common") && !PG_ROLES.contains(role)) {
-        throw new Invalid("role", "'" + role + "' is not common nor one of " + String.join(", ", PG_ROLES));
+        throw new Invalid(
+            "role", "'" + role + "' is not common nor one of " + String.join(", ", PG_ROLES));
       }
       title = title == null ? "" : title;
       if (title.contains("\n")) {
@@ -629,7 +704,9 @@ public record Inventory(
       }
     }
 
-    /** @return whether the rule applies to an instance of that pg_role */
+    /**
+     * @return whether the rule applies to an instance of that pg_role
+     */
     public boolean appliesTo(String pgRole) {
       return role.equals("common") || role.equals(pgRole);
     }
@@ -637,7 +714,8 @@ public record Inventory(
 
   static void checkName(String value, String key) {
     if (value == null || !NAME.matcher(value).matches()) {
-      throw new Invalid(key, "'" + value + "' is not a plain name (letters, digits, '_', at most 63)");
+      throw new Invalid(
+          key, "'" + value + "' is not a plain name (letters, digits, '_', at most 63)");
     }
   }
 
@@ -647,10 +725,13 @@ public record Inventory(
     m.forEach(
         (k, v) -> {
           if (!k.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?")) {
-            throw new Invalid(key.isEmpty() ? k : key + "." + k, "'" + k + "' is not a setting name");
+            throw new Invalid(
+                key.isEmpty() ? k : key + "." + k, "'" + k + "' is not a setting name");
           }
           if (v.chars().anyMatch(c -> c < 0x20 || c == '\'' || c == '\\')) {
-            throw new Invalid(key.isEmpty() ? k : key + "." + k, "quotes, backslashes and control characters are not allowed");
+            throw new Invalid(
+                key.isEmpty() ? k : key + "." + k,
+                "quotes, backslashes and control characters are not allowed");
           }
           out.put(k, v);
         });

@@ -3,13 +3,13 @@ package io.pigsty.builder.inventory;
 import io.pigsty.repo.PigstyException;
 
 /**
- * {@code pigsty.yml} is malformed or holds a value outside its allowed set. The same file gets
- * the same exception, and so the same exit code, from every command that reads it
- * ({@code configure -c}, {@code install}, {@code status}).
+ * {@code pigsty.yml} is malformed or holds a value outside its allowed set. The same file gets the
+ * same exception, and so the same exit code, from every command that reads it ({@code configure
+ * -c}, {@code install}, {@code status}).
  *
  * <p>The message reads {@code <file>:<line>: <key.path>: <reason>}, for example {@code
- * pigsty.yml:9: all.children.pg-meta.vars.pg_conf: unknown tuning template 'huge.yml'}; the line
- * is left out when unknown.
+ * pigsty.yml:9: all.children.pg-meta.vars.pg_conf: unknown tuning template 'huge.yml'}; the line is
+ * left out when unknown.
  */
 public final class InventoryException extends PigstyException {
   private static final long serialVersionUID = 1L;
@@ -62,7 +62,9 @@ public final class InventoryException extends PigstyException {
     this.kind = kind;
   }
 
-  /** @return what is wrong */
+  /**
+   * @return what is wrong
+   */
   public Kind kind() {
     return kind;
   }

@@ -37,44 +37,107 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * The one reader of {@code pigsty.yml}: every on-box command ({@code configure -c},
- * {@code install}, {@code status}) loads the inventory here, so a file gets one verdict and one
- * exit code. YAML 1.2 core schema through snakeyaml-engine, duplicate keys refused; every error
- * reads {@code file:line: key.path: reason}. Pigsty's vocabulary: {@code all} / {@code children}
- * / {@code hosts} / {@code vars}; a group whose vars hold {@code pg_cluster} is a PostgreSQL
- * cluster; cluster vars fall back to {@code all.vars}. Keys that Pigsty documents but this
- * version cannot apply are refused by name; keys not known at all are warnings (errors when
- * strict).
+ * The one reader of {@code pigsty.yml}: every on-box command ({@code configure -c}, {@code
+ * install}, {@code status}) loads the inventory here, so a file gets one verdict and one exit code.
+ * YAML 1.2 core schema through snakeyaml-engine, duplicate keys refused; every error reads {@code
+ * file:line: key.path: reason}. Pigsty's vocabulary: {@code all} / {@code children} / {@code hosts}
+ * / {@code vars}; a group whose vars hold {@code pg_cluster} is a PostgreSQL cluster; cluster vars
+ * fall back to {@code all.vars}. Keys that Pigsty documents but this version cannot apply are
+ * refused by name; keys not known at all are warnings (errors when strict).
  */
 public final class InventoryLoader {
 
   static final Set<String> GLOBAL_KEYS =
       Set.of(
-          "admin_ip", "repo_dir", "nginx_port", "prometheus_port", "alertmanager_port",
-          "node_exporter_port", "pg_port", "pgbouncer_port", "pg_exporter_port",
-          "pgbouncer_exporter_port", "pg_admin_username", "pg_admin_password",
-          "pg_monitor_username", "pg_monitor_password", "pg_replication_username",
-          "pg_replication_password", "pg_version", "pg_conf", "node_tune", "pg_parameters",
-          "pg_libraries", "pg_exists_action");
+          "admin_ip",
+          "repo_dir",
+          "nginx_port",
+          "prometheus_port",
+          "alertmanager_port",
+          "node_exporter_port",
+          "pg_port",
+          "pgbouncer_port",
+          "pg_exporter_port",
+          "pgbouncer_exporter_port",
+          "pg_admin_username",
+          "pg_admin_password",
+          "pg_monitor_username",
+          "pg_monitor_password",
+          "pg_replication_username",
+          "pg_replication_password",
+          "pg_version",
+          "pg_conf",
+          "node_tune",
+          "pg_parameters",
+          "pg_libraries",
+          "pg_exists_action");
   static final Set<String> CLUSTER_KEYS =
       Set.of(
-          "pg_cluster", "pg_version", "pg_conf", "node_tune", "pg_users", "pg_databases",
-          "pg_hba_rules", "pg_hba_rules_extra", "pg_parameters", "pg_libraries", "vip_address",
-          "vip_mode", "vip_cidrmask", "vip_interface", "pg_exists_action");
+          "pg_cluster",
+          "pg_version",
+          "pg_conf",
+          "node_tune",
+          "pg_users",
+          "pg_databases",
+          "pg_hba_rules",
+          "pg_hba_rules_extra",
+          "pg_parameters",
+          "pg_libraries",
+          "vip_address",
+          "vip_mode",
+          "vip_cidrmask",
+          "vip_interface",
+          "pg_exists_action");
   static final Set<String> USER_KEYS =
       Set.of(
-          "name", "password", "login", "superuser", "createdb", "createrole", "inherit",
-          "replication", "bypassrls", "connlimit", "expire_in", "expire_at", "roles",
-          "parameters", "pgbouncer", "pool_mode", "pool_connlimit", "comment");
+          "name",
+          "password",
+          "login",
+          "superuser",
+          "createdb",
+          "createrole",
+          "inherit",
+          "replication",
+          "bypassrls",
+          "connlimit",
+          "expire_in",
+          "expire_at",
+          "roles",
+          "parameters",
+          "pgbouncer",
+          "pool_mode",
+          "pool_connlimit",
+          "comment");
   static final Set<String> DATABASE_KEYS =
       Set.of(
-          "name", "owner", "template", "encoding", "locale", "lc_collate", "lc_ctype",
-          "tablespace", "allowconn", "revokeconn", "connlimit", "schemas", "extensions",
-          "parameters", "pgbouncer", "pool_auth_user", "pool_mode", "pool_size", "pool_size_min",
-          "pool_reserve", "pool_connlimit", "comment", "baseline");
+          "name",
+          "owner",
+          "template",
+          "encoding",
+          "locale",
+          "lc_collate",
+          "lc_ctype",
+          "tablespace",
+          "allowconn",
+          "revokeconn",
+          "connlimit",
+          "schemas",
+          "extensions",
+          "parameters",
+          "pgbouncer",
+          "pool_auth_user",
+          "pool_mode",
+          "pool_size",
+          "pool_size_min",
+          "pool_reserve",
+          "pool_connlimit",
+          "comment",
+          "baseline");
+
   /** Attributes Pigsty documents that install does not apply: refused, with the reason. */
   static final Map<String, String> REFUSED_USER_KEYS =
       Map.of("state", "not supported: install creates users; remove one by dropping it in SQL");
+
   static final Map<String, String> REFUSED_DATABASE_KEYS =
       Map.of(
           "state", "not supported: install creates databases; it never drops or re-creates one",
@@ -84,6 +147,7 @@ public final class InventoryLoader {
           "icu_locale", "not supported: the libc locale provider is used",
           "icu_rules", "not supported: the libc locale provider is used",
           "register_datasource", "not supported: there is no Grafana to register it in");
+
   /** {@code pool_*} keys of a database and the pgbouncer option each becomes. */
   static final Map<String, String> POOL_OPTIONS =
       Map.of(
@@ -136,8 +200,7 @@ public final class InventoryLoader {
    * @return the inventory
    * @throws InventoryException as {@link #load}
    */
-  public static Inventory parse(String yaml, Path file, boolean strict)
-      throws InventoryException {
+  public static Inventory parse(String yaml, Path file, boolean strict) throws InventoryException {
     InventoryLoader l = new InventoryLoader(file.toString(), strict);
     return l.read(compose(yaml, file.toString()), file);
   }
@@ -163,10 +226,12 @@ public final class InventoryLoader {
       throw new InventoryException(
           Kind.INVALID, file, line, "", "malformed YAML: " + ctx + e.getProblem(), e);
     } catch (YamlEngineException e) {
-      throw new InventoryException(Kind.INVALID, file, 0, "", "malformed YAML: " + e.getMessage(), e);
+      throw new InventoryException(
+          Kind.INVALID, file, 0, "", "malformed YAML: " + e.getMessage(), e);
     }
     if (root.isEmpty()) {
-      throw new InventoryException(Kind.INVALID, file, 0, "", "the file holds no YAML document", null);
+      throw new InventoryException(
+          Kind.INVALID, file, 0, "", "the file holds no YAML document", null);
     }
     return root.get();
   }
@@ -199,12 +264,15 @@ public final class InventoryLoader {
 
     NodeTuple metaT = children.get("meta");
     if (metaT == null) {
-      throw error(childrenNode, "all.children.meta", "missing required group 'meta' (the admin node)");
+      throw error(
+          childrenNode, "all.children.meta", "missing required group 'meta' (the admin node)");
     }
     List<String> metaHosts = new ArrayList<>();
     Map<String, NodeTuple> metaGroup = entries(metaT.getValueNode(), "all.children.meta");
-    Node metaHostsNode = required(metaGroup, metaT.getValueNode(), "all.children.meta", "hosts").getValueNode();
-    for (Map.Entry<String, NodeTuple> h : entries(metaHostsNode, "all.children.meta.hosts").entrySet()) {
+    Node metaHostsNode =
+        required(metaGroup, metaT.getValueNode(), "all.children.meta", "hosts").getValueNode();
+    for (Map.Entry<String, NodeTuple> h :
+        entries(metaHostsNode, "all.children.meta.hosts").entrySet()) {
       String hp = "all.children.meta.hosts." + h.getKey();
       if (!Inventory.IPV4.matcher(h.getKey()).matches()) {
         throw error(h.getValue().getKeyNode(), hp, "'" + h.getKey() + "' is not an IPv4 address");
@@ -243,28 +311,41 @@ public final class InventoryLoader {
       PgCluster cluster = cluster(gp, gn, g, gv, globals);
       Node first = clusterNodes.put(cluster.name(), gn);
       if (first != null) {
-        throw error(gv.get("pg_cluster").getValueNode(), gp + ".vars.pg_cluster",
+        throw error(
+            gv.get("pg_cluster").getValueNode(),
+            gp + ".vars.pg_cluster",
             "cluster '" + cluster.name() + "' is already defined at line " + line(first));
       }
       clusters.add(cluster);
     }
     if (clusters.isEmpty()) {
-      throw error(childrenNode, "all.children", "no PostgreSQL cluster (a group with vars.pg_cluster)");
+      throw error(
+          childrenNode, "all.children", "no PostgreSQL cluster (a group with vars.pg_cluster)");
     }
     String admin = vars.adminIp() != null ? vars.adminIp() : metaHosts.get(0);
     List<PgCluster> onAdmin = clusters.stream().filter(c -> c.instance(admin).isPresent()).toList();
     if (onAdmin.isEmpty()) {
-      throw error(childrenNode, "all.children",
+      throw error(
+          childrenNode,
+          "all.children",
           "no group with vars.pg_cluster has the admin node " + admin + " among its hosts");
     }
     if (onAdmin.size() > 1) {
-      throw error(clusterNodes.get(onAdmin.get(1).name()), "all.children." + onAdmin.get(1).name(),
-          "a second PostgreSQL cluster on the admin node " + admin + " (first: " + onAdmin.get(0).name() + ")");
+      throw error(
+          clusterNodes.get(onAdmin.get(1).name()),
+          "all.children." + onAdmin.get(1).name(),
+          "a second PostgreSQL cluster on the admin node "
+              + admin
+              + " (first: "
+              + onAdmin.get(0).name()
+              + ")");
     }
     PgCluster adminCluster = onAdmin.get(0);
     if (!adminCluster.instance(admin).orElseThrow().role().equals("primary")) {
-      throw error(clusterNodes.get(adminCluster.name()), "all.children." + adminCluster.name() + ".hosts." + admin
-          + ".pg_role", "the admin node's instance must be the primary of " + adminCluster.name());
+      throw error(
+          clusterNodes.get(adminCluster.name()),
+          "all.children." + adminCluster.name() + ".hosts." + admin + ".pg_role",
+          "the admin node's instance must be the primary of " + adminCluster.name());
     }
     return build(root, "", () -> new Inventory(path, metaHosts, vars, clusters, warnings));
   }
@@ -274,9 +355,12 @@ public final class InventoryLoader {
     Map<String, Integer> ports = new LinkedHashMap<>();
     for (Map.Entry<String, Integer> d : Vars.DEFAULT_PORTS.entrySet()) {
       NodeTuple t = g.get(d.getKey());
-      ports.put(d.getKey(), t == null ? d.getValue() : integer(t.getValueNode(), p + "." + d.getKey(), 1, 65535));
+      ports.put(
+          d.getKey(),
+          t == null ? d.getValue() : integer(t.getValueNode(), p + "." + d.getKey(), 1, 65535));
     }
-    String adminIp = g.containsKey("admin_ip") ? text(g.get("admin_ip").getValueNode(), p + ".admin_ip") : null;
+    String adminIp =
+        g.containsKey("admin_ip") ? text(g.get("admin_ip").getValueNode(), p + ".admin_ip") : null;
     Password admin = password(g, p, "pg_admin_password", "DBUser.DBA");
     Password monitor = password(g, p, "pg_monitor_password", "DBUser.Monitor");
     Password repl = password(g, p, "pg_replication_password", "DBUser.Replicator");
@@ -284,8 +368,13 @@ public final class InventoryLoader {
     String adminUser = optText(g, p, "pg_admin_username", "dbuser_dba");
     String monitorUser = optText(g, p, "pg_monitor_username", "dbuser_monitor");
     String replUser = optText(g, p, "pg_replication_username", "replicator");
-    return build(varsNode, p, g, () -> new Vars(adminIp, repoDir, ports, adminUser, admin, monitorUser, monitor,
-        replUser, repl));
+    return build(
+        varsNode,
+        p,
+        g,
+        () ->
+            new Vars(
+                adminIp, repoDir, ports, adminUser, admin, monitorUser, monitor, replUser, repl));
   }
 
   private Password password(Map<String, NodeTuple> m, String path, String key, String dflt)
@@ -298,8 +387,13 @@ public final class InventoryLoader {
     return build(t.getValueNode(), path + "." + key, () -> new Password(text));
   }
 
-  private PgCluster cluster(String gp, Node gn, Map<String, NodeTuple> g, Map<String, NodeTuple> v,
-      Map<String, NodeTuple> globals) throws InventoryException {
+  private PgCluster cluster(
+      String gp,
+      Node gn,
+      Map<String, NodeTuple> g,
+      Map<String, NodeTuple> v,
+      Map<String, NodeTuple> globals)
+      throws InventoryException {
     String vp = gp + ".vars";
     for (Map.Entry<String, NodeTuple> k : g.entrySet()) {
       if (!k.getKey().equals("hosts") && !k.getKey().equals("vars")) {
@@ -315,14 +409,20 @@ public final class InventoryLoader {
     // cluster var, else the global one
     NodeTuple ver = v.containsKey("pg_version") ? v.get("pg_version") : globals.get("pg_version");
     if (ver == null) {
-      throw error(gn, vp + ".pg_version", "missing required key 'pg_version' (set it on the cluster or in all.vars)");
+      throw error(
+          gn,
+          vp + ".pg_version",
+          "missing required key 'pg_version' (set it on the cluster or in all.vars)");
     }
     String verPath = v.containsKey("pg_version") ? vp + ".pg_version" : "all.vars.pg_version";
     int version = integer(ver.getValueNode(), verPath, 0, 999);
     NodeTuple conf = v.containsKey("pg_conf") ? v.get("pg_conf") : globals.get("pg_conf");
     String pgConf = conf == null ? "tiny.yml" : text(conf.getValueNode(), vp + ".pg_conf");
     NodeTuple tune = v.containsKey("node_tune") ? v.get("node_tune") : globals.get("node_tune");
-    String nodeTune = tune == null ? pgConf.replaceFirst("\\.yml$", "") : text(tune.getValueNode(), vp + ".node_tune");
+    String nodeTune =
+        tune == null
+            ? pgConf.replaceFirst("\\.yml$", "")
+            : text(tune.getValueNode(), vp + ".node_tune");
 
     Node hostsNode = required(g, gn, gp, "hosts").getValueNode();
     List<PgInstance> instances = new ArrayList<>();
@@ -358,9 +458,12 @@ public final class InventoryLoader {
         hba.addAll(hbaRules(it));
       }
     }
-    NodeTuple params = v.containsKey("pg_parameters") ? v.get("pg_parameters") : globals.get("pg_parameters");
-    Map<String, String> parameters = params == null ? Map.of() : settings(params.getValueNode(), vp + ".pg_parameters");
-    NodeTuple libs = v.containsKey("pg_libraries") ? v.get("pg_libraries") : globals.get("pg_libraries");
+    NodeTuple params =
+        v.containsKey("pg_parameters") ? v.get("pg_parameters") : globals.get("pg_parameters");
+    Map<String, String> parameters =
+        params == null ? Map.of() : settings(params.getValueNode(), vp + ".pg_parameters");
+    NodeTuple libs =
+        v.containsKey("pg_libraries") ? v.get("pg_libraries") : globals.get("pg_libraries");
     List<String> libraries = new ArrayList<>();
     if (libs != null) {
       for (String lib : text(libs.getValueNode(), vp + ".pg_libraries").split(",")) {
@@ -369,7 +472,10 @@ public final class InventoryLoader {
         }
       }
     }
-    String vip = v.containsKey("vip_address") ? text(v.get("vip_address").getValueNode(), vp + ".vip_address") : null;
+    String vip =
+        v.containsKey("vip_address")
+            ? text(v.get("vip_address").getValueNode(), vp + ".vip_address")
+            : null;
     if (v.containsKey("vip_mode")) {
       oneOf(v.get("vip_mode").getValueNode(), vp + ".vip_mode", List.of("l2", "none"));
     }
@@ -379,10 +485,16 @@ public final class InventoryLoader {
     if (v.containsKey("vip_interface")) {
       String iface = text(v.get("vip_interface").getValueNode(), vp + ".vip_interface");
       if (!iface.matches("[A-Za-z0-9_.:-]{1,15}")) {
-        throw error(v.get("vip_interface").getValueNode(), vp + ".vip_interface", "'" + iface + "' is not an interface name");
+        throw error(
+            v.get("vip_interface").getValueNode(),
+            vp + ".vip_interface",
+            "'" + iface + "' is not an interface name");
       }
     }
-    NodeTuple exists = v.containsKey("pg_exists_action") ? v.get("pg_exists_action") : globals.get("pg_exists_action");
+    NodeTuple exists =
+        v.containsKey("pg_exists_action")
+            ? v.get("pg_exists_action")
+            : globals.get("pg_exists_action");
     if (exists != null) {
       oneOf(exists.getValueNode(), vp + ".pg_exists_action", List.of("abort", "skip", "clean"));
     }
@@ -395,8 +507,23 @@ public final class InventoryLoader {
       where.putIfAbsent("node_tune", tune);
     }
     where.put("hosts", g.get("hosts"));
-    return build(gn, vp, where, () -> new PgCluster(name, version, pgConf, nodeTune, instances, users, dbs, hba,
-        parameters, libraries, vip));
+    return build(
+        gn,
+        vp,
+        where,
+        () ->
+            new PgCluster(
+                name,
+                version,
+                pgConf,
+                nodeTune,
+                instances,
+                users,
+                dbs,
+                hba,
+                parameters,
+                libraries,
+                vip));
   }
 
   private PgUser user(Item it) throws InventoryException {
@@ -408,11 +535,18 @@ public final class InventoryLoader {
     for (Item r : items(u, "roles", it.path)) {
       roles.add(text(r.node, r.path));
     }
-    Map<String, String> params = u.containsKey("parameters")
-        ? settings(u.get("parameters").getValueNode(), it.path + ".parameters") : Map.of();
-    Integer expireIn = u.containsKey("expire_in")
-        ? integer(u.get("expire_in").getValueNode(), it.path + ".expire_in", 0, 36500) : null;
-    String expireAt = u.containsKey("expire_at") ? text(u.get("expire_at").getValueNode(), it.path + ".expire_at") : null;
+    Map<String, String> params =
+        u.containsKey("parameters")
+            ? settings(u.get("parameters").getValueNode(), it.path + ".parameters")
+            : Map.of();
+    Integer expireIn =
+        u.containsKey("expire_in")
+            ? integer(u.get("expire_in").getValueNode(), it.path + ".expire_in", 0, 36500)
+            : null;
+    String expireAt =
+        u.containsKey("expire_at")
+            ? text(u.get("expire_at").getValueNode(), it.path + ".expire_at")
+            : null;
     boolean login = optBool(u, it.path, "login", true);
     boolean superuser = optBool(u, it.path, "superuser", false);
     boolean createdb = optBool(u, it.path, "createdb", false);
@@ -422,12 +556,37 @@ public final class InventoryLoader {
     boolean bypassrls = optBool(u, it.path, "bypassrls", false);
     int connlimit = optInt(u, it.path, "connlimit", -1);
     boolean pgbouncer = optBool(u, it.path, "pgbouncer", false);
-    String poolMode = u.containsKey("pool_mode") ? text(u.get("pool_mode").getValueNode(), it.path + ".pool_mode") : null;
+    String poolMode =
+        u.containsKey("pool_mode")
+            ? text(u.get("pool_mode").getValueNode(), it.path + ".pool_mode")
+            : null;
     int poolConnlimit = optInt(u, it.path, "pool_connlimit", -1);
-    String comment = u.containsKey("comment") ? text(u.get("comment").getValueNode(), it.path + ".comment") : "";
-    return build(it.node, it.path, u, () -> new PgUser(name, pw, login, superuser, createdb, createrole, inherit,
-        replication, bypassrls, connlimit, expireIn, expireAt, roles, params, pgbouncer, poolMode, poolConnlimit,
-        comment));
+    String comment =
+        u.containsKey("comment") ? text(u.get("comment").getValueNode(), it.path + ".comment") : "";
+    return build(
+        it.node,
+        it.path,
+        u,
+        () ->
+            new PgUser(
+                name,
+                pw,
+                login,
+                superuser,
+                createdb,
+                createrole,
+                inherit,
+                replication,
+                bypassrls,
+                connlimit,
+                expireIn,
+                expireAt,
+                roles,
+                params,
+                pgbouncer,
+                poolMode,
+                poolConnlimit,
+                comment));
   }
 
   private PgDatabase database(Item it) throws InventoryException {
@@ -449,23 +608,37 @@ public final class InventoryLoader {
           }
         }
         String en = text(required(em, e.node, e.path, "name").getValueNode(), e.path + ".name");
-        String schema = em.containsKey("schema") ? text(em.get("schema").getValueNode(), e.path + ".schema") : null;
-        String version = em.containsKey("version") ? text(em.get("version").getValueNode(), e.path + ".version") : null;
+        String schema =
+            em.containsKey("schema")
+                ? text(em.get("schema").getValueNode(), e.path + ".schema")
+                : null;
+        String version =
+            em.containsKey("version")
+                ? text(em.get("version").getValueNode(), e.path + ".version")
+                : null;
         exts.add(build(e.node, e.path, em, () -> new PgExtension(en, schema, version)));
       } else {
         String en = text(e.node, e.path);
         exts.add(build(e.node, e.path, () -> new PgExtension(en, null, null)));
       }
     }
-    Map<String, String> params = d.containsKey("parameters")
-        ? settings(d.get("parameters").getValueNode(), p + ".parameters") : Map.of();
+    Map<String, String> params =
+        d.containsKey("parameters")
+            ? settings(d.get("parameters").getValueNode(), p + ".parameters")
+            : Map.of();
     Map<String, String> pool = new LinkedHashMap<>();
     for (Map.Entry<String, String> o : POOL_OPTIONS.entrySet()) {
       if (d.containsKey(o.getKey())) {
         Node n = d.get(o.getKey()).getValueNode();
-        String value = o.getKey().equals("pool_mode") || o.getKey().equals("pool_auth_user")
-            ? text(n, p + "." + o.getKey())
-            : Integer.toString(integer(n, p + "." + o.getKey(), o.getKey().equals("pool_connlimit") ? -1 : 0, 100000));
+        String value =
+            o.getKey().equals("pool_mode") || o.getKey().equals("pool_auth_user")
+                ? text(n, p + "." + o.getKey())
+                : Integer.toString(
+                    integer(
+                        n,
+                        p + "." + o.getKey(),
+                        o.getKey().equals("pool_connlimit") ? -1 : 0,
+                        100000));
         if (!(o.getKey().equals("pool_connlimit") && value.equals("-1"))) {
           pool.put(o.getValue(), value);
         }
@@ -488,11 +661,36 @@ public final class InventoryLoader {
     if (d.containsKey("pool_auth_user")) {
       where.put("pool_auth_user", d.get("pool_auth_user"));
     }
-    return build(it.node, p, where, () -> new PgDatabase(name, owner, template, encoding, locale, collate, ctype,
-        tablespace, allowconn, revokeconn, connlimit, schemas, exts, params, pgbouncer, pool, comment, baseline));
+    return build(
+        it.node,
+        p,
+        where,
+        () ->
+            new PgDatabase(
+                name,
+                owner,
+                template,
+                encoding,
+                locale,
+                collate,
+                ctype,
+                tablespace,
+                allowconn,
+                revokeconn,
+                connlimit,
+                schemas,
+                exts,
+                params,
+                pgbouncer,
+                pool,
+                comment,
+                baseline));
   }
 
-  /** One rule in Pigsty's current shape {user, db, addr, auth, title}, or the older {title, role, rules: [lines]}. */
+  /**
+   * One rule in Pigsty's current shape {user, db, addr, auth, title}, or the older {title, role,
+   * rules: [lines]}.
+   */
   private List<HbaRule> hbaRules(Item it) throws InventoryException {
     Map<String, NodeTuple> h = entries(it.node, it.path);
     String title = optText(h, it.path, "title", "");
@@ -508,12 +706,16 @@ public final class InventoryLoader {
         String[] f = text(line.node, line.path).trim().split("\\s+");
         boolean local = f[0].equals("local");
         if (!(local && f.length == 4) && !(f[0].equals("host") && f.length == 5)) {
-          throw error(line.node, line.path, "expected 'local DB USER METHOD' or 'host DB USER CIDR METHOD'"
-              + " (no options, no hostssl)");
+          throw error(
+              line.node,
+              line.path,
+              "expected 'local DB USER METHOD' or 'host DB USER CIDR METHOD'"
+                  + " (no options, no hostssl)");
         }
         String addr = local ? "local" : f[3];
         String auth = f[f.length - 1];
-        out.add(build(line.node, line.path, () -> new HbaRule(f[2], f[1], addr, auth, role, title)));
+        out.add(
+            build(line.node, line.path, () -> new HbaRule(f[2], f[1], addr, auth, role, title)));
       }
       return out;
     }
@@ -526,12 +728,14 @@ public final class InventoryLoader {
     String db = text(required(h, it.node, it.path, "db").getValueNode(), it.path + ".db");
     String addr = text(required(h, it.node, it.path, "addr").getValueNode(), it.path + ".addr");
     String auth0 = text(required(h, it.node, it.path, "auth").getValueNode(), it.path + ".auth");
-    String auth = switch (auth0) {
-      case "pwd" -> "scram-sha-256";
-      case "deny" -> "reject";
-      default -> auth0;
-    };
-    return List.of(build(it.node, it.path, h, () -> new HbaRule(user, db, addr, auth, role, title)));
+    String auth =
+        switch (auth0) {
+          case "pwd" -> "scram-sha-256";
+          case "deny" -> "reject";
+          default -> auth0;
+        };
+    return List.of(
+        build(it.node, it.path, h, () -> new HbaRule(user, db, addr, auth, role, title)));
   }
 
   // ---- building records: Invalid from a constructor becomes file:line: path.key: reason ----
@@ -553,7 +757,8 @@ public final class InventoryLoader {
       if (full.startsWith(".")) {
         full = full.substring(1);
       }
-      Kind kind = key.equals("pg_conf") || key.equals("node_tune") ? Kind.UNKNOWN_TEMPLATE : Kind.INVALID;
+      Kind kind =
+          key.equals("pg_conf") || key.equals("node_tune") ? Kind.UNKNOWN_TEMPLATE : Kind.INVALID;
       throw new InventoryException(kind, file, line(at), full, e.getMessage(), null);
     }
   }
@@ -562,8 +767,13 @@ public final class InventoryLoader {
 
   private record Item(Node node, String path) {}
 
-  private void checkKeys(Map<String, NodeTuple> m, String path, Set<String> known, Map<String, String> refused,
-      String what) throws InventoryException {
+  private void checkKeys(
+      Map<String, NodeTuple> m,
+      String path,
+      Set<String> known,
+      Map<String, String> refused,
+      String what)
+      throws InventoryException {
     for (Map.Entry<String, NodeTuple> k : m.entrySet()) {
       String reason = refused.get(k.getKey());
       if (reason != null) {
@@ -583,7 +793,8 @@ public final class InventoryLoader {
     warnings.add(file + ":" + line(at) + ": " + path + ": " + reason);
   }
 
-  private List<Item> items(Map<String, NodeTuple> m, String key, String path) throws InventoryException {
+  private List<Item> items(Map<String, NodeTuple> m, String key, String path)
+      throws InventoryException {
     NodeTuple t = m.get(key);
     if (t == null || isNull(t.getValueNode())) {
       return List.of();
@@ -610,7 +821,9 @@ public final class InventoryLoader {
       }
       NodeTuple first = out.put(k.getValue(), t);
       if (first != null) {
-        throw error(k, path.isEmpty() ? k.getValue() : path + "." + k.getValue(),
+        throw error(
+            k,
+            path.isEmpty() ? k.getValue() : path + "." + k.getValue(),
             "duplicate key (first at line " + line(first.getKeyNode()) + ")");
       }
     }
@@ -621,34 +834,43 @@ public final class InventoryLoader {
       throws InventoryException {
     NodeTuple t = m.get(key);
     if (t == null) {
-      throw error(parent, path.isEmpty() ? key : path + "." + key, "missing required key '" + key + "'");
+      throw error(
+          parent, path.isEmpty() ? key : path + "." + key, "missing required key '" + key + "'");
     }
     return t;
   }
 
   /** A non-empty scalar that is not null or a boolean, as written (numbers keep their text). */
   private String text(Node n, String path) throws InventoryException {
-    if (n instanceof ScalarNode s && !Tag.NULL.equals(s.getTag()) && !Tag.BOOL.equals(s.getTag())
+    if (n instanceof ScalarNode s
+        && !Tag.NULL.equals(s.getTag())
+        && !Tag.BOOL.equals(s.getTag())
         && !s.getValue().isBlank()) {
       return s.getValue().strip();
     }
     throw error(n, path, "expected a non-empty string, found " + describe(n));
   }
 
-  private String optText(Map<String, NodeTuple> m, String path, String key, String dflt) throws InventoryException {
+  private String optText(Map<String, NodeTuple> m, String path, String key, String dflt)
+      throws InventoryException {
     return m.containsKey(key) ? text(m.get(key).getValueNode(), path + "." + key) : dflt;
   }
 
-  private boolean optBool(Map<String, NodeTuple> m, String path, String key, boolean dflt) throws InventoryException {
+  private boolean optBool(Map<String, NodeTuple> m, String path, String key, boolean dflt)
+      throws InventoryException {
     return m.containsKey(key) ? bool(m.get(key).getValueNode(), path + "." + key) : dflt;
   }
 
-  private int optInt(Map<String, NodeTuple> m, String path, String key, int dflt) throws InventoryException {
-    return m.containsKey(key) ? integer(m.get(key).getValueNode(), path + "." + key, -1, 1_000_000) : dflt;
+  private int optInt(Map<String, NodeTuple> m, String path, String key, int dflt)
+      throws InventoryException {
+    return m.containsKey(key)
+        ? integer(m.get(key).getValueNode(), path + "." + key, -1, 1_000_000)
+        : dflt;
   }
 
   private int integer(Node n, String path, int min, int max) throws InventoryException {
-    if (n instanceof ScalarNode s && (Tag.INT.equals(s.getTag()) || Tag.STR.equals(s.getTag()))
+    if (n instanceof ScalarNode s
+        && (Tag.INT.equals(s.getTag()) || Tag.STR.equals(s.getTag()))
         && s.getValue().strip().matches("-?[0-9]{1,9}")) {
       int v = Integer.parseInt(s.getValue().strip());
       if (v >= min && v <= max) {
@@ -710,8 +932,12 @@ public final class InventoryLoader {
     if (Tag.NULL.equals(s.getTag())) {
       return "nothing (null)";
     }
-    return (Tag.STR.equals(s.getTag()) ? "a string" : Tag.BOOL.equals(s.getTag()) ? "a boolean" : "a number")
-        + " ('" + s.getValue() + "')";
+    return (Tag.STR.equals(s.getTag())
+            ? "a string"
+            : Tag.BOOL.equals(s.getTag()) ? "a boolean" : "a number")
+        + " ('"
+        + s.getValue()
+        + "')";
   }
 
   private InventoryException error(Node n, String path, String reason) {

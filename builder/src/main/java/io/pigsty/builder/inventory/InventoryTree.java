@@ -1,44 +1,38 @@
 package io.pigsty.builder.inventory;
 
-import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.io.StringWriter;
 import org.snakeyaml.engine.v2.api.Dump;
-import org.snakeyaml.engine.v2.api.StreamDataWriter;
-import org.snakeyaml.engine.v2.nodes.CollectionNode;
-import org.snakeyaml.engine.v2.representer.StandardRepresenter;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.StreamDataWriter;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.CollectionNode;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.representer.StandardRepresenter;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * A Pigsty inventory ({@code pigsty.yml}) as plain data, for writing one: the groups under
- * {@code all.children}, each with hosts (address to host vars) and vars, and the global
- * {@code all.vars}. Values are ordered maps, lists, strings, numbers and booleans, so unknown keys
- * survive a round trip. {@code configure} renders templates through it; what a file means is
- * read only by {@link InventoryLoader}, which every command uses.
+ * A Pigsty inventory ({@code pigsty.yml}) as plain data, for writing one: the groups under {@code
+ * all.children}, each with hosts (address to host vars) and vars, and the global {@code all.vars}.
+ * Values are ordered maps, lists, strings, numbers and booleans, so unknown keys survive a round
+ * trip. {@code configure} renders templates through it; what a file means is read only by {@link
+ * InventoryLoader}, which every command uses.
  *
  * @param groups the groups in file order
  * @param vars the global vars in file order
@@ -52,7 +46,8 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
    * @param hosts host address to that host's vars, in file order
    * @param vars the group's vars, in file order (empty when absent)
    */
-  public record Group(String name, Map<String, Map<String, Object>> hosts, Map<String, Object> vars) {
+  public record Group(
+      String name, Map<String, Map<String, Object>> hosts, Map<String, Object> vars) {
     /** Copies the maps so the record is immutable. */
     public Group {
       Map<String, Map<String, Object>> h = new LinkedHashMap<>();
@@ -61,7 +56,9 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
       vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
     }
 
-    /** @return whether the group is a PostgreSQL cluster (its vars hold {@code pg_cluster}) */
+    /**
+     * @return whether the group is a PostgreSQL cluster (its vars hold {@code pg_cluster})
+     */
     public boolean isCluster() {
       return vars.containsKey("pg_cluster");
     }
@@ -74,7 +71,8 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
   }
 
   /**
-   * Parses inventory text into its tree (structure only: {@link InventoryLoader} checks the values).
+   * Parses inventory text into its tree (structure only: {@link InventoryLoader} checks the
+   * values).
    *
    * @param yaml the text
    * @param name the file name, for messages
@@ -85,25 +83,31 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
     return new Parser(name).parse(yaml);
   }
 
-  /** @return the group of that name, if any */
+  /**
+   * @return the group of that name, if any
+   */
   public Optional<Group> group(String name) {
     return groups.stream().filter(g -> g.name().equals(name)).findFirst();
   }
 
-  /** @return the hosts of the {@code meta} group (the admin/infra nodes), in file order */
+  /**
+   * @return the hosts of the {@code meta} group (the admin/infra nodes), in file order
+   */
   public List<String> metaHosts() {
     return group("meta").map(g -> List.copyOf(g.hosts().keySet())).orElse(List.of());
   }
 
-  /** @return {@code all.vars.admin_ip}, else the first meta host */
+  /**
+   * @return {@code all.vars.admin_ip}, else the first meta host
+   */
   public String adminIp() {
     Object ip = vars.get("admin_ip");
     return ip != null ? ip.toString() : metaHosts().get(0);
   }
 
   /**
-   * Renames every host and rewrites every string value through {@code f} (used to bind a
-   * template's placeholders to real addresses). Keys other than host addresses are kept.
+   * Renames every host and rewrites every string value through {@code f} (used to bind a template's
+   * placeholders to real addresses). Keys other than host addresses are kept.
    *
    * @param f maps a host key or string value to its replacement (identity for the rest)
    * @return the rewritten inventory
@@ -119,11 +123,11 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
   }
 
   /**
-   * Rewrites every password value: each key ending in {@code _password} anywhere, and the
-   * {@code password} of every {@code pg_users} entry.
+   * Rewrites every password value: each key ending in {@code _password} anywhere, and the {@code
+   * password} of every {@code pg_users} entry.
    *
-   * @param f receives the key path (e.g. {@code all.vars.pg_admin_password} or
-   *     {@code pg-meta.pg_users[dbuser_meta].password}) and the old value, returns the new one
+   * @param f receives the key path (e.g. {@code all.vars.pg_admin_password} or {@code
+   *     pg-meta.pg_users[dbuser_meta].password}) and the old value, returns the new one
    * @return the rewritten inventory
    */
   public InventoryTree mapPasswords(java.util.function.BiFunction<String, String, String> f) {
@@ -155,27 +159,34 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
     return v instanceof String s ? f.apply(s) : v;
   }
 
-  private static Object passwords(Object v, String path, java.util.function.BiFunction<String, String, String> f) {
+  private static Object passwords(
+      Object v, String path, java.util.function.BiFunction<String, String, String> f) {
     if (v instanceof Map<?, ?> m) {
       boolean user = path.contains(".pg_users[");
       Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> {
-        String key = k.toString();
-        String p = path + "." + key;
-        if (x instanceof String s && (key.endsWith("_password") || (user && key.equals("password")))) {
-          out.put(key, f.apply(p, s));
-        } else if (key.equals("pg_users") && x instanceof List<?> l) {
-          List<Object> users = new ArrayList<>();
-          for (int i = 0; i < l.size(); i++) {
-            Object u = l.get(i);
-            String id = u instanceof Map<?, ?> um && um.get("name") != null ? um.get("name").toString() : String.valueOf(i);
-            users.add(passwords(u, path.replaceFirst("\\.vars$", "") + ".pg_users[" + id + "]", f));
-          }
-          out.put(key, users);
-        } else {
-          out.put(key, passwords(x, p, f));
-        }
-      });
+      m.forEach(
+          (k, x) -> {
+            String key = k.toString();
+            String p = path + "." + key;
+            if (x instanceof String s
+                && (key.endsWith("_password") || (user && key.equals("password")))) {
+              out.put(key, f.apply(p, s));
+            } else if (key.equals("pg_users") && x instanceof List<?> l) {
+              List<Object> users = new ArrayList<>();
+              for (int i = 0; i < l.size(); i++) {
+                Object u = l.get(i);
+                String id =
+                    u instanceof Map<?, ?> um && um.get("name") != null
+                        ? um.get("name").toString()
+                        : String.valueOf(i);
+                users.add(
+                    passwords(u, path.replaceFirst("\\.vars$", "") + ".pg_users[" + id + "]", f));
+              }
+              out.put(key, users);
+            } else {
+              out.put(key, passwords(x, p, f));
+            }
+          });
       return out;
     }
     if (v instanceof List<?> l) {
@@ -188,7 +199,9 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
     return v;
   }
 
-  /** @return the inventory as Ansible-style YAML in the shape of Pigsty's inventory */
+  /**
+   * @return the inventory as Ansible-style YAML in the shape of Pigsty's inventory
+   */
   public Map<String, Object> toTree() {
     Map<String, Object> children = new LinkedHashMap<>();
     for (Group g : groups) {
@@ -211,31 +224,43 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
   /**
    * Renders the inventory with snakeyaml-engine: the records are represented as a node tree;
    * collections of at most {@value #FLOW_LEAVES} scalars (hosts, a user, a rule) are written in
-   * flow style, lists of users, databases and rules and the rest in block style, in the shape of Pigsty's inventory.
+   * flow style, lists of users, databases and rules and the rest in block style, in the shape of
+   * Pigsty's inventory.
    *
    * @return YAML text ending in a newline
    */
   public String toYaml() {
-    DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK)
-        .setWidth(4096).setIndent(2).setIndicatorIndent(0).build();
+    DumpSettings settings =
+        DumpSettings.builder()
+            .setDefaultFlowStyle(FlowStyle.BLOCK)
+            .setWidth(4096)
+            .setIndent(2)
+            .setIndicatorIndent(0)
+            .build();
     Node root = new StandardRepresenter(settings).represent(toTree());
     flow(root, 0);
     StringWriter out = new StringWriter();
-    new Dump(settings).dumpNode(root, new StreamDataWriter() {
-      @Override
-      public void write(String str) {
-        out.write(str);
-      }
+    new Dump(settings)
+        .dumpNode(
+            root,
+            new StreamDataWriter() {
+              @Override
+              public void write(String str) {
+                out.write(str);
+              }
 
-      @Override
-      public void write(String str, int off, int len) {
-        out.write(str, off, len);
-      }
-    });
+              @Override
+              public void write(String str, int off, int len) {
+                out.write(str, off, len);
+              }
+            });
     return "# Pigsty inventory, written by 'pigsty configure'; 'make install' reads it.\n" + out;
   }
 
-  /** Sets flow style on small collections; @return the scalars under {@code n}, or a large number if it stays block */
+  /**
+   * Sets flow style on small collections; @return the scalars under {@code n}, or a large number if
+   * it stays block
+   */
   private static int flow(Node n, int depth) {
     if (n instanceof ScalarNode) {
       return 1;
@@ -258,9 +283,14 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
       }
       leaves += l;
     }
-    boolean listOfMaps = n instanceof SequenceNode && children.stream().anyMatch(c -> c instanceof MappingNode);
-    boolean small = allFlow && leaves <= FLOW_LEAVES && depth >= 2 && !children.isEmpty()
-        && !(listOfMaps && depth <= 6);
+    boolean listOfMaps =
+        n instanceof SequenceNode && children.stream().anyMatch(c -> c instanceof MappingNode);
+    boolean small =
+        allFlow
+            && leaves <= FLOW_LEAVES
+            && depth >= 2
+            && !children.isEmpty()
+            && !(listOfMaps && depth <= 6);
     ((CollectionNode<?>) n).setFlowStyle(small ? FlowStyle.FLOW : FlowStyle.BLOCK);
     return small ? leaves : FLOW_LEAVES + 1;
   }
@@ -279,32 +309,50 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
 
     InventoryException error(InventoryException.Kind kind, Node node, String path, String reason) {
       int line = node == null ? 0 : node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
-      return new InventoryException(kind, file + (line > 0 ? ":" + line : "") + ": " + path + ": " + reason, null);
+      return new InventoryException(
+          kind, file + (line > 0 ? ":" + line : "") + ": " + path + ": " + reason, null);
     }
 
     InventoryTree parse(String yaml) throws InventoryException {
-      LoadSettings settings = LoadSettings.builder().setLabel(file).setSchema(new CoreSchema())
-          .setAllowDuplicateKeys(true).build();
+      LoadSettings settings =
+          LoadSettings.builder()
+              .setLabel(file)
+              .setSchema(new CoreSchema())
+              .setAllowDuplicateKeys(true)
+              .build();
       Optional<Node> root;
       try {
         root = new Compose(settings).composeReader(new StringReader(yaml));
       } catch (MarkedYamlEngineException e) {
         int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
-        throw new InventoryException(InventoryException.Kind.INVALID, file + ":" + line + ": malformed YAML: "
-            + (e.getContext() == null ? "" : e.getContext() + ": ") + e.getProblem(), e);
+        throw new InventoryException(
+            InventoryException.Kind.INVALID,
+            file
+                + ":"
+                + line
+                + ": malformed YAML: "
+                + (e.getContext() == null ? "" : e.getContext() + ": ")
+                + e.getProblem(),
+            e);
       } catch (YamlEngineException e) {
-        throw new InventoryException(InventoryException.Kind.INVALID, file + ": malformed YAML: " + e.getMessage(), e);
+        throw new InventoryException(
+            InventoryException.Kind.INVALID, file + ": malformed YAML: " + e.getMessage(), e);
       }
       if (root.isEmpty()) {
-        throw new InventoryException(InventoryException.Kind.INVALID, file + ": holds no YAML document", null);
+        throw new InventoryException(
+            InventoryException.Kind.INVALID, file + ": holds no YAML document", null);
       }
       Map<String, NodeTuple> top = entries(map(root.get(), ""), "");
       NodeTuple allT = require(root.get(), top, "", "all");
       Map<String, NodeTuple> all = entries(map(allT.getValueNode(), "all"), "all");
       NodeTuple childrenT = require(allT.getValueNode(), all, "all", "children");
       NodeTuple varsT = all.get("vars");
-      Map<String, Object> vars = varsT == null ? new LinkedHashMap<>() : castMap(value(map(varsT.getValueNode(), "all.vars"), "all.vars"));
-      Map<String, NodeTuple> children = entries(map(childrenT.getValueNode(), "all.children"), "all.children");
+      Map<String, Object> vars =
+          varsT == null
+              ? new LinkedHashMap<>()
+              : castMap(value(map(varsT.getValueNode(), "all.vars"), "all.vars"));
+      Map<String, NodeTuple> children =
+          entries(map(childrenT.getValueNode(), "all.children"), "all.children");
       List<Group> groups = new ArrayList<>();
       for (Map.Entry<String, NodeTuple> c : children.entrySet()) {
         groups.add(group(c.getKey(), c.getValue().getValueNode()));
@@ -316,7 +364,8 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
       String path = "all.children." + name;
       Map<String, NodeTuple> g = entries(map(node, path), path);
       NodeTuple hostsT = require(node, g, path, "hosts");
-      Map<String, NodeTuple> hostEntries = entries(map(hostsT.getValueNode(), path + ".hosts"), path + ".hosts");
+      Map<String, NodeTuple> hostEntries =
+          entries(map(hostsT.getValueNode(), path + ".hosts"), path + ".hosts");
       if (hostEntries.isEmpty()) {
         throw error(hostsT.getValueNode(), path + ".hosts", "no hosts");
       }
@@ -355,10 +404,12 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
       throw error(node, path, "expected a non-empty string, found " + describe(node));
     }
 
-    NodeTuple require(Node parent, Map<String, NodeTuple> entries, String path, String key) throws InventoryException {
+    NodeTuple require(Node parent, Map<String, NodeTuple> entries, String path, String key)
+        throws InventoryException {
       NodeTuple t = entries.get(key);
       if (t == null) {
-        throw error(parent, path.isEmpty() ? key : path + "." + key, "missing required key '" + key + "'");
+        throw error(
+            parent, path.isEmpty() ? key : path + "." + key, "missing required key '" + key + "'");
       }
       return t;
     }
@@ -367,12 +418,15 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
       Map<String, NodeTuple> out = new LinkedHashMap<>();
       for (NodeTuple t : m.getValue()) {
         if (!(t.getKeyNode() instanceof ScalarNode k) || Tag.NULL.equals(k.getTag())) {
-          throw error(t.getKeyNode(), path, "expected a key name, found " + describe(t.getKeyNode()));
+          throw error(
+              t.getKeyNode(), path, "expected a key name, found " + describe(t.getKeyNode()));
         }
         NodeTuple first = out.put(k.getValue(), t);
         if (first != null) {
           int line = first.getKeyNode().getStartMark().map(x -> x.getLine() + 1).orElse(0);
-          throw error(k, path.isEmpty() ? k.getValue() : path + "." + k.getValue(),
+          throw error(
+              k,
+              path.isEmpty() ? k.getValue() : path + "." + k.getValue(),
               "duplicate key (first at line " + line + ")");
         }
       }
@@ -395,8 +449,8 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
     }
 
     /**
-     * Plain Java data of a node: ordered maps, lists, String, Integer/Long, Boolean, null;
-     * floats stay as written.
+     * Plain Java data of a node: ordered maps, lists, String, Integer/Long, Boolean, null; floats
+     * stay as written.
      *
      * @throws InventoryException for a duplicate key anywhere below, naming both lines
      */

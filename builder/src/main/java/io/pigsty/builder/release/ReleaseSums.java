@@ -1,7 +1,6 @@
 package io.pigsty.builder.release;
 
 import io.pigsty.builder.bundle.BundleException;
-import io.pigsty.builder.files.Tarball;
 import io.pigsty.repo.sign.BundleKey;
 import io.pigsty.repo.sign.Detached;
 import io.pigsty.repo.sign.SignatureException;
@@ -22,9 +21,9 @@ import java.util.regex.Pattern;
 
 /**
  * The release's {@code SHA256SUMS} (the format {@code sha256sum} writes and {@code sha256sum -c}
- * reads: 64 lowercase hex digits, two spaces or space and {@code *}, a file name; GNU
- * coreutils' md5sum(1)), its detached OpenPGP signature {@code SHA256SUMS.asc} made with the
- * bundle key, and the check of both.
+ * reads: 64 lowercase hex digits, two spaces or space and {@code *}, a file name; GNU coreutils'
+ * md5sum(1)), its detached OpenPGP signature {@code SHA256SUMS.asc} made with the bundle key, and
+ * the check of both.
  */
 public final class ReleaseSums {
   /** File name of the checksum list. */
@@ -64,8 +63,15 @@ public final class ReleaseSums {
       }
       String name = m.group(2);
       if (name.contains("/") || name.equals(".") || name.equals("..") || name.startsWith("\\")) {
-        throw new BundleException(source + ":" + (i + 1) + ": '" + name
-            + "' is not a plain file name (a release lists files next to " + SUMS + ")");
+        throw new BundleException(
+            source
+                + ":"
+                + (i + 1)
+                + ": '"
+                + name
+                + "' is not a plain file name (a release lists files next to "
+                + SUMS
+                + ")");
       }
       if (!seen.add(name)) {
         throw new BundleException(source + ":" + (i + 1) + ": '" + name + "' is listed twice");
@@ -79,8 +85,8 @@ public final class ReleaseSums {
   }
 
   /**
-   * Signs a file with the bundle key: writes {@code FILE.asc} (detached, armored, SHA-512, RFC
-   * 9580 §5.2.1.1) by temp file and rename. Equal bytes, key and time give an equal signature.
+   * Signs a file with the bundle key: writes {@code FILE.asc} (detached, armored, SHA-512, RFC 9580
+   * §5.2.1.1) by temp file and rename. Equal bytes, key and time give an equal signature.
    *
    * @param file the file to sign, e.g. {@code dist/SHA256SUMS}
    * @param key the bundle key
@@ -96,26 +102,26 @@ public final class ReleaseSums {
   }
 
   /**
-   * Writes the key's public keyring (binary OpenPGP, as apt's {@code Signed-By:} and
-   * {@code gpgv --keyring} read it) by temp file and rename.
+   * Writes the key's public keyring (binary OpenPGP, as apt's {@code Signed-By:} and {@code gpgv
+   * --keyring} read it) by temp file and rename.
    */
   public static void writeKeyring(Path file, BundleKey key) throws IOException {
     io.pigsty.builder.bundle.deb.RepoIndexer.writeReadable(file, key.publicKeyring());
   }
 
   /**
-   * Checks a release directory offline: first the signature {@code SHA256SUMS.asc} over
-   * {@code SHA256SUMS}, then every listed file (next to it) against its SHA256.
+   * Checks a release directory offline: first the signature {@code SHA256SUMS.asc} over {@code
+   * SHA256SUMS}, then every listed file (next to it) against its SHA256.
    *
    * @param sums the {@code SHA256SUMS} file; the signature is {@code sums + ".asc"}
    * @param keys the trusted keys; at least one must have made a good signature
-   * @param fingerprint when non-null, the key (40 uppercase hex digits) that must be among the
-   *     good signers
+   * @param fingerprint when non-null, the key (40 uppercase hex digits) that must be among the good
+   *     signers
    * @return the files checked and the signer
    * @throws SignatureException when the signature is missing, malformed, bad, or by no key of
    *     {@code keys} (a changed byte in {@code SHA256SUMS} lands here)
-   * @throws BundleException listing every file that is missing or whose SHA256 differs, and
-   *     for a malformed {@code SHA256SUMS}
+   * @throws BundleException listing every file that is missing or whose SHA256 differs, and for a
+   *     malformed {@code SHA256SUMS}
    * @throws IOException when {@code SHA256SUMS} cannot be read
    */
   public static Report verify(Path sums, TrustedKeys keys, String fingerprint)
@@ -130,10 +136,11 @@ public final class ReleaseSums {
     if (!Files.isRegularFile(sigFile)) {
       throw new SignatureException(sigFile.toString(), "missing: " + sums + " is not signed");
     }
-    List<String> signers = Detached.verify(text, Files.readAllBytes(sigFile), keys, sigFile.toString());
+    List<String> signers =
+        Detached.verify(text, Files.readAllBytes(sigFile), keys, sigFile.toString());
     if (fingerprint != null && !signers.contains(fingerprint)) {
-      throw new SignatureException(sigFile.toString(), "signed by " + signers + ", not by the expected key "
-          + fingerprint);
+      throw new SignatureException(
+          sigFile.toString(), "signed by " + signers + ", not by the expected key " + fingerprint);
     }
     List<Entry> entries = parse(text, sums.toString());
     List<String> problems = new ArrayList<>();
@@ -151,8 +158,9 @@ public final class ReleaseSums {
       bytes += Files.size(f);
     }
     if (!problems.isEmpty()) {
-      StringBuilder sb = new StringBuilder(sums + ": " + problems.size() + " of " + entries.size()
-          + " file(s) failed:");
+      StringBuilder sb =
+          new StringBuilder(
+              sums + ": " + problems.size() + " of " + entries.size() + " file(s) failed:");
       problems.forEach(p -> sb.append("\n  ").append(p));
       throw new BundleException(sb.toString());
     }

@@ -31,41 +31,47 @@ import org.vafer.jdeb.mapping.Mapper;
 import org.vafer.jdeb.producers.DataProducerFile;
 
 /**
- * The configurator as our own packages: {@code pigsty_<version>_all.deb} (jdeb) and
- * {@code pigsty-<version>-1.noarch.rpm} (redline-rpm). Both install {@code configure}, the box
- * {@code Makefile}, {@code pigsty.jar} and {@code templates/} under {@value #PREFIX}, and a
- * {@code /usr/bin/pigsty} wrapper.
+ * The configurator as our own packages: {@code pigsty_<version>_all.deb} (jdeb) and {@code
+ * pigsty-<version>-1.noarch.rpm} (redline-rpm). Both install {@code configure}, the box {@code
+ * Makefile}, {@code pigsty.jar} and {@code templates/} under {@value #PREFIX}, and a {@code
+ * /usr/bin/pigsty} wrapper.
  *
- * <p>Neither declares a dependency on a Java package: the release ships a jlinked runtime, and
- * a {@code Depends: default-jre-headless} would pull about 40 MB of JRE and its libraries into
- * every bundle closure that adds this package. The .deb {@code Suggests:
- * java17-runtime-headless} (the virtual package openjdk-17-jre-headless provides); the
- * wrapper uses a Java 17+ it finds or says what to install (exit 3). The RPM carries only the
- * {@code rpmlib(...)} requirements rpm itself provides, so it installs into an empty root.
+ * <p>Neither declares a dependency on a Java package: the release ships a jlinked runtime, and a
+ * {@code Depends: default-jre-headless} would pull about 40 MB of JRE and its libraries into every
+ * bundle closure that adds this package. The .deb {@code Suggests: java17-runtime-headless} (the
+ * virtual package openjdk-17-jre-headless provides); the wrapper uses a Java 17+ it finds or says
+ * what to install (exit 3). The RPM carries only the {@code rpmlib(...)} requirements rpm itself
+ * provides, so it installs into an empty root.
  *
  * <p>Reproducible: every entry is owned by root:root with a fixed mode and the given mtime; equal
- * contents and time give byte-identical packages. The Debian version is the native version
- * {@code <version>} (Debian Policy 5.6.12, no revision); the RPM NEVRA is
- * {@code pigsty-<version>-1.noarch} (RPM needs a Release, so the file is
- * {@code pigsty-<version>-1.noarch.rpm}).
+ * contents and time give byte-identical packages. The Debian version is the native version {@code
+ * <version>} (Debian Policy 5.6.12, no revision); the RPM NEVRA is {@code
+ * pigsty-<version>-1.noarch} (RPM needs a Release, so the file is {@code
+ * pigsty-<version>-1.noarch.rpm}).
  */
 public final class SelfPackages {
   /** Package name in both formats. */
   public static final String NAME = "pigsty";
+
   /** Install prefix of the configurator's files. */
   public static final String PREFIX = "/usr/share/pigsty";
+
   /** Path of the wrapper. */
   public static final String WRAPPER = "/usr/bin/pigsty";
+
   /** RPM Release of the packages built here. */
   public static final String RPM_RELEASE = "1";
 
-  private static final String SUMMARY = "Pigsty configurator: checks a node, writes pigsty.yml, "
-      + "installs the offline bundle";
-  private static final String DESCRIPTION = "The Pigsty installer's configure script, box Makefile, "
-      + "configurator jar and configuration templates. Run 'pigsty configure' or "
-      + PREFIX + "/configure. Needs a Java 17 or newer runtime, which this package does not "
-      + "install (the Pigsty release tarball ships one).";
+  private static final String SUMMARY =
+      "Pigsty configurator: checks a node, writes pigsty.yml, " + "installs the offline bundle";
+  private static final String DESCRIPTION =
+      "The Pigsty installer's configure script, box Makefile, "
+          + "configurator jar and configuration templates. Run 'pigsty configure' or "
+          + PREFIX
+          + "/configure. Needs a Java 17 or newer runtime, which this package does not "
+          + "install (the Pigsty release tarball ships one).";
   private static final String MAINTAINER = "Pigsty packaging <packaging@pigsty.invalid>";
+
   /** Debian upstream version characters (Policy 5.6.12) that are also valid in an RPM Version. */
   private static final Pattern VERSION = Pattern.compile("[0-9][A-Za-z0-9.+~]*");
 
@@ -81,27 +87,35 @@ public final class SelfPackages {
    * @param templates directory of pigsty.yml templates, or null for none
    * @param mtime modification time of every entry (and the RPM build time), seconds
    */
-  public record Contents(String version, Path jar, Path configure, Path makefile, Path templates,
-      Instant mtime) {
+  public record Contents(
+      String version, Path jar, Path configure, Path makefile, Path templates, Instant mtime) {
     /**
      * @throws IllegalArgumentException for a version neither Debian nor RPM accepts
      */
     public Contents {
       if (version == null || !VERSION.matcher(version).matches()) {
-        throw new IllegalArgumentException("version '" + version + "': must be a digit followed by "
-            + "letters, digits, '.', '+' or '~' (a Debian native version that is also an RPM Version)");
+        throw new IllegalArgumentException(
+            "version '"
+                + version
+                + "': must be a digit followed by "
+                + "letters, digits, '.', '+' or '~' (a Debian native version that is also an RPM Version)");
       }
       mtime = Instant.ofEpochSecond(mtime.getEpochSecond());
     }
 
     /**
-     * The files of a release tree as {@code box/release.sh} stages it: {@code pigsty.jar},
-     * {@code configure}, {@code Makefile}, optional {@code templates/}.
+     * The files of a release tree as {@code box/release.sh} stages it: {@code pigsty.jar}, {@code
+     * configure}, {@code Makefile}, optional {@code templates/}.
      */
     public static Contents ofTree(Path dir, String version, Instant mtime) {
       Path t = dir.resolve("templates");
-      return new Contents(version, dir.resolve("pigsty.jar"), dir.resolve("configure"),
-          dir.resolve("Makefile"), Files.isDirectory(t) ? t : null, mtime);
+      return new Contents(
+          version,
+          dir.resolve("pigsty.jar"),
+          dir.resolve("configure"),
+          dir.resolve("Makefile"),
+          Files.isDirectory(t) ? t : null,
+          mtime);
     }
   }
 
@@ -146,19 +160,23 @@ public final class SelfPackages {
     return i <= 0 ? "/" : p.substring(0, i);
   }
 
-  /** @return the .deb file name, {@code pigsty_<version>_all.deb} */
+  /**
+   * @return the .deb file name, {@code pigsty_<version>_all.deb}
+   */
   public static String debFileName(String version) {
     return NAME + "_" + version + "_all.deb";
   }
 
-  /** @return the .rpm file name, {@code pigsty-<version>-1.noarch.rpm} */
+  /**
+   * @return the .rpm file name, {@code pigsty-<version>-1.noarch.rpm}
+   */
   public static String rpmFileName(String version) {
     return NAME + "-" + version + "-" + RPM_RELEASE + ".noarch.rpm";
   }
 
   /**
-   * Builds {@code outDir/pigsty_<version>_all.deb} with jdeb (data.tar.xz, control.tar.gz),
-   * written to a temp file and renamed into place.
+   * Builds {@code outDir/pigsty_<version>_all.deb} with jdeb (data.tar.xz, control.tar.gz), written
+   * to a temp file and renamed into place.
    *
    * @return the .deb
    * @throws NoSuchFileException naming a missing input file
@@ -176,19 +194,22 @@ public final class SelfPackages {
       for (Map.Entry<String, Item> e : layout.entrySet()) {
         int mode = e.getValue().mode();
         // what jdeb's PermMapper sets, without its Ant-based line-end filter path
-        Mapper perm = entry -> {
-          entry.setUserId(0);
-          entry.setGroupId(0);
-          entry.setUserName("root");
-          entry.setGroupName("root");
-          entry.setMode(0100000 | mode);
-          return entry;
-        };
-        data.add(new DataProducerFile(e.getValue().source().toFile(), e.getKey(), null, null,
-            new Mapper[] {perm}));
+        Mapper perm =
+            entry -> {
+              entry.setUserId(0);
+              entry.setGroupId(0);
+              entry.setUserName("root");
+              entry.setGroupName("root");
+              entry.setMode(0100000 | mode);
+              return entry;
+            };
+        data.add(
+            new DataProducerFile(
+                e.getValue().source().toFile(), e.getKey(), null, null, new Mapper[] {perm}));
       }
       Path control = Files.createDirectory(work.resolve("control"));
-      Files.writeString(control.resolve("control"), controlFile(c.version()), StandardCharsets.UTF_8);
+      Files.writeString(
+          control.resolve("control"), controlFile(c.version()), StandardCharsets.UTF_8);
       Path tmp = work.resolve(debFileName(c.version()));
       DebMaker maker = new DebMaker(QUIET, data, List.of());
       maker.setControl(control.toFile());
@@ -199,8 +220,8 @@ public final class SelfPackages {
         maker.validate();
         maker.makeDeb();
       } catch (PackagingException e) {
-        throw new BundleException("jdeb: building " + debFileName(c.version()) + " failed: "
-            + e.getMessage(), e);
+        throw new BundleException(
+            "jdeb: building " + debFileName(c.version()) + " failed: " + e.getMessage(), e);
       }
       Path out = outDir.resolve(debFileName(c.version()));
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -211,16 +232,26 @@ public final class SelfPackages {
   }
 
   static String controlFile(String version) {
-    return "Package: " + NAME + "\n"
-        + "Version: " + version + "\n"
+    return "Package: "
+        + NAME
+        + "\n"
+        + "Version: "
+        + version
+        + "\n"
         + "Architecture: all\n"
-        + "Maintainer: " + MAINTAINER + "\n"
+        + "Maintainer: "
+        + MAINTAINER
+        + "\n"
         + "Section: database\n"
         + "Priority: optional\n"
         + "Suggests: java17-runtime-headless\n"
         + "Homepage: https://pigsty.io\n"
-        + "Description: " + SUMMARY + "\n"
-        + " " + DESCRIPTION + "\n";
+        + "Description: "
+        + SUMMARY
+        + "\n"
+        + " "
+        + DESCRIPTION
+        + "\n";
   }
 
   /**
@@ -238,7 +269,8 @@ public final class SelfPackages {
     }
   }
 
-  private static Path rpm0(Contents c, Path outDir) throws IOException, java.security.NoSuchAlgorithmException {
+  private static Path rpm0(Contents c, Path outDir)
+      throws IOException, java.security.NoSuchAlgorithmException {
     Files.createDirectories(outDir);
     Path work = Files.createTempDirectory(outDir, ".pigsty-rpm-");
     try {
@@ -265,8 +297,15 @@ public final class SelfPackages {
         b.addDirectory(d, 0755, Directive.NONE, "root", "root", false);
       }
       for (Map.Entry<String, Item> e : layout.entrySet()) {
-        b.addFile(e.getKey(), e.getValue().source().toFile(), e.getValue().mode(), 0755,
-            Directive.NONE, "root", "root", false);
+        b.addFile(
+            e.getKey(),
+            e.getValue().source().toFile(),
+            e.getValue().mode(),
+            0755,
+            Directive.NONE,
+            "root",
+            "root",
+            false);
       }
       // redline stamps directories with the current time and files with theirs: fix them all
       for (CpioHeader h : files.headers()) {
@@ -275,11 +314,15 @@ public final class SelfPackages {
       Path dir = Files.createDirectory(work.resolve("out"));
       String name = b.build(dir.toFile());
       if (!name.equals(rpmFileName(c.version()))) {
-        throw new IllegalStateException("redline-rpm named the package " + name + ", expected "
-            + rpmFileName(c.version()));
+        throw new IllegalStateException(
+            "redline-rpm named the package " + name + ", expected " + rpmFileName(c.version()));
       }
       Path out = outDir.resolve(name);
-      Files.move(dir.resolve(name), out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          dir.resolve(name),
+          out,
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
       return out;
     } finally {
       Tarball.deleteTree(work);
@@ -300,9 +343,15 @@ public final class SelfPackages {
     return f;
   }
 
-  private static final Console QUIET = new Console() {
-    @Override public void debug(String message) {}
-    @Override public void info(String message) {}
-    @Override public void warn(String message) {}
-  };
+  private static final Console QUIET =
+      new Console() {
+        @Override
+        public void debug(String message) {}
+
+        @Override
+        public void info(String message) {}
+
+        @Override
+        public void warn(String message) {}
+      };
 }

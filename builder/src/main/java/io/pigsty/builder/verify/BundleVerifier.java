@@ -7,7 +7,6 @@ import io.pigsty.builder.bundle.deb.DebBundleBuilder;
 import io.pigsty.builder.bundle.rpm.RpmBundleBuilder;
 import io.pigsty.builder.files.Tarball;
 import io.pigsty.repo.deb.DebPackage;
-import io.pigsty.repo.deb.FlatRepository;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.deb.PackageIndex;
 import io.pigsty.repo.deb.ReleaseFile;
@@ -31,15 +30,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Checks a bundle tarball offline, reading it once: every entry stays under {@code pigsty/}
- * and is a plain file or directory ({@link Tarball#unsafe}, the rule extraction applies); every file of {@code manifest.json} is present with its
- * size and SHA256 and nothing else is; {@code InRelease} verifies with the shipped
- * {@code pigsty.gpg} whose fingerprint the manifest names; Release lists the SHA256 of
- * {@code Packages} and {@code Packages.gz}; every package of {@code Packages} has its .deb with
- * the indexed size and SHA256. An EL bundle (one with {@code repodata/repomd.xml}) is checked
- * the same way with its own index chain: {@code repodata/repomd.xml.asc} verifies with the
- * shipped {@code RPM-GPG-KEY-pigsty}, every file repomd lists matches its checksum and size,
- * and every package of primary has its .rpm with the listed size and SHA256.
+ * Checks a bundle tarball offline, reading it once: every entry stays under {@code pigsty/} and is
+ * a plain file or directory ({@link Tarball#unsafe}, the rule extraction applies); every file of
+ * {@code manifest.json} is present with its size and SHA256 and nothing else is; {@code InRelease}
+ * verifies with the shipped {@code pigsty.gpg} whose fingerprint the manifest names; Release lists
+ * the SHA256 of {@code Packages} and {@code Packages.gz}; every package of {@code Packages} has its
+ * .deb with the indexed size and SHA256. An EL bundle (one with {@code repodata/repomd.xml}) is
+ * checked the same way with its own index chain: {@code repodata/repomd.xml.asc} verifies with the
+ * shipped {@code RPM-GPG-KEY-pigsty}, every file repomd lists matches its checksum and size, and
+ * every package of primary has its .rpm with the listed size and SHA256.
  */
 public final class BundleVerifier {
   private BundleVerifier() {}
@@ -50,17 +49,31 @@ public final class BundleVerifier {
    * @param unsafe the problems that are entries which would land outside {@code pigsty/} when
    *     unpacked ({@link Tarball#unsafe}); also in {@code problems}
    */
-  public record Report(int files, long bytes, String keyFingerprint, JsonNode manifest,
-      List<String> problems, List<String> unsafe) {
-    /** @return whether no problem was found */
+  public record Report(
+      int files,
+      long bytes,
+      String keyFingerprint,
+      JsonNode manifest,
+      List<String> problems,
+      List<String> unsafe) {
+    /**
+     * @return whether no problem was found
+     */
     public boolean ok() {
       return problems.isEmpty();
     }
   }
 
-  private static final Set<String> KEPT = Set.of("manifest.json", "InRelease", "Release",
-      "Packages", DebBundleBuilder.KEYRING, "repodata/repomd.xml", "repodata/repomd.xml.asc",
-      RpmBundleBuilder.KEY_FILE);
+  private static final Set<String> KEPT =
+      Set.of(
+          "manifest.json",
+          "InRelease",
+          "Release",
+          "Packages",
+          DebBundleBuilder.KEYRING,
+          "repodata/repomd.xml",
+          "repodata/repomd.xml.asc",
+          RpmBundleBuilder.KEY_FILE);
 
   private static boolean kept(String rel) {
     return KEPT.contains(rel) || (rel.startsWith("repodata/") && rel.contains("-primary.xml"));
@@ -140,9 +153,20 @@ public final class BundleVerifier {
         listed.add(path);
         if (!sums.containsKey(path)) {
           problems.add(tgz + ": " + path + " is in the manifest but missing");
-        } else if (sizes.get(path)[0] != f.path("size").asLong() || !sums.get(path).equals(f.path("sha256").asText())) {
-          problems.add(tgz + ": " + path + ": expected " + f.path("size").asLong() + " bytes SHA256 "
-              + f.path("sha256").asText() + ", got " + sizes.get(path)[0] + " bytes SHA256 " + sums.get(path));
+        } else if (sizes.get(path)[0] != f.path("size").asLong()
+            || !sums.get(path).equals(f.path("sha256").asText())) {
+          problems.add(
+              tgz
+                  + ": "
+                  + path
+                  + ": expected "
+                  + f.path("size").asLong()
+                  + " bytes SHA256 "
+                  + f.path("sha256").asText()
+                  + ", got "
+                  + sizes.get(path)[0]
+                  + " bytes SHA256 "
+                  + sums.get(path));
         }
       }
       for (String p : sums.keySet()) {
@@ -156,8 +180,14 @@ public final class BundleVerifier {
     return new Report(sums.size(), bytes, fingerprint, manifest, problems, unsafe);
   }
 
-  private static void checkSignatures(Path tgz, Map<String, byte[]> kept, Map<String, long[]> sizes,
-      Map<String, String> sums, String manifestFpr, String expectedFpr, List<String> problems) {
+  private static void checkSignatures(
+      Path tgz,
+      Map<String, byte[]> kept,
+      Map<String, long[]> sizes,
+      Map<String, String> sums,
+      String manifestFpr,
+      String expectedFpr,
+      List<String> problems) {
     if (kept.containsKey("repodata/repomd.xml")) {
       checkRpm(tgz, kept, sizes, sums, manifestFpr, expectedFpr, problems);
       return;
@@ -173,7 +203,8 @@ public final class BundleVerifier {
       checkKeys(tgz, keys, DebBundleBuilder.KEYRING, manifestFpr, expectedFpr, problems);
       ClearSigned.Verified v = ClearSigned.verify(inRelease, keys, tgz + ":InRelease");
       ReleaseFile release = ReleaseFile.parse(v.signedText(), tgz + ":InRelease");
-      if (kept.containsKey("Release") && !java.util.Arrays.equals(kept.get("Release"), v.signedText())) {
+      if (kept.containsKey("Release")
+          && !java.util.Arrays.equals(kept.get("Release"), v.signedText())) {
         problems.add(tgz + ": Release differs from the signed text of InRelease");
       }
       for (ReleaseFile.Entry e : release.sha256Entries()) {
@@ -190,9 +221,11 @@ public final class BundleVerifier {
       for (DebPackage p : PackageIndex.parsePackagesFile(kept.get("Packages"), tgz + ":Packages")) {
         String f = p.filename() == null ? "" : p.filename().replaceFirst("^\\./", "");
         if (!sums.containsKey(f)) {
-          problems.add(tgz + ": Packages lists " + p.id() + " at " + p.filename() + " which is missing");
+          problems.add(
+              tgz + ": Packages lists " + p.id() + " at " + p.filename() + " which is missing");
         } else if (!sums.get(f).equals(p.sha256()) || sizes.get(f)[0] != p.size()) {
-          problems.add(tgz + ": " + f + " does not match the Size/SHA256 of " + p.id() + " in Packages");
+          problems.add(
+              tgz + ": " + f + " does not match the Size/SHA256 of " + p.id() + " in Packages");
         }
       }
     } catch (SignatureException | MetadataException e) {
@@ -200,36 +233,59 @@ public final class BundleVerifier {
     }
   }
 
-  private static void checkKeys(Path tgz, TrustedKeys keys, String file, String manifestFpr, String expectedFpr,
+  private static void checkKeys(
+      Path tgz,
+      TrustedKeys keys,
+      String file,
+      String manifestFpr,
+      String expectedFpr,
       List<String> problems) {
-    if (expectedFpr != null && !keys.fingerprints().contains(TrustedKeys.normalizeFingerprint(expectedFpr))) {
-      problems.add(tgz + ": " + file + " holds " + keys.fingerprints() + ", expected key " + expectedFpr);
+    if (expectedFpr != null
+        && !keys.fingerprints().contains(TrustedKeys.normalizeFingerprint(expectedFpr))) {
+      problems.add(
+          tgz + ": " + file + " holds " + keys.fingerprints() + ", expected key " + expectedFpr);
     }
     if (manifestFpr != null && !keys.fingerprints().contains(manifestFpr)) {
-      problems.add(tgz + ": manifest names key " + manifestFpr + " but " + file + " holds " + keys.fingerprints());
+      problems.add(
+          tgz
+              + ": manifest names key "
+              + manifestFpr
+              + " but "
+              + file
+              + " holds "
+              + keys.fingerprints());
     }
   }
 
   /** The EL chain: repomd.xml.asc, repomd's checksums, primary's package checksums. */
-  private static void checkRpm(Path tgz, Map<String, byte[]> kept, Map<String, long[]> sizes,
-      Map<String, String> sums, String manifestFpr, String expectedFpr, List<String> problems) {
+  private static void checkRpm(
+      Path tgz,
+      Map<String, byte[]> kept,
+      Map<String, long[]> sizes,
+      Map<String, String> sums,
+      String manifestFpr,
+      String expectedFpr,
+      List<String> problems) {
     byte[] key = kept.get(RpmBundleBuilder.KEY_FILE);
     byte[] repomd = kept.get("repodata/repomd.xml");
     byte[] asc = kept.get("repodata/repomd.xml.asc");
     if (key == null || asc == null) {
-      problems.add(tgz + ": no " + (key == null ? RpmBundleBuilder.KEY_FILE : "repodata/repomd.xml.asc"));
+      problems.add(
+          tgz + ": no " + (key == null ? RpmBundleBuilder.KEY_FILE : "repodata/repomd.xml.asc"));
       return;
     }
     try {
       TrustedKeys keys = TrustedKeys.of(key);
       checkKeys(tgz, keys, RpmBundleBuilder.KEY_FILE, manifestFpr, expectedFpr, problems);
       io.pigsty.repo.sign.Detached.verify(repomd, asc, keys, tgz + ":repodata/repomd.xml.asc");
-      io.pigsty.repo.rpm.Repomd md = io.pigsty.repo.rpm.Repomd.parse(new java.io.ByteArrayInputStream(repomd),
-          tgz + ":repodata/repomd.xml");
+      io.pigsty.repo.rpm.Repomd md =
+          io.pigsty.repo.rpm.Repomd.parse(
+              new java.io.ByteArrayInputStream(repomd), tgz + ":repodata/repomd.xml");
       for (io.pigsty.repo.rpm.Repomd.Data d : md.data()) {
         if (!sums.containsKey(d.href())) {
           problems.add(tgz + ": repomd.xml lists " + d.href() + " which is missing");
-        } else if (!sums.get(d.href()).equalsIgnoreCase(d.checksum()) || sizes.get(d.href())[0] != d.size()) {
+        } else if (!sums.get(d.href()).equalsIgnoreCase(d.checksum())
+            || sizes.get(d.href())[0] != d.size()) {
           problems.add(tgz + ": " + d.href() + " does not match its checksum in repomd.xml");
         }
       }
@@ -239,16 +295,28 @@ public final class BundleVerifier {
         return;
       }
       String href = primary.get().href();
-      try (InputStream in = io.pigsty.repo.rpm.MetadataCompression.open(
-          new java.io.ByteArrayInputStream(kept.get(href)), href)) {
-        io.pigsty.repo.rpm.PrimaryReader.read(in, tgz + ":" + href, p -> {
-          String f = p.location();
-          if (!sums.containsKey(f)) {
-            problems.add(tgz + ": primary lists " + p.nevra() + " at " + f + " which is missing");
-          } else if (!sums.get(f).equalsIgnoreCase(p.checksum()) || sizes.get(f)[0] != p.packageSize()) {
-            problems.add(tgz + ": " + f + " does not match the size/SHA256 of " + p.nevra() + " in primary");
-          }
-        });
+      try (InputStream in =
+          io.pigsty.repo.rpm.MetadataCompression.open(
+              new java.io.ByteArrayInputStream(kept.get(href)), href)) {
+        io.pigsty.repo.rpm.PrimaryReader.read(
+            in,
+            tgz + ":" + href,
+            p -> {
+              String f = p.location();
+              if (!sums.containsKey(f)) {
+                problems.add(
+                    tgz + ": primary lists " + p.nevra() + " at " + f + " which is missing");
+              } else if (!sums.get(f).equalsIgnoreCase(p.checksum())
+                  || sizes.get(f)[0] != p.packageSize()) {
+                problems.add(
+                    tgz
+                        + ": "
+                        + f
+                        + " does not match the size/SHA256 of "
+                        + p.nevra()
+                        + " in primary");
+              }
+            });
       }
     } catch (SignatureException | io.pigsty.repo.rpm.RpmMetadataException | IOException e) {
       problems.add(tgz + ": " + e.getMessage());
@@ -258,5 +326,4 @@ public final class BundleVerifier {
   private static MessageDigest sha256() {
     return io.pigsty.repo.Digests.sha256();
   }
-
 }

@@ -1,2 +1,5 @@
-/** Offline checks of a built bundle: every file against manifest.json, signatures with the shipped key, indexes against packages. */
+/**
+ * Offline checks of a built bundle: every file against manifest.json, signatures with the shipped
+ * key, indexes against packages.
+ */
 package io.pigsty.builder.verify;

@@ -3,7 +3,6 @@ package io.pigsty.builder.appliance;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pigsty.builder.files.Tarball;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,19 +45,33 @@ class ReleaseCheckTest {
 
   @Test
   void check_acceptsAReleaseWithARelativeLinkInsideAndAMatchingSha256() throws Exception {
-    Path r = tgz("pigsty-1.0.tgz", "pigsty/", "pigsty/Makefile", "pigsty/jre/legal/java.base/LICENSE",
-        "pigsty/jre/legal/java.sql/LICENSE -> ../java.base/LICENSE");
-    Files.writeString(tmp.resolve("pigsty-1.0.tgz.sha256"), io.pigsty.repo.Digests.sha256Hex(r) + "  pigsty-1.0.tgz\n");
+    Path r =
+        tgz(
+            "pigsty-1.0.tgz",
+            "pigsty/",
+            "pigsty/Makefile",
+            "pigsty/jre/legal/java.base/LICENSE",
+            "pigsty/jre/legal/java.sql/LICENSE -> ../java.base/LICENSE");
+    Files.writeString(
+        tmp.resolve("pigsty-1.0.tgz.sha256"),
+        io.pigsty.repo.Digests.sha256Hex(r) + "  pigsty-1.0.tgz\n");
 
     assertThatCode(() -> ReleaseCheck.check(r)).doesNotThrowAnyException();
   }
 
   @Test
   void check_refusesLinksAndEntriesLeavingPigsty() throws Exception {
-    Path r = tgz("r.tgz", "pigsty/Makefile", "pigsty/a -> ../../etc/shadow", "pigsty/b -> /etc/passwd",
-        "pigsty/../evil", "other/file");
+    Path r =
+        tgz(
+            "r.tgz",
+            "pigsty/Makefile",
+            "pigsty/a -> ../../etc/shadow",
+            "pigsty/b -> /etc/passwd",
+            "pigsty/../evil",
+            "other/file");
 
-    assertThatThrownBy(() -> ReleaseCheck.check(r)).isInstanceOf(RootfsException.class)
+    assertThatThrownBy(() -> ReleaseCheck.check(r))
+        .isInstanceOf(RootfsException.class)
         .hasMessageContaining("'pigsty/a' is a symbolic link leaving pigsty/")
         .hasMessageContaining("'pigsty/b' is a symbolic link leaving pigsty/")
         .hasMessageContaining("'pigsty/../evil' climbs out")
@@ -72,19 +85,22 @@ class ReleaseCheckTest {
 
     Path r = tgz("pigsty-2.0.tgz", "pigsty/Makefile");
     Files.writeString(tmp.resolve("pigsty-2.0.tgz.sha256"), "00".repeat(32) + "  pigsty-2.0.tgz\n");
-    assertThatThrownBy(() -> ReleaseCheck.check(r)).hasMessageContaining("does not match")
+    assertThatThrownBy(() -> ReleaseCheck.check(r))
+        .hasMessageContaining("does not match")
         .hasMessageContaining("pigsty-2.0.tgz.sha256");
   }
 
   @Test
   void check_refusesAMissingOrTruncatedRelease() throws Exception {
-    assertThatThrownBy(() -> ReleaseCheck.check(tmp.resolve("none.tgz"))).isInstanceOf(RootfsException.class)
+    assertThatThrownBy(() -> ReleaseCheck.check(tmp.resolve("none.tgz")))
+        .isInstanceOf(RootfsException.class)
         .hasMessageContaining("none.tgz: no such release");
 
     Path r = tgz("t.tgz", "pigsty/Makefile", "pigsty/configure");
     byte[] all = Files.readAllBytes(r);
     Files.write(r, java.util.Arrays.copyOf(all, all.length - 12));
-    assertThatThrownBy(() -> ReleaseCheck.check(r)).isInstanceOf(RootfsException.class)
+    assertThatThrownBy(() -> ReleaseCheck.check(r))
+        .isInstanceOf(RootfsException.class)
         .hasMessageContaining("t.tgz");
   }
 }

@@ -36,12 +36,22 @@ class ConfigureCommandTest {
       assertThat(c.code).as(k.name()).isGreaterThanOrEqualTo(20);
       assertThat(codes.add(c.code)).as(k + " has a code of its own").isTrue();
     }
-    assertThat(ExitCode.of(new NodeException(NodeException.Kind.NOT_LINUX, "x")).code).isEqualTo(20);
-    assertThat(ExitCode.of(new NodeException(NodeException.Kind.UNSAFE_ENTRY, "x")).code).isEqualTo(30);
+    assertThat(ExitCode.of(new NodeException(NodeException.Kind.NOT_LINUX, "x")).code)
+        .isEqualTo(20);
+    assertThat(ExitCode.of(new NodeException(NodeException.Kind.UNSAFE_ENTRY, "x")).code)
+        .isEqualTo(30);
   }
 
   MainTest.Run configure(Path root, String... extra) {
-    String[] base = {"configure", "--root", root.toString(), "--skip-apt", "-n", "-o", tmp.resolve("out/pigsty.yml").toString()};
+    String[] base = {
+      "configure",
+      "--root",
+      root.toString(),
+      "--skip-apt",
+      "-n",
+      "-o",
+      tmp.resolve("out/pigsty.yml").toString()
+    };
     String[] all = new String[base.length + extra.length];
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(extra, 0, all, base.length, extra.length);
@@ -51,30 +61,34 @@ class ConfigureCommandTest {
   @Test
   void configure_goodBundleExitsZeroAndEndsWithTheNextStep() throws Exception {
     Path root = tmp.resolve("root");
-    ConfigureCommand.facts = p -> {
-      try {
-        return NodeTestSupport.debian12(p);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    };
+    ConfigureCommand.facts =
+        p -> {
+          try {
+            return NodeTestSupport.debian12(p);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
     Path pkg = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
     MainTest.Run r = configure(root, "-p", pkg.toString(), "-m", "demo");
     assertThat(r.code()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("[ OK ] template = demo (-m)").endsWith("configure done, run 'make install'\n");
+    assertThat(r.out())
+        .contains("[ OK ] template = demo (-m)")
+        .endsWith("configure done, run 'make install'\n");
     assertThat(root.resolve("www/pigsty/InRelease")).exists();
   }
 
   @Test
   void configure_badInputsExitWithTheirCodes() throws Exception {
     Path root = tmp.resolve("root");
-    ConfigureCommand.facts = p -> {
-      try {
-        return NodeTestSupport.debian12(p);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    };
+    ConfigureCommand.facts =
+        p -> {
+          try {
+            return NodeTestSupport.debian12(p);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
     Path d12 = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
     Path d13 = NodeTestSupport.bundle(tmp, "debian", "13", "amd64");
     MainTest.Run wrongRelease = configure(root, "-p", d13.toString());
@@ -95,14 +109,19 @@ class ConfigureCommandTest {
 
   @Test
   void configure_notRootAndNoSudoExits23() throws Exception {
-    ConfigureCommand.facts = p -> {
-      try {
-        return NodeTestSupport.unprivileged(p);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    };
-    MainTest.Run r = configure(tmp.resolve("root"), "-p", NodeTestSupport.bundle(tmp, "debian", "12", "amd64").toString());
+    ConfigureCommand.facts =
+        p -> {
+          try {
+            return NodeTestSupport.unprivileged(p);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    MainTest.Run r =
+        configure(
+            tmp.resolve("root"),
+            "-p",
+            NodeTestSupport.bundle(tmp, "debian", "12", "amd64").toString());
     assertThat(r.code()).isEqualTo(23);
     assertThat(r.out()).contains("[FAIL] not root and 'sudo -n true' fails");
   }
@@ -124,7 +143,9 @@ class ConfigureCommandTest {
     }
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new MainTest.Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+    return new MainTest.Run(
+        p.exitValue(),
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
@@ -132,8 +153,15 @@ class ConfigureCommandTest {
   void configureScript_helpRunsJavaAndListsFlagsAndExitCodes() throws Exception {
     MainTest.Run r = sh(List.of("sh", script().toString(), "--help"), null);
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("-m, --mode=TEMPLATE", "-i, --ip=IP", "-p, --pkg=PKG", "-n, --non-interactive",
-        "-o, --output=FILE", "-g, --generate", "27   configure: bundle is for another OS")
+    assertThat(r.out())
+        .contains(
+            "-m, --mode=TEMPLATE",
+            "-i, --ip=IP",
+            "-p, --pkg=PKG",
+            "-n, --non-interactive",
+            "-o, --output=FILE",
+            "-g, --generate",
+            "27   configure: bundle is for another OS")
         .doesNotContain("--root", "--skip-apt");
   }
 
@@ -145,6 +173,8 @@ class ConfigureCommandTest {
     java.toFile().setExecutable(true);
     MainTest.Run r = sh(List.of("sh", script().toString(), "--help"), bin + ":/usr/bin:/bin");
     assertThat(r.code()).isEqualTo(10);
-    assertThat(r.err()).contains("found java 11, need 17 or newer").contains("openjdk-17-jre-headless");
+    assertThat(r.err())
+        .contains("found java 11, need 17 or newer")
+        .contains("openjdk-17-jre-headless");
   }
 }

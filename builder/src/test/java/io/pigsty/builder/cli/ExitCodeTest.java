@@ -24,17 +24,18 @@ class ExitCodeTest {
 
   @Test
   void everyExceptionClass_carriesItsDocumentedCode() throws Exception {
-    Map<Class<?>, ExitCode> expected = Map.of(
-        DefinitionException.class, ExitCode.DEFINITION,
-        FetchException.class, ExitCode.FETCH,
-        SignatureException.class, ExitCode.SIGNATURE,
-        MetadataException.class, ExitCode.METADATA,
-        RpmMetadataException.class, ExitCode.METADATA,
-        io.pigsty.repo.solve.ResolutionException.class, ExitCode.RESOLUTION,
-        io.pigsty.repo.rpm.ResolutionException.class, ExitCode.RESOLUTION,
-        BundleException.class, ExitCode.BUNDLE,
-        ImageException.class, ExitCode.IMAGE,
-        RootfsException.class, ExitCode.APPLIANCE);
+    Map<Class<?>, ExitCode> expected =
+        Map.of(
+            DefinitionException.class, ExitCode.DEFINITION,
+            FetchException.class, ExitCode.FETCH,
+            SignatureException.class, ExitCode.SIGNATURE,
+            MetadataException.class, ExitCode.METADATA,
+            RpmMetadataException.class, ExitCode.METADATA,
+            io.pigsty.repo.solve.ResolutionException.class, ExitCode.RESOLUTION,
+            io.pigsty.repo.rpm.ResolutionException.class, ExitCode.RESOLUTION,
+            BundleException.class, ExitCode.BUNDLE,
+            ImageException.class, ExitCode.IMAGE,
+            RootfsException.class, ExitCode.APPLIANCE);
     for (Map.Entry<Class<?>, ExitCode> e : expected.entrySet()) {
       assertThat(e.getKey()).isAssignableTo(io.pigsty.repo.PigstyException.class);
       int code = e.getKey().getField("EXIT_CODE").getInt(null);
@@ -45,15 +46,18 @@ class ExitCodeTest {
   @Test
   void of_mapsEachExceptionToItsCode() {
     assertThat(ExitCode.of(new MetadataException("Packages: bad"))).isEqualTo(ExitCode.METADATA);
-    assertThat(ExitCode.of(new SignatureException("InRelease", "bad"))).isEqualTo(ExitCode.SIGNATURE);
-    assertThat(ExitCode.of(new DefinitionException(Path.of("d.yml"), 3, "name", "bad"))).isEqualTo(ExitCode.DEFINITION);
+    assertThat(ExitCode.of(new SignatureException("InRelease", "bad")))
+        .isEqualTo(ExitCode.SIGNATURE);
+    assertThat(ExitCode.of(new DefinitionException(Path.of("d.yml"), 3, "name", "bad")))
+        .isEqualTo(ExitCode.DEFINITION);
     assertThat(ExitCode.of(new BundleException("no mirror"))).isEqualTo(ExitCode.BUNDLE);
     assertThat(ExitCode.of(new IOException("disk"))).isEqualTo(ExitCode.IO);
   }
 
   @Test
   void rootfsException_hasItsOwnCode_notTheBundleCheckCode() {
-    assertThat(ExitCode.of(new RootfsException("mmdebstrap not found on PATH"))).isEqualTo(ExitCode.APPLIANCE);
+    assertThat(ExitCode.of(new RootfsException("mmdebstrap not found on PATH")))
+        .isEqualTo(ExitCode.APPLIANCE);
     assertThat(ExitCode.APPLIANCE.code).isNotEqualTo(ExitCode.BUNDLE.code);
   }
 
@@ -74,17 +78,21 @@ class ExitCodeTest {
   void internalError_printsOneLineAndTheDebugHint() {
     Run r = boom("boom");
     assertThat(r.code()).isEqualTo(ExitCode.INTERNAL.code);
-    assertThat(r.err().strip()).doesNotContain("\n")
-        .contains("IllegalStateException: broken invariant", "run with --debug for the stack trace");
+    assertThat(r.err().strip())
+        .doesNotContain("\n")
+        .contains(
+            "IllegalStateException: broken invariant", "run with --debug for the stack trace");
     assertThat(r.err()).doesNotContain("\tat ");
   }
 
   @Test
   void internalError_withDebug_printsTheStackTrace() {
-    for (String[] args : List.of(new String[] {"--debug", "boom"}, new String[] {"boom", "--debug"})) {
+    for (String[] args :
+        List.of(new String[] {"--debug", "boom"}, new String[] {"boom", "--debug"})) {
       Run r = boom(args);
       assertThat(r.code()).isEqualTo(ExitCode.INTERNAL.code);
-      assertThat(r.err()).contains("IllegalStateException: broken invariant", "\tat ")
+      assertThat(r.err())
+          .contains("IllegalStateException: broken invariant", "\tat ")
           .doesNotContain("run with --debug");
     }
   }

@@ -23,7 +23,8 @@ class ImageRootfsCommandTest {
     assertThat(ImageRootfsCommand.defaultRelease(Path.of("/x/dist/pigsty-pkg-4.0.0.d12.amd64.tgz")))
         .isEqualTo(Path.of("/x/dist/pigsty-4.0.0.tgz"));
     assertThatThrownBy(() -> ImageRootfsCommand.defaultRelease(Path.of("bundle.tgz")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--release");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--release");
   }
 
   @Test
@@ -33,8 +34,15 @@ class ImageRootfsCommandTest {
     Path out = tmp.resolve("out");
     Files.createDirectories(out);
 
-    MainTest.Run r = MainTest.run("image", "rootfs", bundle.toString(), "-o", out.resolve("d12.tar").toString(),
-        "--release", tmp.resolve("pigsty-4.0.0.tgz").toString());
+    MainTest.Run r =
+        MainTest.run(
+            "image",
+            "rootfs",
+            bundle.toString(),
+            "-o",
+            out.resolve("d12.tar").toString(),
+            "--release",
+            tmp.resolve("pigsty-4.0.0.tgz").toString());
 
     assertThat(r.code()).isIn(ExitCode.BUNDLE.code, ExitCode.IO.code);
     assertThat(r.err()).contains("pigsty-pkg-4.0.0.d12.amd64.tgz");
@@ -43,8 +51,13 @@ class ImageRootfsCommandTest {
 
   @Test
   void outputNotATar_isAUsageError() {
-    MainTest.Run r = MainTest.run("image", "rootfs", tmp.resolve("pigsty-pkg-1.d12.amd64.tgz").toString(),
-        "-o", tmp.resolve("image.img").toString());
+    MainTest.Run r =
+        MainTest.run(
+            "image",
+            "rootfs",
+            tmp.resolve("pigsty-pkg-1.d12.amd64.tgz").toString(),
+            "-o",
+            tmp.resolve("image.img").toString());
 
     assertThat(r.code()).isEqualTo(ExitCode.USAGE.code);
     assertThat(r.err()).contains("image.img").contains(".tar");

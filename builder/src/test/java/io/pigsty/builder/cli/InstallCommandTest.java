@@ -13,7 +13,8 @@ class InstallCommandTest {
   @Test
   void install_malformedInventoryExitsWithInventoryCodeAndLine() throws Exception {
     Path conf = tmp.resolve("pigsty.yml");
-    Files.writeString(conf, "all:\n  children:\n    meta: {hosts: {10.10.10.10: {meta_node: true}}\n");
+    Files.writeString(
+        conf, "all:\n  children:\n    meta: {hosts: {10.10.10.10: {meta_node: true}}\n");
     MainTest.Run r = MainTest.run("install", "-c", conf.toString());
     assertThat(r.code()).isEqualTo(ExitCode.INVENTORY.code).isEqualTo(29);
     assertThat(r.err()).contains("pigsty.yml:").contains("malformed YAML");
@@ -22,7 +23,8 @@ class InstallCommandTest {
   @Test
   void status_missingClusterExitsWithInventoryCodeNamingTheKey() throws Exception {
     Path conf = tmp.resolve("pigsty.yml");
-    Files.writeString(conf, "all:\n  children:\n    meta: {hosts: {10.10.10.10: {meta_node: true}}}\n");
+    Files.writeString(
+        conf, "all:\n  children:\n    meta: {hosts: {10.10.10.10: {meta_node: true}}}\n");
     MainTest.Run r = MainTest.run("status", "-c", conf.toString());
     assertThat(r.code()).isEqualTo(ExitCode.INVENTORY.code);
     assertThat(r.err()).contains("pigsty.yml:3: all.children: no PostgreSQL cluster");
@@ -30,16 +32,26 @@ class InstallCommandTest {
 
   @Test
   void install_packagesPrintsTheAptListOfTheDemoInventory() {
-    MainTest.Run r = MainTest.run("install", "--packages", "-c", "src/test/resources/inventory/demo.yml");
+    MainTest.Run r =
+        MainTest.run("install", "--packages", "-c", "src/test/resources/inventory/demo.yml");
     assertThat(r.code()).isZero();
-    assertThat(r.out().split("\n")).contains("postgresql-15", "pgbouncer", "postgresql-15-postgis-3",
-        "prometheus-pgbouncer-exporter");
+    assertThat(r.out().split("\n"))
+        .contains(
+            "postgresql-15",
+            "pgbouncer",
+            "postgresql-15-postgis-3",
+            "prometheus-pgbouncer-exporter");
   }
 
   @Test
   void help_listsInstallStatusAndTheirExitCodes() {
     MainTest.Run r = MainTest.run("--help");
-    assertThat(r.out()).contains("install", "status", "29   bad pigsty.yml, from any command",
-        "41   install: a step failed", "42   install/status: health check failed");
+    assertThat(r.out())
+        .contains(
+            "install",
+            "status",
+            "29   bad pigsty.yml, from any command",
+            "41   install: a step failed",
+            "42   install/status: health check failed");
   }
 }

@@ -28,7 +28,9 @@ class MainTest {
     assertThat(r.out()).contains("build", "resolve", "repo", "verify", "Exit codes:");
     for (ExitCode c : ExitCode.values()) {
       // picocli pads the code column to the widest code (two digits since the install codes)
-      assertThat(r.out()).containsPattern("(?m)^ +" + c.code + " +" + java.util.regex.Pattern.quote(c.meaning) + "$");
+      assertThat(r.out())
+          .containsPattern(
+              "(?m)^ +" + c.code + " +" + java.util.regex.Pattern.quote(c.meaning) + "$");
     }
     assertThat(run("build", "--help").out()).contains("Exit codes:", "--mirror");
   }
@@ -76,7 +78,13 @@ class MainTest {
 
   @Test
   void repoIndexOfMissingDirectoryIsFileSystemError() {
-    Run r = run("repo", "index", tmp.resolve("nope").toString(), "--key-dir", tmp.resolve("k").toString());
+    Run r =
+        run(
+            "repo",
+            "index",
+            tmp.resolve("nope").toString(),
+            "--key-dir",
+            tmp.resolve("k").toString());
     assertThat(r.code()).isEqualTo(ExitCode.IO.code);
     assertThat(r.err()).contains("nope");
   }

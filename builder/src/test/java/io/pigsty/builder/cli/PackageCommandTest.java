@@ -30,9 +30,13 @@ class PackageCommandTest {
   void packageDebAndRpm_fromTree_writeNamedFiles() throws Exception {
     Path t = tree();
     Path out = tmp.resolve("out");
-    MainTest.Run d = MainTest.run("package", "deb", "--version", "1.2.3", "--from", t.toString(), "-o", out.toString());
+    MainTest.Run d =
+        MainTest.run(
+            "package", "deb", "--version", "1.2.3", "--from", t.toString(), "-o", out.toString());
     assertThat(d.code()).as(d.err()).isZero();
-    MainTest.Run r = MainTest.run("package", "rpm", "--version", "1.2.3", "--from", t.toString(), "-o", out.toString());
+    MainTest.Run r =
+        MainTest.run(
+            "package", "rpm", "--version", "1.2.3", "--from", t.toString(), "-o", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(out.resolve("pigsty_1.2.3_all.deb")).isRegularFile();
     assertThat(out.resolve("pigsty-1.2.3-1.noarch.rpm")).isRegularFile();
@@ -43,12 +47,28 @@ class PackageCommandTest {
     Path t = tree();
     assertThat(MainTest.run("package", "zip", "--version", "1.0", "--from", t.toString()).code())
         .isEqualTo(ExitCode.USAGE.code);
-    MainTest.Run v = MainTest.run("package", "deb", "--version", "1.0-1", "--from", t.toString(),
-        "-o", tmp.resolve("o").toString());
+    MainTest.Run v =
+        MainTest.run(
+            "package",
+            "deb",
+            "--version",
+            "1.0-1",
+            "--from",
+            t.toString(),
+            "-o",
+            tmp.resolve("o").toString());
     assertThat(v.code()).isEqualTo(ExitCode.USAGE.code);
     assertThat(v.err()).contains("1.0-1");
-    MainTest.Run m = MainTest.run("package", "deb", "--version", "1.0", "--from", tmp.resolve("none").toString(),
-        "-o", tmp.resolve("o").toString());
+    MainTest.Run m =
+        MainTest.run(
+            "package",
+            "deb",
+            "--version",
+            "1.0",
+            "--from",
+            tmp.resolve("none").toString(),
+            "-o",
+            tmp.resolve("o").toString());
     assertThat(m.code()).isEqualTo(ExitCode.IO.code);
     assertThat(m.err()).contains("pigsty.jar");
   }

@@ -20,16 +20,33 @@ class ReleaseVerifyTest {
   void release() throws Exception {
     dist = Files.createDirectories(tmp.resolve("dist"));
     keyDir = tmp.resolve("key");
-    Files.write(dist.resolve("pigsty-4.0.0.tgz"), "release tarball bytes".getBytes(StandardCharsets.US_ASCII));
-    Files.write(dist.resolve("pigsty-pkg-4.0.0.d12.amd64.tgz"), "bundle bytes".getBytes(StandardCharsets.US_ASCII));
+    Files.write(
+        dist.resolve("pigsty-4.0.0.tgz"),
+        "release tarball bytes".getBytes(StandardCharsets.US_ASCII));
+    Files.write(
+        dist.resolve("pigsty-pkg-4.0.0.d12.amd64.tgz"),
+        "bundle bytes".getBytes(StandardCharsets.US_ASCII));
     // written by sha256sum, the format users check with 'sha256sum -c'
-    Process p = new ProcessBuilder("sh", "-c", "sha256sum pigsty-4.0.0.tgz pigsty-pkg-4.0.0.d12.amd64.tgz > SHA256SUMS")
-        .directory(dist.toFile()).inheritIO().start();
+    Process p =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "sha256sum pigsty-4.0.0.tgz pigsty-pkg-4.0.0.d12.amd64.tgz > SHA256SUMS")
+            .directory(dist.toFile())
+            .inheritIO()
+            .start();
     assertThat(p.waitFor()).isZero();
-    MainTest.Run r = MainTest.run("sign", "--key-dir", keyDir.toString(), "--keyring",
-        dist.resolve("pigsty.gpg").toString(), dist.resolve("SHA256SUMS").toString());
+    MainTest.Run r =
+        MainTest.run(
+            "sign",
+            "--key-dir",
+            keyDir.toString(),
+            "--keyring",
+            dist.resolve("pigsty.gpg").toString(),
+            dist.resolve("SHA256SUMS").toString());
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(Files.readString(dist.resolve("SHA256SUMS.asc"))).startsWith("-----BEGIN PGP SIGNATURE-----");
+    assertThat(Files.readString(dist.resolve("SHA256SUMS.asc")))
+        .startsWith("-----BEGIN PGP SIGNATURE-----");
   }
 
   private MainTest.Run verify(String... extra) {
@@ -61,9 +78,15 @@ class ReleaseVerifyTest {
 
   @Test
   void verifySums_gpgvAcceptsTheSignature() throws Exception {
-    Process p = new ProcessBuilder("gpgv", "--keyring", dist.resolve("pigsty.gpg").toString(),
-        dist.resolve("SHA256SUMS.asc").toString(), dist.resolve("SHA256SUMS").toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "gpgv",
+                "--keyring",
+                dist.resolve("pigsty.gpg").toString(),
+                dist.resolve("SHA256SUMS.asc").toString(),
+                dist.resolve("SHA256SUMS").toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
     assertThat(out).contains("Good signature");
@@ -74,7 +97,9 @@ class ReleaseVerifyTest {
     flip(dist.resolve("pigsty-pkg-4.0.0.d12.amd64.tgz"), 3);
     MainTest.Run r = verify();
     assertThat(r.code()).isEqualTo(ExitCode.BUNDLE.code);
-    assertThat(r.err()).contains("pigsty-pkg-4.0.0.d12.amd64.tgz: SHA256").doesNotContain("pigsty-4.0.0.tgz: SHA256");
+    assertThat(r.err())
+        .contains("pigsty-pkg-4.0.0.d12.amd64.tgz: SHA256")
+        .doesNotContain("pigsty-4.0.0.tgz: SHA256");
   }
 
   @Test

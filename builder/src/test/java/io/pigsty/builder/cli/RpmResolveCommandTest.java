@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code pigsty resolve} and {@code pigsty build} on an rpm definition whose upstreams are the
- * real CentOS Stream 9 BaseOS and AppStream repodata, served on 127.0.0.1 (metadata only: the
- * fixtures hold no RPM files for them).
+ * {@code pigsty resolve} and {@code pigsty build} on an rpm definition whose upstreams are the real
+ * CentOS Stream 9 BaseOS and AppStream repodata, served on 127.0.0.1 (metadata only: the fixtures
+ * hold no RPM files for them).
  */
 class RpmResolveCommandTest {
   @TempDir static Path tmp;
@@ -29,15 +29,18 @@ class RpmResolveCommandTest {
     Files.createSymbolicLink(www.resolve("appstream"), fx.resolve("cs9-appstream-2025"));
     server = new StaticServer(www.toRealPath());
     Path keys = Files.createDirectories(tmp.resolve("def/keys"));
-    io.pigsty.repo.sign.BundleKey k = io.pigsty.repo.sign.BundleKey.loadOrCreate(tmp.resolve("k"), "test");
+    io.pigsty.repo.sign.BundleKey k =
+        io.pigsty.repo.sign.BundleKey.loadOrCreate(tmp.resolve("k"), "test");
     Files.writeString(keys.resolve("test.asc"), k.publicKeyArmored());
     def = tmp.resolve("def/cs9.yml");
-    Files.writeString(def, "name: el9\nversion: \"1.0\"\n"
-        + "target: {os: centos, release: \"9\", arch: x86_64}\npg_major: 16\nrecommends: false\n"
-        + "upstreams:\n"
-        + "  - {name: baseos, suite: baseos, keys: [keys/test.asc]}\n"
-        + "  - {name: appstream, suite: appstream, keys: [keys/test.asc]}\n"
-        + "packages:\n  node: [tmux, nginx]\n");
+    Files.writeString(
+        def,
+        "name: el9\nversion: \"1.0\"\n"
+            + "target: {os: centos, release: \"9\", arch: x86_64}\npg_major: 16\nrecommends: false\n"
+            + "upstreams:\n"
+            + "  - {name: baseos, suite: baseos, keys: [keys/test.asc]}\n"
+            + "  - {name: appstream, suite: appstream, keys: [keys/test.asc]}\n"
+            + "packages:\n  node: [tmux, nginx]\n");
   }
 
   @AfterAll
@@ -59,8 +62,11 @@ class RpmResolveCommandTest {
   void resolvePrintsTheClosureAcrossBaseosAndAppstream() {
     MainTest.Run r = pigsty("resolve", def.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("tmux\t", "\tx86_64\tbaseos").contains("nginx\t", "\tappstream")
-        .contains("libevent\t").contains("glibc\t");
+    assertThat(r.out())
+        .contains("tmux\t", "\tx86_64\tbaseos")
+        .contains("nginx\t", "\tappstream")
+        .contains("libevent\t")
+        .contains("glibc\t");
     // sorted by name, one line per package, no i686 (multilib is off)
     assertThat(r.out().lines().toList()).isSorted().noneMatch(l -> l.contains("\ti686\t"));
   }
@@ -69,7 +75,9 @@ class RpmResolveCommandTest {
   void whyNamesTheChainAndTheRequirement() {
     MainTest.Run r = pigsty("resolve", def.toString(), "--why", "libevent");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out().strip()).startsWith("tmux (requested) -> tmux-").contains(" -> libevent-")
+    assertThat(r.out().strip())
+        .startsWith("tmux (requested) -> tmux-")
+        .contains(" -> libevent-")
         .contains("(for libevent_core-2.1.so.7()(64bit))");
   }
 
@@ -90,7 +98,9 @@ class RpmResolveCommandTest {
     assertThat(r.code()).isEqualTo(ExitCode.RESOLUTION.code);
     assertThat(r.err()).contains("glibc.i686");
     Path multi = tmp.resolve("def/multilib.yml");
-    Files.writeString(multi, Files.readString(only64).replace("recommends: false", "recommends: false\nmultilib: true"));
+    Files.writeString(
+        multi,
+        Files.readString(only64).replace("recommends: false", "recommends: false\nmultilib: true"));
     MainTest.Run m = pigsty("resolve", multi.toString());
     assertThat(m.code()).as(m.err()).isZero();
     assertThat(m.out()).contains("glibc\t").contains("\ti686\t");
@@ -99,7 +109,14 @@ class RpmResolveCommandTest {
   @Test
   void buildFailsWithExit4WhenThePackagesCannotBeFetched() {
     Path out = tmp.resolve("out");
-    MainTest.Run r = pigsty("build", def.toString(), "-o", out.toString(), "--key-dir", tmp.resolve("k").toString());
+    MainTest.Run r =
+        pigsty(
+            "build",
+            def.toString(),
+            "-o",
+            out.toString(),
+            "--key-dir",
+            tmp.resolve("k").toString());
     assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.FETCH.code);
     assertThat(r.err()).contains("tmux-").contains("404");
     assertThat(out.resolve("pigsty-pkg-1.0.el9.x86_64.tgz")).doesNotExist();

@@ -1,13 +1,11 @@
 package io.pigsty.builder.configure;
 
-import io.pigsty.builder.inventory.InventoryCases;
-import io.pigsty.builder.inventory.InventoryException;
-import io.pigsty.builder.inventory.InventoryLoader;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pigsty.repo.deb.FlatRepository;
+import io.pigsty.builder.inventory.InventoryCases;
+import io.pigsty.builder.inventory.InventoryException;
+import io.pigsty.builder.inventory.InventoryLoader;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -33,18 +31,30 @@ class ConfiguratorTest {
   void setUp() throws Exception {
     root = tmp.resolve("root");
     node = new FakeNode(root);
-    bundle = TestBundle.build(tmp, "debian", "12", "amd64", TestBundle.standard(), List.of("server"));
+    bundle =
+        TestBundle.build(tmp, "debian", "12", "amd64", TestBundle.standard(), List.of("server"));
   }
 
   Configurator configurator() {
-    return new Configurator(node, new Configurator.Console() {
-      @Override public void line(String text) { lines.add(text); }
-      @Override public String ask(String prompt) { lines.add(prompt); return answer; }
-    });
+    return new Configurator(
+        node,
+        new Configurator.Console() {
+          @Override
+          public void line(String text) {
+            lines.add(text);
+          }
+
+          @Override
+          public String ask(String prompt) {
+            lines.add(prompt);
+            return answer;
+          }
+        });
   }
 
   Configurator.Options opts(String mode, String ip, Path pkg) {
-    return new Configurator.Options(mode, ip, pkg, true, tmp.resolve("home/pigsty.yml"), false, null, true, false);
+    return new Configurator.Options(
+        mode, ip, pkg, true, tmp.resolve("home/pigsty.yml"), false, null, true, false);
   }
 
   /** Every path under the root with its type, mode and content digest. */
@@ -52,19 +62,29 @@ class ConfiguratorTest {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.toList()) {
-        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-        String what = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "d " + mode
-            : "f " + mode + " " + io.pigsty.repo.Digests.sha256Hex(p);
+        String mode =
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+        String what =
+            Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                ? "d " + mode
+                : "f " + mode + " " + io.pigsty.repo.Digests.sha256Hex(p);
         out.put(dir.relativize(p).toString(), what);
       }
     }
     return out;
   }
 
-  /** Runs the configurator expecting a failure of that kind, and checks nothing under the root changed. */
-  NodeException failsLeavingNodeAsItWas(Configurator.Options o, NodeException.Kind kind) throws Exception {
+  /**
+   * Runs the configurator expecting a failure of that kind, and checks nothing under the root
+   * changed.
+   */
+  NodeException failsLeavingNodeAsItWas(Configurator.Options o, NodeException.Kind kind)
+      throws Exception {
     Map<String, String> before = snapshot(root);
-    NodeException e = org.junit.jupiter.api.Assertions.assertThrows(NodeException.class, () -> configurator().run(o));
+    NodeException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            NodeException.class, () -> configurator().run(o));
     assertThat(e.kind()).as(e.getMessage()).isEqualTo(kind);
     assertThat(snapshot(root)).isEqualTo(before);
     assertThat(Files.exists(o.output())).isFalse();
@@ -80,21 +100,31 @@ class ConfiguratorTest {
     Path repo = root.resolve("www/pigsty");
     assertThat(repo.resolve("Packages")).exists();
     assertThat(repo.resolve("server_1.0-1_amd64.deb")).exists();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(repo))).isEqualTo("rwxr-xr-x");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(repo.resolve("InRelease")))).isEqualTo("rw-r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(repo)))
+        .isEqualTo("rwxr-xr-x");
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(repo.resolve("InRelease"))))
+        .isEqualTo("rw-r--r--");
     try (Stream<Path> s = Files.list(root.resolve("www"))) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("pigsty"); // no temp dir left
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .containsExactly("pigsty"); // no temp dir left
     }
     String src = Files.readString(root.resolve(LocalRepo.SOURCES));
-    assertThat(src).contains("URIs: file:/www/pigsty", "Suites: ./", "Signed-By: /www/pigsty/pigsty.gpg")
+    assertThat(src)
+        .contains("URIs: file:/www/pigsty", "Suites: ./", "Signed-By: /www/pigsty/pigsty.gpg")
         .doesNotContain("trusted");
     // offline and -n: the other sources are moved aside, restorable
     assertThat(root.resolve("etc/apt/sources.list.d/debian.sources")).doesNotExist();
     assertThat(root.resolve(LocalRepo.BACKUP).resolve("sources.list.d/debian.sources")).exists();
     Path yml = tmp.resolve("home/pigsty.yml");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(yml))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(yml)))
+        .isEqualTo("rw-------");
     assertThat(InventoryLoader.load(yml, true).clusters().get(0).pgConf()).isEqualTo("tiny.yml");
-    assertThat(lines).contains("[ OK ] kernel = Linux", "[ OK ] os = debian 12 (bookworm)", "[ OK ] ip = 10.10.10.10 (the only address)");
+    assertThat(lines)
+        .contains(
+            "[ OK ] kernel = Linux",
+            "[ OK ] os = debian 12 (bookworm)",
+            "[ OK ] ip = 10.10.10.10 (the only address)");
     assertThat(lines).last().isEqualTo("configure done, run 'make install'");
     assertThat(lines).noneMatch(l -> l.startsWith("[FAIL]"));
   }
@@ -102,15 +132,25 @@ class ConfiguratorTest {
   @Test
   void run_twiceReplacesTheRepoAndRunsAptUpdateWhenAsked() throws Exception {
     configurator().run(opts("demo", null, bundle));
-    Configurator.Options o = new Configurator.Options("oltp", null, bundle, false, tmp.resolve("home/pigsty.yml"),
-        true, null, false, false);
+    Configurator.Options o =
+        new Configurator.Options(
+            "oltp", null, bundle, false, tmp.resolve("home/pigsty.yml"), true, null, false, false);
     node.online = true;
     Configurator.Outcome out = configurator().run(o);
     assertThat(out.template()).isEqualTo("oltp");
     assertThat(out.passwords()).hasSize(5);
     // the node lacks make, which 'make install' needs: it comes from the local repo
-    assertThat(node.ran).containsExactly(List.of("apt-get", "update"), List.of("env",
-        "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "--no-install-recommends", "make"));
+    assertThat(node.ran)
+        .containsExactly(
+            List.of("apt-get", "update"),
+            List.of(
+                "env",
+                "DEBIAN_FRONTEND=noninteractive",
+                "apt-get",
+                "install",
+                "-y",
+                "--no-install-recommends",
+                "make"));
     assertThat(lines).anyMatch(l -> l.contains("make installed from the local repo"));
     assertThat(lines).anyMatch(l -> l.startsWith("  all.vars.pg_admin_password = "));
     try (Stream<Path> s = Files.list(root.resolve("www"))) {
@@ -120,14 +160,17 @@ class ConfiguratorTest {
 
   @Test
   void run_bundleForAnotherReleaseIsATargetMismatch() throws Exception {
-    Path d13 = TestBundle.build(tmp, "debian", "13", "amd64", TestBundle.standard(), List.of("server"));
-    NodeException e = failsLeavingNodeAsItWas(opts(null, null, d13), NodeException.Kind.BUNDLE_TARGET);
+    Path d13 =
+        TestBundle.build(tmp, "debian", "13", "amd64", TestBundle.standard(), List.of("server"));
+    NodeException e =
+        failsLeavingNodeAsItWas(opts(null, null, d13), NodeException.Kind.BUNDLE_TARGET);
     assertThat(e).hasMessageContaining("debian 13 amd64").hasMessageContaining("debian 12 amd64");
   }
 
   @Test
   void run_bundleForAnotherArchIsATargetMismatch() throws Exception {
-    Path arm = TestBundle.build(tmp, "debian", "12", "arm64", TestBundle.standard(), List.of("server"));
+    Path arm =
+        TestBundle.build(tmp, "debian", "12", "arm64", TestBundle.standard(), List.of("server"));
     failsLeavingNodeAsItWas(opts(null, null, arm), NodeException.Kind.BUNDLE_TARGET);
   }
 
@@ -136,7 +179,8 @@ class ConfiguratorTest {
     byte[] b = Files.readAllBytes(bundle);
     b[b.length / 2] ^= 0x01;
     Path bad = Files.write(tmp.resolve("flipped.tgz"), b);
-    NodeException e = failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.BUNDLE_INVALID);
+    NodeException e =
+        failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.BUNDLE_INVALID);
     assertThat(e).hasMessageContaining("flipped.tgz");
   }
 
@@ -149,20 +193,24 @@ class ConfiguratorTest {
     Files.write(deb, b);
     Path bad = tmp.resolve("deb-flipped.tgz");
     io.pigsty.builder.files.Tarball.write(src, "pigsty", java.time.Instant.EPOCH, bad);
-    NodeException e = failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.BUNDLE_INVALID);
+    NodeException e =
+        failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.BUNDLE_INVALID);
     assertThat(e).hasMessageContaining("libserver_1.2-1_amd64.deb");
   }
 
   @Test
   void run_truncatedBundleIsInvalid() throws Exception {
     byte[] b = Files.readAllBytes(bundle);
-    Path bad = Files.write(tmp.resolve("truncated.tgz"), java.util.Arrays.copyOf(b, b.length - 100));
+    Path bad =
+        Files.write(tmp.resolve("truncated.tgz"), java.util.Arrays.copyOf(b, b.length - 100));
     failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.BUNDLE_INVALID);
   }
 
   @Test
   void run_missingBundleIsInvalidAndSaysWhereToPutIt() throws Exception {
-    NodeException e = failsLeavingNodeAsItWas(opts(null, null, tmp.resolve("nope.tgz")), NodeException.Kind.BUNDLE_INVALID);
+    NodeException e =
+        failsLeavingNodeAsItWas(
+            opts(null, null, tmp.resolve("nope.tgz")), NodeException.Kind.BUNDLE_INVALID);
     assertThat(e).hasMessageContaining("nope.tgz not found");
   }
 
@@ -170,7 +218,8 @@ class ConfiguratorTest {
   void run_tarEntriesThatWouldLandOutsideWwwAreRefused() throws Exception {
     for (String kind : List.of("dotdot", "absolute", "symlink")) {
       Path bad = TestBundle.withHostileEntry(bundle, tmp.resolve(kind + ".tgz"), kind);
-      NodeException e = failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.UNSAFE_ENTRY);
+      NodeException e =
+          failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.UNSAFE_ENTRY);
       assertThat(e).as(kind).hasMessageContaining("evil");
     }
     assertThat(root.resolve("etc/evil")).doesNotExist();
@@ -182,25 +231,33 @@ class ConfiguratorTest {
     Path bad = TestBundle.withHostileEntry(bundle, tmp.resolve("dd.tgz"), "dotdot");
     Map<String, String> before = snapshot(root);
     assertThatThrownBy(() -> LocalRepo.extract(bad, root.resolve("www")))
-        .isInstanceOfSatisfying(NodeException.class, e -> assertThat(e.kind()).isEqualTo(NodeException.Kind.UNSAFE_ENTRY));
+        .isInstanceOfSatisfying(
+            NodeException.class,
+            e -> assertThat(e.kind()).isEqualTo(NodeException.Kind.UNSAFE_ENTRY));
     assertThat(snapshot(root)).isEqualTo(before);
   }
 
   @Test
   void run_unknownTemplate() throws Exception {
-    NodeException e = failsLeavingNodeAsItWas(opts("huge", null, bundle), NodeException.Kind.UNKNOWN_TEMPLATE);
+    NodeException e =
+        failsLeavingNodeAsItWas(opts("huge", null, bundle), NodeException.Kind.UNKNOWN_TEMPLATE);
     assertThat(e).hasMessageContaining("'huge'");
   }
 
   @Test
   void run_malformedPigstyYmlGivenWithDashC() throws Exception {
     Path conf = tmp.resolve("mine.yml");
-    Files.writeString(conf, Files.readString(InventoryCases.DEMO).replace("pg_cluster: pg-meta", "pg_cluster: [pg-meta"));
-    Configurator.Options o = new Configurator.Options(null, null, bundle, true, tmp.resolve("home/pigsty.yml"),
-        false, conf, true, false);
+    Files.writeString(
+        conf,
+        Files.readString(InventoryCases.DEMO)
+            .replace("pg_cluster: pg-meta", "pg_cluster: [pg-meta"));
+    Configurator.Options o =
+        new Configurator.Options(
+            null, null, bundle, true, tmp.resolve("home/pigsty.yml"), false, conf, true, false);
     Map<String, String> before = snapshot(root);
-    InventoryException e = org.junit.jupiter.api.Assertions.assertThrows(InventoryException.class,
-        () -> configurator().run(o));
+    InventoryException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            InventoryException.class, () -> configurator().run(o));
     assertThat(snapshot(root)).isEqualTo(before);
     assertThat(lines).last().asString().startsWith("[FAIL] config = ");
     assertThat(e).hasMessageMatching("(?s).*mine\\.yml:\\d+: malformed YAML.*");
@@ -208,7 +265,8 @@ class ConfiguratorTest {
 
   @Test
   void run_ipTheNodeDoesNotHave() throws Exception {
-    NodeException e = failsLeavingNodeAsItWas(opts(null, "10.9.9.9", bundle), NodeException.Kind.IP);
+    NodeException e =
+        failsLeavingNodeAsItWas(opts(null, "10.9.9.9", bundle), NodeException.Kind.IP);
     assertThat(e).hasMessageContaining("10.9.9.9").hasMessageContaining("it has 10.10.10.10");
   }
 
@@ -249,19 +307,32 @@ class ConfiguratorTest {
     failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.NO_SPACE);
     node.free = 100L << 30;
     Files.writeString(root.resolve("etc/os-release"), "ID=rocky\nVERSION_ID=\"9.3\"\n");
-    NodeException e = failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.UNSUPPORTED_OS);
+    NodeException e =
+        failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.UNSUPPORTED_OS);
     assertThat(e).hasMessageContaining("rocky 9.3");
   }
 
   @Test
   void run_installedLibc6NewerThanTheBundlePinsIsAPreflightConflict() throws Exception {
-    Files.writeString(root.resolve("var/lib/dpkg/status"), FakeNode.status("libc6", "2.36-9+deb12u14"));
-    Path b = TestBundle.build(tmp, "debian", "12", "amd64", List.of(
-        new TestBundle.Pkg("libc6", "2.36-9+deb12u4", null),
-        new TestBundle.Pkg("libc6-dev", "2.36-9+deb12u4", "libc6 (= 2.36-9+deb12u4), libc-dev-bin (= 2.36-9+deb12u4)"),
-        new TestBundle.Pkg("libc-dev-bin", "2.36-9+deb12u4", "libc6 (>> 2.36)")), List.of("libc6-dev"));
+    Files.writeString(
+        root.resolve("var/lib/dpkg/status"), FakeNode.status("libc6", "2.36-9+deb12u14"));
+    Path b =
+        TestBundle.build(
+            tmp,
+            "debian",
+            "12",
+            "amd64",
+            List.of(
+                new TestBundle.Pkg("libc6", "2.36-9+deb12u4", null),
+                new TestBundle.Pkg(
+                    "libc6-dev",
+                    "2.36-9+deb12u4",
+                    "libc6 (= 2.36-9+deb12u4), libc-dev-bin (= 2.36-9+deb12u4)"),
+                new TestBundle.Pkg("libc-dev-bin", "2.36-9+deb12u4", "libc6 (>> 2.36)")),
+            List.of("libc6-dev"));
     NodeException e = failsLeavingNodeAsItWas(opts(null, null, b), NodeException.Kind.PREFLIGHT);
-    assertThat(e).hasMessageContaining("libc6-dev 2.36-9+deb12u4 needs libc6 (= 2.36-9+deb12u4)")
+    assertThat(e)
+        .hasMessageContaining("libc6-dev 2.36-9+deb12u4 needs libc6 (= 2.36-9+deb12u4)")
         .hasMessageContaining("installed libc6 2.36-9+deb12u14");
   }
 }

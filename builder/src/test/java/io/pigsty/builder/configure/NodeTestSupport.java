@@ -7,12 +7,16 @@ import java.util.List;
 public final class NodeTestSupport {
   private NodeTestSupport() {}
 
-  /** @return a Debian 12 amd64 root node at 10.10.10.10 with files under {@code root} */
+  /**
+   * @return a Debian 12 amd64 root node at 10.10.10.10 with files under {@code root}
+   */
   public static NodeFacts debian12(Path root) throws Exception {
     return new FakeNode(root);
   }
 
-  /** @return a fake node like {@link #debian12} that is neither root nor allowed passwordless sudo */
+  /**
+   * @return a fake node like {@link #debian12} that is neither root nor allowed passwordless sudo
+   */
   public static NodeFacts unprivileged(Path root) throws Exception {
     FakeNode n = new FakeNode(root);
     n.root_ = false;
@@ -20,7 +24,9 @@ public final class NodeTestSupport {
     return n;
   }
 
-  /** @return a signed bundle for that target with the standard test packages */
+  /**
+   * @return a signed bundle for that target with the standard test packages
+   */
   public static Path bundle(Path dir, String os, String release, String arch) throws Exception {
     return TestBundle.build(dir, os, release, arch, TestBundle.standard(), List.of("server"));
   }

@@ -19,11 +19,12 @@ class TemplatesTest {
 
   @Test
   void choose_smallNodesGetTinyLargerGetOltp() throws Exception {
-    assertThat(Templates.choose(null, 2, 16 * GIB)).isEqualTo("tiny");   // few CPUs
-    assertThat(Templates.choose(null, 8, 4 * GIB)).isEqualTo("tiny");    // little memory
+    assertThat(Templates.choose(null, 2, 16 * GIB)).isEqualTo("tiny"); // few CPUs
+    assertThat(Templates.choose(null, 8, 4 * GIB)).isEqualTo("tiny"); // little memory
     assertThat(Templates.choose(null, 1, GIB)).isEqualTo("tiny");
     assertThat(Templates.choose(null, 4, 8 * GIB)).isEqualTo("oltp");
-    assertThat(Templates.choose(null, 8, 7_900_000_000L)).isEqualTo("oltp"); // MemTotal of an 8 GB box
+    assertThat(Templates.choose(null, 8, 7_900_000_000L))
+        .isEqualTo("oltp"); // MemTotal of an 8 GB box
     assertThat(Templates.choose(null, 3, 64 * GIB)).isEqualTo("tiny");
     assertThat(Templates.choose(null, 16, 6 * GIB)).isEqualTo("tiny");
   }
@@ -37,8 +38,11 @@ class TemplatesTest {
   @Test
   void choose_unknownTemplateIsItsOwnKind() {
     assertThatThrownBy(() -> Templates.choose("olap-xl", 4, 8 * GIB))
-        .isInstanceOfSatisfying(NodeException.class, e -> assertThat(e.kind()).isEqualTo(NodeException.Kind.UNKNOWN_TEMPLATE))
-        .hasMessageContaining("olap-xl").hasMessageContaining("demo, demo4, tiny, oltp");
+        .isInstanceOfSatisfying(
+            NodeException.class,
+            e -> assertThat(e.kind()).isEqualTo(NodeException.Kind.UNKNOWN_TEMPLATE))
+        .hasMessageContaining("olap-xl")
+        .hasMessageContaining("demo, demo4, tiny, oltp");
   }
 
   @Test
@@ -48,9 +52,12 @@ class TemplatesTest {
     assertThat(typed.metaHosts()).containsExactly("192.168.5.20");
     assertThat(typed.adminIp()).isEqualTo("192.168.5.20");
     Inventory.PgCluster test = typed.cluster("pg-test").orElseThrow();
-    assertThat(test.instances()).extracting(Inventory.PgInstance::ip)
+    assertThat(test.instances())
+        .extracting(Inventory.PgInstance::ip)
         .containsExactly("192.168.5.21", "192.168.5.22", "192.168.5.23");
-    assertThat(test.instances()).extracting(Inventory.PgInstance::role).containsExactly("primary", "replica", "offline");
+    assertThat(test.instances())
+        .extracting(Inventory.PgInstance::role)
+        .containsExactly("primary", "replica", "offline");
     assertThat(test.vipAddress()).isEqualTo("192.168.5.3");
     String yaml = inv.toYaml();
     assertThat(yaml).doesNotContain("$").doesNotContain("10.10.10.");
@@ -66,7 +73,8 @@ class TemplatesTest {
   @Test
   void render_demo4NearTheEndOfThe24IsAnIpError() {
     assertThatThrownBy(() -> Templates.render("demo4", "10.1.2.253", false))
-        .isInstanceOfSatisfying(NodeException.class, e -> assertThat(e.kind()).isEqualTo(NodeException.Kind.IP))
+        .isInstanceOfSatisfying(
+            NodeException.class, e -> assertThat(e.kind()).isEqualTo(NodeException.Kind.IP))
         .hasMessageContaining("10.1.2.255");
   }
 
@@ -75,7 +83,8 @@ class TemplatesTest {
     for (String t : Templates.NAMES) {
       InventoryTree inv = Templates.render(t, "172.16.3.40", false).inventory();
       for (InventoryTree.Group g : inv.groups()) {
-        assertThat(g.hosts().keySet()).allSatisfy(h -> assertThat(h).matches("172\\.16\\.3\\.4[0-3]"));
+        assertThat(g.hosts().keySet())
+            .allSatisfy(h -> assertThat(h).matches("172\\.16\\.3\\.4[0-3]"));
       }
       assertThat(inv.toYaml()).as(t).doesNotContain("$");
     }
@@ -85,21 +94,34 @@ class TemplatesTest {
   void generate_replacesEveryDefaultPasswordWithADistinctRandomOne() throws Exception {
     InventoryTree plain = Templates.render("demo4", "10.10.10.10", false).inventory();
     List<String> defaults = passwords(plain);
-    assertThat(defaults).contains("DBUser.Meta", "DBUser.Viewer", "DBUser.DBA", "DBUser.Monitor",
-        "DBUser.Replicator", "test");
+    assertThat(defaults)
+        .contains(
+            "DBUser.Meta",
+            "DBUser.Viewer",
+            "DBUser.DBA",
+            "DBUser.Monitor",
+            "DBUser.Replicator",
+            "test");
     Templates.Rendered r = Templates.randomPasswords("demo4", plain, new SecureRandom());
     List<String> now = passwords(r.inventory());
     assertThat(now).hasSameSizeAs(defaults);
     assertThat(now).noneMatch(defaults::contains);
-    assertThat(now).allSatisfy(p -> assertThat(p).hasSizeGreaterThanOrEqualTo(20).matches("[A-Za-z0-9]+"));
+    assertThat(now)
+        .allSatisfy(p -> assertThat(p).hasSizeGreaterThanOrEqualTo(20).matches("[A-Za-z0-9]+"));
     assertThat(new HashSet<>(now)).hasSameSizeAs(now);
     assertThat(r.passwords().values()).containsExactlyInAnyOrderElementsOf(now);
-    assertThat(r.passwords()).containsKeys("all.vars.pg_admin_password", "pg-meta.pg_users[dbuser_meta].password",
-        "pg-test.pg_users[test].password");
+    assertThat(r.passwords())
+        .containsKeys(
+            "all.vars.pg_admin_password",
+            "pg-meta.pg_users[dbuser_meta].password",
+            "pg-test.pg_users[test].password");
     assertThat(r.inventory().toYaml()).doesNotContain("DBUser.");
   }
 
-  /** Every value of a key ending in _password, and every pg_users password, found by walking the tree. */
+  /**
+   * Every value of a key ending in _password, and every pg_users password, found by walking the
+   * tree.
+   */
   @SuppressWarnings("unchecked")
   static List<String> passwords(InventoryTree inv) {
     List<String> out = new ArrayList<>();
@@ -110,13 +132,15 @@ class TemplatesTest {
   @SuppressWarnings("unchecked")
   private static void walk(Object o, boolean user, List<String> out) {
     if (o instanceof Map<?, ?> m) {
-      m.forEach((k, v) -> {
-        if (v instanceof String s && (k.toString().endsWith("_password") || (user && k.equals("password")))) {
-          out.add(s);
-        } else {
-          walk(v, k.equals("pg_users"), out);
-        }
-      });
+      m.forEach(
+          (k, v) -> {
+            if (v instanceof String s
+                && (k.toString().endsWith("_password") || (user && k.equals("password")))) {
+              out.add(s);
+            } else {
+              walk(v, k.equals("pg_users"), out);
+            }
+          });
     } else if (o instanceof List<?> l) {
       l.forEach(x -> walk(x, user, out));
     }

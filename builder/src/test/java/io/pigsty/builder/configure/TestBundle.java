@@ -19,9 +19,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Crafts small signed bundles for configurator tests: a flat repository of fake .debs
- * (the verifier checks sizes and SHA256, not .deb contents), Release/InRelease signed by a
- * throwaway key shipped as pigsty.gpg, and a manifest.json with target and requested specs.
+ * Crafts small signed bundles for configurator tests: a flat repository of fake .debs (the verifier
+ * checks sizes and SHA256, not .deb contents), Release/InRelease signed by a throwaway key shipped
+ * as pigsty.gpg, and a manifest.json with target and requested specs.
  */
 final class TestBundle {
   private static BundleKey key;
@@ -38,29 +38,48 @@ final class TestBundle {
 
   /** A bookworm-like bundle: requested {@code server}, which needs libc6 (>= 2.36). */
   static List<Pkg> standard() {
-    return List.of(new Pkg("server", "1.0-1", "libserver (>= 1.0), libc6 (>= 2.36)"),
+    return List.of(
+        new Pkg("server", "1.0-1", "libserver (>= 1.0), libc6 (>= 2.36)"),
         new Pkg("libserver", "1.2-1", null));
   }
 
-  /** @return the bundle; its source tree is {@code <bundle without .tgz>/pigsty} */
-  static Path build(Path dir, String os, String release, String arch, List<Pkg> pkgs, List<String> requested)
+  /**
+   * @return the bundle; its source tree is {@code <bundle without .tgz>/pigsty}
+   */
+  static Path build(
+      Path dir, String os, String release, String arch, List<Pkg> pkgs, List<String> requested)
       throws Exception {
-    Path repo = Files.createTempDirectory(dir, "src-" + os + release + arch + "-").resolve("pigsty");
+    Path repo =
+        Files.createTempDirectory(dir, "src-" + os + release + arch + "-").resolve("pigsty");
     Files.createDirectories(repo);
     StringBuilder packages = new StringBuilder();
     List<Map<String, Object>> files = new ArrayList<>();
     for (Pkg p : pkgs) {
       String file = p.name() + "_" + p.version() + "_" + arch + ".deb";
-      byte[] deb = ("fake deb " + p.name() + " " + p.version() + "\n").getBytes(StandardCharsets.UTF_8);
+      byte[] deb =
+          ("fake deb " + p.name() + " " + p.version() + "\n").getBytes(StandardCharsets.UTF_8);
       Files.write(repo.resolve(file), deb);
-      packages.append("Package: ").append(p.name()).append("\nVersion: ").append(p.version())
-          .append("\nArchitecture: ").append(arch).append('\n');
+      packages
+          .append("Package: ")
+          .append(p.name())
+          .append("\nVersion: ")
+          .append(p.version())
+          .append("\nArchitecture: ")
+          .append(arch)
+          .append('\n');
       if (p.depends() != null) {
         packages.append("Depends: ").append(p.depends()).append('\n');
       }
-      packages.append("Filename: ./").append(file).append("\nSize: ").append(deb.length)
-          .append("\nSHA256: ").append(io.pigsty.repo.Digests.sha256Hex(deb)).append("\nDescription: test ")
-          .append(p.name()).append("\n\n");
+      packages
+          .append("Filename: ./")
+          .append(file)
+          .append("\nSize: ")
+          .append(deb.length)
+          .append("\nSHA256: ")
+          .append(io.pigsty.repo.Digests.sha256Hex(deb))
+          .append("\nDescription: test ")
+          .append(p.name())
+          .append("\n\n");
       files.add(entry(file, deb));
     }
     byte[] plain = packages.toString().getBytes(StandardCharsets.UTF_8);
@@ -84,7 +103,8 @@ final class TestBundle {
     manifest.put("format", 1);
     manifest.put("name", "test");
     manifest.put("version", "1.0");
-    manifest.put("target", Map.of("os", os, "release", release, "codename", "bookworm", "arch", arch));
+    manifest.put(
+        "target", Map.of("os", os, "release", release, "codename", "bookworm", "arch", arch));
     List<Map<String, Object>> req = new ArrayList<>();
     requested.forEach(r -> req.add(Map.of("module", "node", "spec", r)));
     manifest.put("definition", Map.of("requested", req));
@@ -107,12 +127,13 @@ final class TestBundle {
   /**
    * Copies a bundle and appends one hostile entry.
    *
-   * @param kind {@code dotdot} (pigsty/../../etc/evil), {@code absolute} (/etc/evil) or
-   *     {@code symlink} (pigsty/evil -> /etc)
+   * @param kind {@code dotdot} (pigsty/../../etc/evil), {@code absolute} (/etc/evil) or {@code
+   *     symlink} (pigsty/evil -> /etc)
    */
   static Path withHostileEntry(Path good, Path out, String kind) throws IOException {
-    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-            new java.util.zip.GZIPInputStream(Files.newInputStream(good)));
+    try (var in =
+            new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(good)));
         OutputStream fo = Files.newOutputStream(out);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(fo))) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

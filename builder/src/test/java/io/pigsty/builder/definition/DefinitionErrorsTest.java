@@ -13,10 +13,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DefinitionErrorsTest {
 
-    private static final Path BAD = Path.of("src/test/resources/bundle/bad");
+  private static final Path BAD = Path.of("src/test/resources/bundle/bad");
 
-    @ParameterizedTest(name = "{0} -> line {1} {2}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} -> line {1} {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             unknown-top-key.yml          | 12 | packges                | unknown key 'packges' (did you mean 'packages'?); expected one of name, version,
             unknown-target-key.yml       |  3 | target.arc             | unknown key 'arc' (did you mean 'arch'?)
             unknown-upstream-key.yml     | 10 | upstreams[1].component | unknown key 'component' (did you mean 'components'?)
@@ -56,48 +59,58 @@ class DefinitionErrorsTest {
             deb-gpgcheck.yml             |  7 | upstreams[0].gpgcheck  | gpgcheck applies to rpm upstreams only
             rpm-gpgcheck-not-bool.yml    |  6 | upstreams[0].repo_gpgcheck | expected true or false
             """)
-    void load_badFixture_reportsLineAndKeyPath(String fixture, int line, String keyPath, String reason) {
-        Path file = BAD.resolve(fixture);
+  void load_badFixture_reportsLineAndKeyPath(
+      String fixture, int line, String keyPath, String reason) {
+    Path file = BAD.resolve(fixture);
 
-        DefinitionException e = catchThrowableOfType(DefinitionException.class, () -> BundleDefinition.load(file));
+    DefinitionException e =
+        catchThrowableOfType(DefinitionException.class, () -> BundleDefinition.load(file));
 
-        assertThat(e).as("expected a DefinitionException for %s", fixture).isNotNull();
-        assertThat(e.file()).isEqualTo(file);
-        assertThat(e.line()).isEqualTo(line);
-        assertThat(e.keyPath()).isEqualTo(keyPath);
-        assertThat(e.reason()).startsWith(reason);
-        assertThat(e.getMessage()).startsWith(file + ":" + line + ": " + keyPath + ": " + reason);
-    }
+    assertThat(e).as("expected a DefinitionException for %s", fixture).isNotNull();
+    assertThat(e.file()).isEqualTo(file);
+    assertThat(e.line()).isEqualTo(line);
+    assertThat(e.keyPath()).isEqualTo(keyPath);
+    assertThat(e.reason()).startsWith(reason);
+    assertThat(e.getMessage()).startsWith(file + ":" + line + ": " + keyPath + ": " + reason);
+  }
 
-    @ParameterizedTest(name = "{0} -> line {1}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} -> line {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             malformed-flow.yml  | 14 | while parsing a flow sequence (line 13)
             malformed-tab.yml   | 10 | malformed YAML:
             """)
-    void load_malformedYaml_reportsParserProblemLine(String fixture, int line, String reason) {
-        Path file = BAD.resolve(fixture);
+  void load_malformedYaml_reportsParserProblemLine(String fixture, int line, String reason) {
+    Path file = BAD.resolve(fixture);
 
-        DefinitionException e = catchThrowableOfType(DefinitionException.class, () -> BundleDefinition.load(file));
+    DefinitionException e =
+        catchThrowableOfType(DefinitionException.class, () -> BundleDefinition.load(file));
 
-        assertThat(e).isNotNull();
-        assertThat(e.line()).isEqualTo(line);
-        assertThat(e.keyPath()).isEmpty();
-        assertThat(e.reason()).contains(reason);
-        assertThat(e.getMessage()).startsWith(file + ":" + line + ": malformed YAML");
-        assertThat(e.getCause()).isNotNull();
-    }
+    assertThat(e).isNotNull();
+    assertThat(e.line()).isEqualTo(line);
+    assertThat(e.keyPath()).isEmpty();
+    assertThat(e.reason()).contains(reason);
+    assertThat(e.getMessage()).startsWith(file + ":" + line + ": malformed YAML");
+    assertThat(e.getCause()).isNotNull();
+  }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             empty-document.yml | the file holds no YAML document
             """)
-    void load_emptyDocument_reportsFileWithoutLine(String fixture, String reason) {
-        Path file = BAD.resolve(fixture);
+  void load_emptyDocument_reportsFileWithoutLine(String fixture, String reason) {
+    Path file = BAD.resolve(fixture);
 
-        DefinitionException e = catchThrowableOfType(DefinitionException.class, () -> BundleDefinition.load(file));
+    DefinitionException e =
+        catchThrowableOfType(DefinitionException.class, () -> BundleDefinition.load(file));
 
-        assertThat(e).isNotNull();
-        assertThat(e.line()).isZero();
-        assertThat(e).hasMessage(file + ": " + reason);
-    }
+    assertThat(e).isNotNull();
+    assertThat(e.line()).isZero();
+    assertThat(e).hasMessage(file + ": " + reason);
+  }
 }

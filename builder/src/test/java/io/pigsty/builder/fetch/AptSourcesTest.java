@@ -20,8 +20,9 @@ class AptSourcesTest {
 
   @BeforeAll
   static void load() throws IOException, URISyntaxException {
-    etcApt = Path.of(AptSourcesTest.class.getResource("/fetch/etc-apt/sources.list").toURI())
-        .getParent();
+    etcApt =
+        Path.of(AptSourcesTest.class.getResource("/fetch/etc-apt/sources.list").toURI())
+            .getParent();
     sources = AptSources.read(etcApt);
   }
 
@@ -68,15 +69,15 @@ class AptSourcesTest {
   void read_severalUrisAndSuitesPerStanzaGiveOneEntryEach() {
     List<AptSources.Entry> fromStanza =
         sources.entries().stream()
-            .filter(e -> e.file().getFileName().toString().equals("debian.sources") && e.line() == 1)
+            .filter(
+                e -> e.file().getFileName().toString().equals("debian.sources") && e.line() == 1)
             .toList();
     assertThat(fromStanza).hasSize(4);
     assertThat(fromStanza)
         .allSatisfy(
             e -> {
               assertThat(e.components()).containsExactly("main");
-              assertThat(e.signedBy())
-                  .hasValue("/usr/share/keyrings/debian-archive-keyring.gpg");
+              assertThat(e.signedBy()).hasValue("/usr/share/keyrings/debian-archive-keyring.gpg");
             });
   }
 
@@ -88,8 +89,10 @@ class AptSourcesTest {
   @Test
   void read_debSrcIsIgnored() {
     // sources.list line 3 is deb-src only; debian.sources has a deb-src-only stanza for sid
-    assertThat(sources.entries()).noneMatch(e -> e.line() == 3 && e.file().endsWith("sources.list"));
-    assertThat(uriAndSuite(sources)).noneMatch(s -> s.contains("src.example.org") || s.contains("sid"));
+    assertThat(sources.entries())
+        .noneMatch(e -> e.line() == 3 && e.file().endsWith("sources.list"));
+    assertThat(uriAndSuite(sources))
+        .noneMatch(s -> s.contains("src.example.org") || s.contains("sid"));
   }
 
   @Test
@@ -136,9 +139,14 @@ class AptSourcesTest {
     assertThat(sources.baseFor("trixie", "main")).isEmpty();
     assertThat(sources.baseFor("nodistro", "main")).isEmpty();
     assertThat(sources.baseFor("./", "main")).isEmpty();
-    assertThat(sources.baseFor("bookworm-security", "main").orElseThrow()
-            .resolve("dists/bookworm-security/InRelease"))
-        .isEqualTo(URI.create("http://security.example.org/debian-security/dists/bookworm-security/InRelease"));
+    assertThat(
+            sources
+                .baseFor("bookworm-security", "main")
+                .orElseThrow()
+                .resolve("dists/bookworm-security/InRelease"))
+        .isEqualTo(
+            URI.create(
+                "http://security.example.org/debian-security/dists/bookworm-security/InRelease"));
   }
 
   @Test

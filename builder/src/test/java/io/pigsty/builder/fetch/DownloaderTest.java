@@ -156,8 +156,7 @@ class DownloaderTest {
     Downloader d = downloader(2, 6);
     try {
       FetchException e =
-          catchThrowableOfType(
-              FetchException.class, () -> d.fetch(uri, body.length, sha256(body)));
+          catchThrowableOfType(FetchException.class, () -> d.fetch(uri, body.length, sha256(body)));
       assertThat(e.kind()).isEqualTo(FetchException.Kind.IO);
       assertThat(e.getMessage()).contains(uri.toString()).contains("after 3 attempts");
     } finally {
@@ -398,8 +397,8 @@ class DownloaderTest {
     for (int i = 0; i < 10; i++) {
       byte[] body = bytes(3_000 + i, 300 + i);
       server.serve("/pool/h" + i + ".deb", body);
-      requests.add(new FetchRequest(server.uri("/pool/h" + i + ".deb"), body.length, sha256(body),
-          "h" + i));
+      requests.add(
+          new FetchRequest(server.uri("/pool/h" + i + ".deb"), body.length, sha256(body), "h" + i));
       total += body.length;
     }
 

@@ -1,108 +1,149 @@
 package io.pigsty.builder.install;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pigsty.builder.definition.ExtensionCatalog;
 import io.pigsty.builder.inventory.InventoryCases;
 import io.pigsty.builder.inventory.InventoryLoader;
+import io.pigsty.builder.inventory.InventoryLoaderTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.io.TempDir;
-
-import io.pigsty.builder.inventory.InventoryLoaderTest;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigsTest {
-    @TempDir Path tmp;
+  @TempDir Path tmp;
 
-
-    @Test
-    void pgHba_networkRulesUseScramAndNoRuleUsesTrust() throws Exception {
-        String hba = Configs.pgHba(Target.of(InventoryLoaderTest.demo()));
-        for (String line : hba.split("\n")) {
-            if (line.startsWith("host")) {
-                assertThat(line).endsWith("scram-sha-256");
-            }
-            assertThat(line.startsWith("#") || !line.contains("trust")).as(line).isTrue();
-        }
-        assertThat(hba).contains("local   all          postgres").contains("10.0.0.0/8")
-                .contains("host    all          +dbrole_readonly   127.0.0.1/32");
-        // the extra rule comes after the defaults
-        assertThat(hba.indexOf("allow intranet password access")).isGreaterThan(hba.indexOf("offline users"));
+  @Test
+  void pgHba_networkRulesUseScramAndNoRuleUsesTrust() throws Exception {
+    String hba = Configs.pgHba(Target.of(InventoryLoaderTest.demo()));
+    for (String line : hba.split("\n")) {
+      if (line.startsWith("host")) {
+        assertThat(line).endsWith("scram-sha-256");
+      }
+      assertThat(line.startsWith("#") || !line.contains("trust")).as(line).isTrue();
     }
+    assertThat(hba)
+        .contains("local   all          postgres")
+        .contains("10.0.0.0/8")
+        .contains("host    all          +dbrole_readonly   127.0.0.1/32");
+    // the extra rule comes after the defaults
+    assertThat(hba.indexOf("allow intranet password access"))
+        .isGreaterThan(hba.indexOf("offline users"));
+  }
 
-    @Test
-    void prometheusYml_scrapesEveryExporterWithClusterLabels() throws Exception {
-        String y = Configs.prometheusYml(Target.of(InventoryLoaderTest.demo()));
-        for (String target : new String[] {"10.10.10.10:9090", "10.10.10.10:9093", "10.10.10.10:9100",
-                "10.10.10.10:9187", "10.10.10.10:9127"}) {
-            assertThat(y).contains("targets: ['" + target + "']");
-        }
-        assertThat(y).contains("{cls: pg-meta, ins: pg-meta-1}").contains("rule_files:");
-        assertThat(Configs.alertRules()).contains("alert: InstanceDown").contains("expr: pg_up == 0");
+  @Test
+  void prometheusYml_scrapesEveryExporterWithClusterLabels() throws Exception {
+    String y = Configs.prometheusYml(Target.of(InventoryLoaderTest.demo()));
+    for (String target :
+        new String[] {
+          "10.10.10.10:9090",
+          "10.10.10.10:9093",
+          "10.10.10.10:9100",
+          "10.10.10.10:9187",
+          "10.10.10.10:9127"
+        }) {
+      assertThat(y).contains("targets: ['" + target + "']");
     }
+    assertThat(y).contains("{cls: pg-meta, ins: pg-meta-1}").contains("rule_files:");
+    assertThat(Configs.alertRules()).contains("alert: InstanceDown").contains("expr: pg_up == 0");
+  }
 
-    @Test
-    void pgbouncerIni_hasEveryDatabaseAndScramAuth() throws Exception {
-        Target inv = Target.of(InventoryLoaderTest.demo());
-        assertThat(Configs.pgbouncerIni(inv)).contains("meta = host=127.0.0.1 port=5432 dbname=meta")
-                .contains("listen_port = 6432").contains("auth_type = scram-sha-256")
-                .contains("stats_users = dbuser_monitor");
-        assertThat(Configs.pgbouncerUsers(inv)).containsExactly("dbuser_meta", "dbuser_view", "dbuser_monitor",
-                "dbuser_dba");
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("dbuser_meta", "SCRAM-SHA-256$4096:abc$def:ghi");
-        assertThat(Configs.userlist(s)).isEqualTo("\"dbuser_meta\" \"SCRAM-SHA-256$4096:abc$def:ghi\"\n");
-    }
+  @Test
+  void pgbouncerIni_hasEveryDatabaseAndScramAuth() throws Exception {
+    Target inv = Target.of(InventoryLoaderTest.demo());
+    assertThat(Configs.pgbouncerIni(inv))
+        .contains("meta = host=127.0.0.1 port=5432 dbname=meta")
+        .contains("listen_port = 6432")
+        .contains("auth_type = scram-sha-256")
+        .contains("stats_users = dbuser_monitor");
+    assertThat(Configs.pgbouncerUsers(inv))
+        .containsExactly("dbuser_meta", "dbuser_view", "dbuser_monitor", "dbuser_dba");
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("dbuser_meta", "SCRAM-SHA-256$4096:abc$def:ghi");
+    assertThat(Configs.userlist(s))
+        .isEqualTo("\"dbuser_meta\" \"SCRAM-SHA-256$4096:abc$def:ghi\"\n");
+  }
 
-    @Test
-    void homePage_linksEveryService() throws Exception {
-        String html = Configs.homePage(Target.of(InventoryLoaderTest.demo()));
-        assertThat(html).contains("http://10.10.10.10:9090/", "http://10.10.10.10:9093/", ":9100/metrics",
-                ":9187/metrics", ":9127/metrics", "href=\"/pigsty/\"", "postgres://dbuser_meta@10.10.10.10:6432/meta");
-    }
+  @Test
+  void homePage_linksEveryService() throws Exception {
+    String html = Configs.homePage(Target.of(InventoryLoaderTest.demo()));
+    assertThat(html)
+        .contains(
+            "http://10.10.10.10:9090/",
+            "http://10.10.10.10:9093/",
+            ":9100/metrics",
+            ":9187/metrics",
+            ":9127/metrics",
+            "href=\"/pigsty/\"",
+            "postgres://dbuser_meta@10.10.10.10:6432/meta");
+  }
 
-    @Test
-    void postgresExporterDefaults_urlEncodesThePassword() throws Exception {
-        String d = Configs.postgresExporterDefaults(Target.of(InventoryLoaderTest.demo()));
-        assertThat(d).contains("postgresql://dbuser_monitor:DBUser.Monitor@127.0.0.1:5432/postgres")
-                .contains("--web.listen-address=:9187");
-    }
+  @Test
+  void postgresExporterDefaults_urlEncodesThePassword() throws Exception {
+    String d = Configs.postgresExporterDefaults(Target.of(InventoryLoaderTest.demo()));
+    assertThat(d)
+        .contains("postgresql://dbuser_monitor:DBUser.Monitor@127.0.0.1:5432/postgres")
+        .contains("--web.listen-address=:9187");
+  }
 
-    @Test
-    void packages_includeExportersAndPostgisForMeta() throws Exception {
-        assertThat(Installer.packages(Target.of(InventoryLoaderTest.demo()), ExtensionCatalog.bundled(), "d12"))
-                .contains("postgresql-15", "pgbouncer", "prometheus-postgres-exporter",
-                        "prometheus-pgbouncer-exporter", "postgresql-15-postgis-3")
-                .doesNotHaveDuplicates();
-    }
+  @Test
+  void packages_includeExportersAndPostgisForMeta() throws Exception {
+    assertThat(
+            Installer.packages(
+                Target.of(InventoryLoaderTest.demo()), ExtensionCatalog.bundled(), "d12"))
+        .contains(
+            "postgresql-15",
+            "pgbouncer",
+            "prometheus-postgres-exporter",
+            "prometheus-pgbouncer-exporter",
+            "postgresql-15-postgis-3")
+        .doesNotHaveDuplicates();
+  }
 
-    @Test
-    void packages_comeFromTheOneExtensionCatalog() throws Exception {
-        Path f = tmp.resolve("pigsty.yml");
-        Files.writeString(f, Files.readString(InventoryCases.DEMO).replace("extensions: [{name: postgis}]",
+  @Test
+  void packages_comeFromTheOneExtensionCatalog() throws Exception {
+    Path f = tmp.resolve("pigsty.yml");
+    Files.writeString(
+        f,
+        Files.readString(InventoryCases.DEMO)
+            .replace(
+                "extensions: [{name: postgis}]",
                 "extensions: [{name: postgis_topology}, pg_cron, pg_trgm]"));
-        Target t = Target.of(InventoryLoader.load(f, true));
-        assertThat(Installer.packages(t, ExtensionCatalog.bundled(), "d12"))
-                .contains("postgresql-15-postgis-3", "postgresql-15-cron").noneMatch(p -> p.contains("trgm"));
-        Files.writeString(f, Files.readString(InventoryCases.DEMO).replace("extensions: [{name: postgis}]",
-                "extensions: [pgvector]"));
-        Target v = Target.of(InventoryLoader.load(f, true));
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> Installer.packages(v, ExtensionCatalog.bundled(), "d12"))
-                .isInstanceOf(InstallException.class).hasMessageContaining("meta.extensions pgvector: not available for d12");
-    }
+    Target t = Target.of(InventoryLoader.load(f, true));
+    assertThat(Installer.packages(t, ExtensionCatalog.bundled(), "d12"))
+        .contains("postgresql-15-postgis-3", "postgresql-15-cron")
+        .noneMatch(p -> p.contains("trgm"));
+    Files.writeString(
+        f,
+        Files.readString(InventoryCases.DEMO)
+            .replace("extensions: [{name: postgis}]", "extensions: [pgvector]"));
+    Target v = Target.of(InventoryLoader.load(f, true));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Installer.packages(v, ExtensionCatalog.bundled(), "d12"))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("meta.extensions pgvector: not available for d12");
+  }
 
-    @Test
-    void osCode_fromOsRelease() throws Exception {
-        FakeNode node = new FakeNode();
-        assertThat(Installer.osCode(node)).isNull();
-        node.write(Path.of("/etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n".getBytes(), "rw-r--r--", "root", "root");
-        assertThat(Installer.osCode(node)).isEqualTo("d12");
-        node.write(Path.of("/etc/os-release"), "ID=ubuntu\nVERSION_ID=\"22.04\"\n".getBytes(), "rw-r--r--", "root", "root");
-        assertThat(Installer.osCode(node)).isEqualTo("u22");
-    }
+  @Test
+  void osCode_fromOsRelease() throws Exception {
+    FakeNode node = new FakeNode();
+    assertThat(Installer.osCode(node)).isNull();
+    node.write(
+        Path.of("/etc/os-release"),
+        "ID=debian\nVERSION_ID=\"12\"\n".getBytes(),
+        "rw-r--r--",
+        "root",
+        "root");
+    assertThat(Installer.osCode(node)).isEqualTo("d12");
+    node.write(
+        Path.of("/etc/os-release"),
+        "ID=ubuntu\nVERSION_ID=\"22.04\"\n".getBytes(),
+        "rw-r--r--",
+        "root",
+        "root");
+    assertThat(Installer.osCode(node)).isEqualTo("u22");
+  }
 }

@@ -20,17 +20,19 @@ import java.util.regex.Pattern;
 
 /**
  * A Debian node in memory, for planning tests: dpkg, systemd, pg_createcluster and a PostgreSQL
- * whose catalog converges to what the installer's SQL establishes. A script's rolled-back dry
- * run reports its {@code pigsty-change} notices until that same script has been applied to that
- * database (the installer's scripts change only what differs, so applied once they change
- * nothing); passwords are stored as PostgreSQL stores them (SCRAM secrets for clear text).
- * Every command it does not know fails the test.
+ * whose catalog converges to what the installer's SQL establishes. A script's rolled-back dry run
+ * reports its {@code pigsty-change} notices until that same script has been applied to that
+ * database (the installer's scripts change only what differs, so applied once they change nothing);
+ * passwords are stored as PostgreSQL stores them (SCRAM secrets for clear text). Every command it
+ * does not know fails the test.
  */
 final class FakeNode implements CommandRunner, NodeFiles {
   private static final Pattern NOTICE =
-      Pattern.compile("RAISE NOTICE 'pigsty-change: ([^']*)'((?:, (?:'(?:[^']|'')*'|[-a-z0-9]+))*);");
+      Pattern.compile(
+          "RAISE NOTICE 'pigsty-change: ([^']*)'((?:, (?:'(?:[^']|'')*'|[-a-z0-9]+))*);");
   private static final Pattern ARG = Pattern.compile(", ('(?:[^']|'')*'|[-a-z0-9]+)");
-  private static final Pattern PASSWORD = Pattern.compile("ALTER ROLE \"([^\"]+)\" PASSWORD '((?:[^']|'')*)';");
+  private static final Pattern PASSWORD =
+      Pattern.compile("ALTER ROLE \"([^\"]+)\" PASSWORD '((?:[^']|'')*)';");
 
   final Set<String> packages = new HashSet<>();
   final Set<String> enabled = new HashSet<>();
@@ -50,30 +52,36 @@ final class FakeNode implements CommandRunner, NodeFiles {
     String p = a.get(0);
     switch (p) {
       case "dpkg-query":
-        return packages.contains(a.get(a.size() - 1)) ? ok(c, "install ok installed") : fail(c, "not installed");
-      case "apt-get": {
-        for (int i = 2; i < a.size(); i++) {
-          if (a.get(i).equals("-o")) {
-            i++;
-          } else if (!a.get(i).startsWith("-")) {
-            packages.add(a.get(i));
+        return packages.contains(a.get(a.size() - 1))
+            ? ok(c, "install ok installed")
+            : fail(c, "not installed");
+      case "apt-get":
+        {
+          for (int i = 2; i < a.size(); i++) {
+            if (a.get(i).equals("-o")) {
+              i++;
+            } else if (!a.get(i).startsWith("-")) {
+              packages.add(a.get(i));
+            }
           }
+          return ok(c, "");
         }
-        return ok(c, "");
-      }
       case "systemctl":
         return systemctl(c, a);
       case "nginx":
         return ok(c, "");
-      case "pg_createcluster": {
-        Path etc = Path.of("/etc/postgresql", a.get(1), "main");
-        files.put(etc.resolve("postgresql.conf"), state("# default\n", "rw-r--r--", "postgres"));
-        files.put(etc.resolve("pg_hba.conf"), state("# default hba\n", "rw-r-----", "postgres"));
-        dirs.put(Path.of("/var/lib/postgresql", a.get(1), "main", "base"), 3);
-        return ok(c, "");
-      }
+      case "pg_createcluster":
+        {
+          Path etc = Path.of("/etc/postgresql", a.get(1), "main");
+          files.put(etc.resolve("postgresql.conf"), state("# default\n", "rw-r--r--", "postgres"));
+          files.put(etc.resolve("pg_hba.conf"), state("# default hba\n", "rw-r-----", "postgres"));
+          dirs.put(Path.of("/var/lib/postgresql", a.get(1), "main", "base"), 3);
+          return ok(c, "");
+        }
       case "pg_isready":
-        return active.contains("postgresql@" + pgVersion + "-main") ? ok(c, "") : fail(c, "no response");
+        return active.contains("postgresql@" + pgVersion + "-main")
+            ? ok(c, "")
+            : fail(c, "no response");
       case "runuser":
         return psql(c, a.get(a.indexOf("-d") + 1), c.stdin());
       default:
@@ -108,27 +116,32 @@ final class FakeNode implements CommandRunner, NodeFiles {
     }
     if (sql.startsWith("SELECT rolname || '|'")) {
       StringBuilder out = new StringBuilder();
-      secrets.forEach((u, s) -> {
-        if (sql.contains("'" + u + "'")) {
-          out.append(u).append('|').append(s).append('\n');
-        }
-      });
+      secrets.forEach(
+          (u, s) -> {
+            if (sql.contains("'" + u + "'")) {
+              out.append(u).append('|').append(s).append('\n');
+            }
+          });
       return ok(c, out.toString());
     }
     if (sql.startsWith("SET log_statement = 'none';")) {
       Matcher m = PASSWORD.matcher(sql);
       while (m.find()) {
         String pw = m.group(2).replace("''", "'");
-        secrets.put(m.group(1), pw.startsWith("md5") || pw.startsWith("SCRAM-SHA-256$") ? pw : scram(pw));
+        secrets.put(
+            m.group(1), pw.startsWith("md5") || pw.startsWith("SCRAM-SHA-256$") ? pw : scram(pw));
       }
       return ok(c, "");
     }
     if (sql.startsWith("CREATE DATABASE ")) {
-      databases.add(sql.substring("CREATE DATABASE \"".length(), sql.indexOf('"', "CREATE DATABASE \"".length())));
+      databases.add(
+          sql.substring(
+              "CREATE DATABASE \"".length(), sql.indexOf('"', "CREATE DATABASE \"".length())));
       return ok(c, "");
     }
     boolean dry = sql.startsWith("BEGIN;\n") && sql.endsWith("ROLLBACK;\n");
-    String script = dry ? sql.substring("BEGIN;\n".length(), sql.length() - "ROLLBACK;\n".length()) : sql;
+    String script =
+        dry ? sql.substring("BEGIN;\n".length(), sql.length() - "ROLLBACK;\n".length()) : sql;
     String key = db + "\n" + script;
     StringBuilder err = new StringBuilder();
     if (!applied.contains(key)) {

@@ -41,9 +41,17 @@ class InstallerPlanTest {
       assertThat(first.steps()).as(t).first().isInstanceOf(Step.InstallPackages.class);
       assertThat(first.notes()).as(t).isNotEmpty();
       Installer.Result r = i.apply();
-      assertThat(r.changes()).as(t).contains("create cluster 15/main (pg-meta-1)", "created role dbuser_meta",
-          "created database meta", "enable nginx", "start postgresql@15-main");
-      assertThat(r.changes()).as(t).anyMatch(c -> c.startsWith("set password of dbuser_dba, dbuser_monitor"));
+      assertThat(r.changes())
+          .as(t)
+          .contains(
+              "create cluster 15/main (pg-meta-1)",
+              "created role dbuser_meta",
+              "created database meta",
+              "enable nginx",
+              "start postgresql@15-main");
+      assertThat(r.changes())
+          .as(t)
+          .anyMatch(c -> c.startsWith("set password of dbuser_dba, dbuser_monitor"));
       Plan second = i.plan();
       assertThat(second.steps()).as(t + ": " + second.render()).isEmpty();
       assertThat(second.notes()).as(t).isEmpty();
@@ -57,14 +65,20 @@ class InstallerPlanTest {
     FakeNode node = new FakeNode();
     installer(write("pigsty.yml", demo), node).apply();
 
-    Path edited = write("pigsty.yml", demo.replace("comment: read-only viewer", "comment: viewer")
-        .replace("pg_conf: tiny.yml", "pg_conf: oltp.yml"));
+    Path edited =
+        write(
+            "pigsty.yml",
+            demo.replace("comment: read-only viewer", "comment: viewer")
+                .replace("pg_conf: tiny.yml", "pg_conf: oltp.yml"));
     Plan p = installer(edited, node).plan();
-    assertThat(p.steps()).extracting(Step::describe).containsExactly(
-        "write /etc/postgresql/15/main/conf.d/pigsty.conf (rw-r--r-- postgres:postgres, "
-            + ((Step.WriteFile) p.steps().get(0)).content().length + " bytes)",
-        "restart postgresql@15-main",
-        "sql in postgres: " + String.join("; ", ((Step.Sql) p.steps().get(2)).changes()));
+    assertThat(p.steps())
+        .extracting(Step::describe)
+        .containsExactly(
+            "write /etc/postgresql/15/main/conf.d/pigsty.conf (rw-r--r-- postgres:postgres, "
+                + ((Step.WriteFile) p.steps().get(0)).content().length
+                + " bytes)",
+            "restart postgresql@15-main",
+            "sql in postgres: " + String.join("; ", ((Step.Sql) p.steps().get(2)).changes()));
     assertThat(((Step.Sql) p.steps().get(2)).changes()).contains("comment on role dbuser_view");
   }
 
@@ -75,29 +89,35 @@ class InstallerPlanTest {
     installer(conf, node).apply();
     Path prom = Path.of("/etc/prometheus/prometheus.yml");
     NodeFiles.State s = node.files.get(prom);
-    node.files.put(prom, new NodeFiles.State("edited\n".getBytes(StandardCharsets.UTF_8), s.mode(), s.owner(),
-        s.group()));
+    node.files.put(
+        prom,
+        new NodeFiles.State(
+            "edited\n".getBytes(StandardCharsets.UTF_8), s.mode(), s.owner(), s.group()));
     node.active.remove("pgbouncer");
     Path hba = Path.of("/etc/postgresql/15/main/pg_hba.conf");
     NodeFiles.State h = node.files.get(hba);
     node.files.put(hba, new NodeFiles.State(h.content(), "rw-r--r--", h.owner(), h.group()));
     node.files.put(Path.of("/etc/nginx/sites-enabled/default"), s);
-    assertThat(installer(conf, node).plan().steps()).extracting(Step::describe).containsExactly(
-        "write " + hba + " (rw-r----- postgres:postgres, " + h.content().length + " bytes)",
-        "reload postgresql@15-main",
-        "start pgbouncer",
-        "write " + prom + " (rw-r--r-- root:root, " + s.content().length + " bytes)",
-        "restart prometheus",
-        "remove /etc/nginx/sites-enabled/default (pigsty.conf is the default server)",
-        "reload nginx");
+    assertThat(installer(conf, node).plan().steps())
+        .extracting(Step::describe)
+        .containsExactly(
+            "write " + hba + " (rw-r----- postgres:postgres, " + h.content().length + " bytes)",
+            "reload postgresql@15-main",
+            "start pgbouncer",
+            "write " + prom + " (rw-r--r-- root:root, " + s.content().length + " bytes)",
+            "restart prometheus",
+            "remove /etc/nginx/sites-enabled/default (pigsty.conf is the default server)",
+            "reload nginx");
   }
 
   @Test
   void plan_preHashedPasswordsAreNotSetAgain() throws Exception {
-    String demo = Files.readString(InventoryCases.DEMO)
-        .replace("password: DBUser.Meta", "password: md5d3d10d8cad606308bdb180148bf663e1")
-        .replace("password: DBUser.Viewer",
-            "password: 'SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVkS2V5:c2VydmVyS2V5'");
+    String demo =
+        Files.readString(InventoryCases.DEMO)
+            .replace("password: DBUser.Meta", "password: md5d3d10d8cad606308bdb180148bf663e1")
+            .replace(
+                "password: DBUser.Viewer",
+                "password: 'SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVkS2V5:c2VydmVyS2V5'");
     Path conf = write("pigsty.yml", demo);
     FakeNode node = new FakeNode();
     Installer i = installer(conf, node);

@@ -16,7 +16,9 @@ class LocalFilesTest {
   final String user = System.getProperty("user.name");
 
   String group(Path p) throws Exception {
-    return Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+    return Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class)
+        .group()
+        .getName();
   }
 
   @Test
@@ -31,7 +33,8 @@ class LocalFilesTest {
     assertThat(s.owner()).isEqualTo(user);
     assertThat(s.group()).isEqualTo(g);
     files.write(f, "b\n".getBytes(StandardCharsets.UTF_8), "rw-------", user, g);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo("rw-------");
     try (var l = Files.list(f.getParent())) {
       assertThat(l.map(p -> p.getFileName().toString())).containsExactly("x.conf");
     }
@@ -40,9 +43,16 @@ class LocalFilesTest {
   @Test
   void write_unknownOwnerIsAnInstallErrorNamingTheFileAndLeavesNothing() throws Exception {
     Path f = tmp.resolve("y.conf");
-    assertThatThrownBy(() -> files.write(f, "a\n".getBytes(StandardCharsets.UTF_8), "rw-r--r--",
-        "no-such-user-pigsty", group(tmp)))
-        .isInstanceOf(InstallException.class).hasMessageContaining("y.conf");
+    assertThatThrownBy(
+            () ->
+                files.write(
+                    f,
+                    "a\n".getBytes(StandardCharsets.UTF_8),
+                    "rw-r--r--",
+                    "no-such-user-pigsty",
+                    group(tmp)))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("y.conf");
     try (var l = Files.list(tmp)) {
       assertThat(l).isEmpty();
     }

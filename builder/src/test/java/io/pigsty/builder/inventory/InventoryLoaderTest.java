@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 public class InventoryLoaderTest {
   @TempDir Path tmp;
 
-  /** @return the demo inventory, loaded strictly */
+  /**
+   * @return the demo inventory, loaded strictly
+   */
   public static Inventory demo() throws InventoryException {
     return InventoryLoader.load(InventoryCases.DEMO, true);
   }
@@ -42,7 +44,9 @@ public class InventoryLoaderTest {
     assertThat(db.pgbouncer()).isTrue();
     assertThat(db.schemas()).containsExactly("pigsty");
     assertThat(db.extensions()).extracting(Inventory.PgExtension::name).containsExactly("postgis");
-    assertThat(c.hbaRules()).singleElement().satisfies(r -> assertThat(r.auth()).isEqualTo("scram-sha-256"));
+    assertThat(c.hbaRules())
+        .singleElement()
+        .satisfies(r -> assertThat(r.auth()).isEqualTo("scram-sha-256"));
     assertThat(inv.vars().pgbouncerExporterPort()).isEqualTo(9127);
     assertThat(inv.vars().monitorPassword().text()).isEqualTo("DBUser.Monitor");
   }
@@ -56,13 +60,22 @@ public class InventoryLoaderTest {
       if (k.exit() == 0) {
         Inventory inv = InventoryLoader.load(f, false);
         if (!k.message().isEmpty()) {
-          assertThat(inv.warnings()).as(k.name()).anySatisfy(w -> assertThat(w).contains(k.message()));
+          assertThat(inv.warnings())
+              .as(k.name())
+              .anySatisfy(w -> assertThat(w).contains(k.message()));
         }
         continue;
       }
-      assertThatThrownBy(() -> InventoryLoader.load(f, false)).as(k.name())
-          .isInstanceOfSatisfying(InventoryException.class, e -> assertThat(e.kind()).isEqualTo(
-              k.exit() == 25 ? InventoryException.Kind.UNKNOWN_TEMPLATE : InventoryException.Kind.INVALID))
+      assertThatThrownBy(() -> InventoryLoader.load(f, false))
+          .as(k.name())
+          .isInstanceOfSatisfying(
+              InventoryException.class,
+              e ->
+                  assertThat(e.kind())
+                      .isEqualTo(
+                          k.exit() == 25
+                              ? InventoryException.Kind.UNKNOWN_TEMPLATE
+                              : InventoryException.Kind.INVALID))
           .hasMessageStartingWith(f.toString() + ":")
           .hasMessageContaining(k.message());
     }
@@ -70,18 +83,27 @@ public class InventoryLoaderTest {
 
   @Test
   void load_unknownKeyIsAWarningWithItsLineAndAnErrorWhenStrict() throws Exception {
-    InventoryCases.Case k = InventoryCases.all().stream().filter(c -> c.name().equals("good-unknown-key-warns.yml"))
-        .findFirst().orElseThrow();
+    InventoryCases.Case k =
+        InventoryCases.all().stream()
+            .filter(c -> c.name().equals("good-unknown-key-warns.yml"))
+            .findFirst()
+            .orElseThrow();
     Path f = k.write(tmp);
-    assertThat(InventoryLoader.load(f, false).warnings()).containsExactly(f + ":12: "
-        + "all.children.pg-meta.vars.patroni_mode: unknown cluster var (not used by this version)");
-    assertThatThrownBy(() -> InventoryLoader.load(f, true)).isInstanceOf(InventoryException.class)
-        .hasMessageContaining(f + ":12: all.children.pg-meta.vars.patroni_mode: unknown cluster var");
+    assertThat(InventoryLoader.load(f, false).warnings())
+        .containsExactly(
+            f
+                + ":12: "
+                + "all.children.pg-meta.vars.patroni_mode: unknown cluster var (not used by this version)");
+    assertThatThrownBy(() -> InventoryLoader.load(f, true))
+        .isInstanceOf(InventoryException.class)
+        .hasMessageContaining(
+            f + ":12: all.children.pg-meta.vars.patroni_mode: unknown cluster var");
   }
 
   @Test
   void load_seedPgMetaKeepsEveryDocumentedAttribute() throws Exception {
-    Inventory inv = InventoryLoader.load(InventoryCases.DEMO.resolveSibling("seed-pg-meta.yml"), false);
+    Inventory inv =
+        InventoryLoader.load(InventoryCases.DEMO.resolveSibling("seed-pg-meta.yml"), false);
     PgCluster c = inv.cluster("pg-meta").orElseThrow();
     PgUser u = c.users().get(0);
     assertThat(u.password().isMd5()).isTrue();
@@ -90,28 +112,37 @@ public class InventoryLoaderTest {
     assertThat(c.users().get(3).createrole()).isTrue();
     PgDatabase d = c.databases().get(0);
     assertThat(d.baseline()).isEqualTo("cmdb.sql");
-    assertThat(d.extensions().get(0)).isEqualTo(new Inventory.PgExtension("adminpack", "pg_catalog", null));
+    assertThat(d.extensions().get(0))
+        .isEqualTo(new Inventory.PgExtension("adminpack", "pg_catalog", null));
     assertThat(c.hbaRules()).hasSize(3).allSatisfy(r -> assertThat(r.auth()).isEqualTo("md5"));
     assertThat(c.hbaRules().get(0).addr()).isEqualTo("local");
     assertThat(c.hbaRules().get(2).addr()).isEqualTo("10.10.10.10/32");
     assertThat(c.vipAddress()).isEqualTo("10.10.10.2");
-    assertThat(inv.warnings()).hasSize(3).allSatisfy(w -> assertThat(w).contains("unknown cluster var"));
+    assertThat(inv.warnings())
+        .hasSize(3)
+        .allSatisfy(w -> assertThat(w).contains("unknown cluster var"));
   }
 
   @Test
   void load_seedPgTestAllowsUsersWithoutPasswordAndTheGlobalVersion() throws Exception {
-    Inventory inv = InventoryLoader.load(InventoryCases.DEMO.resolveSibling("seed-pg-test.yml"), true);
+    Inventory inv =
+        InventoryLoader.load(InventoryCases.DEMO.resolveSibling("seed-pg-test.yml"), true);
     PgCluster t = inv.cluster("pg-test").orElseThrow();
     assertThat(t.pgVersion()).isEqualTo(15);
     assertThat(t.users()).singleElement().satisfies(u -> assertThat(u.password()).isNull());
-    assertThat(t.databases()).singleElement().satisfies(d -> assertThat(d.owner()).isEqualTo("postgres"));
-    assertThat(t.instances()).extracting(Inventory.PgInstance::role).containsExactly("primary", "replica", "replica");
+    assertThat(t.databases())
+        .singleElement()
+        .satisfies(d -> assertThat(d.owner()).isEqualTo("postgres"));
+    assertThat(t.instances())
+        .extracting(Inventory.PgInstance::role)
+        .containsExactly("primary", "replica", "replica");
   }
 
   @Test
   void password_kindsAreTold() {
     assertThat(new Inventory.Password("md5d3d10d8cad606308bdb180148bf663e1").isMd5()).isTrue();
-    assertThat(new Inventory.Password("SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy").isScram()).isTrue();
+    assertThat(new Inventory.Password("SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy").isScram())
+        .isTrue();
     assertThat(new Inventory.Password("md5notahash").isHashed()).isFalse();
     assertThat(new Inventory.Password("secret").toString()).doesNotContain("secret");
   }

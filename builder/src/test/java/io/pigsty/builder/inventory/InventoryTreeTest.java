@@ -28,9 +28,12 @@ class InventoryTreeTest {
 
   @Test
   void parse_duplicateKeyAndMalformedYamlNameTheLine() {
-    assertThatThrownBy(() -> InventoryTree.parse("all:\n  vars: {a: 1, a: 2}\n  children: {}\n", "x.yml"))
-        .isInstanceOf(InventoryException.class).hasMessageContaining("x.yml:2: all.vars.a: duplicate key");
+    assertThatThrownBy(
+            () -> InventoryTree.parse("all:\n  vars: {a: 1, a: 2}\n  children: {}\n", "x.yml"))
+        .isInstanceOf(InventoryException.class)
+        .hasMessageContaining("x.yml:2: all.vars.a: duplicate key");
     assertThatThrownBy(() -> InventoryTree.parse("all: [\n", "x.yml"))
-        .isInstanceOf(InventoryException.class).hasMessageContaining("malformed YAML");
+        .isInstanceOf(InventoryException.class)
+        .hasMessageContaining("malformed YAML");
   }
 }

@@ -40,14 +40,25 @@ class SelfPackagesTest {
     Path deb = SelfPackages.deb(SelfPackages.Contents.ofTree(tree, "4.0.0", T), tmp.resolve("out"));
     assertThat(deb.getFileName().toString()).isEqualTo("pigsty_4.0.0_all.deb");
     String info = run("dpkg-deb", "--info", deb.toString());
-    assertThat(info).contains(" Package: pigsty\n", " Version: 4.0.0\n", " Architecture: all\n",
-        " Suggests: java17-runtime-headless\n").doesNotContain("Depends:");
-    assertThat(run("dpkg-deb", "--field", deb.toString(), "Installed-Size").trim()).matches("[0-9]+");
+    assertThat(info)
+        .contains(
+            " Package: pigsty\n",
+            " Version: 4.0.0\n",
+            " Architecture: all\n",
+            " Suggests: java17-runtime-headless\n")
+        .doesNotContain("Depends:");
+    assertThat(run("dpkg-deb", "--field", deb.toString(), "Installed-Size").trim())
+        .matches("[0-9]+");
     String contents = run("dpkg-deb", "--contents", deb.toString());
-    assertThat(contents).contains("-rwxr-xr-x root/root", "./usr/bin/pigsty\n",
-        "./usr/share/pigsty/configure\n", "./usr/share/pigsty/pigsty.jar\n",
-        "./usr/share/pigsty/Makefile\n", "./usr/share/pigsty/templates/demo.yml\n",
-        "drwxr-xr-x root/root         0 2026-01-01 00:00 ./usr/share/pigsty/\n");
+    assertThat(contents)
+        .contains(
+            "-rwxr-xr-x root/root",
+            "./usr/bin/pigsty\n",
+            "./usr/share/pigsty/configure\n",
+            "./usr/share/pigsty/pigsty.jar\n",
+            "./usr/share/pigsty/Makefile\n",
+            "./usr/share/pigsty/templates/demo.yml\n",
+            "drwxr-xr-x root/root         0 2026-01-01 00:00 ./usr/share/pigsty/\n");
     for (String line : contents.split("\n")) {
       assertThat(line).contains("root/root").contains("2026-01-01 00:00");
       if (line.endsWith("/configure") || line.endsWith("/bin/pigsty")) {
@@ -60,25 +71,37 @@ class SelfPackagesTest {
     Path x = Files.createDirectories(tmp.resolve("x"));
     run("dpkg-deb", "-x", deb.toString(), x.toString());
     assertThat(Files.readString(x.resolve("usr/bin/pigsty")))
-        .contains("PREFIX=/usr/share/pigsty\n", "-jar \"$PREFIX/pigsty.jar\"").doesNotContain("@PREFIX@");
+        .contains("PREFIX=/usr/share/pigsty\n", "-jar \"$PREFIX/pigsty.jar\"")
+        .doesNotContain("@PREFIX@");
   }
 
   @Test
   void rpm_rpmReadsNevraFilesAndNoUnresolvableRequires() throws Exception {
     Path rpm = SelfPackages.rpm(SelfPackages.Contents.ofTree(tree, "4.0.0", T), tmp.resolve("out"));
     assertThat(rpm.getFileName().toString()).isEqualTo("pigsty-4.0.0-1.noarch.rpm");
-    assertThat(run("rpm", "-qp", "--qf", "%{NAME}|%{VERSION}|%{RELEASE}|%{ARCH}|%{BUILDTIME}\n", rpm.toString()))
+    assertThat(
+            run(
+                "rpm",
+                "-qp",
+                "--qf",
+                "%{NAME}|%{VERSION}|%{RELEASE}|%{ARCH}|%{BUILDTIME}\n",
+                rpm.toString()))
         .endsWith("pigsty|4.0.0|1|noarch|" + T.getEpochSecond() + "\n");
     String files = run("rpm", "-qlvp", rpm.toString());
-    assertThat(files).contains("/usr/bin/pigsty\n", "/usr/share/pigsty/configure\n",
-        "/usr/share/pigsty/pigsty.jar\n", "/usr/share/pigsty/templates/demo.yml\n");
+    assertThat(files)
+        .contains(
+            "/usr/bin/pigsty\n",
+            "/usr/share/pigsty/configure\n",
+            "/usr/share/pigsty/pigsty.jar\n",
+            "/usr/share/pigsty/templates/demo.yml\n");
     assertThat(files).doesNotContain(" /usr/bin\n").doesNotContain(" /usr/share\n");
     for (String line : files.split("\n")) {
       assertThat(line).contains("root     root").contains("Jan  1  2026");
     }
     List<String> requires = List.of(run("rpm", "-qp", "--requires", rpm.toString()).split("\n"));
     assertThat(requires).isNotEmpty().allSatisfy(r -> assertThat(r).startsWith("rpmlib("));
-    assertThat(run("rpm", "-Kv", "--nosignature", rpm.toString())).contains("Payload SHA256 digest: OK")
+    assertThat(run("rpm", "-Kv", "--nosignature", rpm.toString()))
+        .contains("Payload SHA256 digest: OK")
         .doesNotContain("BAD");
   }
 
@@ -88,7 +111,8 @@ class SelfPackagesTest {
     Path a1 = SelfPackages.deb(c, tmp.resolve("a"));
     Path b1 = SelfPackages.rpm(c, tmp.resolve("a"));
     Thread.sleep(1100); // a second later: no wall-clock time may leak in
-    Files.setLastModifiedTime(tree.resolve("configure"), java.nio.file.attribute.FileTime.from(Instant.now()));
+    Files.setLastModifiedTime(
+        tree.resolve("configure"), java.nio.file.attribute.FileTime.from(Instant.now()));
     Path a2 = SelfPackages.deb(c, tmp.resolve("b"));
     Path b2 = SelfPackages.rpm(c, tmp.resolve("b"));
     assertThat(Files.readAllBytes(a2)).isEqualTo(Files.readAllBytes(a1));
@@ -98,15 +122,19 @@ class SelfPackagesTest {
   @Test
   void badVersionOrMissingJarIsRefusedAndLeavesNothing() throws Exception {
     assertThatThrownBy(() -> SelfPackages.Contents.ofTree(tree, "4.0-1", T))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4.0-1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("4.0-1");
     assertThatThrownBy(() -> SelfPackages.Contents.ofTree(tree, "v4", T))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'v4'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'v4'");
     Files.delete(tree.resolve("pigsty.jar"));
     Path out = tmp.resolve("out");
     assertThatThrownBy(() -> SelfPackages.deb(SelfPackages.Contents.ofTree(tree, "4.0.0", T), out))
-        .isInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("pigsty.jar");
+        .isInstanceOf(java.nio.file.NoSuchFileException.class)
+        .hasMessageContaining("pigsty.jar");
     assertThatThrownBy(() -> SelfPackages.rpm(SelfPackages.Contents.ofTree(tree, "4.0.0", T), out))
-        .isInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("pigsty.jar");
+        .isInstanceOf(java.nio.file.NoSuchFileException.class)
+        .hasMessageContaining("pigsty.jar");
     try (var s = Files.list(out)) {
       assertThat(s.toList()).isEmpty();
     }

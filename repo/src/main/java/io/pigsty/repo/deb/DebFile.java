@@ -17,8 +17,8 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 /**
- * Reads the control file of a binary package (deb(5): an ar archive holding
- * {@code debian-binary}, {@code control.tar[.gz|.xz|.zst]} and {@code data.tar.*}).
+ * Reads the control file of a binary package (deb(5): an ar archive holding {@code debian-binary},
+ * {@code control.tar[.gz|.xz|.zst]} and {@code data.tar.*}).
  */
 public final class DebFile {
   private DebFile() {}
@@ -28,8 +28,8 @@ public final class DebFile {
    *
    * @param deb path of the .deb file
    * @return the control paragraph (no Filename, Size or checksums: those are the index's)
-   * @throws MetadataException naming the file when it is not a valid .deb (truncated, no
-   *     control member, unknown compression, malformed control file)
+   * @throws MetadataException naming the file when it is not a valid .deb (truncated, no control
+   *     member, unknown compression, malformed control file)
    * @throws IOException when the file cannot be read
    */
   public static DebPackage readControl(Path deb) throws MetadataException, IOException {
@@ -41,7 +41,8 @@ public final class DebFile {
       while ((e = ar.getNextEntry()) != null) {
         String member = e.getName();
         if (member.equals("debian-binary")) {
-          String v = new String(ar.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+          String v =
+              new String(ar.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
           if (!v.startsWith("2.")) {
             throw new MetadataException(name + ": unsupported deb format version '" + v + "'");
           }
@@ -82,7 +83,8 @@ public final class DebFile {
     throw new MetadataException(name + ": unsupported control member " + member);
   }
 
-  private static byte[] controlFrom(InputStream tarStream, String name) throws IOException, MetadataException {
+  private static byte[] controlFrom(InputStream tarStream, String name)
+      throws IOException, MetadataException {
     TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
     TarArchiveEntry t;
     while ((t = tar.getNextEntry()) != null) {

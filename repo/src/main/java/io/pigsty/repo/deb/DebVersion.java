@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A Debian package version {@code [epoch:]upstream_version[-debian_revision]} with dpkg's order
  * (Debian Policy 5.6.12; parsing and comparison as dpkg's lib/dpkg/parsehelp.c {@code parseversion}
- * and lib/dpkg/version.c {@code verrevcmp}). Immutable; {@link #equals} agrees with
- * {@link #compareTo}, so {@code 0:1.0}, {@code 1.0}, {@code 1.00} and {@code 1.0-0} are equal.
+ * and lib/dpkg/version.c {@code verrevcmp}). Immutable; {@link #equals} agrees with {@link
+ * #compareTo}, so {@code 0:1.0}, {@code 1.0}, {@code 1.00} and {@code 1.0-0} are equal.
  */
 public final class DebVersion implements Comparable<DebVersion> {
   /** dpkg's {@code order()} for each byte value; see {@link #orderOf(int)}. */
@@ -22,10 +22,13 @@ public final class DebVersion implements Comparable<DebVersion> {
   private final int epoch;
   private final String upstream;
   private final String revision;
+
   /** UTF-8 bytes of {@link #upstream}: what dpkg sees through its {@code char *}. */
   private final byte[] up;
+
   /** UTF-8 bytes of {@link #revision}. */
   private final byte[] rev;
+
   private final int hash;
 
   private DebVersion(String text, int epoch, String upstream, String revision) {
@@ -42,8 +45,8 @@ public final class DebVersion implements Comparable<DebVersion> {
    * Parses a version the way dpkg's {@code parseversion} does, accepting everything dpkg accepts
    * with no more than a warning: an upstream part not starting with a digit, or characters outside
    * {@code [A-Za-z0-9.+~:-]} (revision: {@code [A-Za-z0-9.+~]}). Blanks (space, tab) around the
-   * text are ignored. The epoch is what precedes the first colon, read as C's {@code strtol}
-   * reads it (so {@code +1:2} has epoch 1); the revision is what follows the last hyphen.
+   * text are ignored. The epoch is what precedes the first colon, read as C's {@code strtol} reads
+   * it (so {@code +1:2} has epoch 1); the revision is what follows the last hyphen.
    *
    * @param s the version text, not null
    * @return the version; its {@link #toString} is {@code s} exactly as given
@@ -62,7 +65,9 @@ public final class DebVersion implements Comparable<DebVersion> {
         throw bad(s, "contains a NUL character");
       }
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++;
         } else {
           throw bad(s, "contains an unpaired surrogate");
@@ -126,17 +131,24 @@ public final class DebVersion implements Comparable<DebVersion> {
     return parse(a).compareTo(parse(b));
   }
 
-  /** @return the epoch, 0 when absent; never negative */
+  /**
+   * @return the epoch, 0 when absent; never negative
+   */
   public int epoch() {
     return epoch;
   }
 
-  /** @return the upstream_version part: after the epoch's colon, before the last hyphen; never empty */
+  /**
+   * @return the upstream_version part: after the epoch's colon, before the last hyphen; never empty
+   */
   public String upstream() {
     return upstream;
   }
 
-  /** @return the debian_revision part after the last hyphen, {@code ""} when absent (sorts as {@code 0}) */
+  /**
+   * @return the debian_revision part after the last hyphen, {@code ""} when absent (sorts as {@code
+   *     0})
+   */
   public String revision() {
     return revision;
   }
@@ -164,19 +176,25 @@ public final class DebVersion implements Comparable<DebVersion> {
     return c != 0 ? c : verrevcmp(rev, o.rev);
   }
 
-  /** @return true when {@code o} is a {@code DebVersion} that {@link #compareTo} finds equal */
+  /**
+   * @return true when {@code o} is a {@code DebVersion} that {@link #compareTo} finds equal
+   */
   @Override
   public boolean equals(Object o) {
     return o instanceof DebVersion v && hash == v.hash && compareTo(v) == 0;
   }
 
-  /** Consistent with {@link #equals}: leading zeros, a zero epoch and a zero revision do not count. */
+  /**
+   * Consistent with {@link #equals}: leading zeros, a zero epoch and a zero revision do not count.
+   */
   @Override
   public int hashCode() {
     return hash;
   }
 
-  /** @return the version text exactly as given to {@link #parse}, blanks included */
+  /**
+   * @return the version text exactly as given to {@link #parse}, blanks included
+   */
   @Override
   public String toString() {
     return text;
@@ -199,7 +217,9 @@ public final class DebVersion implements Comparable<DebVersion> {
     return c >= '0' && c <= '9';
   }
 
-  /** The epoch in {@code s[from, colon)}, read as dpkg reads it with {@code strtol(s, &end, 10)}. */
+  /**
+   * The epoch in {@code s[from, colon)}, read as dpkg reads it with {@code strtol(s, &end, 10)}.
+   */
   private static int parseEpoch(String s, int from, int colon) {
     int i = from;
     while (i < colon && isCSpace(s.charAt(i))) {
@@ -233,8 +253,8 @@ public final class DebVersion implements Comparable<DebVersion> {
 
   /**
    * dpkg's {@code order()} for an unsigned byte value: digits and the end 0, letters their code,
-   * {@code ~} -1, anything else its code + 256. dpkg passes a plain {@code char}, which is signed on
-   * amd64, so bytes 0x80-0xFF arrive as -128..-1 and end up as 128..255.
+   * {@code ~} -1, anything else its code + 256. dpkg passes a plain {@code char}, which is signed
+   * on amd64, so bytes 0x80-0xFF arrive as -128..-1 and end up as 128..255.
    */
   private static int orderOf(int c) {
     if (isDigit(c) || c == 0) {
@@ -249,7 +269,9 @@ public final class DebVersion implements Comparable<DebVersion> {
     return c + 256;
   }
 
-  /** dpkg's {@code verrevcmp} on UTF-8 bytes; the end of an array reads as NUL. Returns -1, 0 or 1. */
+  /**
+   * dpkg's {@code verrevcmp} on UTF-8 bytes; the end of an array reads as NUL. Returns -1, 0 or 1.
+   */
   private static int verrevcmp(byte[] a, byte[] b) {
     int i = 0;
     int j = 0;

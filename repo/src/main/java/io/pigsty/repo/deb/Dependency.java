@@ -1,8 +1,8 @@
 package io.pigsty.repo.deb;
 
 /**
- * One atom of a package relationship: {@code name[:arch] [(op version)]} (Debian Policy 7.1,
- * 7.5; the {@code :any}/{@code :native} qualifiers of the Multi-Arch spec).
+ * One atom of a package relationship: {@code name[:arch] [(op version)]} (Debian Policy 7.1, 7.5;
+ * the {@code :any}/{@code :native} qualifiers of the Multi-Arch spec).
  *
  * @param name package or virtual package name
  * @param archQualifier {@code null}, {@code any}, {@code native} or an architecture name
@@ -11,7 +11,9 @@ package io.pigsty.repo.deb;
  */
 public record Dependency(String name, String archQualifier, RelationOp op, DebVersion version) {
 
-  /** @return whether this relation carries a version constraint */
+  /**
+   * @return whether this relation carries a version constraint
+   */
   public boolean versioned() {
     return op != null;
   }

@@ -25,21 +25,24 @@ public final class FlatRepository {
   /** Where a package's .deb is in the repository, with its size in bytes and SHA256. */
   public record Entry(DebPackage pkg, String filename, long size, String sha256) {}
 
-  private static final String[] REPLACED = {"Filename", "Size", "MD5sum", "SHA1", "SHA256", "SHA512"};
+  private static final String[] REPLACED = {
+    "Filename", "Size", "MD5sum", "SHA1", "SHA256", "SHA512"
+  };
 
   /**
-   * Renders a Packages file: each package's stanza as read (fields in their order, unchanged),
-   * with Filename, Size and SHA256 set to the given values; stanzas sorted by name, then
-   * version, then architecture.
+   * Renders a Packages file: each package's stanza as read (fields in their order, unchanged), with
+   * Filename, Size and SHA256 set to the given values; stanzas sorted by name, then version, then
+   * architecture.
    *
    * @param entries the packages and their files
    * @return the file's bytes (UTF-8)
    */
   public static byte[] packagesFile(List<Entry> entries) {
     List<Entry> sorted = new ArrayList<>(entries);
-    sorted.sort(Comparator.comparing((Entry e) -> e.pkg().name())
-        .thenComparing(e -> e.pkg().version())
-        .thenComparing(e -> e.pkg().architecture()));
+    sorted.sort(
+        Comparator.comparing((Entry e) -> e.pkg().name())
+            .thenComparing(e -> e.pkg().version())
+            .thenComparing(e -> e.pkg().architecture()));
     StringBuilder sb = new StringBuilder(sorted.size() * 1200);
     for (Entry e : sorted) {
       sb.append(stanza(e)).append('\n');
@@ -70,9 +73,15 @@ public final class FlatRepository {
         }
       }
       if (key.equals("Description")) {
-        sb.append("Filename: ").append(e.filename()).append('\n')
-            .append("Size: ").append(e.size()).append('\n')
-            .append("SHA256: ").append(e.sha256()).append('\n');
+        sb.append("Filename: ")
+            .append(e.filename())
+            .append('\n')
+            .append("Size: ")
+            .append(e.size())
+            .append('\n')
+            .append("SHA256: ")
+            .append(e.sha256())
+            .append('\n');
         e = null;
       }
       if (!skipping) {
@@ -80,9 +89,15 @@ public final class FlatRepository {
       }
     }
     if (e != null) {
-      sb.append("Filename: ").append(e.filename()).append('\n')
-          .append("Size: ").append(e.size()).append('\n')
-          .append("SHA256: ").append(e.sha256()).append('\n');
+      sb.append("Filename: ")
+          .append(e.filename())
+          .append('\n')
+          .append("Size: ")
+          .append(e.size())
+          .append('\n')
+          .append("SHA256: ")
+          .append(e.sha256())
+          .append('\n');
     }
     return sb.toString();
   }
@@ -95,11 +110,12 @@ public final class FlatRepository {
    */
   public static byte[] gzip(byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
-    try (GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16) {
-      {
-        def.setLevel(9);
-      }
-    }) {
+    try (GZIPOutputStream gz =
+        new GZIPOutputStream(out, 1 << 16) {
+          {
+            def.setLevel(9);
+          }
+        }) {
       gz.write(data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -112,24 +128,34 @@ public final class FlatRepository {
    *
    * @param fields header fields in order (e.g. Origin, Label, Suite, Codename, Architectures,
    *     Description); a Date field is added from {@code date}
-   * @param date the Date field's value (RFC 2822, UTC); pass a fixed instant for reproducible output
-   * @param files index files by path relative to the repository (e.g. {@code Packages}) and
-   *     their content, listed under SHA256 in the given order
+   * @param date the Date field's value (RFC 2822, UTC); pass a fixed instant for reproducible
+   *     output
+   * @param files index files by path relative to the repository (e.g. {@code Packages}) and their
+   *     content, listed under SHA256 in the given order
    * @return the Release file's bytes
    */
-  public static byte[] releaseFile(Map<String, String> fields, Instant date, Map<String, byte[]> files) {
+  public static byte[] releaseFile(
+      Map<String, String> fields, Instant date, Map<String, byte[]> files) {
     StringBuilder sb = new StringBuilder();
     fields.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
     sb.append("Date: ").append(rfc2822(date)).append('\n');
     sb.append("SHA256:\n");
-    files.forEach((path, content) -> sb.append(' ').append(io.pigsty.repo.Digests.sha256Hex(content))
-        .append(String.format(Locale.ROOT, " %16d ", content.length)).append(path).append('\n'));
+    files.forEach(
+        (path, content) ->
+            sb.append(' ')
+                .append(io.pigsty.repo.Digests.sha256Hex(content))
+                .append(String.format(Locale.ROOT, " %16d ", content.length))
+                .append(path)
+                .append('\n'));
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** @return the instant formatted as in Release files, e.g. {@code Sat, 11 Jul 2026 10:16:37 UTC} */
+  /**
+   * @return the instant formatted as in Release files, e.g. {@code Sat, 11 Jul 2026 10:16:37 UTC}
+   */
   public static String rfc2822(Instant t) {
     return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ROOT)
-        .withZone(ZoneOffset.UTC).format(t);
+        .withZone(ZoneOffset.UTC)
+        .format(t);
   }
 }

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A compact binary form of a parsed Packages file (what apt's {@code pkgcache.bin} is to
- * apt): the fields the resolver reads and where each stanza lies in the file, so a second
- * load skips scanning the 50 MB text. A snapshot is only ever made from, and named after, a
- * Packages file whose SHA256 was checked against a signed Release; the stanza text is read
- * from that file (through the given supplier) only when an index writer asks for it.
+ * A compact binary form of a parsed Packages file (what apt's {@code pkgcache.bin} is to apt): the
+ * fields the resolver reads and where each stanza lies in the file, so a second load skips scanning
+ * the 50 MB text. A snapshot is only ever made from, and named after, a Packages file whose SHA256
+ * was checked against a signed Release; the stanza text is read from that file (through the given
+ * supplier) only when an index writer asks for it.
  */
 public final class IndexSnapshot {
   private static final int MAGIC = 0x50494732; // "PIG2"
@@ -60,8 +60,8 @@ public final class IndexSnapshot {
    * @param origin the suite the Packages file belongs to
    * @param packagesFile supplies the Packages file when a stanza's text is needed
    * @return the packages, in file order
-   * @throws MetadataException naming {@code origin} when the snapshot is not one of ours or is
-   *     cut short (the caller then parses the Packages file instead)
+   * @throws MetadataException naming {@code origin} when the snapshot is not one of ours or is cut
+   *     short (the caller then parses the Packages file instead)
    */
   public static List<DebPackage> read(byte[] snapshot, String origin, Supplier<byte[]> packagesFile)
       throws MetadataException {

@@ -11,16 +11,22 @@ public enum MultiArch {
   /** {@code allowed}: satisfies {@code name:any} dependencies. */
   ALLOWED;
 
-  /** @param value field value or {@code null}; unknown values read as {@link #NO} like dpkg */
+  /**
+   * @param value field value or {@code null}; unknown values read as {@link #NO} like dpkg
+   */
   public static MultiArch parse(String value) {
     if (value == null) {
       return NO;
     }
     switch (value.trim()) {
-      case "same": return SAME;
-      case "foreign": return FOREIGN;
-      case "allowed": return ALLOWED;
-      default: return NO;
+      case "same":
+        return SAME;
+      case "foreign":
+        return FOREIGN;
+      case "allowed":
+        return ALLOWED;
+      default:
+        return NO;
     }
   }
 }

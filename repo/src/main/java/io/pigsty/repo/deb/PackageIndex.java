@@ -8,15 +8,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The packages of one or more Packages indexes (several suites together), by name and by
- * what they provide. Only packages installable on the target architecture are kept: the
- * target itself and {@code all} (Debian Policy 5.6.8).
+ * The packages of one or more Packages indexes (several suites together), by name and by what they
+ * provide. Only packages installable on the target architecture are kept: the target itself and
+ * {@code all} (Debian Policy 5.6.8).
  */
 public final class PackageIndex {
   /** The fields the resolver and the index writer read; others are skipped while parsing. */
   static final String[] FIELDS = {
-    "Package", "Version", "Architecture", "Multi-Arch", "Essential", "Priority", "Pre-Depends",
-    "Depends", "Recommends", "Provides", "Filename", "Size", "SHA256"
+    "Package",
+    "Version",
+    "Architecture",
+    "Multi-Arch",
+    "Essential",
+    "Priority",
+    "Pre-Depends",
+    "Depends",
+    "Recommends",
+    "Provides",
+    "Filename",
+    "Size",
+    "SHA256"
   };
 
   private final String architecture;
@@ -24,12 +35,16 @@ public final class PackageIndex {
   private final Map<String, List<DebPackage>> providers = new HashMap<>(1 << 14);
   private int count;
 
-  /** @param architecture the target architecture, e.g. {@code amd64} */
+  /**
+   * @param architecture the target architecture, e.g. {@code amd64}
+   */
   public PackageIndex(String architecture) {
     this.architecture = architecture;
   }
 
-  /** @return the target architecture */
+  /**
+   * @return the target architecture
+   */
   public String architecture() {
     return architecture;
   }
@@ -57,11 +72,13 @@ public final class PackageIndex {
   public static List<DebPackage> parsePackagesFile(byte[] packagesFile, String origin)
       throws MetadataException {
     int n = packagesFile.length;
-    int chunks = n < (4 << 20) ? 1 : Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    int chunks =
+        n < (4 << 20) ? 1 : Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
     int[] bounds = new int[chunks + 1];
     bounds[chunks] = n;
     for (int i = 1; i < chunks; i++) {
-      bounds[i] = paragraphStartAfter(packagesFile, Math.max(bounds[i - 1], (int) ((long) n * i / chunks)));
+      bounds[i] =
+          paragraphStartAfter(packagesFile, Math.max(bounds[i - 1], (int) ((long) n * i / chunks)));
     }
     if (chunks == 1) {
       return parseChunk(packagesFile, 0, n, 1, origin);
@@ -71,8 +88,9 @@ public final class PackageIndex {
     for (int i = 1; i < chunks; i++) {
       firstLines[i] = firstLines[i - 1] + countLines(packagesFile, bounds[i - 1], bounds[i]);
     }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(chunks,
-        io.pigsty.repo.Threads.daemon("packages-parser-"));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            chunks, io.pigsty.repo.Threads.daemon("packages-parser-"));
     try {
       List<java.util.concurrent.Future<List<DebPackage>>> parts = new ArrayList<>();
       for (int i = 0; i < chunks; i++) {
@@ -144,9 +162,9 @@ public final class PackageIndex {
   }
 
   /**
-   * Adds one package unless its architecture is neither the target nor {@code all}, or the
-   * same name, version and architecture is already present (the first origin wins, as with
-   * identical files in several suites).
+   * Adds one package unless its architecture is neither the target nor {@code all}, or the same
+   * name, version and architecture is already present (the first origin wins, as with identical
+   * files in several suites).
    *
    * @return whether it was added
    */
@@ -174,27 +192,37 @@ public final class PackageIndex {
   private static final Comparator<DebPackage> NEWEST_FIRST =
       (a, b) -> b.version().compareTo(a.version());
 
-  /** @return every version of a real package, newest first; empty when unknown */
+  /**
+   * @return every version of a real package, newest first; empty when unknown
+   */
   public List<DebPackage> versions(String name) {
     return byName.getOrDefault(name, List.of());
   }
 
-  /** @return every package whose Provides names {@code virtualName} */
+  /**
+   * @return every package whose Provides names {@code virtualName}
+   */
   public List<DebPackage> providers(String virtualName) {
     return providers.getOrDefault(virtualName, List.of());
   }
 
-  /** @return whether a real or virtual package of that name exists */
+  /**
+   * @return whether a real or virtual package of that name exists
+   */
   public boolean knows(String name) {
     return byName.containsKey(name) || providers.containsKey(name);
   }
 
-  /** @return the number of package versions held */
+  /**
+   * @return the number of package versions held
+   */
   public int size() {
     return count;
   }
 
-  /** @return every package version held, in no particular order */
+  /**
+   * @return every package version held, in no particular order
+   */
   public Collection<DebPackage> all() {
     List<DebPackage> out = new ArrayList<>(count);
     byName.values().forEach(out::addAll);

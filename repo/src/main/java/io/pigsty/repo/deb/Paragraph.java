@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One paragraph (stanza) of a deb822 control file (Debian Policy 5.1): its fields in order,
- * plus the exact bytes it was read from so that an index writer can copy it verbatim.
+ * One paragraph (stanza) of a deb822 control file (Debian Policy 5.1): its fields in order, plus
+ * the exact bytes it was read from so that an index writer can copy it verbatim.
  */
 public final class Paragraph {
   private final Map<String, String> fields;
@@ -24,8 +24,11 @@ public final class Paragraph {
     this.end = end;
   }
 
-  private Paragraph(Map<String, String> fields, java.util.function.Supplier<byte[]> lazySource,
-      int start, int end) {
+  private Paragraph(
+      Map<String, String> fields,
+      java.util.function.Supplier<byte[]> lazySource,
+      int start,
+      int end) {
     this.fields = fields;
     this.source = null;
     this.lazySource = lazySource;
@@ -34,11 +37,15 @@ public final class Paragraph {
   }
 
   /**
-   * A paragraph restored from an {@link IndexSnapshot}: the kept fields, and the file it came
-   * from, read only if {@link #text()} is called.
+   * A paragraph restored from an {@link IndexSnapshot}: the kept fields, and the file it came from,
+   * read only if {@link #text()} is called.
    */
-  static Paragraph restored(String[] names, String[] values, java.util.function.Supplier<byte[]> file,
-      int start, int end) {
+  static Paragraph restored(
+      String[] names,
+      String[] values,
+      java.util.function.Supplier<byte[]> file,
+      int start,
+      int end) {
     ArrayFields f = new ArrayFields(names);
     System.arraycopy(values, 0, f.values, 0, values.length);
     return new Paragraph(f, file, start, end);
@@ -52,12 +59,17 @@ public final class Paragraph {
     return end;
   }
 
-  /** @return the value of the i-th kept field, for snapshots (null when absent) */
+  /**
+   * @return the value of the i-th kept field, for snapshots (null when absent)
+   */
   String keptValue(int i) {
     return ((ArrayFields) fields).values[i];
   }
 
-  /** @return the value of a field (case-insensitive name; continuation lines joined with '\n'), or {@code null} */
+  /**
+   * @return the value of a field (case-insensitive name; continuation lines joined with '\n'), or
+   *     {@code null}
+   */
   public String get(String name) {
     String v = fields.get(name);
     if (v != null) {
@@ -74,12 +86,16 @@ public final class Paragraph {
     return null;
   }
 
-  /** @return the fields in file order (unmodifiable) */
+  /**
+   * @return the fields in file order (unmodifiable)
+   */
   public Map<String, String> fields() {
     return Collections.unmodifiableMap(fields);
   }
 
-  /** @return the paragraph's text as read, without the blank line that ends it */
+  /**
+   * @return the paragraph's text as read, without the blank line that ends it
+   */
   public String text() {
     byte[] src = source != null ? source : lazySource.get();
     return new String(src, start, end - start, StandardCharsets.UTF_8);
@@ -91,8 +107,8 @@ public final class Paragraph {
    * @param data the whole file (UTF-8)
    * @param name the file's name or URL, for messages
    * @param sink receives each paragraph in order
-   * @throws MetadataException naming {@code name} and the line for a line that is neither a
-   *     field, a continuation, a comment nor blank
+   * @throws MetadataException naming {@code name} and the line for a line that is neither a field,
+   *     a continuation, a comment nor blank
    */
   public static void parseAll(byte[] data, String name, java.util.function.Consumer<Paragraph> sink)
       throws MetadataException {
@@ -100,24 +116,32 @@ public final class Paragraph {
   }
 
   /**
-   * Like {@link #parseAll(byte[], String, java.util.function.Consumer)} but keeps only the
-   * named fields (exact case), which makes reading a 50 MB Packages file several times cheaper.
+   * Like {@link #parseAll(byte[], String, java.util.function.Consumer)} but keeps only the named
+   * fields (exact case), which makes reading a 50 MB Packages file several times cheaper.
    *
    * @param wanted field names to keep, or {@code null} for all
    */
-  public static void parseAll(byte[] data, String name, String[] wanted,
-      java.util.function.Consumer<Paragraph> sink) throws MetadataException {
+  public static void parseAll(
+      byte[] data, String name, String[] wanted, java.util.function.Consumer<Paragraph> sink)
+      throws MetadataException {
     parseRange(data, 0, data.length, 1, name, wanted, sink);
   }
 
   /**
-   * Parses the paragraphs of {@code data[from, to)}; {@code from} must start a paragraph (or
-   * blank lines before one) and {@code to} end one.
+   * Parses the paragraphs of {@code data[from, to)}; {@code from} must start a paragraph (or blank
+   * lines before one) and {@code to} end one.
    *
    * @param firstLine the 1-based line number of {@code from}, for messages
    */
-  static void parseRange(byte[] data, int from, int to, int firstLine, String name,
-      String[] wanted, java.util.function.Consumer<Paragraph> sink) throws MetadataException {
+  static void parseRange(
+      byte[] data,
+      int from,
+      int to,
+      int firstLine,
+      String name,
+      String[] wanted,
+      java.util.function.Consumer<Paragraph> sink)
+      throws MetadataException {
     byte[][] want = null;
     if (wanted != null) {
       want = new byte[wanted.length][];
@@ -167,8 +191,13 @@ public final class Paragraph {
             colon++;
           }
           if (colon == lineEnd || colon == pos) {
-            throw new MetadataException(name + ":" + line + ": expected 'Field: value', got '"
-                + new String(data, pos, Math.min(lineEnd - pos, 60), StandardCharsets.UTF_8) + "'");
+            throw new MetadataException(
+                name
+                    + ":"
+                    + line
+                    + ": expected 'Field: value', got '"
+                    + new String(data, pos, Math.min(lineEnd - pos, 60), StandardCharsets.UTF_8)
+                    + "'");
           }
           int keyIndex = want == null ? -1 : match(want, data, pos, colon - pos);
           if (want != null && keyIndex < 0) {
@@ -179,7 +208,10 @@ public final class Paragraph {
             continue;
           }
           skipping = false;
-          lastKey = want == null ? new String(data, pos, colon - pos, StandardCharsets.US_ASCII) : wanted[keyIndex];
+          lastKey =
+              want == null
+                  ? new String(data, pos, colon - pos, StandardCharsets.US_ASCII)
+                  : wanted[keyIndex];
           int v = colon + 1;
           while (v < lineEnd && (data[v] == ' ' || data[v] == '\t')) {
             v++;
@@ -215,8 +247,8 @@ public final class Paragraph {
   }
 
   /**
-   * Field storage when only known fields are kept: one array slot per wanted name, so a
-   * 64k-stanza index allocates no hash map per stanza. Iterates in the wanted order.
+   * Field storage when only known fields are kept: one array slot per wanted name, so a 64k-stanza
+   * index allocates no hash map per stanza. Iterates in the wanted order.
    */
   private static final class ArrayFields extends java.util.AbstractMap<String, String> {
     private final String[] names;

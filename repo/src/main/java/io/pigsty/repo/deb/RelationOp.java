@@ -19,25 +19,35 @@ public enum RelationOp {
     this.symbol = symbol;
   }
 
-  /** @return the operator as written in a control file, e.g. {@code >=} */
+  /**
+   * @return the operator as written in a control file, e.g. {@code >=}
+   */
   public String symbol() {
     return symbol;
   }
 
   /**
-   * Parses an operator; the obsolete forms {@code <} and {@code >} mean {@code <=} and
-   * {@code >=} (Debian Policy 7.1).
+   * Parses an operator; the obsolete forms {@code <} and {@code >} mean {@code <=} and {@code >=}
+   * (Debian Policy 7.1).
    *
    * @throws IllegalArgumentException for anything else
    */
   public static RelationOp parse(String s) {
     switch (s) {
-      case "<<": return LT;
-      case "<=": case "<": return LE;
-      case "=": return EQ;
-      case ">=": case ">": return GE;
-      case ">>": return GT;
-      default: throw new IllegalArgumentException("unknown relation operator '" + s + "'");
+      case "<<":
+        return LT;
+      case "<=":
+      case "<":
+        return LE;
+      case "=":
+        return EQ;
+      case ">=":
+      case ">":
+        return GE;
+      case ">>":
+        return GT;
+      default:
+        throw new IllegalArgumentException("unknown relation operator '" + s + "'");
     }
   }
 
@@ -49,11 +59,16 @@ public enum RelationOp {
    */
   public boolean test(int cmp) {
     switch (this) {
-      case LT: return cmp < 0;
-      case LE: return cmp <= 0;
-      case EQ: return cmp == 0;
-      case GE: return cmp >= 0;
-      default: return cmp > 0;
+      case LT:
+        return cmp < 0;
+      case LE:
+        return cmp <= 0;
+      case EQ:
+        return cmp == 0;
+      case GE:
+        return cmp >= 0;
+      default:
+        return cmp > 0;
     }
   }
 }

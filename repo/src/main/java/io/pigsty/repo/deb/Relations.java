@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Parser of package relationship fields (Depends, Pre-Depends, Recommends, Provides, ...):
  * comma-separated groups of {@code |}-separated alternatives (Debian Policy 7.1). Architecture
- * restrictions ({@code [amd64]}) and build profiles ({@code <!nocheck>}) are accepted and
- * dropped: they only occur in source-package fields.
+ * restrictions ({@code [amd64]}) and build profiles ({@code <!nocheck>}) are accepted and dropped:
+ * they only occur in source-package fields.
  */
 public final class Relations {
   private Relations() {}
@@ -15,13 +15,14 @@ public final class Relations {
   /**
    * Parses a relationship field.
    *
-   * @param field the field value, possibly folded over several lines; {@code null} or blank
-   *     gives an empty list
+   * @param field the field value, possibly folded over several lines; {@code null} or blank gives
+   *     an empty list
    * @param context what the field belongs to, for messages (e.g. {@code postgresql-15 Depends})
    * @return the groups in order; each group lists its alternatives in order
    * @throws MetadataException naming {@code context} when an atom is malformed
    */
-  public static List<List<Dependency>> parse(String field, String context) throws MetadataException {
+  public static List<List<Dependency>> parse(String field, String context)
+      throws MetadataException {
     List<List<Dependency>> groups = new ArrayList<>();
     if (field == null || field.isBlank()) {
       return groups;
@@ -91,7 +92,8 @@ public final class Relations {
       namePart = namePart.substring(0, colon);
     }
     if (!validName(namePart)) {
-      throw new MetadataException(context + ": invalid package name '" + namePart + "' in '" + atom.strip() + "'");
+      throw new MetadataException(
+          context + ": invalid package name '" + namePart + "' in '" + atom.strip() + "'");
     }
     return new Dependency(namePart, qualifier, op, version);
   }
@@ -102,9 +104,8 @@ public final class Relations {
   }
 
   /**
-   * Package name syntax of Debian Policy 5.6.1: lower-case letters, digits, {@code + - .},
-   * starting with an alphanumeric. Policy asks for two characters or more; one is accepted,
-   * as dpkg does.
+   * Package name syntax of Debian Policy 5.6.1: lower-case letters, digits, {@code + - .}, starting
+   * with an alphanumeric. Policy asks for two characters or more; one is accepted, as dpkg does.
    */
   public static boolean validName(String n) {
     if (n.isEmpty() || !Character.isLetterOrDigit(n.charAt(0))) {
@@ -112,7 +113,8 @@ public final class Relations {
     }
     for (int i = 0; i < n.length(); i++) {
       char c = n.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+      boolean ok =
+          (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
       if (!ok) {
         return false;
       }

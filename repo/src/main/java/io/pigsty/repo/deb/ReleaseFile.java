@@ -1,6 +1,5 @@
 package io.pigsty.repo.deb;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -13,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A suite's Release file (the signed text of InRelease): its identity fields and the SHA256
- * list of index files (Debian wiki "DebianRepository/Format", section Release).
+ * A suite's Release file (the signed text of InRelease): its identity fields and the SHA256 list of
+ * index files (Debian wiki "DebianRepository/Format", section Release).
  */
 public final class ReleaseFile {
   /** One line of the SHA256 field: {@code <sha256> <size> <path>}. */
@@ -38,8 +37,8 @@ public final class ReleaseFile {
    *
    * @param text the signed text
    * @param source file name or URL for messages
-   * @throws MetadataException naming {@code source} when the text is not one paragraph or a
-   *     SHA256 line is malformed
+   * @throws MetadataException naming {@code source} when the text is not one paragraph or a SHA256
+   *     line is malformed
    */
   public static ReleaseFile parse(byte[] text, String source) throws MetadataException {
     List<Paragraph> ps = new ArrayList<>(1);
@@ -61,7 +60,9 @@ public final class ReleaseFile {
           throw new MetadataException(source + ": malformed SHA256 line '" + l + "'");
         }
         try {
-          sums.put(parts[2], new Entry(parts[0].toLowerCase(Locale.ROOT), Long.parseLong(parts[1]), parts[2]));
+          sums.put(
+              parts[2],
+              new Entry(parts[0].toLowerCase(Locale.ROOT), Long.parseLong(parts[1]), parts[2]));
         } catch (NumberFormatException e) {
           throw new MetadataException(source + ": malformed size in SHA256 line '" + l + "'");
         }
@@ -70,27 +71,37 @@ public final class ReleaseFile {
     return new ReleaseFile(fields, sums, source);
   }
 
-  /** @return a field's value or {@code null} */
+  /**
+   * @return a field's value or {@code null}
+   */
   public String field(String name) {
     return fields.get(name);
   }
 
-  /** @return the Suite field or {@code null} */
+  /**
+   * @return the Suite field or {@code null}
+   */
   public String suite() {
     return fields.get("Suite");
   }
 
-  /** @return the Codename field or {@code null} */
+  /**
+   * @return the Codename field or {@code null}
+   */
   public String codename() {
     return fields.get("Codename");
   }
 
-  /** @return the Date field; @throws MetadataException when absent or malformed */
+  /**
+   * @return the Date field; @throws MetadataException when absent or malformed
+   */
   public Instant date() throws MetadataException {
     return instant("Date").orElseThrow(() -> new MetadataException(source + ": no Date field"));
   }
 
-  /** @return the Valid-Until field if present; @throws MetadataException when malformed */
+  /**
+   * @return the Valid-Until field if present; @throws MetadataException when malformed
+   */
   public Optional<Instant> validUntil() throws MetadataException {
     return instant("Valid-Until");
   }
@@ -108,19 +119,24 @@ public final class ReleaseFile {
     }
   }
 
-  /** @return the SHA256 entry of an index file by its path below the suite, e.g. {@code main/binary-amd64/Packages.xz} */
+  /**
+   * @return the SHA256 entry of an index file by its path below the suite, e.g. {@code
+   *     main/binary-amd64/Packages.xz}
+   */
   public Optional<Entry> sha256(String path) {
     return Optional.ofNullable(sha256.get(path));
   }
 
-  /** @return every SHA256 entry, in file order */
+  /**
+   * @return every SHA256 entry, in file order
+   */
   public List<Entry> sha256Entries() {
     return List.copyOf(sha256.values());
   }
 
   /**
-   * Checks what apt checks before trusting a suite: the Suite or Codename matches the suite
-   * asked for, and Valid-Until (when present) is not in the past.
+   * Checks what apt checks before trusting a suite: the Suite or Codename matches the suite asked
+   * for, and Valid-Until (when present) is not in the past.
    *
    * @param expectedSuite the suite name from the sources entry, e.g. {@code bookworm-security}
    * @param now the current time
@@ -128,19 +144,27 @@ public final class ReleaseFile {
    */
   public void checkFor(String expectedSuite, Instant now) throws MetadataException {
     if (!expectedSuite.equals(suite()) && !expectedSuite.equals(codename())) {
-      throw new MetadataException(source + ": Release is for suite '" + suite() + "' codename '"
-          + codename() + "', expected '" + expectedSuite + "'");
+      throw new MetadataException(
+          source
+              + ": Release is for suite '"
+              + suite()
+              + "' codename '"
+              + codename()
+              + "', expected '"
+              + expectedSuite
+              + "'");
     }
     Optional<Instant> until = validUntil();
     if (until.isPresent() && until.get().isBefore(now)) {
-      throw new MetadataException(source + ": Release expired at " + until.get()
-          + " (Valid-Until); the mirror is stale");
+      throw new MetadataException(
+          source + ": Release expired at " + until.get() + " (Valid-Until); the mirror is stale");
     }
   }
 
-  /** @return every field in file order (unmodifiable) */
+  /**
+   * @return every field in file order (unmodifiable)
+   */
   public Map<String, String> fields() {
     return java.util.Collections.unmodifiableMap(fields);
   }
-
 }

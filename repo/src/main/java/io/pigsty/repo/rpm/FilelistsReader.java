@@ -19,90 +19,95 @@ import javax.xml.stream.XMLStreamReader;
  */
 public final class FilelistsReader {
 
-    /**
-     * A package of filelists.xml that owns a wanted path.
-     *
-     * @param pkgid checksum of the package file (matches {@link RpmPackage#checksum()})
-     * @param name  package name
-     * @param arch  package arch
-     * @param evr   package EVR
-     */
-    public record Owner(String pkgid, String name, String arch, Evr evr) {
-    }
+  /**
+   * A package of filelists.xml that owns a wanted path.
+   *
+   * @param pkgid checksum of the package file (matches {@link RpmPackage#checksum()})
+   * @param name package name
+   * @param arch package arch
+   * @param evr package EVR
+   */
+  public record Owner(String pkgid, String name, String arch, Evr evr) {}
 
-    private FilelistsReader() {
-    }
+  private FilelistsReader() {}
 
-    /**
-     * Finds the owners of the wanted paths in a filelists file, decompressing by its name suffix.
-     *
-     * @param file   path of {@code *-filelists.xml[.gz|.xz|.zst|.bz2]}, never null
-     * @param wanted absolute paths to look for, never null
-     * @return for each wanted path that some package lists, its owners in file order
-     * @throws RpmMetadataException naming the file when it cannot be read or parsed
-     */
-    public static Map<String, List<Owner>> findOwners(Path file, Set<String> wanted) throws RpmMetadataException {
-        try (InputStream in = MetadataCompression.open(Files.newInputStream(file), file.getFileName().toString())) {
-            return findOwners(in, file.toString(), wanted);
-        } catch (IOException e) {
-            throw new RpmMetadataException(file + ": cannot read: " + e.getMessage(), e);
-        }
+  /**
+   * Finds the owners of the wanted paths in a filelists file, decompressing by its name suffix.
+   *
+   * @param file path of {@code *-filelists.xml[.gz|.xz|.zst|.bz2]}, never null
+   * @param wanted absolute paths to look for, never null
+   * @return for each wanted path that some package lists, its owners in file order
+   * @throws RpmMetadataException naming the file when it cannot be read or parsed
+   */
+  public static Map<String, List<Owner>> findOwners(Path file, Set<String> wanted)
+      throws RpmMetadataException {
+    try (InputStream in =
+        MetadataCompression.open(Files.newInputStream(file), file.getFileName().toString())) {
+      return findOwners(in, file.toString(), wanted);
+    } catch (IOException e) {
+      throw new RpmMetadataException(file + ": cannot read: " + e.getMessage(), e);
     }
+  }
 
-    /**
-     * Finds the owners of the wanted paths in uncompressed filelists XML.
-     *
-     * @param xml    uncompressed XML, never null; not closed
-     * @param source file name or URL used in error messages
-     * @param wanted absolute paths to look for, never null
-     * @return for each wanted path that some package lists, its owners in file order
-     * @throws RpmMetadataException naming source on malformed XML or a root other than {@code <filelists>}
-     */
-    public static Map<String, List<Owner>> findOwners(InputStream xml, String source, Set<String> wanted)
-            throws RpmMetadataException {
-        Map<String, List<Owner>> out = new HashMap<>();
-        try {
-            XMLStreamReader r = Xml.reader(xml);
-            String pkgid = null;
-            String name = null;
-            String arch = null;
-            Evr evr = null;
-            Owner owner = null;
-            int depth = 0;
-            while (r.hasNext()) {
-                int ev = r.next();
-                if (ev == XMLStreamConstants.START_ELEMENT) {
-                    depth++;
-                    String n = r.getLocalName();
-                    if (depth == 1 && !n.equals("filelists")) {
-                        throw new RpmMetadataException(source + ": root element is <" + n + ">, expected <filelists>");
-                    } else if (depth == 2 && n.equals("package")) {
-                        pkgid = r.getAttributeValue(null, "pkgid");
-                        name = r.getAttributeValue(null, "name");
-                        arch = r.getAttributeValue(null, "arch");
-                        evr = null;
-                        owner = null;
-                    } else if (depth == 3 && n.equals("version")) {
-                        evr = Evr.of(r.getAttributeValue(null, "epoch"), r.getAttributeValue(null, "ver"),
-                                r.getAttributeValue(null, "rel"));
-                    } else if (depth == 3 && n.equals("file")) {
-                        String path = r.getElementText();
-                        depth--;
-                        if (wanted.contains(path)) {
-                            if (owner == null) {
-                                owner = new Owner(pkgid, name, arch, evr);
-                            }
-                            out.computeIfAbsent(path, k -> new ArrayList<>()).add(owner);
-                        }
-                    }
-                } else if (ev == XMLStreamConstants.END_ELEMENT) {
-                    depth--;
-                }
+  /**
+   * Finds the owners of the wanted paths in uncompressed filelists XML.
+   *
+   * @param xml uncompressed XML, never null; not closed
+   * @param source file name or URL used in error messages
+   * @param wanted absolute paths to look for, never null
+   * @return for each wanted path that some package lists, its owners in file order
+   * @throws RpmMetadataException naming source on malformed XML or a root other than {@code
+   *     <filelists>}
+   */
+  public static Map<String, List<Owner>> findOwners(
+      InputStream xml, String source, Set<String> wanted) throws RpmMetadataException {
+    Map<String, List<Owner>> out = new HashMap<>();
+    try {
+      XMLStreamReader r = Xml.reader(xml);
+      String pkgid = null;
+      String name = null;
+      String arch = null;
+      Evr evr = null;
+      Owner owner = null;
+      int depth = 0;
+      while (r.hasNext()) {
+        int ev = r.next();
+        if (ev == XMLStreamConstants.START_ELEMENT) {
+          depth++;
+          String n = r.getLocalName();
+          if (depth == 1 && !n.equals("filelists")) {
+            throw new RpmMetadataException(
+                source + ": root element is <" + n + ">, expected <filelists>");
+          } else if (depth == 2 && n.equals("package")) {
+            pkgid = r.getAttributeValue(null, "pkgid");
+            name = r.getAttributeValue(null, "name");
+            arch = r.getAttributeValue(null, "arch");
+            evr = null;
+            owner = null;
+          } else if (depth == 3 && n.equals("version")) {
+            evr =
+                Evr.of(
+                    r.getAttributeValue(null, "epoch"),
+                    r.getAttributeValue(null, "ver"),
+                    r.getAttributeValue(null, "rel"));
+          } else if (depth == 3 && n.equals("file")) {
+            String path = r.getElementText();
+            depth--;
+            if (wanted.contains(path)) {
+              if (owner == null) {
+                owner = new Owner(pkgid, name, arch, evr);
+              }
+              out.computeIfAbsent(path, k -> new ArrayList<>()).add(owner);
             }
-            r.close();
-        } catch (XMLStreamException e) {
-            throw new RpmMetadataException(source + ": malformed XML: " + e.getMessage(), e);
+          }
+        } else if (ev == XMLStreamConstants.END_ELEMENT) {
+          depth--;
         }
-        return out;
+      }
+      r.close();
+    } catch (XMLStreamException e) {
+      throw new RpmMetadataException(source + ": malformed XML: " + e.getMessage(), e);
     }
+    return out;
+  }
 }

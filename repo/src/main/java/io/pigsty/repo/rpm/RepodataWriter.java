@@ -28,9 +28,9 @@ import javax.xml.stream.XMLStreamWriter;
 /**
  * Writes yum/dnf repository metadata for a set of RPM files, as createrepo_c does: primary,
  * filelists and other XML (gzip, or zstd on request), each named {@code <sha256>-<type>.xml.gz}
- * under {@code repodata/}, and {@code repomd.xml} listing them with checksum, open-checksum,
- * sizes and timestamp (createrepo_c's {@code cr_xml_dump_*}; repomd format of
- * rpm-software-management). Output depends only on the RPMs, their paths and the given time.
+ * under {@code repodata/}, and {@code repomd.xml} listing them with checksum, open-checksum, sizes
+ * and timestamp (createrepo_c's {@code cr_xml_dump_*}; repomd format of rpm-software-management).
+ * Output depends only on the RPMs, their paths and the given time.
  */
 public final class RepodataWriter {
   /** Compression of the XML files. */
@@ -51,13 +51,25 @@ public final class RepodataWriter {
   public record Entry(RpmFile rpm, String location, String sha256, long size) {}
 
   /** Names of the {@link RpmFile#deps()} lists, in their order. */
-  private static final String[] DEP_KINDS = {"provides", "requires", "conflicts", "obsoletes", "recommends",
-      "suggests", "supplements", "enhances"};
+  private static final String[] DEP_KINDS = {
+    "provides",
+    "requires",
+    "conflicts",
+    "obsoletes",
+    "recommends",
+    "suggests",
+    "supplements",
+    "enhances"
+  };
+
   /** The order createrepo_c writes them in primary.xml (its xml_dump_primary.c). */
   private static final int[] PRIMARY_DEP_ORDER = {0, 1, 2, 3, 5, 7, 4, 6};
 
-  /** Changelog entries per package in other.xml: createrepo_c's default {@code --changelog-limit}. */
+  /**
+   * Changelog entries per package in other.xml: createrepo_c's default {@code --changelog-limit}.
+   */
   static final int CHANGELOG_LIMIT = 10;
+
   private static final String COMMON = "http://linux.duke.edu/metadata/common";
   private static final String RPM = "http://linux.duke.edu/metadata/rpm";
 
@@ -68,19 +80,21 @@ public final class RepodataWriter {
    * directory is written beside it and renamed into place.
    *
    * @param dir the repository root
-   * @param rpms RPM files below {@code dir}, listed in this order with paths relative to it;
-   *     read, hashed and rendered on one thread per processor, a bounded number ahead of the
-   *     writer, so memory does not grow with the repository (as createrepo_c's workers)
+   * @param rpms RPM files below {@code dir}, listed in this order with paths relative to it; read,
+   *     hashed and rendered on one thread per processor, a bounded number ahead of the writer, so
+   *     memory does not grow with the repository (as createrepo_c's workers)
    * @return the files written, by name
    * @throws RpmMetadataException naming the first file that is not a readable RPM
    */
-  public static Map<String, byte[]> write(Path dir, List<Path> rpms, Instant time,
-      Compression compression, byte[] modules) throws IOException, RpmMetadataException {
+  public static Map<String, byte[]> write(
+      Path dir, List<Path> rpms, Instant time, Compression compression, byte[] modules)
+      throws IOException, RpmMetadataException {
     Map<String, byte[]> files = stream(dir, rpms, time, compression).finish(modules);
     Path tmp = Files.createTempDirectory(dir, ".repodata-");
     try {
       // temp directories are 0700; repodata/ must be readable by dnf, nginx and apt's users
-      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(
+          tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system
     }
@@ -103,8 +117,8 @@ public final class RepodataWriter {
   }
 
   /**
-   * Reads, hashes and renders each RPM on up to one thread per processor, and appends the
-   * results to the documents in list order. At most {@code 8 x threads} packages are in flight.
+   * Reads, hashes and renders each RPM on up to one thread per processor, and appends the results
+   * to the documents in list order. At most {@code 8 x threads} packages are in flight.
    *
    * @throws RpmMetadataException naming the first file in the list that is not a readable RPM
    */
@@ -112,7 +126,8 @@ public final class RepodataWriter {
       throws IOException, RpmMetadataException {
     Documents docs = new Documents(rpms.size(), time, compression);
     int threads = Math.max(1, Math.min(rpms.size(), Runtime.getRuntime().availableProcessors()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, io.pigsty.repo.Threads.daemon("repodata-reader-"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(threads, io.pigsty.repo.Threads.daemon("repodata-reader-"));
     try {
       java.util.ArrayDeque<Future<Fragments>> window = new java.util.ArrayDeque<>();
       java.util.Iterator<Path> next = rpms.iterator();
@@ -153,7 +168,8 @@ public final class RepodataWriter {
   private static Entry entry(Path dir, Path rpm) throws IOException, RpmMetadataException {
     RpmFile h = RpmFile.read(rpm);
     long size = Files.size(rpm);
-    return new Entry(h, dir.relativize(rpm).toString().replace('\\', '/'), Digests.sha256Hex(rpm), size);
+    return new Entry(
+        h, dir.relativize(rpm).toString().replace('\\', '/'), Digests.sha256Hex(rpm), size);
   }
 
   /** Deletes a directory of plain files, if it exists. */
@@ -169,15 +185,36 @@ public final class RepodataWriter {
     Files.delete(dir);
   }
 
-  private static void data(StringBuilder sb, String type, String sha, String openSha, String href,
-      long ts, long size, long openSize) {
-    sb.append("  <data type=\"").append(type).append("\">\n")
-        .append("    <checksum type=\"sha256\">").append(sha).append("</checksum>\n")
-        .append("    <open-checksum type=\"sha256\">").append(openSha).append("</open-checksum>\n")
-        .append("    <location href=\"").append(href).append("\"/>\n")
-        .append("    <timestamp>").append(ts).append("</timestamp>\n")
-        .append("    <size>").append(size).append("</size>\n")
-        .append("    <open-size>").append(openSize).append("</open-size>\n")
+  private static void data(
+      StringBuilder sb,
+      String type,
+      String sha,
+      String openSha,
+      String href,
+      long ts,
+      long size,
+      long openSize) {
+    sb.append("  <data type=\"")
+        .append(type)
+        .append("\">\n")
+        .append("    <checksum type=\"sha256\">")
+        .append(sha)
+        .append("</checksum>\n")
+        .append("    <open-checksum type=\"sha256\">")
+        .append(openSha)
+        .append("</open-checksum>\n")
+        .append("    <location href=\"")
+        .append(href)
+        .append("\"/>\n")
+        .append("    <timestamp>")
+        .append(ts)
+        .append("</timestamp>\n")
+        .append("    <size>")
+        .append(size)
+        .append("</size>\n")
+        .append("    <open-size>")
+        .append(openSize)
+        .append("</open-size>\n")
         .append("  </data>\n");
   }
 
@@ -188,11 +225,13 @@ public final class RepodataWriter {
   /** One package's {@code <package>} elements of primary, filelists and other, as UTF-8 XML. */
   private record Fragments(byte[] primary, byte[] filelists, byte[] other) {}
 
-  private static final ThreadLocal<XMLOutputFactory> XML = ThreadLocal.withInitial(XMLOutputFactory::newFactory);
+  private static final ThreadLocal<XMLOutputFactory> XML =
+      ThreadLocal.withInitial(XMLOutputFactory::newFactory);
 
   /** Renders one package's three fragments, each followed by a line break. */
   static Fragments fragments(Entry e, Instant time) {
-    return new Fragments(fragment(w -> primaryPackage(w, e, time)),
+    return new Fragments(
+        fragment(w -> primaryPackage(w, e, time)),
         fragment(w -> perPackage(w, e, RepodataWriter::filelistsBody)),
         fragment(w -> perPackage(w, e, RepodataWriter::otherBody)));
   }
@@ -234,12 +273,31 @@ public final class RepodataWriter {
       this.time = time;
       this.compression = compression;
       String head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-      primary = new Sink(compression, head + "<metadata xmlns=\"" + COMMON + "\" xmlns:rpm=\"" + RPM
-          + "\" packages=\"" + packages + "\">\n");
-      filelists = new Sink(compression, head + "<filelists xmlns=\"http://linux.duke.edu/metadata/filelists\" packages=\""
-          + packages + "\">\n");
-      other = new Sink(compression, head + "<otherdata xmlns=\"http://linux.duke.edu/metadata/other\" packages=\""
-          + packages + "\">\n");
+      primary =
+          new Sink(
+              compression,
+              head
+                  + "<metadata xmlns=\""
+                  + COMMON
+                  + "\" xmlns:rpm=\""
+                  + RPM
+                  + "\" packages=\""
+                  + packages
+                  + "\">\n");
+      filelists =
+          new Sink(
+              compression,
+              head
+                  + "<filelists xmlns=\"http://linux.duke.edu/metadata/filelists\" packages=\""
+                  + packages
+                  + "\">\n");
+      other =
+          new Sink(
+              compression,
+              head
+                  + "<otherdata xmlns=\"http://linux.duke.edu/metadata/other\" packages=\""
+                  + packages
+                  + "\">\n");
     }
 
     /** Appends one package (after those added before). */
@@ -280,9 +338,13 @@ public final class RepodataWriter {
       Map<String, byte[]> out = new LinkedHashMap<>();
       StringBuilder repomd = new StringBuilder();
       long ts = time.getEpochSecond();
-      repomd.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-          .append("<repomd xmlns=\"http://linux.duke.edu/metadata/repo\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\">\n")
-          .append("  <revision>").append(ts).append("</revision>\n");
+      repomd
+          .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+          .append(
+              "<repomd xmlns=\"http://linux.duke.edu/metadata/repo\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\">\n")
+          .append("  <revision>")
+          .append(ts)
+          .append("</revision>\n");
       for (Map.Entry<String, Sink> e : docs.entrySet()) {
         Sink x = e.getValue();
         byte[] packed = x.bytes();
@@ -347,7 +409,8 @@ public final class RepodataWriter {
     }
   }
 
-  private static void primaryPackage(XMLStreamWriter w, Entry e, Instant time) throws XMLStreamException {
+  private static void primaryPackage(XMLStreamWriter w, Entry e, Instant time)
+      throws XMLStreamException {
     RpmFile r = e.rpm();
     w.writeStartElement("package");
     w.writeAttribute("type", "rpm");
@@ -432,19 +495,19 @@ public final class RepodataWriter {
   }
 
   /**
-   * Whether primary.xml lists a file (createrepo_c's and yum's rule, the regular expression
-   * {@code ^(/etc/.*|.*bin/.*|/usr/lib/sendmail)$}, whose {@code .} excludes a line break).
+   * Whether primary.xml lists a file (createrepo_c's and yum's rule, the regular expression {@code
+   * ^(/etc/.*|.*bin/.*|/usr/lib/sendmail)$}, whose {@code .} excludes a line break).
    */
   static boolean primaryFile(String f) {
-    return (f.startsWith("/etc/") || f.contains("bin/") || f.equals("/usr/lib/sendmail")) && f.indexOf('\n') < 0;
+    return (f.startsWith("/etc/") || f.contains("bin/") || f.equals("/usr/lib/sendmail"))
+        && f.indexOf('\n') < 0;
   }
 
   /**
    * Requires as createrepo_c lists them (its parsehdr.c): without rpmlib() features, without
-   * requirements the package satisfies itself (its own Provides, or a file it contains), and of
-   * the {@code libc.so.6} requirements only the one naming the newest GLIBC version, listed
-   * last; a requirement equal (flags, version, pre) to the last one listed under its name is
-   * left out.
+   * requirements the package satisfies itself (its own Provides, or a file it contains), and of the
+   * {@code libc.so.6} requirements only the one naming the newest GLIBC version, listed last; a
+   * requirement equal (flags, version, pre) to the last one listed under its name is left out.
    */
   static List<RpmDep> requiresForPrimary(RpmFile r) {
     List<RpmDep> out = new ArrayList<>();
@@ -504,7 +567,8 @@ public final class RepodataWriter {
   }
 
   /** A package of filelists.xml or other.xml: {@code <package pkgid name arch>}, version, body. */
-  private static void perPackage(XMLStreamWriter w, Entry e, PackageBody body) throws XMLStreamException {
+  private static void perPackage(XMLStreamWriter w, Entry e, PackageBody body)
+      throws XMLStreamException {
     RpmFile r = e.rpm();
     w.writeStartElement("package");
     w.writeAttribute("pkgid", e.sha256());
@@ -537,11 +601,10 @@ public final class RepodataWriter {
   }
 
   /**
-   * The changelog entries other.xml lists, as createrepo_c does by default (its parsehdr.c,
-   * {@code --changelog-limit 10}): the first {@value #CHANGELOG_LIMIT} entries of the header
-   * (the newest), listed oldest first, trailing blanks cut from the author, and where entries
-   * share a time the older-listed ones moved one second apart so that every date is distinct
-   * within a run.
+   * The changelog entries other.xml lists, as createrepo_c does by default (its parsehdr.c, {@code
+   * --changelog-limit 10}): the first {@value #CHANGELOG_LIMIT} entries of the header (the newest),
+   * listed oldest first, trailing blanks cut from the author, and where entries share a time the
+   * older-listed ones moved one second apart so that every date is distinct within a run.
    *
    * @param header (time, author, text) triples in header order, newest first
    * @return (time, author, text) triples in the order to write them
@@ -597,5 +660,4 @@ public final class RepodataWriter {
     w.writeCharacters(value);
     w.writeEndElement();
   }
-
 }

@@ -11,8 +11,8 @@ import org.eclipse.packager.rpm.parse.InputHeader;
 import org.eclipse.packager.rpm.parse.RpmInputStream;
 
 /**
- * The metadata of one .rpm file as repodata needs it, read from its signature and main headers
- * with eclipse packager-rpm (tag numbers from rpm's include/rpm/rpmtag.h).
+ * The metadata of one .rpm file as repodata needs it, read from its signature and main headers with
+ * eclipse packager-rpm (tag numbers from rpm's include/rpm/rpmtag.h).
  *
  * @param name NAME
  * @param arch ARCH ({@code src} for source packages)
@@ -37,14 +37,32 @@ import org.eclipse.packager.rpm.parse.RpmInputStream;
  * @param dirs which of {@code files} are directories
  * @param changelogs (time, author, text) triples, newest first as in the header
  */
-public record RpmFile(String name, String arch, Evr evr, String summary, String description,
-    String packager, String url, long buildTime, long installedSize, long archiveSize,
-    String license, String vendor, String group, String buildHost, String sourceRpm,
-    long headerStart, long headerEnd, List<List<RpmDep>> deps, List<String> files,
-    List<Boolean> dirs, List<String[]> changelogs) {
+public record RpmFile(
+    String name,
+    String arch,
+    Evr evr,
+    String summary,
+    String description,
+    String packager,
+    String url,
+    long buildTime,
+    long installedSize,
+    long archiveSize,
+    String license,
+    String vendor,
+    String group,
+    String buildHost,
+    String sourceRpm,
+    long headerStart,
+    long headerEnd,
+    List<List<RpmDep>> deps,
+    List<String> files,
+    List<Boolean> dirs,
+    List<String[]> changelogs) {
 
   /** Flag bits of a dependency (rpm's rpmsenseFlags). */
   static final int LESS = 1 << 1;
+
   static final int GREATER = 1 << 2;
   static final int EQUAL = 1 << 3;
   static final int PREREQ = 1 << 6;
@@ -90,11 +108,28 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
       List<Boolean> dirs = new ArrayList<>();
       files(strs(h, 1117), strs(h, 1118), nums(h, 1116), nums(h, 1030), files, dirs);
       List<String[]> logs = changelogs(nums(h, 1080), strs(h, 1081), strs(h, 1082));
-      return new RpmFile(name, arch, evr, orEmpty(str(h, 1004)), orEmpty(str(h, 1005)),
-          orEmpty(str(h, 1015)), orEmpty(str(h, 1020)), orZero(num(h, 1006)), orZero(size),
-          orZero(archive), orEmpty(str(h, 1014)), orEmpty(str(h, 1011)), orEmpty(str(h, 1016)),
-          orEmpty(str(h, 1007)), source ? "" : orEmpty(str(h, 1044)), h.header.getStart(),
-          h.header.getStart() + h.header.getLength(), deps, files, dirs, logs);
+      return new RpmFile(
+          name,
+          arch,
+          evr,
+          orEmpty(str(h, 1004)),
+          orEmpty(str(h, 1005)),
+          orEmpty(str(h, 1015)),
+          orEmpty(str(h, 1020)),
+          orZero(num(h, 1006)),
+          orZero(size),
+          orZero(archive),
+          orEmpty(str(h, 1014)),
+          orEmpty(str(h, 1011)),
+          orEmpty(str(h, 1016)),
+          orEmpty(str(h, 1007)),
+          source ? "" : orEmpty(str(h, 1044)),
+          h.header.getStart(),
+          h.header.getStart() + h.header.getLength(),
+          deps,
+          files,
+          dirs,
+          logs);
     } catch (IOException | RuntimeException e) {
       if (e instanceof java.nio.file.NoSuchFileException) {
         throw (IOException) e;
@@ -104,7 +139,12 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
   }
 
   /** BASENAMES, DIRNAMES, DIRINDEXES and FILEMODES into full paths and which are directories. */
-  private static void files(String[] base, String[] dirNames, long[] dirIndex, long[] modes, List<String> files,
+  private static void files(
+      String[] base,
+      String[] dirNames,
+      long[] dirIndex,
+      long[] modes,
+      List<String> files,
       List<Boolean> dirs) {
     for (int i = 0; i < base.length; i++) {
       files.add(dirNames[(int) dirIndex[i]] + base[i]);
@@ -193,7 +233,8 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
       }
       return out;
     }
-    throw new IllegalArgumentException("tag " + tag + " is not numeric: " + v.getClass().getSimpleName());
+    throw new IllegalArgumentException(
+        "tag " + tag + " is not numeric: " + v.getClass().getSimpleName());
   }
 
   private static long unsignedMask(Object n) {
@@ -206,7 +247,8 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
     return -1L;
   }
 
-  private static List<RpmDep> deps(Tags h, int nameTag, int flagsTag, int versionTag) throws IOException {
+  private static List<RpmDep> deps(Tags h, int nameTag, int flagsTag, int versionTag)
+      throws IOException {
     String[] names = strs(h, nameTag);
     long[] flags = nums(h, flagsTag);
     String[] versions = strs(h, versionTag);
@@ -229,6 +271,7 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
     }
     return out;
   }
+
   /**
    * packager-rpm's reader without its payload: {@link RpmInputStream} opens the payload
    * decompressor as soon as a header is asked for, which repodata never reads.
@@ -245,17 +288,17 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
     }
 
     @Override
-    protected <T extends org.eclipse.packager.rpm.RpmBaseTag> InputHeader<T> readHeader(boolean signature)
-        throws IOException {
+    protected <T extends org.eclipse.packager.rpm.RpmBaseTag> InputHeader<T> readHeader(
+        boolean signature) throws IOException {
       return super.readHeader(signature);
     }
   }
 
   /**
    * One header's tags. Strings are taken as packager-rpm decodes them (UTF-8), except where the
-   * bytes are not UTF-8: those are decoded again from the header store as createrepo_c writes
-   * them (its xml_dump.c {@code cr_latin1_to_utf8}: ISO-8859-1, with bytes 0x80-0xBF dropped),
-   * since a lossy decoding cannot be undone.
+   * bytes are not UTF-8: those are decoded again from the header store as createrepo_c writes them
+   * (its xml_dump.c {@code cr_latin1_to_utf8}: ISO-8859-1, with bytes 0x80-0xBF dropped), since a
+   * lossy decoding cannot be undone.
    */
   private static final class Tags {
     final InputHeader<?> header;
@@ -273,14 +316,18 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
         String[] raw = raw(tag);
         return raw.length == 0 ? v : raw[0];
       }
-      if (v instanceof String[] arr && java.util.Arrays.stream(arr).anyMatch(x -> x.indexOf('\uFFFD') >= 0)) {
+      if (v instanceof String[] arr
+          && java.util.Arrays.stream(arr).anyMatch(x -> x.indexOf('\uFFFD') >= 0)) {
         String[] raw = raw(tag);
         return raw.length == arr.length ? raw : v;
       }
       return v;
     }
 
-    /** The strings of a tag read from the header store (rpm's header layout: 16-byte intro, 16-byte index entries, store). */
+    /**
+     * The strings of a tag read from the header store (rpm's header layout: 16-byte intro, 16-byte
+     * index entries, store).
+     */
     private String[] raw(int tag) throws IOException {
       var entry = header.getEntry(tag);
       if (entry.isEmpty()) {
@@ -325,10 +372,12 @@ public record RpmFile(String name, String arch, Evr evr, String summary, String 
    */
   static String createrepoString(byte[] b) {
     try {
-      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+      return java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
           .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(b)).toString();
+          .decode(java.nio.ByteBuffer.wrap(b))
+          .toString();
     } catch (java.nio.charset.CharacterCodingException e) {
       StringBuilder sb = new StringBuilder(b.length);
       for (byte x : b) {

@@ -17,26 +17,26 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * Computes the installation closure of requested packages over a {@link PackageIndex} the way
- * apt's {@code pkgDepCache::MarkInstall} does on an empty system, so that the closure alone
- * installs every request (Debian Policy 7.1-7.5):
+ * Computes the installation closure of requested packages over a {@link PackageIndex} the way apt's
+ * {@code pkgDepCache::MarkInstall} does on an empty system, so that the closure alone installs
+ * every request (Debian Policy 7.1-7.5):
  *
  * <ul>
  *   <li>Pre-Depends and Depends are followed, and Recommends unless switched off;
- *   <li>a group {@code a | b} is satisfied by an already selected package if one matches,
- *       else by an alternative whose candidate is Essential or Priority required (what a
- *       minimal system already has), else by the first alternative that can be satisfied;
- *   <li>the candidate of a real package is its newest version across all suites; an older
- *       version is taken only when the newest does not satisfy a versioned relation;
- *   <li>a virtual package is satisfied through Provides; a versioned relation only by a
- *       versioned Provides that satisfies it; among several providers the order is Essential,
- *       then Priority (required first), then name;
+ *   <li>a group {@code a | b} is satisfied by an already selected package if one matches, else by
+ *       an alternative whose candidate is Essential or Priority required (what a minimal system
+ *       already has), else by the first alternative that can be satisfied;
+ *   <li>the candidate of a real package is its newest version across all suites; an older version
+ *       is taken only when the newest does not satisfy a versioned relation;
+ *   <li>a virtual package is satisfied through Provides; a versioned relation only by a versioned
+ *       Provides that satisfies it; among several providers the order is Essential, then Priority
+ *       (required first), then name;
  *   <li>{@code name:any} needs {@code Multi-Arch: allowed}; {@code :native} and unqualified
  *       relations are satisfied by the target architecture and {@code all}.
  * </ul>
  *
- * Unsatisfiable Recommends are skipped, as apt does; every unsatisfiable Depends, Pre-Depends
- * or request is reported with its chain. Not thread-safe; one instance per resolution.
+ * Unsatisfiable Recommends are skipped, as apt does; every unsatisfiable Depends, Pre-Depends or
+ * request is reported with its chain. Not thread-safe; one instance per resolution.
  */
 public final class DebResolver {
   private final PackageIndex index;
@@ -59,11 +59,11 @@ public final class DebResolver {
   /**
    * Resolves the closure of the requests.
    *
-   * @param requests the packages asked for, in order (order matters for alternatives, as
-   *     with apt's command line)
+   * @param requests the packages asked for, in order (order matters for alternatives, as with apt's
+   *     command line)
    * @return the closure with its explanation edges
-   * @throws ResolutionException listing every request or relation nothing satisfies, each
-   *     with its chain
+   * @throws ResolutionException listing every request or relation nothing satisfies, each with its
+   *     chain
    * @throws MetadataException when a relationship field met on the way is malformed
    */
   public Resolution resolve(List<Request> requests) throws ResolutionException, MetadataException {
@@ -71,8 +71,12 @@ public final class DebResolver {
     for (Request r : requests) {
       List<List<Dependency>> groups = Relations.parse(r.spec(), r.origin());
       if (groups.size() != 1) {
-        throw new MetadataException(r.origin() + ": a request names one package (or one group "
-            + "of alternatives), got '" + r.spec() + "'");
+        throw new MetadataException(
+            r.origin()
+                + ": a request names one package (or one group "
+                + "of alternatives), got '"
+                + r.spec()
+                + "'");
       }
       List<Dependency> group = groups.get(0);
       DebPackage have = satisfiedBySelected(group);
@@ -189,7 +193,8 @@ public final class DebResolver {
       if (index.versions(prov.name()).get(0) != prov) {
         continue; // only candidates (newest versions) provide
       }
-      if (providesSatisfy(prov, d) && (bestProvider == null || PROVIDER_ORDER.compare(prov, bestProvider) < 0)) {
+      if (providesSatisfy(prov, d)
+          && (bestProvider == null || PROVIDER_ORDER.compare(prov, bestProvider) < 0)) {
         bestProvider = prov;
       }
     }
@@ -213,8 +218,10 @@ public final class DebResolver {
   }
 
   private static boolean providesSatisfy(DebPackage prov, Dependency d) {
-    if (d.archQualifier() != null && d.archQualifier().equals("any")
-        && prov.multiArch() != MultiArch.ALLOWED && prov.multiArch() != MultiArch.FOREIGN) {
+    if (d.archQualifier() != null
+        && d.archQualifier().equals("any")
+        && prov.multiArch() != MultiArch.ALLOWED
+        && prov.multiArch() != MultiArch.FOREIGN) {
       return false;
     }
     for (Dependency pr : prov.provides()) {
@@ -224,7 +231,9 @@ public final class DebResolver {
       if (!d.versioned()) {
         return true;
       }
-      if (pr.versioned() && pr.op() == io.pigsty.repo.deb.RelationOp.EQ && d.accepts(pr.version())) {
+      if (pr.versioned()
+          && pr.op() == io.pigsty.repo.deb.RelationOp.EQ
+          && d.accepts(pr.version())) {
         return true;
       }
     }

@@ -15,8 +15,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The result of {@link DebResolver#resolve}: the closure, which requested package pulled in
- * which package, and the chain that first brought each package in.
+ * The result of {@link DebResolver#resolve}: the closure, which requested package pulled in which
+ * package, and the chain that first brought each package in.
  */
 public final class Resolution {
   private final List<DebPackage> packages;
@@ -24,7 +24,10 @@ public final class Resolution {
   private final Map<String, String[]> parent;
   private final Map<String, Set<String>> edges;
 
-  Resolution(List<DebPackage> packages, List<String> roots, Map<String, String[]> parent,
+  Resolution(
+      List<DebPackage> packages,
+      List<String> roots,
+      Map<String, String[]> parent,
       Map<String, Set<String>> edges) {
     List<DebPackage> sorted = new ArrayList<>(packages);
     sorted.sort(Comparator.comparing(DebPackage::name));
@@ -34,17 +37,23 @@ public final class Resolution {
     this.edges = edges;
   }
 
-  /** @return the closure, one version per package name, sorted by name */
+  /**
+   * @return the closure, one version per package name, sorted by name
+   */
   public List<DebPackage> packages() {
     return packages;
   }
 
-  /** @return the names of the packages chosen for the requests, in request order */
+  /**
+   * @return the names of the packages chosen for the requests, in request order
+   */
   public List<String> requested() {
     return roots;
   }
 
-  /** @return the package of that name in the closure */
+  /**
+   * @return the package of that name in the closure
+   */
   public Optional<DebPackage> get(String name) {
     return packages.stream().filter(p -> p.name().equals(name)).findFirst();
   }
@@ -53,8 +62,8 @@ public final class Resolution {
    * Explains why a package is in the closure.
    *
    * @param name a package name
-   * @return the chain from the request's origin to the package, e.g. {@code [pgsql,
-   *     postgresql-15, libllvm14]}; empty when the package is not in the closure
+   * @return the chain from the request's origin to the package, e.g. {@code [pgsql, postgresql-15,
+   *     libllvm14]}; empty when the package is not in the closure
    */
   public List<String> why(String name) {
     return parent.containsKey(name) ? chainOf(parent, name) : List.of();
@@ -88,8 +97,8 @@ public final class Resolution {
   }
 
   /**
-   * For each package of the closure, the requested packages whose own closure contains it
-   * (a requested package lists itself).
+   * For each package of the closure, the requested packages whose own closure contains it (a
+   * requested package lists itself).
    *
    * @return package name to the sorted names of requested packages, sorted by package name
    */

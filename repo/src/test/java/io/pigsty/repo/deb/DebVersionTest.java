@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class DebVersionTest {
-  /** One fixture line: {@code expected} is -1, 0 or 1 as dpkg ordered {@code a} against {@code b}. */
+  /**
+   * One fixture line: {@code expected} is -1, 0 or 1 as dpkg ordered {@code a} against {@code b}.
+   */
   record Pair(String a, String b, int expected) {}
 
   private static final String FIXTURE = "/deb/version-pairs.tsv";
@@ -39,12 +41,13 @@ class DebVersionTest {
         n++;
         String[] f = line.split("\t", -1);
         assertThat(f).as(FIXTURE + ":" + n).hasSize(3);
-        int op = switch (f[2]) {
-          case "<" -> -1;
-          case "=" -> 0;
-          case ">" -> 1;
-          default -> throw new AssertionError(FIXTURE + ":" + n + ": bad op '" + f[2] + "'");
-        };
+        int op =
+            switch (f[2]) {
+              case "<" -> -1;
+              case "=" -> 0;
+              case ">" -> 1;
+              default -> throw new AssertionError(FIXTURE + ":" + n + ": bad op '" + f[2] + "'");
+            };
         out.add(new Pair(f[0], f[1], op));
       }
     }
@@ -79,8 +82,10 @@ class DebVersionTest {
       int lt = dpkgCompare(dpkg.get(), p.a(), "lt", p.b());
       int eq = dpkgCompare(dpkg.get(), p.a(), "eq", p.b());
       int gt = dpkgCompare(dpkg.get(), p.a(), "gt", p.b());
-      assertThat(List.of(lt, eq, gt)).as("dpkg exit codes for %s (seed %d)", p, seed)
-          .containsOnly(0, 1).containsOnlyOnce(0);
+      assertThat(List.of(lt, eq, gt))
+          .as("dpkg exit codes for %s (seed %d)", p, seed)
+          .containsOnly(0, 1)
+          .containsOnlyOnce(0);
       int byDpkg = lt == 0 ? -1 : eq == 0 ? 0 : 1;
       assertThat(byDpkg).as("fixture line for %s (seed %d)", p, seed).isEqualTo(p.expected());
       assertThat(DebVersion.compare(p.a(), p.b())).as("%s (seed %d)", p, seed).isEqualTo(byDpkg);
@@ -115,7 +120,8 @@ class DebVersionTest {
     List<String> broken = new ArrayList<>();
     for (int i = 0; i < sorted.size(); i++) {
       for (int j = i + 1; j < sorted.size(); j++) {
-        if (sorted.get(i).compareTo(sorted.get(j)) > 0 || sorted.get(j).compareTo(sorted.get(i)) < 0) {
+        if (sorted.get(i).compareTo(sorted.get(j)) > 0
+            || sorted.get(j).compareTo(sorted.get(i)) < 0) {
           broken.add(sorted.get(i) + " / " + sorted.get(j));
         }
       }
@@ -153,7 +159,9 @@ class DebVersionTest {
         }
       }
     }
-    assertThat(equalPairs).as("pairs equal without being the same object").isGreaterThan(2 * vs.size());
+    assertThat(equalPairs)
+        .as("pairs equal without being the same object")
+        .isGreaterThan(2 * vs.size());
   }
 
   // ---- named comparison cases
@@ -208,7 +216,8 @@ class DebVersionTest {
   @Test
   void compare_digitRunsLongerThanALongCompareNumerically() {
     assertThat(DebVersion.compare("20240101123456789012", "20240101123456789013")).isEqualTo(-1);
-    assertThat(DebVersion.compare("1.100000000000000000000", "1.99999999999999999999")).isEqualTo(1);
+    assertThat(DebVersion.compare("1.100000000000000000000", "1.99999999999999999999"))
+        .isEqualTo(1);
     assertThat(DebVersion.compare("0020240101123456789012", "20240101123456789012")).isZero();
   }
 
@@ -230,12 +239,14 @@ class DebVersionTest {
 
   @Test
   void compareTo_allocatesNothing() {
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     assertThat(mx.isThreadAllocatedMemorySupported()).isTrue();
     mx.setThreadAllocatedMemoryEnabled(true);
     DebVersion[] vs = {
       DebVersion.parse("1:2.36-9+deb12u7"), DebVersion.parse("1:2.36-9+deb12u10"),
-      DebVersion.parse("0.0~git20221020150751.30e8cfc+ds1-1+b1"), DebVersion.parse("20240101123456789012"),
+      DebVersion.parse("0.0~git20221020150751.30e8cfc+ds1-1+b1"),
+          DebVersion.parse("20240101123456789012"),
       DebVersion.parse("1.0~rc1-1"), DebVersion.parse("1.0-1"),
     };
     long sink = 0;
@@ -313,7 +324,8 @@ class DebVersionTest {
   @Test
   void parse_rejectsNull() {
     assertThatThrownBy(() -> DebVersion.parse(null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("null");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("null");
   }
 
   @Test
@@ -390,11 +402,15 @@ class DebVersionTest {
     return Optional.empty();
   }
 
-  /** Exit code of {@code dpkg --compare-versions a op b}: 0 true, 1 false, 2 dpkg rejected a version. */
+  /**
+   * Exit code of {@code dpkg --compare-versions a op b}: 0 true, 1 false, 2 dpkg rejected a
+   * version.
+   */
   private static int dpkgCompare(Path dpkg, String a, String op, String b) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(dpkg.toString(), "--compare-versions", a, op, b)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder pb =
+        new ProcessBuilder(dpkg.toString(), "--compare-versions", a, op, b)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("LC_ALL", "C");
     return pb.start().waitFor();
   }

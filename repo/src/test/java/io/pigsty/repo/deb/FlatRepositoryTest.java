@@ -16,15 +16,24 @@ class FlatRepositoryTest {
 
   @Test
   void packagesFile_keepsStanzaAndReplacesFileFields() throws Exception {
-    DebPackage p = pkg("Package: b\nVersion: 1\nArchitecture: all\nDepends: a\nFilename: pool/main/b/b_1_all.deb\n"
-        + "Size: 9\nMD5sum: 00\nSHA256: ff\nDescription: thing\n more text\n");
+    DebPackage p =
+        pkg(
+            "Package: b\nVersion: 1\nArchitecture: all\nDepends: a\nFilename: pool/main/b/b_1_all.deb\n"
+                + "Size: 9\nMD5sum: 00\nSHA256: ff\nDescription: thing\n more text\n");
     DebPackage a = pkg("Package: a\nVersion: 2\nArchitecture: amd64\nDescription: first\n");
-    String out = new String(FlatRepository.packagesFile(List.of(
-        new FlatRepository.Entry(p, "./b_1_all.deb", 123, "ab".repeat(32)),
-        new FlatRepository.Entry(a, "./a_2_amd64.deb", 5, "cd".repeat(32)))), StandardCharsets.UTF_8);
+    String out =
+        new String(
+            FlatRepository.packagesFile(
+                List.of(
+                    new FlatRepository.Entry(p, "./b_1_all.deb", 123, "ab".repeat(32)),
+                    new FlatRepository.Entry(a, "./a_2_amd64.deb", 5, "cd".repeat(32)))),
+            StandardCharsets.UTF_8);
     assertThat(out).startsWith("Package: a\n");
-    assertThat(out).contains("Package: b\nVersion: 1\nArchitecture: all\nDepends: a\nFilename: ./b_1_all.deb\nSize: 123\nSHA256: "
-        + "ab".repeat(32) + "\nDescription: thing\n more text\n\n");
+    assertThat(out)
+        .contains(
+            "Package: b\nVersion: 1\nArchitecture: all\nDepends: a\nFilename: ./b_1_all.deb\nSize: 123\nSHA256: "
+                + "ab".repeat(32)
+                + "\nDescription: thing\n more text\n\n");
     assertThat(out).doesNotContain("MD5sum").doesNotContain("pool/main");
   }
 

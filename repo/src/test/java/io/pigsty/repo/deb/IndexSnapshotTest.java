@@ -21,10 +21,14 @@ class IndexSnapshotTest {
     byte[] file = stanzas();
     List<DebPackage> parsed = PackageIndex.parsePackagesFile(file, "main");
     AtomicInteger reads = new AtomicInteger();
-    List<DebPackage> restored = IndexSnapshot.read(IndexSnapshot.write(parsed), "main", () -> {
-      reads.incrementAndGet();
-      return file;
-    });
+    List<DebPackage> restored =
+        IndexSnapshot.read(
+            IndexSnapshot.write(parsed),
+            "main",
+            () -> {
+              reads.incrementAndGet();
+              return file;
+            });
     assertThat(restored).hasSameSizeAs(parsed);
     for (int i = 0; i < parsed.size(); i++) {
       DebPackage a = parsed.get(i);
@@ -47,11 +51,14 @@ class IndexSnapshotTest {
   @Test
   void read_rejectsDamagedSnapshot() throws Exception {
     byte[] snap = IndexSnapshot.write(PackageIndex.parsePackagesFile(stanzas(), "main"));
-    assertThatThrownBy(() -> IndexSnapshot.read(Arrays.copyOf(snap, snap.length / 2), "main", () -> null))
-        .isInstanceOf(MetadataException.class).hasMessageContaining("main");
+    assertThatThrownBy(
+            () -> IndexSnapshot.read(Arrays.copyOf(snap, snap.length / 2), "main", () -> null))
+        .isInstanceOf(MetadataException.class)
+        .hasMessageContaining("main");
     byte[] other = snap.clone();
     other[0] ^= 1;
     assertThatThrownBy(() -> IndexSnapshot.read(other, "main", () -> null))
-        .isInstanceOf(MetadataException.class).hasMessageContaining("format");
+        .isInstanceOf(MetadataException.class)
+        .hasMessageContaining("format");
   }
 }

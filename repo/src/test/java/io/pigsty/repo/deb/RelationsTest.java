@@ -9,10 +9,13 @@ import org.junit.jupiter.api.Test;
 class RelationsTest {
   @Test
   void parse_groupsAlternativesVersionsAndQualifiers() throws Exception {
-    List<List<Dependency>> g = Relations.parse(
-        "libc6 (>= 2.34), debconf (>= 0.5) | debconf-2.0,python3:any ,  perl:native (<< 5.37~)", "t");
+    List<List<Dependency>> g =
+        Relations.parse(
+            "libc6 (>= 2.34), debconf (>= 0.5) | debconf-2.0,python3:any ,  perl:native (<< 5.37~)",
+            "t");
     assertThat(g).hasSize(4);
-    assertThat(g.get(0).get(0)).isEqualTo(new Dependency("libc6", null, RelationOp.GE, DebVersion.parse("2.34")));
+    assertThat(g.get(0).get(0))
+        .isEqualTo(new Dependency("libc6", null, RelationOp.GE, DebVersion.parse("2.34")));
     assertThat(g.get(1)).extracting(Dependency::name).containsExactly("debconf", "debconf-2.0");
     assertThat(g.get(2).get(0).archQualifier()).isEqualTo("any");
     assertThat(g.get(3).get(0).op()).isEqualTo(RelationOp.LT);
@@ -27,14 +30,16 @@ class RelationsTest {
 
   @Test
   void parse_foldedFieldAndArchRestrictionsAndProfiles() throws Exception {
-    List<List<Dependency>> g = Relations.parse("a [amd64],\n b <!nocheck>, c (>= 1) [!i386] <stage1>", "t");
+    List<List<Dependency>> g =
+        Relations.parse("a [amd64],\n b <!nocheck>, c (>= 1) [!i386] <stage1>", "t");
     assertThat(g).extracting(l -> l.get(0).toString()).containsExactly("a", "b", "c (>= 1)");
   }
 
   @Test
   void parse_rejectsMalformedAtomNamingContext() {
     assertThatThrownBy(() -> Relations.parse("foo (>= ", "pkg Depends"))
-        .isInstanceOf(MetadataException.class).hasMessageStartingWith("pkg Depends:");
+        .isInstanceOf(MetadataException.class)
+        .hasMessageStartingWith("pkg Depends:");
     assertThatThrownBy(() -> Relations.parse("Foo_Bar", "pkg Depends"))
         .hasMessageContaining("invalid package name 'Foo_Bar'");
   }

@@ -9,17 +9,17 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Benchmark, not a test: writes {@code repodata/} for a directory of RPMs several times in one
- * JVM ({@link RepodataWriter#write}, what {@code pigsty repo index} runs before it signs) and
- * prints seconds and peak heap per run, so the indexing can be told apart from JVM start and
- * JIT warm-up. Run: {@code java -cp ... io.pigsty.repo.rpm.IndexBenchmark DIR [runs]}.
+ * Benchmark, not a test: writes {@code repodata/} for a directory of RPMs several times in one JVM
+ * ({@link RepodataWriter#write}, what {@code pigsty repo index} runs before it signs) and prints
+ * seconds and peak heap per run, so the indexing can be told apart from JVM start and JIT warm-up.
+ * Run: {@code java -cp ... io.pigsty.repo.rpm.IndexBenchmark DIR [runs]}.
  */
 public final class IndexBenchmark {
   private IndexBenchmark() {}
 
   /**
-   * @param args the directory (searched recursively for .rpm files) and the number of runs
-   *     (default 5)
+   * @param args the directory (searched recursively for .rpm files) and the number of runs (default
+   *     5)
    * @throws Exception on unreadable RPMs
    */
   public static void main(String[] args) throws Exception {
@@ -33,11 +33,13 @@ public final class IndexBenchmark {
       System.gc();
       HeapPeak.reset();
       long t0 = System.nanoTime();
-      RepodataWriter.write(dir, rpms, Instant.parse("2026-01-01T00:00:00Z"), RepodataWriter.Compression.GZ, null);
+      RepodataWriter.write(
+          dir, rpms, Instant.parse("2026-01-01T00:00:00Z"), RepodataWriter.Compression.GZ, null);
       long t1 = System.nanoTime();
       long peak = HeapPeak.bytes();
-      System.out.printf("run %d: %d packages in %.3f s, peak heap %d MB%n", i + 1, rpms.size(), (t1 - t0) / 1e9,
-          peak >> 20);
+      System.out.printf(
+          "run %d: %d packages in %.3f s, peak heap %d MB%n",
+          i + 1, rpms.size(), (t1 - t0) / 1e9, peak >> 20);
     }
   }
 }

@@ -29,8 +29,9 @@ class DebResolverTest {
   }
 
   private Resolution resolve(boolean recommends, String... names) throws Exception {
-    return new DebResolver(index, recommends).resolve(
-        Arrays.stream(names).map(n -> new Request(n, "test")).collect(Collectors.toList()));
+    return new DebResolver(index, recommends)
+        .resolve(
+            Arrays.stream(names).map(n -> new Request(n, "test")).collect(Collectors.toList()));
   }
 
   private static List<String> names(Resolution r) {
@@ -40,7 +41,8 @@ class DebResolverTest {
   @Test
   void resolve_followsPreDependsDependsAndRecommends() throws Exception {
     Resolution r = resolve(true, "app");
-    assertThat(names(r)).contains("app", "init-helper", "libfoo", "app-doc", "libcycle-a", "libcycle-b");
+    assertThat(names(r))
+        .contains("app", "init-helper", "libfoo", "app-doc", "libcycle-a", "libcycle-b");
     assertThat(r.why("init-helper")).containsExactly("test", "app", "init-helper");
   }
 
@@ -71,7 +73,8 @@ class DebResolverTest {
 
   @Test
   void resolve_virtualPackageWithOneProvider() throws Exception {
-    assertThat(names(resolve(true, "only-virtual-user"))).containsExactly("only-virtual-user", "sole-provider");
+    assertThat(names(resolve(true, "only-virtual-user")))
+        .containsExactly("only-virtual-user", "sole-provider");
   }
 
   @Test
@@ -83,8 +86,11 @@ class DebResolverTest {
   @Test
   void resolve_unversionedProvidesAloneFailsVersionedRelation() throws Exception {
     PackageIndex small = new PackageIndex("amd64");
-    small.addPackagesFile(("Package: u\nVersion: 1\nArchitecture: all\nDepends: pyabi (>= 3)\n\n"
-        + "Package: p\nVersion: 1\nArchitecture: all\nProvides: pyabi\n").getBytes(), "s");
+    small.addPackagesFile(
+        ("Package: u\nVersion: 1\nArchitecture: all\nDepends: pyabi (>= 3)\n\n"
+                + "Package: p\nVersion: 1\nArchitecture: all\nProvides: pyabi\n")
+            .getBytes(),
+        "s");
     assertThatThrownBy(() -> new DebResolver(small, true).resolve(List.of(new Request("u", "m"))))
         .isInstanceOf(ResolutionException.class)
         .hasMessageContaining("m -> u -> pyabi (>= 3)");
@@ -111,12 +117,20 @@ class DebResolverTest {
 
   @Test
   void resolve_unknownRequestAndUnsatisfiableVersionAreAllReported() throws Exception {
-    ResolutionException e = org.junit.jupiter.api.Assertions.assertThrows(ResolutionException.class,
-        () -> new DebResolver(index, true).resolve(List.of(
-            new Request("no-such-package", "pgsql"), new Request("libbar (>= 9)", "node"))));
+    ResolutionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ResolutionException.class,
+            () ->
+                new DebResolver(index, true)
+                    .resolve(
+                        List.of(
+                            new Request("no-such-package", "pgsql"),
+                            new Request("libbar (>= 9)", "node"))));
     assertThat(e.problems()).hasSize(2);
-    assertThat(e.problems().get(0).toString()).startsWith("pgsql -> no-such-package: no package or Provides named no-such-package");
-    assertThat(e.problems().get(1).toString()).startsWith("node -> libbar (>= 9): nothing satisfies");
+    assertThat(e.problems().get(0).toString())
+        .startsWith("pgsql -> no-such-package: no package or Provides named no-such-package");
+    assertThat(e.problems().get(1).toString())
+        .startsWith("node -> libbar (>= 9): nothing satisfies");
   }
 
   @Test

@@ -4,7 +4,6 @@ import io.pigsty.builder.bundle.BundleBuilder;
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.BundleOutput;
 import io.pigsty.builder.bundle.ContentCache;
-import io.pigsty.builder.bundle.Manifest;
 import io.pigsty.builder.bundle.Mirrors;
 import io.pigsty.builder.bundle.UpstreamState;
 import io.pigsty.builder.definition.BundleDefinition;
@@ -39,10 +38,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Builds an offline bundle from a definition: upstream metadata (signature-checked), the
- * closure, the .debs (size- and SHA256-checked, cached), a flat APT repository signed with the
- * bundle key, {@code manifest.json}, and a reproducible {@code pigsty-pkg-*.tgz}. Nothing is
- * left at the destination when any step fails.
+ * Builds an offline bundle from a definition: upstream metadata (signature-checked), the closure,
+ * the .debs (size- and SHA256-checked, cached), a flat APT repository signed with the bundle key,
+ * {@code manifest.json}, and a reproducible {@code pigsty-pkg-*.tgz}. Nothing is left at the
+ * destination when any step fails.
  */
 public final class DebBundleBuilder implements BundleBuilder {
   /** File name of the bundle's public keyring inside the repository. */
@@ -62,8 +61,8 @@ public final class DebBundleBuilder implements BundleBuilder {
    * @param keyDir where the bundle signing key is kept (created on first use)
    * @param log where phase lines and the summary go (stderr for the CLI)
    */
-  public DebBundleBuilder(Downloader downloader, ContentCache cache, Mirrors mirrors, Path keyDir,
-      PrintStream log) {
+  public DebBundleBuilder(
+      Downloader downloader, ContentCache cache, Mirrors mirrors, Path keyDir, PrintStream log) {
     this.downloader = downloader;
     this.cache = cache;
     this.mirrors = mirrors;
@@ -73,9 +72,9 @@ public final class DebBundleBuilder implements BundleBuilder {
 
   /**
    * Adds our own packages (such as {@code pigsty_<version>_all.deb}) to the bundle's repository
-   * after the closure is resolved: they are indexed in Packages and listed in manifest.json
-   * with upstream {@value #LOCAL_ORIGIN} and no URL, but their dependencies are not resolved
-   * (ours have none).
+   * after the closure is resolved: they are indexed in Packages and listed in manifest.json with
+   * upstream {@value #LOCAL_ORIGIN} and no URL, but their dependencies are not resolved (ours have
+   * none).
    *
    * @param debs .deb files; each must be a valid package whose name is not in the closure
    * @return this builder
@@ -91,8 +90,8 @@ public final class DebBundleBuilder implements BundleBuilder {
    *
    * @return their total size in bytes
    * @throws MetadataException when a file is not a valid .deb
-   * @throws BundleException when a local package has the name of a package in the closure, or
-   *     a file name that clashes with one
+   * @throws BundleException when a local package has the name of a package in the closure, or a
+   *     file name that clashes with one
    */
   private long addLocalDebs(List<FlatRepository.Entry> entries, Map<String, Path> files)
       throws IOException, MetadataException, BundleException {
@@ -101,14 +100,21 @@ public final class DebBundleBuilder implements BundleBuilder {
     long bytes = 0;
     for (Path deb : localDebs) {
       // Filename, Size and SHA256 come from the entry (FlatRepository writes them), not the control
-      DebPackage p = DebPackage.of(io.pigsty.repo.deb.DebFile.readControl(deb).paragraph(), LOCAL_ORIGIN);
+      DebPackage p =
+          DebPackage.of(io.pigsty.repo.deb.DebFile.readControl(deb).paragraph(), LOCAL_ORIGIN);
       String name = deb.getFileName().toString();
       if (closure.contains(p.name()) || files.containsKey(name)) {
-        throw new BundleException(deb + ": package " + p.name() + " (" + name
-            + ") clashes with a package of the closure");
+        throw new BundleException(
+            deb
+                + ": package "
+                + p.name()
+                + " ("
+                + name
+                + ") clashes with a package of the closure");
       }
       long size = Files.size(deb);
-      entries.add(new FlatRepository.Entry(p, "./" + name, size, io.pigsty.repo.Digests.sha256Hex(deb)));
+      entries.add(
+          new FlatRepository.Entry(p, "./" + name, size, io.pigsty.repo.Digests.sha256Hex(deb)));
       files.put(name, deb);
       bytes += size;
     }
@@ -116,20 +122,29 @@ public final class DebBundleBuilder implements BundleBuilder {
   }
 
   /**
-   * Loads the upstreams and resolves the closure, without downloading any .deb. With
-   * {@code base_system: true} the OS base set ({@link BaseSystem}) is requested first.
+   * Loads the upstreams and resolves the closure, without downloading any .deb. With {@code
+   * base_system: true} the OS base set ({@link BaseSystem}) is requested first.
    *
    * @return the loaded index and the closure
    */
-  public Resolved resolve(BundleDefinition def, Map<String, Double> timings) throws BundleException,
-      FetchException, SignatureException, MetadataException, ResolutionException, IOException {
+  public Resolved resolve(BundleDefinition def, Map<String, Double> timings)
+      throws BundleException,
+          FetchException,
+          SignatureException,
+          MetadataException,
+          ResolutionException,
+          IOException {
     long t0 = System.nanoTime();
     UpstreamLoader.Loaded loaded = new UpstreamLoader(downloader, cache, mirrors).load(def);
     long t1 = System.nanoTime();
     List<Request> reqs = new ArrayList<>();
     if (def.baseSystem()) {
-      reqs.addAll(BaseSystem.requests(loaded.index(), def.packages().stream()
-          .map(PackageRequest::packageName).collect(Collectors.toSet())));
+      reqs.addAll(
+          BaseSystem.requests(
+              loaded.index(),
+              def.packages().stream()
+                  .map(PackageRequest::packageName)
+                  .collect(Collectors.toSet())));
     }
     def.packages().forEach(r -> reqs.add(new Request(r.spec(), r.module())));
     Resolution res = new DebResolver(loaded.index(), def.recommends()).resolve(reqs);
@@ -143,7 +158,8 @@ public final class DebBundleBuilder implements BundleBuilder {
   public record Resolved(UpstreamLoader.Loaded loaded, Resolution resolution) {}
 
   @Override
-  public Closure closure(BundleDefinition def, Map<String, Double> timings) throws PigstyException, IOException {
+  public Closure closure(BundleDefinition def, Map<String, Double> timings)
+      throws PigstyException, IOException {
     Resolution r = resolve(def, timings).resolution();
     List<String> lines = new ArrayList<>();
     for (DebPackage p : r.packages()) {
@@ -167,8 +183,8 @@ public final class DebBundleBuilder implements BundleBuilder {
 
   /**
    * Builds the bundle into {@code outDir}: {@code <outDir>/<bundleFileName>} and the unpacked
-   * repository {@code <outDir>/<name>/pigsty/}. An unchanged rebuild (same manifest) leaves
-   * both in place and only re-checks the tarball.
+   * repository {@code <outDir>/<name>/pigsty/}. An unchanged rebuild (same manifest) leaves both in
+   * place and only re-checks the tarball.
    *
    * @param def the bundle definition
    * @param outDir the destination directory (created if missing)
@@ -177,12 +193,19 @@ public final class DebBundleBuilder implements BundleBuilder {
    */
   @Override
   public Result build(BundleDefinition def, Path outDir, ProgressListener progress)
-      throws BundleException, FetchException, SignatureException, MetadataException,
-      ResolutionException, IOException {
+      throws BundleException,
+          FetchException,
+          SignatureException,
+          MetadataException,
+          ResolutionException,
+          IOException {
     Map<String, Double> timings = new LinkedHashMap<>();
     Resolved r = resolve(def, timings);
-    log.printf("resolved %d packages from %d upstreams (metadata %.2f s, resolve %.3f s)%n",
-        r.resolution().packages().size(), r.loaded().upstreams().size(), timings.get("metadata"),
+    log.printf(
+        "resolved %d packages from %d upstreams (metadata %.2f s, resolve %.3f s)%n",
+        r.resolution().packages().size(),
+        r.loaded().upstreams().size(),
+        timings.get("metadata"),
         timings.get("resolve"));
 
     long t0 = System.nanoTime();
@@ -192,11 +215,15 @@ public final class DebBundleBuilder implements BundleBuilder {
     Map<FetchRequest, DebPackage> byRequest = new LinkedHashMap<>();
     for (DebPackage p : r.resolution().packages()) {
       if (p.filename() == null || p.sha256() == null || p.size() < 0) {
-        throw new MetadataException(p.origin() + ": package " + p.id()
-            + " has no Filename, Size or SHA256 in its index");
+        throw new MetadataException(
+            p.origin() + ": package " + p.id() + " has no Filename, Size or SHA256 in its index");
       }
-      FetchRequest fr = new FetchRequest(URI.create(upstreamBase.get(p.origin()) + "/" + p.filename()),
-          p.size(), p.sha256(), p.name());
+      FetchRequest fr =
+          new FetchRequest(
+              URI.create(upstreamBase.get(p.origin()) + "/" + p.filename()),
+              p.size(),
+              p.sha256(),
+              p.name());
       requests.add(fr);
       byRequest.put(fr, p);
     }
@@ -211,8 +238,11 @@ public final class DebBundleBuilder implements BundleBuilder {
     BundleKey key = BundleKey.loadOrCreate(keyDir, BundleKey.USER_ID);
     // Release Date, signature time and tar mtimes: the newest upstream Release date (or the
     // key's creation, if later), so equal inputs and key give equal bytes
-    Instant stamp = r.loaded().upstreams().stream().map(UpstreamState::date)
-        .max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+    Instant stamp =
+        r.loaded().upstreams().stream()
+            .map(UpstreamState::date)
+            .max(Comparator.naturalOrder())
+            .orElse(Instant.EPOCH);
     stamp = key.notBeforeCreation(stamp);
 
     // repository metadata, in memory first: it decides whether anything changed
@@ -237,7 +267,7 @@ public final class DebBundleBuilder implements BundleBuilder {
     Path repoDir = outDir.resolve(def.name()).resolve(ROOT);
     long t3 = System.nanoTime();
     timings.put("pack", (t3 - t2) / 1e9);
-    return new Result(bundle, repoDir, files.size(), debBytes, Files.size(bundle), upToDate,
-        timings, report);
+    return new Result(
+        bundle, repoDir, files.size(), debBytes, Files.size(bundle), upToDate, timings, report);
   }
 }

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code manifest.json} of a Debian bundle: the common head ({@link Manifest}), each upstream
- * suite with its InRelease digest, and every .deb with the requests that pulled it in.
+ * {@code manifest.json} of a Debian bundle: the common head ({@link Manifest}), each upstream suite
+ * with its InRelease digest, and every .deb with the requests that pulled it in.
  */
 final class DebManifest {
   private DebManifest() {}
@@ -26,8 +26,14 @@ final class DebManifest {
    *
    * @return UTF-8 JSON, newline-terminated
    */
-  static byte[] render(BundleDefinition def, DebBundleBuilder.Resolved r, RepoFiles repo,
-      Map<String, URI> upstreamBase, BundleKey key, List<FlatRepository.Entry> debs) throws IOException {
+  static byte[] render(
+      BundleDefinition def,
+      DebBundleBuilder.Resolved r,
+      RepoFiles repo,
+      Map<String, URI> upstreamBase,
+      BundleKey key,
+      List<FlatRepository.Entry> debs)
+      throws IOException {
     Map<String, Object> m = Manifest.head(def, key, DebBundleBuilder.KEYRING);
     List<Map<String, Object>> ups = new ArrayList<>();
     for (UpstreamState u : r.loaded().upstreams()) {

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The metadata files of a flat APT repository, rendered in memory: {@code Packages},
- * {@code Packages.gz}, {@code Release}, {@code InRelease} (clear-signed with the bundle key)
- * and {@code pigsty.gpg} (the key's public half, for {@code Signed-By:}).
+ * The metadata files of a flat APT repository, rendered in memory: {@code Packages}, {@code
+ * Packages.gz}, {@code Release}, {@code InRelease} (clear-signed with the bundle key) and {@code
+ * pigsty.gpg} (the key's public half, for {@code Signed-By:}).
  *
  * @param files file name to content, in a fixed order
  * @param keyFingerprint the signing key's fingerprint
@@ -27,8 +27,9 @@ public record RepoFiles(Map<String, byte[]> files, String keyFingerprint) {
    * @param date Release Date and signature time: a fixed instant gives reproducible bytes
    * @throws SignatureException when signing fails
    */
-  public static RepoFiles render(List<FlatRepository.Entry> entries, BundleDefinition def,
-      BundleKey key, Instant date) throws SignatureException {
+  public static RepoFiles render(
+      List<FlatRepository.Entry> entries, BundleDefinition def, BundleKey key, Instant date)
+      throws SignatureException {
     byte[] packages = FlatRepository.packagesFile(entries);
     byte[] packagesGz = FlatRepository.gzip(packages);
     Map<String, String> fields = new LinkedHashMap<>();
@@ -38,8 +39,18 @@ public record RepoFiles(Map<String, byte[]> files, String keyFingerprint) {
       fields.put("Suite", def.name());
       fields.put("Codename", def.target().codename());
       fields.put("Architectures", def.target().arch() + " all");
-      fields.put("Description", "Pigsty offline bundle " + def.name() + " " + def.version()
-          + " for " + def.target().os() + " " + def.target().release() + " " + def.target().arch());
+      fields.put(
+          "Description",
+          "Pigsty offline bundle "
+              + def.name()
+              + " "
+              + def.version()
+              + " for "
+              + def.target().os()
+              + " "
+              + def.target().release()
+              + " "
+              + def.target().arch());
     } else {
       fields.put("Description", "Pigsty local repository");
     }

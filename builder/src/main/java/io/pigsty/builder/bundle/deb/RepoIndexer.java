@@ -19,10 +19,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Writes signed flat-repository metadata for a directory of .deb files (what
- * {@code dpkg-scanpackages} plus {@code apt-ftparchive release} plus {@code gpg --clearsign}
- * do): Packages, Packages.gz, Release, InRelease and the public keyring {@code pigsty.gpg}.
- * Each file is written to a temp name and renamed into place.
+ * Writes signed flat-repository metadata for a directory of .deb files (what {@code
+ * dpkg-scanpackages} plus {@code apt-ftparchive release} plus {@code gpg --clearsign} do):
+ * Packages, Packages.gz, Release, InRelease and the public keyring {@code pigsty.gpg}. Each file is
+ * written to a temp name and renamed into place.
  */
 public final class RepoIndexer {
   private RepoIndexer() {}
@@ -41,9 +41,9 @@ public final class RepoIndexer {
   }
 
   /**
-   * Indexes a directory of .deb files (flat APT repository) or of .rpm files (yum/dnf
-   * repository: {@code repodata/} like createrepo_c, {@code repodata/repomd.xml.asc} signed with
-   * the bundle key, its public key as {@code RPM-GPG-KEY-pigsty} and {@code pigsty.gpg}).
+   * Indexes a directory of .deb files (flat APT repository) or of .rpm files (yum/dnf repository:
+   * {@code repodata/} like createrepo_c, {@code repodata/repomd.xml.asc} signed with the bundle
+   * key, its public key as {@code RPM-GPG-KEY-pigsty} and {@code pigsty.gpg}).
    *
    * @param zstd for RPM repositories, compress the XML with zstd (EL9 and later) instead of gzip
    * @return the number of packages indexed
@@ -57,12 +57,12 @@ public final class RepoIndexer {
   }
 
   /**
-   * As {@link #index(Path, BundleKey, Instant, boolean)}, and for RPM repositories lists a
-   * {@code modules.yaml} (module streams and defaults, as createrepo_c's {@code modifyrepo_c
+   * As {@link #index(Path, BundleKey, Instant, boolean)}, and for RPM repositories lists a {@code
+   * modules.yaml} (module streams and defaults, as createrepo_c's {@code modifyrepo_c
    * --mdtype=modules} does) in repomd.xml as type {@code modules}.
    *
-   * @param modules the modules.yaml file, plain or compressed as its name says ({@code .gz},
-   *     {@code .xz}, {@code .zst}, {@code .bz2}); null for none
+   * @param modules the modules.yaml file, plain or compressed as its name says ({@code .gz}, {@code
+   *     .xz}, {@code .zst}, {@code .bz2}); null for none
    * @throws BundleException also when modules is given for a directory of .deb files
    */
   public static int index(Path dir, BundleKey key, Instant date, boolean zstd, Path modules)
@@ -80,17 +80,20 @@ public final class RepoIndexer {
     if (!rpms.isEmpty()) {
       byte[] yaml = null;
       if (modules != null) {
-        try (var in = io.pigsty.repo.rpm.MetadataCompression.open(Files.newInputStream(modules),
-            modules.getFileName().toString())) {
+        try (var in =
+            io.pigsty.repo.rpm.MetadataCompression.open(
+                Files.newInputStream(modules), modules.getFileName().toString())) {
           yaml = in.readAllBytes();
         } catch (IOException e) {
-          throw new BundleException(modules + ": cannot read the modules file (" + e.getMessage() + ")");
+          throw new BundleException(
+              modules + ": cannot read the modules file (" + e.getMessage() + ")");
         }
       }
       return indexRpms(dir, rpms, key, date, zstd, yaml);
     }
     if (modules != null) {
-      throw new BundleException(modules + ": modules.yaml applies to RPM repositories; " + dir + " holds .deb files");
+      throw new BundleException(
+          modules + ": modules.yaml applies to RPM repositories; " + dir + " holds .deb files");
     }
     if (debs.isEmpty()) {
       throw new BundleException(dir + ": no .deb or .rpm files to index");
@@ -99,7 +102,8 @@ public final class RepoIndexer {
     for (Path deb : debs) {
       DebPackage p = DebFile.readControl(deb);
       String rel = "./" + dir.relativize(deb).toString().replace('\\', '/');
-      entries.add(new FlatRepository.Entry(p, rel, Files.size(deb), io.pigsty.repo.Digests.sha256Hex(deb)));
+      entries.add(
+          new FlatRepository.Entry(p, rel, Files.size(deb), io.pigsty.repo.Digests.sha256Hex(deb)));
     }
     RepoFiles files = RepoFiles.render(entries, null, key, date);
     List<Path> temps = new ArrayList<>();
@@ -112,7 +116,10 @@ public final class RepoIndexer {
       }
       int i = 0;
       for (String name : files.files().keySet()) {
-        Files.move(temps.get(i++), dir.resolve(name), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+            temps.get(i++),
+            dir.resolve(name),
+            StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
       }
     } finally {
@@ -123,19 +130,30 @@ public final class RepoIndexer {
     return entries.size();
   }
 
-  private static int indexRpms(Path dir, List<Path> rpms, BundleKey key, Instant date, boolean zstd,
-      byte[] modules) throws IOException, MetadataException {
+  private static int indexRpms(
+      Path dir, List<Path> rpms, BundleKey key, Instant date, boolean zstd, byte[] modules)
+      throws IOException, MetadataException {
     Map<String, byte[]> files;
     try {
-      files = io.pigsty.repo.rpm.RepodataWriter.write(dir, rpms, date,
-          zstd ? io.pigsty.repo.rpm.RepodataWriter.Compression.ZSTD : io.pigsty.repo.rpm.RepodataWriter.Compression.GZ,
-          modules);
+      files =
+          io.pigsty.repo.rpm.RepodataWriter.write(
+              dir,
+              rpms,
+              date,
+              zstd
+                  ? io.pigsty.repo.rpm.RepodataWriter.Compression.ZSTD
+                  : io.pigsty.repo.rpm.RepodataWriter.Compression.GZ,
+              modules);
     } catch (io.pigsty.repo.rpm.RpmMetadataException e) {
       throw new MetadataException(e.getMessage(), e);
     }
     Map<Path, byte[]> extra = new java.util.LinkedHashMap<>();
-    extra.put(dir.resolve("repodata/repomd.xml.asc"), key.detachSign(files.get("repomd.xml"), true, date));
-    extra.put(dir.resolve("RPM-GPG-KEY-pigsty"), key.publicKeyArmored().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    extra.put(
+        dir.resolve("repodata/repomd.xml.asc"),
+        key.detachSign(files.get("repomd.xml"), true, date));
+    extra.put(
+        dir.resolve("RPM-GPG-KEY-pigsty"),
+        key.publicKeyArmored().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     extra.put(dir.resolve(DebBundleBuilder.KEYRING), key.publicKeyring());
     for (Map.Entry<Path, byte[]> f : extra.entrySet()) {
       writeReadable(f.getKey(), f.getValue());
@@ -151,7 +169,9 @@ public final class RepoIndexer {
    * @param bytes its content
    */
   public static void writeReadable(Path file, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + "-", ".tmp");
+    Path tmp =
+        Files.createTempFile(
+            file.toAbsolutePath().getParent(), "." + file.getFileName() + "-", ".tmp");
     try {
       Files.write(tmp, bytes);
       readable(tmp);
@@ -162,13 +182,15 @@ public final class RepoIndexer {
   }
 
   /**
-   * Temp files are created 0600; repository files must be world-readable (apt reads them as
-   * the {@code _apt} user, dnf and nginx as others), so they get 0644 before the rename.
+   * Temp files are created 0600; repository files must be world-readable (apt reads them as the
+   * {@code _apt} user, dnf and nginx as others), so they get 0644 before the rename.
    */
   static void readable(Path p) throws IOException {
     try {
-      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
-          Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+      Files.setPosixFilePermissions(
+          p,
+          java.nio.file.attribute.PosixFilePermissions.fromString(
+              Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system: nothing to widen
     }

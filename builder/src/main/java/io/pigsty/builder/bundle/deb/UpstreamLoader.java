@@ -9,7 +9,6 @@ import io.pigsty.builder.definition.Upstream;
 import io.pigsty.builder.fetch.Downloader;
 import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.repo.deb.DebPackage;
-import io.pigsty.repo.deb.FlatRepository;
 import io.pigsty.repo.deb.IndexSnapshot;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.deb.PackageIndex;
@@ -35,11 +34,11 @@ import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * Reads every upstream suite of a definition into one {@link PackageIndex}: fetches
- * {@code InRelease}, verifies its OpenPGP signature with the definition's trusted keys (there
- * is no way to skip this), checks Suite/Codename and Valid-Until, then gets
- * {@code <component>/binary-<arch>/Packages} (from the cache, or as {@code .xz}/{@code .gz}),
- * checking every file against the SHA256 in the signed Release. Suites load in parallel.
+ * Reads every upstream suite of a definition into one {@link PackageIndex}: fetches {@code
+ * InRelease}, verifies its OpenPGP signature with the definition's trusted keys (there is no way to
+ * skip this), checks Suite/Codename and Valid-Until, then gets {@code
+ * <component>/binary-<arch>/Packages} (from the cache, or as {@code .xz}/{@code .gz}), checking
+ * every file against the SHA256 in the signed Release. Suites load in parallel.
  */
 public final class UpstreamLoader {
   private final Downloader downloader;
@@ -68,12 +67,13 @@ public final class UpstreamLoader {
    * @throws SignatureException when an InRelease is not signed by a trusted key
    * @throws MetadataException when a Release or index is malformed, stale, or fails its checksum
    */
-  public Loaded load(BundleDefinition def) throws BundleException, FetchException,
-      SignatureException, MetadataException, IOException {
+  public Loaded load(BundleDefinition def)
+      throws BundleException, FetchException, SignatureException, MetadataException, IOException {
     String arch = def.target().arch();
     List<Upstream> ups = def.upstreams();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(2 * ups.size(), 8),
-        io.pigsty.repo.Threads.daemon("upstream-loader-"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(2 * ups.size(), 8), io.pigsty.repo.Threads.daemon("upstream-loader-"));
     try {
       // keyrings load (and BouncyCastle initialises) while InRelease files download
       List<Future<TrustedKeys>> keys = new ArrayList<>();
@@ -101,8 +101,8 @@ public final class UpstreamLoader {
     }
   }
 
-  private static Object[] get(Future<Object[]> f) throws BundleException, FetchException,
-      SignatureException, MetadataException, IOException {
+  private static Object[] get(Future<Object[]> f)
+      throws BundleException, FetchException, SignatureException, MetadataException, IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -120,13 +120,24 @@ public final class UpstreamLoader {
     }
   }
 
-  private Object[] loadOne(BundleDefinition def, Upstream u, String arch, Future<TrustedKeys> keysFuture)
+  private Object[] loadOne(
+      BundleDefinition def, Upstream u, String arch, Future<TrustedKeys> keysFuture)
       throws Exception {
     String firstComponent = u.components().get(0);
-    URI base = mirrors.baseFor(u.suite(), firstComponent, u.url()).orElseThrow(() ->
-        new BundleException(def.file() + ": upstream '" + u.name() + "': no URL for suite '"
-            + u.suite() + "' in the build host's apt sources; pass --mirror " + u.suite()
-            + "=URL or set PIGSTY_MIRROR"));
+    URI base =
+        mirrors
+            .baseFor(u.suite(), firstComponent, u.url())
+            .orElseThrow(
+                () ->
+                    new BundleException(
+                        def.file()
+                            + ": upstream '"
+                            + u.name()
+                            + "': no URL for suite '"
+                            + u.suite()
+                            + "' in the build host's apt sources; pass --mirror "
+                            + u.suite()
+                            + "=URL or set PIGSTY_MIRROR"));
     URI inReleaseUri = URI.create(base + "/dists/" + u.suite() + "/InRelease");
     byte[] inRelease = downloader.get(inReleaseUri);
     // The signature check (and BouncyCastle's start-up) runs beside the index work, which
@@ -135,19 +146,27 @@ public final class UpstreamLoader {
     // verified text or the build stops. Cache entries are named by their content's SHA256, so
     // reading or filling the cache on an unverified checksum cannot poison it.
     java.util.concurrent.CompletableFuture<ClearSigned.Verified> verifying =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-          try {
-            return ClearSigned.verify(inRelease, keysFuture.get(), inReleaseUri.toString());
-          } catch (Exception e) {
-            throw new java.util.concurrent.CompletionException(e);
-          }
-        });
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return ClearSigned.verify(inRelease, keysFuture.get(), inReleaseUri.toString());
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
     byte[] speculative = unverifiedText(inRelease);
     List<DebPackage> all = null;
     List<UpstreamState.IndexFile> used = new ArrayList<>();
     if (speculative != null) {
       try {
-        all = indexes(ReleaseFile.parse(speculative, inReleaseUri.toString()), base, u, arch, used, inReleaseUri);
+        all =
+            indexes(
+                ReleaseFile.parse(speculative, inReleaseUri.toString()),
+                base,
+                u,
+                arch,
+                used,
+                inReleaseUri);
       } catch (MetadataException | FetchException e) {
         all = null; // decided below, from the verified text
       }
@@ -156,7 +175,8 @@ public final class UpstreamLoader {
     try {
       verified = verifying.join();
     } catch (java.util.concurrent.CompletionException e) {
-      Throwable c = e.getCause() instanceof ExecutionException ? e.getCause().getCause() : e.getCause();
+      Throwable c =
+          e.getCause() instanceof ExecutionException ? e.getCause().getCause() : e.getCause();
       throw c instanceof Exception ? (Exception) c : e;
     }
     ReleaseFile release = ReleaseFile.parse(verified.signedText(), inReleaseUri.toString());
@@ -165,14 +185,27 @@ public final class UpstreamLoader {
       used.clear();
       all = indexes(release, base, u, arch, used, inReleaseUri);
     }
-    UpstreamState state = new UpstreamState(u.name(), u.suite(), base,
-        io.pigsty.repo.Digests.sha256Hex(inRelease), release.date(), verified.goodKeyFingerprints(),
-        used, all.size());
+    UpstreamState state =
+        new UpstreamState(
+            u.name(),
+            u.suite(),
+            base,
+            io.pigsty.repo.Digests.sha256Hex(inRelease),
+            release.date(),
+            verified.goodKeyFingerprints(),
+            used,
+            all.size());
     return new Object[] {state, all};
   }
 
-  private List<DebPackage> indexes(ReleaseFile release, URI base, Upstream u, String arch,
-      List<UpstreamState.IndexFile> used, URI inReleaseUri) throws Exception {
+  private List<DebPackage> indexes(
+      ReleaseFile release,
+      URI base,
+      Upstream u,
+      String arch,
+      List<UpstreamState.IndexFile> used,
+      URI inReleaseUri)
+      throws Exception {
     List<DebPackage> all = new ArrayList<>();
     for (String component : u.components()) {
       String dir = component + "/binary-" + arch + "/";
@@ -180,7 +213,9 @@ public final class UpstreamLoader {
       if (plain.isPresent()) {
         Optional<List<DebPackage>> fromSnapshot = snapshot(plain.get(), u.name());
         if (fromSnapshot.isPresent()) {
-          used.add(new UpstreamState.IndexFile(plain.get().path(), plain.get().sha256(), plain.get().size()));
+          used.add(
+              new UpstreamState.IndexFile(
+                  plain.get().path(), plain.get().sha256(), plain.get().size()));
           all.addAll(fromSnapshot.get());
           continue;
         }
@@ -200,21 +235,35 @@ public final class UpstreamLoader {
   }
 
   /** The parsed form of a verified Packages file, if an earlier build left one. */
-  private Optional<List<DebPackage>> snapshot(ReleaseFile.Entry plain, String origin) throws IOException {
+  private Optional<List<DebPackage>> snapshot(ReleaseFile.Entry plain, String origin)
+      throws IOException {
     Path p = snapshotPath(plain.sha256());
     if (!Files.isRegularFile(p)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(IndexSnapshot.read(Files.readAllBytes(p), origin, () -> {
-        try {
-          return cache.read(plain.sha256(), plain.size()).orElseThrow(() -> new IllegalStateException(
-              "the cached " + plain.path() + " of " + origin + " (" + cache.pathFor(plain.sha256())
-                  + ") is gone or damaged; run the command again"));
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }));
+      return Optional.of(
+          IndexSnapshot.read(
+              Files.readAllBytes(p),
+              origin,
+              () -> {
+                try {
+                  return cache
+                      .read(plain.sha256(), plain.size())
+                      .orElseThrow(
+                          () ->
+                              new IllegalStateException(
+                                  "the cached "
+                                      + plain.path()
+                                      + " of "
+                                      + origin
+                                      + " ("
+                                      + cache.pathFor(plain.sha256())
+                                      + ") is gone or damaged; run the command again"));
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }));
     } catch (MetadataException e) {
       Files.deleteIfExists(p);
       return Optional.empty();
@@ -236,7 +285,11 @@ public final class UpstreamLoader {
     Path tmp = Files.createTempFile(p.getParent(), ".snap-", ".tmp");
     try {
       Files.write(tmp, bytes);
-      Files.move(tmp, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          p,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -266,13 +319,21 @@ public final class UpstreamLoader {
     return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  private byte[] packagesFile(URI base, String suite, String dir, ReleaseFile release,
-      List<UpstreamState.IndexFile> used, URI inReleaseUri) throws Exception {
+  private byte[] packagesFile(
+      URI base,
+      String suite,
+      String dir,
+      ReleaseFile release,
+      List<UpstreamState.IndexFile> used,
+      URI inReleaseUri)
+      throws Exception {
     Optional<ReleaseFile.Entry> plain = release.sha256(dir + "Packages");
     if (plain.isPresent()) {
       Optional<byte[]> cached = cache.read(plain.get().sha256(), plain.get().size());
       if (cached.isPresent()) {
-        used.add(new UpstreamState.IndexFile(plain.get().path(), plain.get().sha256(), plain.get().size()));
+        used.add(
+            new UpstreamState.IndexFile(
+                plain.get().path(), plain.get().sha256(), plain.get().size()));
         return cached.get();
       }
     }
@@ -282,11 +343,13 @@ public final class UpstreamLoader {
         continue;
       }
       URI uri = URI.create(base + "/dists/" + suite + "/" + e.get().path());
-      byte[] compressed = Files.readAllBytes(downloader.fetch(uri, e.get().size(), e.get().sha256()));
+      byte[] compressed =
+          Files.readAllBytes(downloader.fetch(uri, e.get().size(), e.get().sha256()));
       byte[] content;
-      try (InputStream in = ext.equals(".xz")
-          ? new XZInputStream(new ByteArrayInputStream(compressed))
-          : new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+      try (InputStream in =
+          ext.equals(".xz")
+              ? new XZInputStream(new ByteArrayInputStream(compressed))
+              : new GZIPInputStream(new ByteArrayInputStream(compressed))) {
         content = in.readAllBytes();
       } catch (IOException ex) {
         throw new MetadataException(uri + ": cannot decompress: " + ex.getMessage(), ex);
@@ -298,9 +361,17 @@ public final class UpstreamLoader {
       if (plain.isPresent()) {
         String got = io.pigsty.repo.Digests.sha256Hex(content);
         if (!got.equals(plain.get().sha256()) || content.length != plain.get().size()) {
-          throw new MetadataException(uri + ": decompressed content does not match the SHA256 of "
-              + plain.get().path() + " in " + inReleaseUri + " (expected " + plain.get().sha256()
-              + ", got " + got + ")");
+          throw new MetadataException(
+              uri
+                  + ": decompressed content does not match the SHA256 of "
+                  + plain.get().path()
+                  + " in "
+                  + inReleaseUri
+                  + " (expected "
+                  + plain.get().sha256()
+                  + ", got "
+                  + got
+                  + ")");
         }
         cache.put(got, content);
       }

@@ -5,7 +5,6 @@ import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.BundleOutput;
 import io.pigsty.builder.bundle.ContentCache;
 import io.pigsty.builder.bundle.Mirrors;
-import io.pigsty.builder.bundle.deb.DebBundleBuilder;
 import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.definition.PackageRequest;
 import io.pigsty.builder.definition.Target;
@@ -44,21 +43,22 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Builds an offline bundle for an EL (rpm family) definition: upstream repodata (repomd
- * signature checked where {@code repo_gpgcheck} is on), the closure by {@link RpmResolver}, the
- * .rpm files (size and SHA256 checked against primary, cached), every package's own signature
- * checked with the upstream's keys where {@code gpgcheck} is on ({@link RpmSignature}), then a
- * local dnf repository: the .rpm files, {@code repodata/} as createrepo_c writes it,
- * {@code repodata/repomd.xml.asc} signed with the bundle key, {@code RPM-GPG-KEY-pigsty}, the
- * upstream keys under {@code keys/}, a ready {@code pigsty-local.repo}, {@code manifest.json},
- * and a reproducible {@code pigsty-pkg-*.tgz}. Nothing is left at the destination when a step
- * fails.
+ * Builds an offline bundle for an EL (rpm family) definition: upstream repodata (repomd signature
+ * checked where {@code repo_gpgcheck} is on), the closure by {@link RpmResolver}, the .rpm files
+ * (size and SHA256 checked against primary, cached), every package's own signature checked with the
+ * upstream's keys where {@code gpgcheck} is on ({@link RpmSignature}), then a local dnf repository:
+ * the .rpm files, {@code repodata/} as createrepo_c writes it, {@code repodata/repomd.xml.asc}
+ * signed with the bundle key, {@code RPM-GPG-KEY-pigsty}, the upstream keys under {@code keys/}, a
+ * ready {@code pigsty-local.repo}, {@code manifest.json}, and a reproducible {@code
+ * pigsty-pkg-*.tgz}. Nothing is left at the destination when a step fails.
  */
 public final class RpmBundleBuilder implements BundleBuilder {
   /** The bundle key's public half, armored, at the repository root (dnf's gpgkey=). */
   public static final String KEY_FILE = "RPM-GPG-KEY-pigsty";
+
   /** A dnf repository file for the unpacked bundle at {@code /www/pigsty}. */
   public static final String REPO_FILE = "pigsty-local.repo";
+
   /** Where the bundle is unpacked on a node (same as the Debian bundle). */
   public static final String NODE_PATH = "/www/pigsty";
 
@@ -76,8 +76,8 @@ public final class RpmBundleBuilder implements BundleBuilder {
    * @param keyDir where the bundle signing key is kept (created on first use)
    * @param log where phase lines go (stderr for the CLI)
    */
-  public RpmBundleBuilder(Downloader downloader, ContentCache cache, Mirrors mirrors, Path keyDir,
-      PrintStream log) {
+  public RpmBundleBuilder(
+      Downloader downloader, ContentCache cache, Mirrors mirrors, Path keyDir, PrintStream log) {
     this.downloader = downloader;
     this.cache = cache;
     this.mirrors = mirrors;
@@ -86,11 +86,11 @@ public final class RpmBundleBuilder implements BundleBuilder {
   }
 
   /**
-   * RPMs of our own (e.g. {@code pigsty-<v>-1.noarch.rpm} from {@code pigsty package rpm}) to
-   * add to the repository beside the closure, recorded in manifest.json with upstream
-   * {@value BundleBuilder#LOCAL_ORIGIN}. They carry no vendor signature, so the bundle's
-   * repository file then says {@code gpgcheck=0} and relies on {@code repo_gpgcheck=1}
-   * (the bundle-signed repomd lists every package's SHA256).
+   * RPMs of our own (e.g. {@code pigsty-<v>-1.noarch.rpm} from {@code pigsty package rpm}) to add
+   * to the repository beside the closure, recorded in manifest.json with upstream {@value
+   * BundleBuilder#LOCAL_ORIGIN}. They carry no vendor signature, so the bundle's repository file
+   * then says {@code gpgcheck=0} and relies on {@code repo_gpgcheck=1} (the bundle-signed repomd
+   * lists every package's SHA256).
    *
    * @param rpms the files; each must be an RPM whose name is not in the closure
    * @return this builder
@@ -102,8 +102,11 @@ public final class RpmBundleBuilder implements BundleBuilder {
   }
 
   /** Upstream metadata and the closure over it. */
-  public record Resolved(List<RpmUpstreamLoader.Loaded> upstreams, RpmResolver.Resolution resolution) {
-    /** @return the loaded upstream a package of the closure came from */
+  public record Resolved(
+      List<RpmUpstreamLoader.Loaded> upstreams, RpmResolver.Resolution resolution) {
+    /**
+     * @return the loaded upstream a package of the closure came from
+     */
     public RpmUpstreamLoader.Loaded upstreamOf(RpmPackage p) {
       RpmRepository r = resolution.repos().get(p);
       for (RpmUpstreamLoader.Loaded l : upstreams) {
@@ -116,13 +119,15 @@ public final class RpmBundleBuilder implements BundleBuilder {
   }
 
   @Override
-  public Closure closure(BundleDefinition def, Map<String, Double> timings) throws PigstyException, IOException {
+  public Closure closure(BundleDefinition def, Map<String, Double> timings)
+      throws PigstyException, IOException {
     Resolved res = resolve(def, timings);
     List<RpmPackage> sorted = new ArrayList<>(res.resolution().packages());
     sorted.sort(java.util.Comparator.comparing(RpmPackage::name).thenComparing(RpmPackage::arch));
     List<String> lines = new ArrayList<>();
     for (RpmPackage p : sorted) {
-      lines.add(p.name() + "\t" + p.evr() + "\t" + p.arch() + "\t" + res.upstreamOf(p).upstream().name());
+      lines.add(
+          p.name() + "\t" + p.evr() + "\t" + p.arch() + "\t" + res.upstreamOf(p).upstream().name());
     }
     return new Closure(lines, res.resolution()::why);
   }
@@ -141,22 +146,33 @@ public final class RpmBundleBuilder implements BundleBuilder {
   }
 
   /**
-   * Loads the upstreams and resolves the closure of the requested packages (newest EVR, the
-   * target arch plus noarch, and i686 with {@code multilib: true}; weak dependencies when the
-   * definition's {@code recommends} is on).
+   * Loads the upstreams and resolves the closure of the requested packages (newest EVR, the target
+   * arch plus noarch, and i686 with {@code multilib: true}; weak dependencies when the definition's
+   * {@code recommends} is on).
    *
    * @param timings receives {@code metadata} and {@code resolve} seconds
    * @return the loaded upstreams and the closure
    */
-  public Resolved resolve(BundleDefinition def, Map<String, Double> timings) throws BundleException,
-      FetchException, SignatureException, RpmMetadataException, ResolutionException, IOException {
+  public Resolved resolve(BundleDefinition def, Map<String, Double> timings)
+      throws BundleException,
+          FetchException,
+          SignatureException,
+          RpmMetadataException,
+          ResolutionException,
+          IOException {
     long t0 = System.nanoTime();
-    List<RpmUpstreamLoader.Loaded> ups = new RpmUpstreamLoader(downloader, cache, mirrors).load(def);
+    List<RpmUpstreamLoader.Loaded> ups =
+        new RpmUpstreamLoader(downloader, cache, mirrors).load(def);
     long t1 = System.nanoTime();
-    List<RpmRepository> repos = ups.stream().map(RpmUpstreamLoader.Loaded::repository).collect(Collectors.toList());
-    RpmResolver resolver = new RpmResolver(repos,
-        new RpmResolver.Options(def.target().arch(), def.multilib(), def.recommends(), Set.of()));
-    List<String> requests = def.packages().stream().map(PackageRequest::packageName).collect(Collectors.toList());
+    List<RpmRepository> repos =
+        ups.stream().map(RpmUpstreamLoader.Loaded::repository).collect(Collectors.toList());
+    RpmResolver resolver =
+        new RpmResolver(
+            repos,
+            new RpmResolver.Options(
+                def.target().arch(), def.multilib(), def.recommends(), Set.of()));
+    List<String> requests =
+        def.packages().stream().map(PackageRequest::packageName).collect(Collectors.toList());
     RpmResolver.Resolution res = resolver.resolve(requests);
     long t2 = System.nanoTime();
     timings.put("metadata", (t1 - t0) / 1e9);
@@ -169,19 +185,26 @@ public final class RpmBundleBuilder implements BundleBuilder {
    * repository {@code <outDir>/<name>/pigsty/}. An unchanged rebuild leaves both in place.
    *
    * @return where the bundle is, sizes and per-phase seconds
-   * @throws SignatureException naming the package, its upstream and the key IDs it was signed
-   *     with, when gpgcheck is on and its signature is missing, bad or by an untrusted key
+   * @throws SignatureException naming the package, its upstream and the key IDs it was signed with,
+   *     when gpgcheck is on and its signature is missing, bad or by an untrusted key
    * @throws RpmMetadataException when primary gives a package no SHA256 checksum or size, or two
    *     packages of the closure share a file name
    */
   @Override
   public Result build(BundleDefinition def, Path outDir, ProgressListener progress)
-      throws BundleException, FetchException, SignatureException, RpmMetadataException,
-      ResolutionException, IOException {
+      throws BundleException,
+          FetchException,
+          SignatureException,
+          RpmMetadataException,
+          ResolutionException,
+          IOException {
     Map<String, Double> timings = new LinkedHashMap<>();
     Resolved r = resolve(def, timings);
-    log.printf("resolved %d packages from %d upstreams (metadata %.2f s, resolve %.3f s)%n",
-        r.resolution().packages().size(), r.upstreams().size(), timings.get("metadata"),
+    log.printf(
+        "resolved %d packages from %d upstreams (metadata %.2f s, resolve %.3f s)%n",
+        r.resolution().packages().size(),
+        r.upstreams().size(),
+        timings.get("metadata"),
         timings.get("resolve"));
 
     long t0 = System.nanoTime();
@@ -190,19 +213,36 @@ public final class RpmBundleBuilder implements BundleBuilder {
     Map<String, RpmPackage> names = new HashMap<>();
     for (RpmPackage p : r.resolution().packages()) {
       RpmUpstreamLoader.Loaded up = r.upstreamOf(p);
-      if (p.checksum() == null || !"sha256".equalsIgnoreCase(p.checksumType()) || p.packageSize() < 0) {
-        throw new RpmMetadataException(up.base() + ": package " + p.nevra() + " has no SHA256 checksum or"
-            + " size in primary; it cannot be checked");
+      if (p.checksum() == null
+          || !"sha256".equalsIgnoreCase(p.checksumType())
+          || p.packageSize() < 0) {
+        throw new RpmMetadataException(
+            up.base()
+                + ": package "
+                + p.nevra()
+                + " has no SHA256 checksum or"
+                + " size in primary; it cannot be checked");
       }
       RpmPackage clash = names.putIfAbsent(p.fileName(), p);
       if (clash != null) {
-        throw new RpmMetadataException("packages " + clash.nevra() + " and " + p.nevra()
-            + " share the file name " + p.fileName());
+        throw new RpmMetadataException(
+            "packages "
+                + clash.nevra()
+                + " and "
+                + p.nevra()
+                + " share the file name "
+                + p.fileName());
       }
-      String base = p.locationBase() != null && !p.locationBase().isBlank()
-          ? stripSlash(p.locationBase()) : up.base().toString();
-      FetchRequest fr = new FetchRequest(URI.create(base + "/" + p.location()), p.packageSize(),
-          p.checksum().toLowerCase(Locale.ROOT), p.nevra());
+      String base =
+          p.locationBase() != null && !p.locationBase().isBlank()
+              ? stripSlash(p.locationBase())
+              : up.base().toString();
+      FetchRequest fr =
+          new FetchRequest(
+              URI.create(base + "/" + p.location()),
+              p.packageSize(),
+              p.checksum().toLowerCase(Locale.ROOT),
+              p.nevra());
       requests.add(fr);
       byPackage.put(p, fr);
     }
@@ -232,10 +272,19 @@ public final class RpmBundleBuilder implements BundleBuilder {
         signers.put(p, RpmSignature.verify(file, keys.get(up)).signers());
       } catch (SignatureException e) {
         List<String> ids = RpmSignature.issuers(file);
-        throw new SignatureException(byPackage.get(p).uri().toString(), "package " + p.nevra()
-            + " of upstream '" + up.upstream().name() + "' (gpgcheck on) fails its signature check"
-            + (ids.isEmpty() ? " (unsigned)" : " (signed with key ID " + String.join(", ", ids) + ")")
-            + ": " + e.getMessage(), e);
+        throw new SignatureException(
+            byPackage.get(p).uri().toString(),
+            "package "
+                + p.nevra()
+                + " of upstream '"
+                + up.upstream().name()
+                + "' (gpgcheck on) fails its signature check"
+                + (ids.isEmpty()
+                    ? " (unsigned)"
+                    : " (signed with key ID " + String.join(", ", ids) + ")")
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
     long t2 = System.nanoTime();
@@ -253,14 +302,21 @@ public final class RpmBundleBuilder implements BundleBuilder {
     stamp = key.notBeforeCreation(stamp);
 
     // repodata is written package by package: no list of every header is held
-    RepodataWriter.Documents repodata = new RepodataWriter.Documents(
-        r.resolution().packages().size() + localRpms.size(), stamp, RepodataWriter.Compression.GZ);
+    RepodataWriter.Documents repodata =
+        new RepodataWriter.Documents(
+            r.resolution().packages().size() + localRpms.size(),
+            stamp,
+            RepodataWriter.Compression.GZ);
     Map<String, Path> files = new LinkedHashMap<>();
     long rpmBytes = 0;
     for (RpmPackage p : r.resolution().packages()) {
       Path file = report.fetched().get(byPackage.get(p));
-      repodata.add(new RepodataWriter.Entry(RpmFile.read(file), p.fileName(), p.checksum().toLowerCase(Locale.ROOT),
-          p.packageSize()));
+      repodata.add(
+          new RepodataWriter.Entry(
+              RpmFile.read(file),
+              p.fileName(),
+              p.checksum().toLowerCase(Locale.ROOT),
+              p.packageSize()));
       files.put(p.fileName(), file);
       rpmBytes += p.packageSize();
     }
@@ -270,8 +326,15 @@ public final class RpmBundleBuilder implements BundleBuilder {
       String name = f.getFileName().toString();
       for (RpmPackage p : r.resolution().packages()) {
         if (p.name().equals(h.name()) || p.fileName().equals(name)) {
-          throw new BundleException(f + ": package " + h.name() + " is already in the closure (" + p.nevra()
-              + " from upstream '" + r.upstreamOf(p).upstream().name() + "')");
+          throw new BundleException(
+              f
+                  + ": package "
+                  + h.name()
+                  + " is already in the closure ("
+                  + p.nevra()
+                  + " from upstream '"
+                  + r.upstreamOf(p).upstream().name()
+                  + "')");
         }
       }
       if (files.containsKey(name)) {
@@ -321,8 +384,15 @@ public final class RpmBundleBuilder implements BundleBuilder {
     boolean upToDate = BundleOutput.install(outDir, def, files, metadata, manifest, stamp);
     timings.put("pack", (System.nanoTime() - t3) / 1e9);
     Path bundle = outDir.resolve(def.bundleFileName());
-    return new Result(bundle, outDir.resolve(def.name()).resolve(ROOT), files.size(),
-        rpmBytes, Files.size(bundle), upToDate, timings, report);
+    return new Result(
+        bundle,
+        outDir.resolve(def.name()).resolve(ROOT),
+        files.size(),
+        rpmBytes,
+        Files.size(bundle),
+        upToDate,
+        timings,
+        report);
   }
 
   /**
@@ -331,31 +401,44 @@ public final class RpmBundleBuilder implements BundleBuilder {
    */
   static byte[] repoFile(BundleDefinition def, boolean gpgcheck, List<String> keyFiles) {
     StringBuilder sb = new StringBuilder();
-    sb.append("# dnf repository of the Pigsty offline bundle ").append(def.bundleFileName()).append('\n')
-        .append("# unpacked at ").append(NODE_PATH).append("; copy to /etc/yum.repos.d/\n")
+    sb.append("# dnf repository of the Pigsty offline bundle ")
+        .append(def.bundleFileName())
+        .append('\n')
+        .append("# unpacked at ")
+        .append(NODE_PATH)
+        .append("; copy to /etc/yum.repos.d/\n")
         .append("[pigsty-local]\n")
-        .append("name=Pigsty local ").append(def.name()).append(' ').append(def.version()).append('\n')
-        .append("baseurl=file://").append(NODE_PATH).append('\n')
+        .append("name=Pigsty local ")
+        .append(def.name())
+        .append(' ')
+        .append(def.version())
+        .append('\n')
+        .append("baseurl=file://")
+        .append(NODE_PATH)
+        .append('\n')
         .append("enabled=1\n")
         .append("repo_gpgcheck=1\n")
-        .append("gpgcheck=").append(gpgcheck ? 1 : 0).append('\n')
-        .append("gpgkey=file://").append(NODE_PATH).append('/').append(KEY_FILE);
+        .append("gpgcheck=")
+        .append(gpgcheck ? 1 : 0)
+        .append('\n')
+        .append("gpgkey=file://")
+        .append(NODE_PATH)
+        .append('/')
+        .append(KEY_FILE);
     if (gpgcheck) {
       for (String k : keyFiles) {
         sb.append(" file://").append(NODE_PATH).append('/').append(k);
       }
     }
-    sb.append('\n')
-        .append("module_hotfixes=1\n")
-        .append("skip_if_unavailable=0\n");
+    sb.append('\n').append("module_hotfixes=1\n").append("skip_if_unavailable=0\n");
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /**
-   * The upstreams' {@code modules.yaml} documents, concatenated in upstream order (each is a
-   * stream of YAML documents, so the concatenation is one too), or null when none has any.
-   * Passed through so {@code dnf module list} on the node still knows the streams; the local
-   * repository's {@code module_hotfixes=1} keeps dnf from hiding its packages.
+   * The upstreams' {@code modules.yaml} documents, concatenated in upstream order (each is a stream
+   * of YAML documents, so the concatenation is one too), or null when none has any. Passed through
+   * so {@code dnf module list} on the node still knows the streams; the local repository's {@code
+   * module_hotfixes=1} keeps dnf from hiding its packages.
    */
   static byte[] modules(List<RpmUpstreamLoader.Loaded> ups) throws IOException {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -364,10 +447,12 @@ public final class RpmBundleBuilder implements BundleBuilder {
       if (f.isEmpty() || !Files.isRegularFile(f.get())) {
         continue;
       }
-      try (var in = io.pigsty.repo.rpm.MetadataCompression.open(Files.newInputStream(f.get()),
-          f.get().getFileName().toString())) {
+      try (var in =
+          io.pigsty.repo.rpm.MetadataCompression.open(
+              Files.newInputStream(f.get()), f.get().getFileName().toString())) {
         byte[] doc = in.readAllBytes();
-        String head = new String(doc, 0, Math.min(doc.length, 16), StandardCharsets.UTF_8).stripLeading();
+        String head =
+            new String(doc, 0, Math.min(doc.length, 16), StandardCharsets.UTF_8).stripLeading();
         if (!head.startsWith("---")) {
           out.write("---\n".getBytes(StandardCharsets.UTF_8));
         }

@@ -14,17 +14,23 @@ import java.util.Map;
 /**
  * {@code manifest.json} of an EL bundle, in the same shape as the Debian one ({@link Manifest}):
  * format, name, version, target, the definition (file SHA256, requests), the signing key, each
- * upstream (repository id, URL, repomd.xml SHA256, who signed it, the metadata files used),
- * and every file of the repository with size and SHA256; package files also name their NEVRA,
- * upstream, URL, the keys whose signatures were verified, and why they are in. It holds no
- * build time, so equal inputs give an equal manifest.
+ * upstream (repository id, URL, repomd.xml SHA256, who signed it, the metadata files used), and
+ * every file of the repository with size and SHA256; package files also name their NEVRA, upstream,
+ * URL, the keys whose signatures were verified, and why they are in. It holds no build time, so
+ * equal inputs give an equal manifest.
  */
 final class RpmManifest {
   private RpmManifest() {}
 
-  static byte[] render(BundleDefinition def, RpmBundleBuilder.Resolved r, Map<String, byte[]> metadata,
-      BundleKey key, Map<RpmPackage, FetchRequest> requests, Map<RpmPackage, List<String>> signers,
-      List<Map<String, Object>> local) throws IOException {
+  static byte[] render(
+      BundleDefinition def,
+      RpmBundleBuilder.Resolved r,
+      Map<String, byte[]> metadata,
+      BundleKey key,
+      Map<RpmPackage, FetchRequest> requests,
+      Map<RpmPackage, List<String>> signers,
+      List<Map<String, Object>> local)
+      throws IOException {
     Map<String, Object> m = Manifest.head(def, key, RpmBundleBuilder.KEY_FILE);
     List<Map<String, Object>> ups = new ArrayList<>();
     for (RpmUpstreamLoader.Loaded u : r.upstreams()) {

@@ -31,12 +31,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Reads every rpm upstream of a definition: fetches {@code repodata/repomd.xml}, checks
- * {@code repomd.xml.asc} with the upstream's keys when {@code repo_gpgcheck} is on (dnf's
- * rule), then fetches primary, filelists and modules as repomd lists them, each checked
- * against repomd's checksum and size, into the content cache, and loads them as an
- * {@link RpmRepository} from a directory laid out like the upstream's
- * ({@code <cache>/rpm-md/<sha256 of repomd.xml>/repodata/}). Upstreams load in parallel.
+ * Reads every rpm upstream of a definition: fetches {@code repodata/repomd.xml}, checks {@code
+ * repomd.xml.asc} with the upstream's keys when {@code repo_gpgcheck} is on (dnf's rule), then
+ * fetches primary, filelists and modules as repomd lists them, each checked against repomd's
+ * checksum and size, into the content cache, and loads them as an {@link RpmRepository} from a
+ * directory laid out like the upstream's ({@code <cache>/rpm-md/<sha256 of repomd.xml>/repodata/}).
+ * Upstreams load in parallel.
  */
 public final class RpmUpstreamLoader {
   /** Metadata types fetched; others (sqlite databases, comps, updateinfo) are not used. */
@@ -68,8 +68,13 @@ public final class RpmUpstreamLoader {
    * @param repository the loaded metadata
    * @param metadata the metadata files used: type, href, SHA256, size
    */
-  public record Loaded(Upstream upstream, URI base, String repomdSha256, List<String> repomdSignedBy,
-      RpmRepository repository, List<UpstreamState.IndexFile> metadata) {
+  public record Loaded(
+      Upstream upstream,
+      URI base,
+      String repomdSha256,
+      List<String> repomdSignedBy,
+      RpmRepository repository,
+      List<UpstreamState.IndexFile> metadata) {
 
     /**
      * The upstream's trusted keys, for package signatures; read on first use (a resolve that
@@ -88,15 +93,20 @@ public final class RpmUpstreamLoader {
    * @return one entry per upstream, in definition order
    * @throws BundleException when no URL is known for a repository id
    * @throws FetchException when a file cannot be downloaded or fails its size or SHA256
-   * @throws SignatureException when repo_gpgcheck is on and repomd.xml.asc is missing, bad or by
-   *     an untrusted key
+   * @throws SignatureException when repo_gpgcheck is on and repomd.xml.asc is missing, bad or by an
+   *     untrusted key
    * @throws RpmMetadataException when repomd or primary is malformed or lacks primary
    */
-  public List<Loaded> load(BundleDefinition def) throws BundleException, FetchException,
-      SignatureException, RpmMetadataException, IOException {
+  public List<Loaded> load(BundleDefinition def)
+      throws BundleException,
+          FetchException,
+          SignatureException,
+          RpmMetadataException,
+          IOException {
     List<Upstream> ups = def.upstreams();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(ups.size(), 6),
-        io.pigsty.repo.Threads.daemon("rpm-upstream-loader-"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(ups.size(), 6), io.pigsty.repo.Threads.daemon("rpm-upstream-loader-"));
     try {
       List<Future<Loaded>> fs = new ArrayList<>();
       for (Upstream u : ups) {
@@ -112,8 +122,12 @@ public final class RpmUpstreamLoader {
     }
   }
 
-  private static Loaded get(Future<Loaded> f) throws BundleException, FetchException,
-      SignatureException, RpmMetadataException, IOException {
+  private static Loaded get(Future<Loaded> f)
+      throws BundleException,
+          FetchException,
+          SignatureException,
+          RpmMetadataException,
+          IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -132,10 +146,21 @@ public final class RpmUpstreamLoader {
   }
 
   private Loaded loadOne(BundleDefinition def, Upstream u) throws Exception {
-    URI base = mirrors.baseForRepo(u.suite(), u.url(), def.target().release(), def.target().arch())
-        .orElseThrow(() -> new BundleException(def.file() + ": upstream '" + u.name()
-            + "': no URL for repository id '" + u.suite() + "' in the build host's /etc/yum.repos.d;"
-            + " pass --mirror " + u.suite() + "=URL or set PIGSTY_MIRROR"));
+    URI base =
+        mirrors
+            .baseForRepo(u.suite(), u.url(), def.target().release(), def.target().arch())
+            .orElseThrow(
+                () ->
+                    new BundleException(
+                        def.file()
+                            + ": upstream '"
+                            + u.name()
+                            + "': no URL for repository id '"
+                            + u.suite()
+                            + "' in the build host's /etc/yum.repos.d;"
+                            + " pass --mirror "
+                            + u.suite()
+                            + "=URL or set PIGSTY_MIRROR"));
     URI repomdUri = URI.create(base + "/repodata/repomd.xml");
     byte[] repomd = downloader.get(repomdUri);
     List<String> signedBy = List.of();
@@ -145,8 +170,13 @@ public final class RpmUpstreamLoader {
       try {
         asc = downloader.get(ascUri);
       } catch (FetchException e) {
-        throw new SignatureException(ascUri.toString(), "cannot be fetched, and upstream '" + u.name()
-            + "' has repo_gpgcheck on (" + e.getMessage() + ")");
+        throw new SignatureException(
+            ascUri.toString(),
+            "cannot be fetched, and upstream '"
+                + u.name()
+                + "' has repo_gpgcheck on ("
+                + e.getMessage()
+                + ")");
       }
       signedBy = Detached.verify(repomd, asc, TrustedKeys.load(u.keys()), ascUri.toString());
     }
@@ -164,23 +194,29 @@ public final class RpmUpstreamLoader {
         continue;
       }
       Repomd.Data d = entry.get();
-      if (!d.href().startsWith("repodata/") || d.href().contains("..") || d.href().indexOf('/', 9) >= 0) {
-        throw new RpmMetadataException(repomdUri + ": " + type + " location '" + d.href()
-            + "' is not a file in repodata/");
+      if (!d.href().startsWith("repodata/")
+          || d.href().contains("..")
+          || d.href().indexOf('/', 9) >= 0) {
+        throw new RpmMetadataException(
+            repomdUri + ": " + type + " location '" + d.href() + "' is not a file in repodata/");
       }
       Path target = dir.resolve(d.href());
       URI uri = URI.create(base + "/" + d.href());
       if (!Files.isRegularFile(target)) {
         Path tmp = repodata.resolve(".fetch-" + java.util.UUID.randomUUID() + ".tmp");
         try {
-          if (d.checksum() != null && "sha256".equalsIgnoreCase(d.checksumType()) && d.size() >= 0) {
+          if (d.checksum() != null
+              && "sha256".equalsIgnoreCase(d.checksumType())
+              && d.size() >= 0) {
             // the downloader checked size and SHA256; the cache entry is shared, not copied
-            BundleOutput.linkOrCopy(downloader.fetch(uri, d.size(), d.checksum().toLowerCase(Locale.ROOT)), tmp);
+            BundleOutput.linkOrCopy(
+                downloader.fetch(uri, d.size(), d.checksum().toLowerCase(Locale.ROOT)), tmp);
           } else {
             Files.write(tmp, downloader.get(uri));
             RpmRepository.verify(tmp, d); // size and checksum in the algorithm repomd names
           }
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (RpmMetadataException e) {
           throw new RpmMetadataException(uri + ": " + e.getMessage(), e);
         } finally {
@@ -194,7 +230,8 @@ public final class RpmUpstreamLoader {
       Path tmp = Files.createTempFile(repodata, ".repomd-", ".tmp");
       try {
         Files.write(tmp, repomd);
-        Files.move(tmp, repomdFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, repomdFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(tmp);
       }

@@ -1,2 +1,5 @@
-/** The EL bundle builder: repomd-checked upstream repositories, the closure, package signatures, and a signed dnf repository. */
+/**
+ * The EL bundle builder: repomd-checked upstream repositories, the closure, package signatures, and
+ * a signed dnf repository.
+ */
 package io.pigsty.builder.bundle.rpm;

@@ -20,7 +20,8 @@ class BaseSystemTest {
   void load() throws Exception {
     index = new PackageIndex("amd64");
     index.addPackagesFile(Files.readAllBytes(DIR.resolve("bookworm.Packages")), "bookworm");
-    index.addPackagesFile(Files.readAllBytes(DIR.resolve("bookworm-security.Packages")), "bookworm-security");
+    index.addPackagesFile(
+        Files.readAllBytes(DIR.resolve("bookworm-security.Packages")), "bookworm-security");
   }
 
   private static List<String> names(List<Request> reqs) {
@@ -33,8 +34,17 @@ class BaseSystemTest {
 
     // essential (sorted), required, important, then the extras the index has and the priority
     // groups did not already bring: openssh-server and usr-is-merged (Priority optional here)
-    assertThat(names(reqs)).containsExactly("base-files", "init-system-helpers", "apt", "mawk",
-        "cron", "libfoo1", "systemd", "openssh-server", "usr-is-merged");
+    assertThat(names(reqs))
+        .containsExactly(
+            "base-files",
+            "init-system-helpers",
+            "apt",
+            "mawk",
+            "cron",
+            "libfoo1",
+            "systemd",
+            "openssh-server",
+            "usr-is-merged");
     assertThat(reqs).extracting(Request::origin).containsOnly(BaseSystem.ORIGIN);
   }
 
@@ -42,7 +52,8 @@ class BaseSystemTest {
   void requests_leaveOutStandardOptionalAndOtherArchitectures() {
     List<String> names = names(BaseSystem.requests(index, Set.of()));
 
-    assertThat(names).doesNotContain("nano", "usrmerge", "tasksel-data"); // standard; optional; arm64 only
+    assertThat(names)
+        .doesNotContain("nano", "usrmerge", "tasksel-data"); // standard; optional; arm64 only
   }
 
   @Test
@@ -58,7 +69,8 @@ class BaseSystemTest {
     PackageIndex small = new PackageIndex("amd64");
     small.add(index.versions("mawk").get(0));
 
-    assertThat(names(BaseSystem.requests(index, Set.of("systemd", "apt")))).doesNotContain("systemd", "apt")
+    assertThat(names(BaseSystem.requests(index, Set.of("systemd", "apt"))))
+        .doesNotContain("systemd", "apt")
         .contains("mawk", "openssh-server");
     assertThat(names(BaseSystem.requests(small, Set.of()))).containsExactly("mawk");
   }

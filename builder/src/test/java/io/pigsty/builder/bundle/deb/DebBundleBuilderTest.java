@@ -1,19 +1,19 @@
 package io.pigsty.builder.bundle.deb;
 
-import io.pigsty.builder.bundle.BundleBuilder;
-import io.pigsty.builder.definition.BundleDefinition;
-import io.pigsty.builder.bundle.BundleException;
-import io.pigsty.builder.bundle.ContentCache;
-import io.pigsty.builder.bundle.Mirrors;
-import io.pigsty.builder.verify.BundleVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pigsty.builder.bundle.BundleBuilder;
+import io.pigsty.builder.bundle.BundleException;
+import io.pigsty.builder.bundle.ContentCache;
+import io.pigsty.builder.bundle.Mirrors;
+import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.fetch.Downloader;
 import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.builder.fetch.FetchRequest;
 import io.pigsty.builder.fetch.ProgressListener;
+import io.pigsty.builder.verify.BundleVerifier;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.solve.ResolutionException;
@@ -34,12 +34,20 @@ public class DebBundleBuilderTest {
   @TempDir Path tmp;
   FakeArchive archive;
 
-  public static final ProgressListener QUIET = new ProgressListener() {
-    @Override public void start(int files, long bytes) {}
-    @Override public void advanced(FetchRequest r, long bytes, boolean fromCache) {}
-    @Override public void failed(FetchRequest r, FetchException e) {}
-    @Override public void done() {}
-  };
+  public static final ProgressListener QUIET =
+      new ProgressListener() {
+        @Override
+        public void start(int files, long bytes) {}
+
+        @Override
+        public void advanced(FetchRequest r, long bytes, boolean fromCache) {}
+
+        @Override
+        public void failed(FetchRequest r, FetchException e) {}
+
+        @Override
+        public void done() {}
+      };
 
   @BeforeEach
   void start() throws Exception {
@@ -54,16 +62,25 @@ public class DebBundleBuilderTest {
   private Path definition(String... packages) throws Exception {
     Path keys = tmp.resolve("def/keys");
     Files.createDirectories(keys);
-    Files.copy(archive.keyFile, keys.resolve("archive.gpg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Files.writeString(tmp.resolve("def/extensions.yml"), "postgis: {deb: \"postgresql-$v-postgis-3\"}\n");
-    String yaml = "name: t1\n"
-        + "version: \"1.0\"\n"
-        + "target: {os: debian, release: \"12\", codename: bookworm, arch: amd64}\n"
-        + "pg_major: 15\n"
-        + "upstreams:\n"
-        + "  - {name: testsuite, suite: testsuite, components: [main], keys: [keys/archive.gpg], url: \"" + archive.url() + "\"}\n"
-        + "packages:\n"
-        + "  node: [" + String.join(", ", packages) + "]\n";
+    Files.copy(
+        archive.keyFile,
+        keys.resolve("archive.gpg"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.writeString(
+        tmp.resolve("def/extensions.yml"), "postgis: {deb: \"postgresql-$v-postgis-3\"}\n");
+    String yaml =
+        "name: t1\n"
+            + "version: \"1.0\"\n"
+            + "target: {os: debian, release: \"12\", codename: bookworm, arch: amd64}\n"
+            + "pg_major: 15\n"
+            + "upstreams:\n"
+            + "  - {name: testsuite, suite: testsuite, components: [main], keys: [keys/archive.gpg], url: \""
+            + archive.url()
+            + "\"}\n"
+            + "packages:\n"
+            + "  node: ["
+            + String.join(", ", packages)
+            + "]\n";
     Path def = tmp.resolve("def/t1.yml");
     Files.writeString(def, yaml);
     return def;
@@ -74,11 +91,20 @@ public class DebBundleBuilderTest {
   }
 
   private BundleBuilder.Result build(Path def, Path out, List<Path> localDebs) throws Exception {
-    try (Downloader d = Downloader.builder().cacheDir(tmp.resolve("cache")).perHostConnections(3)
-        .connectTimeout(Duration.ofSeconds(5)).build()) {
-      DebBundleBuilder b = new DebBundleBuilder(d, new ContentCache(tmp.resolve("cache")),
-          new Mirrors(List.of(), null), tmp.resolve("signing-key"), new PrintStream(new ByteArrayOutputStream()))
-          .withLocalPackages(localDebs);
+    try (Downloader d =
+        Downloader.builder()
+            .cacheDir(tmp.resolve("cache"))
+            .perHostConnections(3)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build()) {
+      DebBundleBuilder b =
+          new DebBundleBuilder(
+                  d,
+                  new ContentCache(tmp.resolve("cache")),
+                  new Mirrors(List.of(), null),
+                  tmp.resolve("signing-key"),
+                  new PrintStream(new ByteArrayOutputStream()))
+              .withLocalPackages(localDebs);
       return b.build(BundleDefinition.load(def), out, QUIET);
     }
   }
@@ -86,12 +112,21 @@ public class DebBundleBuilderTest {
   /** Every entry of a tarball as "name mode uid mtime sha256", to show what differs. */
   private static List<String> entries(Path tgz) throws Exception {
     List<String> out = new java.util.ArrayList<>();
-    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-        new java.util.zip.GZIPInputStream(Files.newInputStream(tgz)))) {
+    try (var tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            new java.util.zip.GZIPInputStream(Files.newInputStream(tgz)))) {
       org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
-        out.add(e.getName() + " " + Integer.toOctalString(e.getMode()) + " " + e.getLongUserId() + " "
-            + e.getModTime().getTime() + " " + io.pigsty.repo.Digests.sha256Hex(tar.readAllBytes()));
+        out.add(
+            e.getName()
+                + " "
+                + Integer.toOctalString(e.getMode())
+                + " "
+                + e.getLongUserId()
+                + " "
+                + e.getModTime().getTime()
+                + " "
+                + io.pigsty.repo.Digests.sha256Hex(tar.readAllBytes()));
       }
     }
     return out;
@@ -113,7 +148,8 @@ public class DebBundleBuilderTest {
     assertThat(r.bundle().getFileName().toString()).isEqualTo("pigsty-pkg-1.0.t1.amd64.tgz");
     BundleVerifier.Report rep = BundleVerifier.verify(r.bundle(), null);
     assertThat(rep.problems()).isEmpty();
-    assertThat(rep.files()).isEqualTo(4 + 6); // debs + Packages(.gz), Release, InRelease, key, manifest
+    assertThat(rep.files())
+        .isEqualTo(4 + 6); // debs + Packages(.gz), Release, InRelease, key, manifest
     JsonNode files = rep.manifest().path("files");
     JsonNode common = null;
     for (JsonNode f : files) {
@@ -124,7 +160,8 @@ public class DebBundleBuilderTest {
     assertThat(common).isNotNull();
     assertThat(common.path("requested_by").toString()).isEqualTo("[\"client\",\"server\"]");
     assertThat(common.path("url").asText()).startsWith(archive.url() + "/pool/main/c/common/");
-    assertThat(Files.readString(r.repoDir().resolve("Packages"))).contains("Filename: ./libserver_1.2-1_amd64.deb");
+    assertThat(Files.readString(r.repoDir().resolve("Packages")))
+        .contains("Filename: ./libserver_1.2-1_amd64.deb");
   }
 
   /** A small pigsty_9.9_all.deb made by SelfPackages from stand-in files. */
@@ -133,8 +170,10 @@ public class DebBundleBuilderTest {
     Files.writeString(src.resolve("pigsty.jar"), "not a real jar\n");
     Files.writeString(src.resolve("configure"), "#!/bin/sh\necho configure\n");
     Files.writeString(src.resolve("Makefile"), "all:\n");
-    return io.pigsty.builder.release.SelfPackages.deb(io.pigsty.builder.release.SelfPackages.Contents.ofTree(src, "9.9",
-        java.time.Instant.ofEpochSecond(1_700_000_000)), tmp.resolve("selfout"));
+    return io.pigsty.builder.release.SelfPackages.deb(
+        io.pigsty.builder.release.SelfPackages.Contents.ofTree(
+            src, "9.9", java.time.Instant.ofEpochSecond(1_700_000_000)),
+        tmp.resolve("selfout"));
   }
 
   @Test
@@ -142,8 +181,12 @@ public class DebBundleBuilderTest {
     Path deb = selfDeb();
     BundleBuilder.Result r = build(definition("server"), tmp.resolve("out"), List.of(deb));
     String packages = Files.readString(r.repoDir().resolve("Packages"));
-    assertThat(packages).contains("Package: pigsty\n", "Filename: ./pigsty_9.9_all.deb\n",
-        "SHA256: " + io.pigsty.repo.Digests.sha256Hex(deb) + "\n", "Package: libserver\n");
+    assertThat(packages)
+        .contains(
+            "Package: pigsty\n",
+            "Filename: ./pigsty_9.9_all.deb\n",
+            "SHA256: " + io.pigsty.repo.Digests.sha256Hex(deb) + "\n",
+            "Package: libserver\n");
     assertThat(r.packages()).isEqualTo(4);
     BundleVerifier.Report rep = BundleVerifier.verify(r.bundle(), null);
     assertThat(rep.problems()).isEmpty();
@@ -165,17 +208,21 @@ public class DebBundleBuilderTest {
     Files.copy(archive.root.resolve("pool/main/l/libserver/libserver_1.2-1_amd64.deb"), bogus);
     Path out = tmp.resolve("out");
     assertThatThrownBy(() -> build(definition("server"), out, List.of(bogus)))
-        .isInstanceOf(BundleException.class).hasMessageContaining("libserver");
+        .isInstanceOf(BundleException.class)
+        .hasMessageContaining("libserver");
     assertThat(emptyOrAbsent(out)).isTrue();
   }
 
   /** Copies a bundle, letting {@code edit} change the content of the entries it names. */
-  private static Path rewrite(Path tgz, Path out, java.util.function.UnaryOperator<byte[]> edit, String entry)
+  private static Path rewrite(
+      Path tgz, Path out, java.util.function.UnaryOperator<byte[]> edit, String entry)
       throws Exception {
-    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-            new java.util.zip.GZIPInputStream(Files.newInputStream(tgz)));
-        var o = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
-            new java.util.zip.GZIPOutputStream(Files.newOutputStream(out)))) {
+    try (var in =
+            new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(tgz)));
+        var o =
+            new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new java.util.zip.GZIPOutputStream(Files.newOutputStream(out)))) {
       org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
       while ((e = in.getNextEntry()) != null) {
         byte[] body = in.readAllBytes();
@@ -194,19 +241,30 @@ public class DebBundleBuilderTest {
   @Test
   void verify_reportsATamperedDebAndATamperedPackagesFile() throws Exception {
     BundleBuilder.Result r = build(definition("server"), tmp.resolve("out"));
-    Path deb = rewrite(r.bundle(), tmp.resolve("deb.tgz"), b -> {
-      b[b.length - 1] ^= 1;
-      return b;
-    }, "pigsty/libserver_1.2-1_amd64.deb");
+    Path deb =
+        rewrite(
+            r.bundle(),
+            tmp.resolve("deb.tgz"),
+            b -> {
+              b[b.length - 1] ^= 1;
+              return b;
+            },
+            "pigsty/libserver_1.2-1_amd64.deb");
     assertThat(BundleVerifier.verify(deb, null).problems())
         .anySatisfy(p -> assertThat(p).contains("libserver_1.2-1_amd64.deb"));
-    Path packages = rewrite(r.bundle(), tmp.resolve("pk.tgz"),
-        b -> new String(b).replace("Package: common", "Package: commoN").getBytes(), "pigsty/Packages");
+    Path packages =
+        rewrite(
+            r.bundle(),
+            tmp.resolve("pk.tgz"),
+            b -> new String(b).replace("Package: common", "Package: commoN").getBytes(),
+            "pigsty/Packages");
     assertThat(BundleVerifier.verify(packages, null).problems())
         .anySatisfy(p -> assertThat(p).contains("Packages"));
     byte[] whole = Files.readAllBytes(r.bundle());
-    Path cut = Files.write(tmp.resolve("cut.tgz"), java.util.Arrays.copyOf(whole, whole.length - 100));
-    assertThatThrownBy(() -> BundleVerifier.verify(cut, null)).isInstanceOf(java.io.IOException.class)
+    Path cut =
+        Files.write(tmp.resolve("cut.tgz"), java.util.Arrays.copyOf(whole, whole.length - 100));
+    assertThatThrownBy(() -> BundleVerifier.verify(cut, null))
+        .isInstanceOf(java.io.IOException.class)
         .hasMessageContaining("cut.tgz");
     String otherKey = "0".repeat(40);
     assertThat(BundleVerifier.verify(r.bundle(), otherKey).problems())
@@ -252,7 +310,10 @@ public class DebBundleBuilderTest {
         .isInstanceOf(FetchException.class)
         .hasMessageContaining("libserver_1.2-1_amd64.deb");
     assertThat(emptyOrAbsent(out)).isTrue();
-    assertThat(emptyOrAbsent(tmp.resolve("cache/sha256")) || !containsFileNamed(tmp.resolve("cache"), ".deb")).isTrue();
+    assertThat(
+            emptyOrAbsent(tmp.resolve("cache/sha256"))
+                || !containsFileNamed(tmp.resolve("cache"), ".deb"))
+        .isTrue();
   }
 
   private static boolean containsFileNamed(Path dir, String suffix) throws Exception {
@@ -295,8 +356,10 @@ public class DebBundleBuilderTest {
     Path def = definition("server");
     FakeArchive other = new FakeArchive(tmp.resolve("other"), "testsuite", FakeArchive.standard());
     other.close();
-    Files.copy(other.keyFile, tmp.resolve("def/keys/archive.gpg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    assertThatThrownBy(() -> build(def, tmp.resolve("out")))
-        .isInstanceOf(SignatureException.class);
+    Files.copy(
+        other.keyFile,
+        tmp.resolve("def/keys/archive.gpg"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThatThrownBy(() -> build(def, tmp.resolve("out"))).isInstanceOf(SignatureException.class);
   }
 }

@@ -25,8 +25,8 @@ import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZOutputStream;
 
 /**
- * A tiny signed Debian archive served over HTTP on 127.0.0.1, for builder tests: real .deb
- * files, {@code dists/<suite>/InRelease} clear-signed by a throwaway key, Packages.xz.
+ * A tiny signed Debian archive served over HTTP on 127.0.0.1, for builder tests: real .deb files,
+ * {@code dists/<suite>/InRelease} clear-signed by a throwaway key, Packages.xz.
  */
 final class FakeArchive implements AutoCloseable {
   final Path root;
@@ -45,17 +45,42 @@ final class FakeArchive implements AutoCloseable {
     Files.write(keyFile, key.publicKeyring());
     StringBuilder packages = new StringBuilder();
     for (Pkg p : pkgs) {
-      String control = "Package: " + p.name() + "\nVersion: " + p.version()
-          + "\nArchitecture: amd64\nMaintainer: Test <t@example.org>\n"
-          + (p.depends() == null ? "" : "Depends: " + p.depends() + "\n")
-          + "Description: test package " + p.name() + "\n";
+      String control =
+          "Package: "
+              + p.name()
+              + "\nVersion: "
+              + p.version()
+              + "\nArchitecture: amd64\nMaintainer: Test <t@example.org>\n"
+              + (p.depends() == null ? "" : "Depends: " + p.depends() + "\n")
+              + "Description: test package "
+              + p.name()
+              + "\n";
       byte[] deb = deb(control);
-      String rel = "pool/main/" + p.name().charAt(0) + "/" + p.name() + "/" + p.name() + "_" + p.version() + "_amd64.deb";
+      String rel =
+          "pool/main/"
+              + p.name().charAt(0)
+              + "/"
+              + p.name()
+              + "/"
+              + p.name()
+              + "_"
+              + p.version()
+              + "_amd64.deb";
       Path f = root.resolve(rel);
       Files.createDirectories(f.getParent());
       Files.write(f, deb);
-      packages.append(control.replace("Description:", "Filename: " + rel + "\nSize: " + deb.length
-          + "\nSHA256: " + io.pigsty.repo.Digests.sha256Hex(deb) + "\nDescription:")).append('\n');
+      packages
+          .append(
+              control.replace(
+                  "Description:",
+                  "Filename: "
+                      + rel
+                      + "\nSize: "
+                      + deb.length
+                      + "\nSHA256: "
+                      + io.pigsty.repo.Digests.sha256Hex(deb)
+                      + "\nDescription:"))
+          .append('\n');
     }
     byte[] plain = packages.toString().getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream xz = new ByteArrayOutputStream();
@@ -79,26 +104,28 @@ final class FakeArchive implements AutoCloseable {
     byte[] release = FlatRepository.releaseFile(fields, date, files);
     Files.write(dists.resolve("InRelease"), key.clearSign(release, date));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", ex -> {
-      String path = ex.getRequestURI().getPath().substring(1);
-      byte[] body = overrides.get(path);
-      Path file = root.resolve(path).normalize();
-      if (body == null && file.startsWith(root) && Files.isRegularFile(file)) {
-        body = Files.readAllBytes(file);
-      }
-      if (path.endsWith(".deb")) {
-        debRequests.incrementAndGet();
-      }
-      if (body == null) {
-        ex.sendResponseHeaders(404, -1);
-      } else {
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream o = ex.getResponseBody()) {
-          o.write(body);
-        }
-      }
-      ex.close();
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          String path = ex.getRequestURI().getPath().substring(1);
+          byte[] body = overrides.get(path);
+          Path file = root.resolve(path).normalize();
+          if (body == null && file.startsWith(root) && Files.isRegularFile(file)) {
+            body = Files.readAllBytes(file);
+          }
+          if (path.endsWith(".deb")) {
+            debRequests.incrementAndGet();
+          }
+          if (body == null) {
+            ex.sendResponseHeaders(404, -1);
+          } else {
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream o = ex.getResponseBody()) {
+              o.write(body);
+            }
+          }
+          ex.close();
+        });
     server.start();
   }
 

@@ -14,13 +14,16 @@ class UpstreamLoaderTest {
   void unverifiedText_isExactlyWhatVerificationReturns() throws Exception {
     BundleKey key = BundleKey.generate("t", Instant.parse("2026-01-01T00:00:00Z"));
     String text = "Origin: X\nSuite: s\n- dashed line\n-----BEGIN not armor\ntrailing   \n";
-    byte[] signed = key.clearSign(text.getBytes(StandardCharsets.UTF_8), Instant.parse("2026-01-02T00:00:00Z"));
-    byte[] verified = ClearSigned.verify(signed, TrustedKeys.of(key.publicKeyring()), "t").signedText();
+    byte[] signed =
+        key.clearSign(text.getBytes(StandardCharsets.UTF_8), Instant.parse("2026-01-02T00:00:00Z"));
+    byte[] verified =
+        ClearSigned.verify(signed, TrustedKeys.of(key.publicKeyring()), "t").signedText();
     assertThat(UpstreamLoader.unverifiedText(signed)).isEqualTo(verified);
   }
 
   @Test
   void unverifiedText_isNullWithoutArmor() {
-    assertThat(UpstreamLoader.unverifiedText("Origin: X\n".getBytes(StandardCharsets.UTF_8))).isNull();
+    assertThat(UpstreamLoader.unverifiedText("Origin: X\n".getBytes(StandardCharsets.UTF_8)))
+        .isNull();
   }
 }

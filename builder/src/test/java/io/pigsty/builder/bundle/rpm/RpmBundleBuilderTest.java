@@ -1,22 +1,21 @@
 package io.pigsty.builder.bundle.rpm;
 
-import io.pigsty.builder.bundle.BundleBuilder;
-import io.pigsty.builder.definition.BundleDefinition;
-import io.pigsty.builder.bundle.deb.DebBundleBuilder;
-import io.pigsty.builder.bundle.BundleException;
-import io.pigsty.builder.bundle.ContentCache;
-import io.pigsty.builder.bundle.Mirrors;
-import io.pigsty.builder.verify.BundleVerifier;
-import io.pigsty.builder.files.Tarball;
-import io.pigsty.builder.bundle.deb.DebBundleBuilderTest;
-import io.pigsty.builder.bundle.deb.RepoIndexerTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pigsty.builder.bundle.BundleBuilder;
+import io.pigsty.builder.bundle.BundleException;
+import io.pigsty.builder.bundle.ContentCache;
+import io.pigsty.builder.bundle.Mirrors;
+import io.pigsty.builder.bundle.deb.DebBundleBuilderTest;
+import io.pigsty.builder.bundle.deb.RepoIndexerTest;
+import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.fetch.Downloader;
 import io.pigsty.builder.fetch.FetchException;
+import io.pigsty.builder.files.Tarball;
+import io.pigsty.builder.verify.BundleVerifier;
 import io.pigsty.repo.rpm.ResolutionException;
 import io.pigsty.repo.rpm.RpmSigner;
 import io.pigsty.repo.sign.SignatureException;
@@ -39,17 +38,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The EL bundle path end to end against upstream repositories served on 127.0.0.1:
+ *
  * <ul>
- *   <li>{@code zfs}: the real el9-zfs-2.1 repodata and its real (unsigned) RPMs; its
- *       repomd.xml signed with gpg by a test "mirror operator" key (repo_gpgcheck on,
- *       gpgcheck off);</li>
+ *   <li>{@code zfs}: the real el9-zfs-2.1 repodata and its real (unsigned) RPMs; its repomd.xml
+ *       signed with gpg by a test "mirror operator" key (repo_gpgcheck on, gpgcheck off);
  *   <li>{@code signed}: real bzip2 RPMs re-signed with {@code rpmsign} by a test "vendor" key,
- *       repodata made by {@code createrepo_c} (gpgcheck on, no repomd signature);</li>
+ *       repodata made by {@code createrepo_c} (gpgcheck on, no repomd signature);
  *   <li>{@code bzip2}: the real el9-bzip2-rebuild repository as published (repomd.xml.asc and
- *       packages signed by a rebuilder key we do not trust).</li>
+ *       packages signed by a rebuilder key we do not trust).
  * </ul>
- * The result is checked by {@code dnf}, installing from it into an empty installroot with no
- * other repository and with repo_gpgcheck on.
+ *
+ * The result is checked by {@code dnf}, installing from it into an empty installroot with no other
+ * repository and with repo_gpgcheck on.
  */
 public class RpmBundleBuilderTest {
   @TempDir static Path shared;
@@ -61,10 +61,18 @@ public class RpmBundleBuilderTest {
   Path www;
   StaticServer server;
 
-  static final String[] ZFS_RPMS = {"kmod-zfs-devel-2.1.5-1.el9.x86_64.rpm", "libnvpair3-2.1.5-1.el9.x86_64.rpm",
-      "libuutil3-2.1.5-1.el9.x86_64.rpm", "zfs-dracut-2.1.5-1.el9.noarch.rpm"};
-  static final String[] BZIP2_RPMS = {"bzip2-1.0.8-18.el9.x86_64.rpm", "bzip2-libs-1.0.8-18.el9.x86_64.rpm",
-      "bzip2-devel-1.0.8-18.el9.x86_64.rpm", "bzip2-static-1.0.8-18.el9.x86_64.rpm"};
+  static final String[] ZFS_RPMS = {
+    "kmod-zfs-devel-2.1.5-1.el9.x86_64.rpm",
+    "libnvpair3-2.1.5-1.el9.x86_64.rpm",
+    "libuutil3-2.1.5-1.el9.x86_64.rpm",
+    "zfs-dracut-2.1.5-1.el9.noarch.rpm"
+  };
+  static final String[] BZIP2_RPMS = {
+    "bzip2-1.0.8-18.el9.x86_64.rpm",
+    "bzip2-libs-1.0.8-18.el9.x86_64.rpm",
+    "bzip2-devel-1.0.8-18.el9.x86_64.rpm",
+    "bzip2-static-1.0.8-18.el9.x86_64.rpm"
+  };
 
   @BeforeAll
   static void upstreams() throws Exception {
@@ -87,9 +95,16 @@ public class RpmBundleBuilderTest {
     }
     run(List.of("createrepo_c", "--quiet", signed.toString()));
     Path modules = shared.resolve("modules.yaml");
-    Files.writeString(modules, "---\ndocument: modulemd-defaults\nversion: 1\ndata:\n  module: bzip2x\n"
-        + "  stream: \"1\"\n...\n");
-    run(List.of("modifyrepo_c", "--mdtype=modules", modules.toString(), signed.resolve("repodata").toString()));
+    Files.writeString(
+        modules,
+        "---\ndocument: modulemd-defaults\nversion: 1\ndata:\n  module: bzip2x\n"
+            + "  stream: \"1\"\n...\n");
+    run(
+        List.of(
+            "modifyrepo_c",
+            "--mdtype=modules",
+            modules.toString(),
+            signed.resolve("repodata").toString()));
     // bzip2: as published
     Path bz = pristine.resolve("bzip2");
     copyTree(fx.resolve("el9-bzip2-rebuild/repodata"), bz.resolve("repodata"));
@@ -116,14 +131,18 @@ public class RpmBundleBuilderTest {
   private Path definition(String upstreams, String... packages) throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("def"));
     copyTree(shared.resolve("keys"), dir.resolve("keys"));
-    String yaml = "name: el9\n"
-        + "version: \"1.0\"\n"
-        + "target: {os: rocky, release: \"9\", arch: x86_64}\n"
-        + "pg_major: 17\n"
-        + "recommends: false\n"
-        + "upstreams:\n" + upstreams
-        + "packages:\n"
-        + "  node: [" + String.join(", ", packages) + "]\n";
+    String yaml =
+        "name: el9\n"
+            + "version: \"1.0\"\n"
+            + "target: {os: rocky, release: \"9\", arch: x86_64}\n"
+            + "pg_major: 17\n"
+            + "recommends: false\n"
+            + "upstreams:\n"
+            + upstreams
+            + "packages:\n"
+            + "  node: ["
+            + String.join(", ", packages)
+            + "]\n";
     Path def = dir.resolve("el9.yml");
     Files.writeString(def, yaml);
     return def;
@@ -138,13 +157,24 @@ public class RpmBundleBuilderTest {
   }
 
   private BundleBuilder.Result build(Path def, Path out, List<Path> localRpms) throws Exception {
-    try (Downloader d = Downloader.builder().cacheDir(tmp.resolve("cache")).perHostConnections(3)
-        .connectTimeout(Duration.ofSeconds(5)).retries(0).build()) {
+    try (Downloader d =
+        Downloader.builder()
+            .cacheDir(tmp.resolve("cache"))
+            .perHostConnections(3)
+            .connectTimeout(Duration.ofSeconds(5))
+            .retries(0)
+            .build()) {
       // one URL for every upstream, $repo replaced by the repository id
       Mirrors m = new Mirrors(List.of(server.uri("/$repo").toString()), null, null);
-      RpmBundleBuilder b = new RpmBundleBuilder(d, new ContentCache(tmp.resolve("cache")), m,
-          tmp.resolve("signing-key"), new PrintStream(new ByteArrayOutputStream()));
-      return b.withLocalPackages(localRpms).build(BundleDefinition.load(def), out, DebBundleBuilderTest.QUIET);
+      RpmBundleBuilder b =
+          new RpmBundleBuilder(
+              d,
+              new ContentCache(tmp.resolve("cache")),
+              m,
+              tmp.resolve("signing-key"),
+              new PrintStream(new ByteArrayOutputStream()));
+      return b.withLocalPackages(localRpms)
+          .build(BundleDefinition.load(def), out, DebBundleBuilderTest.QUIET);
     }
   }
 
@@ -156,13 +186,20 @@ public class RpmBundleBuilderTest {
     BundleBuilder.Result r = build(def, tmp.resolve("out"));
     assertThat(r.bundle().getFileName().toString()).isEqualTo("pigsty-pkg-1.0.el9.x86_64.tgz");
     Path repo = r.repoDir();
-    assertThat(Files.list(repo).map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".rpm")).sorted())
-        .containsExactly("bzip2-static-1.0.8-18.el9.x86_64.rpm", "kmod-zfs-devel-2.1.5-1.el9.x86_64.rpm");
+    assertThat(
+            Files.list(repo)
+                .map(p -> p.getFileName().toString())
+                .filter(n -> n.endsWith(".rpm"))
+                .sorted())
+        .containsExactly(
+            "bzip2-static-1.0.8-18.el9.x86_64.rpm", "kmod-zfs-devel-2.1.5-1.el9.x86_64.rpm");
     assertThat(repo.resolve("repodata/repomd.xml.asc")).exists();
     assertThat(repo.resolve(RpmBundleBuilder.KEY_FILE)).exists();
     assertThat(repo.resolve("keys/vendor.asc")).exists();
     String repoFile = Files.readString(repo.resolve(RpmBundleBuilder.REPO_FILE));
-    assertThat(repoFile).contains("repo_gpgcheck=1").contains("gpgcheck=0"); // zfs packages are unsigned
+    assertThat(repoFile)
+        .contains("repo_gpgcheck=1")
+        .contains("gpgcheck=0"); // zfs packages are unsigned
 
     JsonNode m = new ObjectMapper().readTree(repo.resolve("manifest.json").toFile());
     JsonNode st = null;
@@ -177,37 +214,65 @@ public class RpmBundleBuilderTest {
     assertThat(st).isNotNull();
     assertThat(kmod).isNotNull();
     assertThat(st.get("upstream").asText()).isEqualTo("signed");
-    assertThat(st.get("signed_by").get(0).asText()).isEqualTo(
-        io.pigsty.repo.sign.TrustedKeys.of(vendor.publicKey()).fingerprints().get(0));
+    assertThat(st.get("signed_by").get(0).asText())
+        .isEqualTo(io.pigsty.repo.sign.TrustedKeys.of(vendor.publicKey()).fingerprints().get(0));
     assertThat(kmod.get("signed_by").size()).isZero();
     assertThat(st.get("why").toString()).contains("requested");
     assertThat(m.get("upstreams").get(0).get("signed_by").size()).isEqualTo(1);
     // the signed upstream's modules.yaml is passed through, listed in repomd as type modules
-    assertThat(Files.readString(repo.resolve("repodata/repomd.xml"))).contains("<data type=\"modules\">");
+    assertThat(Files.readString(repo.resolve("repodata/repomd.xml")))
+        .contains("<data type=\"modules\">");
     try (Stream<Path> s = Files.list(repo.resolve("repodata"))) {
       Path mod = s.filter(p -> p.toString().endsWith("-modules.yaml.gz")).findFirst().orElseThrow();
       try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(mod))) {
-        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("module: bzip2x");
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+            .contains("module: bzip2x");
       }
     }
 
     // gpgv (the real tool) accepts the repomd signature with the bundle key
     Path keyring = tmp.resolve("pigsty.gpg");
-    run(List.of("gpg", "--batch", "--dearmor", "-o", keyring.toString(), repo.resolve(RpmBundleBuilder.KEY_FILE).toString()));
-    run(List.of("gpgv", "--keyring", keyring.toString(), repo.resolve("repodata/repomd.xml.asc").toString(),
-        repo.resolve("repodata/repomd.xml").toString()));
+    run(
+        List.of(
+            "gpg",
+            "--batch",
+            "--dearmor",
+            "-o",
+            keyring.toString(),
+            repo.resolve(RpmBundleBuilder.KEY_FILE).toString()));
+    run(
+        List.of(
+            "gpgv",
+            "--keyring",
+            keyring.toString(),
+            repo.resolve("repodata/repomd.xml.asc").toString(),
+            repo.resolve("repodata/repomd.xml").toString()));
 
     // dnf: empty installroot, only this repository, repo_gpgcheck on
     Path reposd = Files.createDirectories(tmp.resolve("reposd"));
-    Files.writeString(reposd.resolve("pigsty-local.repo"), repoFile.replace("file:///www/pigsty", "file://" + repo));
+    Files.writeString(
+        reposd.resolve("pigsty-local.repo"),
+        repoFile.replace("file:///www/pigsty", "file://" + repo));
     Path root = Files.createDirectories(tmp.resolve("installroot"));
-    String out = run(List.of("dnf", "-y", "--installroot=" + root, "--setopt=reposdir=" + reposd,
-        "--setopt=cachedir=" + tmp.resolve("dnfcache"), "--releasever=9", "--forcearch=x86_64",
-        "--setopt=install_weak_deps=False", "--setopt=tsflags=nodocs,noscripts",
-        "install", "kmod-zfs-devel", "bzip2-static"));
+    String out =
+        run(
+            List.of(
+                "dnf",
+                "-y",
+                "--installroot=" + root,
+                "--setopt=reposdir=" + reposd,
+                "--setopt=cachedir=" + tmp.resolve("dnfcache"),
+                "--releasever=9",
+                "--forcearch=x86_64",
+                "--setopt=install_weak_deps=False",
+                "--setopt=tsflags=nodocs,noscripts",
+                "install",
+                "kmod-zfs-devel",
+                "bzip2-static"));
     assertThat(out).contains("Complete!");
     assertThat(run(List.of("rpm", "--root=" + root, "-q", "kmod-zfs-devel", "bzip2-static")))
-        .contains("kmod-zfs-devel-2.1.5-1.el9.x86_64").contains("bzip2-static-1.0.8-18.el9.x86_64");
+        .contains("kmod-zfs-devel-2.1.5-1.el9.x86_64")
+        .contains("bzip2-static-1.0.8-18.el9.x86_64");
 
     // and dnf's repo_gpgcheck is real: a changed repomd.xml in a copy of the bundle is refused
     Path copy = tmp.resolve("tampered");
@@ -215,10 +280,21 @@ public class RpmBundleBuilderTest {
     Path md = copy.resolve("repodata/repomd.xml");
     Files.writeString(md, Files.readString(md).replace("<revision>", "<revision>9"));
     Path reposd2 = Files.createDirectories(tmp.resolve("reposd2"));
-    Files.writeString(reposd2.resolve("pigsty-local.repo"), repoFile.replace("file:///www/pigsty", "file://" + copy));
-    Process p = new ProcessBuilder("dnf", "-y", "--installroot=" + Files.createDirectories(tmp.resolve("root2")),
-        "--setopt=reposdir=" + reposd2, "--setopt=cachedir=" + tmp.resolve("dnfcache2"), "--releasever=9",
-        "--forcearch=x86_64", "makecache").redirectErrorStream(true).start();
+    Files.writeString(
+        reposd2.resolve("pigsty-local.repo"),
+        repoFile.replace("file:///www/pigsty", "file://" + copy));
+    Process p =
+        new ProcessBuilder(
+                "dnf",
+                "-y",
+                "--installroot=" + Files.createDirectories(tmp.resolve("root2")),
+                "--setopt=reposdir=" + reposd2,
+                "--setopt=cachedir=" + tmp.resolve("dnfcache2"),
+                "--releasever=9",
+                "--forcearch=x86_64",
+                "makecache")
+            .redirectErrorStream(true)
+            .start();
     String err = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(err).isNotZero();
   }
@@ -234,14 +310,18 @@ public class RpmBundleBuilderTest {
     Path ours = RepoIndexerTest.elFixtures().resolve("rpms/empty-0-0.x86_64.rpm");
     BundleBuilder.Result b = build(def, tmp.resolve("b"), List.of(ours));
     assertThat(b.repoDir().resolve("empty-0-0.x86_64.rpm")).exists();
-    assertThat(Files.readString(b.repoDir().resolve(RpmBundleBuilder.REPO_FILE))).contains("gpgcheck=0\n");
+    assertThat(Files.readString(b.repoDir().resolve(RpmBundleBuilder.REPO_FILE)))
+        .contains("gpgcheck=0\n");
     JsonNode m = new ObjectMapper().readTree(b.repoDir().resolve("manifest.json").toFile());
-    assertThat(m.get("files").toString()).contains("\"package\":\"empty\"").contains("\"upstream\":\"local\"");
+    assertThat(m.get("files").toString())
+        .contains("\"package\":\"empty\"")
+        .contains("\"upstream\":\"local\"");
     assertThat(BundleVerifier.verify(b.bundle(), null).problems()).isEmpty();
 
     Path clash = RepoIndexerTest.elFixtures().resolve("rpms/bzip2-static-1.0.8-18.el9.x86_64.rpm");
     assertThatThrownBy(() -> build(def, tmp.resolve("c"), List.of(clash)))
-        .isInstanceOf(BundleException.class).hasMessageContaining("already in the closure");
+        .isInstanceOf(BundleException.class)
+        .hasMessageContaining("already in the closure");
     assertThat(tmp.resolve("c/pigsty-pkg-1.0.el9.x86_64.tgz")).doesNotExist();
   }
 
@@ -259,11 +339,14 @@ public class RpmBundleBuilderTest {
 
   @Test
   void verifyChecksTheElChainAndFindsATamperedRpm() throws Exception {
-    BundleBuilder.Result r = build(definition(GOOD_UPSTREAMS, "kmod-zfs-devel", "bzip2-static"), tmp.resolve("out"));
+    BundleBuilder.Result r =
+        build(definition(GOOD_UPSTREAMS, "kmod-zfs-devel", "bzip2-static"), tmp.resolve("out"));
     BundleVerifier.Report good = BundleVerifier.verify(r.bundle(), null);
     assertThat(good.problems()).isEmpty();
     assertThat(good.files()).isGreaterThanOrEqualTo(9);
-    assertThat(BundleVerifier.verify(r.bundle(), "0123456789ABCDEF0123456789ABCDEF01234567").problems())
+    assertThat(
+            BundleVerifier.verify(r.bundle(), "0123456789ABCDEF0123456789ABCDEF01234567")
+                .problems())
         .anyMatch(p -> p.contains("expected key 0123456789ABCDEF"));
     // the same tree with one byte of one .rpm flipped, packed again
     Path copy = tmp.resolve("copy/pigsty");
@@ -275,7 +358,8 @@ public class RpmBundleBuilderTest {
     Path bad = tmp.resolve("bad.tgz");
     Tarball.write(copy, BundleBuilder.ROOT, java.time.Instant.EPOCH, bad);
     assertThat(BundleVerifier.verify(bad, null).problems())
-        .anyMatch(p -> p.contains("bzip2-static-1.0.8-18.el9.x86_64.rpm does not match the size/SHA256"))
+        .anyMatch(
+            p -> p.contains("bzip2-static-1.0.8-18.el9.x86_64.rpm does not match the size/SHA256"))
         .anyMatch(p -> p.contains("bzip2-static-1.0.8-18.el9.x86_64.rpm: expected"));
   }
 
@@ -284,23 +368,23 @@ public class RpmBundleBuilderTest {
     Path repomd = www.resolve("zfs/repodata/repomd.xml");
     Files.delete(Path.of(repomd + ".asc"));
     vendor.detachSign(repomd); // not the operator key the definition trusts
-    assertNothingBuilt(definition(GOOD_UPSTREAMS, "kmod-zfs-devel"), SignatureException.class,
-        "repomd.xml.asc");
+    assertNothingBuilt(
+        definition(GOOD_UPSTREAMS, "kmod-zfs-devel"), SignatureException.class, "repomd.xml.asc");
   }
 
   @Test
   void repomdWithoutSignatureIsRefusedWhenRepoGpgcheckIsOn() throws Exception {
     Files.delete(www.resolve("zfs/repodata/repomd.xml.asc"));
-    assertNothingBuilt(definition(GOOD_UPSTREAMS, "kmod-zfs-devel"), SignatureException.class,
-        "repo_gpgcheck");
+    assertNothingBuilt(
+        definition(GOOD_UPSTREAMS, "kmod-zfs-devel"), SignatureException.class, "repo_gpgcheck");
   }
 
   @Test
   void aTamperedRepomdFailsItsSignature() throws Exception {
     Path repomd = www.resolve("zfs/repodata/repomd.xml");
     Files.writeString(repomd, Files.readString(repomd).replace("<revision>", "<revision>1"));
-    assertNothingBuilt(definition(GOOD_UPSTREAMS, "kmod-zfs-devel"), SignatureException.class,
-        "repomd.xml.asc");
+    assertNothingBuilt(
+        definition(GOOD_UPSTREAMS, "kmod-zfs-devel"), SignatureException.class, "repomd.xml.asc");
   }
 
   @Test
@@ -309,7 +393,9 @@ public class RpmBundleBuilderTest {
     byte[] b = Files.readAllBytes(rpm);
     b[b.length / 2] ^= 1;
     Files.write(rpm, b);
-    assertNothingBuilt(definition(GOOD_UPSTREAMS, "kmod-zfs-devel"), FetchException.class,
+    assertNothingBuilt(
+        definition(GOOD_UPSTREAMS, "kmod-zfs-devel"),
+        FetchException.class,
         "kmod-zfs-devel-2.1.5-1.el9.x86_64.rpm");
   }
 
@@ -317,25 +403,35 @@ public class RpmBundleBuilderTest {
   void aPackageNotSignedByTheTrustedKeyIsRefusedNamingItsKeyId() throws Exception {
     // the vendor's repository now serves the rebuilder-signed original, and repodata to match
     Path signed = www.resolve("signed");
-    Files.copy(RepoIndexerTest.elFixtures().resolve("rpms/bzip2-static-1.0.8-18.el9.x86_64.rpm"),
-        signed.resolve("bzip2-static-1.0.8-18.el9.x86_64.rpm"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        RepoIndexerTest.elFixtures().resolve("rpms/bzip2-static-1.0.8-18.el9.x86_64.rpm"),
+        signed.resolve("bzip2-static-1.0.8-18.el9.x86_64.rpm"),
+        StandardCopyOption.REPLACE_EXISTING);
     run(List.of("createrepo_c", "--quiet", signed.toString()));
-    assertNothingBuilt(definition(GOOD_UPSTREAMS, "bzip2-static"), SignatureException.class,
-        "bzip2-static-1.0.8-18.el9.x86_64", "6C431928EF743B4C");
+    assertNothingBuilt(
+        definition(GOOD_UPSTREAMS, "bzip2-static"),
+        SignatureException.class,
+        "bzip2-static-1.0.8-18.el9.x86_64",
+        "6C431928EF743B4C");
   }
 
   @Test
   void theRealRebuilderRepositoryIsRefusedWithoutItsKey() throws Exception {
     String ups = "  - {name: bzip2, suite: bzip2, keys: [keys/vendor.asc], repo_gpgcheck: true}\n";
-    assertNothingBuilt(definition(ups, "bzip2-static"), SignatureException.class, "bzip2/repodata/repomd.xml.asc");
+    assertNothingBuilt(
+        definition(ups, "bzip2-static"), SignatureException.class, "bzip2/repodata/repomd.xml.asc");
   }
 
   @Test
   void anUnknownPackageFailsResolution() throws Exception {
-    assertNothingBuilt(definition(GOOD_UPSTREAMS, "no-such-package"), ResolutionException.class, "no-such-package");
+    assertNothingBuilt(
+        definition(GOOD_UPSTREAMS, "no-such-package"),
+        ResolutionException.class,
+        "no-such-package");
   }
 
-  private void assertNothingBuilt(Path def, Class<? extends Exception> type, String... inMessage) throws Exception {
+  private void assertNothingBuilt(Path def, Class<? extends Exception> type, String... inMessage)
+      throws Exception {
     Path out = tmp.resolve("out-bad");
     var t = assertThatThrownBy(() -> build(def, out)).isInstanceOf(type);
     for (String s : inMessage) {

@@ -22,24 +22,26 @@ public final class StaticServer implements AutoCloseable {
   public StaticServer(Path root) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     server.setExecutor(pool);
-    server.createContext("/", ex -> {
-      try {
-        String path = ex.getRequestURI().getPath();
-        counts.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
-        Path f = root.resolve(path.substring(1)).normalize();
-        if (!f.startsWith(root) || !Files.isRegularFile(f)) {
-          ex.sendResponseHeaders(404, -1);
-          return;
-        }
-        byte[] body = Files.readAllBytes(f);
-        ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
-        try (OutputStream o = ex.getResponseBody()) {
-          o.write(body);
-        }
-      } finally {
-        ex.close();
-      }
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          try {
+            String path = ex.getRequestURI().getPath();
+            counts.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+            Path f = root.resolve(path.substring(1)).normalize();
+            if (!f.startsWith(root) || !Files.isRegularFile(f)) {
+              ex.sendResponseHeaders(404, -1);
+              return;
+            }
+            byte[] body = Files.readAllBytes(f);
+            ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+            try (OutputStream o = ex.getResponseBody()) {
+              o.write(body);
+            }
+          } finally {
+            ex.close();
+          }
+        });
     server.start();
   }
 
@@ -49,8 +51,10 @@ public final class StaticServer implements AutoCloseable {
 
   /** GETs of paths ending in {@code suffix}. */
   public int count(String suffix) {
-    return counts.entrySet().stream().filter(e -> e.getKey().endsWith(suffix))
-        .mapToInt(e -> e.getValue().get()).sum();
+    return counts.entrySet().stream()
+        .filter(e -> e.getKey().endsWith(suffix))
+        .mapToInt(e -> e.getValue().get())
+        .sum();
   }
 
   @Override
