@@ -1,5 +1,6 @@
 package io.pigsty.builder.appliance;
 
+import io.pigsty.builder.configure.HostFacts;
 import io.pigsty.builder.configure.LocalRepo;
 import io.pigsty.builder.configure.NodeException;
 import io.pigsty.builder.exec.Command;
@@ -285,8 +286,7 @@ public final class RootfsBuilder {
   }
 
   private static void checkHost() throws RootfsException {
-    io.pigsty.builder.configure.HostFacts host =
-        new io.pigsty.builder.configure.HostFacts(Path.of("/"));
+    HostFacts host = new HostFacts(Path.of("/"));
     if (!host.isRoot()) {
       throw new RootfsException(
           "image rootfs must run as root (mmdebstrap --mode=root, unshare --net)");

@@ -1,6 +1,7 @@
 package io.pigsty.builder.appliance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pigsty.builder.bundle.deb.BaseSystem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -37,7 +38,7 @@ public record RootfsPlan(
    * Installed in every image whatever the definition requests: PID 1 and remote login ({@link
    * io.pigsty.builder.bundle.deb.BaseSystem#BOOT}, which base_system puts in the bundle).
    */
-  public static final List<String> BOOT_PACKAGES = io.pigsty.builder.bundle.deb.BaseSystem.BOOT;
+  public static final List<String> BOOT_PACKAGES = BaseSystem.BOOT;
 
   /** Copies the list. */
   public RootfsPlan {

@@ -2,6 +2,7 @@ package io.pigsty.builder.bundle;
 
 import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.files.Tarball;
+import io.pigsty.repo.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class BundleOutput {
         && Files.isRegularFile(manifestCopy)
         && Arrays.equals(Files.readAllBytes(manifestCopy), manifest)
         && Files.isRegularFile(sumFile)
-        && Files.readString(sumFile).startsWith(io.pigsty.repo.Digests.sha256Hex(bundle))) {
+        && Files.readString(sumFile).startsWith(Digests.sha256Hex(bundle))) {
       return true;
     }
     Path staging = Files.createTempDirectory(outDir, "." + def.name() + "-staging-");

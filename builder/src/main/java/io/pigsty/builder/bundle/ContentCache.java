@@ -1,5 +1,6 @@
 package io.pigsty.builder.bundle;
 
+import io.pigsty.repo.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class ContentCache {
       return Optional.empty();
     }
     byte[] b = Files.readAllBytes(p);
-    if (!io.pigsty.repo.Digests.sha256Hex(b).equals(sha256)) {
+    if (!Digests.sha256Hex(b).equals(sha256)) {
       Files.deleteIfExists(p);
       return Optional.empty();
     }

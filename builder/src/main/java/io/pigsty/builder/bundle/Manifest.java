@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.definition.PackageRequest;
+import io.pigsty.repo.Digests;
 import io.pigsty.repo.sign.BundleKey;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ public final class Manifest {
     m.put("target", target);
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("file", def.file().getFileName().toString());
-    d.put("sha256", io.pigsty.repo.Digests.sha256Hex(def.file()));
+    d.put("sha256", Digests.sha256Hex(def.file()));
     d.put("pg_major", def.pgMajor());
     d.put("recommends", def.recommends());
     d.put("base_system", def.baseSystem());
@@ -97,7 +98,7 @@ public final class Manifest {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("path", f.getKey());
       o.put("size", f.getValue().length);
-      o.put("sha256", io.pigsty.repo.Digests.sha256Hex(f.getValue()));
+      o.put("sha256", Digests.sha256Hex(f.getValue()));
       out.add(o);
     }
     return out;

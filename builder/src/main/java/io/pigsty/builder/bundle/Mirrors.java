@@ -1,6 +1,7 @@
 package io.pigsty.builder.bundle;
 
 import io.pigsty.builder.fetch.AptSources;
+import io.pigsty.builder.fetch.YumRepos;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +17,7 @@ public final class Mirrors {
   private final Map<String, URI> perSuite = new LinkedHashMap<>();
   private URI all;
   private final AptSources host;
-  private final io.pigsty.builder.fetch.YumRepos yum;
+  private final YumRepos yum;
 
   /**
    * @param overrides values of {@code --mirror} options and/or {@code PIGSTY_MIRROR}, each {@code
@@ -34,8 +35,7 @@ public final class Mirrors {
    * @param host the build host's apt sources, or {@code null}
    * @param yum the build host's yum/dnf repositories, or {@code null}
    */
-  public Mirrors(
-      Iterable<String> overrides, AptSources host, io.pigsty.builder.fetch.YumRepos yum) {
+  public Mirrors(Iterable<String> overrides, AptSources host, YumRepos yum) {
     this.host = host;
     this.yum = yum;
     for (String o : overrides) {

@@ -6,10 +6,15 @@ import io.pigsty.builder.definition.Target;
 import io.pigsty.builder.fetch.ConsoleProgress;
 import io.pigsty.builder.fetch.Downloader;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +50,7 @@ final class BuildCommand implements Callable<Integer> {
       description =
           "Add this .deb of our own (e.g. dist/pigsty_<version>_all.deb from 'pigsty "
               + "package deb') to the bundle's repository, beside the closure (repeatable).")
-  java.util.List<Path> addDebs = new java.util.ArrayList<>();
+  List<Path> addDebs = new ArrayList<>();
 
   @Option(
       names = "--add-rpm",
@@ -53,23 +58,23 @@ final class BuildCommand implements Callable<Integer> {
       description =
           "Add this .rpm of our own (e.g. dist/pigsty-<version>-1.noarch.rpm from 'pigsty "
               + "package rpm') to an EL bundle's repository, beside the closure (repeatable).")
-  java.util.List<Path> addRpms = new java.util.ArrayList<>();
+  List<Path> addRpms = new ArrayList<>();
 
   @Mixin CommonOptions common;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
-    java.util.concurrent.CompletableFuture<Downloader> client = common.downloaderAsync();
+    CompletableFuture<Downloader> client = common.downloaderAsync();
     BundleDefinition def = BundleDefinition.load(definition);
     PrintStream err = System.err;
     try (Downloader d = CommonOptions.join(client)) {
-      Map<String, java.util.List<Path>> local = Map.of(Target.DEB, addDebs, Target.RPM, addRpms);
-      for (Map.Entry<String, java.util.List<Path>> e : local.entrySet()) {
+      Map<String, List<Path>> local = Map.of(Target.DEB, addDebs, Target.RPM, addRpms);
+      for (Map.Entry<String, List<Path>> e : local.entrySet()) {
         if (!e.getKey().equals(def.osFamily()) && !e.getValue().isEmpty()) {
-          throw new picocli.CommandLine.ParameterException(
+          throw new CommandLine.ParameterException(
               spec.commandLine(),
               "--add-"
                   + e.getKey()
@@ -88,7 +93,7 @@ final class BuildCommand implements Callable<Integer> {
               .withLocalPackages(local.get(def.osFamily()))
               .build(def, out, new ConsoleProgress(err));
       double total = (System.nanoTime() - t0) / 1e9;
-      java.io.PrintWriter o = spec.commandLine().getOut();
+      PrintWriter o = spec.commandLine().getOut();
       o.printf(Locale.ROOT, "bundle   %s%s%n", r.bundle(), r.upToDate() ? " (up to date)" : "");
       o.printf(Locale.ROOT, "repo     %s%n", r.repoDir());
       o.printf(

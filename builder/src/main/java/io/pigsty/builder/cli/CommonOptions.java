@@ -4,18 +4,26 @@ import io.pigsty.builder.bundle.ContentCache;
 import io.pigsty.builder.bundle.Mirrors;
 import io.pigsty.builder.fetch.AptSources;
 import io.pigsty.builder.fetch.Downloader;
+import io.pigsty.builder.fetch.YumRepos;
+import io.pigsty.repo.sign.BundleKey;
+import io.pigsty.repo.sign.SignatureException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that fetch or sign. */
 final class CommonOptions {
-  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
-  picocli.CommandLine.Model.CommandSpec mixee;
+  @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+  CommandLine.Model.CommandSpec mixee;
 
   @Option(
       names = "--cache",
@@ -71,20 +79,18 @@ final class CommonOptions {
   /**
    * @return the bundle signing key of {@link #keyDir()}, made on first use
    */
-  io.pigsty.repo.sign.BundleKey bundleKey()
-      throws IOException, io.pigsty.repo.sign.SignatureException {
-    return io.pigsty.repo.sign.BundleKey.loadOrCreate(
-        keyDir(), io.pigsty.repo.sign.BundleKey.USER_ID);
+  BundleKey bundleKey() throws IOException, SignatureException {
+    return BundleKey.loadOrCreate(keyDir(), BundleKey.USER_ID);
   }
 
   /**
    * @return {@code SOURCE_DATE_EPOCH} (reproducible-builds.org) when set to whole seconds
    */
-  static java.util.Optional<java.time.Instant> sourceDateEpoch() {
+  static Optional<Instant> sourceDateEpoch() {
     String epoch = System.getenv("SOURCE_DATE_EPOCH");
     return epoch != null && epoch.matches("[0-9]{1,12}")
-        ? java.util.Optional.of(java.time.Instant.ofEpochSecond(Long.parseLong(epoch)))
-        : java.util.Optional.empty();
+        ? Optional.of(Instant.ofEpochSecond(Long.parseLong(epoch)))
+        : Optional.empty();
   }
 
   Mirrors mirrors() throws IOException {
@@ -95,17 +101,17 @@ final class CommonOptions {
     }
     all.addAll(mirrors);
     AptSources host = Files.isDirectory(Path.of("/etc/apt")) ? AptSources.host() : null;
-    io.pigsty.builder.fetch.YumRepos yum = io.pigsty.builder.fetch.YumRepos.host();
+    YumRepos yum = YumRepos.host();
     try {
       return new Mirrors(all, host, yum);
     } catch (IllegalArgumentException e) { // a --mirror or PIGSTY_MIRROR value
-      throw new picocli.CommandLine.ParameterException(mixee.commandLine(), e.getMessage(), e);
+      throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage(), e);
     }
   }
 
   Downloader downloader() {
     if (connections < 1 || connections > 64) {
-      throw new picocli.CommandLine.ParameterException(
+      throw new CommandLine.ParameterException(
           mixee.commandLine(), "--connections must be 1..64, got " + connections);
     }
     return Downloader.builder()
@@ -116,17 +122,17 @@ final class CommonOptions {
   }
 
   /** Builds the downloader (its TLS set-up takes a few hundred ms) while the caller works on. */
-  java.util.concurrent.CompletableFuture<Downloader> downloaderAsync() {
-    return java.util.concurrent.CompletableFuture.supplyAsync(this::downloader);
+  CompletableFuture<Downloader> downloaderAsync() {
+    return CompletableFuture.supplyAsync(this::downloader);
   }
 
   /**
    * @return the downloader, rethrowing what building it threw
    */
-  static Downloader join(java.util.concurrent.CompletableFuture<Downloader> f) {
+  static Downloader join(CompletableFuture<Downloader> f) {
     try {
       return f.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException) {
         throw (RuntimeException) e.getCause();
       }

@@ -7,6 +7,8 @@ import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -81,10 +83,10 @@ final class ConfigureCommand implements Callable<Integer> {
   @Option(names = "--skip-apt", hidden = true, description = "Do not run apt-get update (testing).")
   boolean skipApt;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Facts source; tests replace it. */
-  static java.util.function.Function<Path, NodeFacts> facts = HostFacts::new;
+  static Function<Path, NodeFacts> facts = HostFacts::new;
 
   @Override
   public Integer call() throws Exception {

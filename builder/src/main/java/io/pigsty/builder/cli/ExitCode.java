@@ -2,6 +2,7 @@ package io.pigsty.builder.cli;
 
 import io.pigsty.repo.PigstyException;
 import java.io.IOException;
+import java.util.Locale;
 
 /** Every exit code of the CLI, and the one place exceptions are mapped to them. */
 public enum ExitCode {
@@ -76,7 +77,7 @@ public enum ExitCode {
     String[] out = new String[all.length];
     for (int i = 0; i < all.length; i++) {
       // right-aligned so one- and two-digit codes share a column
-      out[i] = String.format(java.util.Locale.ROOT, "%2d", all[i].code) + ":" + all[i].meaning;
+      out[i] = String.format(Locale.ROOT, "%2d", all[i].code) + ":" + all[i].meaning;
     }
     return out;
   }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -75,7 +76,7 @@ final class ImageRootfsCommand implements Callable<Integer> {
               + "password, so log in on the console or with systemd-nspawn/nsenter).")
   Path authorizedKeys;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -87,7 +88,7 @@ final class ImageRootfsCommand implements Callable<Integer> {
           new RootfsBuilder.Request(
               bundle, rel, output, tmp, hostname, Optional.ofNullable(authorizedKeys));
     } catch (IllegalArgumentException e) { // a bundle, -o or --hostname value
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     RootfsBuilder.Result r = new RootfsBuilder(System.err).build(req);
     PrintWriter out = spec.commandLine().getOut();

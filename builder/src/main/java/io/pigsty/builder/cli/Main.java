@@ -1,7 +1,9 @@
 package io.pigsty.builder.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -83,7 +85,7 @@ public final class Main implements Runnable {
       cl.addSubcommand(new CommandLine.HelpCommand());
     }
     String[] codes = ExitCode.helpList();
-    java.util.Map<String, String> list = new java.util.LinkedHashMap<>();
+    Map<String, String> list = new LinkedHashMap<>();
     for (String c : codes) {
       int i = c.indexOf(':');
       list.put(c.substring(0, i), c.substring(i + 1));
@@ -130,7 +132,7 @@ public final class Main implements Runnable {
     return false;
   }
 
-  private static void applyExitCodes(CommandLine cl, java.util.Map<String, String> list) {
+  private static void applyExitCodes(CommandLine cl, Map<String, String> list) {
     cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(list);
     for (CommandLine sub : cl.getSubcommands().values()) {
       applyExitCodes(sub, list);

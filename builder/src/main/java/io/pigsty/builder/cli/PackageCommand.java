@@ -1,10 +1,18 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.release.SelfPackages;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,7 +66,7 @@ final class PackageCommand implements Callable<Integer> {
               + "configure, box/Makefile, builder/src/main/resources/templates).")
   Path from;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -79,14 +87,14 @@ final class PackageCommand implements Callable<Integer> {
                 mtime(jar));
       }
     } catch (IllegalArgumentException e) { // the --version value
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     Path p =
         switch (format) {
           case "deb" -> SelfPackages.deb(c, out);
           case "rpm" -> SelfPackages.rpm(c, out);
           default ->
-              throw new picocli.CommandLine.ParameterException(
+              throw new CommandLine.ParameterException(
                   spec.commandLine(), "FORMAT must be deb or rpm, got '" + format + "'");
         };
     spec.commandLine().getOut().printf("%s (%d bytes)%n", p, Files.size(p));
@@ -99,20 +107,20 @@ final class PackageCommand implements Callable<Integer> {
    * project.build.outputTimestamp in a reproducible build; zip DOS time read as UTC, so the time
    * zone does not matter); else the jar file's mtime.
    */
-  private static Instant mtime(Path jar) throws java.io.IOException {
-    java.util.Optional<Instant> epoch = CommonOptions.sourceDateEpoch();
+  private static Instant mtime(Path jar) throws IOException {
+    Optional<Instant> epoch = CommonOptions.sourceDateEpoch();
     if (epoch.isPresent()) {
       return epoch.get();
     }
     if (!Files.isRegularFile(jar)) {
-      throw new java.nio.file.NoSuchFileException(jar + " (needed for the pigsty package)");
+      throw new NoSuchFileException(jar + " (needed for the pigsty package)");
     }
-    try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
-      java.util.zip.ZipEntry e = j.getEntry(java.util.jar.JarFile.MANIFEST_NAME);
+    try (JarFile j = new JarFile(jar.toFile())) {
+      ZipEntry e = j.getEntry(JarFile.MANIFEST_NAME);
       if (e != null && e.getTimeLocal() != null) {
-        return e.getTimeLocal().toInstant(java.time.ZoneOffset.UTC);
+        return e.getTimeLocal().toInstant(ZoneOffset.UTC);
       }
-    } catch (java.util.zip.ZipException notAJar) {
+    } catch (ZipException notAJar) {
       // a stand-in or damaged jar: fall back to the file's time
     }
     return Files.getLastModifiedTime(jar).toInstant();

@@ -2,9 +2,13 @@ package io.pigsty.builder.cli;
 
 import io.pigsty.builder.bundle.deb.RepoIndexer;
 import io.pigsty.repo.sign.BundleKey;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -16,12 +20,11 @@ import picocli.CommandLine.Parameters;
     description = "Local repository tools.",
     subcommands = RepoCommand.Index.class)
 final class RepoCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "missing subcommand (index)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (index)");
   }
 
   /** {@code pigsty repo index DIR}. */
@@ -42,34 +45,29 @@ final class RepoCommand implements Runnable {
 
     @Mixin CommonOptions common;
 
-    @picocli.CommandLine.Option(
+    @CommandLine.Option(
         names = "--zstd",
         description =
             "RPM repositories: compress repodata with zstd (EL9 and later) instead of gzip.")
     boolean zstd;
 
-    @picocli.CommandLine.Option(
+    @CommandLine.Option(
         names = "--modules",
         paramLabel = "FILE",
         description =
             "RPM repositories: list this modules.yaml (plain, .gz, .xz, .zst or .bz2) in repomd.xml as type modules.")
     Path modules;
 
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      if (!java.nio.file.Files.isDirectory(dir)) {
-        throw new java.nio.file.NoSuchFileException(dir + " (not a directory)");
+      if (!Files.isDirectory(dir)) {
+        throw new NoSuchFileException(dir + " (not a directory)");
       }
       BundleKey key = common.bundleKey();
       int n =
-          RepoIndexer.index(
-              dir,
-              key,
-              Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-              zstd,
-              modules);
+          RepoIndexer.index(dir, key, Instant.now().truncatedTo(ChronoUnit.SECONDS), zstd, modules);
       spec.commandLine()
           .getOut()
           .printf("indexed %d packages in %s, signed by %s%n", n, dir, key.fingerprint());

@@ -3,6 +3,7 @@ package io.pigsty.builder.cli;
 import io.pigsty.builder.bundle.BundleBuilder;
 import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.fetch.Downloader;
+import io.pigsty.repo.HeapPeak;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,12 +51,11 @@ final class ResolveCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    java.util.concurrent.CompletableFuture<Downloader> client =
-        requestedOnly ? null : common.downloaderAsync();
+    CompletableFuture<Downloader> client = requestedOnly ? null : common.downloaderAsync();
     BundleDefinition def = BundleDefinition.load(definition);
     PrintWriter out = spec.commandLine().getOut();
     if (requestedOnly) {
@@ -96,7 +98,7 @@ final class ResolveCommand implements Callable<Integer> {
           t.get("metadata"),
           t.get("resolve"),
           packages,
-          io.pigsty.repo.HeapPeak.bytes() / 1e6);
+          HeapPeak.bytes() / 1e6);
       Runtime.getRuntime().gc();
     }
   }

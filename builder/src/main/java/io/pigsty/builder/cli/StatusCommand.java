@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Unknown keys in pigsty.yml are errors, not warnings.")
   boolean strict;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Loads pigsty.yml with the one loader, prints its warnings, and picks the admin node. */
   static Target load(Path conf, boolean strict, PrintWriter err) throws InventoryException {

@@ -1,6 +1,7 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.bundle.BundleException;
+import io.pigsty.builder.bundle.deb.DebBundleBuilder;
 import io.pigsty.builder.release.ReleaseSums;
 import io.pigsty.builder.verify.BundleVerifier;
 import io.pigsty.repo.sign.SignatureException;
@@ -8,8 +9,10 @@ import io.pigsty.repo.sign.TrustedKeys;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,12 +50,12 @@ final class VerifyCommand implements Callable<Integer> {
       })
   String key;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     if ((bundle == null) == (sums == null)) {
-      throw new picocli.CommandLine.ParameterException(
+      throw new CommandLine.ParameterException(
           spec.commandLine(), "give either BUNDLE or --sums SHA256SUMS");
     }
     if (sums != null) {
@@ -78,13 +81,13 @@ final class VerifyCommand implements Callable<Integer> {
 
   private int verifyRelease() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path shipped = sums.resolveSibling(io.pigsty.builder.bundle.deb.DebBundleBuilder.KEYRING);
+    Path shipped = sums.resolveSibling(DebBundleBuilder.KEYRING);
     boolean keyFile = key != null && Files.isRegularFile(Path.of(key));
     String want = null;
     if (key != null && !keyFile) {
       want = TrustedKeys.normalizeFingerprint(key);
       if (!want.matches("[0-9A-F]{40}")) {
-        throw new picocli.CommandLine.ParameterException(
+        throw new CommandLine.ParameterException(
             spec.commandLine(), "--key " + key + ": neither a file nor a 40-digit fingerprint");
       }
     }
@@ -95,7 +98,7 @@ final class VerifyCommand implements Callable<Integer> {
           "missing: no key to check " + sums.getFileName() + ".asc with (give --key FILE)");
     }
     // with a fingerprint, ReleaseSums.verify refuses a signature by any other key of the keyring
-    TrustedKeys keys = TrustedKeys.load(java.util.List.of(keyring));
+    TrustedKeys keys = TrustedKeys.load(List.of(keyring));
     ReleaseSums.Report r = ReleaseSums.verify(sums, keys, want);
     out.printf(
         Locale.ROOT,

@@ -1,5 +1,6 @@
 package io.pigsty.builder.configure;
 
+import io.pigsty.builder.files.Tarball;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,7 +95,7 @@ public final class LocalRepo {
           TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
-          String why = io.pigsty.builder.files.Tarball.unsafe(e, ROOT, false);
+          String why = Tarball.unsafe(e, ROOT, false);
           if (why != null) {
             throw new NodeException(
                 NodeException.Kind.UNSAFE_ENTRY,

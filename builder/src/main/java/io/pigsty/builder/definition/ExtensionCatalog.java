@@ -1,6 +1,10 @@
 package io.pigsty.builder.definition;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -144,13 +148,11 @@ public final class ExtensionCatalog {
    * @throws IllegalStateException if the jar lacks it or it is malformed (a build defect)
    */
   public static ExtensionCatalog bundled() {
-    try (java.io.InputStream in = ExtensionCatalog.class.getResourceAsStream(RESOURCE)) {
+    try (InputStream in = ExtensionCatalog.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is not in the jar");
       }
-      return load(
-          Path.of("extensions.yml"),
-          new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+      return load(Path.of("extensions.yml"), new InputStreamReader(in, StandardCharsets.UTF_8));
     } catch (IOException | DefinitionException e) {
       throw new IllegalStateException(
           "the jar's " + RESOURCE + " is unreadable: " + e.getMessage(), e);
@@ -185,7 +187,7 @@ public final class ExtensionCatalog {
     return read(file, YamlFile.compose(file));
   }
 
-  private static ExtensionCatalog load(Path name, java.io.Reader reader)
+  private static ExtensionCatalog load(Path name, Reader reader)
       throws DefinitionException, IOException {
     return read(name, YamlFile.compose(name, reader));
   }

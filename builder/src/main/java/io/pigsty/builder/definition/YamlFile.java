@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -193,7 +194,7 @@ public final class YamlFile {
 
   boolean bool(Node node, String path) throws DefinitionException {
     if (node instanceof ScalarNode s && Tag.BOOL.equals(s.getTag())) {
-      return Boolean.parseBoolean(s.getValue().toLowerCase(java.util.Locale.ROOT));
+      return Boolean.parseBoolean(s.getValue().toLowerCase(Locale.ROOT));
     }
     throw error(node, path, "expected true or false, found " + describe(node));
   }

@@ -1,6 +1,7 @@
 package io.pigsty.builder.exec;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,7 +43,7 @@ public record Command(List<String> argv, Map<String, String> env, String stdin, 
    * @return this command with {@code vars} added to its environment
    */
   public Command withEnv(Map<String, String> vars) {
-    Map<String, String> m = new java.util.LinkedHashMap<>(env);
+    Map<String, String> m = new LinkedHashMap<>(env);
     m.putAll(vars);
     return new Command(argv, m, stdin, timeout);
   }

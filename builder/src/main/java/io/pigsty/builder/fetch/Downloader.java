@@ -1,5 +1,6 @@
 package io.pigsty.builder.fetch;
 
+import io.pigsty.repo.Threads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -86,8 +87,7 @@ public final class Downloader implements AutoCloseable {
     this.readTimeout = b.readTimeout;
     this.retryDelay = b.retryDelay;
     this.userAgent = b.userAgent;
-    this.httpExecutor =
-        Executors.newCachedThreadPool(io.pigsty.repo.Threads.daemon("pigsty-http-"));
+    this.httpExecutor = Executors.newCachedThreadPool(Threads.daemon("pigsty-http-"));
     this.client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -262,8 +262,7 @@ public final class Downloader implements AutoCloseable {
     LongAdder runBytes = new LongAdder();
     if (n > 0) {
       int threads = Math.max(1, Math.min(n, Math.min(MAX_THREADS, perHost * hosts.size())));
-      ExecutorService pool =
-          Executors.newFixedThreadPool(threads, io.pigsty.repo.Threads.daemon("pigsty-fetch-"));
+      ExecutorService pool = Executors.newFixedThreadPool(threads, Threads.daemon("pigsty-fetch-"));
       List<Future<?>> futures = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         int idx = i;

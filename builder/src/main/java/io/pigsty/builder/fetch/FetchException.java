@@ -2,6 +2,7 @@ package io.pigsty.builder.fetch;
 
 import io.pigsty.repo.PigstyException;
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -53,7 +54,7 @@ public final class FetchException extends PigstyException {
    * @param failures at least one failure
    * @param total how many files were requested
    */
-  public static FetchException several(java.util.List<FetchReport.Failure> failures, int total) {
+  public static FetchException several(List<FetchReport.Failure> failures, int total) {
     FetchReport.Failure first = failures.get(0);
     StringBuilder sb = new StringBuilder();
     sb.append(failures.size()).append(" of ").append(total).append(" downloads failed:");

@@ -6,11 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,7 +36,7 @@ public final class YumRepos {
   private final Map<String, String> vars;
 
   private YumRepos(Map<String, String> baseUrls, Map<String, String> vars) {
-    this.baseUrls = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(baseUrls));
+    this.baseUrls = Collections.unmodifiableMap(new LinkedHashMap<>(baseUrls));
     this.vars = Map.copyOf(vars);
   }
 
@@ -68,9 +72,9 @@ public final class YumRepos {
       }
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(reposDir, "*.repo")) {
-      java.util.List<Path> files = new java.util.ArrayList<>();
+      List<Path> files = new ArrayList<>();
       ds.forEach(files::add);
-      java.util.Collections.sort(files);
+      Collections.sort(files);
       for (Path f : files) {
         parse(Files.readAllLines(f, StandardCharsets.UTF_8), out);
       }
@@ -154,7 +158,7 @@ public final class YumRepos {
     if (raw == null) {
       return Optional.empty();
     }
-    Map<String, String> all = new java.util.HashMap<>(vars);
+    Map<String, String> all = new HashMap<>(vars);
     all.put("releasever", release);
     all.put("releasever_major", release.split("\\.")[0]);
     all.put("basearch", arch);
@@ -173,7 +177,7 @@ public final class YumRepos {
   /**
    * @return the repository ids with a baseurl, in file order
    */
-  public java.util.Set<String> ids() {
+  public Set<String> ids() {
     return baseUrls.keySet();
   }
 }

@@ -1,22 +1,31 @@
 package io.pigsty.builder.files;
 
+import io.pigsty.repo.Digests;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
@@ -41,7 +50,7 @@ public final class Tarball {
    */
   public static String write(Path dir, String rootName, Instant mtime, Path out)
       throws IOException {
-    MessageDigest digest = io.pigsty.repo.Digests.sha256();
+    MessageDigest digest = Digests.sha256();
     List<Path> paths;
     try (Stream<Path> s = Files.walk(dir)) {
       paths =
@@ -49,7 +58,7 @@ public final class Tarball {
               .collect(Collectors.toList());
     }
     try (OutputStream fo =
-            new java.security.DigestOutputStream(
+            new DigestOutputStream(
                 new BufferedOutputStream(Files.newOutputStream(out), 1 << 20), digest);
         GZIPOutputStream gz =
             new GZIPOutputStream(fo, 1 << 16) {
@@ -92,7 +101,7 @@ public final class Tarball {
 
   /** Deletes a file tree if it exists (no symlinks followed). */
   public static void deleteTree(Path root) throws IOException {
-    if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     try (Stream<Path> s = Files.walk(root)) {
@@ -118,20 +127,16 @@ public final class Tarball {
    * @throws IOException naming {@code tgz} when it is not gzip, is truncated or fails its CRC
    */
   public static Scan scan(
-      Path tgz,
-      String root,
-      boolean innerSymlinks,
-      java.util.function.Consumer<TarArchiveEntry> each)
+      Path tgz, String root, boolean innerSymlinks, Consumer<TarArchiveEntry> each)
       throws IOException {
-    List<String> problems = new java.util.ArrayList<>();
-    MessageDigest md = io.pigsty.repo.Digests.sha256();
+    List<String> problems = new ArrayList<>();
+    MessageDigest md = Digests.sha256();
     try (InputStream gz =
-            new java.util.zip.GZIPInputStream(
+            new GZIPInputStream(
                 new DigestInputStream(
-                    new java.io.BufferedInputStream(Files.newInputStream(tgz), 1 << 20), md),
+                    new BufferedInputStream(Files.newInputStream(tgz), 1 << 20), md),
                 1 << 16);
-        org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
-            new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(gz)) {
+        TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         String why = unsafe(e, root, innerSymlinks);
@@ -146,7 +151,7 @@ public final class Tarball {
       while (gz.read(buf) >= 0) {
         // to the end of the gzip stream: GZIPInputStream checks CRC-32 and size there
       }
-    } catch (java.io.EOFException e) {
+    } catch (EOFException e) {
       throw new IOException(tgz + ": truncated (unexpected end of the gzip stream)", e);
     } catch (IOException e) {
       throw new IOException(tgz + ": not a readable gzip tarball (" + e.getMessage() + ")", e);

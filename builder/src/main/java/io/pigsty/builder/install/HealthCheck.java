@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The health report of the meta node: every unit active, every port listening, {@code SELECT 1}
@@ -188,11 +190,7 @@ public final class HealthCheck {
    *
    * @return the last result
    */
-  static <T> T poll(
-      long deadline,
-      long sleepMillis,
-      java.util.function.Supplier<T> attempt,
-      java.util.function.Predicate<T> done) {
+  static <T> T poll(long deadline, long sleepMillis, Supplier<T> attempt, Predicate<T> done) {
     while (true) {
       T last = attempt.get();
       if (done.test(last) || System.nanoTime() >= deadline) {

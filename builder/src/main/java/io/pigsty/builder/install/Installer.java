@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -188,7 +189,7 @@ public final class Installer {
       Plan one = plan(p);
       if (!steps.isEmpty() && !one.isEmpty()) {
         notes.add(
-            p.name().toLowerCase(java.util.Locale.ROOT)
+            p.name().toLowerCase(Locale.ROOT)
                 + ": planned on the node as it is now, before "
                 + "the changes above");
       }
@@ -239,7 +240,7 @@ public final class Installer {
         log.accept("postgres: accepting connections on port " + inv.vars().pgPort());
       }
       if (plan.isEmpty()) {
-        log.accept(p.name().toLowerCase(java.util.Locale.ROOT) + ": nothing to change");
+        log.accept(p.name().toLowerCase(Locale.ROOT) + ": nothing to change");
       }
       String key = p == Phase.PACKAGES ? "apt" : "services";
       phases.merge(key, (System.nanoTime() - t) / 1e9, Double::sum);
@@ -921,9 +922,7 @@ public final class Installer {
     if (s.action() == Action.DAEMON_RELOAD) {
       check(Command.of(t, "systemctl", "daemon-reload"));
     } else {
-      check(
-          Command.of(
-              t, "systemctl", s.action().name().toLowerCase(java.util.Locale.ROOT), s.unit()));
+      check(Command.of(t, "systemctl", s.action().name().toLowerCase(Locale.ROOT), s.unit()));
     }
   }
 

@@ -3,6 +3,7 @@ package io.pigsty.builder.install;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One change of an install plan. Each says what it changes in words ({@link #describe}); secrets
@@ -122,7 +123,7 @@ public sealed interface Step {
   record Unit(String unit, Action action) implements Step {
     @Override
     public String describe() {
-      return action.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " " + unit;
+      return action.name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + unit;
     }
   }
 

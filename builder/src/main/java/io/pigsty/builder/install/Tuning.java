@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -141,8 +142,7 @@ public record Tuning(
     p.put("shared_preload_libraries", "pg_stat_statements");
     p.put("track_io_timing", "on");
     p.put("log_min_duration_statement", "100");
-    return new Tuning(
-        profile, memBytes, cpus, java.util.Collections.unmodifiableMap(p), profile.checksums);
+    return new Tuning(profile, memBytes, cpus, Collections.unmodifiableMap(p), profile.checksums);
   }
 
   /**

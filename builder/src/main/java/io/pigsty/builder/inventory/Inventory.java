@@ -1,12 +1,17 @@
 package io.pigsty.builder.inventory;
 
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -140,7 +145,7 @@ public record Inventory(
       m.put("pgbouncer_port", 6432);
       m.put("pg_exporter_port", 9187);
       m.put("pgbouncer_exporter_port", 9127);
-      return java.util.Collections.unmodifiableMap(m);
+      return Collections.unmodifiableMap(m);
     }
 
     /** Checks names, paths and ports. */
@@ -355,12 +360,12 @@ public record Inventory(
       users = List.copyOf(users);
       databases = List.copyOf(databases);
       hbaRules = List.copyOf(hbaRules);
-      parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+      parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
       libraries = List.copyOf(libraries);
       if (instances.stream().filter(i -> i.role().equals("primary")).count() != 1) {
         throw new Invalid("hosts", "a cluster has exactly one instance with pg_role: primary");
       }
-      java.util.Set<Integer> seqs = new java.util.HashSet<>();
+      Set<Integer> seqs = new HashSet<>();
       for (PgInstance i : instances) {
         if (!seqs.add(i.seq())) {
           throw new Invalid("hosts." + i.ip() + ".pg_seq", "duplicate pg_seq " + i.seq());
@@ -379,7 +384,7 @@ public record Inventory(
     }
 
     private static void unique(List<String> names, String key, String what) {
-      Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       for (int i = 0; i < names.size(); i++) {
         if (!seen.add(names.get(i))) {
           throw new Invalid(
@@ -495,8 +500,8 @@ public record Inventory(
       }
       if (expireAt != null && !expireAt.equals("infinity")) {
         try {
-          java.time.LocalDate.parse(expireAt);
-        } catch (java.time.format.DateTimeParseException e) {
+          LocalDate.parse(expireAt);
+        } catch (DateTimeParseException e) {
           throw new Invalid("expire_at", "'" + expireAt + "' is not a calendar date");
         }
       }
@@ -631,7 +636,7 @@ public record Inventory(
       }
       extensions = List.copyOf(extensions);
       parameters = settings(parameters, "parameters");
-      pool = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pool));
+      pool = Collections.unmodifiableMap(new LinkedHashMap<>(pool));
       String mode = pool.get("pool_mode");
       if (mode != null && !POOL_MODES.contains(mode)) {
         throw new Invalid(
@@ -681,15 +686,14 @@ public record Inventory(
       }
       if (!ADDRS.contains(addr) && !CIDR.matcher(addr).matches()) {
         throw new Invalid(
-            "addr", "'" + addr + "' is not a CIDR nor one of " + new java.util.TreeSet<>(ADDRS));
+            "addr", "'" + addr + "' is not a CIDR nor one of " + new TreeSet<>(ADDRS));
       }
       if (auth.equals("trust")) {
         throw new Invalid("auth", "'trust' is not allowed; use scram-sha-256");
       }
       if (!AUTHS.contains(auth)) {
         throw new Invalid(
-            "auth",
-            "'" + auth + "' is not one of " + new java.util.TreeSet<>(AUTHS) + " (or pwd, deny)");
+            "auth", "'" + auth + "' is not one of " + new TreeSet<>(AUTHS) + " (or pwd, deny)");
       }
       if ((auth.equals("peer") || auth.equals("ident")) && !addr.equals("local")) {
         throw new Invalid("auth", "'" + auth + "' is for addr: local only");
@@ -735,6 +739,6 @@ public record Inventory(
           }
           out.put(k, v);
         });
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 }

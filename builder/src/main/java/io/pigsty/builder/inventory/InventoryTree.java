@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
@@ -130,7 +132,7 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
    *     pg-meta.pg_users[dbuser_meta].password}) and the old value, returns the new one
    * @return the rewritten inventory
    */
-  public InventoryTree mapPasswords(java.util.function.BiFunction<String, String, String> f) {
+  public InventoryTree mapPasswords(BiFunction<String, String, String> f) {
     List<Group> gs = new ArrayList<>();
     for (Group g : groups) {
       Map<String, Map<String, Object>> hosts = new LinkedHashMap<>();
@@ -159,8 +161,7 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
     return v instanceof String s ? f.apply(s) : v;
   }
 
-  private static Object passwords(
-      Object v, String path, java.util.function.BiFunction<String, String, String> f) {
+  private static Object passwords(Object v, String path, BiFunction<String, String, String> f) {
     if (v instanceof Map<?, ?> m) {
       boolean user = path.contains(".pg_users[");
       Map<String, Object> out = new LinkedHashMap<>();
@@ -476,7 +477,7 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
         return null;
       }
       if (Tag.BOOL.equals(tag)) {
-        return Boolean.parseBoolean(text.toLowerCase(java.util.Locale.ROOT));
+        return Boolean.parseBoolean(text.toLowerCase(Locale.ROOT));
       }
       if (Tag.INT.equals(tag)) {
         try {

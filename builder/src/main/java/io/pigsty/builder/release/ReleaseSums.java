@@ -1,6 +1,8 @@
 package io.pigsty.builder.release;
 
 import io.pigsty.builder.bundle.BundleException;
+import io.pigsty.builder.bundle.deb.RepoIndexer;
+import io.pigsty.repo.Digests;
 import io.pigsty.repo.sign.BundleKey;
 import io.pigsty.repo.sign.Detached;
 import io.pigsty.repo.sign.SignatureException;
@@ -97,7 +99,7 @@ public final class ReleaseSums {
   public static Path sign(Path file, BundleKey key, Instant when) throws IOException {
     byte[] sig = key.detachSign(Files.readAllBytes(file), true, key.notBeforeCreation(when));
     Path out = file.resolveSibling(file.getFileName() + ".asc");
-    io.pigsty.builder.bundle.deb.RepoIndexer.writeReadable(out, sig);
+    RepoIndexer.writeReadable(out, sig);
     return out;
   }
 
@@ -106,7 +108,7 @@ public final class ReleaseSums {
    * --keyring} read it) by temp file and rename.
    */
   public static void writeKeyring(Path file, BundleKey key) throws IOException {
-    io.pigsty.builder.bundle.deb.RepoIndexer.writeReadable(file, key.publicKeyring());
+    RepoIndexer.writeReadable(file, key.publicKeyring());
   }
 
   /**
@@ -151,7 +153,7 @@ public final class ReleaseSums {
         problems.add(f + ": listed in " + sums.getFileName() + " but missing");
         continue;
       }
-      String got = io.pigsty.repo.Digests.sha256Hex(f);
+      String got = Digests.sha256Hex(f);
       if (!got.equals(e.sha256())) {
         problems.add(f + ": SHA256 " + got + ", " + sums.getFileName() + " says " + e.sha256());
       }

@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.redline_rpm.Builder;
@@ -146,7 +149,7 @@ public final class SelfPackages {
 
   /** Directories the package owns (the prefix and below), sorted, absolute. */
   static List<String> ownedDirs(Map<String, Item> layout) {
-    java.util.SortedSet<String> dirs = new java.util.TreeSet<>();
+    SortedSet<String> dirs = new TreeSet<>();
     for (String p : layout.keySet()) {
       for (String d = parent(p); d.startsWith(PREFIX); d = parent(d)) {
         dirs.add(d);
@@ -264,13 +267,12 @@ public final class SelfPackages {
   public static Path rpm(Contents c, Path outDir) throws IOException {
     try {
       return rpm0(c, outDir);
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("redline-rpm: " + e.getMessage(), e);
     }
   }
 
-  private static Path rpm0(Contents c, Path outDir)
-      throws IOException, java.security.NoSuchAlgorithmException {
+  private static Path rpm0(Contents c, Path outDir) throws IOException, NoSuchAlgorithmException {
     Files.createDirectories(outDir);
     Path work = Files.createTempDirectory(outDir, ".pigsty-rpm-");
     try {

@@ -1,5 +1,7 @@
 package io.pigsty.builder.render;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,7 +15,6 @@ import java.util.Map;
 public record Cloud(String name, String region, Map<String, String> instanceTypes, int line) {
 
   public Cloud {
-    instanceTypes =
-        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(instanceTypes));
+    instanceTypes = Collections.unmodifiableMap(new LinkedHashMap<>(instanceTypes));
   }
 }

@@ -1,5 +1,7 @@
 package io.pigsty.builder.render;
 
+import io.pigsty.builder.definition.BundleDefinition;
+
 /**
  * A target OS as the renderers need it ({@code spec/os.yml}): base images per platform and the user
  * that logs in to each.
@@ -41,6 +43,6 @@ public record OsImage(
    *     pigsty-pkg-<version>.<os>.<arch>.tgz}
    */
   public String bundleName(String version) {
-    return io.pigsty.builder.definition.BundleDefinition.bundleFileName(version, code, arch);
+    return BundleDefinition.bundleFileName(version, code, arch);
   }
 }

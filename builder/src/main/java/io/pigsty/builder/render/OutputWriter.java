@@ -1,5 +1,6 @@
 package io.pigsty.builder.render;
 
+import io.pigsty.builder.files.Tarball;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ public final class OutputWriter {
       }
       return out;
     } finally {
-      io.pigsty.builder.files.Tarball.deleteTree(tmp);
+      Tarball.deleteTree(tmp);
     }
   }
 }

@@ -6,21 +6,33 @@ import io.pigsty.builder.bundle.Manifest;
 import io.pigsty.builder.bundle.deb.DebBundleBuilder;
 import io.pigsty.builder.bundle.rpm.RpmBundleBuilder;
 import io.pigsty.builder.files.Tarball;
+import io.pigsty.repo.Digests;
 import io.pigsty.repo.deb.DebPackage;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.deb.PackageIndex;
 import io.pigsty.repo.deb.ReleaseFile;
+import io.pigsty.repo.rpm.MetadataCompression;
+import io.pigsty.repo.rpm.PrimaryReader;
+import io.pigsty.repo.rpm.Repomd;
+import io.pigsty.repo.rpm.RpmMetadataException;
 import io.pigsty.repo.sign.ClearSigned;
+import io.pigsty.repo.sign.Detached;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.sign.TrustedKeys;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +124,7 @@ public final class BundleVerifier {
         String rel = name.substring(BundleBuilder.ROOT.length() + 1);
         MessageDigest md = sha256();
         long n = 0;
-        java.io.ByteArrayOutputStream keep = kept(rel) ? new java.io.ByteArrayOutputStream() : null;
+        ByteArrayOutputStream keep = kept(rel) ? new ByteArrayOutputStream() : null;
         int r;
         while ((r = tar.read(buf)) > 0) {
           md.update(buf, 0, r);
@@ -134,10 +146,10 @@ public final class BundleVerifier {
       while (gz.read(rest) >= 0) {
         // draining
       }
-    } catch (java.io.EOFException ex) {
+    } catch (EOFException ex) {
       throw new IOException(tgz + ": truncated (unexpected end of archive)", ex);
-    } catch (java.nio.file.NoSuchFileException ex) {
-      throw new java.nio.file.NoSuchFileException(tgz + " (no such file)");
+    } catch (NoSuchFileException ex) {
+      throw new NoSuchFileException(tgz + " (no such file)");
     } catch (IOException ex) {
       throw new IOException(tgz + ": not a readable bundle (" + ex.getMessage() + ")", ex);
     }
@@ -147,7 +159,7 @@ public final class BundleVerifier {
       problems.add(tgz + ": no " + BundleBuilder.ROOT + "/manifest.json");
     } else {
       manifest = Manifest.JSON.readTree(kept.get("manifest.json"));
-      Set<String> listed = new java.util.HashSet<>();
+      Set<String> listed = new HashSet<>();
       for (JsonNode f : manifest.path("files")) {
         String path = f.path("path").asText();
         listed.add(path);
@@ -203,8 +215,7 @@ public final class BundleVerifier {
       checkKeys(tgz, keys, DebBundleBuilder.KEYRING, manifestFpr, expectedFpr, problems);
       ClearSigned.Verified v = ClearSigned.verify(inRelease, keys, tgz + ":InRelease");
       ReleaseFile release = ReleaseFile.parse(v.signedText(), tgz + ":InRelease");
-      if (kept.containsKey("Release")
-          && !java.util.Arrays.equals(kept.get("Release"), v.signedText())) {
+      if (kept.containsKey("Release") && !Arrays.equals(kept.get("Release"), v.signedText())) {
         problems.add(tgz + ": Release differs from the signed text of InRelease");
       }
       for (ReleaseFile.Entry e : release.sha256Entries()) {
@@ -277,11 +288,9 @@ public final class BundleVerifier {
     try {
       TrustedKeys keys = TrustedKeys.of(key);
       checkKeys(tgz, keys, RpmBundleBuilder.KEY_FILE, manifestFpr, expectedFpr, problems);
-      io.pigsty.repo.sign.Detached.verify(repomd, asc, keys, tgz + ":repodata/repomd.xml.asc");
-      io.pigsty.repo.rpm.Repomd md =
-          io.pigsty.repo.rpm.Repomd.parse(
-              new java.io.ByteArrayInputStream(repomd), tgz + ":repodata/repomd.xml");
-      for (io.pigsty.repo.rpm.Repomd.Data d : md.data()) {
+      Detached.verify(repomd, asc, keys, tgz + ":repodata/repomd.xml.asc");
+      Repomd md = Repomd.parse(new ByteArrayInputStream(repomd), tgz + ":repodata/repomd.xml");
+      for (Repomd.Data d : md.data()) {
         if (!sums.containsKey(d.href())) {
           problems.add(tgz + ": repomd.xml lists " + d.href() + " which is missing");
         } else if (!sums.get(d.href()).equalsIgnoreCase(d.checksum())
@@ -296,9 +305,8 @@ public final class BundleVerifier {
       }
       String href = primary.get().href();
       try (InputStream in =
-          io.pigsty.repo.rpm.MetadataCompression.open(
-              new java.io.ByteArrayInputStream(kept.get(href)), href)) {
-        io.pigsty.repo.rpm.PrimaryReader.read(
+          MetadataCompression.open(new ByteArrayInputStream(kept.get(href)), href)) {
+        PrimaryReader.read(
             in,
             tgz + ":" + href,
             p -> {
@@ -318,12 +326,12 @@ public final class BundleVerifier {
               }
             });
       }
-    } catch (SignatureException | io.pigsty.repo.rpm.RpmMetadataException | IOException e) {
+    } catch (SignatureException | RpmMetadataException | IOException e) {
       problems.add(tgz + ": " + e.getMessage());
     }
   }
 
   private static MessageDigest sha256() {
-    return io.pigsty.repo.Digests.sha256();
+    return Digests.sha256();
   }
 }

@@ -3,10 +3,12 @@ package io.pigsty.builder.appliance;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pigsty.repo.Digests;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -53,8 +55,7 @@ class ReleaseCheckTest {
             "pigsty/jre/legal/java.base/LICENSE",
             "pigsty/jre/legal/java.sql/LICENSE -> ../java.base/LICENSE");
     Files.writeString(
-        tmp.resolve("pigsty-1.0.tgz.sha256"),
-        io.pigsty.repo.Digests.sha256Hex(r) + "  pigsty-1.0.tgz\n");
+        tmp.resolve("pigsty-1.0.tgz.sha256"), Digests.sha256Hex(r) + "  pigsty-1.0.tgz\n");
 
     assertThatCode(() -> ReleaseCheck.check(r)).doesNotThrowAnyException();
   }
@@ -98,7 +99,7 @@ class ReleaseCheckTest {
 
     Path r = tgz("t.tgz", "pigsty/Makefile", "pigsty/configure");
     byte[] all = Files.readAllBytes(r);
-    Files.write(r, java.util.Arrays.copyOf(all, all.length - 12));
+    Files.write(r, Arrays.copyOf(all, all.length - 12));
     assertThatThrownBy(() -> ReleaseCheck.check(r))
         .isInstanceOf(RootfsException.class)
         .hasMessageContaining("t.tgz");

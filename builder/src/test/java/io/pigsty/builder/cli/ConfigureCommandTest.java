@@ -8,6 +8,7 @@ import io.pigsty.builder.configure.NodeTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -101,7 +102,7 @@ class ConfigureCommandTest {
     assertThat(bad.code()).isEqualTo(29);
     assertThat(bad.err()).contains("bad.yml:");
     byte[] b = Files.readAllBytes(d12);
-    Path cut = Files.write(tmp.resolve("cut.tgz"), java.util.Arrays.copyOf(b, b.length / 2));
+    Path cut = Files.write(tmp.resolve("cut.tgz"), Arrays.copyOf(b, b.length / 2));
     assertThat(configure(root, "-p", cut.toString()).code()).isEqualTo(26);
     assertThat(root.resolve("www")).doesNotExist();
     assertThat(tmp.resolve("out/pigsty.yml")).doesNotExist();

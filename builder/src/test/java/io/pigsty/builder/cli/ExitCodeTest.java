@@ -7,9 +7,11 @@ import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.definition.DefinitionException;
 import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.builder.render.ImageException;
+import io.pigsty.repo.PigstyException;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.rpm.RpmMetadataException;
 import io.pigsty.repo.sign.SignatureException;
+import io.pigsty.repo.solve.ResolutionException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,13 +33,13 @@ class ExitCodeTest {
             SignatureException.class, ExitCode.SIGNATURE,
             MetadataException.class, ExitCode.METADATA,
             RpmMetadataException.class, ExitCode.METADATA,
-            io.pigsty.repo.solve.ResolutionException.class, ExitCode.RESOLUTION,
+            ResolutionException.class, ExitCode.RESOLUTION,
             io.pigsty.repo.rpm.ResolutionException.class, ExitCode.RESOLUTION,
             BundleException.class, ExitCode.BUNDLE,
             ImageException.class, ExitCode.IMAGE,
             RootfsException.class, ExitCode.APPLIANCE);
     for (Map.Entry<Class<?>, ExitCode> e : expected.entrySet()) {
-      assertThat(e.getKey()).isAssignableTo(io.pigsty.repo.PigstyException.class);
+      assertThat(e.getKey()).isAssignableTo(PigstyException.class);
       int code = e.getKey().getField("EXIT_CODE").getInt(null);
       assertThat(ExitCode.ofCode(code)).as(e.getKey().getName()).isEqualTo(e.getValue());
     }

@@ -6,8 +6,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class MainTest {
   @TempDir Path tmp;
@@ -29,8 +31,7 @@ class MainTest {
     for (ExitCode c : ExitCode.values()) {
       // picocli pads the code column to the widest code (two digits since the install codes)
       assertThat(r.out())
-          .containsPattern(
-              "(?m)^ +" + c.code + " +" + java.util.regex.Pattern.quote(c.meaning) + "$");
+          .containsPattern("(?m)^ +" + c.code + " +" + Pattern.quote(c.meaning) + "$");
     }
     assertThat(run("build", "--help").out()).contains("Exit codes:", "--mirror");
   }
@@ -39,7 +40,7 @@ class MainTest {
   void everyCommandIsListedAndRunsWhenNamedFirst() {
     Run all = run("--help");
     for (Class<?> c : Main.COMMANDS) {
-      String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+      String name = c.getAnnotation(CommandLine.Command.class).name();
       assertThat(all.out()).containsPattern("(?m)^  " + name + " ");
       Run one = run(name, "--help");
       assertThat(one.code()).as(name).isZero();

@@ -6,6 +6,7 @@ import io.pigsty.repo.sign.BundleKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,7 +113,7 @@ class ReleaseVerifyTest {
 
   @Test
   void verifySums_wrongKeyExits5() throws Exception {
-    BundleKey other = BundleKey.generate("other <o@example.invalid>", java.time.Instant.now());
+    BundleKey other = BundleKey.generate("other <o@example.invalid>", Instant.now());
     Path otherRing = Files.write(tmp.resolve("other.gpg"), other.publicKeyring());
     MainTest.Run r = verify("--key", otherRing.toString());
     assertThat(r.code()).isEqualTo(ExitCode.SIGNATURE.code);

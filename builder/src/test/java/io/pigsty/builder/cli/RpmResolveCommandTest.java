@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigsty.builder.bundle.deb.RepoIndexerTest;
 import io.pigsty.builder.bundle.rpm.StaticServer;
+import io.pigsty.repo.sign.BundleKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -29,8 +30,7 @@ class RpmResolveCommandTest {
     Files.createSymbolicLink(www.resolve("appstream"), fx.resolve("cs9-appstream-2025"));
     server = new StaticServer(www.toRealPath());
     Path keys = Files.createDirectories(tmp.resolve("def/keys"));
-    io.pigsty.repo.sign.BundleKey k =
-        io.pigsty.repo.sign.BundleKey.loadOrCreate(tmp.resolve("k"), "test");
+    BundleKey k = BundleKey.loadOrCreate(tmp.resolve("k"), "test");
     Files.writeString(keys.resolve("test.asc"), k.publicKeyArmored());
     def = tmp.resolve("def/cs9.yml");
     Files.writeString(

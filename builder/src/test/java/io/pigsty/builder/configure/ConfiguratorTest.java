@@ -3,18 +3,23 @@ package io.pigsty.builder.configure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pigsty.builder.files.Tarball;
 import io.pigsty.builder.inventory.InventoryCases;
 import io.pigsty.builder.inventory.InventoryException;
 import io.pigsty.builder.inventory.InventoryLoader;
+import io.pigsty.repo.Digests;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +73,7 @@ class ConfiguratorTest {
         String what =
             Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
                 ? "d " + mode
-                : "f " + mode + " " + io.pigsty.repo.Digests.sha256Hex(p);
+                : "f " + mode + " " + Digests.sha256Hex(p);
         out.put(dir.relativize(p).toString(), what);
       }
     }
@@ -82,9 +87,7 @@ class ConfiguratorTest {
   NodeException failsLeavingNodeAsItWas(Configurator.Options o, NodeException.Kind kind)
       throws Exception {
     Map<String, String> before = snapshot(root);
-    NodeException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            NodeException.class, () -> configurator().run(o));
+    NodeException e = Assertions.assertThrows(NodeException.class, () -> configurator().run(o));
     assertThat(e.kind()).as(e.getMessage()).isEqualTo(kind);
     assertThat(snapshot(root)).isEqualTo(before);
     assertThat(Files.exists(o.output())).isFalse();
@@ -192,7 +195,7 @@ class ConfiguratorTest {
     b[0] ^= 0x01;
     Files.write(deb, b);
     Path bad = tmp.resolve("deb-flipped.tgz");
-    io.pigsty.builder.files.Tarball.write(src, "pigsty", java.time.Instant.EPOCH, bad);
+    Tarball.write(src, "pigsty", Instant.EPOCH, bad);
     NodeException e =
         failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.BUNDLE_INVALID);
     assertThat(e).hasMessageContaining("libserver_1.2-1_amd64.deb");
@@ -201,8 +204,7 @@ class ConfiguratorTest {
   @Test
   void run_truncatedBundleIsInvalid() throws Exception {
     byte[] b = Files.readAllBytes(bundle);
-    Path bad =
-        Files.write(tmp.resolve("truncated.tgz"), java.util.Arrays.copyOf(b, b.length - 100));
+    Path bad = Files.write(tmp.resolve("truncated.tgz"), Arrays.copyOf(b, b.length - 100));
     failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.BUNDLE_INVALID);
   }
 
@@ -256,8 +258,7 @@ class ConfiguratorTest {
             null, null, bundle, true, tmp.resolve("home/pigsty.yml"), false, conf, true, false);
     Map<String, String> before = snapshot(root);
     InventoryException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            InventoryException.class, () -> configurator().run(o));
+        Assertions.assertThrows(InventoryException.class, () -> configurator().run(o));
     assertThat(snapshot(root)).isEqualTo(before);
     assertThat(lines).last().asString().startsWith("[FAIL] config = ");
     assertThat(e).hasMessageMatching("(?s).*mine\\.yml:\\d+: malformed YAML.*");

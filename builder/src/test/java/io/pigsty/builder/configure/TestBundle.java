@@ -2,6 +2,7 @@ package io.pigsty.builder.configure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pigsty.builder.files.Tarball;
+import io.pigsty.repo.Digests;
 import io.pigsty.repo.deb.FlatRepository;
 import io.pigsty.repo.sign.BundleKey;
 import java.io.IOException;
@@ -14,8 +15,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
@@ -76,7 +79,7 @@ final class TestBundle {
           .append("\nSize: ")
           .append(deb.length)
           .append("\nSHA256: ")
-          .append(io.pigsty.repo.Digests.sha256Hex(deb))
+          .append(Digests.sha256Hex(deb))
           .append("\nDescription: test ")
           .append(p.name())
           .append("\n\n");
@@ -120,7 +123,7 @@ final class TestBundle {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("path", path);
     m.put("size", data.length);
-    m.put("sha256", io.pigsty.repo.Digests.sha256Hex(data));
+    m.put("sha256", Digests.sha256Hex(data));
     return m;
   }
 
@@ -131,9 +134,7 @@ final class TestBundle {
    *     symlink} (pigsty/evil -> /etc)
    */
   static Path withHostileEntry(Path good, Path out, String kind) throws IOException {
-    try (var in =
-            new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-                new java.util.zip.GZIPInputStream(Files.newInputStream(good)));
+    try (var in = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(good)));
         OutputStream fo = Files.newOutputStream(out);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(fo))) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

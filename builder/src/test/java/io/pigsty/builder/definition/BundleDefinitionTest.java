@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.pigsty.repo.sign.TrustedKeys;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BundleDefinitionTest {
 
@@ -196,7 +200,7 @@ class BundleDefinitionTest {
   @Test
   void load_missingDefinitionFile_throwsIOException() {
     assertThatThrownBy(() -> BundleDefinition.load(FIXTURES.resolve("bad/no-such.yml")))
-        .isInstanceOf(java.nio.file.NoSuchFileException.class)
+        .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("no-such.yml");
   }
 
@@ -271,8 +275,8 @@ class BundleDefinitionTest {
         .hasMessage("a.yml: empty");
   }
 
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({
+  @ParameterizedTest
+  @CsvSource({
     "el9, 9, pgdg17, RPM-GPG-KEY-Rocky-9, postgresql17-server",
     "el8, 8, pgdg16, RPM-GPG-KEY-Rocky-8, postgresql16-server"
   })
@@ -297,7 +301,7 @@ class BundleDefinitionTest {
         .contains(server, "pgbouncer", "patroni");
     // every shipped key file is a public key that loads
     for (Upstream u : d.upstreams()) {
-      assertThat(io.pigsty.repo.sign.TrustedKeys.load(u.keys()).fingerprints()).isNotEmpty();
+      assertThat(TrustedKeys.load(u.keys()).fingerprints()).isNotEmpty();
     }
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,8 +122,7 @@ class ConfigsTest {
         Files.readString(InventoryCases.DEMO)
             .replace("extensions: [{name: postgis}]", "extensions: [pgvector]"));
     Target v = Target.of(InventoryLoader.load(f, true));
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> Installer.packages(v, ExtensionCatalog.bundled(), "d12"))
+    Assertions.assertThatThrownBy(() -> Installer.packages(v, ExtensionCatalog.bundled(), "d12"))
         .isInstanceOf(InstallException.class)
         .hasMessageContaining("meta.extensions pgvector: not available for d12");
   }

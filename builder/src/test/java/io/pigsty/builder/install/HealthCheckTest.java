@@ -3,9 +3,14 @@ package io.pigsty.builder.install;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigsty.builder.inventory.InventoryLoaderTest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class HealthCheckTest {
@@ -69,24 +74,22 @@ class HealthCheckTest {
   @Test
   void port_waitsForAServiceThatListensLate() throws Exception {
     int port;
-    try (java.net.ServerSocket probe =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
     assertThat(HealthCheck.port("127.0.0.1", port, "late", System.nanoTime()).ok())
         .as("nobody listens yet")
         .isFalse();
 
-    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
     int p = port;
     Thread late =
         new Thread(
             () -> {
-              try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+              try (ServerSocket s = new ServerSocket()) {
                 Thread.sleep(1500);
-                s.bind(
-                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), p));
-                done.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p));
+                done.await(20, TimeUnit.SECONDS);
               } catch (Exception e) {
                 // the assertion below fails then
               }

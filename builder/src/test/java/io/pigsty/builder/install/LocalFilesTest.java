@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,9 +17,7 @@ class LocalFilesTest {
   final String user = System.getProperty("user.name");
 
   String group(Path p) throws Exception {
-    return Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class)
-        .group()
-        .getName();
+    return Files.readAttributes(p, PosixFileAttributes.class).group().getName();
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Good and bad {@code pigsty.yml} files shared by the loader test and the command test (which
@@ -30,7 +31,7 @@ public final class InventoryCases {
     /**
      * @return the same case with its text rewritten
      */
-    Case withText(java.util.function.UnaryOperator<String> f) {
+    Case withText(UnaryOperator<String> f) {
       return new Case(name, f.apply(text), exit, message);
     }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,8 +113,7 @@ class SelfPackagesTest {
     Path a1 = SelfPackages.deb(c, tmp.resolve("a"));
     Path b1 = SelfPackages.rpm(c, tmp.resolve("a"));
     Thread.sleep(1100); // a second later: no wall-clock time may leak in
-    Files.setLastModifiedTime(
-        tree.resolve("configure"), java.nio.file.attribute.FileTime.from(Instant.now()));
+    Files.setLastModifiedTime(tree.resolve("configure"), FileTime.from(Instant.now()));
     Path a2 = SelfPackages.deb(c, tmp.resolve("b"));
     Path b2 = SelfPackages.rpm(c, tmp.resolve("b"));
     assertThat(Files.readAllBytes(a2)).isEqualTo(Files.readAllBytes(a1));
@@ -130,10 +131,10 @@ class SelfPackagesTest {
     Files.delete(tree.resolve("pigsty.jar"));
     Path out = tmp.resolve("out");
     assertThatThrownBy(() -> SelfPackages.deb(SelfPackages.Contents.ofTree(tree, "4.0.0", T), out))
-        .isInstanceOf(java.nio.file.NoSuchFileException.class)
+        .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("pigsty.jar");
     assertThatThrownBy(() -> SelfPackages.rpm(SelfPackages.Contents.ofTree(tree, "4.0.0", T), out))
-        .isInstanceOf(java.nio.file.NoSuchFileException.class)
+        .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("pigsty.jar");
     try (var s = Files.list(out)) {
       assertThat(s.toList()).isEmpty();

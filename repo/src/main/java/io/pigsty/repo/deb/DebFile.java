@@ -4,7 +4,9 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +43,7 @@ public final class DebFile {
       while ((e = ar.getNextEntry()) != null) {
         String member = e.getName();
         if (member.equals("debian-binary")) {
-          String v =
-              new String(ar.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+          String v = new String(ar.readAllBytes(), StandardCharsets.US_ASCII).trim();
           if (!v.startsWith("2.")) {
             throw new MetadataException(name + ": unsupported deb format version '" + v + "'");
           }
@@ -62,7 +63,7 @@ public final class DebFile {
       }
       throw new MetadataException(name + ": not a .deb (no control.tar member)");
     } catch (IOException | IllegalArgumentException e) {
-      if (e instanceof java.nio.file.NoSuchFileException) {
+      if (e instanceof NoSuchFileException) {
         throw (IOException) e;
       }
       throw new MetadataException(name + ": not a valid .deb (" + e.getMessage() + ")", e);

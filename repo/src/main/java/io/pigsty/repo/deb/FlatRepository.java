@@ -1,5 +1,6 @@
 package io.pigsty.repo.deb;
 
+import io.pigsty.repo.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -143,7 +144,7 @@ public final class FlatRepository {
     files.forEach(
         (path, content) ->
             sb.append(' ')
-                .append(io.pigsty.repo.Digests.sha256Hex(content))
+                .append(Digests.sha256Hex(content))
                 .append(String.format(Locale.ROOT, " %16d ", content.length))
                 .append(path)
                 .append('\n'));

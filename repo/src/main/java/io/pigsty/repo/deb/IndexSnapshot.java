@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -39,7 +40,7 @@ public final class IndexSnapshot {
           if (v == null) {
             out.writeInt(-1);
           } else {
-            byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
             out.writeInt(b.length);
             out.write(b);
           }
@@ -85,7 +86,7 @@ public final class IndexSnapshot {
           } else {
             byte[] b = new byte[len];
             in.readFully(b);
-            values[i] = new String(b, java.nio.charset.StandardCharsets.UTF_8);
+            values[i] = new String(b, StandardCharsets.UTF_8);
           }
         }
         int start = in.readInt();

@@ -1,11 +1,16 @@
 package io.pigsty.repo.deb;
 
+import io.pigsty.repo.Threads;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The packages of one or more Packages indexes (several suites together), by name and by what they
@@ -88,11 +93,9 @@ public final class PackageIndex {
     for (int i = 1; i < chunks; i++) {
       firstLines[i] = firstLines[i - 1] + countLines(packagesFile, bounds[i - 1], bounds[i]);
     }
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(
-            chunks, io.pigsty.repo.Threads.daemon("packages-parser-"));
+    ExecutorService pool = Executors.newFixedThreadPool(chunks, Threads.daemon("packages-parser-"));
     try {
-      List<java.util.concurrent.Future<List<DebPackage>>> parts = new ArrayList<>();
+      List<Future<List<DebPackage>>> parts = new ArrayList<>();
       for (int i = 0; i < chunks; i++) {
         int from = bounds[i];
         int to = bounds[i + 1];
@@ -100,10 +103,10 @@ public final class PackageIndex {
         parts.add(pool.submit(() -> parseChunk(packagesFile, from, to, line, origin)));
       }
       List<DebPackage> out = new ArrayList<>(n / 700 + 16);
-      for (java.util.concurrent.Future<List<DebPackage>> f : parts) {
+      for (Future<List<DebPackage>> f : parts) {
         try {
           out.addAll(f.get());
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           if (e.getCause() instanceof MetadataException) {
             throw (MetadataException) e.getCause();
           }

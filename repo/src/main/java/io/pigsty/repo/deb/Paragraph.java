@@ -1,9 +1,13 @@
 package io.pigsty.repo.deb;
 
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One paragraph (stanza) of a deb822 control file (Debian Policy 5.1): its fields in order, plus
@@ -12,7 +16,7 @@ import java.util.Map;
 public final class Paragraph {
   private final Map<String, String> fields;
   private final byte[] source;
-  private final java.util.function.Supplier<byte[]> lazySource;
+  private final Supplier<byte[]> lazySource;
   private final int start;
   private final int end;
 
@@ -24,11 +28,7 @@ public final class Paragraph {
     this.end = end;
   }
 
-  private Paragraph(
-      Map<String, String> fields,
-      java.util.function.Supplier<byte[]> lazySource,
-      int start,
-      int end) {
+  private Paragraph(Map<String, String> fields, Supplier<byte[]> lazySource, int start, int end) {
     this.fields = fields;
     this.source = null;
     this.lazySource = lazySource;
@@ -41,11 +41,7 @@ public final class Paragraph {
    * read only if {@link #text()} is called.
    */
   static Paragraph restored(
-      String[] names,
-      String[] values,
-      java.util.function.Supplier<byte[]> file,
-      int start,
-      int end) {
+      String[] names, String[] values, Supplier<byte[]> file, int start, int end) {
     ArrayFields f = new ArrayFields(names);
     System.arraycopy(values, 0, f.values, 0, values.length);
     return new Paragraph(f, file, start, end);
@@ -110,7 +106,7 @@ public final class Paragraph {
    * @throws MetadataException naming {@code name} and the line for a line that is neither a field,
    *     a continuation, a comment nor blank
    */
-  public static void parseAll(byte[] data, String name, java.util.function.Consumer<Paragraph> sink)
+  public static void parseAll(byte[] data, String name, Consumer<Paragraph> sink)
       throws MetadataException {
     parseAll(data, name, null, sink);
   }
@@ -121,8 +117,7 @@ public final class Paragraph {
    *
    * @param wanted field names to keep, or {@code null} for all
    */
-  public static void parseAll(
-      byte[] data, String name, String[] wanted, java.util.function.Consumer<Paragraph> sink)
+  public static void parseAll(byte[] data, String name, String[] wanted, Consumer<Paragraph> sink)
       throws MetadataException {
     parseRange(data, 0, data.length, 1, name, wanted, sink);
   }
@@ -140,7 +135,7 @@ public final class Paragraph {
       int firstLine,
       String name,
       String[] wanted,
-      java.util.function.Consumer<Paragraph> sink)
+      Consumer<Paragraph> sink)
       throws MetadataException {
     byte[][] want = null;
     if (wanted != null) {
@@ -250,7 +245,7 @@ public final class Paragraph {
    * Field storage when only known fields are kept: one array slot per wanted name, so a 64k-stanza
    * index allocates no hash map per stanza. Iterates in the wanted order.
    */
-  private static final class ArrayFields extends java.util.AbstractMap<String, String> {
+  private static final class ArrayFields extends AbstractMap<String, String> {
     private final String[] names;
     private final String[] values;
 
@@ -282,7 +277,7 @@ public final class Paragraph {
     }
 
     @Override
-    public java.util.Set<Map.Entry<String, String>> entrySet() {
+    public Set<Map.Entry<String, String>> entrySet() {
       Map<String, String> m = new LinkedHashMap<>();
       for (int i = 0; i < names.length; i++) {
         if (values[i] != null) {

@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,15 +83,14 @@ public final class PrimarySnapshot {
         }
       }
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     ByteArrayOutputStream all = new ByteArrayOutputStream(body.size() + stringList.size() * 24);
     try (DataOutputStream out = new DataOutputStream(all)) {
       out.writeInt(MAGIC);
       out.writeInt(stringList.size());
       for (String s : stringList) {
-        if (s.length() > 21_000
-            && s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 65_535) {
+        if (s.length() > 21_000 && s.getBytes(StandardCharsets.UTF_8).length > 65_535) {
           throw new IllegalArgumentException(
               "string of " + s.length() + " characters cannot be snapshot");
         }
@@ -103,7 +104,7 @@ public final class PrimarySnapshot {
       }
       body.writeTo(out);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     return all.toByteArray();
   }

@@ -2,20 +2,29 @@ package io.pigsty.repo.rpm;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import io.pigsty.repo.Digests;
+import io.pigsty.repo.Threads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,8 +102,7 @@ public final class RepodataWriter {
     Path tmp = Files.createTempDirectory(dir, ".repodata-");
     try {
       // temp directories are 0700; repodata/ must be readable by dnf, nginx and apt's users
-      Files.setPosixFilePermissions(
-          tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system
     }
@@ -106,9 +114,9 @@ public final class RepodataWriter {
       Path old = null;
       if (Files.exists(target)) {
         old = dir.resolve(".repodata-old-" + System.nanoTime());
-        Files.move(target, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
       }
-      Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       deleteFlatDir(old);
     } finally {
       deleteFlatDir(tmp);
@@ -127,10 +135,10 @@ public final class RepodataWriter {
     Documents docs = new Documents(rpms.size(), time, compression);
     int threads = Math.max(1, Math.min(rpms.size(), Runtime.getRuntime().availableProcessors()));
     ExecutorService pool =
-        Executors.newFixedThreadPool(threads, io.pigsty.repo.Threads.daemon("repodata-reader-"));
+        Executors.newFixedThreadPool(threads, Threads.daemon("repodata-reader-"));
     try {
-      java.util.ArrayDeque<Future<Fragments>> window = new java.util.ArrayDeque<>();
-      java.util.Iterator<Path> next = rpms.iterator();
+      ArrayDeque<Future<Fragments>> window = new ArrayDeque<>();
+      Iterator<Path> next = rpms.iterator();
       while (next.hasNext() || !window.isEmpty()) {
         while (next.hasNext() && window.size() < 8 * threads) {
           Path p = next.next();
@@ -161,7 +169,7 @@ public final class RepodataWriter {
       throw new IllegalStateException(c);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while reading RPM headers");
+      throw new InterruptedIOException("interrupted while reading RPM headers");
     }
   }
 
@@ -511,9 +519,9 @@ public final class RepodataWriter {
    */
   static List<RpmDep> requiresForPrimary(RpmFile r) {
     List<RpmDep> out = new ArrayList<>();
-    Map<String, RpmDep> lastKept = new java.util.HashMap<>();
-    java.util.Set<String> files = null;
-    Map<String, List<RpmDep>> provides = new java.util.HashMap<>();
+    Map<String, RpmDep> lastKept = new HashMap<>();
+    Set<String> files = null;
+    Map<String, List<RpmDep>> provides = new HashMap<>();
     for (RpmDep p : r.deps().get(0)) {
       provides.computeIfAbsent(p.name(), k -> new ArrayList<>(1)).add(p);
     }
@@ -536,7 +544,7 @@ public final class RepodataWriter {
       }
       if (d.name().startsWith("/")) {
         if (files == null) {
-          files = new java.util.HashSet<>(r.files());
+          files = new HashSet<>(r.files());
         }
         if (files.contains(d.name())) {
           continue;

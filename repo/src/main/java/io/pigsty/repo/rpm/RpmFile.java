@@ -3,10 +3,17 @@ package io.pigsty.repo.rpm;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.eclipse.packager.rpm.RpmBaseTag;
 import org.eclipse.packager.rpm.parse.InputHeader;
 import org.eclipse.packager.rpm.parse.RpmInputStream;
 
@@ -131,7 +138,7 @@ public record RpmFile(
           dirs,
           logs);
     } catch (IOException | RuntimeException e) {
-      if (e instanceof java.nio.file.NoSuchFileException) {
+      if (e instanceof NoSuchFileException) {
         throw (IOException) e;
       }
       throw new RpmMetadataException(rpm + ": not a readable RPM (" + e.getMessage() + ")", e);
@@ -288,8 +295,8 @@ public record RpmFile(
     }
 
     @Override
-    protected <T extends org.eclipse.packager.rpm.RpmBaseTag> InputHeader<T> readHeader(
-        boolean signature) throws IOException {
+    protected <T extends RpmBaseTag> InputHeader<T> readHeader(boolean signature)
+        throws IOException {
       return super.readHeader(signature);
     }
   }
@@ -303,7 +310,7 @@ public record RpmFile(
   private static final class Tags {
     final InputHeader<?> header;
     private final Path file;
-    private java.nio.ByteBuffer store;
+    private ByteBuffer store;
 
     Tags(InputHeader<?> header, Path file) {
       this.header = header;
@@ -316,8 +323,7 @@ public record RpmFile(
         String[] raw = raw(tag);
         return raw.length == 0 ? v : raw[0];
       }
-      if (v instanceof String[] arr
-          && java.util.Arrays.stream(arr).anyMatch(x -> x.indexOf('\uFFFD') >= 0)) {
+      if (v instanceof String[] arr && Arrays.stream(arr).anyMatch(x -> x.indexOf('\uFFFD') >= 0)) {
         String[] raw = raw(tag);
         return raw.length == arr.length ? raw : v;
       }
@@ -336,14 +342,14 @@ public record RpmFile(
       if (store == null) {
         try (InputStream in = Files.newInputStream(file)) {
           in.skipNBytes(header.getStart());
-          java.nio.ByteBuffer intro = java.nio.ByteBuffer.wrap(in.readNBytes(16));
+          ByteBuffer intro = ByteBuffer.wrap(in.readNBytes(16));
           int nindex = intro.capacity() == 16 ? intro.getInt(8) : -1;
           int hsize = intro.capacity() == 16 ? intro.getInt(12) : -1;
           if (nindex < 0 || hsize < 0 || 16L + 16L * nindex + hsize > header.getLength()) {
             throw new IOException("header intro does not match its length");
           }
           in.skipNBytes(16L * nindex);
-          store = java.nio.ByteBuffer.wrap(in.readNBytes(hsize));
+          store = ByteBuffer.wrap(in.readNBytes(hsize));
         }
       }
       int at = entry.get().getIndex();
@@ -372,13 +378,13 @@ public record RpmFile(
    */
   static String createrepoString(byte[] b) {
     try {
-      return java.nio.charset.StandardCharsets.UTF_8
+      return StandardCharsets.UTF_8
           .newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(b))
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b))
           .toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       StringBuilder sb = new StringBuilder(b.length);
       for (byte x : b) {
         int c = x & 0xff;

@@ -3,6 +3,7 @@ package io.pigsty.repo.rpm;
 import io.pigsty.repo.sign.Detached;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.sign.TrustedKeys;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,15 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.openpgp.PGPObjectFactory;
+import org.bouncycastle.openpgp.PGPSignatureList;
+import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 
 /**
  * Checks the OpenPGP signatures an {@code .rpm} file carries in its signature header, as {@code
@@ -78,7 +84,7 @@ public final class RpmSignature {
   public static Result verify(Path rpm, TrustedKeys keys)
       throws SignatureException, RpmMetadataException, IOException {
     String src = rpm.toString();
-    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(rpm), 1 << 16)) {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(rpm), 1 << 16)) {
       byte[] lead = in.readNBytes(LEAD_SIZE);
       if (lead.length < LEAD_SIZE
           || (lead[0] & 0xff) != 0xed
@@ -168,11 +174,9 @@ public final class RpmSignature {
           continue;
         }
         try {
-          org.bouncycastle.openpgp.PGPObjectFactory f =
-              new org.bouncycastle.openpgp.PGPObjectFactory(
-                  s, new org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator());
+          PGPObjectFactory f = new PGPObjectFactory(s, new BcKeyFingerprintCalculator());
           Object o = f.nextObject();
-          if (o instanceof org.bouncycastle.openpgp.PGPSignatureList l && !l.isEmpty()) {
+          if (o instanceof PGPSignatureList l && !l.isEmpty()) {
             String id = String.format("%016X", l.get(0).getKeyID());
             if (!out.contains(id)) {
               out.add(id);
@@ -187,7 +191,7 @@ public final class RpmSignature {
   }
 
   private static List<String> dedupe(List<String> in) {
-    return List.copyOf(new java.util.LinkedHashSet<>(in));
+    return List.copyOf(new LinkedHashSet<>(in));
   }
 
   /** Reads one header structure (magic through data store) and returns its bytes. */
@@ -251,7 +255,7 @@ public final class RpmSignature {
           continue;
         }
       }
-      out.put(tag, java.util.Arrays.copyOfRange(h, from, to));
+      out.put(tag, Arrays.copyOfRange(h, from, to));
     }
     return out;
   }

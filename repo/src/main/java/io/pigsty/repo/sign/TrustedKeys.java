@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.bouncycastle.bcpg.ArmoredInputStream;
 import org.bouncycastle.bcpg.sig.KeyFlags;
@@ -125,7 +126,7 @@ public final class TrustedKeys {
    * @return without blanks, upper case: the form {@link #fingerprints()} lists
    */
   public static String normalizeFingerprint(String fingerprint) {
-    return fingerprint.replace(" ", "").toUpperCase(java.util.Locale.ROOT);
+    return fingerprint.replace(" ", "").toUpperCase(Locale.ROOT);
   }
 
   static String hex(byte[] bytes) {

@@ -5,6 +5,7 @@ import io.pigsty.repo.deb.Dependency;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.deb.MultiArch;
 import io.pigsty.repo.deb.PackageIndex;
+import io.pigsty.repo.deb.RelationOp;
 import io.pigsty.repo.deb.Relations;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -231,9 +232,7 @@ public final class DebResolver {
       if (!d.versioned()) {
         return true;
       }
-      if (pr.versioned()
-          && pr.op() == io.pigsty.repo.deb.RelationOp.EQ
-          && d.accepts(pr.version())) {
+      if (pr.versioned() && pr.op() == RelationOp.EQ && d.accepts(pr.version())) {
         return true;
       }
     }

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,7 @@ public final class Resolution {
     List<DebPackage> sorted = new ArrayList<>(packages);
     sorted.sort(Comparator.comparing(DebPackage::name));
     this.packages = Collections.unmodifiableList(sorted);
-    this.roots = List.copyOf(new java.util.LinkedHashSet<>(roots));
+    this.roots = List.copyOf(new LinkedHashSet<>(roots));
     this.parent = parent;
     this.edges = edges;
   }

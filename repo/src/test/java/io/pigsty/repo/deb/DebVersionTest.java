@@ -3,6 +3,7 @@ package io.pigsty.repo.deb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.management.ThreadMXBean;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -239,8 +240,7 @@ class DebVersionTest {
 
   @Test
   void compareTo_allocatesNothing() {
-    com.sun.management.ThreadMXBean mx =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     assertThat(mx.isThreadAllocatedMemorySupported()).isTrue();
     mx.setThreadAllocatedMemoryEnabled(true);
     DebVersion[] vs = {

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,7 +56,7 @@ class PrimaryReaderTest {
             """;
 
   static List<RpmPackage> readBytes(byte[] bytes, String href) throws Exception {
-    List<RpmPackage> out = new java.util.ArrayList<>();
+    List<RpmPackage> out = new ArrayList<>();
     try (InputStream in = MetadataCompression.open(new ByteArrayInputStream(bytes), href)) {
       PrimaryReader.read(in, href, out::add);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,7 @@ class PrimarySnapshotTest {
   @Test
   void aCutOrForeignSnapshotIsRefused() throws Exception {
     byte[] b = PrimarySnapshot.write(PrimaryReader.readAll(primary("el9-zfs-2.1")));
-    assertThatThrownBy(() -> PrimarySnapshot.read(java.util.Arrays.copyOf(b, b.length / 2), "cut"))
+    assertThatThrownBy(() -> PrimarySnapshot.read(Arrays.copyOf(b, b.length / 2), "cut"))
         .isInstanceOf(RpmMetadataException.class)
         .hasMessageContaining("cut: damaged");
     byte[] other = b.clone();

@@ -15,6 +15,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,14 +157,12 @@ class RepodataWriterTest {
     Map<String, List<String>> out = new TreeMap<>();
     try (var in =
         MetadataCompression.open(Files.newInputStream(doc), doc.getFileName().toString())) {
-      javax.xml.stream.XMLStreamReader r =
-          javax.xml.stream.XMLInputFactory.newFactory().createXMLStreamReader(in);
+      XMLStreamReader r = XMLInputFactory.newFactory().createXMLStreamReader(in);
       List<String> current = null;
       String pkgid = null;
       while (r.hasNext()) {
         int ev = r.next();
-        if (ev == javax.xml.stream.XMLStreamConstants.END_ELEMENT
-            && r.getLocalName().equals("package")) {
+        if (ev == XMLStreamConstants.END_ELEMENT && r.getLocalName().equals("package")) {
           out.put(
               pkgid
                   + " "
@@ -171,7 +172,7 @@ class RepodataWriterTest {
           current = null;
           continue;
         }
-        if (ev != javax.xml.stream.XMLStreamConstants.START_ELEMENT) {
+        if (ev != XMLStreamConstants.START_ELEMENT) {
           continue;
         }
         String name = r.getLocalName();

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.sign.TrustedKeys;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * RPM signature checks against packages signed by the real {@code rpmsign} (and cross-checked with
@@ -49,14 +53,14 @@ class RpmSignatureTest {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
       Path k = d.resolve("bundles/keys/el").resolve(file);
       if (Files.isRegularFile(k)) {
-        return TrustedKeys.load(java.util.List.of(k));
+        return TrustedKeys.load(List.of(k));
       }
     }
     throw new IllegalStateException("bundles/keys/el/" + file + " not found");
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "{0} by {1}")
-  @org.junit.jupiter.params.provider.CsvSource(
+  @ParameterizedTest(name = "{0} by {1}")
+  @CsvSource(
       delimiter = '|',
       textBlock =
           """
@@ -124,8 +128,7 @@ class RpmSignatureTest {
     Path bad = dir.resolve("header-flipped.rpm");
     byte[] b = Files.readAllBytes(signed);
     // the summary text sits in the main header's data store; flip a letter of it
-    int at =
-        indexOf(b, "kmod-zfs-devel".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 2000);
+    int at = indexOf(b, "kmod-zfs-devel".getBytes(StandardCharsets.US_ASCII), 2000);
     assertThat(at).isPositive();
     b[at] ^= 0x20;
     Files.write(bad, b);

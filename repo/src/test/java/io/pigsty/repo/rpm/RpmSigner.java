@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +27,7 @@ public final class RpmSigner {
   /** Generates an RSA 3072 signing key under {@code dir/gnupg}. */
   public static RpmSigner create(Path dir, String name) throws IOException, InterruptedException {
     Path home = Files.createDirectories(dir.resolve("gnupg-" + name));
-    Files.setPosixFilePermissions(
-        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
     String uid = name + " <" + name + "@test.invalid>";
     RpmSigner s = new RpmSigner(home, uid);
     s.run(

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,8 +82,7 @@ final class SignFixtures {
   static GpgvResult gpgv(Path workDir, byte[] keyring, String... args)
       throws IOException, InterruptedException {
     Path home = Files.createTempDirectory(workDir, "gnupg");
-    Files.setPosixFilePermissions(
-        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
     Path ring = workDir.resolve("keyring-" + System.nanoTime() + ".gpg");
     Files.write(ring, keyring);
     List<String> cmd =

@@ -3,6 +3,7 @@ package io.pigsty.repo.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,9 +101,7 @@ class TrustedKeysTest {
     assertThatThrownBy(
             () ->
                 ClearSigned.verify(
-                    key.clearSign("A: 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                    none,
-                    "x"))
+                    key.clearSign("A: 1\n".getBytes(StandardCharsets.UTF_8)), none, "x"))
         .hasMessageContaining("no signature by a trusted key");
   }
 }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,7 +119,7 @@ class DebResolverTest {
   @Test
   void resolve_unknownRequestAndUnsatisfiableVersionAreAllReported() throws Exception {
     ResolutionException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        Assertions.assertThrows(
             ResolutionException.class,
             () ->
                 new DebResolver(index, true)

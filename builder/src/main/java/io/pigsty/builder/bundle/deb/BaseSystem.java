@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The OS base set a bundle holds when its definition says {@code base_system: true}: what
@@ -35,9 +36,7 @@ public final class BaseSystem {
    * init-system-helpers} accepts since Debian 12, so either merged-/usr route works).
    */
   public static final List<String> EXTRAS =
-      java.util.stream.Stream.of(List.of("apt"), BOOT, List.of("usr-is-merged"))
-          .flatMap(List::stream)
-          .toList();
+      Stream.of(List.of("apt"), BOOT, List.of("usr-is-merged")).flatMap(List::stream).toList();
 
   /** Origin of the requests, the first link of their chains in {@code resolve --why}. */
   public static final String ORIGIN = "base_system";

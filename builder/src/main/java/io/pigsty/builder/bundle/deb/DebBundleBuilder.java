@@ -14,7 +14,9 @@ import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.builder.fetch.FetchReport;
 import io.pigsty.builder.fetch.FetchRequest;
 import io.pigsty.builder.fetch.ProgressListener;
+import io.pigsty.repo.Digests;
 import io.pigsty.repo.PigstyException;
+import io.pigsty.repo.deb.DebFile;
 import io.pigsty.repo.deb.DebPackage;
 import io.pigsty.repo.deb.FlatRepository;
 import io.pigsty.repo.deb.MetadataException;
@@ -32,9 +34,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -95,13 +99,12 @@ public final class DebBundleBuilder implements BundleBuilder {
    */
   private long addLocalDebs(List<FlatRepository.Entry> entries, Map<String, Path> files)
       throws IOException, MetadataException, BundleException {
-    java.util.Set<String> closure = new java.util.HashSet<>();
+    Set<String> closure = new HashSet<>();
     entries.forEach(e -> closure.add(e.pkg().name()));
     long bytes = 0;
     for (Path deb : localDebs) {
       // Filename, Size and SHA256 come from the entry (FlatRepository writes them), not the control
-      DebPackage p =
-          DebPackage.of(io.pigsty.repo.deb.DebFile.readControl(deb).paragraph(), LOCAL_ORIGIN);
+      DebPackage p = DebPackage.of(DebFile.readControl(deb).paragraph(), LOCAL_ORIGIN);
       String name = deb.getFileName().toString();
       if (closure.contains(p.name()) || files.containsKey(name)) {
         throw new BundleException(
@@ -113,8 +116,7 @@ public final class DebBundleBuilder implements BundleBuilder {
                 + ") clashes with a package of the closure");
       }
       long size = Files.size(deb);
-      entries.add(
-          new FlatRepository.Entry(p, "./" + name, size, io.pigsty.repo.Digests.sha256Hex(deb)));
+      entries.add(new FlatRepository.Entry(p, "./" + name, size, Digests.sha256Hex(deb)));
       files.put(name, deb);
       bytes += size;
     }

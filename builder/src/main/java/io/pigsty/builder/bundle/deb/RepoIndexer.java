@@ -1,18 +1,25 @@
 package io.pigsty.builder.bundle.deb;
 
 import io.pigsty.builder.bundle.BundleException;
+import io.pigsty.repo.Digests;
 import io.pigsty.repo.deb.DebFile;
 import io.pigsty.repo.deb.DebPackage;
 import io.pigsty.repo.deb.FlatRepository;
 import io.pigsty.repo.deb.MetadataException;
+import io.pigsty.repo.rpm.MetadataCompression;
+import io.pigsty.repo.rpm.RepodataWriter;
+import io.pigsty.repo.rpm.RpmMetadataException;
 import io.pigsty.repo.sign.BundleKey;
 import io.pigsty.repo.sign.SignatureException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -81,7 +88,7 @@ public final class RepoIndexer {
       byte[] yaml = null;
       if (modules != null) {
         try (var in =
-            io.pigsty.repo.rpm.MetadataCompression.open(
+            MetadataCompression.open(
                 Files.newInputStream(modules), modules.getFileName().toString())) {
           yaml = in.readAllBytes();
         } catch (IOException e) {
@@ -102,8 +109,7 @@ public final class RepoIndexer {
     for (Path deb : debs) {
       DebPackage p = DebFile.readControl(deb);
       String rel = "./" + dir.relativize(deb).toString().replace('\\', '/');
-      entries.add(
-          new FlatRepository.Entry(p, rel, Files.size(deb), io.pigsty.repo.Digests.sha256Hex(deb)));
+      entries.add(new FlatRepository.Entry(p, rel, Files.size(deb), Digests.sha256Hex(deb)));
     }
     RepoFiles files = RepoFiles.render(entries, null, key, date);
     List<Path> temps = new ArrayList<>();
@@ -136,24 +142,22 @@ public final class RepoIndexer {
     Map<String, byte[]> files;
     try {
       files =
-          io.pigsty.repo.rpm.RepodataWriter.write(
+          RepodataWriter.write(
               dir,
               rpms,
               date,
-              zstd
-                  ? io.pigsty.repo.rpm.RepodataWriter.Compression.ZSTD
-                  : io.pigsty.repo.rpm.RepodataWriter.Compression.GZ,
+              zstd ? RepodataWriter.Compression.ZSTD : RepodataWriter.Compression.GZ,
               modules);
-    } catch (io.pigsty.repo.rpm.RpmMetadataException e) {
+    } catch (RpmMetadataException e) {
       throw new MetadataException(e.getMessage(), e);
     }
-    Map<Path, byte[]> extra = new java.util.LinkedHashMap<>();
+    Map<Path, byte[]> extra = new LinkedHashMap<>();
     extra.put(
         dir.resolve("repodata/repomd.xml.asc"),
         key.detachSign(files.get("repomd.xml"), true, date));
     extra.put(
         dir.resolve("RPM-GPG-KEY-pigsty"),
-        key.publicKeyArmored().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        key.publicKeyArmored().getBytes(StandardCharsets.US_ASCII));
     extra.put(dir.resolve(DebBundleBuilder.KEYRING), key.publicKeyring());
     for (Map.Entry<Path, byte[]> f : extra.entrySet()) {
       writeReadable(f.getKey(), f.getValue());
@@ -188,9 +192,7 @@ public final class RepoIndexer {
   static void readable(Path p) throws IOException {
     try {
       Files.setPosixFilePermissions(
-          p,
-          java.nio.file.attribute.PosixFilePermissions.fromString(
-              Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+          p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system: nothing to widen
     }

@@ -8,6 +8,8 @@ import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.definition.Upstream;
 import io.pigsty.builder.fetch.Downloader;
 import io.pigsty.builder.fetch.FetchException;
+import io.pigsty.repo.Digests;
+import io.pigsty.repo.Threads;
 import io.pigsty.repo.deb.DebPackage;
 import io.pigsty.repo.deb.IndexSnapshot;
 import io.pigsty.repo.deb.MetadataException;
@@ -19,13 +21,19 @@ import io.pigsty.repo.sign.TrustedKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,7 +81,7 @@ public final class UpstreamLoader {
     List<Upstream> ups = def.upstreams();
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            Math.min(2 * ups.size(), 8), io.pigsty.repo.Threads.daemon("upstream-loader-"));
+            Math.min(2 * ups.size(), 8), Threads.daemon("upstream-loader-"));
     try {
       // keyrings load (and BouncyCastle initialises) while InRelease files download
       List<Future<TrustedKeys>> keys = new ArrayList<>();
@@ -145,13 +153,13 @@ public final class UpstreamLoader {
     // verifies and the verified text is the same bytes, otherwise the work is redone from the
     // verified text or the build stops. Cache entries are named by their content's SHA256, so
     // reading or filling the cache on an unverified checksum cannot poison it.
-    java.util.concurrent.CompletableFuture<ClearSigned.Verified> verifying =
-        java.util.concurrent.CompletableFuture.supplyAsync(
+    CompletableFuture<ClearSigned.Verified> verifying =
+        CompletableFuture.supplyAsync(
             () -> {
               try {
                 return ClearSigned.verify(inRelease, keysFuture.get(), inReleaseUri.toString());
               } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
               }
             });
     byte[] speculative = unverifiedText(inRelease);
@@ -174,14 +182,14 @@ public final class UpstreamLoader {
     ClearSigned.Verified verified;
     try {
       verified = verifying.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       Throwable c =
           e.getCause() instanceof ExecutionException ? e.getCause().getCause() : e.getCause();
       throw c instanceof Exception ? (Exception) c : e;
     }
     ReleaseFile release = ReleaseFile.parse(verified.signedText(), inReleaseUri.toString());
     release.checkFor(u.suite(), Instant.now());
-    if (all == null || !java.util.Arrays.equals(verified.signedText(), speculative)) {
+    if (all == null || !Arrays.equals(verified.signedText(), speculative)) {
       used.clear();
       all = indexes(release, base, u, arch, used, inReleaseUri);
     }
@@ -190,7 +198,7 @@ public final class UpstreamLoader {
             u.name(),
             u.suite(),
             base,
-            io.pigsty.repo.Digests.sha256Hex(inRelease),
+            Digests.sha256Hex(inRelease),
             release.date(),
             verified.goodKeyFingerprints(),
             used,
@@ -261,7 +269,7 @@ public final class UpstreamLoader {
                                       + cache.pathFor(plain.sha256())
                                       + ") is gone or damaged; run the command again"));
                 } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                  throw new UncheckedIOException(e);
                 }
               }));
     } catch (MetadataException e) {
@@ -285,11 +293,7 @@ public final class UpstreamLoader {
     Path tmp = Files.createTempFile(p.getParent(), ".snap-", ".tmp");
     try {
       Files.write(tmp, bytes);
-      Files.move(
-          tmp,
-          p,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -301,7 +305,7 @@ public final class UpstreamLoader {
    * armor is not as expected. Used only to start work early; never trusted.
    */
   static byte[] unverifiedText(byte[] clearsigned) {
-    String s = new String(clearsigned, java.nio.charset.StandardCharsets.UTF_8);
+    String s = new String(clearsigned, StandardCharsets.UTF_8);
     int begin = s.indexOf("-----BEGIN PGP SIGNED MESSAGE-----");
     int sig = s.indexOf("\n-----BEGIN PGP SIGNATURE-----");
     if (begin < 0 || sig < 0) {
@@ -316,7 +320,7 @@ public final class UpstreamLoader {
       String l = line.startsWith("- ") ? line.substring(2) : line;
       out.append(l.stripTrailing()).append('\n');
     }
-    return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private byte[] packagesFile(
@@ -359,7 +363,7 @@ public final class UpstreamLoader {
       ReleaseFile.Entry recorded = plain.orElse(e.get());
       used.add(new UpstreamState.IndexFile(recorded.path(), recorded.sha256(), recorded.size()));
       if (plain.isPresent()) {
-        String got = io.pigsty.repo.Digests.sha256Hex(content);
+        String got = Digests.sha256Hex(content);
         if (!got.equals(plain.get().sha256()) || content.length != plain.get().size()) {
           throw new MetadataException(
               uri

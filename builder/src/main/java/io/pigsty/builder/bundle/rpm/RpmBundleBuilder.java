@@ -13,7 +13,9 @@ import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.builder.fetch.FetchReport;
 import io.pigsty.builder.fetch.FetchRequest;
 import io.pigsty.builder.fetch.ProgressListener;
+import io.pigsty.repo.Digests;
 import io.pigsty.repo.PigstyException;
+import io.pigsty.repo.rpm.MetadataCompression;
 import io.pigsty.repo.rpm.RepodataWriter;
 import io.pigsty.repo.rpm.Repomd;
 import io.pigsty.repo.rpm.ResolutionException;
@@ -25,6 +27,8 @@ import io.pigsty.repo.rpm.RpmResolver;
 import io.pigsty.repo.rpm.RpmSignature;
 import io.pigsty.repo.sign.BundleKey;
 import io.pigsty.repo.sign.SignatureException;
+import io.pigsty.repo.sign.TrustedKeys;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -123,7 +128,7 @@ public final class RpmBundleBuilder implements BundleBuilder {
       throws PigstyException, IOException {
     Resolved res = resolve(def, timings);
     List<RpmPackage> sorted = new ArrayList<>(res.resolution().packages());
-    sorted.sort(java.util.Comparator.comparing(RpmPackage::name).thenComparing(RpmPackage::arch));
+    sorted.sort(Comparator.comparing(RpmPackage::name).thenComparing(RpmPackage::arch));
     List<String> lines = new ArrayList<>();
     for (RpmPackage p : sorted) {
       lines.add(
@@ -255,7 +260,7 @@ public final class RpmBundleBuilder implements BundleBuilder {
 
     // gpgcheck: every package's own signature, by its upstream's keys
     Map<RpmPackage, List<String>> signers = new IdentityHashMap<>();
-    Map<RpmUpstreamLoader.Loaded, io.pigsty.repo.sign.TrustedKeys> keys = new IdentityHashMap<>();
+    Map<RpmUpstreamLoader.Loaded, TrustedKeys> keys = new IdentityHashMap<>();
     boolean allSigned = true;
     for (RpmPackage p : r.resolution().packages()) {
       RpmUpstreamLoader.Loaded up = r.upstreamOf(p);
@@ -341,7 +346,7 @@ public final class RpmBundleBuilder implements BundleBuilder {
         throw new BundleException(f + ": " + name + " is given twice");
       }
       long size = Files.size(f);
-      String sha = io.pigsty.repo.Digests.sha256Hex(f);
+      String sha = Digests.sha256Hex(f);
       repodata.add(new RepodataWriter.Entry(h, name, sha, size));
       files.put(name, f);
       rpmBytes += size;
@@ -441,14 +446,14 @@ public final class RpmBundleBuilder implements BundleBuilder {
    * module_hotfixes=1} keeps dnf from hiding its packages.
    */
   static byte[] modules(List<RpmUpstreamLoader.Loaded> ups) throws IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (RpmUpstreamLoader.Loaded u : ups) {
       var f = u.repository().modulesFile();
       if (f.isEmpty() || !Files.isRegularFile(f.get())) {
         continue;
       }
       try (var in =
-          io.pigsty.repo.rpm.MetadataCompression.open(
+          MetadataCompression.open(
               Files.newInputStream(f.get()), f.get().getFileName().toString())) {
         byte[] doc = in.readAllBytes();
         String head =

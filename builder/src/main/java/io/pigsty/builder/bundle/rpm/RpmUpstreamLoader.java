@@ -10,6 +10,7 @@ import io.pigsty.builder.definition.Upstream;
 import io.pigsty.builder.fetch.Downloader;
 import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.repo.Digests;
+import io.pigsty.repo.Threads;
 import io.pigsty.repo.rpm.Repomd;
 import io.pigsty.repo.rpm.RpmMetadataException;
 import io.pigsty.repo.rpm.RpmRepository;
@@ -25,6 +26,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,7 +108,7 @@ public final class RpmUpstreamLoader {
     List<Upstream> ups = def.upstreams();
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            Math.min(ups.size(), 6), io.pigsty.repo.Threads.daemon("rpm-upstream-loader-"));
+            Math.min(ups.size(), 6), Threads.daemon("rpm-upstream-loader-"));
     try {
       List<Future<Loaded>> fs = new ArrayList<>();
       for (Upstream u : ups) {
@@ -203,7 +205,7 @@ public final class RpmUpstreamLoader {
       Path target = dir.resolve(d.href());
       URI uri = URI.create(base + "/" + d.href());
       if (!Files.isRegularFile(target)) {
-        Path tmp = repodata.resolve(".fetch-" + java.util.UUID.randomUUID() + ".tmp");
+        Path tmp = repodata.resolve(".fetch-" + UUID.randomUUID() + ".tmp");
         try {
           if (d.checksum() != null
               && "sha256".equalsIgnoreCase(d.checksumType())

@@ -13,18 +13,30 @@ import io.pigsty.builder.fetch.Downloader;
 import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.builder.fetch.FetchRequest;
 import io.pigsty.builder.fetch.ProgressListener;
+import io.pigsty.builder.release.SelfPackages;
 import io.pigsty.builder.verify.BundleVerifier;
+import io.pigsty.repo.Digests;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.solve.ResolutionException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,10 +74,7 @@ public class DebBundleBuilderTest {
   private Path definition(String... packages) throws Exception {
     Path keys = tmp.resolve("def/keys");
     Files.createDirectories(keys);
-    Files.copy(
-        archive.keyFile,
-        keys.resolve("archive.gpg"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(archive.keyFile, keys.resolve("archive.gpg"), StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(
         tmp.resolve("def/extensions.yml"), "postgis: {deb: \"postgresql-$v-postgis-3\"}\n");
     String yaml =
@@ -111,11 +120,9 @@ public class DebBundleBuilderTest {
 
   /** Every entry of a tarball as "name mode uid mtime sha256", to show what differs. */
   private static List<String> entries(Path tgz) throws Exception {
-    List<String> out = new java.util.ArrayList<>();
-    try (var tar =
-        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-            new java.util.zip.GZIPInputStream(Files.newInputStream(tgz)))) {
-      org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
+    List<String> out = new ArrayList<>();
+    try (var tar = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(tgz)))) {
+      TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         out.add(
             e.getName()
@@ -126,7 +133,7 @@ public class DebBundleBuilderTest {
                 + " "
                 + e.getModTime().getTime()
                 + " "
-                + io.pigsty.repo.Digests.sha256Hex(tar.readAllBytes()));
+                + Digests.sha256Hex(tar.readAllBytes()));
       }
     }
     return out;
@@ -170,9 +177,8 @@ public class DebBundleBuilderTest {
     Files.writeString(src.resolve("pigsty.jar"), "not a real jar\n");
     Files.writeString(src.resolve("configure"), "#!/bin/sh\necho configure\n");
     Files.writeString(src.resolve("Makefile"), "all:\n");
-    return io.pigsty.builder.release.SelfPackages.deb(
-        io.pigsty.builder.release.SelfPackages.Contents.ofTree(
-            src, "9.9", java.time.Instant.ofEpochSecond(1_700_000_000)),
+    return SelfPackages.deb(
+        SelfPackages.Contents.ofTree(src, "9.9", Instant.ofEpochSecond(1_700_000_000)),
         tmp.resolve("selfout"));
   }
 
@@ -185,7 +191,7 @@ public class DebBundleBuilderTest {
         .contains(
             "Package: pigsty\n",
             "Filename: ./pigsty_9.9_all.deb\n",
-            "SHA256: " + io.pigsty.repo.Digests.sha256Hex(deb) + "\n",
+            "SHA256: " + Digests.sha256Hex(deb) + "\n",
             "Package: libserver\n");
     assertThat(r.packages()).isEqualTo(4);
     BundleVerifier.Report rep = BundleVerifier.verify(r.bundle(), null);
@@ -214,16 +220,11 @@ public class DebBundleBuilderTest {
   }
 
   /** Copies a bundle, letting {@code edit} change the content of the entries it names. */
-  private static Path rewrite(
-      Path tgz, Path out, java.util.function.UnaryOperator<byte[]> edit, String entry)
+  private static Path rewrite(Path tgz, Path out, UnaryOperator<byte[]> edit, String entry)
       throws Exception {
-    try (var in =
-            new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-                new java.util.zip.GZIPInputStream(Files.newInputStream(tgz)));
-        var o =
-            new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
-                new java.util.zip.GZIPOutputStream(Files.newOutputStream(out)))) {
-      org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
+    try (var in = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(tgz)));
+        var o = new TarArchiveOutputStream(new GZIPOutputStream(Files.newOutputStream(out)))) {
+      TarArchiveEntry e;
       while ((e = in.getNextEntry()) != null) {
         byte[] body = in.readAllBytes();
         if (e.getName().equals(entry)) {
@@ -261,10 +262,9 @@ public class DebBundleBuilderTest {
     assertThat(BundleVerifier.verify(packages, null).problems())
         .anySatisfy(p -> assertThat(p).contains("Packages"));
     byte[] whole = Files.readAllBytes(r.bundle());
-    Path cut =
-        Files.write(tmp.resolve("cut.tgz"), java.util.Arrays.copyOf(whole, whole.length - 100));
+    Path cut = Files.write(tmp.resolve("cut.tgz"), Arrays.copyOf(whole, whole.length - 100));
     assertThatThrownBy(() -> BundleVerifier.verify(cut, null))
-        .isInstanceOf(java.io.IOException.class)
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("cut.tgz");
     String otherKey = "0".repeat(40);
     assertThat(BundleVerifier.verify(r.bundle(), otherKey).problems())
@@ -357,9 +357,7 @@ public class DebBundleBuilderTest {
     FakeArchive other = new FakeArchive(tmp.resolve("other"), "testsuite", FakeArchive.standard());
     other.close();
     Files.copy(
-        other.keyFile,
-        tmp.resolve("def/keys/archive.gpg"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        other.keyFile, tmp.resolve("def/keys/archive.gpg"), StandardCopyOption.REPLACE_EXISTING);
     assertThatThrownBy(() -> build(def, tmp.resolve("out"))).isInstanceOf(SignatureException.class);
   }
 }

@@ -1,6 +1,7 @@
 package io.pigsty.builder.bundle.deb;
 
 import com.sun.net.httpserver.HttpServer;
+import io.pigsty.repo.Digests;
 import io.pigsty.repo.deb.FlatRepository;
 import io.pigsty.repo.sign.BundleKey;
 import java.io.ByteArrayOutputStream;
@@ -78,7 +79,7 @@ final class FakeArchive implements AutoCloseable {
                       + "\nSize: "
                       + deb.length
                       + "\nSHA256: "
-                      + io.pigsty.repo.Digests.sha256Hex(deb)
+                      + Digests.sha256Hex(deb)
                       + "\nDescription:"))
           .append('\n');
     }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.rpm.RpmBundleBuilderTest;
+import io.pigsty.repo.Digests;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.sign.BundleKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -45,10 +47,10 @@ public class RepoIndexerTest {
             "Package: alpha\n",
             "Filename: ./alpha_1.0-1_all.deb\n",
             "Size: " + a.length + "\n",
-            "SHA256: " + io.pigsty.repo.Digests.sha256Hex(a) + "\n",
+            "SHA256: " + Digests.sha256Hex(a) + "\n",
             "Filename: ./sub/beta_2_all.deb\n");
     assertThat(Files.readString(repo.resolve("Release")))
-        .contains(io.pigsty.repo.Digests.sha256Hex(repo.resolve("Packages.gz")));
+        .contains(Digests.sha256Hex(repo.resolve("Packages.gz")));
     Process gpgv =
         new ProcessBuilder(
                 "gpgv",
@@ -239,9 +241,7 @@ public class RepoIndexerTest {
         if (p.getFileName().toString().equals("b.rpm")) {
           continue;
         }
-        assertThat(
-                java.nio.file.attribute.PosixFilePermissions.toString(
-                    Files.getPosixFilePermissions(p)))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
             .as(p.toString())
             .matches(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--");
       }

@@ -19,6 +19,7 @@ import io.pigsty.builder.verify.BundleVerifier;
 import io.pigsty.repo.rpm.ResolutionException;
 import io.pigsty.repo.rpm.RpmSigner;
 import io.pigsty.repo.sign.SignatureException;
+import io.pigsty.repo.sign.TrustedKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +27,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -215,7 +218,7 @@ public class RpmBundleBuilderTest {
     assertThat(kmod).isNotNull();
     assertThat(st.get("upstream").asText()).isEqualTo("signed");
     assertThat(st.get("signed_by").get(0).asText())
-        .isEqualTo(io.pigsty.repo.sign.TrustedKeys.of(vendor.publicKey()).fingerprints().get(0));
+        .isEqualTo(TrustedKeys.of(vendor.publicKey()).fingerprints().get(0));
     assertThat(kmod.get("signed_by").size()).isZero();
     assertThat(st.get("why").toString()).contains("requested");
     assertThat(m.get("upstreams").get(0).get("signed_by").size()).isEqualTo(1);
@@ -224,7 +227,7 @@ public class RpmBundleBuilderTest {
         .contains("<data type=\"modules\">");
     try (Stream<Path> s = Files.list(repo.resolve("repodata"))) {
       Path mod = s.filter(p -> p.toString().endsWith("-modules.yaml.gz")).findFirst().orElseThrow();
-      try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(mod))) {
+      try (var in = new GZIPInputStream(Files.newInputStream(mod))) {
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
             .contains("module: bzip2x");
       }
@@ -356,7 +359,7 @@ public class RpmBundleBuilderTest {
     b[b.length - 10] ^= 1;
     Files.write(rpm, b);
     Path bad = tmp.resolve("bad.tgz");
-    Tarball.write(copy, BundleBuilder.ROOT, java.time.Instant.EPOCH, bad);
+    Tarball.write(copy, BundleBuilder.ROOT, Instant.EPOCH, bad);
     assertThat(BundleVerifier.verify(bad, null).problems())
         .anyMatch(
             p -> p.contains("bzip2-static-1.0.8-18.el9.x86_64.rpm does not match the size/SHA256"))
