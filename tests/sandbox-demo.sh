@@ -37,6 +37,20 @@ printf '%s\n' "$plan" | grep -qx 'plan: no changes' ||
     { printf '%s\n' "$plan" >&2; die "the plan over the installed node is not empty"; }
 printf 'plan_empty=yes\n'
 
+note "a second inventory: users with pre-hashed md5 and SCRAM passwords, a role without one, a database with most attributes"
+python3 "$HERE/inventory-extra.py" "$NODE_ROOT/root/pigsty/pigsty.yml" >/dev/null || die "cannot extend pigsty.yml"
+third=$(in_node sh -c 'cd /root/pigsty && make install' 2>&1) || { printf '%s\n' "$third" >&2; die "install of the extended pigsty.yml failed"; }
+printf '%s\n' "$third" | grep -q '^changes: [1-9]' || { printf '%s\n' "$third" >&2; die "the extended pigsty.yml changed nothing"; }
+fourth=$(in_node sh -c 'cd /root/pigsty && make install' 2>&1) || { printf '%s\n' "$fourth" >&2; die "fourth make install failed"; }
+printf '%s\n' "$fourth" | grep -qx 'changes: 0' ||
+    { printf '%s\n' "$fourth" >&2; die "make install after the extended one changed something (pre-hashed passwords must be stable)"; }
+[ "$(PGPASSWORD=Extra.Pass psql "host=$NODE_IP port=5432 user=dbuser_extra dbname=extra" -XtAc \
+    "SELECT current_setting('work_mem') || ' ' || (SELECT extnamespace::regnamespace FROM pg_extension WHERE extname = 'pg_trgm')")" = "8MB app" ] ||
+    die "dbuser_extra (md5) cannot log in to extra, or its work_mem (the role setting wins over the database one) or pg_trgm schema is not as pigsty.yml says"
+[ "$(PGPASSWORD=Scram.Pass psql "host=$NODE_IP port=5432 user=dbuser_scram dbname=meta" -XtAc 'SELECT 1')" = 1 ] ||
+    die "dbuser_scram (pre-hashed SCRAM) cannot log in"
+printf 'extended_inventory=yes\n'
+
 in_node sh -c 'cd /root/pigsty && make status' >&2 || die "make status failed"
 curl -fsS "http://$NODE_IP/" >/dev/null || die "http://$NODE_IP/ does not answer"
 curl -fsS "http://$NODE_IP/pigsty/InRelease" >/dev/null || die "http://$NODE_IP/pigsty/InRelease does not answer"
