@@ -732,26 +732,8 @@ public final class Installer {
     Path compat = Path.of(Configs.PGBOUNCER_EXPORTER_COMPAT);
     Path dropIn =
         Path.of("/etc/systemd/system/prometheus-pgbouncer-exporter.service.d/pigsty.conf");
-    file(
-        steps,
-        changed,
-        bconf,
-        Configs.pgbouncerExporterConf(inv),
-        "rw-r--r--",
-        "root",
-        "root",
-        false,
-        false);
-    file(
-        steps,
-        changed,
-        compat,
-        Configs.pgbouncerExporterCompat(),
-        "rw-r--r--",
-        "root",
-        "root",
-        false,
-        false);
+    conf(steps, changed, bconf, Configs.pgbouncerExporterConf(inv));
+    conf(steps, changed, compat, Configs.pgbouncerExporterCompat());
     file(
         steps,
         changed,
@@ -772,40 +754,13 @@ public final class Installer {
         false);
 
     Path ne = Path.of("/etc/default/prometheus-node-exporter");
-    file(
-        steps,
-        changed,
-        ne,
-        Configs.nodeExporterDefaults(inv),
-        "rw-r--r--",
-        "root",
-        "root",
-        false,
-        false);
+    conf(steps, changed, ne, Configs.nodeExporterDefaults(inv));
     unit(steps, "prometheus-node-exporter", changed.contains(ne), false);
 
     Path amYml = Path.of("/etc/prometheus/alertmanager.yml");
     Path amDef = Path.of("/etc/default/prometheus-alertmanager");
-    file(
-        steps,
-        changed,
-        amYml,
-        Configs.alertmanagerYml(),
-        "rw-r--r--",
-        "root",
-        "root",
-        false,
-        false);
-    file(
-        steps,
-        changed,
-        amDef,
-        Configs.alertmanagerDefaults(inv),
-        "rw-r--r--",
-        "root",
-        "root",
-        false,
-        false);
+    conf(steps, changed, amYml, Configs.alertmanagerYml());
+    conf(steps, changed, amDef, Configs.alertmanagerDefaults(inv));
     unit(
         steps,
         "prometheus-alertmanager",
@@ -815,27 +770,9 @@ public final class Installer {
     Path prom = Path.of("/etc/prometheus/prometheus.yml");
     Path rules = Path.of("/etc/prometheus/rules/pigsty.yml");
     Path promDef = Path.of("/etc/default/prometheus");
-    file(
-        steps,
-        changed,
-        prom,
-        Configs.prometheusYml(inv),
-        "rw-r--r--",
-        "root",
-        "root",
-        false,
-        false);
-    file(steps, changed, rules, Configs.alertRules(), "rw-r--r--", "root", "root", false, false);
-    file(
-        steps,
-        changed,
-        promDef,
-        Configs.prometheusDefaults(inv),
-        "rw-r--r--",
-        "root",
-        "root",
-        false,
-        false);
+    conf(steps, changed, prom, Configs.prometheusYml(inv));
+    conf(steps, changed, rules, Configs.alertRules());
+    conf(steps, changed, promDef, Configs.prometheusDefaults(inv));
     unit(
         steps,
         "prometheus",
@@ -844,21 +781,12 @@ public final class Installer {
 
     Path nginx = Path.of("/etc/nginx/conf.d/pigsty.conf");
     Path defaultSite = Path.of("/etc/nginx/sites-enabled/default");
-    file(steps, changed, nginx, Configs.nginxConf(inv), "rw-r--r--", "root", "root", false, false);
+    conf(steps, changed, nginx, Configs.nginxConf(inv));
     boolean site = files.exists(defaultSite);
     if (site) {
       steps.add(new Step.RemoveFile(defaultSite, "pigsty.conf is the default server"));
     }
-    file(
-        steps,
-        changed,
-        Path.of("/www/index.html"),
-        Configs.homePage(inv),
-        "rw-r--r--",
-        "root",
-        "root",
-        false,
-        false);
+    conf(steps, changed, Path.of("/www/index.html"), Configs.homePage(inv));
     unit(steps, "nginx", false, changed.contains(nginx) || site);
     return new Plan(steps, notes);
   }
@@ -891,6 +819,12 @@ public final class Installer {
       steps.add(new Step.WriteFile(path, want, mode, owner, group, secret, have.isEmpty()));
       changed.add(path);
     }
+  }
+
+  /** {@link #file} for a configuration file of root's, mode 0644, not secret. */
+  private void conf(List<Step> steps, Set<Path> changed, Path path, String text)
+      throws InstallException {
+    file(steps, changed, path, text, "rw-r--r--", "root", "root", false, false);
   }
 
   /** Adds enable/start, or restart/reload when its configuration changed, for a unit. */

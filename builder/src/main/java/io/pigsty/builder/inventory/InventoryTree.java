@@ -1,6 +1,5 @@
 package io.pigsty.builder.inventory;
 
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,12 +12,8 @@ import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.StreamDataWriter;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.FlowStyle;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.CollectionNode;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -27,7 +22,6 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.representer.StandardRepresenter;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * A Pigsty inventory ({@code pigsty.yml}) as plain data, for writing one: the groups under {@code
@@ -315,36 +309,9 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
     }
 
     InventoryTree parse(String yaml) throws InventoryException {
-      LoadSettings settings =
-          LoadSettings.builder()
-              .setLabel(file)
-              .setSchema(new CoreSchema())
-              .setAllowDuplicateKeys(true)
-              .build();
-      Optional<Node> root;
-      try {
-        root = new Compose(settings).composeReader(new StringReader(yaml));
-      } catch (MarkedYamlEngineException e) {
-        int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
-        throw new InventoryException(
-            InventoryException.Kind.INVALID,
-            file
-                + ":"
-                + line
-                + ": malformed YAML: "
-                + (e.getContext() == null ? "" : e.getContext() + ": ")
-                + e.getProblem(),
-            e);
-      } catch (YamlEngineException e) {
-        throw new InventoryException(
-            InventoryException.Kind.INVALID, file + ": malformed YAML: " + e.getMessage(), e);
-      }
-      if (root.isEmpty()) {
-        throw new InventoryException(
-            InventoryException.Kind.INVALID, file + ": holds no YAML document", null);
-      }
-      Map<String, NodeTuple> top = entries(map(root.get(), ""), "");
-      NodeTuple allT = require(root.get(), top, "", "all");
+      Node root = InventoryLoader.compose(yaml, file);
+      Map<String, NodeTuple> top = entries(map(root, ""), "");
+      NodeTuple allT = require(root, top, "", "all");
       Map<String, NodeTuple> all = entries(map(allT.getValueNode(), "all"), "all");
       NodeTuple childrenT = require(allT.getValueNode(), all, "all", "children");
       NodeTuple varsT = all.get("vars");
