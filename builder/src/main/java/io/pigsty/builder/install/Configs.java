@@ -337,12 +337,27 @@ public final class Configs {
    * exporter started through {@link #pgbouncerExporterCompat()}.
    */
   public static String pgbouncerExporterDropIn(Target inv) {
-    return "# written by pigsty install\n[Service]\nEnvironment=PGPASSWORD="
-        + inv.vars().monitorPassword().text()
+    return "# written by pigsty install: the monitor password is in "
+        + PGBOUNCER_EXPORTER_ENV
+        + " (0600), never in Environment=\n[Service]\nEnvironmentFile="
+        + PGBOUNCER_EXPORTER_ENV
         + "\n"
         + "ExecStart=\nExecStart=/usr/bin/python3 "
         + PGBOUNCER_EXPORTER_COMPAT
         + "\n";
+  }
+
+  /** The 0600 environment file holding the pgbouncer exporter's password. */
+  public static final String PGBOUNCER_EXPORTER_ENV = "/etc/pigsty/pgbouncer-exporter.env";
+
+  /**
+   * The pgbouncer exporter's {@code PGPASSWORD}, as an {@code EnvironmentFile=} line: double quotes
+   * with {@code \\} and {@code "} escaped (systemd.exec(5), EnvironmentFile=; no variable expansion
+   * happens there). The inventory has refused control characters in passwords.
+   */
+  public static String pgbouncerExporterEnv(Target inv) {
+    String pw = inv.vars().monitorPassword().text().replace("\\", "\\\\").replace("\"", "\\\"");
+    return "PGPASSWORD=\"" + pw + "\"\n";
   }
 
   /**

@@ -732,25 +732,30 @@ public final class Installer {
     Path compat = Path.of(Configs.PGBOUNCER_EXPORTER_COMPAT);
     Path dropIn =
         Path.of("/etc/systemd/system/prometheus-pgbouncer-exporter.service.d/pigsty.conf");
+    Path env = Path.of(Configs.PGBOUNCER_EXPORTER_ENV);
     conf(steps, changed, bconf, Configs.pgbouncerExporterConf(inv));
     conf(steps, changed, compat, Configs.pgbouncerExporterCompat());
     file(
         steps,
         changed,
-        dropIn,
-        Configs.pgbouncerExporterDropIn(inv),
+        env,
+        Configs.pgbouncerExporterEnv(inv),
         "rw-------",
         "root",
         "root",
         true,
         false);
+    conf(steps, changed, dropIn, Configs.pgbouncerExporterDropIn(inv));
     if (changed.contains(dropIn)) {
       steps.add(new Step.Unit("prometheus-pgbouncer-exporter", Action.DAEMON_RELOAD));
     }
     unit(
         steps,
         "prometheus-pgbouncer-exporter",
-        changed.contains(bconf) || changed.contains(compat) || changed.contains(dropIn),
+        changed.contains(bconf)
+            || changed.contains(compat)
+            || changed.contains(dropIn)
+            || changed.contains(env),
         false);
 
     Path ne = Path.of("/etc/default/prometheus-node-exporter");

@@ -146,4 +146,21 @@ class ConfigsTest {
         "root");
     assertThat(Installer.osCode(node)).isEqualTo("u22");
   }
+
+  @Test
+  void pgbouncerExporter_passwordIsInA0600EnvironmentFileNotInTheUnit() throws Exception {
+    Target t = Target.of(InventoryLoaderTest.demo());
+    assertThat(Configs.pgbouncerExporterDropIn(t))
+        .contains("EnvironmentFile=" + Configs.PGBOUNCER_EXPORTER_ENV)
+        .doesNotContain("DBUser.Monitor")
+        .doesNotContain("Environment=PGPASSWORD");
+    assertThat(Configs.pgbouncerExporterEnv(t)).isEqualTo("PGPASSWORD=\"DBUser.Monitor\"\n");
+    Path f = tmp.resolve("quoted.yml");
+    Files.writeString(
+        f,
+        Files.readString(InventoryCases.DEMO)
+            .replace("pg_monitor_password: DBUser.Monitor", "pg_monitor_password: 'a\"b\\c$d'"));
+    assertThat(Configs.pgbouncerExporterEnv(Target.of(InventoryLoader.load(f, true))))
+        .isEqualTo("PGPASSWORD=\"a\\\"b\\\\c$d\"\n");
+  }
 }
