@@ -193,8 +193,8 @@ public final class ReleaseFile {
               + now
               + ", at most "
               + MAX_FUTURE_DATE.toSeconds()
-              + " s ahead allowed, as apt); apt would refuse it as not valid yet:"
-              + " the mirror's or this host's clock is wrong");
+              + " s ahead allowed, as by apt); apt would refuse it as not valid yet:"
+              + " the clock of the host that wrote it or of this host is wrong");
     }
   }
 
