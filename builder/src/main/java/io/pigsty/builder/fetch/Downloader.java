@@ -54,8 +54,26 @@ import java.util.regex.Pattern;
  *       longer than {@code readTimeout}, HTTP 5xx, 429 and 408;
  *   <li>retried once: a complete body with the wrong size or SHA256 (a mirror in the middle of a
  *       sync, or a broken proxy, serves the right file a moment later; a second mismatch is final);
- *   <li>never retried: other HTTP statuses (404, 403, 410 ...), local file errors, interruption.
+ *   <li>never retried: other HTTP statuses (404, 403, 410 ...), local file errors, interruption,
+ *       and the limits below.
  * </ul>
+ *
+ * <p>Limits, each failing with {@link FetchException.Kind#LIMIT} (exit code {@value
+ * FetchException#EXIT_CODE}) and a message naming the URL and the limit:
+ *
+ * <ul>
+ *   <li>a body whose size no signed index gives ({@link #get}: InRelease, repomd.xml, its
+ *       signature, repodata without a SHA256) is capped at {@code maxUnindexedBytes}, default
+ *       {@value #DEFAULT_MAX_UNINDEXED_BYTES} bytes (64 MiB: Debian's largest InRelease is under 1
+ *       MiB and a repodata file of no stated size is rare; the cap only stops an endless or hostile
+ *       body before it exhausts the heap). A body of known size ({@link #fetch}) is cut as soon as
+ *       it exceeds that size;
+ *   <li>each attempt must complete within {@code requestTimeout}, default 15 minutes (a server that
+ *       trickles a byte now and then never trips the idle {@code readTimeout}).
+ * </ul>
+ *
+ * <p>An {@link Error} (for example {@link OutOfMemoryError}) in the HTTP client is rethrown, never
+ * turned into a retried I/O failure.
  *
  * <p>Redirects are followed except from HTTPS to HTTP; the connection limit applies to the host of
  * the requested URL. Instances are thread-safe.
@@ -67,10 +85,15 @@ public final class Downloader implements AutoCloseable {
   private static final long ERROR_BODY_LIMIT = 64 * 1024;
   private static final int MAX_THREADS = 64;
 
+  /** Default cap in bytes on a body whose size no signed index gives: 64 MiB. */
+  public static final long DEFAULT_MAX_UNINDEXED_BYTES = 64L * 1024 * 1024;
+
   private final Path cacheDir;
   private final int perHost;
   private final int retries;
   private final Duration readTimeout;
+  private final Duration requestTimeout;
+  private final long maxUnindexedBytes;
   private final Duration retryDelay;
   private final String userAgent;
   private final ExecutorService httpExecutor;
@@ -85,6 +108,8 @@ public final class Downloader implements AutoCloseable {
     this.perHost = b.perHostConnections;
     this.retries = b.retries;
     this.readTimeout = b.readTimeout;
+    this.requestTimeout = b.requestTimeout;
+    this.maxUnindexedBytes = b.maxUnindexedBytes;
     this.retryDelay = b.retryDelay;
     this.userAgent = b.userAgent;
     this.httpExecutor = Executors.newCachedThreadPool(Threads.daemon("pigsty-http-"));
@@ -109,6 +134,8 @@ public final class Downloader implements AutoCloseable {
     private int retries = 3;
     private Duration connectTimeout = Duration.ofSeconds(20);
     private Duration readTimeout = Duration.ofSeconds(60);
+    private Duration requestTimeout = Duration.ofMinutes(15);
+    private long maxUnindexedBytes = DEFAULT_MAX_UNINDEXED_BYTES;
     private Duration retryDelay = Duration.ofMillis(500);
     private String userAgent = "pigsty-builder";
 
@@ -152,6 +179,28 @@ public final class Downloader implements AutoCloseable {
      */
     public Builder readTimeout(Duration d) {
       this.readTimeout = positive(d, "readTimeout");
+      return this;
+    }
+
+    /**
+     * Longest time one attempt may take, from sending the request to the end of the body; positive,
+     * default 15 minutes. Exceeding it fails at once, without retry.
+     */
+    public Builder requestTimeout(Duration d) {
+      this.requestTimeout = positive(d, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * Cap in bytes on a body fetched by {@link Downloader#get} (no signed index gives its size);
+     * positive, default {@value Downloader#DEFAULT_MAX_UNINDEXED_BYTES} (64 MiB). A longer body
+     * fails at once, without retry.
+     */
+    public Builder maxUnindexedBytes(long n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxUnindexedBytes must be >= 1, got " + n);
+      }
+      this.maxUnindexedBytes = n;
       return this;
     }
 
@@ -207,8 +256,10 @@ public final class Downloader implements AutoCloseable {
    * retried (see the class comment); a 404 or other 4xx fails at once.
    *
    * @param uri http or https URL, non-null
-   * @return the body of a 200 response
-   * @throws FetchException naming {@code uri} and the HTTP status or I/O error
+   * @return the body of a 200 response, at most {@code maxUnindexedBytes} long
+   * @throws FetchException naming {@code uri} and the HTTP status or I/O error, or the limit
+   *     ({@link FetchException.Kind#LIMIT}) when the body is longer than {@code maxUnindexedBytes}
+   *     or the attempt outlasts {@code requestTimeout}
    */
   public byte[] get(URI uri) throws FetchException {
     Objects.requireNonNull(uri, "uri");
@@ -427,6 +478,7 @@ public final class Downloader implements AutoCloseable {
             retry = s >= 500 || s == 429 || s == 408;
           }
           case SIZE_MISMATCH, CHECKSUM_MISMATCH -> retry = ++mismatches <= 1;
+          case LIMIT -> retry = false;
           default -> retry = false;
         }
         if (!retry || attempts > retries || Thread.currentThread().isInterrupted()) {
@@ -458,21 +510,35 @@ public final class Downloader implements AutoCloseable {
     HttpResponse<Long> resp =
         exchange(
             uri,
-            info ->
-                info.statusCode() == 200
-                    ? new StreamingSubscriber(
-                        buf -> {
-                          byte[] chunk = new byte[buf.remaining()];
-                          buf.get(chunk);
-                          out.write(chunk, 0, chunk.length);
-                        },
-                        Long.MAX_VALUE,
-                        activity,
-                        networkBytes::add)
-                    : discard(activity, null),
+            info -> {
+              if (info.statusCode() != 200) {
+                return discard(activity, null);
+              }
+              long cl = info.headers().firstValueAsLong("content-length").orElse(-1);
+              // a Content-Length over the cap stops at the first chunk
+              long limit = cl > maxUnindexedBytes ? 0 : maxUnindexedBytes;
+              return new StreamingSubscriber(
+                  buf -> {
+                    byte[] chunk = new byte[buf.remaining()];
+                    buf.get(chunk);
+                    out.write(chunk, 0, chunk.length);
+                  },
+                  limit,
+                  activity,
+                  networkBytes::add);
+            },
             activity);
     if (resp.statusCode() != 200) {
       throw statusError(uri, resp);
+    }
+    long cl = resp.headers().firstValueAsLong("content-length").orElse(-1);
+    if (cl > maxUnindexedBytes || resp.body() > maxUnindexedBytes) {
+      throw FetchException.limit(
+          uri,
+          "body is larger than the "
+              + maxUnindexedBytes
+              + "-byte cap on a file whose size no signed index gives"
+              + (cl > maxUnindexedBytes ? " (Content-Length " + cl + ")" : ""));
     }
     return out.toByteArray();
   }
@@ -590,7 +656,7 @@ public final class Downloader implements AutoCloseable {
 
   /**
    * Sends one GET within the host's connection limit and waits for the whole body, aborting when no
-   * data arrives for {@code readTimeout}.
+   * data arrives for {@code readTimeout} or the whole exchange outlasts {@code requestTimeout}.
    */
   private <T> HttpResponse<T> exchange(
       URI uri, HttpResponse.BodyHandler<T> handler, StreamingSubscriber.Activity activity)
@@ -612,9 +678,13 @@ public final class Downloader implements AutoCloseable {
     try {
       requestsSent.increment();
       activity.touch();
+      long startNanos = System.nanoTime();
       CompletableFuture<HttpResponse<T>> f = client.sendAsync(req, handler);
       long timeoutNanos = readTimeout.toNanos();
-      long pollMillis = Math.max(10, Math.min(1000, readTimeout.toMillis() / 4));
+      long deadlineNanos = requestTimeout.toNanos();
+      long pollMillis =
+          Math.max(
+              10, Math.min(1000, Math.min(readTimeout.toMillis(), requestTimeout.toMillis()) / 4));
       while (true) {
         try {
           return f.get(pollMillis, TimeUnit.MILLISECONDS);
@@ -622,7 +692,17 @@ public final class Downloader implements AutoCloseable {
           if (activity.idleNanos() > timeoutNanos) {
             activity.cancel();
             f.cancel(true);
-            throw FetchException.io(uri, "no data for " + readTimeout.toSeconds() + " s", null);
+            throw FetchException.io(
+                uri, "no data for " + millis(readTimeout) + " (the read timeout)", null);
+          }
+          if (System.nanoTime() - startNanos > deadlineNanos) {
+            activity.cancel();
+            f.cancel(true);
+            throw FetchException.limit(
+                uri,
+                "not complete after "
+                    + millis(requestTimeout)
+                    + " (the per-request deadline); the server is too slow");
           }
         } catch (InterruptedException e) {
           activity.cancel();
@@ -638,10 +718,24 @@ public final class Downloader implements AutoCloseable {
     }
   }
 
-  private static FetchException translate(URI uri, Throwable t) {
+  /** "300 ms" below 10 s, "60 s" from there. */
+  private static String millis(Duration d) {
+    return d.toMillis() < 10_000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
+  }
+
+  /**
+   * The download error for what the HTTP client failed with.
+   *
+   * @throws Error when that is an {@link Error} (an {@link OutOfMemoryError} above all): rethrown,
+   *     never turned into a retried I/O failure
+   */
+  static FetchException translate(URI uri, Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
+    }
+    if (t instanceof Error err) {
+      throw err;
     }
     if (t instanceof StreamingSubscriber.SinkException) {
       return FetchException.local(uri, "writing the download: " + t.getMessage(), t);

@@ -22,7 +22,12 @@ public final class FetchException extends PigstyException {
     /** The body had the expected size but its SHA256 differs. */
     CHECKSUM_MISMATCH,
     /** Connection, timeout, truncated body or local file error. */
-    IO
+    IO,
+    /**
+     * A limit was exceeded: a body longer than the cap for files of no signed size, or no complete
+     * answer within the per-request deadline. Never retried.
+     */
+    LIMIT
   }
 
   private final URI uri;
@@ -85,6 +90,12 @@ public final class FetchException extends PigstyException {
 
   static FetchException io(URI uri, String reason, Throwable cause) {
     return new FetchException(uri, Kind.IO, -1, "I/O error: " + reason, cause);
+  }
+
+  static FetchException limit(URI uri, String reason) {
+    FetchException e = new FetchException(uri, Kind.LIMIT, -1, reason, null);
+    e.permanent = true;
+    return e;
   }
 
   static FetchException local(URI uri, String reason, Throwable cause) {

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -45,12 +46,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Checks a bundle tarball offline, reading it once: every entry stays under {@code pigsty/} and is
  * a plain file or directory ({@link Tarball#unsafe}, the rule extraction applies); every file of
  * {@code manifest.json} is present with its size and SHA256 and nothing else is; {@code InRelease}
- * verifies with the shipped {@code pigsty.gpg} whose fingerprint the manifest names; Release lists
- * the SHA256 of {@code Packages} and {@code Packages.gz}; every package of {@code Packages} has its
- * .deb with the indexed size and SHA256. An EL bundle (one with {@code repodata/repomd.xml}) is
- * checked the same way with its own index chain: {@code repodata/repomd.xml.asc} verifies with the
- * shipped {@code RPM-GPG-KEY-pigsty}, every file repomd lists matches its checksum and size, and
- * every package of primary has its .rpm with the listed size and SHA256.
+ * verifies with the shipped {@code pigsty.gpg} whose fingerprint the manifest names, and its Date
+ * is not in the future nor its Valid-Until past ({@link ReleaseFile#checkDates}: apt would refuse
+ * the bundle as "not valid yet"); Release lists the SHA256 of {@code Packages} and {@code
+ * Packages.gz}; every package of {@code Packages} has its .deb with the indexed size and SHA256. An
+ * EL bundle (one with {@code repodata/repomd.xml}) is checked the same way with its own index
+ * chain: {@code repodata/repomd.xml.asc} verifies with the shipped {@code RPM-GPG-KEY-pigsty},
+ * every file repomd lists matches its checksum and size, and every package of primary has its .rpm
+ * with the listed size and SHA256.
  */
 public final class BundleVerifier {
   private BundleVerifier() {}
@@ -92,12 +95,28 @@ public final class BundleVerifier {
   }
 
   /**
+   * Verifies the bundle against the current time.
+   *
    * @param tgz the bundle
    * @param expectedFingerprint when non-null, the signing key must have this fingerprint
    * @return the report; problems name the file at fault
    * @throws IOException when the tarball cannot be read at all (not gzip, truncated)
    */
   public static Report verify(Path tgz, String expectedFingerprint) throws IOException {
+    return verify(tgz, expectedFingerprint, Instant.now());
+  }
+
+  /**
+   * Verifies the bundle as {@link #verify(Path, String)} does, with the clock at {@code now}.
+   *
+   * @param tgz the bundle
+   * @param expectedFingerprint when non-null, the signing key must have this fingerprint
+   * @param now the time the Release dates are checked against, non-null
+   * @return the report; problems name the file at fault
+   * @throws IOException when the tarball cannot be read at all (not gzip, truncated)
+   */
+  public static Report verify(Path tgz, String expectedFingerprint, Instant now)
+      throws IOException {
     List<String> problems = new ArrayList<>();
     List<String> unsafe = new ArrayList<>();
     Map<String, long[]> sizes = new HashMap<>();
@@ -188,7 +207,7 @@ public final class BundleVerifier {
       }
       fingerprint = manifest.path("signing_key").path("fingerprint").asText(null);
     }
-    checkSignatures(tgz, kept, sizes, sums, fingerprint, expectedFingerprint, problems);
+    checkSignatures(tgz, kept, sizes, sums, fingerprint, expectedFingerprint, now, problems);
     return new Report(sums.size(), bytes, fingerprint, manifest, problems, unsafe);
   }
 
@@ -199,6 +218,7 @@ public final class BundleVerifier {
       Map<String, String> sums,
       String manifestFpr,
       String expectedFpr,
+      Instant now,
       List<String> problems) {
     if (kept.containsKey("repodata/repomd.xml")) {
       checkRpm(tgz, kept, sizes, sums, manifestFpr, expectedFpr, problems);
@@ -215,6 +235,11 @@ public final class BundleVerifier {
       checkKeys(tgz, keys, DebBundleBuilder.KEYRING, manifestFpr, expectedFpr, problems);
       ClearSigned.Verified v = ClearSigned.verify(inRelease, keys, tgz + ":InRelease");
       ReleaseFile release = ReleaseFile.parse(v.signedText(), tgz + ":InRelease");
+      try {
+        release.checkDates(now);
+      } catch (MetadataException e) {
+        problems.add(e.getMessage()); // names tgz:InRelease
+      }
       if (kept.containsKey("Release") && !Arrays.equals(kept.get("Release"), v.signedText())) {
         problems.add(tgz + ": Release differs from the signed text of InRelease");
       }

@@ -19,12 +19,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -289,6 +292,165 @@ class DownloaderTest {
     assertThat(new String(downloader.get(server.uri("/dists/busy/InRelease")), "UTF-8"))
         .isEqualTo("ok");
     assertThat(server.count("/dists/busy/InRelease")).isEqualTo(3);
+  }
+
+  /** Sends chunked 64 KiB blocks until {@code bound} bytes went out or the client hung up. */
+  private static TestServer.Responder flood(long bound, AtomicLong sent) {
+    return (ex, n) -> {
+      ex.sendResponseHeaders(200, 0); // chunked: no Content-Length
+      byte[] block = new byte[64 * 1024];
+      try (OutputStream out = ex.getResponseBody()) {
+        while (sent.get() < bound) {
+          out.write(block);
+          sent.addAndGet(block.length);
+        }
+      } catch (IOException clientGone) {
+        // expected once the downloader stops reading
+      }
+    };
+  }
+
+  @Test
+  void get_endlessBodyStopsAtTheCapWithoutRetry() throws Exception {
+    AtomicLong sent = new AtomicLong();
+    server.on("/dists/endless/InRelease", flood(64L << 20, sent));
+    URI uri = server.uri("/dists/endless/InRelease");
+    try (Downloader d =
+        Downloader.builder()
+            .cacheDir(cache)
+            .retries(3)
+            .retryDelay(Duration.ofMillis(5))
+            .maxUnindexedBytes(1 << 20)
+            .build()) {
+      FetchException e = catchThrowableOfType(FetchException.class, () -> d.get(uri));
+      assertThat(e.kind()).isEqualTo(FetchException.Kind.LIMIT);
+      assertThat(e.exitCode()).isEqualTo(FetchException.EXIT_CODE);
+      assertThat(e.getMessage())
+          .startsWith(uri + ": ")
+          .contains("1048576-byte cap")
+          .doesNotContain("attempts");
+      assertThat(d.bytesDownloaded()).isLessThan(4L << 20);
+    }
+    assertThat(server.count("/dists/endless/InRelease")).isEqualTo(1);
+  }
+
+  @Test
+  void get_contentLengthOverTheCapFailsBeforeReadingTheBody() throws Exception {
+    server.serve("/dists/big/InRelease", bytes(300_000, 12));
+    URI uri = server.uri("/dists/big/InRelease");
+    try (Downloader d = Downloader.builder().cacheDir(cache).maxUnindexedBytes(100_000).build()) {
+      assertThatThrownBy(() -> d.get(uri))
+          .isInstanceOf(FetchException.class)
+          .hasMessageContaining(uri.toString())
+          .hasMessageContaining("100000-byte cap")
+          .hasMessageContaining("Content-Length 300000");
+    }
+    assertThat(server.count("/dists/big/InRelease")).isEqualTo(1);
+  }
+
+  @Test
+  void get_bodyOfExactlyTheCapIsAccepted() throws Exception {
+    byte[] body = bytes(100_000, 13);
+    server.serve("/dists/full/InRelease", body);
+    try (Downloader d = Downloader.builder().cacheDir(cache).maxUnindexedBytes(100_000).build()) {
+      assertThat(d.get(server.uri("/dists/full/InRelease"))).isEqualTo(body);
+    }
+  }
+
+  @Test
+  void fetch_endlessBodyStopsJustPastTheIndexedSize() throws Exception {
+    AtomicLong sent = new AtomicLong();
+    server.on("/pool/endless.deb", flood(64L << 20, sent));
+    URI uri = server.uri("/pool/endless.deb");
+    byte[] expected = bytes(1000, 14);
+    try (Downloader d =
+        Downloader.builder().cacheDir(cache).retries(0).maxUnindexedBytes(1 << 20).build()) {
+      assertThatThrownBy(() -> d.fetch(uri, expected.length, sha256(expected)))
+          .isInstanceOf(FetchException.class)
+          .hasMessageContaining(uri.toString())
+          .hasMessageContaining("expected 1000 bytes, got more");
+      assertThat(d.bytesDownloaded()).isLessThan(1L << 20);
+    }
+    assertThat(filesInCache()).isEmpty();
+  }
+
+  @Test
+  void get_stalledAfterOneByteTimesOutNamingTheReadTimeout() throws Exception {
+    server.on(
+        "/dists/stall/InRelease",
+        (ex, n) -> {
+          ex.sendResponseHeaders(200, 0);
+          OutputStream out = ex.getResponseBody();
+          out.write('O');
+          out.flush();
+          try {
+            Thread.sleep(5_000);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+          }
+          out.close();
+        });
+    URI uri = server.uri("/dists/stall/InRelease");
+    try (Downloader d =
+        Downloader.builder()
+            .cacheDir(cache)
+            .retries(0)
+            .readTimeout(Duration.ofMillis(300))
+            .build()) {
+      long start = System.nanoTime();
+      FetchException e = catchThrowableOfType(FetchException.class, () -> d.get(uri));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      assertThat(e.exitCode()).isEqualTo(FetchException.EXIT_CODE);
+      assertThat(e.getMessage()).contains(uri.toString()).contains("no data for 300 ms");
+    }
+  }
+
+  @Test
+  void get_tricklingServerHitsThePerRequestDeadlineWithoutRetry() throws Exception {
+    server.on(
+        "/dists/trickle/InRelease",
+        (ex, n) -> {
+          ex.sendResponseHeaders(200, 0);
+          try (OutputStream out = ex.getResponseBody()) {
+            for (int i = 0; i < 50; i++) { // at most 5 s
+              out.write('x');
+              out.flush();
+              Thread.sleep(100);
+            }
+          } catch (IOException | InterruptedException clientGoneOrClosed) {
+            // the downloader gave up
+          }
+        });
+    URI uri = server.uri("/dists/trickle/InRelease");
+    try (Downloader d =
+        Downloader.builder()
+            .cacheDir(cache)
+            .retries(3)
+            .retryDelay(Duration.ofMillis(5))
+            .readTimeout(Duration.ofSeconds(2))
+            .requestTimeout(Duration.ofMillis(600))
+            .build()) {
+      long start = System.nanoTime();
+      FetchException e = catchThrowableOfType(FetchException.class, () -> d.get(uri));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      assertThat(e.kind()).isEqualTo(FetchException.Kind.LIMIT);
+      assertThat(e.exitCode()).isEqualTo(FetchException.EXIT_CODE);
+      assertThat(e.getMessage())
+          .contains(uri.toString())
+          .contains("not complete after 600 ms (the per-request deadline)");
+      assertThat(d.requestsSent()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void translate_rethrowsOutOfMemoryErrorInsteadOfARetriedIoFailure() {
+    URI uri = URI.create("http://127.0.0.1/dists/x/InRelease");
+    OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+    assertThatThrownBy(
+            () -> Downloader.translate(uri, new ExecutionException(new CompletionException(oom))))
+        .isSameAs(oom);
+    assertThat(Downloader.translate(uri, new IOException("reset")).kind())
+        .isEqualTo(FetchException.Kind.IO);
   }
 
   @Test

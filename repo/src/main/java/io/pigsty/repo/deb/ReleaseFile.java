@@ -1,5 +1,6 @@
 package io.pigsty.repo.deb;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,6 +20,15 @@ import java.util.Optional;
 public final class ReleaseFile {
   /** One line of the SHA256 field: {@code <sha256> <size> <path>}. */
   public record Entry(String sha256, long size, String path) {}
+
+  /**
+   * How far a Release {@code Date} may lie ahead of the local clock: 10 seconds, apt's default for
+   * {@code Acquire::Max-FutureTime} ("seconds to allow release file's Date field to be in the
+   * future (default 10)", apt's doc/examples/configure-index, apt 2.6); apt-get update refuses a
+   * later Date with "Release file for ... is not valid yet". The same value as apt, so that what
+   * the build and {@code pigsty verify} accept is what apt on the same clock accepts.
+   */
+  public static final Duration MAX_FUTURE_DATE = Duration.ofSeconds(10);
 
   private static final DateTimeFormatter RFC_2822 =
       DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss [z][Z]", Locale.ROOT);
@@ -137,11 +147,11 @@ public final class ReleaseFile {
 
   /**
    * Checks what apt checks before trusting a suite: the Suite or Codename matches the suite asked
-   * for, and Valid-Until (when present) is not in the past.
+   * for, and the dates of {@link #checkDates}.
    *
    * @param expectedSuite the suite name from the sources entry, e.g. {@code bookworm-security}
    * @param now the current time
-   * @throws MetadataException naming the source when either check fails
+   * @throws MetadataException naming the source when a check fails
    */
   public void checkFor(String expectedSuite, Instant now) throws MetadataException {
     if (!expectedSuite.equals(suite()) && !expectedSuite.equals(codename())) {
@@ -155,10 +165,36 @@ public final class ReleaseFile {
               + expectedSuite
               + "'");
     }
+    checkDates(now);
+  }
+
+  /**
+   * Checks the dates as apt-get update does with its defaults ({@code Acquire::Check-Valid-Until}
+   * and {@code Acquire::Check-Date} on, apt 2.x): Valid-Until, when present, is not in the past,
+   * and Date, when present, is at most {@link #MAX_FUTURE_DATE} after {@code now}.
+   *
+   * @param now the current time, non-null
+   * @throws MetadataException naming the source when a date is malformed, Valid-Until has passed,
+   *     or Date lies in the future
+   */
+  public void checkDates(Instant now) throws MetadataException {
     Optional<Instant> until = validUntil();
     if (until.isPresent() && until.get().isBefore(now)) {
       throw new MetadataException(
           source + ": Release expired at " + until.get() + " (Valid-Until); the mirror is stale");
+    }
+    Optional<Instant> date = instant("Date");
+    if (date.isPresent() && date.get().isAfter(now.plus(MAX_FUTURE_DATE))) {
+      throw new MetadataException(
+          source
+              + ": Release Date "
+              + date.get()
+              + " is in the future (now "
+              + now
+              + ", at most "
+              + MAX_FUTURE_DATE.toSeconds()
+              + " s ahead allowed, as by apt); apt would refuse it as not valid yet:"
+              + " the clock of the host that wrote it or of this host is wrong");
     }
   }
 

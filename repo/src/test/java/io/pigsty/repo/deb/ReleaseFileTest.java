@@ -54,6 +54,29 @@ class ReleaseFileTest {
   }
 
   @Test
+  void checkFor_rejectsDateBeyondAptsTenSecondsInTheFuture() {
+    // Date is 2026-07-11T10:16:37Z; apt-get update refuses it as "not valid yet" before 10:16:27
+    assertThatThrownBy(
+            () -> release().checkFor("bookworm-security", Instant.parse("2026-07-11T10:16:26Z")))
+        .isInstanceOf(MetadataException.class)
+        .hasMessageContaining("test/InRelease")
+        .hasMessageContaining("Date 2026-07-11T10:16:37Z is in the future");
+  }
+
+  @Test
+  void checkDates_acceptsDateWithinTenSecondsAhead() throws Exception {
+    release().checkDates(Instant.parse("2026-07-11T10:16:27Z"));
+    release().checkDates(Instant.parse("2026-07-11T10:16:37Z"));
+  }
+
+  @Test
+  void checkDates_rejectsFutureDateWithoutSuiteCheck() {
+    assertThatThrownBy(() -> release().checkDates(Instant.parse("2026-07-10T00:00:00Z")))
+        .isInstanceOf(MetadataException.class)
+        .hasMessageContaining("in the future");
+  }
+
+  @Test
   void parse_rejectsMalformedSha256Line() {
     assertThatThrownBy(() -> ReleaseFile.parse("SHA256:\n abc 12 x\n".getBytes(), "bad/Release"))
         .isInstanceOf(MetadataException.class)

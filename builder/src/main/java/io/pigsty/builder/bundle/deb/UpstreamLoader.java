@@ -44,9 +44,10 @@ import org.tukaani.xz.XZInputStream;
 /**
  * Reads every upstream suite of a definition into one {@link PackageIndex}: fetches {@code
  * InRelease}, verifies its OpenPGP signature with the definition's trusted keys (there is no way to
- * skip this), checks Suite/Codename and Valid-Until, then gets {@code
- * <component>/binary-<arch>/Packages} (from the cache, or as {@code .xz}/{@code .gz}), checking
- * every file against the SHA256 in the signed Release. Suites load in parallel.
+ * skip this), checks Suite/Codename, Valid-Until and that Date is not in the future ({@link
+ * ReleaseFile#checkFor}, as apt does), then gets {@code <component>/binary-<arch>/Packages} (from
+ * the cache, or as {@code .xz}/{@code .gz}), checking every file against the SHA256 in the signed
+ * Release. Suites load in parallel.
  */
 public final class UpstreamLoader {
   private final Downloader downloader;
@@ -124,6 +125,7 @@ public final class UpstreamLoader {
       if (c instanceof MetadataException) throw (MetadataException) c;
       if (c instanceof IOException) throw (IOException) c;
       if (c instanceof RuntimeException) throw (RuntimeException) c;
+      if (c instanceof Error) throw (Error) c;
       throw new IllegalStateException(c);
     }
   }

@@ -2,6 +2,7 @@ package io.pigsty.builder.bundle.deb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pigsty.builder.bundle.BundleBuilder;
@@ -359,5 +360,37 @@ public class DebBundleBuilderTest {
     Files.copy(
         other.keyFile, tmp.resolve("def/keys/archive.gpg"), StandardCopyOption.REPLACE_EXISTING);
     assertThatThrownBy(() -> build(def, tmp.resolve("out"))).isInstanceOf(SignatureException.class);
+  }
+
+  @Test
+  void build_inReleaseDatedInTheFutureStopsTheBuildWithTheMetadataCode() throws Exception {
+    Instant future = Instant.now().plus(Duration.ofDays(1));
+    archive.redate(future);
+    Path out = tmp.resolve("out");
+    MetadataException e =
+        catchThrowableOfType(MetadataException.class, () -> build(definition("server"), out));
+    assertThat(e).isNotNull();
+    assertThat(e.exitCode()).isEqualTo(MetadataException.EXIT_CODE);
+    assertThat(e.getMessage())
+        .contains(archive.url() + "/dists/testsuite/InRelease")
+        .contains("is in the future");
+    assertThat(emptyOrAbsent(out)).isTrue();
+  }
+
+  @Test
+  void build_inReleaseDatedFiveSecondsAheadIsAccepted() throws Exception {
+    archive.redate(Instant.now().plusSeconds(5));
+    assertThat(build(definition("server"), tmp.resolve("out")).packages()).isPositive();
+  }
+
+  @Test
+  void verify_reportsABundleWhoseReleaseDateIsInTheFuture() throws Exception {
+    BundleBuilder.Result r = build(definition("server"), tmp.resolve("out"));
+    Instant yesterday = Instant.now().minus(Duration.ofDays(1));
+    assertThat(BundleVerifier.verify(r.bundle(), null, yesterday).problems())
+        .singleElement()
+        .satisfies(
+            p -> assertThat(p).contains(r.bundle() + ":InRelease").contains("is in the future"));
+    assertThat(BundleVerifier.verify(r.bundle(), null).problems()).isEmpty();
   }
 }

@@ -35,13 +35,18 @@ final class FakeArchive implements AutoCloseable {
   final HttpServer server;
   final AtomicInteger debRequests = new AtomicInteger();
   final Map<String, byte[]> overrides = new LinkedHashMap<>();
+  private final BundleKey key;
+  private final String suite;
+  private final Map<String, String> releaseFields = new LinkedHashMap<>();
+  private final Map<String, byte[]> releaseFiles = new LinkedHashMap<>();
 
   /** One package: name, version, Depends. */
   record Pkg(String name, String version, String depends) {}
 
   FakeArchive(Path dir, String suite, List<Pkg> pkgs) throws Exception {
     this.root = dir.resolve("archive");
-    BundleKey key = BundleKey.loadOrCreate(dir.resolve("archive-key"), "Fake Archive Signing Key");
+    this.suite = suite;
+    this.key = BundleKey.loadOrCreate(dir.resolve("archive-key"), "Fake Archive Signing Key");
     keyFile = dir.resolve("archive-key.gpg");
     Files.write(keyFile, key.publicKeyring());
     StringBuilder packages = new StringBuilder();
@@ -92,13 +97,13 @@ final class FakeArchive implements AutoCloseable {
     Path bin = dists.resolve("main/binary-amd64");
     Files.createDirectories(bin);
     Files.write(bin.resolve("Packages.xz"), xz.toByteArray());
-    Map<String, String> fields = new LinkedHashMap<>();
+    Map<String, String> fields = releaseFields;
     fields.put("Origin", "Test");
     fields.put("Suite", suite);
     fields.put("Codename", suite);
     fields.put("Architectures", "amd64");
     fields.put("Components", "main");
-    Map<String, byte[]> files = new LinkedHashMap<>();
+    Map<String, byte[]> files = releaseFiles;
     files.put("main/binary-amd64/Packages", plain);
     files.put("main/binary-amd64/Packages.xz", xz.toByteArray());
     Instant date = key.keyCreated();
@@ -128,6 +133,15 @@ final class FakeArchive implements AutoCloseable {
           ex.close();
         });
     server.start();
+  }
+
+  /**
+   * Serves an InRelease whose Release {@code Date} is {@code date}, validly signed by the archive
+   * key (the signature itself made at the key's creation).
+   */
+  void redate(Instant date) {
+    byte[] release = FlatRepository.releaseFile(releaseFields, date, releaseFiles);
+    overrides.put("dists/" + suite + "/InRelease", key.clearSign(release, key.keyCreated()));
   }
 
   String url() {
