@@ -1,6 +1,7 @@
 package io.pigsty.builder.bundle;
 
 import io.pigsty.builder.definition.BundleDefinition;
+import io.pigsty.builder.files.RunLock;
 import io.pigsty.builder.files.Tarball;
 import io.pigsty.repo.Digests;
 import java.io.IOException;
@@ -16,7 +17,8 @@ import java.util.Map;
  * with its {@code .sha256}. Everything is staged in a temp directory beside the destination and
  * renamed into place, so a failed build leaves the previous bundle (or nothing) and never a
  * half-written one. A build whose {@code manifest.json} equals the installed one, with an intact
- * tarball, changes nothing.
+ * tarball, changes nothing. Each install holds a {@link RunLock} on the destination and first
+ * removes the staging directories and temp files that killed builds left there.
  */
 public final class BundleOutput {
   private BundleOutput() {}
@@ -39,6 +41,41 @@ public final class BundleOutput {
       Instant stamp)
       throws IOException {
     Files.createDirectories(outDir);
+    try (RunLock lock = RunLock.acquire(outDir)) {
+      removeLeftovers(lock, outDir, def);
+      return installLocked(outDir, def, packages, metadata, manifest, stamp);
+    }
+  }
+
+  /**
+   * Removes what builds killed before this one left in {@code outDir}: {@code .NAME-staging-*}
+   * directories and {@code .*.tmp} files beside the bundles, and {@code .old-*} directories in the
+   * bundle's own directory; only those older than every live build on {@code outDir} ({@link
+   * RunLock}).
+   */
+  private static void removeLeftovers(RunLock lock, Path outDir, BundleDefinition def)
+      throws IOException {
+    lock.removeLeftovers(
+        outDir,
+        1,
+        (p, dir) -> {
+          String n = p.getFileName().toString();
+          return n.startsWith(".") && (dir ? n.contains("-staging-") : n.endsWith(".tmp"));
+        });
+    lock.removeLeftovers(
+        outDir.resolve(def.name()),
+        1,
+        (p, dir) -> dir && p.getFileName().toString().startsWith(".old-"));
+  }
+
+  private static boolean installLocked(
+      Path outDir,
+      BundleDefinition def,
+      Map<String, Path> packages,
+      Map<String, byte[]> metadata,
+      byte[] manifest,
+      Instant stamp)
+      throws IOException {
     Path bundle = outDir.resolve(def.bundleFileName());
     Path sumFile = Path.of(bundle + ".sha256");
     Path repoDir = outDir.resolve(def.name()).resolve(BundleBuilder.ROOT);

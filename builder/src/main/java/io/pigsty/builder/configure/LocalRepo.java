@@ -77,8 +77,9 @@ public final class LocalRepo {
    * @param tgz the bundle (verified before)
    * @param www the {@code /www} directory (created 0755 if missing)
    * @return the repository directory
-   * @throws NodeException UNSAFE_ENTRY for an entry that would land outside, BUNDLE_INVALID when
-   *     the tarball cannot be read or written out; in both cases nothing is left behind
+   * @throws NodeException UNSAFE_ENTRY for an entry that would land outside, is not a regular file
+   *     or directory, or repeats a path ({@link Tarball.Checker}), BUNDLE_INVALID when the tarball
+   *     cannot be read or written out; in both cases nothing is left behind
    */
   public static Path extract(Path tgz, Path www) throws NodeException {
     boolean createdWww = !Files.exists(www, LinkOption.NOFOLLOW_LINKS);
@@ -93,9 +94,10 @@ public final class LocalRepo {
               new GZIPInputStream(
                   new BufferedInputStream(Files.newInputStream(tgz), 1 << 20), 1 << 16);
           TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+        Tarball.Checker checker = new Tarball.Checker(ROOT, false);
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
-          String why = Tarball.unsafe(e, ROOT, false);
+          String why = checker.check(e);
           if (why != null) {
             throw new NodeException(
                 NodeException.Kind.UNSAFE_ENTRY,

@@ -1,5 +1,6 @@
 package io.pigsty.builder.fetch;
 
+import io.pigsty.builder.files.RunLock;
 import io.pigsty.repo.Threads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -76,7 +77,9 @@ import java.util.regex.Pattern;
  * turned into a retried I/O failure.
  *
  * <p>Redirects are followed except from HTTPS to HTTP; the connection limit applies to the host of
- * the requested URL. Instances are thread-safe.
+ * the requested URL. Instances are thread-safe. From build to {@link #close} a downloader holds a
+ * {@link RunLock} on the cache directory; building one removes the {@code .part} and {@code .tmp}
+ * files of killed runs.
  */
 public final class Downloader implements AutoCloseable {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -102,9 +105,11 @@ public final class Downloader implements AutoCloseable {
   private final Map<String, ReentrantLock> shaLocks = new ConcurrentHashMap<>();
   private final LongAdder networkBytes = new LongAdder();
   private final LongAdder requestsSent = new LongAdder();
+  private final RunLock runLock;
 
   private Downloader(Builder b) {
     this.cacheDir = b.cacheDir;
+    this.runLock = claimCache(b.cacheDir);
     this.perHost = b.perHostConnections;
     this.retries = b.retries;
     this.readTimeout = b.readTimeout;
@@ -407,10 +412,48 @@ public final class Downloader implements AutoCloseable {
     return requestsSent.sum();
   }
 
-  /** Stops the HTTP client's threads; in-flight requests fail. */
+  /**
+   * Stops the HTTP client's threads (in-flight requests fail) and releases the cache's run lock.
+   */
   @Override
   public void close() {
     httpExecutor.shutdownNow();
+    if (runLock != null) {
+      try {
+        runLock.close();
+      } catch (IOException ignored) {
+        // the lock file of a dead run is removed by the next run
+      }
+    }
+  }
+
+  /**
+   * Whether a file in the cache is what an interrupted run leaves: a download's {@code .part} or a
+   * {@code .NAME-*.tmp} of a temp-file-and-rename write ({@code ContentCache.put}, index snapshots,
+   * rpm metadata).
+   *
+   * @param name a file name
+   * @return true for such a name
+   */
+  public static boolean isCacheLeftover(String name) {
+    return name.endsWith(".part") || (name.startsWith(".") && name.endsWith(".tmp"));
+  }
+
+  /**
+   * Takes a run lock on the cache and removes the {@code .part} and {@code .tmp} files that runs
+   * killed before this one left (down to {@code rpm-md/<sha>/repodata/}). Best effort: a cache that
+   * cannot be locked is used unlocked, and its leftovers stay until a later run.
+   */
+  private static RunLock claimCache(Path cacheDir) {
+    RunLock lock = null;
+    try {
+      lock = RunLock.acquire(cacheDir);
+      lock.removeLeftovers(
+          cacheDir, 4, (p, dir) -> !dir && isCacheLeftover(p.getFileName().toString()));
+    } catch (IOException | RuntimeException e) {
+      // a cache we cannot write fails the first download, naming the file
+    }
+    return lock;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -16,8 +16,10 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -27,6 +29,7 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Reproducible gzipped tarballs: entries sorted by path, owner root:root (0/0), fixed mtime, modes
@@ -114,9 +117,8 @@ public final class Tarball {
   /**
    * Reads a gzipped tarball once, to the end of the gzip stream (so its CRC-32 and length are
    * checked too; a tar reader alone stops at the end-of-archive record), and reports every entry
-   * that would land outside {@code root/} when unpacked: absolute names, {@code ..} segments, names
-   * outside {@code root/}, hard links, devices and FIFOs, and symbolic links unless {@code
-   * innerSymlinks} allows relative ones that resolve inside {@code root/}.
+   * that is unsafe to unpack under {@code root/} ({@link #unsafe}) or repeats an earlier path
+   * ({@link Checker}).
    *
    * @param tgz the tarball
    * @param root the one top directory every entry must be under, e.g. {@code pigsty}
@@ -137,9 +139,10 @@ public final class Tarball {
                     new BufferedInputStream(Files.newInputStream(tgz), 1 << 20), md),
                 1 << 16);
         TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
+      Checker checker = new Checker(root, innerSymlinks);
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
-        String why = unsafe(e, root, innerSymlinks);
+        String why = checker.check(e);
         if (why != null) {
           problems.add("entry '" + e.getName() + "' " + why);
         }
@@ -163,6 +166,68 @@ public final class Tarball {
   public record Scan(List<String> problems, String sha256) {}
 
   /**
+   * The safety rule for one archive read in order: {@link #unsafe} for each entry, and no path
+   * twice (after {@link #normalize}: a second copy would be hashed by one reader and kept by
+   * another, as {@code verify} hashes one and extraction keeps the last). One instance per archive;
+   * not thread-safe.
+   */
+  public static final class Checker {
+    private final String root;
+    private final boolean innerSymlinks;
+    private final Set<String> seen = new HashSet<>();
+
+    /**
+     * @param root the one top directory every entry must be under, e.g. {@code pigsty}
+     * @param innerSymlinks whether relative symbolic links inside {@code root/} are allowed
+     */
+    public Checker(String root, boolean innerSymlinks) {
+      this.root = root;
+      this.innerSymlinks = innerSymlinks;
+    }
+
+    /**
+     * @param e the next entry of the archive
+     * @return why it is unsafe ({@link #unsafe}) or that its path came before, or null when it may
+     *     be unpacked
+     */
+    public String check(TarArchiveEntry e) {
+      String why = unsafe(e, root, innerSymlinks);
+      if (why != null) {
+        return why;
+      }
+      String path = normalize(e.getName());
+      return seen.add(path) ? null : "appears twice (as '" + path + "')";
+    }
+  }
+
+  /**
+   * @param name a tar entry name
+   * @return the name without empty or {@code .} segments and without a trailing {@code /}: {@code
+   *     pigsty/./a//b/} gives {@code pigsty/a/b}
+   */
+  public static String normalize(String name) {
+    StringBuilder b = new StringBuilder();
+    for (String seg : name.split("/")) {
+      if (seg.isEmpty() || seg.equals(".")) {
+        continue;
+      }
+      if (b.length() > 0) {
+        b.append('/');
+      }
+      b.append(seg);
+    }
+    return b.toString();
+  }
+
+  /**
+   * The per-entry rule: refused are absolute names, {@code ..} segments, names outside {@code
+   * root/}, hard links, symbolic links unless {@code innerSymlinks} allows relative ones that
+   * resolve inside {@code root/}, and every type but a regular file ({@code '0'} or the old {@code
+   * NUL}) and a directory ({@code '5'}, or a regular-file flag with a name ending in {@code /}):
+   * character and block devices, FIFOs, contiguous and GNU sparse files and unknown types are
+   * refused by their type flag (POSIX.1-2017 pax, "ustar Interchange Format"), not by commons
+   * compress's {@code isFile()}, which is true for a device or FIFO.
+   *
    * @return why an entry is unsafe to unpack under {@code root/}, or null
    */
   public static String unsafe(TarArchiveEntry e, String root, boolean innerSymlinks) {
@@ -189,11 +254,24 @@ public final class Tarball {
           ? "is a symbolic link leaving " + root + "/ (to '" + target + "')"
           : null;
     }
-    if (!e.isFile() && !e.isDirectory()) {
-      return innerSymlinks
-          ? "is not a regular file, directory or symbolic link"
-          : "is not a regular file or directory";
+    byte flag = e.getLinkFlag();
+    boolean plain = flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM;
+    if (plain || flag == TarConstants.LF_DIR) {
+      return null;
     }
-    return null;
+    String type =
+        switch (flag) {
+          case TarConstants.LF_CHR -> "a character device";
+          case TarConstants.LF_BLK -> "a block device";
+          case TarConstants.LF_FIFO -> "a FIFO";
+          case TarConstants.LF_CONTIG -> "a contiguous file";
+          case TarConstants.LF_GNUTYPE_SPARSE -> "a GNU sparse file";
+          default -> "of tar type '" + (char) (flag & 0xff) + "'";
+        };
+    return "is "
+        + type
+        + (innerSymlinks
+            ? ", not a regular file, directory or symbolic link"
+            : ", not a regular file or directory");
   }
 }

@@ -43,17 +43,17 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Checks a bundle tarball offline, reading it once: every entry stays under {@code pigsty/} and is
- * a plain file or directory ({@link Tarball#unsafe}, the rule extraction applies); every file of
- * {@code manifest.json} is present with its size and SHA256 and nothing else is; {@code InRelease}
- * verifies with the shipped {@code pigsty.gpg} whose fingerprint the manifest names, and its Date
- * is not in the future nor its Valid-Until past ({@link ReleaseFile#checkDates}: apt would refuse
- * the bundle as "not valid yet"); Release lists the SHA256 of {@code Packages} and {@code
- * Packages.gz}; every package of {@code Packages} has its .deb with the indexed size and SHA256. An
- * EL bundle (one with {@code repodata/repomd.xml}) is checked the same way with its own index
- * chain: {@code repodata/repomd.xml.asc} verifies with the shipped {@code RPM-GPG-KEY-pigsty},
- * every file repomd lists matches its checksum and size, and every package of primary has its .rpm
- * with the listed size and SHA256.
+ * Checks a bundle tarball offline, reading it once: every entry stays under {@code pigsty/}, is a
+ * plain file or directory and names a path no other entry names ({@link Tarball.Checker}, the rule
+ * extraction applies); every file of {@code manifest.json} is present with its size and SHA256 and
+ * nothing else is; {@code InRelease} verifies with the shipped {@code pigsty.gpg} whose fingerprint
+ * the manifest names, and its Date is not in the future nor its Valid-Until past ({@link
+ * ReleaseFile#checkDates}: apt would refuse the bundle as "not valid yet"); Release lists the
+ * SHA256 of {@code Packages} and {@code Packages.gz}; every package of {@code Packages} has its
+ * .deb with the indexed size and SHA256. An EL bundle (one with {@code repodata/repomd.xml}) is
+ * checked the same way with its own index chain: {@code repodata/repomd.xml.asc} verifies with the
+ * shipped {@code RPM-GPG-KEY-pigsty}, every file repomd lists matches its checksum and size, and
+ * every package of primary has its .rpm with the listed size and SHA256.
  */
 public final class BundleVerifier {
   private BundleVerifier() {}
@@ -62,7 +62,8 @@ public final class BundleVerifier {
    * What was checked, and every problem found (empty when the bundle is good).
    *
    * @param unsafe the problems that are entries which would land outside {@code pigsty/} when
-   *     unpacked ({@link Tarball#unsafe}); also in {@code problems}
+   *     unpacked, are not a regular file or directory, or repeat a path ({@link Tarball.Checker});
+   *     also in {@code problems}
    */
   public record Report(
       int files,
@@ -126,11 +127,12 @@ public final class BundleVerifier {
     try (InputStream fin = new BufferedInputStream(Files.newInputStream(tgz), 1 << 20);
         GZIPInputStream gz = new GZIPInputStream(fin, 1 << 16);
         TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
+      Tarball.Checker checker = new Tarball.Checker(BundleBuilder.ROOT, false);
       TarArchiveEntry e;
       byte[] buf = new byte[1 << 20];
       while ((e = tar.getNextEntry()) != null) {
         String name = e.getName();
-        String why = Tarball.unsafe(e, BundleBuilder.ROOT, false);
+        String why = checker.check(e);
         if (why != null) {
           String p = tgz + ": entry '" + name + "' " + why;
           problems.add(p);
@@ -140,7 +142,7 @@ public final class BundleVerifier {
         if (e.isDirectory()) {
           continue;
         }
-        String rel = name.substring(BundleBuilder.ROOT.length() + 1);
+        String rel = Tarball.normalize(name).substring(BundleBuilder.ROOT.length() + 1);
         MessageDigest md = sha256();
         long n = 0;
         ByteArrayOutputStream keep = kept(rel) ? new ByteArrayOutputStream() : null;

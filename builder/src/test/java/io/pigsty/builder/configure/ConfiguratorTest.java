@@ -229,6 +229,35 @@ class ConfiguratorTest {
   }
 
   @Test
+  void run_devicesFifosAndDuplicateEntriesAreRefusedNamingTheEntry() throws Exception {
+    for (String kind : List.of("chardev", "blockdev", "fifo", "duplicate")) {
+      Path bad = TestBundle.withHostileEntry(bundle, tmp.resolve(kind + ".tgz"), kind);
+      NodeException e =
+          failsLeavingNodeAsItWas(opts(null, null, bad), NodeException.Kind.UNSAFE_ENTRY);
+      assertThat(e)
+          .as(kind)
+          .hasMessageContaining(kind.equals("duplicate") ? "'pigsty/./Packages'" : "'pigsty/evil'");
+    }
+  }
+
+  @Test
+  void extract_refusesDevicesFifosAndDuplicatesEvenWithoutVerification() throws Exception {
+    for (String kind : List.of("chardev", "blockdev", "fifo", "duplicate")) {
+      Path bad = TestBundle.withHostileEntry(bundle, tmp.resolve("x-" + kind + ".tgz"), kind);
+      Map<String, String> before = snapshot(root);
+      assertThatThrownBy(() -> LocalRepo.extract(bad, root.resolve("www")))
+          .as(kind)
+          .isInstanceOfSatisfying(
+              NodeException.class,
+              e -> {
+                assertThat(e.kind()).isEqualTo(NodeException.Kind.UNSAFE_ENTRY);
+                assertThat(e).hasMessageContaining(kind.equals("duplicate") ? "twice" : "is a");
+              });
+      assertThat(snapshot(root)).isEqualTo(before);
+    }
+  }
+
+  @Test
   void extract_refusesAHostileEntryEvenWithoutVerification() throws Exception {
     Path bad = TestBundle.withHostileEntry(bundle, tmp.resolve("dd.tgz"), "dotdot");
     Map<String, String> before = snapshot(root);

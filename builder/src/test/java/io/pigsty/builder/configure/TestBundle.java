@@ -130,8 +130,10 @@ final class TestBundle {
   /**
    * Copies a bundle and appends one hostile entry.
    *
-   * @param kind {@code dotdot} (pigsty/../../etc/evil), {@code absolute} (/etc/evil) or {@code
-   *     symlink} (pigsty/evil -> /etc)
+   * @param kind {@code dotdot} (pigsty/../../etc/evil), {@code absolute} (/etc/evil), {@code
+   *     symlink} (pigsty/evil -> /etc), {@code chardev} / {@code blockdev} / {@code fifo}
+   *     (pigsty/evil as that type), or {@code duplicate} (a second pigsty/./Packages holding
+   *     "evil")
    */
   static Path withHostileEntry(Path good, Path out, String kind) throws IOException {
     try (var in = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(good)));
@@ -151,6 +153,22 @@ final class TestBundle {
           h = new TarArchiveEntry("pigsty/evil", TarArchiveEntry.LF_SYMLINK);
           h.setLinkName("/etc");
         }
+        case "chardev", "blockdev", "fifo" -> {
+          h =
+              new TarArchiveEntry(
+                  "pigsty/evil",
+                  switch (kind) {
+                    case "chardev" -> TarArchiveEntry.LF_CHR;
+                    case "blockdev" -> TarArchiveEntry.LF_BLK;
+                    default -> TarArchiveEntry.LF_FIFO;
+                  });
+          h.setDevMajor(1);
+          h.setDevMinor(3);
+        }
+        case "duplicate" -> {
+          h = new TarArchiveEntry("pigsty/./Packages");
+          h.setSize(evil.length);
+        }
         case "absolute" -> {
           h = new TarArchiveEntry("/etc/evil", true);
           h.setSize(evil.length);
@@ -161,7 +179,7 @@ final class TestBundle {
         }
       }
       tar.putArchiveEntry(h);
-      if (!kind.equals("symlink")) {
+      if (h.getSize() > 0) {
         tar.write(evil);
       }
       tar.closeArchiveEntry();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.pigsty.builder.files.RunLock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,8 +13,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -75,7 +78,9 @@ class DownloaderTest {
 
   private List<Path> filesInCache() throws IOException {
     try (Stream<Path> s = Files.walk(cache)) {
-      return s.filter(Files::isRegularFile).collect(Collectors.toList());
+      return s.filter(Files::isRegularFile)
+          .filter(p -> !cache.relativize(p).startsWith(RunLock.LOCK_DIR)) // the run's own lock
+          .collect(Collectors.toList());
     }
   }
 
@@ -654,5 +659,24 @@ class DownloaderTest {
     public void done() {
       done.incrementAndGet();
     }
+  }
+
+  @Test
+  void build_removesThePartAndTmpFilesOfAKilledRunButNotCachedFiles() throws Exception {
+    downloader.close();
+    Path part = cache.resolve("sha256/ab/ab00112233445566.123.part");
+    Path put = cache.resolve("sha256/ab/.put-123.tmp");
+    Path fetch = cache.resolve("rpm-md/ab12/repodata/.fetch-1.tmp");
+    Path kept = cache.resolve("sha256/ab/ab00112233445566");
+    for (Path p : List.of(part, put, fetch, kept)) {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, "x");
+      Files.setLastModifiedTime(p, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    }
+    downloader = downloader(3, 6);
+    assertThat(part).doesNotExist();
+    assertThat(put).doesNotExist();
+    assertThat(fetch).doesNotExist();
+    assertThat(kept).exists();
   }
 }

@@ -9,9 +9,9 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -96,8 +96,10 @@ public final class BundleKey {
   /**
    * Loads {@code dir/secret.asc}, or generates a new key and stores it there when the file does not
    * exist. A new directory is created with mode 0700; the secret file is written with mode 0600 to
-   * a temporary file in {@code dir} and atomically renamed into place. Not safe against two
-   * processes creating the key at the same moment (the later rename wins).
+   * a temporary file in {@code dir}, then hard-linked to its name, which fails when the name exists
+   * (create-new, as {@code link(2)} never replaces its target). Two processes or threads creating
+   * the key at the same moment therefore end with one key: the one that lost discards its own and
+   * loads the winner's, so both return the same key.
    *
    * @param dir directory holding the key, created if missing, not null
    * @param userId user ID for a new key, e.g. {@code "Pigsty bundle <ops@example.org>"}; ignored
@@ -118,12 +120,18 @@ public final class BundleKey {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-      Files.setPosixFilePermissions(dir, DIR_MODE);
+      try {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        Files.setPosixFilePermissions(dir, DIR_MODE);
+      } catch (FileAlreadyExistsException e) {
+        if (!Files.isDirectory(dir)) {
+          throw e;
+        }
+        // another process made it a moment ago
+      }
     }
     BundleKey key = generate(userId, Instant.now());
-    writeAtomically(file, key.secretArmored());
-    return key;
+    return writeNew(file, key.secretArmored()) ? key : load(file);
   }
 
   /**
@@ -370,7 +378,12 @@ public final class BundleKey {
     return (text.endsWith("\n") ? text : text + "\n").getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static void writeAtomically(Path file, byte[] content) throws IOException {
+  /**
+   * Writes {@code content} to a fresh file and links it to {@code file} only if that name is free.
+   *
+   * @return true when {@code file} now holds {@code content}, false when it existed already
+   */
+  private static boolean writeNew(Path file, byte[] content) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Path tmp =
         Files.createTempFile(
@@ -385,7 +398,15 @@ public final class BundleKey {
         }
         channel.force(true);
       }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.createLink(file, tmp);
+      } catch (UnsupportedOperationException e) {
+        // no hard links on this file system: a rename that refuses an existing target
+        Files.move(tmp, file);
+      }
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
     } finally {
       Files.deleteIfExists(tmp);
     }

@@ -9,7 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +52,39 @@ class BundleKeyTest {
     assertThat(loaded.fingerprint()).isEqualTo(created.fingerprint());
     assertThat(loaded.publicKeyring()).isEqualTo(created.publicKeyring());
     assertThat(Files.readString(secret)).as("loading must not rewrite the key").isEqualTo(before);
+  }
+
+  @Test
+  void loadOrCreate_concurrentFirstRuns_endWithOneKeyThatAllOfThemUse() throws Exception {
+    Path dir = tmp.resolve("race/keys");
+    int callers = 4;
+    CyclicBarrier start = new CyclicBarrier(callers);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<String>> fingerprints = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        fingerprints.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return BundleKey.loadOrCreate(dir, "Race <race@example.org>").fingerprint();
+                }));
+      }
+      Set<String> seen = new HashSet<>();
+      for (Future<String> f : fingerprints) {
+        seen.add(f.get(120, TimeUnit.SECONDS));
+      }
+      assertThat(seen).hasSize(1);
+      assertThat(BundleKey.load(dir.resolve(BundleKey.SECRET_FILE)).fingerprint())
+          .isEqualTo(seen.iterator().next());
+      try (Stream<Path> files = Files.list(dir)) {
+        assertThat(files)
+            .as("no temporary file left")
+            .containsExactly(dir.resolve(BundleKey.SECRET_FILE));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
