@@ -239,7 +239,9 @@ public final class Installer {
         waitReady();
         log.accept("postgres: accepting connections on port " + inv.vars().pgPort());
       }
-      if (plan.isEmpty()) {
+      if (plan.isEmpty() && p == Phase.PACKAGES) {
+        log.accept("packages: all " + packages(inv, catalog, osCode(files)).size() + " installed");
+      } else if (plan.isEmpty()) {
         log.accept(p.name().toLowerCase(Locale.ROOT) + ": nothing to change");
       }
       String key = p == Phase.PACKAGES ? "apt" : "services";
