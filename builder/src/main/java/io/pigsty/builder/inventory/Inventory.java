@@ -1,5 +1,8 @@
 package io.pigsty.builder.inventory;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -12,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -675,7 +679,30 @@ public record Inventory(
         Set.of("local", "localhost", "admin", "infra", "intra", "world");
     private static final Set<String> AUTHS =
         Set.of("scram-sha-256", "md5", "peer", "ident", "reject");
-    private static final Pattern CIDR = Pattern.compile("[0-9a-fA-F.:]+/[0-9]{1,3}");
+    private static final Pattern CIDR = Pattern.compile("([0-9a-fA-F.:]+)/([0-9]{1,3})");
+
+    /**
+     * @return whether {@code text} is an IPv4 CIDR (dotted quad, prefix 0..32) or an IPv6 one (a
+     *     literal {@link java.net.InetAddress} parses without a lookup, prefix 0..128)
+     */
+    static boolean isCidr(String text) {
+      Matcher m = CIDR.matcher(text);
+      if (!m.matches()) {
+        return false;
+      }
+      int prefix = Integer.parseInt(m.group(2));
+      if (IPV4.matcher(m.group(1)).matches()) {
+        return prefix <= 32;
+      }
+      if (!m.group(1).contains(":") || prefix > 128) {
+        return false;
+      }
+      try {
+        return InetAddress.getByName(m.group(1)) instanceof Inet6Address;
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
 
     /** Checks the values. */
     public HbaRule {
@@ -684,7 +711,7 @@ public record Inventory(
           throw new Invalid(f[0], "'" + f[1] + "' is not a name, 'all' or '+role'");
         }
       }
-      if (!ADDRS.contains(addr) && !CIDR.matcher(addr).matches()) {
+      if (!ADDRS.contains(addr) && !isCidr(addr)) {
         throw new Invalid(
             "addr", "'" + addr + "' is not a CIDR nor one of " + new TreeSet<>(ADDRS));
       }
