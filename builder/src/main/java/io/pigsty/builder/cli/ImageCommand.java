@@ -110,6 +110,7 @@ final class ImageCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Renderer.Kind kind = kind();
+      checkOptions();
       SpecSource source =
           o.specDir != null
               ? new SpecSource.Dir(o.specDir)
@@ -155,6 +156,28 @@ final class ImageCommand implements Runnable {
       written.forEach(pw::println);
       pw.flush();
       return 0;
+    }
+
+    /**
+     * Refuses a {@code --pigsty-version} that is not a bundle version and a {@code --dist} that is
+     * not a plain path: both are written into Ruby and HCL strings (escaped there too).
+     */
+    private void checkOptions() {
+      if (o.version != null && !BundleDefinition.isVersion(o.version)) {
+        throw new CommandLine.ParameterException(
+            cmd.commandLine(),
+            "--pigsty-version '"
+                + o.version
+                + "' is not a bundle version: letters, digits and . + ~ _ -, letter or digit first"
+                + " (as version: of bundles/*.yml)");
+      }
+      if (!Renderer.isDist(o.dist.toString())) {
+        throw new CommandLine.ParameterException(
+            cmd.commandLine(),
+            "--dist '"
+                + o.dist
+                + "' is not a plain path: letters, digits and . _ - + @ , : ~ / only");
+      }
     }
 
     private static String defaultVersion(CommandLine.Model.CommandSpec cmd, String os)
