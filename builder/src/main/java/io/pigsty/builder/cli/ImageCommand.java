@@ -204,7 +204,7 @@ final class ImageCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Render a Vagrantfile (providers: libvirt, virtualbox): the spec's nodes on its private "
-              + "network; the meta node gets the release and the bundle and runs ./configure -n and make install.")
+              + "network; the meta node gets the release and the bundle and runs ./configure -n -g and make install.")
   static final class Vagrant extends Render {
     @Override
     Renderer.Kind kind() {

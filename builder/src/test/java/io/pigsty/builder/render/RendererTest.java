@@ -111,7 +111,7 @@ class RendererTest {
         .contains("v.cpus = n[:cpus]", "v.memory = n[:memory]")
         .contains("pigsty-pkg-#{PIGSTY_VERSION}." + os + "." + catalog.os().get(os).arch() + ".tgz")
         .contains("File.expand_path(\"../../../../dist\", __dir__)")
-        .contains("./configure -n -i #{n[:ip]} -p /tmp/pkg.tgz", "make install")
+        .contains("./configure -n -g -i #{n[:ip]} -p /tmp/pkg.tgz", "make install")
         .doesNotContain("[=", "[#");
     // exactly one provider block: a virtualbox file never configures libvirt and back
     String other = provider.equals("libvirt") ? "virtualbox" : "libvirt";
@@ -233,7 +233,7 @@ class RendererTest {
     assertThat(attr(src, "ssh_username")).isEqualTo("\"" + catalog.os().get(os).qemuUser() + "\"");
     assertThat(hcl)
         .contains(
-            "./configure -n -p /tmp/pkg.tgz && make install",
+            "./configure -n -g -p /tmp/pkg.tgz && make install",
             "\"${path.root}/../../../../dist\"",
             "pigsty-pkg-${var.version}." + os + ".");
     assertThat(files.get("http/user-data"))
@@ -356,6 +356,17 @@ class RendererTest {
       throws Exception {
     return new Renderer.Request(
         kind, SpecLoader.spec(catalog, "meta"), catalog.os().get("d12"), provider, version, dist);
+  }
+
+  /** Users' VMs and images must not come up with the published default passwords. */
+  @Test
+  void provisioning_configuresWithRandomPasswords() throws Exception {
+    assertThat(render(Renderer.Kind.VAGRANT, "meta", "d12", "libvirt", "Vagrantfile"))
+        .contains("./configure -n -g -i ");
+    for (String p : List.of("qemu", "amazon-ebs")) {
+      assertThat(render(Renderer.Kind.PACKER, "meta", "d12", p, "pigsty.pkr.hcl"))
+          .contains("./configure -n -g -p /tmp/pkg.tgz");
+    }
   }
 
   @Test
