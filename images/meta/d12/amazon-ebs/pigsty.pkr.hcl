@@ -7,8 +7,9 @@
 # The base AMI is pinned by id (an AMI is immutable, so its id is its checksum) and has no
 # default: pick the current one owned by 136693071363 named debian-12-amd64-*, e.g.
 #   aws ec2 describe-images --owners 136693071363 --filters 'Name=name,Values=debian-12-amd64-*'
-# The release and the offline bundle are copied in, then ./configure -n and make install run,
-# so the packages are installed from the bundle's local repository and nothing else.
+# The release and the offline bundle are copied in, then ./configure -n -g (random passwords,
+# printed once in the build log) and make install run, so the packages are installed from the
+# bundle's local repository and nothing else.
 
 # Packer 1.6.6 (Debian 12) reads this; it predates required_plugins, and the qemu and
 # amazon-ebs builders are built into it
@@ -84,7 +85,7 @@ build {
     inline = [
       "rm -rf /root/pigsty",
       "tar -xzf /tmp/pigsty.tgz -C /root",
-      "cd /root/pigsty && ./configure -n -p /tmp/pkg.tgz && make install",
+      "cd /root/pigsty && ./configure -n -g -p /tmp/pkg.tgz && make install",
       "rm -f /tmp/pigsty.tgz /tmp/pkg.tgz",
     ]
   }

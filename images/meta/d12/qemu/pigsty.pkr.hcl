@@ -6,8 +6,9 @@
 #                -var base_image_checksum=sha256:<hex of that file> .
 #
 # Starts from the distribution's cloud image (pinned by its checksum, which has no default),
-# copies the release and the offline bundle in, runs ./configure -n and make install, so the
-# packages are installed from the bundle's local repository and nothing else.
+# copies the release and the offline bundle in, runs ./configure -n -g (random passwords, printed
+# once in the build log) and make install, so the packages are installed from the bundle's local
+# repository and nothing else.
 
 # Packer 1.6.6 (Debian 12) reads this; it predates required_plugins, and the qemu and
 # amazon-ebs builders are built into it
@@ -81,7 +82,7 @@ build {
     inline = [
       "rm -rf /root/pigsty",
       "tar -xzf /tmp/pigsty.tgz -C /root",
-      "cd /root/pigsty && ./configure -n -p /tmp/pkg.tgz && make install",
+      "cd /root/pigsty && ./configure -n -g -p /tmp/pkg.tgz && make install",
       "rm -f /tmp/pigsty.tgz /tmp/pkg.tgz",
       "passwd -l debian",
       "cloud-init clean --logs || true",

@@ -6,8 +6,9 @@
 #   vagrant up --provider=[=provider]       # boots [=spec.nodes?size?c] node(s) on [=spec.network]
 #
 # The meta node gets the release and the offline bundle (as from a USB stick), then runs
-# ./configure -n and make install. Override the files with PIGSTY_RELEASE / PIGSTY_BUNDLE, or
-# their directory with PIGSTY_DIST (default: the project's dist/).
+# ./configure -n -g (random passwords, printed once in the log) and make install. Override the
+# files with PIGSTY_RELEASE / PIGSTY_BUNDLE, or their directory with PIGSTY_DIST (default: the
+# project's dist/).
 [#if provider == "virtualbox"]
 #
 # VirtualBox 6.1.28 and later allow host-only networks in 192.168.56.0/21 only: add the line
@@ -61,7 +62,7 @@ Vagrant.configure("2") do |config|
         rm -rf /root/pigsty
         tar -xzf /tmp/pigsty.tgz -C /root
         cd /root/pigsty
-        ./configure -n -i #{n[:ip]} -p /tmp/pkg.tgz
+        ./configure -n -g -i #{n[:ip]} -p /tmp/pkg.tgz
         make install
       SHELL
     end

@@ -69,8 +69,16 @@ final class ConfigureCommand implements Callable<Integer> {
   Path conf;
 
   @Option(
+      names = "--force",
+      description =
+          "Replace an existing pigsty.yml (-o) with the template; the old one is kept as "
+              + "pigsty.yml.<time>.bak (mode 0600). Without it an existing pigsty.yml is kept, "
+              + "checked and used.")
+  boolean force;
+
+  @Option(
       names = "--strict",
-      description = "Unknown keys in -c's pigsty.yml are errors, not warnings.")
+      description = "Unknown keys in -c's (or a kept) pigsty.yml are errors, not warnings.")
   boolean strict;
 
   @Option(
@@ -114,7 +122,7 @@ final class ConfigureCommand implements Callable<Integer> {
     new Configurator(node, console)
         .run(
             new Configurator.Options(
-                mode, ip, bundle, nonInteractive, out0, generate, conf, skipApt, strict));
+                mode, ip, bundle, nonInteractive, out0, generate, conf, skipApt, strict, force));
     return 0;
   }
 }

@@ -110,6 +110,7 @@ final class ImageCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Renderer.Kind kind = kind();
+      checkOptions();
       SpecSource source =
           o.specDir != null
               ? new SpecSource.Dir(o.specDir)
@@ -157,6 +158,28 @@ final class ImageCommand implements Runnable {
       return 0;
     }
 
+    /**
+     * Refuses a {@code --pigsty-version} that is not a bundle version and a {@code --dist} that is
+     * not a plain path: both are written into Ruby and HCL strings (escaped there too).
+     */
+    private void checkOptions() {
+      if (o.version != null && !BundleDefinition.isVersion(o.version)) {
+        throw new CommandLine.ParameterException(
+            cmd.commandLine(),
+            "--pigsty-version '"
+                + o.version
+                + "' is not a bundle version: letters, digits and . + ~ _ -, letter or digit first"
+                + " (as version: of bundles/*.yml)");
+      }
+      if (!Renderer.isDist(o.dist.toString())) {
+        throw new CommandLine.ParameterException(
+            cmd.commandLine(),
+            "--dist '"
+                + o.dist
+                + "' is not a plain path: letters, digits and . _ - + @ , : ~ / only");
+      }
+    }
+
     private static String defaultVersion(CommandLine.Model.CommandSpec cmd, String os)
         throws Exception {
       Path def = Path.of("bundles", os + ".yml");
@@ -181,7 +204,7 @@ final class ImageCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Render a Vagrantfile (providers: libvirt, virtualbox): the spec's nodes on its private "
-              + "network; the meta node gets the release and the bundle and runs ./configure -n and make install.")
+              + "network; the meta node gets the release and the bundle and runs ./configure -n -g and make install.")
   static final class Vagrant extends Render {
     @Override
     Renderer.Kind kind() {

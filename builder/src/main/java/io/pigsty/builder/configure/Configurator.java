@@ -10,11 +10,15 @@ import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.deb.PackageIndex;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +72,9 @@ public final class Configurator {
    * @param generatePasswords replace default passwords ({@code -g})
    * @param inventory an existing pigsty.yml to use instead of a template ({@code -c}), or null
    * @param skipApt do not run apt-get update (tests)
-   * @param strict unknown keys of {@code -c}'s pigsty.yml are errors, not warnings
+   * @param strict unknown keys of {@code -c}'s (or a kept) pigsty.yml are errors, not warnings
+   * @param force replace an existing {@code output} with the template ({@code --force}), backing it
+   *     up first; without it an existing {@code output} is kept, checked and used
    */
   public record Options(
       String mode,
@@ -79,7 +85,8 @@ public final class Configurator {
       boolean generatePasswords,
       Path inventory,
       boolean skipApt,
-      boolean strict) {}
+      boolean strict,
+      boolean force) {}
 
   /** What was done: the template, the address, the inventory file, the repository. */
   public record Outcome(
@@ -136,20 +143,51 @@ public final class Configurator {
     String ip = chooseIp(o.ip(), o.nonInteractive());
 
     Templates.Rendered rendered;
-    if (o.inventory() != null) {
+    // an existing pigsty.yml holds the user's edits and passwords: kept unless --force
+    Path kept =
+        o.inventory() != null
+            ? o.inventory()
+            : !o.force() && Files.exists(o.output(), LinkOption.NOFOLLOW_LINKS)
+                ? o.output().toAbsolutePath()
+                : null;
+    if (kept != null) {
       Inventory inv;
       try {
-        inv = InventoryLoader.load(o.inventory(), o.strict());
+        inv = InventoryLoader.load(kept, o.strict());
       } catch (InventoryException e) {
         console.line("[FAIL] config = " + e.getMessage());
+        if (o.inventory() == null) {
+          console.line(
+              "       fix "
+                  + kept
+                  + ", or replace it with the template: ./configure --force (it is backed up)");
+        }
         throw e;
       }
       inv.warnings().forEach(this::warn);
-      rendered = new Templates.Rendered("(from " + o.inventory() + ")", null, Map.of());
+      rendered = new Templates.Rendered("(from " + kept + ")", null, Map.of());
       if (!inv.metaHosts().contains(ip)) {
-        warn(o.inventory() + ": the meta group does not list this node's address " + ip);
+        warn(kept + ": the meta group does not list this node's address " + ip);
       }
-      ok("config", o.inventory() + " (given with -c)");
+      if (o.inventory() != null) {
+        ok("config", kept + " (given with -c)");
+      } else {
+        ok("config", kept + " (kept; --force to replace)");
+        List<String> ignored = new ArrayList<>();
+        if (o.mode() != null) {
+          ignored.add("-m " + o.mode());
+        }
+        if (o.generatePasswords()) {
+          ignored.add("-g");
+        }
+        if (!ignored.isEmpty()) {
+          warn(
+              String.join(" and ", ignored)
+                  + " not applied: "
+                  + kept
+                  + " is kept as it is (--force replaces it with the template)");
+        }
+      }
     } else {
       try {
         String t = Templates.choose(o.mode(), node.cpus(), node.memoryBytes());
@@ -169,8 +207,7 @@ public final class Configurator {
     preflight(o.bundle(), manifest, debArch);
 
     // every check passed: now change things
-    Path out =
-        o.inventory() != null ? o.inventory() : writeInventory(rendered.inventory(), o.output());
+    Path out = kept != null ? kept : writeInventory(rendered.inventory(), o.output());
     Path repo;
     try {
       repo = LocalRepo.extract(o.bundle(), node.root().resolve("www"));
@@ -249,6 +286,14 @@ public final class Configurator {
     if (!rendered.passwords().isEmpty()) {
       console.line("generated passwords (shown once; they are in " + out + "):");
       rendered.passwords().forEach((k, v) -> console.line("  " + k + " = " + v));
+    }
+    if (kept == null && !o.generatePasswords()) {
+      warn(
+          "DEFAULT PASSWORDS: "
+              + out
+              + " has the template's published default passwords (DBUser.Meta, DBUser.DBA, ...),"
+              + " known to anyone who has read Pigsty's docs; ./configure -g --force generates"
+              + " random ones (or change them in the file before make install)");
     }
     console.line("configure done, run 'make install'");
     return new Outcome(rendered.template(), ip, out, repo, rendered.passwords());
@@ -526,7 +571,11 @@ public final class Configurator {
     }
   }
 
-  /** Writes pigsty.yml (mode 0600, temp file + rename), then reads it back as a check. */
+  /**
+   * Writes pigsty.yml (mode 0600, temp file + rename), then reads it back as a check; an existing
+   * file (replaced under {@code --force}) is first copied to {@code <name>.<yyyyMMdd-HHmmss>.bak},
+   * mode 0600.
+   */
   Path writeInventory(InventoryTree inv, Path out) throws NodeException, InventoryException {
     Path abs = out.toAbsolutePath();
     Path dir = abs.getParent();
@@ -542,6 +591,9 @@ public final class Configurator {
       Files.writeString(tmp, inv.toYaml(), StandardCharsets.UTF_8);
       InventoryLoader.load(tmp, false);
       chownToSudoUser(tmp);
+      if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+        ok("config backup", backup(abs) + " (mode 0600; the old file, replaced by --force)");
+      }
       Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       tmp = null;
     } catch (IOException e) {
@@ -557,6 +609,26 @@ public final class Configurator {
     }
     ok("config", abs + " (mode 0600)");
     return abs;
+  }
+
+  /** Copies {@code f} to a new {@code <f>.<yyyyMMdd-HHmmss>[-n].bak}, mode 0600; @return it */
+  private Path backup(Path f) throws IOException {
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+            .format(LocalDateTime.now(ZoneOffset.UTC));
+    for (int n = 0; ; n++) {
+      Path bak = f.resolveSibling(f.getFileName() + "." + stamp + (n == 0 ? "" : "-" + n) + ".bak");
+      try {
+        Files.createFile(
+            bak,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (FileAlreadyExistsException e) {
+        continue;
+      }
+      Files.write(bak, Files.readAllBytes(f));
+      chownToSudoUser(bak);
+      return bak;
+    }
   }
 
   /** Under sudo, gives pigsty.yml back to the user who ran sudo. */

@@ -53,6 +53,15 @@ public record BundleDefinition(
   static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+~_-]*");
 
   /**
+   * @param version a candidate {@code version:}, may be null
+   * @return whether it is a valid bundle version: a letter or digit, then letters, digits and
+   *     {@code . + ~ _ -} (the rule {@code version:} of {@code bundles/*.yml} is checked against)
+   */
+  public static boolean isVersion(String version) {
+    return version != null && VERSION.matcher(version).matches();
+  }
+
+  /**
    * Validates the invariants and copies the lists.
    *
    * @throws NullPointerException if a component or list element is null

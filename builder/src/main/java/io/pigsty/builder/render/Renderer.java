@@ -1,10 +1,16 @@
 package io.pigsty.builder.render;
 
 import freemarker.cache.ClassTemplateLoader;
+import freemarker.cache.ConditionalTemplateConfigurationFactory;
+import freemarker.cache.FileNameGlobMatcher;
+import freemarker.cache.FirstMatchTemplateConfigurationFactory;
+import freemarker.core.OutputFormat;
+import freemarker.core.TemplateConfiguration;
 import freemarker.template.Configuration;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
+import io.pigsty.builder.definition.BundleDefinition;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -12,12 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Renders an environment spec for one tool and provider with FreeMarker 2.3.35 templates held as
  * classpath resources under {@code /image/}. Templates use the square-bracket syntax ({@code [=x]},
  * {@code [#list]}), so HCL's and Ruby's {@code ${...}} and {@code #{...}} pass through untouched;
- * numbers are printed with {@code ?c} (no grouping).
+ * numbers are printed with {@code ?c} (no grouping). Every value of {@code Vagrantfile.ftl} is
+ * escaped for a Ruby double-quoted string and every value of the {@code .tf} and {@code .pkr.hcl}
+ * templates for an HCL quoted string ({@code ${} and {@code %{} doubled), whatever its source.
  */
 public final class Renderer {
 
@@ -75,6 +84,20 @@ public final class Renderer {
   public record Request(
       Kind kind, EnvSpec spec, OsImage os, String provider, String version, String dist) {}
 
+  /**
+   * What {@link Request#dist()} may hold: letters, digits and {@code . _ - + @ , : ~ /}; no space,
+   * quote, backslash, {@code $}, {@code #}, {@code %} or brace.
+   */
+  private static final Pattern DIST = Pattern.compile("[A-Za-z0-9._+@,:~/-]+");
+
+  /**
+   * @param dist a candidate {@link Request#dist()} (or the path it is made from), may be null
+   * @return whether it is a plain path of the characters of {@link #DIST}
+   */
+  public static boolean isDist(String dist) {
+    return dist != null && DIST.matcher(dist).matches();
+  }
+
   private final Configuration fm;
 
   /** Creates a renderer over the templates in the jar. */
@@ -85,12 +108,26 @@ public final class Renderer {
     fm.setLocalizedLookup(false);
     fm.setInterpolationSyntax(Configuration.SQUARE_BRACKET_INTERPOLATION_SYNTAX);
     fm.setTagSyntax(Configuration.SQUARE_BRACKET_TAG_SYNTAX);
+    fm.setRegisteredCustomOutputFormats(List.of(Escape.RUBY, Escape.HCL));
+    fm.setTemplateConfigurations(
+        new FirstMatchTemplateConfigurationFactory(
+                escaped("Vagrantfile.ftl", Escape.RUBY),
+                escaped("*.tf.ftl", Escape.HCL),
+                escaped("*.pkr.hcl.ftl", Escape.HCL))
+            .allowNoMatch(true));
+    fm.setAutoEscapingPolicy(Configuration.ENABLE_IF_SUPPORTED_AUTO_ESCAPING_POLICY);
     fm.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
     fm.setLogTemplateExceptions(false);
     fm.setWrapUncheckedExceptions(true);
     fm.setFallbackOnNullLoopVariable(false);
     fm.setNumberFormat("computer");
     fm.setBooleanFormat("c");
+  }
+
+  private static ConditionalTemplateConfigurationFactory escaped(String glob, OutputFormat f) {
+    TemplateConfiguration tc = new TemplateConfiguration();
+    tc.setOutputFormat(f);
+    return new ConditionalTemplateConfigurationFactory(new FileNameGlobMatcher(glob), tc);
   }
 
   /**
@@ -108,8 +145,9 @@ public final class Renderer {
    * @param r the request
    * @param command the command line to name in the header comment
    * @return file name (relative, forward slashes) to content, in a stable order
-   * @throws ImageException for an unknown provider, a node size with no instance type in {@code
-   *     clouds.yml}, or a template failure (template named)
+   * @throws ImageException for an unknown provider, a version that is not a bundle version ({@link
+   *     BundleDefinition#isVersion}), a dist that is not a plain path ({@link #isDist}), a node
+   *     size with no instance type in {@code clouds.yml}, or a template failure (template named)
    */
   public Map<String, String> render(SpecCatalog catalog, Request r, String command)
       throws ImageException {
@@ -122,6 +160,25 @@ public final class Renderer {
               + "'; expected one of "
               + String.join(", ", r.kind().providers));
     }
+    if (!BundleDefinition.isVersion(r.version())) {
+      throw new ImageException(
+          "version '"
+              + r.version()
+              + "' is not a bundle version (letters, digits and . + ~ _ -, letter or digit first)");
+    }
+    if (!isDist(r.dist())) {
+      throw new ImageException(
+          "dist '" + r.dist() + "' is not a plain path (letters, digits and . _ - + @ , : ~ /)");
+    }
+    return renderUnchecked(catalog, r, command);
+  }
+
+  /**
+   * {@link #render} without the version and dist checks, so tests can show that the templates'
+   * escaping alone keeps a hostile value inert.
+   */
+  Map<String, String> renderUnchecked(SpecCatalog catalog, Request r, String command)
+      throws ImageException {
     String cloudName =
         switch (r.provider()) {
           case "aws", "amazon-ebs" -> "aws";

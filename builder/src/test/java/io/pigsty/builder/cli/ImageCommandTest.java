@@ -132,6 +132,45 @@ class ImageCommandTest {
   }
 
   @Test
+  void hostileVersionOrDist_isUsageErrorNamingOptionAndValueAndWritesNothing() {
+    Path out = tmp.resolve("out");
+    String specDir = ROOT.resolve("spec").toString();
+    for (String kind : List.of("vagrant", "terraform", "packer")) {
+      MainTest.Run r =
+          run(
+              "image",
+              kind,
+              "--spec",
+              "meta",
+              "--spec-dir",
+              specDir,
+              "--pigsty-version",
+              "4.0.0#{`touch /tmp/pwned`}",
+              "-o",
+              out.toString());
+      assertThat(r.code()).as(kind).isEqualTo(ExitCode.USAGE.code);
+      assertThat(r.err()).contains("--pigsty-version '4.0.0#{`touch /tmp/pwned`}'");
+      r =
+          run(
+              "image",
+              kind,
+              "--spec",
+              "meta",
+              "--spec-dir",
+              specDir,
+              "--pigsty-version",
+              "4.0.0",
+              "--dist",
+              "dist\"${file(\"/etc/shadow\")}",
+              "-o",
+              out.toString());
+      assertThat(r.code()).as(kind).isEqualTo(ExitCode.USAGE.code);
+      assertThat(r.err()).contains("--dist 'dist\"${file(\"/etc/shadow\")}'");
+    }
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void missingSpecOption_isUsageError() {
     MainTest.Run r = run("image", "vagrant");
     assertThat(r.code()).isEqualTo(ExitCode.USAGE.code);

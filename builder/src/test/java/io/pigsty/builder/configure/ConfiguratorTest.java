@@ -59,7 +59,7 @@ class ConfiguratorTest {
 
   Configurator.Options opts(String mode, String ip, Path pkg) {
     return new Configurator.Options(
-        mode, ip, pkg, true, tmp.resolve("home/pigsty.yml"), false, null, true, false);
+        mode, ip, pkg, true, tmp.resolve("home/pigsty.yml"), false, null, true, false, false);
   }
 
   /** Every path under the root with its type, mode and content digest. */
@@ -137,7 +137,16 @@ class ConfiguratorTest {
     configurator().run(opts("demo", null, bundle));
     Configurator.Options o =
         new Configurator.Options(
-            "oltp", null, bundle, false, tmp.resolve("home/pigsty.yml"), true, null, false, false);
+            "oltp",
+            null,
+            bundle,
+            false,
+            tmp.resolve("home/pigsty.yml"),
+            true,
+            null,
+            false,
+            false,
+            true);
     node.online = true;
     Configurator.Outcome out = configurator().run(o);
     assertThat(out.template()).isEqualTo("oltp");
@@ -159,6 +168,112 @@ class ConfiguratorTest {
     try (Stream<Path> s = Files.list(root.resolve("www"))) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactly("pigsty");
     }
+  }
+
+  Configurator.Options withFlags(Configurator.Options o, boolean generate, boolean force) {
+    return new Configurator.Options(
+        o.mode(),
+        o.ip(),
+        o.bundle(),
+        o.nonInteractive(),
+        o.output(),
+        generate,
+        o.inventory(),
+        o.skipApt(),
+        o.strict(),
+        force);
+  }
+
+  List<Path> backups(Path yml) throws Exception {
+    try (Stream<Path> s = Files.list(yml.getParent())) {
+      return s.filter(p -> p.getFileName().toString().matches("pigsty\\.yml\\.[0-9-]+\\.bak"))
+          .toList();
+    }
+  }
+
+  @Test
+  void run_secondRunKeepsAnEditedPigstyYmlAndStillInstallsTheRepo() throws Exception {
+    Configurator.Options first = opts("demo", null, bundle);
+    configurator().run(first);
+    Path yml = first.output().toAbsolutePath();
+    String edited = Files.readString(yml).replace("DBUser.Meta", "My.Own.Secret-1");
+    assertThat(edited).contains("My.Own.Secret-1");
+    Files.writeString(yml, edited);
+    lines.clear();
+    Files.delete(root.resolve(LocalRepo.SOURCES));
+
+    Configurator.Outcome out =
+        configurator().run(withFlags(opts("oltp", null, bundle), true, false));
+
+    assertThat(Files.readString(yml)).isEqualTo(edited);
+    assertThat(out.inventory()).isEqualTo(yml);
+    assertThat(out.passwords()).isEmpty();
+    assertThat(lines)
+        .contains("[ OK ] config = " + yml + " (kept; --force to replace)")
+        .anyMatch(l -> l.startsWith("[WARN] -m oltp and -g not applied: " + yml))
+        .noneMatch(l -> l.contains("DEFAULT PASSWORDS"))
+        .noneMatch(l -> l.startsWith("[FAIL]"));
+    assertThat(lines).last().isEqualTo("configure done, run 'make install'");
+    // the rest of configure went on: the apt source is written again
+    assertThat(root.resolve(LocalRepo.SOURCES)).exists();
+    assertThat(backups(yml)).isEmpty();
+  }
+
+  @Test
+  void run_keptPigstyYmlThatIsBrokenFailsBeforeAnythingChanges() throws Exception {
+    Path yml = tmp.resolve("home/pigsty.yml");
+    Files.createDirectories(yml.getParent());
+    String broken =
+        Files.readString(InventoryCases.DEMO)
+            .replace("pg_cluster: pg-meta", "pg_cluster: [pg-meta");
+    Files.writeString(yml, broken);
+    Map<String, String> before = snapshot(root);
+    InventoryException e =
+        Assertions.assertThrows(
+            InventoryException.class, () -> configurator().run(opts(null, null, bundle)));
+    assertThat(e).hasMessageContaining("pigsty.yml");
+    assertThat(snapshot(root)).isEqualTo(before);
+    assertThat(Files.readString(yml)).isEqualTo(broken);
+    assertThat(lines).anyMatch(l -> l.startsWith("[FAIL] config = "));
+    assertThat(lines).last().asString().contains("--force");
+  }
+
+  @Test
+  void run_forceReplacesPigstyYmlAndLeavesA0600Backup() throws Exception {
+    Configurator.Options first = opts("demo", null, bundle);
+    configurator().run(first);
+    Path yml = first.output().toAbsolutePath();
+    String edited = Files.readString(yml).replace("DBUser.Meta", "My.Own.Secret-1");
+    Files.writeString(yml, edited);
+    lines.clear();
+
+    configurator().run(withFlags(opts("demo", null, bundle), true, true));
+
+    assertThat(Files.readString(yml)).doesNotContain("My.Own.Secret-1", "DBUser.Meta");
+    List<Path> bak = backups(yml);
+    assertThat(bak).hasSize(1);
+    assertThat(Files.readString(bak.get(0))).isEqualTo(edited);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bak.get(0))))
+        .isEqualTo("rw-------");
+    assertThat(lines)
+        .contains("[ OK ] config = " + yml + " (mode 0600)")
+        .anyMatch(l -> l.startsWith("[ OK ] config backup = " + bak.get(0)));
+  }
+
+  @Test
+  void run_defaultPasswordsWarnWithoutDashGAndNotWithIt() throws Exception {
+    configurator().run(opts("demo", null, bundle));
+    assertThat(lines)
+        .anyMatch(
+            l ->
+                l.startsWith("[WARN] DEFAULT PASSWORDS: ")
+                    && l.contains("published default passwords")
+                    && l.contains("-g"));
+    lines.clear();
+    Files.delete(tmp.resolve("home/pigsty.yml"));
+    configurator().run(withFlags(opts("demo", null, bundle), true, false));
+    assertThat(lines).noneMatch(l -> l.contains("DEFAULT PASSWORDS"));
+    assertThat(Files.readString(tmp.resolve("home/pigsty.yml"))).doesNotContain("DBUser.Meta");
   }
 
   @Test
@@ -284,7 +399,16 @@ class ConfiguratorTest {
             .replace("pg_cluster: pg-meta", "pg_cluster: [pg-meta"));
     Configurator.Options o =
         new Configurator.Options(
-            null, null, bundle, true, tmp.resolve("home/pigsty.yml"), false, conf, true, false);
+            null,
+            null,
+            bundle,
+            true,
+            tmp.resolve("home/pigsty.yml"),
+            false,
+            conf,
+            true,
+            false,
+            false);
     Map<String, String> before = snapshot(root);
     InventoryException e =
         Assertions.assertThrows(InventoryException.class, () -> configurator().run(o));

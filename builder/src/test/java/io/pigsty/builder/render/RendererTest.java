@@ -3,15 +3,20 @@ package io.pigsty.builder.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,7 +111,7 @@ class RendererTest {
         .contains("v.cpus = n[:cpus]", "v.memory = n[:memory]")
         .contains("pigsty-pkg-#{PIGSTY_VERSION}." + os + "." + catalog.os().get(os).arch() + ".tgz")
         .contains("File.expand_path(\"../../../../dist\", __dir__)")
-        .contains("./configure -n -i #{n[:ip]} -p /tmp/pkg.tgz", "make install")
+        .contains("./configure -n -g -i #{n[:ip]} -p /tmp/pkg.tgz", "make install")
         .doesNotContain("[=", "[#");
     // exactly one provider block: a virtualbox file never configures libvirt and back
     String other = provider.equals("libvirt") ? "virtualbox" : "libvirt";
@@ -228,7 +233,7 @@ class RendererTest {
     assertThat(attr(src, "ssh_username")).isEqualTo("\"" + catalog.os().get(os).qemuUser() + "\"");
     assertThat(hcl)
         .contains(
-            "./configure -n -p /tmp/pkg.tgz && make install",
+            "./configure -n -g -p /tmp/pkg.tgz && make install",
             "\"${path.root}/../../../../dist\"",
             "pigsty-pkg-${var.version}." + os + ".");
     assertThat(files.get("http/user-data"))
@@ -341,5 +346,138 @@ class RendererTest {
         .contains("\"pigsty-#{PIGSTY_VERSION}.tgz\"");
     assertThat(render(Renderer.Kind.PACKER, "meta", "d12", "qemu", "pigsty.pkr.hcl"))
         .contains("{{ .HTTPIP }}", "${local.dist}");
+  }
+
+  /** A value that runs {@code touch MARK} if pasted raw into a Ruby or HCL string. */
+  static final String HOSTILE =
+      "1\"; system(\"touch MARK\"); x = \"#{`touch MARK`}${file(\"/etc/hostname\")}%{ if true }\\\n";
+
+  static Renderer.Request request(Renderer.Kind kind, String provider, String version, String dist)
+      throws Exception {
+    return new Renderer.Request(
+        kind, SpecLoader.spec(catalog, "meta"), catalog.os().get("d12"), provider, version, dist);
+  }
+
+  /** Users' VMs and images must not come up with the published default passwords. */
+  @Test
+  void provisioning_configuresWithRandomPasswords() throws Exception {
+    assertThat(render(Renderer.Kind.VAGRANT, "meta", "d12", "libvirt", "Vagrantfile"))
+        .contains("./configure -n -g -i ");
+    for (String p : List.of("qemu", "amazon-ebs")) {
+      assertThat(render(Renderer.Kind.PACKER, "meta", "d12", p, "pigsty.pkr.hcl"))
+          .contains("./configure -n -g -p /tmp/pkg.tgz");
+    }
+  }
+
+  @Test
+  void render_refusesAVersionThatIsNotABundleVersion() {
+    for (String v : List.of("#{`id`}", "4.0.0\"", "${file(\"x\")}", "", "-1", "4.0 0")) {
+      assertThatThrownBy(
+              () -> R.render(catalog, request(Renderer.Kind.VAGRANT, "libvirt", v, "dist"), "x"))
+          .as(v)
+          .isInstanceOf(ImageException.class)
+          .hasMessageContaining("version '" + v + "'");
+    }
+  }
+
+  @Test
+  void render_refusesADistThatIsNotAPlainPath() {
+    for (String d : List.of("dist\"", "#{`id`}", "${path.cwd}", "%{x}", "a b", "a\nb", "")) {
+      assertThatThrownBy(
+              () -> R.render(catalog, request(Renderer.Kind.PACKER, "qemu", "4.0.0", d), "x"))
+          .as(d)
+          .isInstanceOf(ImageException.class)
+          .hasMessageContaining("dist '" + d + "'");
+    }
+  }
+
+  @Test
+  void escapeRuby_backslashesQuoteBackslashHashAndControls() {
+    assertThat(Escape.ruby("a\"b\\c#{d}#$e\n\t\u0001"))
+        .isEqualTo("a\\\"b\\\\c\\#{d}\\#$e\\n\\t\\u0001");
+    assertThat(Escape.ruby("4.0.0 ../../dist")).isEqualTo("4.0.0 ../../dist");
+  }
+
+  @Test
+  void escapeHcl_doublesInterpolationAndTemplateDirectives() {
+    assertThat(Escape.hcl("a\"b\\c${d}%{e}$f%g\n")).isEqualTo("a\\\"b\\\\c$${d}%%{e}$f%g\\n");
+    assertThat(Escape.hcl("4.0.0 ../../dist")).isEqualTo("4.0.0 ../../dist");
+  }
+
+  /** Oracle: Ruby reads the rendered string back as the hostile value, and runs nothing. */
+  @Test
+  void vagrantfile_escapesEveryValue_rubyReadsAHostileVersionAsText(@TempDir Path tmp)
+      throws Exception {
+    Assumptions.assumeTrue(onPath("ruby"), "ruby not installed");
+    String vf =
+        R.renderUnchecked(catalog, request(Renderer.Kind.VAGRANT, "libvirt", HOSTILE, HOSTILE), "x")
+            .get("Vagrantfile");
+    StringBuilder rb = new StringBuilder();
+    for (String line : vf.split("\n")) {
+      if (line.startsWith("PIGSTY_")) {
+        rb.append(line).append('\n');
+      }
+    }
+    rb.append("STDOUT.write([PIGSTY_VERSION].pack('m0'))\n");
+    Files.writeString(tmp.resolve("t.rb"), rb);
+    String out = run(tmp, "ruby", "t.rb");
+    assertThat(new String(Base64.getDecoder().decode(out.trim()), StandardCharsets.UTF_8))
+        .isEqualTo(HOSTILE);
+    assertThat(tmp.resolve("MARK")).doesNotExist();
+    assertThat(vf).contains("PIGSTY_RELEASE", "PIGSTY_BUNDLE");
+  }
+
+  /** Oracle: Terraform reads the rendered default back as the hostile value. */
+  @Test
+  void packerTemplate_escapesEveryValue_terraformReadsAHostileVersionAsText(@TempDir Path tmp)
+      throws Exception {
+    Assumptions.assumeTrue(onPath("terraform"), "terraform not installed");
+    for (String provider : List.of("qemu", "amazon-ebs")) {
+      String hcl =
+          R.renderUnchecked(catalog, request(Renderer.Kind.PACKER, provider, HOSTILE, HOSTILE), "x")
+              .get("pigsty.pkr.hcl");
+      StringBuilder tf = new StringBuilder();
+      for (Map.Entry<String, String> b : blocks(hcl, "variable")) {
+        if (b.getKey().equals("\"version\"") || b.getKey().equals("\"dist\"")) {
+          tf.append("variable \"v_")
+              .append(b.getKey().replace("\"", ""))
+              .append("\" {")
+              .append(b.getValue())
+              .append("}\n");
+        }
+      }
+      Path dir = Files.createDirectories(tmp.resolve(provider));
+      Files.writeString(dir.resolve("main.tf"), tf);
+      String out =
+          run(dir, "sh", "-c", "echo 'base64encode(var.v_version)' | terraform console -no-color");
+      String b64 = out.trim().replace("\"", "");
+      assertThat(new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8))
+          .as(provider)
+          .isEqualTo(HOSTILE);
+      String local = hcl.substring(hcl.indexOf("locals {"));
+      assertThat(local)
+          .as(provider)
+          .doesNotContainPattern("(?<!\\$)\\$\\{file")
+          .contains("$${file", "%%{ if");
+    }
+  }
+
+  static boolean onPath(String cmd) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(d, cmd))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String run(Path dir, String... cmd) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("PIGSTY_") || k.startsWith("TF_"));
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
   }
 }
