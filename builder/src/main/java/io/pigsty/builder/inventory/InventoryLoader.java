@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -149,14 +150,19 @@ public final class InventoryLoader {
           "register_datasource", "not supported: there is no Grafana to register it in");
 
   /** {@code pool_*} keys of a database and the pgbouncer option each becomes. */
-  static final Map<String, String> POOL_OPTIONS =
-      Map.of(
-          "pool_mode", "pool_mode",
-          "pool_size", "pool_size",
-          "pool_size_min", "min_pool_size",
-          "pool_reserve", "reserve_pool",
-          "pool_connlimit", "max_db_connections",
-          "pool_auth_user", "auth_user");
+  static final Map<String, String> POOL_OPTIONS = poolOptions();
+
+  /** In a fixed order: pgbouncer.ini must have the same bytes from every run (Map.of's is not). */
+  private static Map<String, String> poolOptions() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("pool_mode", "pool_mode");
+    m.put("pool_size", "pool_size");
+    m.put("pool_size_min", "min_pool_size");
+    m.put("pool_reserve", "reserve_pool");
+    m.put("pool_connlimit", "max_db_connections");
+    m.put("pool_auth_user", "auth_user");
+    return Collections.unmodifiableMap(m);
+  }
 
   private final String file;
   private final boolean strict;

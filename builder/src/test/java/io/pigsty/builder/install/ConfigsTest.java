@@ -163,4 +163,21 @@ class ConfigsTest {
     assertThat(Configs.pgbouncerExporterEnv(Target.of(InventoryLoader.load(f, true))))
         .isEqualTo("PGPASSWORD=\"a\\\"b\\\\c$d\"\n");
   }
+
+  /** Regression: the pool options came out in Map.of's order, which changes from run to run. */
+  @Test
+  void pgbouncerIni_poolOptionsInTheirFixedOrder() throws Exception {
+    Path f = tmp.resolve("pool.yml");
+    Files.writeString(
+        f,
+        Files.readString(InventoryCases.DEMO)
+            .replace(
+                "{name: meta, owner: dbuser_meta, ",
+                "{name: meta, owner: dbuser_meta, pool_auth_user: dbuser_meta, pool_connlimit: 9, pool_reserve: 2,"
+                    + " pool_size_min: 1, pool_size: 7, pool_mode: session, "));
+    assertThat(Configs.pgbouncerIni(Target.of(InventoryLoader.load(f, true))))
+        .contains(
+            "meta = host=127.0.0.1 port=5432 dbname=meta pool_mode=session pool_size=7 min_pool_size=1"
+                + " reserve_pool=2 max_db_connections=9 auth_user=dbuser_meta\n");
+  }
 }
