@@ -13,12 +13,13 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Puts a built repository in place: {@code <out>/<name>/pigsty/} and {@code <out>/<bundle>.tgz}
- * with its {@code .sha256}. Everything is staged in a temp directory beside the destination and
- * renamed into place, so a failed build leaves the previous bundle (or nothing) and never a
- * half-written one. A build whose {@code manifest.json} equals the installed one, with an intact
- * tarball, changes nothing. Each install holds a {@link RunLock} on the destination and first
- * removes the staging directories and temp files that killed builds left there.
+ * Puts a built repository in place: {@code <out>/<name>/pigsty/} (with {@code manifest.json} and
+ * its signature {@code manifest.json.asc}) and {@code <out>/<bundle>.tgz} with its {@code .sha256}.
+ * Everything is staged in a temp directory beside the destination and renamed into place, so a
+ * failed build leaves the previous bundle (or nothing) and never a half-written one. A build whose
+ * {@code manifest.json} equals the installed one, with an intact tarball, changes nothing. Each
+ * install holds a {@link RunLock} on the destination and first removes the staging directories and
+ * temp files that killed builds left there.
  */
 public final class BundleOutput {
   private BundleOutput() {}
@@ -29,6 +30,8 @@ public final class BundleOutput {
    * @param packages file name in the repository to the verified file to hard-link or copy
    * @param metadata file name (may contain one {@code /}) to content
    * @param manifest the manifest.json bytes
+   * @param manifestSignature its detached signature ({@link Manifest#sign}), written as {@value
+   *     Manifest#SIGNATURE}
    * @param stamp tar entry mtime
    * @return true when the installed bundle was already up to date (nothing written)
    */
@@ -38,12 +41,13 @@ public final class BundleOutput {
       Map<String, Path> packages,
       Map<String, byte[]> metadata,
       byte[] manifest,
+      byte[] manifestSignature,
       Instant stamp)
       throws IOException {
     Files.createDirectories(outDir);
     try (RunLock lock = RunLock.acquire(outDir)) {
       removeLeftovers(lock, outDir, def);
-      return installLocked(outDir, def, packages, metadata, manifest, stamp);
+      return installLocked(outDir, def, packages, metadata, manifest, manifestSignature, stamp);
     }
   }
 
@@ -74,15 +78,19 @@ public final class BundleOutput {
       Map<String, Path> packages,
       Map<String, byte[]> metadata,
       byte[] manifest,
+      byte[] manifestSignature,
       Instant stamp)
       throws IOException {
     Path bundle = outDir.resolve(def.bundleFileName());
     Path sumFile = Path.of(bundle + ".sha256");
     Path repoDir = outDir.resolve(def.name()).resolve(BundleBuilder.ROOT);
-    Path manifestCopy = repoDir.resolve("manifest.json");
+    Path manifestCopy = repoDir.resolve(Manifest.FILE);
+    Path signatureCopy = repoDir.resolve(Manifest.SIGNATURE);
     if (Files.isRegularFile(bundle)
         && Files.isRegularFile(manifestCopy)
         && Arrays.equals(Files.readAllBytes(manifestCopy), manifest)
+        && Files.isRegularFile(signatureCopy)
+        && Arrays.equals(Files.readAllBytes(signatureCopy), manifestSignature)
         && Files.isRegularFile(sumFile)
         && Files.readString(sumFile).startsWith(Digests.sha256Hex(bundle))) {
       return true;
@@ -101,7 +109,8 @@ public final class BundleOutput {
         Files.createDirectories(to.getParent());
         Files.write(to, m.getValue());
       }
-      Files.write(stagedRepo.resolve("manifest.json"), manifest);
+      Files.write(stagedRepo.resolve(Manifest.FILE), manifest);
+      Files.write(stagedRepo.resolve(Manifest.SIGNATURE), manifestSignature);
       Path tmpTgz = Files.createTempFile(outDir, "." + def.bundleFileName() + "-", ".tmp");
       try {
         String sum = Tarball.write(stagedRepo, BundleBuilder.ROOT, stamp, tmpTgz);

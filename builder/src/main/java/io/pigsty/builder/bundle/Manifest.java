@@ -7,6 +7,7 @@ import io.pigsty.builder.definition.PackageRequest;
 import io.pigsty.repo.Digests;
 import io.pigsty.repo.sign.BundleKey;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,16 @@ import java.util.Map;
 public final class Manifest {
   /** Schema version of the manifest. */
   public static final int FORMAT = 1;
+
+  /** File name of the manifest at the repository root. */
+  public static final String FILE = "manifest.json";
+
+  /**
+   * File name of the manifest's detached, armored signature by the bundle key. A separate file, not
+   * an entry in Release or repomd.xml: the manifest lists the SHA256 of Release and repomd.xml, so
+   * they cannot list it back, and one scheme serves both families.
+   */
+  public static final String SIGNATURE = "manifest.json.asc";
 
   private Manifest() {}
 
@@ -72,6 +83,18 @@ public final class Manifest {
     k.put("file", keyFile);
     m.put("signing_key", k);
     return m;
+  }
+
+  /**
+   * Signs a rendered manifest.
+   *
+   * @param manifest the manifest.json bytes
+   * @param key the bundle key, the one that signs InRelease or repomd.xml
+   * @param stamp the signature time: a fixed instant gives reproducible bytes
+   * @return the armored detached signature, the content of {@value #SIGNATURE}; deterministic
+   */
+  public static byte[] sign(byte[] manifest, BundleKey key, Instant stamp) {
+    return key.detachSign(manifest, true, stamp);
   }
 
   /**

@@ -23,6 +23,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -46,14 +47,26 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Checks a bundle tarball offline, reading it once: every entry stays under {@code pigsty/}, is a
  * plain file or directory and names a path no other entry names ({@link Tarball.Checker}, the rule
  * extraction applies); every file of {@code manifest.json} is present with its size and SHA256 and
- * nothing else is; {@code InRelease} verifies with the shipped {@code pigsty.gpg} whose fingerprint
- * the manifest names, and its Date is not in the future nor its Valid-Until past ({@link
- * ReleaseFile#checkDates}: apt would refuse the bundle as "not valid yet"); Release lists the
- * SHA256 of {@code Packages} and {@code Packages.gz}; every package of {@code Packages} has its
- * .deb with the indexed size and SHA256. An EL bundle (one with {@code repodata/repomd.xml}) is
- * checked the same way with its own index chain: {@code repodata/repomd.xml.asc} verifies with the
- * shipped {@code RPM-GPG-KEY-pigsty}, every file repomd lists matches its checksum and size, and
- * every package of primary has its .rpm with the listed size and SHA256.
+ * nothing else is; {@code manifest.json.asc} is a good detached signature over the manifest by the
+ * shipped key, so the manifest is as authentic as the repository signature; {@code InRelease}
+ * verifies with the shipped {@code pigsty.gpg} whose fingerprint the manifest names, and its Date
+ * is not in the future nor its Valid-Until past ({@link ReleaseFile#checkDates}: apt would refuse
+ * the bundle as "not valid yet"); Release lists the SHA256 of {@code Packages} and {@code
+ * Packages.gz}; every package of {@code Packages} has its .deb with the indexed size and SHA256. An
+ * EL bundle (one with {@code repodata/repomd.xml}) is checked the same way with its own index
+ * chain: {@code repodata/repomd.xml.asc} verifies with the shipped {@code RPM-GPG-KEY-pigsty},
+ * every file repomd lists matches its checksum and size, and every package of primary has its .rpm
+ * with the listed size and SHA256.
+ *
+ * <p>A bundle holds nothing but its packages and the metadata files the builders write: a file that
+ * is neither a .deb of {@code Packages} (an .rpm of primary) nor one of {@link #DEB_METADATA}
+ * ({@link #EL_METADATA}, the files repomd.xml lists, {@code keys/NAME}) is refused by name, even
+ * when the manifest lists it: it would be served from {@code /www/pigsty}.
+ *
+ * <p>Memory is bounded: package files are hashed as they stream past, and only the metadata the
+ * checks parse is held, together at most {@link #METADATA_LIMIT} bytes. Each such entry's size is
+ * checked against that limit (and against the manifest, when the manifest came first) from its tar
+ * header before it is read; a larger one is a problem naming the file, not an OutOfMemoryError.
  */
 public final class BundleVerifier {
   private BundleVerifier() {}
@@ -80,9 +93,33 @@ public final class BundleVerifier {
     }
   }
 
+  /**
+   * The most bytes of metadata (manifest, signatures, Release, Packages, repomd.xml, primary)
+   * verify holds in memory for one bundle, together: 64 MiB, about 40 times what a bundle of a few
+   * thousand packages needs, and small enough to parse under a 512 MiB heap. A compressed primary
+   * may also expand to at most this many bytes.
+   */
+  public static final long METADATA_LIMIT = 64L << 20;
+
+  /** The metadata files of a Debian bundle besides the manifest and its signature. */
+  public static final Set<String> DEB_METADATA =
+      Set.of("InRelease", "Release", "Packages", "Packages.gz", DebBundleBuilder.KEYRING);
+
+  /**
+   * The fixed metadata files of an EL bundle besides the manifest, its signature, the files
+   * repomd.xml lists and the upstream keys under {@code keys/}.
+   */
+  public static final Set<String> EL_METADATA =
+      Set.of(
+          "repodata/repomd.xml",
+          "repodata/repomd.xml.asc",
+          RpmBundleBuilder.KEY_FILE,
+          RpmBundleBuilder.REPO_FILE);
+
   private static final Set<String> KEPT =
       Set.of(
-          "manifest.json",
+          Manifest.FILE,
+          Manifest.SIGNATURE,
           "InRelease",
           "Release",
           "Packages",
@@ -118,11 +155,26 @@ public final class BundleVerifier {
    */
   public static Report verify(Path tgz, String expectedFingerprint, Instant now)
       throws IOException {
+    return verify(tgz, expectedFingerprint, now, METADATA_LIMIT);
+  }
+
+  /**
+   * Verifies as {@link #verify(Path, String, Instant)} does with another bound on the metadata held
+   * in memory (tests use a small one).
+   *
+   * @param metadataLimit the most bytes of metadata held, together ({@link #METADATA_LIMIT})
+   */
+  static Report verify(Path tgz, String expectedFingerprint, Instant now, long metadataLimit)
+      throws IOException {
     List<String> problems = new ArrayList<>();
     List<String> unsafe = new ArrayList<>();
     Map<String, long[]> sizes = new HashMap<>();
     Map<String, String> sums = new HashMap<>();
     Map<String, byte[]> kept = new HashMap<>();
+    Map<String, Long> listedSizes = null; // from the manifest, once read
+    JsonNode manifest = null;
+    boolean manifestSeen = false;
+    long held = 0;
     long bytes = 0;
     try (InputStream fin = new BufferedInputStream(Files.newInputStream(tgz), 1 << 20);
         GZIPInputStream gz = new GZIPInputStream(fin, 1 << 16);
@@ -145,7 +197,38 @@ public final class BundleVerifier {
         String rel = Tarball.normalize(name).substring(BundleBuilder.ROOT.length() + 1);
         MessageDigest md = sha256();
         long n = 0;
-        ByteArrayOutputStream keep = kept(rel) ? new ByteArrayOutputStream() : null;
+        ByteArrayOutputStream keep = null;
+        if (kept(rel)) {
+          // decided from the tar header, before a byte is read
+          long declared = e.getSize();
+          Long listed = listedSizes == null ? null : listedSizes.get(rel);
+          if (listed != null && listed != declared) {
+            problems.add(
+                tgz
+                    + ": "
+                    + rel
+                    + ": the manifest says "
+                    + listed
+                    + " bytes, the bundle holds "
+                    + declared
+                    + "; not read");
+          } else if (declared > metadataLimit - held) {
+            problems.add(
+                tgz
+                    + ": "
+                    + rel
+                    + ": "
+                    + declared
+                    + " bytes of metadata, more than the "
+                    + metadataLimit
+                    + "-byte limit verify holds (with "
+                    + held
+                    + " bytes already read); not read");
+          } else {
+            keep = new ByteArrayOutputStream((int) declared);
+            held += declared;
+          }
+        }
         int r;
         while ((r = tar.read(buf)) > 0) {
           md.update(buf, 0, r);
@@ -159,6 +242,13 @@ public final class BundleVerifier {
         sums.put(rel, HexFormat.of().formatHex(md.digest()));
         if (keep != null) {
           kept.put(rel, keep.toByteArray());
+        }
+        if (rel.equals(Manifest.FILE)) {
+          manifestSeen = true;
+          if (keep != null) {
+            manifest = readManifest(tgz, kept.get(rel), problems);
+            listedSizes = manifest == null ? null : listedSizes(manifest);
+          }
         }
       }
       // read to the end of the gzip stream, past tar's end-of-archive blocks, so that a cut or
@@ -174,12 +264,10 @@ public final class BundleVerifier {
     } catch (IOException ex) {
       throw new IOException(tgz + ": not a readable bundle (" + ex.getMessage() + ")", ex);
     }
-    JsonNode manifest = null;
     String fingerprint = null;
-    if (!kept.containsKey("manifest.json")) {
-      problems.add(tgz + ": no " + BundleBuilder.ROOT + "/manifest.json");
-    } else {
-      manifest = Manifest.JSON.readTree(kept.get("manifest.json"));
+    if (!manifestSeen) {
+      problems.add(tgz + ": no " + BundleBuilder.ROOT + "/" + Manifest.FILE);
+    } else if (manifest != null) {
       Set<String> listed = new HashSet<>();
       for (JsonNode f : manifest.path("files")) {
         String path = f.path("path").asText();
@@ -203,17 +291,102 @@ public final class BundleVerifier {
         }
       }
       for (String p : sums.keySet()) {
-        if (!listed.contains(p) && !p.equals("manifest.json")) {
+        if (!listed.contains(p) && !p.equals(Manifest.FILE) && !p.equals(Manifest.SIGNATURE)) {
           problems.add(tgz + ": " + p + " is not in the manifest");
         }
       }
       fingerprint = manifest.path("signing_key").path("fingerprint").asText(null);
     }
-    checkSignatures(tgz, kept, sizes, sums, fingerprint, expectedFingerprint, now, problems);
+    Set<String> allowed = new HashSet<>(Set.of(Manifest.FILE, Manifest.SIGNATURE));
+    boolean indexed =
+        checkSignatures(
+            tgz,
+            kept,
+            sizes,
+            sums,
+            fingerprint,
+            expectedFingerprint,
+            now,
+            metadataLimit,
+            allowed,
+            problems);
+    boolean el = sums.containsKey("repodata/repomd.xml");
+    allowed.addAll(el ? EL_METADATA : DEB_METADATA);
+    List<String> others = new ArrayList<>();
+    for (String p : sums.keySet()) {
+      boolean known =
+          allowed.contains(p)
+              || (el && p.startsWith("keys/") && p.indexOf('/', 5) < 0 && p.length() > 5)
+              // without a readable index every package file would be named; the index's own
+              // problem is already reported
+              || (!indexed && p.indexOf('/') < 0 && p.endsWith(el ? ".rpm" : ".deb"));
+      if (!known) {
+        others.add(p);
+      }
+    }
+    others.sort(null);
+    for (String p : others) {
+      problems.add(
+          tgz
+              + ": "
+              + p
+              + " is neither a package of "
+              + (el ? "primary" : "Packages")
+              + " nor a metadata file of the bundle; refused (it would be served from "
+              + RpmBundleBuilder.NODE_PATH
+              + ")");
+    }
     return new Report(sums.size(), bytes, fingerprint, manifest, problems, unsafe);
   }
 
-  private static void checkSignatures(
+  private static JsonNode readManifest(Path tgz, byte[] json, List<String> problems) {
+    try {
+      JsonNode m = Manifest.JSON.readTree(json);
+      if (m == null || !m.isObject()) {
+        problems.add(tgz + ": " + Manifest.FILE + " is not a JSON object");
+        return null;
+      }
+      return m;
+    } catch (IOException e) {
+      problems.add(tgz + ": " + Manifest.FILE + " is not valid JSON (" + e.getMessage() + ")");
+      return null;
+    }
+  }
+
+  private static Map<String, Long> listedSizes(JsonNode manifest) {
+    Map<String, Long> out = new HashMap<>();
+    for (JsonNode f : manifest.path("files")) {
+      out.put(f.path("path").asText(), f.path("size").asLong());
+    }
+    return out;
+  }
+
+  /** A good detached signature by {@code keys} over the manifest, when both are there. */
+  private static void checkManifestSignature(
+      Path tgz, Map<String, byte[]> kept, TrustedKeys keys, List<String> problems) {
+    byte[] m = kept.get(Manifest.FILE);
+    if (m == null) {
+      return; // reported: missing, too large or unreadable
+    }
+    byte[] asc = kept.get(Manifest.SIGNATURE);
+    if (asc == null) {
+      problems.add(tgz + ": no " + Manifest.SIGNATURE + " (" + Manifest.FILE + " is not signed)");
+      return;
+    }
+    try {
+      Detached.verify(m, asc, keys, tgz + ":" + Manifest.SIGNATURE);
+    } catch (SignatureException e) {
+      problems.add(e.getMessage());
+    }
+  }
+
+  /**
+   * Checks the signature chain down to every package file, adding the package files of the index to
+   * {@code packageFiles}.
+   *
+   * @return whether the package index was read (so {@code packageFiles} is complete)
+   */
+  private static boolean checkSignatures(
       Path tgz,
       Map<String, byte[]> kept,
       Map<String, long[]> sizes,
@@ -221,20 +394,23 @@ public final class BundleVerifier {
       String manifestFpr,
       String expectedFpr,
       Instant now,
+      long metadataLimit,
+      Set<String> packageFiles,
       List<String> problems) {
-    if (kept.containsKey("repodata/repomd.xml")) {
-      checkRpm(tgz, kept, sizes, sums, manifestFpr, expectedFpr, problems);
-      return;
+    if (sums.containsKey("repodata/repomd.xml")) {
+      return checkRpm(
+          tgz, kept, sizes, sums, manifestFpr, expectedFpr, metadataLimit, packageFiles, problems);
     }
     byte[] keyring = kept.get(DebBundleBuilder.KEYRING);
     byte[] inRelease = kept.get("InRelease");
     if (keyring == null || inRelease == null) {
       problems.add(tgz + ": no " + (keyring == null ? DebBundleBuilder.KEYRING : "InRelease"));
-      return;
+      return false;
     }
     try {
       TrustedKeys keys = TrustedKeys.of(keyring);
       checkKeys(tgz, keys, DebBundleBuilder.KEYRING, manifestFpr, expectedFpr, problems);
+      checkManifestSignature(tgz, kept, keys, problems);
       ClearSigned.Verified v = ClearSigned.verify(inRelease, keys, tgz + ":InRelease");
       ReleaseFile release = ReleaseFile.parse(v.signedText(), tgz + ":InRelease");
       try {
@@ -252,12 +428,23 @@ public final class BundleVerifier {
           problems.add(tgz + ": " + e.path() + " does not match its SHA256 in InRelease");
         }
       }
-      if (release.sha256("Packages").isEmpty() || !kept.containsKey("Packages")) {
+      if (release.sha256("Packages").isEmpty()) {
         problems.add(tgz + ": InRelease does not list Packages");
-        return;
+        return false;
+      }
+      if (!kept.containsKey("Packages")) {
+        if (!sums.containsKey("Packages")) {
+          problems.add(tgz + ": no Packages");
+        }
+        return false; // else reported: too large
       }
       for (DebPackage p : PackageIndex.parsePackagesFile(kept.get("Packages"), tgz + ":Packages")) {
         String f = p.filename() == null ? "" : p.filename().replaceFirst("^\\./", "");
+        if (!f.endsWith(".deb")) {
+          problems.add(tgz + ": Packages lists " + p.id() + " at " + p.filename() + ", not a .deb");
+          continue;
+        }
+        packageFiles.add(f);
         if (!sums.containsKey(f)) {
           problems.add(
               tgz + ": Packages lists " + p.id() + " at " + p.filename() + " which is missing");
@@ -266,8 +453,10 @@ public final class BundleVerifier {
               tgz + ": " + f + " does not match the Size/SHA256 of " + p.id() + " in Packages");
         }
       }
+      return true;
     } catch (SignatureException | MetadataException e) {
       problems.add(tgz + ": " + e.getMessage());
+      return false;
     }
   }
 
@@ -296,28 +485,36 @@ public final class BundleVerifier {
   }
 
   /** The EL chain: repomd.xml.asc, repomd's checksums, primary's package checksums. */
-  private static void checkRpm(
+  private static boolean checkRpm(
       Path tgz,
       Map<String, byte[]> kept,
       Map<String, long[]> sizes,
       Map<String, String> sums,
       String manifestFpr,
       String expectedFpr,
+      long metadataLimit,
+      Set<String> allowed,
       List<String> problems) {
     byte[] key = kept.get(RpmBundleBuilder.KEY_FILE);
     byte[] repomd = kept.get("repodata/repomd.xml");
     byte[] asc = kept.get("repodata/repomd.xml.asc");
-    if (key == null || asc == null) {
+    if (key == null || asc == null || repomd == null) {
       problems.add(
-          tgz + ": no " + (key == null ? RpmBundleBuilder.KEY_FILE : "repodata/repomd.xml.asc"));
-      return;
+          tgz
+              + ": no "
+              + (key == null
+                  ? RpmBundleBuilder.KEY_FILE
+                  : asc == null ? "repodata/repomd.xml.asc" : "readable repodata/repomd.xml"));
+      return false;
     }
     try {
       TrustedKeys keys = TrustedKeys.of(key);
       checkKeys(tgz, keys, RpmBundleBuilder.KEY_FILE, manifestFpr, expectedFpr, problems);
+      checkManifestSignature(tgz, kept, keys, problems);
       Detached.verify(repomd, asc, keys, tgz + ":repodata/repomd.xml.asc");
       Repomd md = Repomd.parse(new ByteArrayInputStream(repomd), tgz + ":repodata/repomd.xml");
       for (Repomd.Data d : md.data()) {
+        allowed.add(d.href());
         if (!sums.containsKey(d.href())) {
           problems.add(tgz + ": repomd.xml lists " + d.href() + " which is missing");
         } else if (!sums.get(d.href()).equalsIgnoreCase(d.checksum())
@@ -326,18 +523,29 @@ public final class BundleVerifier {
         }
       }
       var primary = md.find("primary");
-      if (primary.isEmpty() || !kept.containsKey(primary.get().href())) {
+      if (primary.isEmpty() || !sums.containsKey(primary.get().href())) {
         problems.add(tgz + ": repomd.xml lists no primary in the bundle");
-        return;
+        return false;
       }
       String href = primary.get().href();
+      if (!kept.containsKey(href)) {
+        return false; // reported: too large
+      }
       try (InputStream in =
-          MetadataCompression.open(new ByteArrayInputStream(kept.get(href)), href)) {
+          new Bounded(
+              MetadataCompression.open(new ByteArrayInputStream(kept.get(href)), href),
+              metadataLimit,
+              href)) {
         PrimaryReader.read(
             in,
             tgz + ":" + href,
             p -> {
               String f = p.location();
+              if (!f.endsWith(".rpm")) {
+                problems.add(tgz + ": primary lists " + p.nevra() + " at " + f + ", not an .rpm");
+                return;
+              }
+              allowed.add(f);
               if (!sums.containsKey(f)) {
                 problems.add(
                     tgz + ": primary lists " + p.nevra() + " at " + f + " which is missing");
@@ -353,8 +561,49 @@ public final class BundleVerifier {
               }
             });
       }
+      return true;
     } catch (SignatureException | RpmMetadataException | IOException e) {
       problems.add(tgz + ": " + e.getMessage());
+      return false;
+    }
+  }
+
+  /** A stream that fails once more than {@code limit} bytes were read from it. */
+  private static final class Bounded extends FilterInputStream {
+    private final long limit;
+    private final String source;
+    private long read;
+
+    Bounded(InputStream in, long limit, String source) {
+      super(in);
+      this.limit = limit;
+      this.source = source;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    private void count(int n) throws IOException {
+      read += n;
+      if (read > limit) {
+        throw new IOException(
+            source + ": expands to more than " + limit + " bytes, the limit on metadata; not read");
+      }
     }
   }
 

@@ -24,7 +24,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /**
  * Crafts small signed bundles for configurator tests: a flat repository of fake .debs (the verifier
  * checks sizes and SHA256, not .deb contents), Release/InRelease signed by a throwaway key shipped
- * as pigsty.gpg, and a manifest.json with target and requested specs.
+ * as pigsty.gpg, and a manifest.json with target and requested specs, signed by the same key in
+ * manifest.json.asc.
  */
 final class TestBundle {
   private static BundleKey key;
@@ -113,7 +114,9 @@ final class TestBundle {
     manifest.put("definition", Map.of("requested", req));
     manifest.put("signing_key", Map.of("fingerprint", key().fingerprint(), "file", "pigsty.gpg"));
     manifest.put("files", files);
-    Files.write(repo.resolve("manifest.json"), new ObjectMapper().writeValueAsBytes(manifest));
+    byte[] json = new ObjectMapper().writeValueAsBytes(manifest);
+    Files.write(repo.resolve("manifest.json"), json);
+    Files.write(repo.resolve("manifest.json.asc"), key().detachSign(json, true, date));
     Path out = repo.getParent().resolveSibling(repo.getParent().getFileName() + ".tgz");
     Tarball.write(repo, "pigsty", date, out);
     return out;

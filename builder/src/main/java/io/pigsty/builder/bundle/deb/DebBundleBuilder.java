@@ -4,6 +4,7 @@ import io.pigsty.builder.bundle.BundleBuilder;
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.BundleOutput;
 import io.pigsty.builder.bundle.ContentCache;
+import io.pigsty.builder.bundle.Manifest;
 import io.pigsty.builder.bundle.Mirrors;
 import io.pigsty.builder.bundle.UpstreamState;
 import io.pigsty.builder.definition.BundleDefinition;
@@ -264,7 +265,9 @@ public final class DebBundleBuilder implements BundleBuilder {
     long t2 = System.nanoTime();
     timings.put("index+sign", (t2 - t1) / 1e9);
 
-    boolean upToDate = BundleOutput.install(outDir, def, files, repo.files(), manifest, stamp);
+    byte[] manifestSig = Manifest.sign(manifest, key, stamp);
+    boolean upToDate =
+        BundleOutput.install(outDir, def, files, repo.files(), manifest, manifestSig, stamp);
     Path bundle = outDir.resolve(def.bundleFileName());
     Path repoDir = outDir.resolve(def.name()).resolve(ROOT);
     long t3 = System.nanoTime();

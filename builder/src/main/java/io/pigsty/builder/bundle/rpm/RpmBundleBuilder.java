@@ -4,6 +4,7 @@ import io.pigsty.builder.bundle.BundleBuilder;
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.BundleOutput;
 import io.pigsty.builder.bundle.ContentCache;
+import io.pigsty.builder.bundle.Manifest;
 import io.pigsty.builder.bundle.Mirrors;
 import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.definition.PackageRequest;
@@ -386,7 +387,9 @@ public final class RpmBundleBuilder implements BundleBuilder {
     long t3 = System.nanoTime();
     timings.put("index+sign", (t3 - t2) / 1e9);
 
-    boolean upToDate = BundleOutput.install(outDir, def, files, metadata, manifest, stamp);
+    byte[] manifestSig = Manifest.sign(manifest, key, stamp);
+    boolean upToDate =
+        BundleOutput.install(outDir, def, files, metadata, manifest, manifestSig, stamp);
     timings.put("pack", (System.nanoTime() - t3) / 1e9);
     Path bundle = outDir.resolve(def.bundleFileName());
     return new Result(

@@ -157,7 +157,7 @@ public class DebBundleBuilderTest {
     BundleVerifier.Report rep = BundleVerifier.verify(r.bundle(), null);
     assertThat(rep.problems()).isEmpty();
     assertThat(rep.files())
-        .isEqualTo(4 + 6); // debs + Packages(.gz), Release, InRelease, key, manifest
+        .isEqualTo(4 + 7); // debs + Packages(.gz), Release, InRelease, key, manifest(.asc)
     JsonNode files = rep.manifest().path("files");
     JsonNode common = null;
     for (JsonNode f : files) {

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pigsty.builder.bundle.BundleBuilder;
 import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.ContentCache;
+import io.pigsty.builder.bundle.Manifest;
 import io.pigsty.builder.bundle.Mirrors;
 import io.pigsty.builder.bundle.deb.DebBundleBuilderTest;
 import io.pigsty.builder.bundle.deb.RepoIndexerTest;
@@ -16,8 +19,10 @@ import io.pigsty.builder.fetch.Downloader;
 import io.pigsty.builder.fetch.FetchException;
 import io.pigsty.builder.files.Tarball;
 import io.pigsty.builder.verify.BundleVerifier;
+import io.pigsty.repo.Digests;
 import io.pigsty.repo.rpm.ResolutionException;
 import io.pigsty.repo.rpm.RpmSigner;
+import io.pigsty.repo.sign.BundleKey;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.sign.TrustedKeys;
 import java.io.ByteArrayOutputStream;
@@ -364,6 +369,35 @@ public class RpmBundleBuilderTest {
         .anyMatch(
             p -> p.contains("bzip2-static-1.0.8-18.el9.x86_64.rpm does not match the size/SHA256"))
         .anyMatch(p -> p.contains("bzip2-static-1.0.8-18.el9.x86_64.rpm: expected"));
+  }
+
+  @Test
+  void verify_elBundleWithAnIndexHtmlInASignedManifest_isRefusedByName() throws Exception {
+    BundleBuilder.Result r = build(definition(GOOD_UPSTREAMS, "bzip2-static"), tmp.resolve("out"));
+    Path copy = tmp.resolve("copy/pigsty");
+    copyTree(r.repoDir(), copy);
+    byte[] page = "<script>alert(1)</script>\n".getBytes(StandardCharsets.UTF_8);
+    Files.write(copy.resolve("index.html"), page);
+    ObjectNode manifest =
+        (ObjectNode) new ObjectMapper().readTree(copy.resolve("manifest.json").toFile());
+    ObjectNode f = ((ArrayNode) manifest.path("files")).addObject();
+    f.put("path", "index.html");
+    f.put("size", page.length);
+    f.put("sha256", Digests.sha256Hex(page));
+    byte[] json = new ObjectMapper().writeValueAsBytes(manifest);
+    Files.write(copy.resolve("manifest.json"), json);
+    BundleKey key = BundleKey.loadOrCreate(tmp.resolve("signing-key"), BundleKey.USER_ID);
+    Files.write(copy.resolve("manifest.json.asc"), Manifest.sign(json, key, Instant.now()));
+    Path bad = tmp.resolve("html.tgz");
+    Tarball.write(copy, BundleBuilder.ROOT, Instant.EPOCH, bad);
+    assertThat(BundleVerifier.verify(bad, null).problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p).contains("index.html is neither a package of primary"));
+    Files.delete(copy.resolve("manifest.json.asc"));
+    Path unsigned = tmp.resolve("unsigned.tgz");
+    Tarball.write(copy, BundleBuilder.ROOT, Instant.EPOCH, unsigned);
+    assertThat(BundleVerifier.verify(unsigned, null).problems())
+        .anySatisfy(p -> assertThat(p).contains("no manifest.json.asc"));
   }
 
   @Test
