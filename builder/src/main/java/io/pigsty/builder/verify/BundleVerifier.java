@@ -32,6 +32,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -64,6 +65,10 @@ public final class BundleVerifier {
    * @param unsafe the problems that are entries which would land outside {@code pigsty/} when
    *     unpacked, are not a regular file or directory, or repeat a path ({@link Tarball.Checker});
    *     also in {@code problems}
+   * @param signers primary key fingerprints (uppercase hex) of the good signatures over {@code
+   *     InRelease} (or {@code repomd.xml}) by the keys the bundle ships, in signature order; empty
+   *     when the signature did not verify. A bundle can ship and sign with any key: only a pinned
+   *     fingerprint ({@link #verifyPinned}) says who made it.
    */
   public record Report(
       int files,
@@ -71,7 +76,8 @@ public final class BundleVerifier {
       String keyFingerprint,
       JsonNode manifest,
       List<String> problems,
-      List<String> unsafe) {
+      List<String> unsafe,
+      List<String> signers) {
     /**
      * @return whether no problem was found
      */
@@ -99,12 +105,44 @@ public final class BundleVerifier {
    * Verifies the bundle against the current time.
    *
    * @param tgz the bundle
-   * @param expectedFingerprint when non-null, the signing key must have this fingerprint
+   * @param expectedFingerprint when non-null, a good signature must be by the key with this
+   *     fingerprint (blanks and case ignored)
    * @return the report; problems name the file at fault
    * @throws IOException when the tarball cannot be read at all (not gzip, truncated)
    */
   public static Report verify(Path tgz, String expectedFingerprint) throws IOException {
     return verify(tgz, expectedFingerprint, Instant.now());
+  }
+
+  /**
+   * Verifies the bundle as {@link #verify(Path, String, Instant)} does, requiring a good signature
+   * by one of several pinned keys.
+   *
+   * @param tgz the bundle
+   * @param pinned primary key fingerprints (uppercase hex, {@link
+   *     TrustedKeys#normalizeFingerprint}); null for no pin, empty to trust no key
+   * @param now the time the Release dates are checked against, non-null
+   * @return the report; when no good signature is by a pinned key, a problem names the signers and
+   *     the pinned keys
+   * @throws IOException when the tarball cannot be read at all (not gzip, truncated)
+   */
+  public static Report verifyPinned(Path tgz, Collection<String> pinned, Instant now)
+      throws IOException {
+    Report r = verify(tgz, null, now);
+    if (pinned == null
+        || r.signers().isEmpty()
+        || r.signers().stream().anyMatch(pinned::contains)) {
+      return r; // no pin, or no good signature at all (already a problem)
+    }
+    List<String> problems = new ArrayList<>(r.problems());
+    problems.add(
+        tgz
+            + ": signed by "
+            + String.join(", ", r.signers())
+            + ", expected key "
+            + (pinned.isEmpty() ? "(none pinned)" : String.join(" or ", pinned)));
+    return new Report(
+        r.files(), r.bytes(), r.keyFingerprint(), r.manifest(), problems, r.unsafe(), r.signers());
   }
 
   /**
@@ -118,6 +156,9 @@ public final class BundleVerifier {
    */
   public static Report verify(Path tgz, String expectedFingerprint, Instant now)
       throws IOException {
+    if (expectedFingerprint != null) {
+      return verifyPinned(tgz, List.of(TrustedKeys.normalizeFingerprint(expectedFingerprint)), now);
+    }
     List<String> problems = new ArrayList<>();
     List<String> unsafe = new ArrayList<>();
     Map<String, long[]> sizes = new HashMap<>();
@@ -209,8 +250,9 @@ public final class BundleVerifier {
       }
       fingerprint = manifest.path("signing_key").path("fingerprint").asText(null);
     }
-    checkSignatures(tgz, kept, sizes, sums, fingerprint, expectedFingerprint, now, problems);
-    return new Report(sums.size(), bytes, fingerprint, manifest, problems, unsafe);
+    List<String> signers = new ArrayList<>();
+    checkSignatures(tgz, kept, sizes, sums, fingerprint, now, problems, signers);
+    return new Report(sums.size(), bytes, fingerprint, manifest, problems, unsafe, signers);
   }
 
   private static void checkSignatures(
@@ -219,11 +261,11 @@ public final class BundleVerifier {
       Map<String, long[]> sizes,
       Map<String, String> sums,
       String manifestFpr,
-      String expectedFpr,
       Instant now,
-      List<String> problems) {
+      List<String> problems,
+      List<String> signers) {
     if (kept.containsKey("repodata/repomd.xml")) {
-      checkRpm(tgz, kept, sizes, sums, manifestFpr, expectedFpr, problems);
+      checkRpm(tgz, kept, sizes, sums, manifestFpr, problems, signers);
       return;
     }
     byte[] keyring = kept.get(DebBundleBuilder.KEYRING);
@@ -234,8 +276,9 @@ public final class BundleVerifier {
     }
     try {
       TrustedKeys keys = TrustedKeys.of(keyring);
-      checkKeys(tgz, keys, DebBundleBuilder.KEYRING, manifestFpr, expectedFpr, problems);
+      checkKeys(tgz, keys, DebBundleBuilder.KEYRING, manifestFpr, problems);
       ClearSigned.Verified v = ClearSigned.verify(inRelease, keys, tgz + ":InRelease");
+      signers.addAll(v.goodKeyFingerprints());
       ReleaseFile release = ReleaseFile.parse(v.signedText(), tgz + ":InRelease");
       try {
         release.checkDates(now);
@@ -272,17 +315,7 @@ public final class BundleVerifier {
   }
 
   private static void checkKeys(
-      Path tgz,
-      TrustedKeys keys,
-      String file,
-      String manifestFpr,
-      String expectedFpr,
-      List<String> problems) {
-    if (expectedFpr != null
-        && !keys.fingerprints().contains(TrustedKeys.normalizeFingerprint(expectedFpr))) {
-      problems.add(
-          tgz + ": " + file + " holds " + keys.fingerprints() + ", expected key " + expectedFpr);
-    }
+      Path tgz, TrustedKeys keys, String file, String manifestFpr, List<String> problems) {
     if (manifestFpr != null && !keys.fingerprints().contains(manifestFpr)) {
       problems.add(
           tgz
@@ -302,8 +335,8 @@ public final class BundleVerifier {
       Map<String, long[]> sizes,
       Map<String, String> sums,
       String manifestFpr,
-      String expectedFpr,
-      List<String> problems) {
+      List<String> problems,
+      List<String> signers) {
     byte[] key = kept.get(RpmBundleBuilder.KEY_FILE);
     byte[] repomd = kept.get("repodata/repomd.xml");
     byte[] asc = kept.get("repodata/repomd.xml.asc");
@@ -314,8 +347,8 @@ public final class BundleVerifier {
     }
     try {
       TrustedKeys keys = TrustedKeys.of(key);
-      checkKeys(tgz, keys, RpmBundleBuilder.KEY_FILE, manifestFpr, expectedFpr, problems);
-      Detached.verify(repomd, asc, keys, tgz + ":repodata/repomd.xml.asc");
+      checkKeys(tgz, keys, RpmBundleBuilder.KEY_FILE, manifestFpr, problems);
+      signers.addAll(Detached.verify(repomd, asc, keys, tgz + ":repodata/repomd.xml.asc"));
       Repomd md = Repomd.parse(new ByteArrayInputStream(repomd), tgz + ":repodata/repomd.xml");
       for (Repomd.Data d : md.data()) {
         if (!sums.containsKey(d.href())) {
