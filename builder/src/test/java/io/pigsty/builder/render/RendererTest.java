@@ -106,7 +106,10 @@ class RendererTest {
         .contains("v.cpus = n[:cpus]", "v.memory = n[:memory]")
         .contains("pigsty-pkg-#{PIGSTY_VERSION}." + os + "." + catalog.os().get(os).arch() + ".tgz")
         .contains("File.expand_path(\"../../../../dist\", __dir__)")
-        .contains("./configure -n -i #{n[:ip]} -p /tmp/pkg.tgz", "make install")
+        .contains(
+            "install -m 0600 /tmp/pkg.tgz /root/pkg.tgz",
+            "./configure -n -i #{n[:ip]} -p /root/pkg.tgz",
+            "make install")
         .doesNotContain("[=", "[#");
     // exactly one provider block: a virtualbox file never configures libvirt and back
     String other = provider.equals("libvirt") ? "virtualbox" : "libvirt";
@@ -228,7 +231,8 @@ class RendererTest {
     assertThat(attr(src, "ssh_username")).isEqualTo("\"" + catalog.os().get(os).qemuUser() + "\"");
     assertThat(hcl)
         .contains(
-            "./configure -n -p /tmp/pkg.tgz && make install",
+            "install -m 0600 /tmp/pkg.tgz /root/pkg.tgz",
+            "./configure -n -p /root/pkg.tgz && make install",
             "\"${path.root}/../../../../dist\"",
             "pigsty-pkg-${var.version}." + os + ".");
     assertThat(files.get("http/user-data"))
