@@ -1,8 +1,11 @@
 #!/bin/bash
 # release.sh JAR VERSION OUT_DIR: build OUT_DIR/pigsty-VERSION.tgz, the release a user copies
 # to the box. It unpacks to pigsty/ with: configure, Makefile (from
-# box/), pigsty.jar, templates/ (if builder/src/main/resources/templates exists), and jre/, a
-# runtime made by jlink with the modules jdeps finds in the jar.
+# box/), pigsty.jar, templates/ (if builder/src/main/resources/templates exists), jre/, a
+# runtime made by jlink with the modules jdeps finds in the jar, and bundle-keys.txt: the
+# fingerprint of the bundle signing key (--key-dir via PIGSTY_KEY_DIR, the key that signs
+# SHA256SUMS below and that 'make pkg' signs bundles with), uppercase hex, one a line, which
+# './configure' requires a bundle to be signed by.
 # Beside it in OUT_DIR: our packages pigsty_VERSION_all.deb and pigsty-VERSION-1.noarch.rpm
 # (same files minus jre/, 'pigsty package'), get (box/get with VERSION and $PIGSTY_SITE, default
 # https://pigsty.invalid, filled in), SHA256SUMS (sha256sum of those and of every
@@ -33,6 +36,13 @@ chmod 0755 "$R/configure"
 if [ -d "$TOP/builder/src/main/resources/templates" ]; then
     cp -r "$TOP/builder/src/main/resources/templates" "$R/templates"
 fi
+# the bundle key's fingerprint, from a signature made with it ('pigsty sign' prints the signer)
+: >"$STAGE/.key-probe"
+FPR=$(java -jar "$JAR" sign "$STAGE/.key-probe" | sed -n 's/^.*: signed by \([0-9A-F]\{40,64\}\)$/\1/p')
+rm -f "$STAGE/.key-probe" "$STAGE/.key-probe.asc"
+[ -n "$FPR" ] || { echo "FAIL: no bundle signing key fingerprint from 'pigsty sign'" >&2; exit 1; }
+printf '%s\n' "$FPR" >"$R/bundle-keys.txt"
+echo "release: bundle key $FPR pinned in pigsty/bundle-keys.txt" >&2
 echo "release: our packages (.deb, .rpm)" >&2
 # entry times: SOURCE_DATE_EPOCH if the caller set it, else the jar's build timestamp (not the
 # commit time: make pkg builds the same .deb for the bundle, whatever was committed between).
@@ -96,7 +106,8 @@ mv -f "$OUT/.get.tmp" "$OUT/get"
 ) >"$OUT/.SHA256SUMS.tmp"
 SOURCE_DATE_EPOCH=$EPOCH java -jar "$JAR" sign --keyring "$OUT/pigsty.gpg" "$OUT/.SHA256SUMS.tmp" >&2
 # checked before it is put in place: a stale checksum never lands as SHA256SUMS
-java -jar "$JAR" verify --sums "$OUT/.SHA256SUMS.tmp" >&2 ||
+# --key: signed by the key that bundle-keys.txt pins (the same key dir throughout)
+java -jar "$JAR" verify --sums "$OUT/.SHA256SUMS.tmp" --key "$FPR" >&2 ||
     { rm -f "$OUT/.SHA256SUMS.tmp" "$OUT/.SHA256SUMS.tmp.asc"; echo "FAIL: the release does not verify" >&2; exit 1; }
 mv -f "$OUT/.SHA256SUMS.tmp.asc" "$OUT/SHA256SUMS.asc"
 mv -f "$OUT/.SHA256SUMS.tmp" "$OUT/SHA256SUMS"

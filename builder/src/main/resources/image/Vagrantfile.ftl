@@ -53,8 +53,8 @@ Vagrant.configure("2") do |config|
 [/#if]
       next unless n[:meta]
 
-      # the release and the bundle, copied in as from a USB stick; configure finds the bundle
-      # at /tmp/pkg.tgz
+      # the release and the bundle, copied in as from a USB stick (by the vagrant user:
+      # configure refuses a bundle another user owns, so it is given a root copy)
       node.vm.provision "release", type: "file", source: PIGSTY_RELEASE, destination: "/tmp/pigsty.tgz"
       node.vm.provision "bundle", type: "file", source: PIGSTY_BUNDLE, destination: "/tmp/pkg.tgz"
       node.vm.provision "install", type: "shell", privileged: true, inline: <<~SHELL
@@ -62,7 +62,8 @@ Vagrant.configure("2") do |config|
         rm -rf /root/pigsty
         tar -xzf /tmp/pigsty.tgz -C /root
         cd /root/pigsty
-        ./configure -n -g -i #{n[:ip]} -p /tmp/pkg.tgz
+        install -m 0600 /tmp/pkg.tgz /root/pkg.tgz
+        ./configure -n -g -i #{n[:ip]} -p /root/pkg.tgz
         make install
       SHELL
     end

@@ -81,12 +81,14 @@ build {
   }
 
   provisioner "shell" {
+    # configure refuses a bundle another user owns (the upload's): it is given a root copy
     execute_command = "sudo sh -eu '{{ .Path }}'"
     inline = [
       "rm -rf /root/pigsty",
       "tar -xzf /tmp/pigsty.tgz -C /root",
-      "cd /root/pigsty && ./configure -n -g -p /tmp/pkg.tgz && make install",
-      "rm -f /tmp/pigsty.tgz /tmp/pkg.tgz",
+      "install -m 0600 /tmp/pkg.tgz /root/pkg.tgz",
+      "cd /root/pigsty && ./configure -n -g -p /root/pkg.tgz && make install",
+      "rm -f /tmp/pigsty.tgz /tmp/pkg.tgz /root/pkg.tgz",
     ]
   }
 }

@@ -2,9 +2,14 @@ package io.pigsty.builder.cli;
 
 import io.pigsty.builder.configure.Configurator;
 import io.pigsty.builder.configure.HostFacts;
+import io.pigsty.builder.configure.KeyPins;
+import io.pigsty.builder.configure.NodeException;
 import io.pigsty.builder.configure.NodeFacts;
+import io.pigsty.builder.verify.PinnedKeys;
+import io.pigsty.repo.sign.SignatureException;
 import java.io.Console;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -77,6 +82,22 @@ final class ConfigureCommand implements Callable<Integer> {
   boolean force;
 
   @Option(
+      names = "--key",
+      paramLabel = "FPR|FILE",
+      description =
+          "Require the bundle to be signed by this key: a fingerprint, an OpenPGP public key file "
+              + "or a file of fingerprints, one a line (default: the release's bundle-keys.txt "
+              + "next to ./configure). A bundle signed by another key exits 34.")
+  String key;
+
+  @Option(
+      names = "--insecure-any-key",
+      description =
+          "When no key is pinned (no --key, no bundle-keys.txt: a source tree), accept a bundle "
+              + "signed by any key. That proves the bundle intact, not who made it.")
+  boolean anyKey;
+
+  @Option(
       names = "--strict",
       description = "Unknown keys in -c's (or a kept) pigsty.yml are errors, not warnings.")
   boolean strict;
@@ -118,11 +139,52 @@ final class ConfigureCommand implements Callable<Integer> {
             return c == null ? null : c.readLine("%s", prompt);
           }
         };
+    KeyPins keys = pins(console);
     NodeFacts node = facts.apply(root == null ? Path.of("/") : root.toAbsolutePath());
     new Configurator(node, console)
         .run(
             new Configurator.Options(
-                mode, ip, bundle, nonInteractive, out0, generate, conf, skipApt, strict, force));
+                mode,
+                ip,
+                bundle,
+                nonInteractive,
+                out0,
+                generate,
+                conf,
+                skipApt,
+                strict,
+                force,
+                keys));
     return 0;
+  }
+
+  /**
+   * The pinned bundle keys: {@code --key}, else the release's {@code bundle-keys.txt} next to the
+   * jar ({@code pigsty.home}), else any key under {@code --insecure-any-key}, else null.
+   */
+  private KeyPins pins(Configurator.Console console) throws Exception {
+    if (key != null) {
+      try {
+        return new KeyPins(PinnedKeys.parse(key), "--key " + key);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--key " + e.getMessage());
+      } catch (SignatureException e) {
+        throw new NodeException(NodeException.Kind.BUNDLE_UNTRUSTED, "--key: " + e.getMessage());
+      }
+    }
+    String home = System.getProperty("pigsty.home");
+    Path file = home == null || home.isBlank() ? null : Path.of(home, PinnedKeys.RELEASE_FILE);
+    if (file != null && Files.isRegularFile(file)) {
+      try {
+        KeyPins k = new KeyPins(PinnedKeys.read(file), file.toString());
+        if (anyKey) {
+          console.line("[WARN] --insecure-any-key ignored: " + file + " pins the bundle key");
+        }
+        return k;
+      } catch (SignatureException e) {
+        throw new NodeException(NodeException.Kind.BUNDLE_UNTRUSTED, e.getMessage());
+      }
+    }
+    return anyKey ? KeyPins.anyKey() : null;
   }
 }

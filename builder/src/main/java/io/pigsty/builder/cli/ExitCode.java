@@ -23,7 +23,7 @@ public enum ExitCode {
   NO_ROOT(23, "configure: not root and no passwordless sudo"),
   IP(24, "configure: -i not on this node, or no single primary IP under -n"),
   UNKNOWN_TEMPLATE(25, "unknown template (configure -m, or pg_conf/node_tune of pigsty.yml)"),
-  BUNDLE_INVALID(26, "configure: bundle missing, truncated, or bad SHA256 or signature"),
+  BUNDLE_INVALID(26, "configure: bundle missing, bad SHA256/signature, or writable by others"),
   BUNDLE_TARGET(27, "configure: bundle is for another OS, release or architecture"),
   PREFLIGHT(28, "configure: bundle packages conflict with installed ones (listed)"),
   INVENTORY(29, "bad pigsty.yml, from any command (file:line: key.path: reason)"),
@@ -31,6 +31,8 @@ public enum ExitCode {
   NO_PACKAGE_MANAGER(31, "configure: dpkg or apt-get not found"),
   NO_SPACE(32, "configure: not enough free disk under /www"),
   APT(33, "configure: writing the apt source or apt-get update failed"),
+  // one help line: the code column plus the meaning stay within picocli's 80 columns
+  BUNDLE_UNTRUSTED(34, "configure: bundle signed by a key not pinned (--key or bundle-keys.txt)"),
   INSTALL(41, "install: a step failed (command, file or unit named)"),
   HEALTH(42, "install/status: health check failed (failed items listed)"),
   IMAGE(50, "image: unknown spec, OS or provider, or a spec a renderer cannot serve"),

@@ -4,13 +4,16 @@ import io.pigsty.builder.bundle.BundleException;
 import io.pigsty.builder.bundle.deb.DebBundleBuilder;
 import io.pigsty.builder.release.ReleaseSums;
 import io.pigsty.builder.verify.BundleVerifier;
+import io.pigsty.builder.verify.PinnedKeys;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.sign.TrustedKeys;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,7 +46,10 @@ final class VerifyCommand implements Callable<Integer> {
       names = "--key",
       paramLabel = "FINGERPRINT|FILE",
       description = {
-        "Bundle: also require the bundle to be signed by this key (fingerprint).",
+        "Bundle: also require the bundle to be signed by this key: a fingerprint, an OpenPGP "
+            + "public key file or a file of fingerprints (e.g. the release's bundle-keys.txt). "
+            + "Without --key the bundle is checked with the key it ships, which proves it "
+            + "intact, not who made it.",
         "Release: the trusted key, a keyring file or a fingerprint that pigsty.gpg next to "
             + "SHA256SUMS must hold. Without --key the release is checked with that pigsty.gpg, "
             + "which proves it is intact, not who made it."
@@ -61,7 +67,15 @@ final class VerifyCommand implements Callable<Integer> {
     if (sums != null) {
       return verifyRelease();
     }
-    BundleVerifier.Report r = BundleVerifier.verify(bundle, key);
+    Set<String> pinned = null;
+    if (key != null) {
+      try {
+        pinned = PinnedKeys.parse(key);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--key " + e.getMessage());
+      }
+    }
+    BundleVerifier.Report r = BundleVerifier.verifyPinned(bundle, pinned, Instant.now());
     if (!r.ok()) {
       StringBuilder sb = new StringBuilder(bundle + ": " + r.problems().size() + " problem(s):");
       r.problems().forEach(p -> sb.append("\n  ").append(p));
@@ -70,11 +84,15 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
-        "%s: OK, %d files, %.1f MB, signed by %s%n",
+        "%s: OK, %d files, %.1f MB, signed by %s%s%n",
         bundle,
         r.files(),
         r.bytes() / 1e6,
-        r.keyFingerprint());
+        String.join(", ", r.signers()),
+        key == null
+            ? " (the key it ships, not pinned: this proves it intact, not who made it; pin it"
+                + " with --key)"
+            : " (pinned by --key)");
     out.flush();
     return 0;
   }

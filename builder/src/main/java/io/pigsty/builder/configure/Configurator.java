@@ -1,6 +1,7 @@
 package io.pigsty.builder.configure;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pigsty.builder.bundle.Manifest;
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.InventoryException;
 import io.pigsty.builder.inventory.InventoryLoader;
@@ -27,9 +28,11 @@ import java.util.Map;
 
 /**
  * The on-box configurator (Pigsty's ./configure): checks the node, picks and renders the template
- * into {@code pigsty.yml}, verifies the offline bundle and checks it against the node, then
- * extracts it to {@code /www/pigsty} and points apt at it. Nothing on the node is changed before
- * every check, the bundle verification and the preflight have passed.
+ * into {@code pigsty.yml}, copies the offline bundle to a private directory ({@link
+ * IncomingBundle}), verifies that copy and requires its signer to be a pinned key ({@link
+ * KeyPins}), checks it against the node, then extracts the same copy to {@code /www/pigsty} and
+ * points apt at it. Nothing on the node is changed before every check, the bundle verification and
+ * the preflight have passed (the private copy is removed whatever happens).
  */
 public final class Configurator {
   /** OS releases this configurator supports, as {@code ID VERSION_ID} of os-release. */
@@ -75,6 +78,9 @@ public final class Configurator {
    * @param strict unknown keys of {@code -c}'s (or a kept) pigsty.yml are errors, not warnings
    * @param force replace an existing {@code output} with the template ({@code --force}), backing it
    *     up first; without it an existing {@code output} is kept, checked and used
+   * @param keys the keys the bundle must be signed by ({@code --key}, the release's {@code
+   *     bundle-keys.txt} or {@link KeyPins#anyKey()}); null when none is pinned, which refuses
+   *     every bundle
    */
   public record Options(
       String mode,
@@ -86,7 +92,8 @@ public final class Configurator {
       Path inventory,
       boolean skipApt,
       boolean strict,
-      boolean force) {}
+      boolean force,
+      KeyPins keys) {}
 
   /** What was done: the template, the address, the inventory file, the repository. */
   public record Outcome(
@@ -97,6 +104,9 @@ public final class Configurator {
 
   private final NodeFacts node;
   private final Console console;
+
+  /** Runs once the bundle is copied, before it is verified (tests change the original there). */
+  Runnable afterBundleCopied = () -> {};
 
   /**
    * @param node the node's facts
@@ -203,16 +213,27 @@ public final class Configurator {
                   : " (by size: " + node.cpus() + " CPUs, " + gib(node.memoryBytes()) + ")"));
     }
 
-    JsonNode manifest = verifyBundle(o.bundle(), os, debArch);
-    preflight(o.bundle(), manifest, debArch);
-
-    // every check passed: now change things
-    Path out = kept != null ? kept : writeInventory(rendered.inventory(), o.output());
+    if (o.keys() == null) {
+      throw fail(
+          NodeException.Kind.BUNDLE_UNTRUSTED,
+          "bundle: no key is pinned: give --key FPR|FILE, or run the release's ./configure (its "
+              + "bundle-keys.txt pins the release key); --insecure-any-key accepts any key");
+    }
+    // from here on only the private copy is read: what is verified is what is installed
+    Path out;
     Path repo;
-    try {
-      repo = LocalRepo.extract(o.bundle(), node.root().resolve("www"));
-    } catch (NodeException e) {
-      throw fail(e);
+    try (IncomingBundle in = copyBundle(o.bundle())) {
+      afterBundleCopied.run();
+      JsonNode manifest = verifyBundle(in, os, debArch, o.keys());
+      preflight(in, manifest, debArch);
+
+      // every check passed: now change things
+      out = kept != null ? kept : writeInventory(rendered.inventory(), o.output());
+      try {
+        repo = LocalRepo.extract(in.path(), node.root().resolve("www"));
+      } catch (NodeException e) {
+        throw fail(new NodeException(e.kind(), in.shown(e.getMessage()), e));
+      }
     }
     ok("repo", "/www/" + LocalRepo.ROOT + " (files 0644, directories 0755)");
     try {
@@ -405,7 +426,7 @@ public final class Configurator {
     }
     long need = DISK_HEADROOM;
     try {
-      need += Files.size(o.bundle());
+      need += 2 * Files.size(o.bundle()); // its private copy and the repository
     } catch (IOException e) {
       // a missing bundle is reported when it is verified
     }
@@ -416,7 +437,7 @@ public final class Configurator {
               + gib(free)
               + " free under /www, need "
               + gib(need)
-              + " for the bundle's repository");
+              + " for the bundle's copy and repository");
     }
     ok("disk", gib(free) + " free under /www");
   }
@@ -478,36 +499,79 @@ public final class Configurator {
         "ip: several candidates (" + String.join(", ", ips) + "); pick one with -i");
   }
 
-  /** Verifies the bundle and its target; @return its manifest */
-  JsonNode verifyBundle(Path tgz, OsRelease os, String debArch) throws NodeException {
-    if (!Files.isRegularFile(tgz)) {
-      throw fail(
-          NodeException.Kind.BUNDLE_INVALID,
-          "bundle: " + tgz + " not found; copy pigsty-pkg-*.tgz " + "there or name it with -p");
+  /** Copies the bundle to a private directory ({@link IncomingBundle}). */
+  private IncomingBundle copyBundle(Path bundle) throws NodeException {
+    try {
+      return IncomingBundle.copy(bundle, node.root());
+    } catch (NodeException e) {
+      throw fail(e);
     }
+  }
+
+  /**
+   * Verifies the bundle's copy, its signer against the pinned keys, and its target.
+   *
+   * @return its manifest
+   */
+  JsonNode verifyBundle(IncomingBundle in, OsRelease os, String debArch, KeyPins keys)
+      throws NodeException {
+    Path tgz = in.original();
     BundleVerifier.Report r;
     try {
-      r = BundleVerifier.verify(tgz, null); // one pass: checksums, signature and unsafe entries
+      // one pass: checksums, signature and unsafe entries
+      r = BundleVerifier.verify(in.path(), null);
     } catch (IOException e) {
-      throw fail(NodeException.Kind.BUNDLE_INVALID, "bundle: " + e.getMessage());
+      throw fail(NodeException.Kind.BUNDLE_INVALID, in.shown("bundle: " + e.getMessage()));
     }
     if (!r.unsafe().isEmpty()) {
-      throw fail(NodeException.Kind.UNSAFE_ENTRY, "bundle: " + String.join("; ", r.unsafe()));
+      throw fail(
+          NodeException.Kind.UNSAFE_ENTRY, in.shown("bundle: " + String.join("; ", r.unsafe())));
     }
     if (!r.ok()) {
       throw fail(
           NodeException.Kind.BUNDLE_INVALID,
-          "bundle: " + r.problems().size() + " problem(s): " + String.join("; ", r.problems()));
+          in.shown(
+              "bundle: "
+                  + r.problems().size()
+                  + " problem(s): "
+                  + String.join("; ", r.problems())));
+    }
+    String signers = String.join(", ", r.signers());
+    if (keys.acceptsAny()) {
+      warn(
+          "bundle: signed by "
+              + signers
+              + ", a key that is not pinned ("
+              + keys.source()
+              + "): this proves the bundle intact, not who made it");
+    } else if (r.signers().stream().noneMatch(keys.fingerprints()::contains)
+        || r.manifestSigners().stream().noneMatch(keys.fingerprints()::contains)) {
+      // the manifest (the bundle's target) must be signed by a pinned key too
+      if (r.signers().stream().anyMatch(keys.fingerprints()::contains)) {
+        signers = String.join(", ", r.manifestSigners()) + " (" + Manifest.SIGNATURE + ")";
+      }
+      throw fail(
+          NodeException.Kind.BUNDLE_UNTRUSTED,
+          "bundle: "
+              + tgz
+              + " is signed by "
+              + signers
+              + ", not by a pinned key ("
+              + String.join(", ", keys.fingerprints().stream().sorted().toList())
+              + " from "
+              + keys.source()
+              + ")");
     }
     ok(
         "bundle",
         String.format(
             Locale.ROOT,
-            "%s (%d files, %.1f MB, SHA256 and InRelease signature by %s good)",
+            "%s (%d files, %.1f MB, SHA256 and InRelease signature by %s good%s)",
             tgz,
             r.files(),
             r.bytes() / 1e6,
-            r.keyFingerprint()));
+            signers,
+            keys.acceptsAny() ? "" : ", pinned by " + keys.source()));
     JsonNode t = r.manifest().path("target");
     String bos = t.path("os").asText();
     String brel = t.path("release").asText();
@@ -532,7 +596,13 @@ public final class Configurator {
     return r.manifest();
   }
 
-  void preflight(Path tgz, JsonNode manifest, String debArch) throws NodeException {
+  void preflight(IncomingBundle in, JsonNode manifest, String debArch) throws NodeException {
+    byte[] packages;
+    try {
+      packages = LocalRepo.read(in.path(), "Packages");
+    } catch (NodeException e) {
+      throw fail(new NodeException(e.kind(), in.shown(e.getMessage()), e));
+    }
     List<String> requested = new ArrayList<>();
     manifest
         .path("definition")
@@ -543,7 +613,7 @@ public final class Configurator {
       byte[] status = Files.exists(statusFile) ? Files.readAllBytes(statusFile) : new byte[0];
       PackageIndex installed = Preflight.installed(status, "/var/lib/dpkg/status", debArch);
       PackageIndex bundle = new PackageIndex(debArch);
-      bundle.addPackagesFile(LocalRepo.read(tgz, "Packages"), tgz + ":Packages");
+      bundle.addPackagesFile(packages, in.original() + ":Packages");
       Preflight.Result r = Preflight.check(requested, bundle, installed);
       if (!r.ok()) {
         StringBuilder sb =

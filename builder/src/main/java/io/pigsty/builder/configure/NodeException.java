@@ -4,7 +4,7 @@ import io.pigsty.repo.PigstyException;
 
 /**
  * A failed step of configuring a node: a check, the template, {@code pigsty.yml}, the bundle or the
- * local repository. The {@link Kind} says which, so it carries its own exit code (20-33); the
+ * local repository. The {@link Kind} says which, so it carries its own exit code (20-34); the
  * message names the file, key, package or address at fault.
  */
 public final class NodeException extends PigstyException {
@@ -28,7 +28,10 @@ public final class NodeException extends PigstyException {
     IP(24),
     /** The template named with {@code -m} (or in {@code pg_conf}) does not exist. */
     UNKNOWN_TEMPLATE(25),
-    /** The bundle is missing, unreadable, truncated, or fails a checksum or signature. */
+    /**
+     * The bundle is missing, unreadable, truncated, fails a checksum or signature, is not owned by
+     * root (or the running user) or is group- or world-writable, or changed while it was copied.
+     */
     BUNDLE_INVALID(26),
     /** The bundle is for another OS, release or architecture than this node. */
     BUNDLE_TARGET(27),
@@ -39,7 +42,12 @@ public final class NodeException extends PigstyException {
     /** A tar entry would land outside the repository directory (absolute, {@code ..}, link). */
     UNSAFE_ENTRY(30),
     /** {@code apt-get update} on the local repository failed. */
-    APT(33);
+    APT(33),
+    /**
+     * The bundle is intact but signed by a key that is not pinned ({@code --key} or the release's
+     * {@code bundle-keys.txt}), or no key is pinned at all.
+     */
+    BUNDLE_UNTRUSTED(34);
 
     /** The process exit code of this failure (README, {@code pigsty --help}). */
     public final int exitCode;

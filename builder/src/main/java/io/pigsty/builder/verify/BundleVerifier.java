@@ -33,6 +33,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -77,6 +78,12 @@ public final class BundleVerifier {
    * @param unsafe the problems that are entries which would land outside {@code pigsty/} when
    *     unpacked, are not a regular file or directory, or repeat a path ({@link Tarball.Checker});
    *     also in {@code problems}
+   * @param signers primary key fingerprints (uppercase hex) of the good signatures over {@code
+   *     InRelease} (or {@code repomd.xml}) by the keys the bundle ships, in signature order; empty
+   *     when the signature did not verify. A bundle can ship and sign with any key: only a pinned
+   *     fingerprint ({@link #verifyPinned}) says who made it.
+   * @param manifestSigners primary key fingerprints of the good signatures over {@code
+   *     manifest.json} ({@code manifest.json.asc}); empty when it did not verify
    */
   public record Report(
       int files,
@@ -84,7 +91,9 @@ public final class BundleVerifier {
       String keyFingerprint,
       JsonNode manifest,
       List<String> problems,
-      List<String> unsafe) {
+      List<String> unsafe,
+      List<String> signers,
+      List<String> manifestSigners) {
     /**
      * @return whether no problem was found
      */
@@ -136,12 +145,30 @@ public final class BundleVerifier {
    * Verifies the bundle against the current time.
    *
    * @param tgz the bundle
-   * @param expectedFingerprint when non-null, the signing key must have this fingerprint
+   * @param expectedFingerprint when non-null, a good signature must be by the key with this
+   *     fingerprint (blanks and case ignored)
    * @return the report; problems name the file at fault
    * @throws IOException when the tarball cannot be read at all (not gzip, truncated)
    */
   public static Report verify(Path tgz, String expectedFingerprint) throws IOException {
     return verify(tgz, expectedFingerprint, Instant.now());
+  }
+
+  /**
+   * Verifies the bundle as {@link #verify(Path, String, Instant)} does, requiring a good signature
+   * by one of several pinned keys.
+   *
+   * @param tgz the bundle
+   * @param pinned primary key fingerprints (uppercase hex, {@link
+   *     TrustedKeys#normalizeFingerprint}); null for no pin, empty to trust no key
+   * @param now the time the Release dates are checked against, non-null
+   * @return the report; when no good signature is by a pinned key, a problem names the signers and
+   *     the pinned keys
+   * @throws IOException when the tarball cannot be read at all (not gzip, truncated)
+   */
+  public static Report verifyPinned(Path tgz, Collection<String> pinned, Instant now)
+      throws IOException {
+    return check(tgz, null, pinned, now, METADATA_LIMIT);
   }
 
   /**
@@ -165,6 +192,26 @@ public final class BundleVerifier {
    * @param metadataLimit the most bytes of metadata held, together ({@link #METADATA_LIMIT})
    */
   static Report verify(Path tgz, String expectedFingerprint, Instant now, long metadataLimit)
+      throws IOException {
+    return check(
+        tgz,
+        expectedFingerprint,
+        expectedFingerprint == null
+            ? null
+            : List.of(TrustedKeys.normalizeFingerprint(expectedFingerprint)),
+        now,
+        metadataLimit);
+  }
+
+  /**
+   * The checks of {@link #verify(Path, String, Instant, long)} and {@link #verifyPinned}.
+   *
+   * @param expectedFpr when non-null, the shipped keys must hold this key
+   * @param pinned when non-null, a good signature over {@code InRelease} (or {@code repomd.xml})
+   *     and over the manifest must be by one of these keys (uppercase hex); empty to trust no key
+   */
+  private static Report check(
+      Path tgz, String expectedFpr, Collection<String> pinned, Instant now, long metadataLimit)
       throws IOException {
     List<String> problems = new ArrayList<>();
     List<String> unsafe = new ArrayList<>();
@@ -298,6 +345,8 @@ public final class BundleVerifier {
       fingerprint = manifest.path("signing_key").path("fingerprint").asText(null);
     }
     Set<String> allowed = new HashSet<>(Set.of(Manifest.FILE, Manifest.SIGNATURE));
+    List<String> signers = new ArrayList<>();
+    List<String> manifestSigners = new ArrayList<>();
     boolean indexed =
         checkSignatures(
             tgz,
@@ -305,11 +354,13 @@ public final class BundleVerifier {
             sizes,
             sums,
             fingerprint,
-            expectedFingerprint,
+            expectedFpr,
             now,
             metadataLimit,
             allowed,
-            problems);
+            problems,
+            signers,
+            manifestSigners);
     boolean el = sums.containsKey("repodata/repomd.xml");
     allowed.addAll(el ? EL_METADATA : DEB_METADATA);
     List<String> others = new ArrayList<>();
@@ -336,7 +387,29 @@ public final class BundleVerifier {
               + RpmBundleBuilder.NODE_PATH
               + ")");
     }
-    return new Report(sums.size(), bytes, fingerprint, manifest, problems, unsafe);
+    if (pinned != null) {
+      // no good signature at all is already a problem
+      if (!signers.isEmpty() && signers.stream().noneMatch(pinned::contains)) {
+        problems.add(
+            tgz
+                + ": signed by "
+                + String.join(", ", signers)
+                + ", expected key "
+                + (pinned.isEmpty() ? "(none pinned)" : String.join(" or ", pinned)));
+      }
+      if (!manifestSigners.isEmpty() && manifestSigners.stream().noneMatch(pinned::contains)) {
+        problems.add(
+            tgz
+                + ": "
+                + Manifest.SIGNATURE
+                + " signed by "
+                + String.join(", ", manifestSigners)
+                + ", expected key "
+                + (pinned.isEmpty() ? "(none pinned)" : String.join(" or ", pinned)));
+      }
+    }
+    return new Report(
+        sums.size(), bytes, fingerprint, manifest, problems, unsafe, signers, manifestSigners);
   }
 
   private static JsonNode readManifest(Path tgz, byte[] json, List<String> problems) {
@@ -361,9 +434,16 @@ public final class BundleVerifier {
     return out;
   }
 
-  /** A good detached signature by {@code keys} over the manifest, when both are there. */
+  /**
+   * A good detached signature by {@code keys} over the manifest, when both are there; its signers
+   * are added to {@code signers}.
+   */
   private static void checkManifestSignature(
-      Path tgz, Map<String, byte[]> kept, TrustedKeys keys, List<String> problems) {
+      Path tgz,
+      Map<String, byte[]> kept,
+      TrustedKeys keys,
+      List<String> problems,
+      List<String> signers) {
     byte[] m = kept.get(Manifest.FILE);
     if (m == null) {
       return; // reported: missing, too large or unreadable
@@ -374,7 +454,7 @@ public final class BundleVerifier {
       return;
     }
     try {
-      Detached.verify(m, asc, keys, tgz + ":" + Manifest.SIGNATURE);
+      signers.addAll(Detached.verify(m, asc, keys, tgz + ":" + Manifest.SIGNATURE));
     } catch (SignatureException e) {
       problems.add(e.getMessage());
     }
@@ -396,10 +476,22 @@ public final class BundleVerifier {
       Instant now,
       long metadataLimit,
       Set<String> packageFiles,
-      List<String> problems) {
+      List<String> problems,
+      List<String> signers,
+      List<String> manifestSigners) {
     if (sums.containsKey("repodata/repomd.xml")) {
       return checkRpm(
-          tgz, kept, sizes, sums, manifestFpr, expectedFpr, metadataLimit, packageFiles, problems);
+          tgz,
+          kept,
+          sizes,
+          sums,
+          manifestFpr,
+          expectedFpr,
+          metadataLimit,
+          packageFiles,
+          problems,
+          signers,
+          manifestSigners);
     }
     byte[] keyring = kept.get(DebBundleBuilder.KEYRING);
     byte[] inRelease = kept.get("InRelease");
@@ -410,8 +502,9 @@ public final class BundleVerifier {
     try {
       TrustedKeys keys = TrustedKeys.of(keyring);
       checkKeys(tgz, keys, DebBundleBuilder.KEYRING, manifestFpr, expectedFpr, problems);
-      checkManifestSignature(tgz, kept, keys, problems);
+      checkManifestSignature(tgz, kept, keys, problems, manifestSigners);
       ClearSigned.Verified v = ClearSigned.verify(inRelease, keys, tgz + ":InRelease");
+      signers.addAll(v.goodKeyFingerprints());
       ReleaseFile release = ReleaseFile.parse(v.signedText(), tgz + ":InRelease");
       try {
         release.checkDates(now);
@@ -494,7 +587,9 @@ public final class BundleVerifier {
       String expectedFpr,
       long metadataLimit,
       Set<String> allowed,
-      List<String> problems) {
+      List<String> problems,
+      List<String> signers,
+      List<String> manifestSigners) {
     byte[] key = kept.get(RpmBundleBuilder.KEY_FILE);
     byte[] repomd = kept.get("repodata/repomd.xml");
     byte[] asc = kept.get("repodata/repomd.xml.asc");
@@ -510,8 +605,8 @@ public final class BundleVerifier {
     try {
       TrustedKeys keys = TrustedKeys.of(key);
       checkKeys(tgz, keys, RpmBundleBuilder.KEY_FILE, manifestFpr, expectedFpr, problems);
-      checkManifestSignature(tgz, kept, keys, problems);
-      Detached.verify(repomd, asc, keys, tgz + ":repodata/repomd.xml.asc");
+      checkManifestSignature(tgz, kept, keys, problems, manifestSigners);
+      signers.addAll(Detached.verify(repomd, asc, keys, tgz + ":repodata/repomd.xml.asc"));
       Repomd md = Repomd.parse(new ByteArrayInputStream(repomd), tgz + ":repodata/repomd.xml");
       for (Repomd.Data d : md.data()) {
         allowed.add(d.href());

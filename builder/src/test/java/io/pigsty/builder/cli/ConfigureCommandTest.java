@@ -27,6 +27,18 @@ class ConfigureCommandTest {
   @AfterEach
   void restoreFacts() {
     ConfigureCommand.facts = HostFacts::new;
+    System.clearProperty("pigsty.home");
+  }
+
+  static void fakeDebian12() {
+    ConfigureCommand.facts =
+        p -> {
+          try {
+            return NodeTestSupport.debian12(p);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
   }
 
   @Test
@@ -71,7 +83,15 @@ class ConfigureCommandTest {
           }
         };
     Path pkg = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
-    MainTest.Run r = configure(root, "-p", pkg.toString(), "-m", "demo");
+    MainTest.Run r =
+        configure(
+            root,
+            "-p",
+            pkg.toString(),
+            "-m",
+            "demo",
+            "--key",
+            NodeTestSupport.bundleKeyFingerprint());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out())
         .contains("[ OK ] template = demo (-m)")
@@ -92,6 +112,7 @@ class ConfigureCommandTest {
         };
     Path d12 = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
     Path d13 = NodeTestSupport.bundle(tmp, "debian", "13", "amd64");
+    releaseHome(NodeTestSupport.bundleKeyFingerprint());
     MainTest.Run wrongRelease = configure(root, "-p", d13.toString());
     assertThat(wrongRelease.code()).isEqualTo(27);
     assertThat(wrongRelease.out()).contains("[FAIL] bundle target = debian 13 amd64");
@@ -106,6 +127,68 @@ class ConfigureCommandTest {
     assertThat(configure(root, "-p", cut.toString()).code()).isEqualTo(26);
     assertThat(root.resolve("www")).doesNotExist();
     assertThat(tmp.resolve("out/pigsty.yml")).doesNotExist();
+  }
+
+  /** A release directory whose bundle-keys.txt pins these lines, as pigsty.home. */
+  Path releaseHome(String... lines) throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("release/pigsty"));
+    Files.writeString(
+        home.resolve("bundle-keys.txt"), "# pinned\n" + String.join("\n", lines) + "\n");
+    System.setProperty("pigsty.home", home.toString());
+    return home;
+  }
+
+  @Test
+  void configure_theReleasesBundleKeysTxtPinsTheKey() throws Exception {
+    fakeDebian12();
+    Path pkg = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
+    releaseHome("0".repeat(40));
+    MainTest.Run other = configure(tmp.resolve("root"), "-p", pkg.toString());
+    assertThat(other.code()).as(other.out() + other.err()).isEqualTo(34);
+    assertThat(other.out())
+        .contains(
+            "[FAIL] bundle: " + pkg + " is signed by " + NodeTestSupport.bundleKeyFingerprint())
+        .contains("bundle-keys.txt");
+    assertThat(tmp.resolve("root/www")).doesNotExist();
+    releaseHome(NodeTestSupport.bundleKeyFingerprint());
+    MainTest.Run ok = configure(tmp.resolve("root"), "-p", pkg.toString());
+    assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+    assertThat(ok.out()).contains("pinned by " + tmp.resolve("release/pigsty/bundle-keys.txt"));
+  }
+
+  @Test
+  void configure_keyOptionTakesAFingerprintAKeyFileOrAFingerprintList() throws Exception {
+    fakeDebian12();
+    Path pkg = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
+    releaseHome("0".repeat(40)); // --key wins over the release's file
+    Path keyFile = Files.write(tmp.resolve("pigsty.gpg"), NodeTestSupport.bundleKeyring());
+    Path list =
+        Files.writeString(
+            tmp.resolve("keys.txt"), NodeTestSupport.bundleKeyFingerprint().toLowerCase() + "\n");
+    for (String key :
+        List.of(NodeTestSupport.bundleKeyFingerprint(), keyFile.toString(), list.toString())) {
+      MainTest.Run r = configure(tmp.resolve("root"), "-p", pkg.toString(), "--key", key);
+      assertThat(r.code()).as(key + ": " + r.out() + r.err()).isZero();
+    }
+    MainTest.Run wrong =
+        configure(tmp.resolve("root"), "-p", pkg.toString(), "--key", "1".repeat(40));
+    assertThat(wrong.code()).isEqualTo(34);
+    MainTest.Run bad = configure(tmp.resolve("root"), "-p", pkg.toString(), "--key", "nope");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("nope");
+  }
+
+  @Test
+  void configure_withoutAnyPinExits34UnlessInsecureAnyKey() throws Exception {
+    fakeDebian12();
+    Path pkg = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
+    MainTest.Run r = configure(tmp.resolve("root"), "-p", pkg.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(34);
+    assertThat(r.out()).contains("[FAIL] bundle: no key is pinned");
+    assertThat(tmp.resolve("root/www")).doesNotExist();
+    MainTest.Run any = configure(tmp.resolve("root"), "-p", pkg.toString(), "--insecure-any-key");
+    assertThat(any.code()).as(any.out() + any.err()).isZero();
+    assertThat(any.out()).contains("[WARN] bundle: signed by", "not pinned");
   }
 
   @Test
@@ -162,7 +245,10 @@ class ConfigureCommandTest {
             "-n, --non-interactive",
             "-o, --output=FILE",
             "-g, --generate",
-            "27   configure: bundle is for another OS")
+            "27   configure: bundle is for another OS",
+            "34   configure: bundle signed by a key not pinned (--key or bundle-keys.txt)",
+            "--key=FPR|FILE",
+            "--insecure-any-key")
         .doesNotContain("--root", "--skip-apt");
   }
 

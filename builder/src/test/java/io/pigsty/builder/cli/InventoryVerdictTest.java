@@ -49,6 +49,8 @@ class InventoryVerdictTest {
               "-n",
               "-p",
               pkg.toString(),
+              "--key",
+              NodeTestSupport.bundleKeyFingerprint(),
               "-c",
               f.toString());
       MainTest.Run install = MainTest.run("install", "--packages", "-c", f.toString());

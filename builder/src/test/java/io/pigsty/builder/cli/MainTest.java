@@ -2,10 +2,12 @@ package io.pigsty.builder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pigsty.builder.configure.NodeTestSupport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +77,24 @@ class MainTest {
     Run r = run("verify", f.toString());
     assertThat(r.code()).isIn(ExitCode.BUNDLE.code, ExitCode.IO.code);
     assertThat(r.err()).contains("pigsty-pkg-x.tgz");
+  }
+
+  @Test
+  void verifyBundle_withoutKeyNamesTheSignerAsNotPinned_withAKeyFileAcceptsIt() throws Exception {
+    Path pkg = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
+    String fpr = NodeTestSupport.bundleKeyFingerprint();
+    Run plain = run("verify", pkg.toString());
+    assertThat(plain.code()).as(plain.err()).isZero();
+    assertThat(plain.out()).contains("signed by " + fpr + " (", "not pinned", "--key");
+    Path keyFile = Files.write(tmp.resolve("pigsty.gpg"), NodeTestSupport.bundleKeyring());
+    for (String key : List.of(keyFile.toString(), fpr)) {
+      Run pinned = run("verify", pkg.toString(), "--key", key);
+      assertThat(pinned.code()).as(key + ": " + pinned.err()).isZero();
+      assertThat(pinned.out()).contains("signed by " + fpr + " (pinned by --key)");
+    }
+    Run other = run("verify", pkg.toString(), "--key", "0".repeat(40));
+    assertThat(other.code()).isEqualTo(ExitCode.BUNDLE.code);
+    assertThat(other.err()).contains("signed by " + fpr, "expected key " + "0".repeat(40));
   }
 
   @Test

@@ -8,18 +8,22 @@ import io.pigsty.builder.inventory.InventoryCases;
 import io.pigsty.builder.inventory.InventoryException;
 import io.pigsty.builder.inventory.InventoryLoader;
 import io.pigsty.repo.Digests;
+import io.pigsty.repo.sign.BundleKey;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +35,9 @@ class ConfiguratorTest {
   Path bundle;
   final List<String> lines = new ArrayList<>();
   String answer;
+
+  /** The test bundles' key, pinned as the release's bundle-keys.txt would. */
+  KeyPins pins = new KeyPins(Set.of(TestBundle.key().fingerprint()), "bundle-keys.txt");
 
   @BeforeEach
   void setUp() throws Exception {
@@ -59,7 +66,7 @@ class ConfiguratorTest {
 
   Configurator.Options opts(String mode, String ip, Path pkg) {
     return new Configurator.Options(
-        mode, ip, pkg, true, tmp.resolve("home/pigsty.yml"), false, null, true, false, false);
+        mode, ip, pkg, true, tmp.resolve("home/pigsty.yml"), false, null, true, false, false, pins);
   }
 
   /** Every path under the root with its type, mode and content digest. */
@@ -146,7 +153,8 @@ class ConfiguratorTest {
             null,
             false,
             false,
-            true);
+            true,
+            pins);
     node.online = true;
     Configurator.Outcome out = configurator().run(o);
     assertThat(out.template()).isEqualTo("oltp");
@@ -181,7 +189,8 @@ class ConfiguratorTest {
         o.inventory(),
         o.skipApt(),
         o.strict(),
-        force);
+        force,
+        o.keys());
   }
 
   List<Path> backups(Path yml) throws Exception {
@@ -384,6 +393,148 @@ class ConfiguratorTest {
   }
 
   @Test
+  void run_bundleResignedConsistentlyWithAnotherKeyIsUntrusted() throws Exception {
+    BundleKey other = BundleKey.generate("Someone else", Instant.parse("2024-01-01T00:00:00Z"));
+    Path resigned =
+        TestBundle.build(
+            tmp, "debian", "12", "amd64", TestBundle.standard(), List.of("server"), other);
+    NodeException e =
+        failsLeavingNodeAsItWas(opts(null, null, resigned), NodeException.Kind.BUNDLE_UNTRUSTED);
+    assertThat(e)
+        .hasMessageContaining(resigned.toString())
+        .hasMessageContaining("signed by " + other.fingerprint())
+        .hasMessageContaining(TestBundle.key().fingerprint())
+        .hasMessageContaining("bundle-keys.txt");
+    assertThat(NodeException.Kind.BUNDLE_UNTRUSTED.exitCode).isEqualTo(34);
+  }
+
+  @Test
+  void run_noPinnedKeyIsRefusedUnlessAnyKeyIsAccepted() throws Exception {
+    pins = null;
+    NodeException e =
+        failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.BUNDLE_UNTRUSTED);
+    assertThat(e).hasMessageContaining("--key").hasMessageContaining("--insecure-any-key");
+    pins = KeyPins.anyKey();
+    configurator().run(opts(null, null, bundle));
+    assertThat(lines)
+        .anyMatch(
+            l ->
+                l.startsWith("[WARN] bundle: signed by " + TestBundle.key().fingerprint())
+                    && l.contains("not pinned"));
+    assertThat(root.resolve("www/pigsty/Packages")).exists();
+  }
+
+  @Test
+  void run_goodBundleSaysWhichPinTrustedIt() throws Exception {
+    configurator().run(opts(null, null, bundle));
+    assertThat(lines)
+        .anyMatch(
+            l ->
+                l.startsWith("[ OK ] bundle = " + bundle)
+                    && l.contains("signature by " + TestBundle.key().fingerprint())
+                    && l.endsWith("pinned by bundle-keys.txt)"));
+  }
+
+  @Test
+  void run_bundleWritableByGroupOrOthersIsRefusedNamingIt() throws Exception {
+    for (String mode : List.of("rw-rw-rw-", "rw-rw----", "rw-r---w-")) {
+      Files.setPosixFilePermissions(bundle, PosixFilePermissions.fromString(mode));
+      NodeException e =
+          failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.BUNDLE_INVALID);
+      assertThat(e)
+          .as(mode)
+          .hasMessageContaining(bundle.toString())
+          .hasMessageContaining("group- or world-writable");
+    }
+    Files.setPosixFilePermissions(bundle, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(configurator().run(opts(null, null, bundle)).template()).isEqualTo("tiny");
+  }
+
+  @Test
+  void run_bundleOwnedByAnotherUserIsRefusedNamingIt() throws Exception {
+    Assumptions.assumeTrue(
+        (Integer) Files.getAttribute(tmp, "unix:uid") == 0, "needs root to give a file away");
+    Files.setAttribute(bundle, "unix:uid", 4242);
+    NodeException e =
+        failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.BUNDLE_INVALID);
+    assertThat(e).hasMessageContaining(bundle.toString()).hasMessageContaining("uid 4242");
+  }
+
+  @Test
+  void run_aSymlinkToAGoodBundleIsFollowed() throws Exception {
+    Path link = Files.createSymbolicLink(tmp.resolve("pkg.tgz"), bundle);
+    assertThat(configurator().run(opts(null, null, link)).template()).isEqualTo("tiny");
+  }
+
+  /** Packages of the bundle's source tree (TestBundle keeps it next to the .tgz). */
+  static byte[] packagesOf(Path tgz) throws Exception {
+    return Files.readAllBytes(
+        Path.of(tgz.toString().replaceFirst("\\.tgz$", "")).resolve("pigsty/Packages"));
+  }
+
+  @Test
+  void run_originalReplacedAfterTheCopyStillInstallsTheVerifiedContent() throws Exception {
+    // another bundle signed by the same pinned key, with one more package
+    List<TestBundle.Pkg> more = new ArrayList<>(TestBundle.standard());
+    more.add(new TestBundle.Pkg("evil", "6.6-6", null));
+    Path swapped = TestBundle.build(tmp, "debian", "12", "amd64", more, List.of("server"));
+    byte[] verified = packagesOf(bundle);
+    assertThat(packagesOf(swapped)).isNotEqualTo(verified);
+    Configurator c = configurator();
+    c.afterBundleCopied =
+        () -> {
+          try {
+            Files.copy(swapped, bundle, StandardCopyOption.REPLACE_EXISTING);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    c.run(opts(null, null, bundle));
+    assertThat(root.resolve("www/pigsty/Packages")).hasBinaryContent(verified);
+    assertThat(root.resolve("www/pigsty/evil_6.6-6_amd64.deb")).doesNotExist();
+    assertThat(root.resolve(IncomingBundle.PARENT)).doesNotExist(); // the copy is removed
+  }
+
+  @Test
+  void run_originalDeletedAfterTheCopyStillInstalls() throws Exception {
+    Configurator c = configurator();
+    c.afterBundleCopied =
+        () -> {
+          try {
+            Files.delete(bundle);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    c.run(opts(null, null, bundle));
+    assertThat(root.resolve("www/pigsty/server_1.0-1_amd64.deb")).exists();
+    assertThat(root.resolve(IncomingBundle.PARENT)).doesNotExist();
+  }
+
+  @Test
+  void run_privateCopyIsMode0700AndRemovedAfterAFailure() throws Exception {
+    Files.createDirectories(root.resolve(IncomingBundle.PARENT));
+    List<String> seen = new ArrayList<>();
+    Configurator c = configurator();
+    c.afterBundleCopied =
+        () -> {
+          try (Stream<Path> s = Files.list(root.resolve(IncomingBundle.PARENT))) {
+            for (Path d : s.toList()) {
+              seen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(d)));
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    node.machine = "aarch64"; // the amd64 bundle then fails its target check after the copy
+    Assertions.assertThrows(NodeException.class, () -> c.run(opts(null, null, bundle)));
+    assertThat(seen).containsExactly("rwx------");
+    try (Stream<Path> s = Files.list(root.resolve(IncomingBundle.PARENT))) {
+      assertThat(s).isEmpty();
+    }
+  }
+
+  @Test
   void run_unknownTemplate() throws Exception {
     NodeException e =
         failsLeavingNodeAsItWas(opts("huge", null, bundle), NodeException.Kind.UNKNOWN_TEMPLATE);
@@ -408,7 +559,8 @@ class ConfiguratorTest {
             conf,
             true,
             false,
-            false);
+            false,
+            pins);
     Map<String, String> before = snapshot(root);
     InventoryException e =
         Assertions.assertThrows(InventoryException.class, () -> configurator().run(o));

@@ -25,6 +25,20 @@ public final class NodeTestSupport {
   }
 
   /**
+   * @return the fingerprint of the key that signs {@link #bundle}'s bundles
+   */
+  public static String bundleKeyFingerprint() {
+    return TestBundle.key().fingerprint();
+  }
+
+  /**
+   * @return the public key of {@link #bundleKeyFingerprint()}, a binary keyring
+   */
+  public static byte[] bundleKeyring() {
+    return TestBundle.key().publicKeyring();
+  }
+
+  /**
    * @return a signed bundle for that target with the standard test packages
    */
   public static Path bundle(Path dir, String os, String release, String arch) throws Exception {

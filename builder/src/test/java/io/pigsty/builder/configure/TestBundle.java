@@ -53,6 +53,23 @@ final class TestBundle {
   static Path build(
       Path dir, String os, String release, String arch, List<Pkg> pkgs, List<String> requested)
       throws Exception {
+    return build(dir, os, release, arch, pkgs, requested, key());
+  }
+
+  /**
+   * @param key signs InRelease and manifest.json, is shipped as pigsty.gpg and named by the
+   *     manifest, so the bundle is consistent whatever key it is
+   * @return the bundle; its source tree is {@code <bundle without .tgz>/pigsty}
+   */
+  static Path build(
+      Path dir,
+      String os,
+      String release,
+      String arch,
+      List<Pkg> pkgs,
+      List<String> requested,
+      BundleKey key)
+      throws Exception {
     Path repo =
         Files.createTempDirectory(dir, "src-" + os + release + arch + "-").resolve("pigsty");
     Files.createDirectories(repo);
@@ -93,12 +110,12 @@ final class TestBundle {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("Origin", "Pigsty");
     fields.put("Label", "Pigsty");
-    Instant date = key().keyCreated();
+    Instant date = key.keyCreated();
     byte[] releaseFile = FlatRepository.releaseFile(fields, date, indexes);
     Map<String, byte[]> meta = new LinkedHashMap<>(indexes);
     meta.put("Release", releaseFile);
-    meta.put("InRelease", key().clearSign(releaseFile, date));
-    meta.put("pigsty.gpg", key().publicKeyring());
+    meta.put("InRelease", key.clearSign(releaseFile, date));
+    meta.put("pigsty.gpg", key.publicKeyring());
     for (Map.Entry<String, byte[]> m : meta.entrySet()) {
       Files.write(repo.resolve(m.getKey()), m.getValue());
       files.add(entry(m.getKey(), m.getValue()));
@@ -112,11 +129,11 @@ final class TestBundle {
     List<Map<String, Object>> req = new ArrayList<>();
     requested.forEach(r -> req.add(Map.of("module", "node", "spec", r)));
     manifest.put("definition", Map.of("requested", req));
-    manifest.put("signing_key", Map.of("fingerprint", key().fingerprint(), "file", "pigsty.gpg"));
+    manifest.put("signing_key", Map.of("fingerprint", key.fingerprint(), "file", "pigsty.gpg"));
     manifest.put("files", files);
     byte[] json = new ObjectMapper().writeValueAsBytes(manifest);
     Files.write(repo.resolve("manifest.json"), json);
-    Files.write(repo.resolve("manifest.json.asc"), key().detachSign(json, true, date));
+    Files.write(repo.resolve("manifest.json.asc"), key.detachSign(json, true, date));
     Path out = repo.getParent().resolveSibling(repo.getParent().getFileName() + ".tgz");
     Tarball.write(repo, "pigsty", date, out);
     return out;

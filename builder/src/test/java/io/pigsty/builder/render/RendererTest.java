@@ -111,7 +111,10 @@ class RendererTest {
         .contains("v.cpus = n[:cpus]", "v.memory = n[:memory]")
         .contains("pigsty-pkg-#{PIGSTY_VERSION}." + os + "." + catalog.os().get(os).arch() + ".tgz")
         .contains("File.expand_path(\"../../../../dist\", __dir__)")
-        .contains("./configure -n -g -i #{n[:ip]} -p /tmp/pkg.tgz", "make install")
+        .contains(
+            "install -m 0600 /tmp/pkg.tgz /root/pkg.tgz",
+            "./configure -n -g -i #{n[:ip]} -p /root/pkg.tgz",
+            "make install")
         .doesNotContain("[=", "[#");
     // exactly one provider block: a virtualbox file never configures libvirt and back
     String other = provider.equals("libvirt") ? "virtualbox" : "libvirt";
@@ -233,7 +236,8 @@ class RendererTest {
     assertThat(attr(src, "ssh_username")).isEqualTo("\"" + catalog.os().get(os).qemuUser() + "\"");
     assertThat(hcl)
         .contains(
-            "./configure -n -g -p /tmp/pkg.tgz && make install",
+            "install -m 0600 /tmp/pkg.tgz /root/pkg.tgz",
+            "./configure -n -g -p /root/pkg.tgz && make install",
             "\"${path.root}/../../../../dist\"",
             "pigsty-pkg-${var.version}." + os + ".");
     assertThat(files.get("http/user-data"))
@@ -365,7 +369,7 @@ class RendererTest {
         .contains("./configure -n -g -i ");
     for (String p : List.of("qemu", "amazon-ebs")) {
       assertThat(render(Renderer.Kind.PACKER, "meta", "d12", p, "pigsty.pkr.hcl"))
-          .contains("./configure -n -g -p /tmp/pkg.tgz");
+          .contains("./configure -n -g -p /root/pkg.tgz");
     }
   }
 
