@@ -165,40 +165,35 @@ public final class Configs {
     boolean md5 =
         inv.cluster().users().stream().anyMatch(u -> u.password() != null && u.password().isMd5());
     for (HbaRule r : rules) {
-      hbaLines(
-          sb,
-          md5 && r.auth().equals("scram-sha-256")
-              ? new HbaRule(r.user(), r.db(), r.addr(), "md5", r.role(), r.title())
-              : r,
-          v);
+      hbaLines(sb, r, inv.inventory().adminIp(), md5);
     }
     for (HbaRule r : inv.hbaRules()) {
-      hbaLines(
-          sb,
-          md5 && r.auth().equals("scram-sha-256")
-              ? new HbaRule(r.user(), r.db(), r.addr(), "md5", r.role(), r.title())
-              : r,
-          v);
+      hbaLines(sb, r, inv.inventory().adminIp(), md5);
     }
     return sb.toString();
   }
 
-  private static void hbaLines(StringBuilder sb, HbaRule r, Vars v) {
+  /**
+   * The lines of one rule; {@code md5} writes {@code md5} for {@code scram-sha-256} (see {@link
+   * #pgHba}).
+   */
+  private static void hbaLines(StringBuilder sb, HbaRule r, String adminIp, boolean md5) {
+    String auth = md5 && r.auth().equals("scram-sha-256") ? "md5" : r.auth();
     sb.append("\n# ").append(r.title().isEmpty() ? "extra rule" : r.title()).append('\n');
     List<String> addrs =
         switch (r.addr()) {
           case "local" -> List.of();
           case "localhost" -> List.of("127.0.0.1/32", "::1/128");
-          case "admin", "infra" -> List.of(v.adminIp() + "/32");
+          case "admin", "infra" -> List.of(adminIp + "/32");
           case "intra" -> INTRA;
           case "world" -> List.of("0.0.0.0/0", "::/0");
           default -> List.of(r.addr());
         };
     if (addrs.isEmpty()) {
-      sb.append(String.format("local   %-12s %-18s %-18s %s%n", r.db(), r.user(), "", r.auth()));
+      sb.append(String.format("local   %-12s %-18s %-18s %s%n", r.db(), r.user(), "", auth));
     }
     for (String a : addrs) {
-      sb.append(String.format("host    %-12s %-18s %-18s %s%n", r.db(), r.user(), a, r.auth()));
+      sb.append(String.format("host    %-12s %-18s %-18s %s%n", r.db(), r.user(), a, auth));
     }
   }
 

@@ -180,4 +180,14 @@ class ConfigsTest {
             "meta = host=127.0.0.1 port=5432 dbname=meta pool_mode=session pool_size=7 min_pool_size=1"
                 + " reserve_pool=2 max_db_connections=9 auth_user=dbuser_meta\n");
   }
+
+  /** Regression: without all.vars.admin_ip the infra rule named "null/32", not the admin node. */
+  @Test
+  void pgHba_infraRuleUsesTheAdminNodeWhenAdminIpIsUnset() throws Exception {
+    Path f = tmp.resolve("noadmin.yml");
+    Files.writeString(
+        f, Files.readString(InventoryCases.DEMO).replace("    admin_ip: 10.10.10.10\n", ""));
+    String hba = Configs.pgHba(Target.of(InventoryLoader.load(f, true)));
+    assertThat(hba).contains("dbuser_monitor     10.10.10.10/32").doesNotContain("null");
+  }
 }
