@@ -459,7 +459,6 @@ public final class Installer {
               new Step.Sql(
                   "postgres",
                   rolesScript(),
-                  true,
                   List.of(
                       "roles, users, passwords and databases of pigsty.yml (PostgreSQL is not running yet)"),
                   false)),
@@ -503,7 +502,6 @@ public final class Installer {
           new Step.Sql(
               "postgres",
               pw.toString(),
-              true,
               List.of("set password of " + String.join(", ", reset)),
               true));
     }
@@ -517,7 +515,6 @@ public final class Installer {
             new Step.Sql(
                 "postgres",
                 Provisioning.createDatabase(d),
-                false,
                 List.of("created database " + d.name()),
                 false));
         // the same scripts as for an existing database, so the next plan's dry runs find them
@@ -526,7 +523,6 @@ public final class Installer {
             new Step.Sql(
                 "postgres",
                 Provisioning.alterDatabase(d),
-                true,
                 List.of("database " + d.name() + ": owner, grants, settings and comment"),
                 false));
         String inside = Provisioning.insideDatabase(d);
@@ -535,7 +531,6 @@ public final class Installer {
               new Step.Sql(
                   d.name(),
                   inside,
-                  true,
                   List.of("database " + d.name() + ": schemas and extensions"),
                   false));
         }
@@ -543,7 +538,6 @@ public final class Installer {
             new Step.Sql(
                 "postgres",
                 Provisioning.allowConnections(d),
-                true,
                 List.of("database " + d.name() + ": allow_connections " + d.allowconn()),
                 false));
         baseline(steps, d);
@@ -587,7 +581,7 @@ public final class Installer {
   private void sql(List<Step> steps, String db, String script) throws InstallException {
     List<String> changes = notices(psql(db, "BEGIN;\n" + script + "ROLLBACK;\n").err());
     if (!changes.isEmpty()) {
-      steps.add(new Step.Sql(db, script, true, changes, false));
+      steps.add(new Step.Sql(db, script, changes, false));
     }
   }
 
@@ -612,7 +606,6 @@ public final class Installer {
         new Step.Sql(
             d.name(),
             new String(st.get().content(), StandardCharsets.UTF_8),
-            false,
             List.of("ran baseline " + d.baseline() + " in " + d.name()),
             false));
   }

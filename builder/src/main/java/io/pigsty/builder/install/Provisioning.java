@@ -286,8 +286,8 @@ public final class Provisioning {
           .append(";\n  END IF;\n");
     }
     // after the revoke, so CONNECT that dbrole_readonly had only through PUBLIC is granted now
-    s.append(privilege(d, "dbrole_readonly", "CONNECT", true));
-    s.append(privilege(d, "dbrole_admin", "CREATE", true));
+    s.append(privilege(d, "dbrole_readonly", "CONNECT"));
+    s.append(privilege(d, "dbrole_admin", "CREATE"));
     s.append(comment("DATABASE", d.name(), db, "pg_database", d.comment()));
     for (Map.Entry<String, String> p : d.parameters().entrySet()) {
       String setting = lit(p.getKey() + "=" + p.getValue());
@@ -307,7 +307,7 @@ public final class Provisioning {
     return s.append("END$pigsty$;\n").toString();
   }
 
-  private static String privilege(PgDatabase d, String role, String privilege, boolean grant) {
+  private static String privilege(PgDatabase d, String role, String privilege) {
     String n = lit(d.name());
     return "  IF NOT has_database_privilege("
         + lit(role)

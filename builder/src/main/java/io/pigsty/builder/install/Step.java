@@ -132,14 +132,11 @@ public sealed interface Step {
    *
    * @param database the database to connect to
    * @param script the statements
-   * @param transactional whether it can run inside a transaction (a dry run rolls it back)
    * @param changes what it will change, as observed by a rolled-back dry run (or, where the catalog
    *     cannot be read yet, what it may change)
    * @param secret whether the script holds passwords (never shown, never logged by PostgreSQL)
    */
-  record Sql(
-      String database, String script, boolean transactional, List<String> changes, boolean secret)
-      implements Step {
+  record Sql(String database, String script, List<String> changes, boolean secret) implements Step {
     /** Copies the list. */
     public Sql {
       changes = List.copyOf(changes);

@@ -908,14 +908,14 @@ public final class InventoryLoader {
     if (isNull(n)) {
       return out;
     }
-    for (Map.Entry<String, NodeTuple> e : entries(n, path).entrySet()) {
+    Map<String, NodeTuple> keys = entries(n, path);
+    for (Map.Entry<String, NodeTuple> e : keys.entrySet()) {
       Node v = e.getValue().getValueNode();
       if (!(v instanceof ScalarNode s) || Tag.NULL.equals(s.getTag())) {
         throw error(v, path + "." + e.getKey(), "expected a value, found " + describe(v));
       }
       out.put(e.getKey(), s.getValue());
     }
-    Map<String, NodeTuple> keys = entries(n, path);
     return build(n, path, keys, () -> Inventory.settings(out, ""));
   }
 
