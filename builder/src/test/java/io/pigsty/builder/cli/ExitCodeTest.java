@@ -27,17 +27,18 @@ class ExitCodeTest {
   @Test
   void everyExceptionClass_carriesItsDocumentedCode() throws Exception {
     Map<Class<?>, ExitCode> expected =
-        Map.of(
-            DefinitionException.class, ExitCode.DEFINITION,
-            FetchException.class, ExitCode.FETCH,
-            SignatureException.class, ExitCode.SIGNATURE,
-            MetadataException.class, ExitCode.METADATA,
-            RpmMetadataException.class, ExitCode.METADATA,
-            ResolutionException.class, ExitCode.RESOLUTION,
-            io.pigsty.repo.rpm.ResolutionException.class, ExitCode.RESOLUTION,
-            BundleException.class, ExitCode.BUNDLE,
-            ImageException.class, ExitCode.IMAGE,
-            RootfsException.class, ExitCode.APPLIANCE);
+        Map.ofEntries(
+            Map.entry(DefinitionException.class, ExitCode.DEFINITION),
+            Map.entry(FetchException.class, ExitCode.FETCH),
+            Map.entry(SignatureException.class, ExitCode.SIGNATURE),
+            Map.entry(MetadataException.class, ExitCode.METADATA),
+            Map.entry(RpmMetadataException.class, ExitCode.METADATA),
+            Map.entry(ResolutionException.class, ExitCode.RESOLUTION),
+            Map.entry(io.pigsty.repo.rpm.ResolutionException.class, ExitCode.RESOLUTION),
+            Map.entry(BundleException.class, ExitCode.BUNDLE),
+            Map.entry(ImageException.class, ExitCode.IMAGE),
+            Map.entry(RootfsException.class, ExitCode.APPLIANCE),
+            Map.entry(io.pigsty.builder.ssh.SshException.class, ExitCode.SSH));
     for (Map.Entry<Class<?>, ExitCode> e : expected.entrySet()) {
       assertThat(e.getKey()).isAssignableTo(PigstyException.class);
       int code = e.getKey().getField("EXIT_CODE").getInt(null);
