@@ -30,10 +30,17 @@ import java.util.regex.Pattern;
  * @param vars the global vars of {@code all.vars}, defaults filled in
  * @param clusters the PostgreSQL clusters (groups whose vars hold {@code pg_cluster}), in file
  *     order
+ * @param etcd the DCS cluster ({@code all.children.etcd}; when the file has no such group, one
+ *     member {@code etcd-1} on the admin node)
  * @param warnings keys that were not understood, one {@code file:line: key.path: reason} each
  */
 public record Inventory(
-    Path file, List<String> metaHosts, Vars vars, List<PgCluster> clusters, List<String> warnings) {
+    Path file,
+    List<String> metaHosts,
+    Vars vars,
+    List<PgCluster> clusters,
+    Etcd etcd,
+    List<String> warnings) {
 
   /** Role, database, schema and extension names: plain SQL identifiers, at most 63 bytes. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -63,6 +70,7 @@ public record Inventory(
     clusters = List.copyOf(clusters);
     warnings = List.copyOf(warnings);
     Objects.requireNonNull(vars, "vars");
+    Objects.requireNonNull(etcd, "etcd");
     if (metaHosts.isEmpty()) {
       throw new Invalid("all.children.meta.hosts", "no admin node listed");
     }
@@ -73,6 +81,19 @@ public record Inventory(
    */
   public String adminIp() {
     return vars.adminIp() != null ? vars.adminIp() : metaHosts.get(0);
+  }
+
+  /**
+   * @return every node of the inventory once, in this order: the admin node, the other meta hosts,
+   *     the etcd members, then the PostgreSQL instances in file order
+   */
+  public List<String> nodes() {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    out.add(adminIp());
+    out.addAll(metaHosts);
+    etcd.members().forEach(m -> out.add(m.ip()));
+    clusters.forEach(c -> c.instances().forEach(i -> out.add(i.ip())));
+    return List.copyOf(out);
   }
 
   /**
@@ -109,6 +130,91 @@ public record Inventory(
      */
     public String key() {
       return key;
+    }
+  }
+
+  /**
+   * The etcd cluster Patroni and vip-manager keep their state in (Pigsty's {@code ETCD} module).
+   *
+   * @param cluster {@code etcd_cluster}, Pigsty's default {@code etcd}
+   * @param members the members, in file order (at least one; seq unique)
+   */
+  public record Etcd(String cluster, List<EtcdMember> members) {
+    /** Checks the name and the members. */
+    public Etcd {
+      if (cluster == null || !CLUSTER.matcher(cluster).matches()) {
+        throw new Invalid(
+            "etcd_cluster",
+            "'" + cluster + "' must be lower-case letters, digits and '-', starting with a letter");
+      }
+      members = List.copyOf(members);
+      if (members.isEmpty()) {
+        throw new Invalid("hosts", "an etcd cluster needs at least one member");
+      }
+      Set<Integer> seqs = new HashSet<>();
+      Set<String> ips = new HashSet<>();
+      for (EtcdMember m : members) {
+        if (!seqs.add(m.seq())) {
+          throw new Invalid("hosts." + m.ip() + ".etcd_seq", "duplicate etcd_seq " + m.seq());
+        }
+        if (!ips.add(m.ip())) {
+          throw new Invalid("hosts." + m.ip(), "listed twice");
+        }
+      }
+    }
+
+    /**
+     * @return the member name {@code <etcd_cluster>-<etcd_seq>} (Pigsty's identity rule)
+     */
+    public String name(EtcdMember m) {
+      return cluster + "-" + m.seq();
+    }
+
+    /**
+     * @return the member on that host, if any
+     */
+    public Optional<EtcdMember> member(String ip) {
+      return members.stream().filter(m -> m.ip().equals(ip)).findFirst();
+    }
+  }
+
+  /**
+   * One etcd member.
+   *
+   * @param ip the host key, an IPv4 address
+   * @param seq {@code etcd_seq}, 0..9999
+   */
+  public record EtcdMember(String ip, int seq) {
+    /** Checks the values. */
+    public EtcdMember {
+      if (ip == null || !IPV4.matcher(ip).matches()) {
+        throw new Invalid("", "host '" + ip + "' is not an IPv4 address");
+      }
+      if (seq < 0 || seq > 9999) {
+        throw new Invalid("etcd_seq", seq + " is outside 0..9999");
+      }
+    }
+  }
+
+  /**
+   * A cluster's L2 VIP ({@code vip_mode: l2}), moved to the leader's node by vip-manager.
+   *
+   * @param address {@code vip_address}
+   * @param cidrmask {@code vip_cidrmask}, 1..32, Pigsty's default 24
+   * @param iface {@code vip_interface}, Pigsty's default {@code eth0}
+   */
+  public record Vip(String address, int cidrmask, String iface) {
+    /** Checks the values. */
+    public Vip {
+      if (address == null || !IPV4.matcher(address).matches()) {
+        throw new Invalid("vip_address", "'" + address + "' is not an IPv4 address");
+      }
+      if (cidrmask < 1 || cidrmask > 32) {
+        throw new Invalid("vip_cidrmask", cidrmask + " is outside 1..32");
+      }
+      if (iface == null || !iface.matches("[A-Za-z0-9_.:-]{1,15}")) {
+        throw new Invalid("vip_interface", "'" + iface + "' is not an interface name");
+      }
     }
   }
 
@@ -319,7 +425,8 @@ public record Inventory(
    * @param hbaRules {@code pg_hba_rules} then {@code pg_hba_rules_extra}, in file order
    * @param parameters {@code pg_parameters}: extra postgresql.conf settings, in file order
    * @param libraries {@code pg_libraries}: shared_preload_libraries entries, in order
-   * @param vipAddress {@code vip_address}, or null
+   * @param vip the L2 VIP ({@code vip_address} with {@code vip_cidrmask} and {@code
+   *     vip_interface}), or null when none is set or {@code vip_mode} is {@code none}
    */
   public record PgCluster(
       String name,
@@ -332,7 +439,7 @@ public record Inventory(
       List<HbaRule> hbaRules,
       Map<String, String> parameters,
       List<String> libraries,
-      String vipAddress) {
+      Vip vip) {
 
     /** Checks the cluster-level rules. */
     public PgCluster {
@@ -377,9 +484,6 @@ public record Inventory(
       }
       unique(users.stream().map(PgUser::name).toList(), "pg_users", "user");
       unique(databases.stream().map(PgDatabase::name).toList(), "pg_databases", "database");
-      if (vipAddress != null && !IPV4.matcher(vipAddress).matches()) {
-        throw new Invalid("vip_address", "'" + vipAddress + "' is not an IPv4 address");
-      }
       for (String lib : libraries) {
         if (!lib.matches("[A-Za-z0-9_$-]+")) {
           throw new Invalid("pg_libraries", "'" + lib + "' is not a library name");

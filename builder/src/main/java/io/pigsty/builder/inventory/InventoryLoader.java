@@ -1,5 +1,7 @@
 package io.pigsty.builder.inventory;
 
+import io.pigsty.builder.inventory.Inventory.Etcd;
+import io.pigsty.builder.inventory.Inventory.EtcdMember;
 import io.pigsty.builder.inventory.Inventory.HbaRule;
 import io.pigsty.builder.inventory.Inventory.Invalid;
 import io.pigsty.builder.inventory.Inventory.Password;
@@ -9,6 +11,7 @@ import io.pigsty.builder.inventory.Inventory.PgExtension;
 import io.pigsty.builder.inventory.Inventory.PgInstance;
 import io.pigsty.builder.inventory.Inventory.PgUser;
 import io.pigsty.builder.inventory.Inventory.Vars;
+import io.pigsty.builder.inventory.Inventory.Vip;
 import io.pigsty.builder.inventory.InventoryException.Kind;
 import java.io.IOException;
 import java.io.StringReader;
@@ -302,7 +305,7 @@ public final class InventoryLoader {
     List<PgCluster> clusters = new ArrayList<>();
     Map<String, Node> clusterNodes = new LinkedHashMap<>();
     for (Map.Entry<String, NodeTuple> c : children.entrySet()) {
-      if (c.getKey().equals("meta")) {
+      if (c.getKey().equals("meta") || c.getKey().equals("etcd")) {
         continue;
       }
       String gp = "all.children." + c.getKey();
@@ -329,6 +332,26 @@ public final class InventoryLoader {
           childrenNode, "all.children", "no PostgreSQL cluster (a group with vars.pg_cluster)");
     }
     String admin = vars.adminIp() != null ? vars.adminIp() : metaHosts.get(0);
+    Map<String, String> instanceOn = new LinkedHashMap<>();
+    for (PgCluster c : clusters) {
+      for (PgInstance i : c.instances()) {
+        String other = instanceOn.putIfAbsent(i.ip(), c.name());
+        if (other != null && !other.equals(c.name())) {
+          throw error(
+              clusterNodes.get(c.name()),
+              "all.children." + c.name() + ".hosts." + i.ip(),
+              "host "
+                  + i.ip()
+                  + " already runs an instance of "
+                  + other
+                  + " (one PostgreSQL instance per node)");
+        }
+      }
+    }
+    Etcd etcd =
+        children.containsKey("etcd")
+            ? etcd(children.get("etcd"))
+            : new Etcd("etcd", List.of(new EtcdMember(admin, 1)));
     List<PgCluster> onAdmin = clusters.stream().filter(c -> c.instance(admin).isPresent()).toList();
     if (onAdmin.isEmpty()) {
       throw error(
@@ -353,7 +376,54 @@ public final class InventoryLoader {
           "all.children." + adminCluster.name() + ".hosts." + admin + ".pg_role",
           "the admin node's instance must be the primary of " + adminCluster.name());
     }
-    return build(root, "", () -> new Inventory(path, metaHosts, vars, clusters, warnings));
+    return build(root, "", () -> new Inventory(path, metaHosts, vars, clusters, etcd, warnings));
+  }
+
+  /** {@code all.children.etcd}: hosts with {@code etcd_seq}, vars with {@code etcd_cluster}. */
+  private Etcd etcd(NodeTuple t) throws InventoryException {
+    String gp = "all.children.etcd";
+    Node gn = t.getValueNode();
+    Map<String, NodeTuple> g = entries(gn, gp);
+    for (Map.Entry<String, NodeTuple> k : g.entrySet()) {
+      if (!k.getKey().equals("hosts") && !k.getKey().equals("vars")) {
+        unknown(k.getValue().getKeyNode(), gp + "." + k.getKey(), "group key");
+      }
+    }
+    String cluster = "etcd";
+    if (g.containsKey("vars")) {
+      for (Map.Entry<String, NodeTuple> k :
+          entries(g.get("vars").getValueNode(), gp + ".vars").entrySet()) {
+        if (k.getKey().equals("etcd_cluster")) {
+          cluster = text(k.getValue().getValueNode(), gp + ".vars.etcd_cluster");
+        } else {
+          unknown(k.getValue().getKeyNode(), gp + ".vars." + k.getKey(), "etcd var");
+        }
+      }
+    }
+    Node hostsNode = required(g, gn, gp, "hosts").getValueNode();
+    List<EtcdMember> members = new ArrayList<>();
+    for (Map.Entry<String, NodeTuple> h : entries(hostsNode, gp + ".hosts").entrySet()) {
+      String hp = gp + ".hosts." + h.getKey();
+      if (!Inventory.IPV4.matcher(h.getKey()).matches()) {
+        throw error(h.getValue().getKeyNode(), hp, "'" + h.getKey() + "' is not an IPv4 address");
+      }
+      Node hv = h.getValue().getValueNode();
+      Map<String, NodeTuple> hm = isNull(hv) ? Map.of() : entries(hv, hp);
+      for (Map.Entry<String, NodeTuple> k : hm.entrySet()) {
+        if (!k.getKey().equals("etcd_seq")) {
+          unknown(k.getValue().getKeyNode(), hp + "." + k.getKey(), "host var");
+        }
+      }
+      int seq = integer(required(hm, hv, hp, "etcd_seq").getValueNode(), hp + ".etcd_seq", 0, 9999);
+      members.add(new EtcdMember(h.getKey(), seq));
+    }
+    String name = cluster;
+    Map<String, NodeTuple> where = new LinkedHashMap<>();
+    where.put("hosts", g.get("hosts"));
+    if (g.containsKey("vars")) {
+      where.put("etcd_cluster", g.get("vars"));
+    }
+    return build(gn, gp, where, () -> new Etcd(name, members));
   }
 
   private Vars vars(Map<String, NodeTuple> g, Node varsNode) throws InventoryException {
@@ -478,25 +548,30 @@ public final class InventoryLoader {
         }
       }
     }
-    String vip =
+    String vipAddress =
         v.containsKey("vip_address")
             ? text(v.get("vip_address").getValueNode(), vp + ".vip_address")
             : null;
-    if (v.containsKey("vip_mode")) {
-      oneOf(v.get("vip_mode").getValueNode(), vp + ".vip_mode", List.of("l2", "none"));
-    }
-    if (v.containsKey("vip_cidrmask")) {
-      integer(v.get("vip_cidrmask").getValueNode(), vp + ".vip_cidrmask", 1, 32);
-    }
-    if (v.containsKey("vip_interface")) {
-      String iface = text(v.get("vip_interface").getValueNode(), vp + ".vip_interface");
-      if (!iface.matches("[A-Za-z0-9_.:-]{1,15}")) {
-        throw error(
-            v.get("vip_interface").getValueNode(),
-            vp + ".vip_interface",
-            "'" + iface + "' is not an interface name");
-      }
-    }
+    String vipMode =
+        v.containsKey("vip_mode")
+            ? oneOf(v.get("vip_mode").getValueNode(), vp + ".vip_mode", List.of("l2", "none"))
+            : "l2";
+    int cidrmask =
+        v.containsKey("vip_cidrmask")
+            ? integer(v.get("vip_cidrmask").getValueNode(), vp + ".vip_cidrmask", 1, 32)
+            : 24;
+    String iface =
+        v.containsKey("vip_interface")
+            ? text(v.get("vip_interface").getValueNode(), vp + ".vip_interface")
+            : "eth0";
+    Vip vip =
+        vipAddress == null || vipMode.equals("none")
+            ? null
+            : build(
+                v.containsKey("vip_address") ? v.get("vip_address").getValueNode() : gn,
+                vp,
+                v,
+                () -> new Vip(vipAddress, cidrmask, iface));
     NodeTuple exists =
         v.containsKey("pg_exists_action")
             ? v.get("pg_exists_action")

@@ -58,7 +58,14 @@ class TemplatesTest {
     assertThat(test.instances())
         .extracting(Inventory.PgInstance::role)
         .containsExactly("primary", "replica", "offline");
-    assertThat(test.vipAddress()).isEqualTo("192.168.5.3");
+    assertThat(test.vip().address()).isEqualTo("192.168.5.3");
+    assertThat(test.vip().cidrmask()).isEqualTo(24);
+    assertThat(typed.etcd().members())
+        .extracting(Inventory.EtcdMember::ip)
+        .containsExactly("192.168.5.20");
+    assertThat(typed.etcd().name(typed.etcd().members().get(0))).isEqualTo("etcd-1");
+    assertThat(typed.nodes())
+        .containsExactly("192.168.5.20", "192.168.5.21", "192.168.5.22", "192.168.5.23");
     String yaml = inv.toYaml();
     assertThat(yaml).doesNotContain("$").doesNotContain("10.10.10.");
   }

@@ -391,6 +391,53 @@ public final class InventoryCases {
             "repo_dir: www/../pigsty",
             29,
             "all.vars.repo_dir: 'www/../pigsty' is not a plain absolute path"));
+    String meta = "meta: {hosts: {10.10.10.10: {meta_node: true}}}\n";
+    c.add(
+        edit(
+            "good-etcd-three-members",
+            meta,
+            meta
+                + "    etcd:\n      hosts: {10.10.10.10: {etcd_seq: 1}, 10.10.10.11: {etcd_seq: 2},"
+                + " 10.10.10.12: {etcd_seq: 3}}\n      vars: {etcd_cluster: etcd}\n",
+            0,
+            ""));
+    c.add(
+        edit(
+            "bad-etcd-seq-missing",
+            meta,
+            meta + "    etcd: {hosts: {10.10.10.10: {}}}\n",
+            29,
+            "all.children.etcd.hosts.10.10.10.10.etcd_seq: missing required key"));
+    c.add(
+        edit(
+            "bad-etcd-seq-duplicate",
+            meta,
+            meta + "    etcd: {hosts: {10.10.10.10: {etcd_seq: 1}, 10.10.10.11: {etcd_seq: 1}}}\n",
+            29,
+            "all.children.etcd.hosts.10.10.10.11.etcd_seq: duplicate etcd_seq 1"));
+    c.add(
+        edit(
+            "bad-etcd-cluster-name",
+            meta,
+            meta + "    etcd: {hosts: {10.10.10.10: {etcd_seq: 1}}, vars: {etcd_cluster: ETCD}}\n",
+            29,
+            "etcd_cluster: 'ETCD' must be lower-case"));
+    c.add(
+        edit(
+            "bad-vip-cidrmask",
+            "node_tune: tiny\n",
+            "node_tune: tiny\n        vip_address: 10.10.10.2\n        vip_cidrmask: 40\n",
+            29,
+            "all.children.pg-meta.vars.vip_cidrmask: 40 is outside 1..32"));
+    c.add(
+        edit(
+            "bad-host-in-two-clusters",
+            meta,
+            meta
+                + "    pg-x:\n      hosts: {10.10.10.10: {pg_seq: 1, pg_role: primary}}\n"
+                + "      vars: {pg_cluster: pg-x, pg_version: 15}\n",
+            29,
+            "pg-meta.hosts.10.10.10.10: host 10.10.10.10 already runs an instance of pg-x (one PostgreSQL instance per node)"));
     return c;
   }
 }

@@ -117,7 +117,7 @@ public class InventoryLoaderTest {
     assertThat(c.hbaRules()).hasSize(3).allSatisfy(r -> assertThat(r.auth()).isEqualTo("md5"));
     assertThat(c.hbaRules().get(0).addr()).isEqualTo("local");
     assertThat(c.hbaRules().get(2).addr()).isEqualTo("10.10.10.10/32");
-    assertThat(c.vipAddress()).isEqualTo("10.10.10.2");
+    assertThat(c.vip().address()).isEqualTo("10.10.10.2");
     assertThat(inv.warnings())
         .hasSize(3)
         .allSatisfy(w -> assertThat(w).contains("unknown cluster var"));
