@@ -109,6 +109,12 @@ final class ConfigureCommand implements Callable<Integer> {
       description = "Treat DIR as / for os-release, dpkg status, /www and /etc/apt (testing).")
   Path root;
 
+  @Option(
+      names = "--no-ssh-check",
+      description =
+          "Do not log in to the inventory's other nodes over SSH (make install does, and needs it).")
+  boolean noSshCheck;
+
   @Option(names = "--skip-apt", hidden = true, description = "Do not run apt-get update (testing).")
   boolean skipApt;
 
@@ -142,6 +148,7 @@ final class ConfigureCommand implements Callable<Integer> {
     KeyPins keys = pins(console);
     NodeFacts node = facts.apply(root == null ? Path.of("/") : root.toAbsolutePath());
     new Configurator(node, console)
+        .sshCheck(!noSshCheck)
         .run(
             new Configurator.Options(
                 mode,

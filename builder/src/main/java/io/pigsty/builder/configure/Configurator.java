@@ -2,10 +2,15 @@ package io.pigsty.builder.configure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pigsty.builder.bundle.Manifest;
+import io.pigsty.builder.exec.ProcessRunner;
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.InventoryException;
 import io.pigsty.builder.inventory.InventoryLoader;
 import io.pigsty.builder.inventory.InventoryTree;
+import io.pigsty.builder.ssh.AdminKey;
+import io.pigsty.builder.ssh.SshException;
+import io.pigsty.builder.ssh.SshNode;
+import io.pigsty.builder.ssh.SshNodes;
 import io.pigsty.builder.verify.BundleVerifier;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.deb.PackageIndex;
@@ -105,6 +110,8 @@ public final class Configurator {
   private final NodeFacts node;
   private final Console console;
 
+  private boolean sshCheck = true;
+
   /** Runs once the bundle is copied, before it is verified (tests change the original there). */
   Runnable afterBundleCopied = () -> {};
 
@@ -115,6 +122,16 @@ public final class Configurator {
   public Configurator(NodeFacts node, Console console) {
     this.node = node;
     this.console = console;
+  }
+
+  /**
+   * @param on whether to check SSH to the inventory's other nodes (default on; {@code
+   *     --no-ssh-check} turns it off, and {@code make install} checks again)
+   * @return this configurator
+   */
+  public Configurator sshCheck(boolean on) {
+    this.sshCheck = on;
+    return this;
   }
 
   private void ok(String key, String value) {
@@ -316,6 +333,7 @@ public final class Configurator {
               + " known to anyone who has read Pigsty's docs; ./configure -g --force generates"
               + " random ones (or change them in the file before make install)");
     }
+    checkSsh(out, ip, o.strict());
     console.line("configure done, run 'make install'");
     return new Outcome(rendered.template(), ip, out, repo, rendered.passwords());
   }
@@ -497,6 +515,63 @@ public final class Configurator {
     throw fail(
         NodeException.Kind.IP,
         "ip: several candidates (" + String.join(", ", ips) + "); pick one with -i");
+  }
+
+  /**
+   * Pigsty's SSH check, for an inventory with other nodes than this one: makes the admin key
+   * ({@link AdminKey}) when absent and logs in to every other node with it, pinning each host key
+   * on first contact in {@code known_hosts} beside pigsty.yml ({@link SshNodes}). This node
+   * installs itself locally, without SSH, so it is not checked.
+   *
+   * @throws NodeException (exit 35) naming every node that cannot be reached, and why
+   */
+  private void checkSsh(Path inventory, String ip, boolean strict)
+      throws NodeException, InventoryException {
+    List<String> others =
+        InventoryLoader.load(inventory, strict).nodes().stream()
+            .filter(n -> !n.equals(ip))
+            .toList();
+    if (others.isEmpty()) {
+      return;
+    }
+    if (!sshCheck) {
+      warn("ssh to " + String.join(", ", others) + " not checked (--no-ssh-check)");
+      return;
+    }
+    Path sshDir = node.root().resolve("root/.ssh");
+    try {
+      AdminKey.ensure(sshDir, new ProcessRunner()).forEach(d -> ok("admin key", d));
+    } catch (SshException e) {
+      throw fail(NodeException.Kind.SSH, e.getMessage());
+    }
+    SshNodes nodes =
+        new SshNodes(
+            "root",
+            AdminKey.file(sshDir),
+            inventory.toAbsolutePath().getParent().resolve("known_hosts"),
+            22,
+            java.time.Duration.ofSeconds(10));
+    List<String> failed = new ArrayList<>();
+    for (String host : others) {
+      try (SshNode n = nodes.connect(host)) {
+        ok(
+            "ssh",
+            "root@" + host + n.pinnedNow().map(p -> " (host key pinned: " + p + ")").orElse(""));
+      } catch (SshException e) {
+        console.line("[FAIL] ssh = " + e.getMessage());
+        failed.add(host);
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw fail(
+          NodeException.Kind.SSH,
+          "ssh: cannot log in to "
+              + String.join(", ", failed)
+              + " with the admin key: add "
+              + sshDir.resolve("id_ed25519.pub")
+              + " to /root/.ssh/authorized_keys there, then run ./configure again (pigsty.yml"
+              + " and the repo are kept) or make install");
+    }
   }
 
   /** Copies the bundle to a private directory ({@link IncomingBundle}). */

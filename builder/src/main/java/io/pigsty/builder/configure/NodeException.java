@@ -47,7 +47,12 @@ public final class NodeException extends PigstyException {
      * The bundle is intact but signed by a key that is not pinned ({@code --key} or the release's
      * {@code bundle-keys.txt}), or no key is pinned at all.
      */
-    BUNDLE_UNTRUSTED(34);
+    BUNDLE_UNTRUSTED(34),
+    /**
+     * Another node of the inventory cannot be reached over SSH with the admin key, or its host key
+     * is not the one pinned (the same code as {@link io.pigsty.builder.ssh.SshException}).
+     */
+    SSH(35);
 
     /** The process exit code of this failure (README, {@code pigsty --help}). */
     public final int exitCode;

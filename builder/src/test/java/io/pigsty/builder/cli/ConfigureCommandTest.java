@@ -100,6 +100,47 @@ class ConfigureCommandTest {
   }
 
   @Test
+  void configure_checksSshToTheOtherNodesWithTheAdminKeyAndNamesTheOnesItCannotReach()
+      throws Exception {
+    Path root = tmp.resolve("root");
+    ConfigureCommand.facts =
+        p -> {
+          try {
+            return NodeTestSupport.debian12(p);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    Path pkg = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
+    // a second node on loopback (127.0.0.2, port 22, where nothing listens here): refused at once
+    String meta = "meta: {hosts: {10.10.10.10: {meta_node: true}}}\n";
+    Path inv = Files.createDirectories(tmp.resolve("inv")).resolve("pigsty.yml");
+    Files.writeString(
+        inv,
+        io.pigsty.builder.inventory.InventoryCases.demo()
+            .replace(
+                meta,
+                meta
+                    + "    etcd: {hosts: {10.10.10.10: {etcd_seq: 1}, 127.0.0.2: {etcd_seq: 2}}}\n"));
+    String fpr = NodeTestSupport.bundleKeyFingerprint();
+    MainTest.Run r = configure(root, "-p", pkg.toString(), "--key", fpr, "-c", inv.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(35);
+    assertThat(r.out())
+        .contains("[ OK ] admin key = created admin key " + root.resolve("root/.ssh/id_ed25519"))
+        .contains("[FAIL] ssh = root@127.0.0.2:22: ");
+    assertThat(r.err()).contains("cannot log in to 127.0.0.2 with the admin key");
+    assertThat(r.out()).doesNotContain("root@10.10.10.10");
+    assertThat(root.resolve("root/.ssh/id_ed25519")).exists();
+    assertThat(Files.readString(root.resolve("root/.ssh/authorized_keys")))
+        .startsWith("ssh-ed25519 ");
+
+    MainTest.Run skip =
+        configure(root, "-p", pkg.toString(), "--key", fpr, "-c", inv.toString(), "--no-ssh-check");
+    assertThat(skip.code()).as(skip.out() + skip.err()).isZero();
+    assertThat(skip.out()).contains("[WARN] ssh to 127.0.0.2 not checked (--no-ssh-check)");
+  }
+
+  @Test
   void configure_badInputsExitWithTheirCodes() throws Exception {
     Path root = tmp.resolve("root");
     ConfigureCommand.facts =

@@ -46,6 +46,7 @@ class InventoryVerdictTest {
               "--root",
               root.toString(),
               "--skip-apt",
+              "--no-ssh-check",
               "-n",
               "-p",
               pkg.toString(),

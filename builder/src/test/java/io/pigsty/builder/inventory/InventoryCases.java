@@ -49,7 +49,7 @@ public final class InventoryCases {
 
   private InventoryCases() {}
 
-  static String demo() {
+  public static String demo() {
     try {
       return Files.readString(DEMO);
     } catch (IOException e) {
