@@ -2,7 +2,6 @@ package io.pigsty.builder.install;
 
 import io.pigsty.builder.definition.ExtensionCatalog;
 import io.pigsty.builder.exec.Command;
-import io.pigsty.builder.exec.CommandException;
 import io.pigsty.builder.exec.CommandResult;
 import io.pigsty.builder.exec.CommandRunner;
 import io.pigsty.builder.install.Step.Action;
@@ -44,10 +43,7 @@ public final class Installer {
   public static final Path REPO_SOURCE = Path.of("/etc/apt/sources.list.d/pigsty-local.sources");
 
   private static final String MARKER = "pigsty.initdb";
-  private static final Map<String, String> APT_ENV =
-      Map.of("DEBIAN_FRONTEND", "noninteractive", "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8");
   private static final Pattern NOTICE = Pattern.compile("pigsty-change: (.*)");
-  private static final Duration SHORT = Duration.ofSeconds(30);
 
   /** The phases, in order; each is planned on the state the one before it left. */
   public enum Phase {
@@ -77,6 +73,7 @@ public final class Installer {
   private final NodeFiles files;
   private final Consumer<String> log;
   private final ExtensionCatalog catalog = ExtensionCatalog.bundled();
+  private final NodeOps ops;
 
   /**
    * @param inv the admin node and its cluster
@@ -92,6 +89,7 @@ public final class Installer {
     this.runner = runner;
     this.files = files;
     this.log = log;
+    this.ops = new NodeOps(runner, files);
   }
 
   /**
@@ -271,30 +269,11 @@ public final class Installer {
   }
 
   private void apply(Step step) throws InstallException {
-    if (step instanceof Step.InstallPackages s) {
-      List<String> cmd =
-          new ArrayList<>(
-              List.of(
-                  "apt-get",
-                  "install",
-                  "-y",
-                  "-q",
-                  "-o",
-                  "Dpkg::Options::=--force-confdef",
-                  "-o",
-                  "Dpkg::Options::=--force-confold",
-                  "-o",
-                  "Dpkg::Use-Pty=0"));
-      cmd.addAll(s.names());
-      check(new Command(cmd, APT_ENV, null, Duration.ofMinutes(30)));
-    } else if (step instanceof Step.CreateCluster s) {
+    if (ops.apply(step)) {
+      return;
+    }
+    if (step instanceof Step.CreateCluster s) {
       createCluster(s);
-    } else if (step instanceof Step.WriteFile s) {
-      files.write(s.path(), s.content(), s.mode(), s.owner(), s.group());
-    } else if (step instanceof Step.RemoveFile s) {
-      files.delete(s.path());
-    } else if (step instanceof Step.Unit s) {
-      unit(s);
     } else if (step instanceof Step.Sql s) {
       psql(s.database(), s.script());
     } else {
@@ -305,19 +284,7 @@ public final class Installer {
   // ---- packages ----------------------------------------------------------------------------
 
   private Plan planPackages() throws InstallException {
-    List<String> missing = new ArrayList<>();
-    for (String p : packages(inv, catalog, osCode(files))) {
-      if (!installed(p)) {
-        missing.add(p);
-      }
-    }
-    return new Plan(
-        missing.isEmpty() ? List.of() : List.of(new Step.InstallPackages(missing)), List.of());
-  }
-
-  private boolean installed(String pkg) throws InstallException {
-    CommandResult r = run(Command.of(SHORT, "dpkg-query", "-W", "-f=${Status}", pkg));
-    return r.ok() && r.out().strip().equals("install ok installed");
+    return new Plan(ops.packages(packages(inv, catalog, osCode(files))), List.of());
   }
 
   // ---- postgres ----------------------------------------------------------------------------
@@ -358,7 +325,7 @@ public final class Installer {
     Path conf = etcDir().resolve("conf.d/pigsty.conf");
     Path hba = etcDir().resolve("pg_hba.conf");
     // pg_createcluster writes its own pg_hba.conf: after a (re-)create ours is always written
-    file(
+    ops.file(
         steps,
         changed,
         conf,
@@ -368,18 +335,18 @@ public final class Installer {
         "postgres",
         false,
         fresh);
-    file(
+    ops.file(
         steps, changed, hba, Configs.pgHba(inv), "rw-r-----", "postgres", "postgres", false, fresh);
-    unit(steps, pgUnit(), changed.contains(conf), changed.contains(hba));
+    ops.unit(steps, pgUnit(), changed.contains(conf), changed.contains(hba));
     return new Plan(steps, notes);
   }
 
   private void createCluster(Step.CreateCluster s) throws InstallException {
     if (s.dropFirst()) {
-      check(
+      ops.check(
           new Command(
               List.of("pg_dropcluster", "--stop", pgVersion(), "main"),
-              APT_ENV,
+              NodeOps.APT_ENV,
               null,
               Duration.ofMinutes(2)));
     }
@@ -405,7 +372,7 @@ public final class Installer {
     if (s.checksums()) {
       cmd.add("--data-checksums");
     }
-    check(new Command(cmd, APT_ENV, null, Duration.ofMinutes(5)));
+    ops.check(new Command(cmd, NodeOps.APT_ENV, null, Duration.ofMinutes(5)));
     files.write(
         etcDir().resolve(MARKER),
         ("created by pigsty install for "
@@ -419,14 +386,15 @@ public final class Installer {
   }
 
   private boolean pgReady() throws InstallException {
-    return run(Command.of(
-            Duration.ofSeconds(10),
-            "pg_isready",
-            "-q",
-            "-h",
-            "/var/run/postgresql",
-            "-p",
-            Integer.toString(inv.vars().pgPort())))
+    return ops.run(
+            Command.of(
+                Duration.ofSeconds(10),
+                "pg_isready",
+                "-q",
+                "-h",
+                "/var/run/postgresql",
+                "-p",
+                Integer.toString(inv.vars().pgPort())))
         .ok();
   }
 
@@ -626,7 +594,7 @@ public final class Installer {
   }
 
   private CommandResult psql(String db, String script) throws InstallException {
-    return check(
+    return ops.check(
         new Command(
             List.of(
                 "runuser",
@@ -645,7 +613,7 @@ public final class Installer {
                 "-tA",
                 "-f",
                 "-"),
-            APT_ENV,
+            NodeOps.APT_ENV,
             script,
             Duration.ofMinutes(5)));
   }
@@ -676,7 +644,7 @@ public final class Installer {
     Set<Path> changed = new HashSet<>();
     Path ini = Path.of("/etc/pgbouncer/pgbouncer.ini");
     Path list = Path.of("/etc/pgbouncer/userlist.txt");
-    file(
+    ops.file(
         steps,
         changed,
         ini,
@@ -695,7 +663,7 @@ public final class Installer {
           ordered.put(u, all.get(u));
         }
       }
-      file(
+      ops.file(
           steps,
           changed,
           list,
@@ -708,10 +676,10 @@ public final class Installer {
     } else {
       notes.add("services: " + list + " is written from the SCRAM secrets once PostgreSQL runs");
     }
-    unit(steps, "pgbouncer", changed.contains(ini) || changed.contains(list), false);
+    ops.unit(steps, "pgbouncer", changed.contains(ini) || changed.contains(list), false);
 
     Path pe = Path.of("/etc/default/prometheus-postgres-exporter");
-    file(
+    ops.file(
         steps,
         changed,
         pe,
@@ -721,16 +689,16 @@ public final class Installer {
         "prometheus",
         true,
         false);
-    unit(steps, "prometheus-postgres-exporter", changed.contains(pe), false);
+    ops.unit(steps, "prometheus-postgres-exporter", changed.contains(pe), false);
 
     Path bconf = Path.of("/etc/prometheus-pgbouncer-exporter.conf");
     Path compat = Path.of(Configs.PGBOUNCER_EXPORTER_COMPAT);
     Path dropIn =
         Path.of("/etc/systemd/system/prometheus-pgbouncer-exporter.service.d/pigsty.conf");
     Path env = Path.of(Configs.PGBOUNCER_EXPORTER_ENV);
-    conf(steps, changed, bconf, Configs.pgbouncerExporterConf(inv));
-    conf(steps, changed, compat, Configs.pgbouncerExporterCompat());
-    file(
+    ops.conf(steps, changed, bconf, Configs.pgbouncerExporterConf(inv));
+    ops.conf(steps, changed, compat, Configs.pgbouncerExporterCompat());
+    ops.file(
         steps,
         changed,
         env,
@@ -740,11 +708,11 @@ public final class Installer {
         "root",
         true,
         false);
-    conf(steps, changed, dropIn, Configs.pgbouncerExporterDropIn(inv));
+    ops.conf(steps, changed, dropIn, Configs.pgbouncerExporterDropIn(inv));
     if (changed.contains(dropIn)) {
       steps.add(new Step.Unit("prometheus-pgbouncer-exporter", Action.DAEMON_RELOAD));
     }
-    unit(
+    ops.unit(
         steps,
         "prometheus-pgbouncer-exporter",
         changed.contains(bconf)
@@ -754,14 +722,14 @@ public final class Installer {
         false);
 
     Path ne = Path.of("/etc/default/prometheus-node-exporter");
-    conf(steps, changed, ne, Configs.nodeExporterDefaults(inv));
-    unit(steps, "prometheus-node-exporter", changed.contains(ne), false);
+    ops.conf(steps, changed, ne, Configs.nodeExporterDefaults(inv));
+    ops.unit(steps, "prometheus-node-exporter", changed.contains(ne), false);
 
     Path amYml = Path.of("/etc/prometheus/alertmanager.yml");
     Path amDef = Path.of("/etc/default/prometheus-alertmanager");
-    conf(steps, changed, amYml, Configs.alertmanagerYml());
-    conf(steps, changed, amDef, Configs.alertmanagerDefaults(inv));
-    unit(
+    ops.conf(steps, changed, amYml, Configs.alertmanagerYml());
+    ops.conf(steps, changed, amDef, Configs.alertmanagerDefaults(inv));
+    ops.unit(
         steps,
         "prometheus-alertmanager",
         changed.contains(amYml) || changed.contains(amDef),
@@ -770,10 +738,10 @@ public final class Installer {
     Path prom = Path.of("/etc/prometheus/prometheus.yml");
     Path rules = Path.of("/etc/prometheus/rules/pigsty.yml");
     Path promDef = Path.of("/etc/default/prometheus");
-    conf(steps, changed, prom, Configs.prometheusYml(inv));
-    conf(steps, changed, rules, Configs.alertRules());
-    conf(steps, changed, promDef, Configs.prometheusDefaults(inv));
-    unit(
+    ops.conf(steps, changed, prom, Configs.prometheusYml(inv));
+    ops.conf(steps, changed, rules, Configs.alertRules());
+    ops.conf(steps, changed, promDef, Configs.prometheusDefaults(inv));
+    ops.unit(
         steps,
         "prometheus",
         changed.contains(prom) || changed.contains(rules) || changed.contains(promDef),
@@ -781,98 +749,13 @@ public final class Installer {
 
     Path nginx = Path.of("/etc/nginx/conf.d/pigsty.conf");
     Path defaultSite = Path.of("/etc/nginx/sites-enabled/default");
-    conf(steps, changed, nginx, Configs.nginxConf(inv));
+    ops.conf(steps, changed, nginx, Configs.nginxConf(inv));
     boolean site = files.exists(defaultSite);
     if (site) {
       steps.add(new Step.RemoveFile(defaultSite, "pigsty.conf is the default server"));
     }
-    conf(steps, changed, Path.of("/www/index.html"), Configs.homePage(inv));
-    unit(steps, "nginx", false, changed.contains(nginx) || site);
+    ops.conf(steps, changed, Path.of("/www/index.html"), Configs.homePage(inv));
+    ops.unit(steps, "nginx", false, changed.contains(nginx) || site);
     return new Plan(steps, notes);
-  }
-
-  // ---- files and units ---------------------------------------------------------------------
-
-  /**
-   * Adds a WriteFile step when the file's bytes, mode or owner differ (always after a re-create).
-   */
-  private void file(
-      List<Step> steps,
-      Set<Path> changed,
-      Path path,
-      String text,
-      String mode,
-      String owner,
-      String group,
-      boolean secret,
-      boolean force)
-      throws InstallException {
-    byte[] want = text.getBytes(StandardCharsets.UTF_8);
-    Optional<NodeFiles.State> have = files.read(path);
-    boolean same =
-        have.isPresent()
-            && Arrays.equals(have.get().content(), want)
-            && have.get().mode().equals(mode)
-            && have.get().owner().equals(owner)
-            && have.get().group().equals(group);
-    if (!same || force) {
-      steps.add(new Step.WriteFile(path, want, mode, owner, group, secret, have.isEmpty()));
-      changed.add(path);
-    }
-  }
-
-  /** {@link #file} for a configuration file of root's, mode 0644, not secret. */
-  private void conf(List<Step> steps, Set<Path> changed, Path path, String text)
-      throws InstallException {
-    file(steps, changed, path, text, "rw-r--r--", "root", "root", false, false);
-  }
-
-  /** Adds enable/start, or restart/reload when its configuration changed, for a unit. */
-  private void unit(List<Step> steps, String unit, boolean restart, boolean reload)
-      throws InstallException {
-    String state = run(Command.of(SHORT, "systemctl", "is-enabled", unit)).out().strip();
-    if (!Set.of("enabled", "static", "generated", "indirect", "alias").contains(state)) {
-      steps.add(new Step.Unit(unit, Action.ENABLE));
-    }
-    boolean active =
-        run(Command.of(SHORT, "systemctl", "is-active", unit)).out().strip().equals("active");
-    if (!active) {
-      steps.add(new Step.Unit(unit, Action.START));
-    } else if (restart) {
-      steps.add(new Step.Unit(unit, Action.RESTART));
-    } else if (reload) {
-      steps.add(new Step.Unit(unit, Action.RELOAD));
-    }
-  }
-
-  private void unit(Step.Unit s) throws InstallException {
-    if (s.unit().equals("nginx") && (s.action() == Action.RELOAD || s.action() == Action.RESTART)) {
-      check(Command.of(SHORT, "nginx", "-t", "-q"));
-    }
-    Duration t =
-        s.action() == Action.START || s.action() == Action.RESTART
-            ? Duration.ofMinutes(3)
-            : Duration.ofMinutes(1);
-    if (s.action() == Action.DAEMON_RELOAD) {
-      check(Command.of(t, "systemctl", "daemon-reload"));
-    } else {
-      check(Command.of(t, "systemctl", s.action().name().toLowerCase(Locale.ROOT), s.unit()));
-    }
-  }
-
-  private CommandResult run(Command c) throws InstallException {
-    try {
-      return runner.run(c);
-    } catch (CommandException e) {
-      throw new InstallException(e.getMessage(), e);
-    }
-  }
-
-  private CommandResult check(Command c) throws InstallException {
-    try {
-      return runner.check(c);
-    } catch (CommandException e) {
-      throw new InstallException(e.getMessage(), e);
-    }
   }
 }
