@@ -2,13 +2,24 @@ package io.pigsty.builder.cli;
 
 import io.pigsty.builder.definition.ExtensionCatalog;
 import io.pigsty.builder.exec.ProcessRunner;
+import io.pigsty.builder.install.InstallException;
 import io.pigsty.builder.install.Installer;
 import io.pigsty.builder.install.LocalFiles;
+import io.pigsty.builder.install.NodeInstaller;
 import io.pigsty.builder.install.Plan;
+import io.pigsty.builder.install.Rollout;
 import io.pigsty.builder.install.Target;
 import io.pigsty.builder.install.Tuning;
+import io.pigsty.builder.inventory.Inventory;
+import io.pigsty.builder.inventory.InventoryLoader;
+import io.pigsty.builder.ssh.AdminKey;
+import io.pigsty.builder.ssh.SshNodes;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,10 +31,11 @@ import picocli.CommandLine.Option;
     name = "install",
     mixinStandardHelpOptions = true,
     description = {
-      "Install the meta node of pigsty.yml from the local repo (run ./configure first): "
-          + "nginx, prometheus, alertmanager, node_exporter, PostgreSQL with its roles, users and "
-          + "databases, pgbouncer and the exporters, all under systemd. Idempotent. Ends with the "
-          + "health report of 'pigsty status'."
+      "Install the nodes of pigsty.yml from the local repo (run ./configure first): on the admin"
+          + " node nginx, prometheus, alertmanager, node_exporter, PostgreSQL with its roles, users"
+          + " and databases, pgbouncer and the exporters, all under systemd; every other node over"
+          + " SSH from the admin node's repository. Idempotent. Ends with the health report of"
+          + " 'pigsty status'."
     })
 final class InstallCommand implements Callable<Integer> {
   @Option(
@@ -48,16 +60,41 @@ final class InstallCommand implements Callable<Integer> {
       description = "Print the Debian packages the install needs, one a line, and exit.")
   boolean packages;
 
+  @Option(
+      names = {"-l", "--limit"},
+      paramLabel = "CLUSTER|IP",
+      description =
+          "Install only these nodes: a node's address, a PostgreSQL cluster name, 'etcd' or 'meta'"
+              + " (Pigsty's -l).")
+  String limit;
+
+  @Option(
+      names = "--node",
+      paramLabel = "IP",
+      description =
+          "Install this node, which is not the admin node (the admin node runs this over SSH).")
+  String node;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (node != null) {
+      return member(out);
+    }
     Target inv = StatusCommand.load(conf, strict, spec.commandLine().getErr());
+    List<String> targets = targets(inv.inventory());
     if (packages) {
       Installer.packages(inv, ExtensionCatalog.bundled(), Installer.osCode(new LocalFiles()))
           .forEach(out::println);
       out.flush();
+      return 0;
+    }
+    List<String> others =
+        targets.stream().filter(h -> !h.equals(inv.inventory().adminIp())).toList();
+    if (!targets.contains(inv.inventory().adminIp())) {
+      fail(others(inv.inventory(), others, out));
       return 0;
     }
     long mem = Tuning.memTotalBytes(Path.of("/proc/meminfo"));
@@ -84,11 +121,8 @@ final class InstallCommand implements Callable<Integer> {
               out.flush();
             });
     if (dryRun) {
-      Plan plan = installer.plan();
-      out.print(plan.render());
-      out.println(
-          plan.isEmpty() ? "plan: no changes" : "plan: " + plan.steps().size() + " change(s)");
-      out.flush();
+      printPlan(installer.plan(), out);
+      fail(others(inv.inventory(), others, out));
       return 0;
     }
     Installer.Result r = installer.install();
@@ -96,6 +130,142 @@ final class InstallCommand implements Callable<Integer> {
     StringBuilder phases = new StringBuilder("seconds:");
     r.phases().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
     out.println(phases);
-    return StatusCommand.report(inv, r.health(), out);
+    out.flush();
+    String failed = others(inv.inventory(), others, out);
+    try {
+      return StatusCommand.report(inv, r.health(), out);
+    } finally {
+      fail(failed);
+    }
+  }
+
+  private static void printPlan(Plan plan, PrintWriter out) {
+    out.print(plan.render());
+    out.println(
+        plan.isEmpty() ? "plan: no changes" : "plan: " + plan.steps().size() + " change(s)");
+    out.flush();
+  }
+
+  /** The nodes {@code -l} selects, in inventory order (all of them without it). */
+  List<String> targets(Inventory inv) throws InstallException {
+    if (limit == null) {
+      return inv.nodes();
+    }
+    List<String> hosts =
+        switch (limit) {
+          case "etcd" -> inv.etcd().members().stream().map(Inventory.EtcdMember::ip).toList();
+          case "meta" -> inv.metaHosts();
+          default ->
+              inv.cluster(limit)
+                  .map(c -> c.instances().stream().map(Inventory.PgInstance::ip).toList())
+                  .orElse(inv.nodes().contains(limit) ? List.of(limit) : List.of());
+        };
+    if (hosts.isEmpty()) {
+      throw new InstallException(
+          "-l " + limit + ": neither a node, a cluster, 'etcd' nor 'meta' of " + inv.file());
+    }
+    return inv.nodes().stream().filter(hosts::contains).toList();
+  }
+
+  /** Throws the failure {@link #others} returned, if any (exit 41). */
+  private static void fail(String failed) throws InstallException {
+    if (failed != null) {
+      throw new InstallException(failed);
+    }
+  }
+
+  /**
+   * Installs the other nodes over SSH ({@link Rollout}), prints each node's output and a summary.
+   *
+   * @return null when every node went through, else a message naming every node that failed
+   * @throws InstallException when the runtime, jar or key to send are missing
+   */
+  private String others(Inventory inv, List<String> hosts, PrintWriter out) throws Exception {
+    if (hosts.isEmpty()) {
+      return null;
+    }
+    Path jar =
+        Path.of(InstallCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path jre = jar.getParent().resolve("jre");
+    if (!Files.isDirectory(jre)) {
+      jre = Path.of(System.getProperty("java.home"));
+    }
+    Path sshDir = Path.of(System.getProperty("user.home"), ".ssh");
+    SshNodes ssh =
+        new SshNodes(
+            System.getProperty("user.name"),
+            AdminKey.file(sshDir),
+            inv.file().toAbsolutePath().getParent().resolve("known_hosts"),
+            22,
+            Duration.ofSeconds(10));
+    Path key = Path.of(inv.vars().repoDir(), "pigsty.gpg");
+    out.printf(
+        Locale.ROOT,
+        "install %d other node(s) over SSH: %s%n",
+        hosts.size(),
+        String.join(" ", hosts));
+    out.flush();
+    List<Rollout.NodeResult> results =
+        new Rollout(inv, ssh, jre, jar, key, new ProcessRunner()).run(hosts, dryRun);
+    List<String> failed = new ArrayList<>();
+    for (Rollout.NodeResult r : results) {
+      for (String line : r.output().split("\n")) {
+        out.println("[" + r.host() + "] " + line);
+      }
+      if (!r.ok()) {
+        failed.add(r.host() + " (exit " + r.exit() + "): " + lastLine(r.output()));
+      }
+    }
+    for (Rollout.NodeResult r : results) {
+      out.printf(
+          Locale.ROOT,
+          "node %s: %s%n",
+          r.host(),
+          r.ok()
+              ? (dryRun ? "planned" : "changes: " + r.changes())
+              : "FAILED (exit " + r.exit() + ")");
+    }
+    out.flush();
+    return failed.isEmpty()
+        ? null
+        : failed.size() + " node(s) failed:\n  " + String.join("\n  ", failed);
+  }
+
+  private static String lastLine(String s) {
+    String[] l = s.strip().split("\n");
+    return l[l.length - 1];
+  }
+
+  /** {@code --node IP}: this node, not the admin node ({@link NodeInstaller}). */
+  private int member(PrintWriter out) throws Exception {
+    Inventory inv = InventoryLoader.load(conf, strict);
+    inv.warnings().forEach(w -> spec.commandLine().getErr().println("pigsty: warning: " + w));
+    if (!inv.nodes().contains(node) || node.equals(inv.adminIp())) {
+      throw new InstallException(
+          "--node " + node + ": not a node of " + conf + " other than its admin node");
+    }
+    NodeInstaller installer =
+        new NodeInstaller(
+            inv,
+            node,
+            Path.of("/"),
+            new ProcessRunner(),
+            new LocalFiles(),
+            line -> {
+              out.println("  " + line);
+              out.flush();
+            });
+    out.printf(Locale.ROOT, "install node %s of %s%n", node, conf);
+    if (dryRun) {
+      printPlan(installer.plan(), out);
+      return 0;
+    }
+    Installer.Result r = installer.apply();
+    out.printf(Locale.ROOT, "changes: %d%n", r.changes().size());
+    StringBuilder phases = new StringBuilder("seconds:");
+    r.phases().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
+    out.println(phases);
+    out.flush();
+    return 0;
   }
 }

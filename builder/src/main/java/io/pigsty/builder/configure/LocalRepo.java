@@ -207,8 +207,20 @@ public final class LocalRepo {
    * @throws IOException when a move fails
    */
   public static List<Path> moveOtherSourcesAside(Path root) throws IOException {
+    return moveOtherSourcesAside(root, Path.of(SOURCES).getFileName().toString());
+  }
+
+  /**
+   * The apt sources of a node but one: {@code sources.list}, and {@code sources.list.d/*.list} and
+   * {@code *.sources} except {@code keep}.
+   *
+   * @param root the node's {@code /}
+   * @param keep the file name under {@code sources.list.d} that is Pigsty's
+   * @return the files, sorted
+   * @throws IOException when the directory cannot be listed
+   */
+  public static List<Path> otherSources(Path root, String keep) throws IOException {
     Path apt = root.resolve("etc/apt");
-    Path backup = root.resolve(BACKUP);
     List<Path> candidates = new ArrayList<>();
     if (Files.isRegularFile(apt.resolve("sources.list"))) {
       candidates.add(apt.resolve("sources.list"));
@@ -218,13 +230,27 @@ public final class LocalRepo {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
         for (Path p : ds) {
           String n = p.getFileName().toString();
-          if ((n.endsWith(".list") || n.endsWith(".sources")) && !p.equals(root.resolve(SOURCES))) {
+          if ((n.endsWith(".list") || n.endsWith(".sources")) && !n.equals(keep)) {
             candidates.add(p);
           }
         }
       }
     }
     candidates.sort(Comparator.naturalOrder());
+    return candidates;
+  }
+
+  /**
+   * {@link #moveOtherSourcesAside(Path)} keeping {@code keep} (a file name under {@code
+   * sources.list.d}) in place.
+   *
+   * @return the files moved, at their new place
+   * @throws IOException when a move fails
+   */
+  public static List<Path> moveOtherSourcesAside(Path root, String keep) throws IOException {
+    Path apt = root.resolve("etc/apt");
+    Path backup = root.resolve(BACKUP);
+    List<Path> candidates = otherSources(root, keep);
     List<Path> moved = new ArrayList<>();
     for (Path p : candidates) {
       Path to = backup.resolve(apt.relativize(p).toString());

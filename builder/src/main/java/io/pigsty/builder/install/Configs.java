@@ -389,8 +389,13 @@ public final class Configs {
 
   /** /etc/default/prometheus-node-exporter: listen port. */
   public static String nodeExporterDefaults(Target inv) {
+    return nodeExporterDefaults(inv.vars());
+  }
+
+  /** /etc/default/prometheus-node-exporter of any node: listen on {@code node_exporter_port}. */
+  public static String nodeExporterDefaults(Vars v) {
     return "# written by pigsty install\nARGS=\"--web.listen-address=:"
-        + inv.vars().nodeExporterPort()
+        + v.nodeExporterPort()
         + "\"\n";
   }
 

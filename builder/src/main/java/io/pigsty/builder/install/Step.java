@@ -147,4 +147,31 @@ public sealed interface Step {
       return "sql in " + database + ": " + String.join("; ", changes);
     }
   }
+
+  /**
+   * Moves every apt source but Pigsty's aside to {@code /etc/apt/pigsty-backup/} (a node of the
+   * inventory has no internet: its only source is the admin node's repository).
+   *
+   * @param sources the files to move, for the description
+   */
+  record MoveSourcesAside(List<Path> sources) implements Step {
+    /** Copies the list. */
+    public MoveSourcesAside {
+      sources = List.copyOf(sources);
+    }
+
+    @Override
+    public String describe() {
+      return "move apt source(s) aside: "
+          + String.join(" ", sources.stream().map(Path::toString).toList());
+    }
+  }
+
+  /** {@code apt-get update} (a source or its key changed, or the package lists lack it). */
+  record AptUpdate(String why) implements Step {
+    @Override
+    public String describe() {
+      return "apt-get update (" + why + ")";
+    }
+  }
 }

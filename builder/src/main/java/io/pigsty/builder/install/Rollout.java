@@ -1,0 +1,285 @@
+package io.pigsty.builder.install;
+
+import io.pigsty.builder.exec.Command;
+import io.pigsty.builder.exec.CommandException;
+import io.pigsty.builder.exec.CommandResult;
+import io.pigsty.builder.exec.CommandRunner;
+import io.pigsty.builder.inventory.Inventory;
+import io.pigsty.builder.ssh.SshException;
+import io.pigsty.builder.ssh.SshNode;
+import io.pigsty.builder.ssh.SshNodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Installs the inventory's other nodes from the admin node, over SSH ({@link SshNodes}), all at
+ * once: on each it puts the Java runtime ({@code /opt/pigsty/jre}, sent again only when its content
+ * hash changed), {@code pigsty.jar}, {@code pigsty.yml} (0600) and the bundle key, then runs {@code
+ * pigsty install --node IP} there ({@link NodeInstaller}), which takes every package from the admin
+ * node's repository over HTTP. A node that fails (unreachable, host key changed, a step) is
+ * reported with its reason; the others go on.
+ */
+public final class Rollout {
+  /** Where the runtime and the jar go on a node. */
+  public static final String OPT = "/opt/pigsty";
+
+  /** Where pigsty.yml and the bundle key go on a node. */
+  public static final String ETC = "/etc/pigsty";
+
+  private static final Pattern CHANGES = Pattern.compile("(?m)^changes: ([0-9]+)$");
+  private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
+
+  /**
+   * What one node's install did.
+   *
+   * @param host the node
+   * @param exit 0 when it went through; else the exit code of its install, or 35 when it could not
+   *     be reached
+   * @param changes the changes it made (-1 when unknown)
+   * @param output its install's output, or the reason it could not be run
+   */
+  public record NodeResult(String host, int exit, int changes, String output) {
+    /**
+     * @return whether the node went through
+     */
+    public boolean ok() {
+      return exit == 0;
+    }
+  }
+
+  private final Inventory inv;
+  private final SshNodes ssh;
+  private final Path jre;
+  private final Path jar;
+  private final Path key;
+  private final CommandRunner local;
+
+  /**
+   * @param inv the inventory (its file is sent as pigsty.yml)
+   * @param ssh how to reach the nodes
+   * @param jre the Java runtime to send (the release's jlinked {@code jre/})
+   * @param jar the pigsty.jar to send
+   * @param key the bundle key ({@code /www/pigsty/pigsty.gpg})
+   * @param local runs {@code tar} on this node
+   */
+  public Rollout(Inventory inv, SshNodes ssh, Path jre, Path jar, Path key, CommandRunner local) {
+    this.inv = inv;
+    this.ssh = ssh;
+    this.jre = jre;
+    this.jar = jar;
+    this.key = key;
+    this.local = local;
+  }
+
+  /**
+   * Installs the given nodes in parallel.
+   *
+   * @param hosts nodes of the inventory, not the admin node
+   * @param dryRun run {@code install --node IP --dry-run} there instead (prints the plan)
+   * @return one result per host, in the given order
+   * @throws InstallException when the runtime, jar or key to send are missing
+   */
+  public List<NodeResult> run(List<String> hosts, boolean dryRun) throws InstallException {
+    for (Path p : List.of(jar, key)) {
+      if (!Files.isRegularFile(p)) {
+        throw new InstallException("cannot install other nodes: " + p + " is missing");
+      }
+    }
+    if (!Files.isExecutable(jre.resolve("bin/java"))) {
+      throw new InstallException(
+          "cannot install other nodes: no Java runtime at "
+              + jre
+              + " (run the release's Makefile: it ships jre/ beside pigsty.jar)");
+    }
+    String jreHash = treeHash(jre);
+    Path tgz;
+    try {
+      tgz = Files.createTempFile("pigsty-jre-", ".tgz");
+    } catch (IOException e) {
+      throw new InstallException("cannot create a temp file for the runtime: " + e.getMessage(), e);
+    }
+    try {
+      try {
+        local.check(
+            Command.of(
+                Duration.ofMinutes(5),
+                "tar",
+                "-C",
+                jre.getParent().toString(),
+                "-czf",
+                tgz.toString(),
+                jre.getFileName().toString()));
+      } catch (CommandException e) {
+        throw new InstallException("packing " + jre + ": " + e.getMessage(), e);
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(hosts.size(), 8)));
+      try {
+        Map<String, Future<NodeResult>> futures = new LinkedHashMap<>();
+        for (String h : hosts) {
+          futures.put(h, pool.submit(() -> one(h, jreHash, tgz, dryRun)));
+        }
+        List<NodeResult> out = new ArrayList<>();
+        for (Map.Entry<String, Future<NodeResult>> f : futures.entrySet()) {
+          try {
+            out.add(f.getValue().get());
+          } catch (Exception e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            out.add(new NodeResult(f.getKey(), 41, -1, c.toString()));
+          }
+        }
+        return out;
+      } finally {
+        pool.shutdownNow();
+      }
+    } finally {
+      try {
+        Files.deleteIfExists(tgz);
+      } catch (IOException e) {
+        // a temp file
+      }
+    }
+  }
+
+  private NodeResult one(String host, String jreHash, Path tgz, boolean dryRun) {
+    try (SshNode n = ssh.connect(host)) {
+      n.check(Command.of(Duration.ofSeconds(30), "mkdir", "-p", "-m", "0755", OPT, ETC));
+      String have =
+          n.run(
+                  Command.of(
+                      Duration.ofSeconds(30),
+                      "sh",
+                      "-c",
+                      "cat "
+                          + OPT
+                          + "/jre.sha256 2>/dev/null; sha256sum "
+                          + OPT
+                          + "/pigsty.jar "
+                          + ETC
+                          + "/pigsty.yml "
+                          + ETC
+                          + "/pigsty.gpg 2>/dev/null; true"))
+              .out();
+      if (!have.lines().findFirst().orElse("").equals(jreHash)) {
+        n.upload(tgz, OPT + "/jre.tgz", "0600");
+        n.check(
+            Command.of(
+                Duration.ofMinutes(5),
+                "sh",
+                "-c",
+                "set -e; cd "
+                    + OPT
+                    + "; rm -rf jre.new; mkdir jre.new; tar -xzf jre.tgz -C jre.new;"
+                    + " rm -rf jre; mv jre.new/* jre; rmdir jre.new; rm -f jre.tgz;"
+                    + " echo "
+                    + jreHash
+                    + " > jre.sha256"));
+      }
+      sync(n, have, jar, OPT + "/pigsty.jar", "0644");
+      sync(n, have, inv.file(), ETC + "/pigsty.yml", "0600");
+      sync(n, have, key, ETC + "/pigsty.gpg", "0644");
+      List<String> argv =
+          new ArrayList<>(
+              List.of(
+                  OPT + "/jre/bin/java",
+                  "-jar",
+                  OPT + "/pigsty.jar",
+                  "install",
+                  "--node",
+                  host,
+                  "-c",
+                  ETC + "/pigsty.yml"));
+      if (dryRun) {
+        argv.add("--dry-run");
+      }
+      CommandResult r = n.run(new Command(argv, Map.of(), null, Duration.ofMinutes(30)));
+      String output = r.out() + (r.err().isBlank() ? "" : r.err());
+      Matcher m = CHANGES.matcher(r.out());
+      int changes = m.find() ? Integer.parseInt(m.group(1)) : -1;
+      return new NodeResult(host, r.exit(), changes, output);
+    } catch (SshException e) {
+      return new NodeResult(host, SshException.EXIT_CODE, -1, e.getMessage());
+    } catch (CommandException e) {
+      return new NodeResult(host, 41, -1, e.getMessage());
+    }
+  }
+
+  /** Uploads a file when the node's copy has another SHA256 (per {@code sha256sum} lines). */
+  private static void sync(SshNode n, String have, Path file, String remote, String mode)
+      throws SshException {
+    String want = sha256(file);
+    if (!have.contains(want + "  " + remote)) {
+      n.upload(file, remote, mode);
+    }
+  }
+
+  static String sha256(Path file) throws SshException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int r; (r = in.read(buf)) > 0; ) {
+        d.update(buf, 0, r);
+      }
+      return HexFormat.of().formatHex(d.digest());
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new SshException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A hash of a directory tree: every entry's relative path, type, executable bit and content (or
+   * link target), in sorted order; the same tree gives the same hash wherever it was unpacked.
+   *
+   * @return lower-case hex SHA-256
+   * @throws InstallException when the tree cannot be read
+   */
+  static String treeHash(Path dir) throws InstallException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      for (Path p : s.sorted().toList()) {
+        String rel = dir.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          d.update(
+              ("L " + rel + " -> " + Files.readSymbolicLink(p) + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
+        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          d.update(("D " + rel + "\n").getBytes(StandardCharsets.UTF_8));
+        } else {
+          d.update(
+              ("F " + rel + (Files.isExecutable(p) ? " x " : " - ") + Files.size(p) + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
+          try (InputStream in = Files.newInputStream(p)) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) {
+              d.update(buf, 0, r);
+            }
+          }
+        }
+      }
+      String h = HexFormat.of().formatHex(d.digest());
+      if (!HEX.matcher(h).matches()) {
+        throw new IllegalStateException(h);
+      }
+      return h;
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new InstallException("cannot read the runtime " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
