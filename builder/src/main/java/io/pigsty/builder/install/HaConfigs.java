@@ -166,6 +166,9 @@ public final class HaConfigs {
    * @param superuser the superuser Patroni manages PostgreSQL as (over the local socket)
    * @param replication the replication user (basebackup and streaming from the other members)
    * @param rewind the user pg_rewind connects as (PostgreSQL 11+; Patroni grants it what it needs)
+   * @param restApi the login the REST API asks for on its unsafe endpoints (switchover, restart,
+   *     config changes: Pigsty's {@code patroni_username}/{@code patroni_password}), or null for
+   *     none; the health checks and {@code /metrics} never ask
    * @param parameters PostgreSQL settings (the tuning template, pg_parameters ...), name to value
    *     as in postgresql.conf, in order
    * @param hba pg_hba.conf lines, in order: records or {@code #} comments; blank lines are dropped
@@ -185,6 +188,7 @@ public final class HaConfigs {
       Credential superuser,
       Credential replication,
       Credential rewind,
+      Credential restApi,
       Map<String, String> parameters,
       List<String> hba,
       boolean synchronousMode,
@@ -420,10 +424,11 @@ public final class HaConfigs {
    *   <li>No watchdog (containers have no {@code /dev/watchdog}).
    * </ul>
    *
-   * <p>The file holds the three passwords in clear text: write it {@code 0600 postgres:postgres}.
-   * The hba lines must let {@code replication} in from every member (database {@code replication})
-   * and {@code rewind} (database {@code postgres}), or replicas cannot clone and a former leader
-   * cannot rewind.
+   * <p>The file holds the passwords in clear text: write it {@code 0600 postgres:postgres} ({@code
+   * patronictl -c <file>} run as postgres then finds the REST API login there too). The hba lines
+   * must let {@code replication} in from every member (database {@code replication}) and {@code
+   * rewind} (database {@code postgres}), or replicas cannot clone and a former leader cannot
+   * rewind.
    *
    * @param s the member
    * @return YAML text; every string single-quoted, so PyYAML (YAML 1.1) reads {@code on}, {@code
@@ -447,7 +452,13 @@ public final class HaConfigs {
 
     y.append("restapi:\n");
     y.append("  listen: ").append(q(s.ip() + ":" + PATRONI_PORT)).append('\n');
-    y.append("  connect_address: ").append(q(s.ip() + ":" + PATRONI_PORT)).append("\n\n");
+    y.append("  connect_address: ").append(q(s.ip() + ":" + PATRONI_PORT)).append('\n');
+    if (s.restApi() != null) {
+      y.append("  authentication:\n");
+      y.append("    username: ").append(q(s.restApi().user())).append('\n');
+      y.append("    password: ").append(q(s.restApi().password().text())).append('\n');
+    }
+    y.append('\n');
 
     y.append(s.api() == DcsApi.V3 ? "etcd3:\n" : "etcd:\n").append("  hosts:\n");
     for (EtcdMember m : s.etcd()) {

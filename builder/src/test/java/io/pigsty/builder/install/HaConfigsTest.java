@@ -135,6 +135,7 @@ class HaConfigsTest {
         new Credential("postgres", new Password("DBUser.Postgres")),
         new Credential("replicator", new Password("Rep'l$#: pass")),
         new Credential("dbuser_dba", new Password("DBUser.DBA")),
+        new Credential("postgres", new Password("Patroni.API")),
         params,
         List.of(
             "# dbsu",
@@ -174,6 +175,9 @@ class HaConfigsTest {
     assertThat(map(y, "restapi"))
         .containsEntry("listen", "10.10.10.11:8008")
         .containsEntry("connect_address", "10.10.10.11:8008");
+    assertThat(map(y, "restapi", "authentication"))
+        .containsEntry("username", "postgres")
+        .containsEntry("password", "Patroni.API");
     assertThat(map(y, "etcd3").get("hosts"))
         .isEqualTo(List.of("10.10.10.10:2379", "10.10.10.11:2379", "10.10.10.12:2379"));
     assertThat(y).doesNotContainKey("etcd");
@@ -374,6 +378,7 @@ class HaConfigsTest {
         s.superuser(),
         s.replication(),
         s.rewind(),
+        s.restApi(),
         p,
         s.hba(),
         s.synchronousMode(),
@@ -394,6 +399,7 @@ class HaConfigsTest {
         s.superuser(),
         s.replication(),
         s.rewind(),
+        s.restApi(),
         s.parameters(),
         hba,
         s.synchronousMode(),
