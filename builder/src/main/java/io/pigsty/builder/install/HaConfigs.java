@@ -2,6 +2,8 @@ package io.pigsty.builder.install;
 
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.Inventory.Password;
+import io.pigsty.builder.inventory.Inventory.PgCluster;
+import io.pigsty.builder.inventory.Inventory.PgInstance;
 import io.pigsty.builder.inventory.Inventory.Vars;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -307,6 +309,31 @@ public final class HaConfigs {
       ident("ins", ins);
       ipv4("ip of " + ins, ip);
     }
+  }
+
+  /**
+   * @return the members of a cluster as HAProxy routes to them, in inventory order
+   */
+  public static List<Member> members(PgCluster c) {
+    List<Member> out = new ArrayList<>();
+    for (PgInstance i : c.instances()) {
+      out.add(new Member(c.instanceName(i), i.ip(), i.role()));
+    }
+    return out;
+  }
+
+  /**
+   * @return every PostgreSQL instance of the inventory as a scrape target, cluster by cluster in
+   *     inventory order
+   */
+  public static List<ScrapeTarget> scrapeTargets(Inventory inv) {
+    List<ScrapeTarget> out = new ArrayList<>();
+    for (PgCluster c : inv.clusters()) {
+      for (PgInstance i : c.instances()) {
+        out.add(new ScrapeTarget(c.name(), c.instanceName(i), i.ip()));
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- etcd

@@ -357,6 +357,18 @@ class HaConfigsTest {
   }
 
   @Test
+  void patroniSpec_acceptsThePgHbaConfigsRenders() throws Exception {
+    List<String> hba =
+        Configs.pgHba(Target.of(InventoryLoaderTest.demo())).lines().collect(Collectors.toList());
+    PatroniSpec s = withHba(spec("pg-test-1", "10.10.10.11", "primary", ETCD3, 5432, false), hba);
+    assertThat(s.hba())
+        .hasSize((int) hba.stream().filter(l -> !l.isBlank()).count())
+        .anyMatch(l -> l.startsWith("host") && l.contains("replication"));
+    Map<String, Object> y = yaml(HaConfigs.patroniYml(s));
+    assertThat(map(y, "postgresql").get("pg_hba")).isEqualTo(s.hba());
+  }
+
+  @Test
   void timing_enforcesPatronisRule() {
     assertThatThrownBy(() -> new Timing(10, 3, 4, 10))
         .hasMessageStartingWith("ttl: 10 is below loop_wait + 2 * retry_timeout = 11");
@@ -671,6 +683,15 @@ class HaConfigsTest {
                 HaConfigs.prometheusJobs(
                     v, List.of(targets.get(1), targets.get(1)), List.of(ETCD3.get(0)), 9101))
         .hasMessage("targets: instance pg-test-1 listed twice");
+  }
+
+  @Test
+  void membersAndScrapeTargets_comeFromTheInventory() throws Exception {
+    var inv = InventoryLoaderTest.demo();
+    assertThat(HaConfigs.members(inv.cluster("pg-meta").orElseThrow()))
+        .containsExactly(new Member("pg-meta-1", "10.10.10.10", "primary"));
+    assertThat(HaConfigs.scrapeTargets(inv))
+        .containsExactly(new ScrapeTarget("pg-meta", "pg-meta-1", "10.10.10.10"));
   }
 
   // ------------------------------------------------------------------ helpers
