@@ -60,7 +60,7 @@ public final class HaConfigs {
    * keyspace; bookworm's vip-manager 1.0.2 reads keys only through the v2 API (it is built on
    * {@code github.com/coreos/etcd/client}, {@code /v2/keys}), and etcd 3.4 keeps the two keyspaces
    * apart. So an L2 VIP on bookworm needs {@link #V2} for the whole cluster; {@link #V3} is the
-   * choice without a VIP (and for a vip-manager of 2.0 or later).
+   * choice without a VIP (or with a vip-manager built on etcd's v3 client).
    */
   public enum DcsApi {
     /** etcd v3 API: Patroni's {@code etcd3} section; etcd serves v3 only. */
@@ -107,8 +107,8 @@ public final class HaConfigs {
 
   /**
    * Patroni's failure-detection timings, in seconds (Patroni docs, "Dynamic Configuration
-   * Settings"; Patroni 3.0.2 on bookworm enforces no lower bounds, later versions raise {@code ttl}
-   * to at least 20).
+   * Settings"; Patroni 3.0.2 on bookworm enforces no lower bounds, while the docs of later versions
+   * give a minimum ttl of 20: revisit {@link #RTO_15S} when Patroni is upgraded).
    *
    * @param ttl leader key lifetime: how long after the leader's last renewal the key expires and
    *     replicas race for it
@@ -271,17 +271,22 @@ public final class HaConfigs {
       int postgres,
       int pgbouncer,
       int patroni) {
-    /** Checks ranges, and that no two ports HAProxy binds are equal. */
+    /**
+     * Checks ranges, and that all eight differ: HAProxy binds the first five on nodes where
+     * PostgreSQL, pgbouncer and Patroni listen on the other three.
+     */
     public HaproxyPorts {
       int[] all = {primary, replica, dflt, offline, admin, postgres, pgbouncer, patroni};
       String[] keys = {
         "primary", "replica", "default", "offline", "admin", "postgres", "pgbouncer", "patroni"
       };
-      Set<Integer> bound = new HashSet<>();
+      Map<Integer, String> seen = new LinkedHashMap<>();
       for (int i = 0; i < all.length; i++) {
         port(keys[i] + " port", all[i]);
-        if (i < 5 && !bound.add(all[i])) {
-          throw new IllegalArgumentException(keys[i] + " port: " + all[i] + " is bound twice");
+        String other = seen.put(all[i], keys[i]);
+        if (other != null) {
+          throw new IllegalArgumentException(
+              keys[i] + " port: " + all[i] + " is also the " + other + " port");
         }
       }
     }

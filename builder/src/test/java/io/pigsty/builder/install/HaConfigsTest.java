@@ -528,7 +528,9 @@ class HaConfigsTest {
             () -> HaConfigs.haproxyCfg("pg-test", List.of(), HaproxyPorts.of(5432, 6432)))
         .hasMessage("members: a cluster has at least one member");
     assertThatThrownBy(() -> new HaproxyPorts(5433, 5433, 5436, 5438, 9101, 5432, 6432, 8008))
-        .hasMessage("replica port: 5433 is bound twice");
+        .hasMessage("replica port: 5433 is also the primary port");
+    assertThatThrownBy(() -> HaproxyPorts.of(5432, 5433))
+        .hasMessage("pgbouncer port: 5433 is also the primary port");
     assertThatThrownBy(() -> new Member("pg-test-1", "10.10.10.11", "master"))
         .hasMessageStartingWith("member pg-test-1 pg_role: 'master'");
   }
