@@ -30,7 +30,7 @@ TESTS      := tests
 PIGSTY_FIXTURES_EL ?= $(wildcard $(abspath $(CURDIR)/../shared/fixtures/el))
 export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
-HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev apt-utils mmdebstrap rpm dnf createrepo-c xz-utils curl bc time python3 systemd-container iproute2 openssh-server openssh-client postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt
+HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev apt-utils mmdebstrap rpm dnf createrepo-c xz-utils curl bc time python3 systemd-container iproute2 openssh-server openssh-client postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt haproxy patroni postgresql-15 vip-manager
 
 .PHONY: all build pkg test unit image-check release-check e2e e2e-demo rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo
 
