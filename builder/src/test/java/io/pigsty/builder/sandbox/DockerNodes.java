@@ -78,7 +78,7 @@ public final class DockerNodes implements AutoCloseable {
   /**
    * Removes any earlier sandbox (all four node names and the network, by name), creates the
    * network, starts {@code count} nodes (1 to 4, from 10.10.10.10 up) in parallel and waits until
-   * systemd on each reports {@code running}.
+   * systemd on each reports {@code running}. On failure, what it made is removed again.
    *
    * @throws SandboxException when docker cannot be reached, the image is missing, a container does
    *     not start, or a node's systemd is not {@code running} within 120 s (the message names the
@@ -113,18 +113,33 @@ public final class DockerNodes implements AutoCloseable {
       nodes.containers.put(ip, container(ip));
     }
     try {
-      Startables.deepStart(nodes.containers.values()).join();
-    } catch (CompletionException e) {
-      throw new SandboxException("cannot start the nodes: " + e.getCause(), e.getCause());
+      try {
+        Startables.deepStart(nodes.containers.values()).join();
+      } catch (CompletionException e) {
+        throw new SandboxException("cannot start the nodes: " + e.getCause(), e.getCause());
+      }
+      nodes.awaitAllRunning();
+    } catch (SandboxException | RuntimeException e) {
+      try {
+        nodes.removeAll();
+      } catch (SandboxException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
+    return nodes;
+  }
+
+  /** Waits, one thread per node, until every node's systemd says {@code running}. */
+  private void awaitAllRunning() throws SandboxException {
     List<Thread> waits = new ArrayList<>();
     AtomicReference<SandboxException> failed = new AtomicReference<>();
-    for (String ip : nodes.ips) {
+    for (String ip : ips) {
       Thread t =
           new Thread(
               () -> {
                 try {
-                  nodes.awaitRunning(ip);
+                  awaitRunning(ip);
                 } catch (SandboxException e) {
                   failed.compareAndSet(null, e);
                 }
@@ -144,7 +159,6 @@ public final class DockerNodes implements AutoCloseable {
     if (failed.get() != null) {
       throw failed.get();
     }
-    return nodes;
   }
 
   private static GenericContainer<?> container(String ip) {

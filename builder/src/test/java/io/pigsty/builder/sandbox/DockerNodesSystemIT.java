@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * The four-node sandbox on docker, as the multi-node installer relies on it: systemd runs on every
@@ -34,6 +35,9 @@ class DockerNodesSystemIT {
 
   @BeforeAll
   void boot() throws Exception {
+    long tc = System.nanoTime();
+    DockerClientFactory.instance().client();
+    figure("docker_client_seconds", tc);
     long t0 = System.nanoTime();
     nodes = DockerNodes.start(4);
     figure("docker_boot_4_nodes_seconds", t0);
