@@ -331,7 +331,9 @@ public final class DockerNodes implements AutoCloseable {
 
   /**
    * The memory the node at {@code ip} uses now, in bytes, as {@code docker stats} shows it: the
-   * cgroup's usage without its page cache.
+   * cgroup's usage without its inactive file pages.
+   *
+   * @throws SandboxException when the node does not exist or docker gives no figure
    */
   public long memoryBytes(String ip) throws SandboxException {
     AtomicReference<Statistics> stats = new AtomicReference<>();
@@ -356,8 +358,15 @@ public final class DockerNodes implements AutoCloseable {
     }
     long usage = stats.get().getMemoryStats().getUsage();
     StatsConfig detail = stats.get().getMemoryStats().getStats();
-    Long cache = detail == null ? null : detail.getCache();
-    return usage - (cache == null ? 0 : cache);
+    if (detail == null) {
+      return usage;
+    }
+    // the docker CLI's "MEM USAGE": cgroup v1 total_inactive_file, v2 inactive_file
+    Long inactive =
+        detail.getTotalInactiveFile() != null
+            ? detail.getTotalInactiveFile()
+            : detail.getInactiveFile();
+    return inactive != null && inactive < usage ? usage - inactive : usage;
   }
 
   /**
