@@ -21,9 +21,10 @@ import org.testcontainers.DockerClientFactory;
 /**
  * The four-node sandbox on docker, as the multi-node installer relies on it: systemd runs on every
  * node, the admin node reaches the others by SSH with its key only, no node has a route out or
- * forwards, a killed node boots again with the same IP and host key, and the admin node's HTTP
- * server (the nodes' apt source) is reachable. Needs a running docker and the node image: {@code
- * make sandbox-test}. Prints timings as {@code key=value} lines.
+ * forwards, the admin node's HTTP server (the nodes' apt source) is reachable, an address moves
+ * between nodes with a gratuitous ARP (the L2 VIP), and a killed node boots again with the same IP
+ * and host key. Needs a running docker and the node image: {@code make sandbox-test}. Prints
+ * timings as {@code key=value} lines.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -75,12 +76,20 @@ class DockerNodesSystemIT {
         Locale.ROOT, "%s=%.2f%n", key, (System.nanoTime() - startNanos) / 1_000_000_000.0);
   }
 
-  /** ssh from one node to another as root, key only; {@code hostKeys}: StrictHostKeyChecking. */
+  /**
+   * ssh from one node to another as root, key only; {@code hostKeys}: StrictHostKeyChecking, or
+   * {@code none}: no host key recorded or checked (an address that moves between nodes).
+   */
   DockerNodes.Result ssh(String from, String to, String hostKeys, String... cmd)
       throws SandboxException {
     List<String> argv = new ArrayList<>();
     argv.addAll(List.of("ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5"));
-    argv.addAll(List.of("-o", "StrictHostKeyChecking=" + hostKeys, "root@" + to));
+    if (hostKeys.equals("none")) {
+      argv.addAll(List.of("-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"));
+    } else {
+      argv.addAll(List.of("-o", "StrictHostKeyChecking=" + hostKeys));
+    }
+    argv.add("root@" + to);
     argv.addAll(List.of(cmd));
     return nodes.exec(from, argv.toArray(String[]::new));
   }
@@ -194,6 +203,29 @@ class DockerNodesSystemIT {
 
   @Test
   @Order(8)
+  void vip_movesToAnotherNodeWithGratuitousArp() throws Exception {
+    String vip = "10.10.10.2";
+    String from = "10.10.10.12";
+    String to = "10.10.10.13";
+    nodes.execOk(from, "ip", "addr", "add", vip + "/24", "dev", "eth0");
+    nodes.execOk(from, "arping", "-q", "-U", "-c", "1", "-I", "eth0", vip);
+    DockerNodes.Result first = ssh(ADMIN, vip, "none", "hostname");
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    assertThat(first.stdout().strip()).isEqualTo(DockerNodes.nameOf(from));
+    // the admin node now has the old holder's MAC for the VIP; only the announcement changes it
+    nodes.execOk(from, "ip", "addr", "del", vip + "/24", "dev", "eth0");
+    nodes.execOk(to, "ip", "addr", "add", vip + "/24", "dev", "eth0");
+    nodes.execOk(to, "arping", "-q", "-U", "-c", "1", "-I", "eth0", vip);
+    String mac = nodes.execOk(to, "cat", "/sys/class/net/eth0/address").strip();
+    assertThat(nodes.execOk(ADMIN, "ip", "neigh", "show", vip)).contains(mac);
+    DockerNodes.Result moved = ssh(ADMIN, vip, "none", "hostname");
+    assertThat(moved.exitCode()).as(moved.output()).isZero();
+    assertThat(moved.stdout().strip()).isEqualTo(DockerNodes.nameOf(to));
+    nodes.execOk(to, "ip", "addr", "del", vip + "/24", "dev", "eth0");
+  }
+
+  @Test
+  @Order(9)
   void killedNode_bootsAgainWithSameIpAndHostKey() throws Exception {
     String ip = "10.10.10.11";
     DockerNodes.Result before = ssh(ADMIN, ip, "accept-new", "true");
