@@ -32,7 +32,7 @@ export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev apt-utils mmdebstrap rpm dnf createrepo-c xz-utils curl bc time python3 systemd-container iproute2 openssh-server openssh-client postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt haproxy patroni postgresql-15 vip-manager
 
-.PHONY: all build pkg test unit image-check release-check e2e e2e-demo rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo
+.PHONY: all build pkg test unit image-check release-check e2e e2e-demo rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo docker-up sandbox-test
 
 all: build
 
@@ -46,7 +46,9 @@ help:
 	@echo "              our .deb/.rpm, get, SHA256SUMS + SHA256SUMS.asc + pigsty.gpg"
 	@echo "make release-check - get against a 127.0.0.1 server; our .deb/.rpm via apt-get/dnf in a chroot"
 	@echo "make sandbox - boot an air-gapped node 10.10.10.10, copy release + bundle in, configure, make install"
-	@echo "make sandbox-clean - remove the sandbox (ALL=1: also its cached image)"
+	@echo "make sandbox-clean - remove the sandbox and the docker nodes and network (ALL=1: also their cached images)"
+	@echo "make docker-up - docker.io installed and dockerd running; the node image pigsty-node:bookworm built"
+	@echo "make sandbox-test - docker-up, then the four-node docker sandbox's system tests (mvn -Psandbox)"
 	@echo "make demo    - jar + bundle + release + sandbox + install twice + health report"
 	@echo "make rootfs-check - build the appliance rootfs offline from the bundle, boot it air-gapped, configure, install, health report"
 	@echo "make clean   - remove build output and $(DIST)/"
@@ -141,6 +143,18 @@ sandbox: tools
 sandbox-clean:
 	bash $(TESTS)/sandbox-clean.sh $(if $(ALL),--all)
 	bash $(TESTS)/rootfs-test.sh --clean
+	bash $(TESTS)/docker-clean.sh $(if $(ALL),--all)
+
+# the multi-node sandbox's engine and node image (docs/testing.md): Debian's docker.io, dockerd
+# started when not running (tests/docker-down.sh stops it), pigsty-node:bookworm built with mmdebstrap
+docker-up:
+	bash $(TESTS)/docker-up.sh
+	bash $(TESTS)/docker-node-image.sh
+
+# four nodes on pigsty-demo4 through Testcontainers (*SystemIT in builder, failsafe); the unit
+# tests are not run here (mvn verify runs them, without docker)
+sandbox-test: docker-up
+	mvn -B -Psandbox -pl builder -am verify
 
 demo: tools build
 	$(MAKE) --no-print-directory $(BUNDLE) release
