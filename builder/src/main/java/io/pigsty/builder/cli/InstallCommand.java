@@ -254,7 +254,9 @@ final class InstallCommand implements Callable<Integer> {
             line -> {
               out.println("  " + line);
               out.flush();
-            });
+            },
+            Tuning.memTotalBytes(Path.of("/proc/meminfo")),
+            Runtime.getRuntime().availableProcessors());
     out.printf(Locale.ROOT, "install node %s of %s%n", node, conf);
     if (dryRun) {
       printPlan(installer.plan(), out);

@@ -1,5 +1,6 @@
 package io.pigsty.builder.install;
 
+import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.Inventory.HbaRule;
 import io.pigsty.builder.inventory.Inventory.PgCluster;
 import io.pigsty.builder.inventory.Inventory.PgDatabase;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The text of every configuration file {@code pigsty install} writes, rendered from the inventory
@@ -427,9 +429,53 @@ public final class Configs {
         + "scrape_configs:\n"
         + job("prometheus", ip, v.prometheusPort(), "infra", ip)
         + job("alertmanager", ip, v.alertmanagerPort(), "infra", ip)
-        + job("node", ip, v.nodeExporterPort(), "infra", ip)
-        + job("pgsql", ip, v.pgExporterPort(), cls, ins)
-        + job("pgbouncer", ip, v.pgbouncerExporterPort(), cls, ins);
+        + (inv.inventory().nodes().size() == 1
+            ? job("node", ip, v.nodeExporterPort(), "infra", ip)
+                + job("pgsql", ip, v.pgExporterPort(), cls, ins)
+                + job("pgbouncer", ip, v.pgbouncerExporterPort(), cls, ins)
+            : nodeJobs(inv));
+  }
+
+  /**
+   * The jobs of a multi-node inventory: node_exporter on every node (labelled with the instance it
+   * holds, else {@code cls: infra}/{@code etcd}), the PostgreSQL and pgbouncer exporters of every
+   * instance, Patroni and HAProxy of every Patroni instance, and every etcd member when Patroni
+   * runs (HaConfigs' job format).
+   */
+  static String nodeJobs(Target inv) {
+    Inventory all = inv.inventory();
+    Vars v = all.vars();
+    List<HaConfigs.ScrapeTarget> pg = HaConfigs.scrapeTargets(all);
+    List<HaConfigs.ScrapeTarget> nodes = new ArrayList<>();
+    for (String n : all.nodes()) {
+      Optional<HaConfigs.ScrapeTarget> held = pg.stream().filter(t -> t.ip().equals(n)).findFirst();
+      Optional<Inventory.EtcdMember> member = all.etcd().member(n);
+      nodes.add(
+          held.orElseGet(
+              () ->
+                  member.isPresent()
+                      ? new HaConfigs.ScrapeTarget("etcd", all.etcd().name(member.get()), n)
+                      : new HaConfigs.ScrapeTarget("infra", "infra-" + n.replace('.', '-'), n)));
+    }
+    List<HaConfigs.ScrapeTarget> ha =
+        pg.stream().filter(t -> !t.ip().equals(all.adminIp())).toList();
+    StringBuilder sb =
+        new StringBuilder()
+            .append(HaConfigs.job("node", nodes, v.nodeExporterPort()))
+            .append(HaConfigs.job("pgsql", pg, v.pgExporterPort()))
+            .append(HaConfigs.job("pgbouncer", pg, v.pgbouncerExporterPort()));
+    if (!ha.isEmpty()) {
+      sb.append(HaConfigs.job("patroni", ha, HaConfigs.PATRONI_PORT))
+          .append(
+              HaConfigs.job(
+                  "haproxy", ha, HaConfigs.HaproxyPorts.of(v.pgPort(), v.pgbouncerPort()).admin()));
+      List<HaConfigs.ScrapeTarget> etcd =
+          Dcs.members(all).stream()
+              .map(m -> new HaConfigs.ScrapeTarget("etcd", m.name(), m.ip()))
+              .toList();
+      sb.append(HaConfigs.job("etcd", etcd, HaConfigs.ETCD_CLIENT_PORT));
+    }
+    return sb.toString();
   }
 
   private static String job(String name, String ip, int port, String cls, String ins) {

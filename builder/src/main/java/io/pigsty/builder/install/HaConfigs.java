@@ -892,7 +892,7 @@ public final class HaConfigs {
         + job("etcd", etcdTargets, ETCD_CLIENT_PORT);
   }
 
-  private static String job(String name, List<ScrapeTarget> ts, int port) {
+  static String job(String name, List<ScrapeTarget> ts, int port) {
     StringBuilder sb = new StringBuilder("  - job_name: ").append(name).append('\n');
     if (ts.isEmpty()) {
       return sb.append("    static_configs: []\n").toString();

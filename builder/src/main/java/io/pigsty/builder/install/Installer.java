@@ -5,6 +5,7 @@ import io.pigsty.builder.exec.Command;
 import io.pigsty.builder.exec.CommandResult;
 import io.pigsty.builder.exec.CommandRunner;
 import io.pigsty.builder.install.Step.Action;
+import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.Inventory.Password;
 import io.pigsty.builder.inventory.Inventory.PgDatabase;
 import io.pigsty.builder.inventory.Inventory.PgExtension;
@@ -49,6 +50,8 @@ public final class Installer {
   public enum Phase {
     /** Debian packages. */
     PACKAGES,
+    /** The etcd member on this node, when Patroni runs anywhere in the inventory. */
+    ETCD,
     /** The PostgreSQL cluster, its configuration and unit. */
     POSTGRES,
     /** Roles, passwords, databases, schemas and extensions. */
@@ -107,18 +110,27 @@ public final class Installer {
   public static List<String> packages(Target inv, ExtensionCatalog catalog, String osCode)
       throws InstallException {
     int v = inv.version();
-    List<String> p =
-        new ArrayList<>(
-            List.of(
-                "nginx",
-                "prometheus",
-                "prometheus-alertmanager",
-                "prometheus-node-exporter",
-                "postgresql-" + v,
-                "postgresql-client-" + v,
-                "pgbouncer",
-                "prometheus-postgres-exporter",
-                "prometheus-pgbouncer-exporter"));
+    List<String> p = new ArrayList<>();
+    if (inv.admin()) {
+      p.addAll(List.of("nginx", "prometheus", "prometheus-alertmanager"));
+    }
+    p.addAll(
+        List.of(
+            "prometheus-node-exporter",
+            "postgresql-" + v,
+            "postgresql-client-" + v,
+            "pgbouncer",
+            "prometheus-postgres-exporter",
+            "prometheus-pgbouncer-exporter"));
+    if (inv.patroni()) {
+      p.addAll(List.of("patroni", "haproxy"));
+      if (inv.cluster().vip() != null) {
+        p.add("vip-manager");
+      }
+    }
+    if (Dcs.member(inv.inventory(), inv.ip())) {
+      p.add("etcd-server");
+    }
     for (PgDatabase d : inv.cluster().databases()) {
       for (PgExtension e : d.extensions()) {
         Optional<ExtensionCatalog.Extension> entry = catalog.providing(e.name());
@@ -205,7 +217,8 @@ public final class Installer {
   public Plan plan(Phase phase) throws InstallException {
     return switch (phase) {
       case PACKAGES -> planPackages();
-      case POSTGRES -> planPostgres();
+      case ETCD -> planEtcd();
+      case POSTGRES -> inv.patroni() ? planPatroni() : planPostgres();
       case SQL -> planSql();
       case SERVICES -> planServices();
     };
@@ -255,6 +268,9 @@ public final class Installer {
    * @throws InstallException when a step fails, or the local repository is not set up
    */
   public Result install() throws InstallException {
+    if (!inv.admin()) {
+      return apply();
+    }
     if (!files.exists(REPO_SOURCE)) {
       throw new InstallException(
           REPO_SOURCE + " is missing: run ./configure first (it sets up the local repo)");
@@ -269,6 +285,12 @@ public final class Installer {
   }
 
   private void apply(Step step) throws InstallException {
+    if (step instanceof Step.Unit u
+        && u.action() == Action.START
+        && u.unit().equals(HaConfigs.patroniUnit(inv.version()))
+        && !inv.instance().role().equals("primary")) {
+      waitForLeader();
+    }
     if (ops.apply(step)) {
       return;
     }
@@ -399,7 +421,8 @@ public final class Installer {
   }
 
   private void waitReady() throws InstallException {
-    for (int i = 0; i < 120; i++) {
+    int tries = inv.patroni() ? 600 : 120; // a replica clones the leader first
+    for (int i = 0; i < tries; i++) {
       if (pgReady()) {
         return;
       }
@@ -410,17 +433,199 @@ public final class Installer {
         throw new InstallException("interrupted", e);
       }
     }
+    String unit = inv.patroni() ? HaConfigs.patroniUnit(inv.version()) : pgUnit();
     throw new InstallException(
-        pgUnit()
-            + ": PostgreSQL does not accept connections after 60 s "
-            + "(see journalctl -u "
-            + pgUnit()
+        unit
+            + ": PostgreSQL does not accept connections after "
+            + tries / 2
+            + " s (see journalctl -u "
+            + unit
             + ")");
+  }
+
+  // ---- etcd, patroni ------------------------------------------------------------------------
+
+  private Plan planEtcd() throws InstallException {
+    Inventory all = inv.inventory();
+    if (!Dcs.member(all, inv.ip())) {
+      return new Plan(List.of(), List.of());
+    }
+    List<Step> steps = new ArrayList<>();
+    Set<Path> changed = new HashSet<>();
+    Path conf = Path.of(HaConfigs.ETCD_DEFAULTS);
+    boolean ours =
+        files
+            .read(conf)
+            .map(f -> new String(f.content(), StandardCharsets.UTF_8).contains("pigsty"))
+            .orElse(false);
+    if (!ours && files.exists(Path.of(HaConfigs.ETCD_DATA_DIR))) {
+      // the package's postinst started a default single member on localhost: its data
+      // names another cluster, and etcd refuses to start the inventory's on it
+      steps.add(
+          new Step.Run(
+              List.of("systemctl", "stop", "etcd"), "stop the etcd member the package started"));
+      steps.add(
+          new Step.Run(
+              List.of("rm", "-rf", "--one-file-system", HaConfigs.ETCD_DATA_DIR),
+              "remove the package's default etcd data"));
+    }
+    Inventory.Etcd e = all.etcd();
+    String name = e.name(e.member(inv.ip()).orElseThrow());
+    ops.conf(
+        steps,
+        changed,
+        conf,
+        HaConfigs.etcdDefaults(name, inv.ip(), Dcs.members(all), e.cluster(), false, Dcs.api(all)));
+    ops.unit(steps, "etcd", changed.contains(conf) || !ours, false);
+    return new Plan(steps, List.of());
+  }
+
+  private Plan planPatroni() throws InstallException {
+    List<Step> steps = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    Path etc = etcDir();
+    if (files.exists(etc.resolve("start.conf"))) {
+      // a cluster pg_createcluster made (the package's, or an earlier install's)
+      Path base = Path.of("/var/lib/postgresql", pgVersion(), "main", "base");
+      if (files.directories(base) > 3) {
+        throw new InstallException(
+            inv.instanceName()
+                + ": Debian's cluster "
+                + pgVersion()
+                + "/main on "
+                + inv.ip()
+                + " holds databases; Patroni does not take it over on a replica node. Move its"
+                + " data away (pg_dropcluster "
+                + pgVersion()
+                + " main after a dump), then run make install again");
+      }
+      steps.add(
+          new Step.Run(
+              List.of("pg_dropcluster", "--stop", pgVersion(), "main"),
+              "remove Debian's empty cluster " + pgVersion() + "/main (Patroni creates its own)"));
+    }
+    if (!files.exists(etc) || files.exists(etc.resolve("start.conf"))) {
+      steps.add(
+          new Step.Run(
+              List.of(
+                  "install",
+                  "-d",
+                  "-o",
+                  "postgres",
+                  "-g",
+                  "postgres",
+                  "-m",
+                  "0755",
+                  etc.toString()),
+              "make " + etc + " (Patroni's config_dir)"));
+    }
+    Set<Path> changed = new HashSet<>();
+    Path yml = Path.of(HaConfigs.patroniConfigPath(inv.version()));
+    ops.file(
+        steps,
+        changed,
+        yml,
+        HaConfigs.patroniYml(patroniSpec()),
+        "rw-------",
+        "postgres",
+        "postgres",
+        true,
+        false);
+    ops.unit(steps, HaConfigs.patroniUnit(inv.version()), false, changed.contains(yml));
+    return new Plan(steps, notes);
+  }
+
+  private HaConfigs.PatroniSpec patroniSpec() {
+    Vars v = inv.vars();
+    Map<String, String> params = new LinkedHashMap<>(tuning.params());
+    if (!inv.cluster().libraries().isEmpty()) {
+      params.put("shared_preload_libraries", String.join(",", inv.cluster().libraries()));
+    }
+    params.putAll(inv.cluster().parameters());
+    List<String> hba =
+        Arrays.stream(Configs.pgHba(inv).split("\n")).filter(l -> !l.isBlank()).toList();
+    return new HaConfigs.PatroniSpec(
+        inv.cluster().name(),
+        inv.instanceName(),
+        inv.ip(),
+        inv.instance().role(),
+        inv.version(),
+        v.pgPort(),
+        Dcs.members(inv.inventory()),
+        Dcs.api(inv.inventory()),
+        new HaConfigs.Credential("postgres", v.adminPassword()),
+        new HaConfigs.Credential(v.replicationUser(), v.replicationPassword()),
+        new HaConfigs.Credential(v.adminUser(), v.adminPassword()),
+        null,
+        params,
+        hba,
+        inv.profile() == Tuning.Profile.CRIT,
+        tuning.checksums(),
+        HaConfigs.RTO_15S);
+  }
+
+  /**
+   * Before a replica's first start: waits until a member of its cluster is the leader (Patroni's
+   * {@code GET /primary} answers 200), so the instance {@code pg_role: primary} names bootstraps
+   * the cluster and the others clone it, as Pigsty starts the primary first.
+   */
+  private void waitForLeader() throws InstallException {
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    log.accept("patroni: waiting for a leader of " + inv.cluster().name());
+    while (System.nanoTime() < deadline) {
+      for (var i : inv.cluster().instances()) {
+        if (i.ip().equals(inv.ip())) {
+          continue;
+        }
+        try {
+          var r =
+              http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              "http://" + i.ip() + ":" + HaConfigs.PATRONI_PORT + "/primary"))
+                      .timeout(Duration.ofSeconds(3))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.discarding());
+          if (r.statusCode() == 200) {
+            log.accept("patroni: " + inv.cluster().instanceName(i) + " leads");
+            return;
+          }
+        } catch (java.io.IOException e) {
+          // not up yet
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InstallException("interrupted", e);
+        }
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InstallException("interrupted", e);
+      }
+    }
+    throw new InstallException(
+        inv.instanceName()
+            + ": no leader of "
+            + inv.cluster().name()
+            + " after 10 min (is its primary installed? GET :"
+            + HaConfigs.PATRONI_PORT
+            + "/primary on every member)");
+  }
+
+  private boolean inRecovery() throws InstallException {
+    return lines(psql("postgres", "SELECT pg_is_in_recovery();").out()).contains("t");
   }
 
   // ---- sql ---------------------------------------------------------------------------------
 
   private Plan planSql() throws InstallException {
+    if (inv.patroni() && pgReady() && inRecovery()) {
+      return new Plan(
+          List.of(), List.of("sql: " + inv.instanceName() + " is a replica; the leader runs it"));
+    }
     if (!pgReady()) {
       return new Plan(
           List.of(
@@ -724,6 +929,39 @@ public final class Installer {
     Path ne = Path.of("/etc/default/prometheus-node-exporter");
     ops.conf(steps, changed, ne, Configs.nodeExporterDefaults(inv));
     ops.unit(steps, "prometheus-node-exporter", changed.contains(ne), false);
+
+    if (inv.patroni()) {
+      Path hap = Path.of(HaConfigs.HAPROXY_CFG);
+      ops.conf(
+          steps,
+          changed,
+          hap,
+          HaConfigs.haproxyCfg(
+              inv.cluster().name(),
+              HaConfigs.members(inv.cluster()),
+              HaConfigs.HaproxyPorts.of(inv.vars().pgPort(), inv.vars().pgbouncerPort())));
+      ops.unit(steps, "haproxy", false, changed.contains(hap));
+      Inventory.Vip vip = inv.cluster().vip();
+      if (vip != null) {
+        Path vm = Path.of(HaConfigs.vipManagerPath(inv.version()));
+        ops.conf(
+            steps,
+            changed,
+            vm,
+            HaConfigs.vipManagerEnv(
+                vip.address(),
+                vip.cidrmask(),
+                vip.iface(),
+                inv.instanceName(),
+                inv.cluster().name(),
+                Dcs.members(inv.inventory()),
+                Dcs.api(inv.inventory())));
+        ops.unit(steps, HaConfigs.vipManagerUnit(inv.version()), changed.contains(vm), false);
+      }
+    }
+    if (!inv.admin()) {
+      return new Plan(steps, notes);
+    }
 
     Path amYml = Path.of("/etc/prometheus/alertmanager.yml");
     Path amDef = Path.of("/etc/default/prometheus-alertmanager");

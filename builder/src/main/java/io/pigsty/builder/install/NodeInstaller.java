@@ -1,6 +1,7 @@
 package io.pigsty.builder.install;
 
 import io.pigsty.builder.configure.LocalRepo;
+import io.pigsty.builder.definition.ExtensionCatalog;
 import io.pigsty.builder.exec.Command;
 import io.pigsty.builder.exec.CommandRunner;
 import io.pigsty.builder.inventory.Inventory;
@@ -27,8 +28,10 @@ import java.util.function.Consumer;
  *       /etc/apt/sources.list.d/pigsty.sources}, {@code Signed-By:} the bundle key Rollout put in
  *       {@code /etc/pigsty/pigsty.gpg}); other sources moved aside; {@code apt-get update} when the
  *       source changed;
- *   <li>PACKAGES: node_exporter;
- *   <li>SERVICES: node_exporter on {@code node_exporter_port}.
+ *   <li>then, on a node with a PostgreSQL instance, {@link Installer}'s phases for it under Patroni
+ *       (etcd when the node is a member, Patroni, pgbouncer, the exporters, HAProxy, vip-manager;
+ *       SQL on the leader only); on any other node PACKAGES (node_exporter) and SERVICES
+ *       (node_exporter on {@code node_exporter_port}).
  * </ol>
  *
  * <p>A node that matches the inventory gets an empty plan.
@@ -39,6 +42,10 @@ public final class NodeInstaller {
 
   /** The bundle key, put there by {@link Rollout} before the node's install runs. */
   public static final Path KEY = Path.of("/etc/pigsty/pigsty.gpg");
+
+  /** postgresql-common's drop-in that keeps the package from making a cluster of its own. */
+  public static final Path CREATECLUSTER =
+      Path.of("/etc/postgresql-common/createcluster.d/pigsty.conf");
 
   /** The phases, in order. */
   public enum Phase {
@@ -56,6 +63,7 @@ public final class NodeInstaller {
   private final NodeFiles files;
   private final NodeOps ops;
   private final Consumer<String> log;
+  private final Installer instance;
 
   /**
    * @param inv the inventory
@@ -64,6 +72,8 @@ public final class NodeInstaller {
    * @param runner runs commands on this node
    * @param files this node's files
    * @param log receives one progress line per step
+   * @param memBytes this node's memory (MemTotal), for the tuning template
+   * @param cpus this node's CPUs, for the tuning template
    * @throws IllegalArgumentException when {@code ip} is not a node of the inventory or is its admin
    *     node
    */
@@ -73,7 +83,9 @@ public final class NodeInstaller {
       Path root,
       CommandRunner runner,
       NodeFiles files,
-      Consumer<String> log) {
+      Consumer<String> log,
+      long memBytes,
+      int cpus) {
     if (!inv.nodes().contains(ip)) {
       throw new IllegalArgumentException(ip + " is not a node of " + inv.file());
     }
@@ -86,6 +98,10 @@ public final class NodeInstaller {
     this.files = files;
     this.ops = new NodeOps(runner, files);
     this.log = log;
+    this.instance =
+        Target.on(inv, ip)
+            .map(t -> new Installer(t, Tuning.of(t.profile(), memBytes, cpus), runner, files, log))
+            .orElse(null);
   }
 
   /**
@@ -122,7 +138,11 @@ public final class NodeInstaller {
    *
    * @return package names, in install order
    */
-  public List<String> packages() {
+  public List<String> packages() throws InstallException {
+    if (instance != null) {
+      return Installer.packages(
+          Target.on(inv, ip).orElseThrow(), ExtensionCatalog.bundled(), Installer.osCode(files));
+    }
     return List.of("prometheus-node-exporter");
   }
 
@@ -135,6 +155,14 @@ public final class NodeInstaller {
   public Plan plan() throws InstallException {
     List<Step> steps = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    if (instance != null) {
+      Plan repo = planRepo();
+      Plan rest = instance.plan();
+      steps.addAll(repo.steps());
+      steps.addAll(rest.steps());
+      notes.addAll(rest.notes());
+      return new Plan(steps, notes);
+    }
     for (Phase p : Phase.values()) {
       Plan one = plan(p);
       steps.addAll(one.steps());
@@ -165,7 +193,7 @@ public final class NodeInstaller {
   public Installer.Result apply() throws InstallException {
     List<String> changes = new ArrayList<>();
     Map<String, Double> phases = new LinkedHashMap<>();
-    for (Phase p : Phase.values()) {
+    for (Phase p : instance != null ? List.of(Phase.REPO) : List.of(Phase.values())) {
       long t = System.nanoTime();
       Plan plan = plan(p);
       plan.notes().forEach(n -> log.accept("note: " + n));
@@ -178,6 +206,11 @@ public final class NodeInstaller {
         log.accept(p.name().toLowerCase(Locale.ROOT) + ": nothing to change");
       }
       phases.put(p.name().toLowerCase(Locale.ROOT), (System.nanoTime() - t) / 1e9);
+    }
+    if (instance != null) {
+      Installer.Result r = instance.apply();
+      changes.addAll(r.changes());
+      phases.putAll(r.phases());
     }
     return new Installer.Result(List.copyOf(changes), phases, null);
   }
@@ -212,6 +245,14 @@ public final class NodeInstaller {
     }
     Set<Path> changed = new HashSet<>();
     ops.conf(steps, changed, SOURCE, sources(inv));
+    if (instance != null) {
+      // before postgresql-N is installed: Patroni makes the cluster, not the package
+      ops.conf(
+          steps,
+          changed,
+          CREATECLUSTER,
+          "# written by pigsty install: Patroni creates the cluster\ncreate_main_cluster = false\n");
+    }
     List<Path> others;
     try {
       others = LocalRepo.otherSources(root, SOURCE.getFileName().toString());
@@ -221,7 +262,7 @@ public final class NodeInstaller {
     if (!others.isEmpty()) {
       steps.add(new Step.MoveSourcesAside(others));
     }
-    if (!changed.isEmpty() || !others.isEmpty()) {
+    if (changed.contains(SOURCE) || !others.isEmpty()) {
       steps.add(new Step.AptUpdate(repoUrl(inv) + " is the only source"));
     }
     return new Plan(steps, List.of());

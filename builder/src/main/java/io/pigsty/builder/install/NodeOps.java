@@ -55,6 +55,8 @@ final class NodeOps {
       files.delete(s.path());
     } else if (step instanceof Step.Unit s) {
       unit(s);
+    } else if (step instanceof Step.Run s) {
+      check(new Command(s.argv(), APT_ENV, null, Duration.ofMinutes(10)));
     } else {
       return false;
     }
@@ -133,6 +135,10 @@ final class NodeOps {
   void unit(Step.Unit s) throws InstallException {
     if (s.unit().equals("nginx") && (s.action() == Action.RELOAD || s.action() == Action.RESTART)) {
       check(Command.of(SHORT, "nginx", "-t", "-q"));
+    }
+    if (s.unit().equals("haproxy")
+        && (s.action() == Action.RELOAD || s.action() == Action.RESTART)) {
+      check(Command.of(SHORT, "haproxy", "-c", "-q", "-f", HaConfigs.HAPROXY_CFG));
     }
     Duration t =
         s.action() == Action.START || s.action() == Action.RESTART

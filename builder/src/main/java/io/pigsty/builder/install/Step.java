@@ -174,4 +174,23 @@ public sealed interface Step {
       return "apt-get update (" + why + ")";
     }
   }
+
+  /**
+   * A command run as root that the other steps do not cover (a directory made, a package's default
+   * data removed).
+   *
+   * @param argv the command (no shell)
+   * @param why what it changes, for the plan
+   */
+  record Run(List<String> argv, String why) implements Step {
+    /** Copies the list. */
+    public Run {
+      argv = List.copyOf(argv);
+    }
+
+    @Override
+    public String describe() {
+      return why + " (" + String.join(" ", argv) + ")";
+    }
+  }
 }

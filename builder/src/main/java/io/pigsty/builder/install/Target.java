@@ -34,6 +34,37 @@ public record Target(Inventory inventory, PgCluster cluster, PgInstance instance
   }
 
   /**
+   * The target of a node that holds a PostgreSQL instance.
+   *
+   * @return the instance on that node with its cluster, if the node holds one
+   */
+  public static java.util.Optional<Target> on(Inventory inv, String ip) {
+    return inv.clusterOn(ip).map(c -> new Target(inv, c, c.instance(ip).orElseThrow()));
+  }
+
+  /**
+   * @return whether this instance is on the admin node
+   */
+  public boolean admin() {
+    return instance.ip().equals(inventory.adminIp());
+  }
+
+  /**
+   * @return whether Patroni runs this instance: every instance but the admin node's, whose pg-meta
+   *     keeps Debian's {@code postgresql@<v>-main} unit until its conversion is in place
+   */
+  public boolean patroni() {
+    return !admin();
+  }
+
+  /**
+   * @return this node's address (the admin node's for {@link #of})
+   */
+  public String ip() {
+    return instance.ip();
+  }
+
+  /**
    * @return the admin node's address
    */
   public String metaIp() {

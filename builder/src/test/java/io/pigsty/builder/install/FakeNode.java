@@ -80,8 +80,17 @@ final class FakeNode implements CommandRunner, NodeFiles {
         }
       case "pg_isready":
         return active.contains("postgresql@" + pgVersion + "-main")
+                || active.contains("patroni@" + pgVersion + "-main.service")
             ? ok(c, "")
             : fail(c, "no response");
+      case "install":
+        if (a.get(1).equals("-d")) {
+          dirs.put(Path.of(a.get(a.size() - 1)), 0);
+          return ok(c, "");
+        }
+        throw new AssertionError("the fake node does not know " + c.line());
+      case "haproxy":
+        return ok(c, "");
       case "runuser":
         return psql(c, a.get(a.indexOf("-d") + 1), c.stdin());
       default:
@@ -110,7 +119,13 @@ final class FakeNode implements CommandRunner, NodeFiles {
     }
   }
 
+  /** What {@code SELECT pg_is_in_recovery()} answers (a replica under Patroni). */
+  boolean inRecovery;
+
   private CommandResult psql(Command c, String db, String sql) {
+    if (sql.equals("SELECT pg_is_in_recovery();")) {
+      return ok(c, inRecovery ? "t\n" : "f\n");
+    }
     if (sql.equals("SELECT datname FROM pg_database;")) {
       return ok(c, String.join("\n", databases) + "\n");
     }

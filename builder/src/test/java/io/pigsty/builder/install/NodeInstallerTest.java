@@ -19,6 +19,21 @@ class NodeInstallerTest {
   @TempDir Path tmp;
   final List<String> log = new ArrayList<>();
 
+  /** demo4 with 10.10.10.14 as a second etcd member that holds no PostgreSQL instance. */
+  Inventory plainNode() throws Exception {
+    Path f = tmp.resolve("plain.yml");
+    String y = Templates.render("demo4", "10.10.10.10", true).inventory().toYaml();
+    Files.writeString(f, y);
+    String from = "etcd: {hosts: {10.10.10.10: {etcd_seq: 1}}";
+    assertThat(y).contains(from);
+    Files.writeString(
+        f,
+        y.replace(from, "etcd: {hosts: {10.10.10.10: {etcd_seq: 1}, 10.10.10.14: {etcd_seq: 2}}"));
+    Inventory inv = InventoryLoader.load(f, true);
+    assertThat(inv.nodes()).contains("10.10.10.14");
+    return inv;
+  }
+
   Inventory demo4() throws Exception {
     Path f = tmp.resolve("pigsty.yml");
     Files.writeString(f, Templates.render("demo4", "10.10.10.10", true).inventory().toYaml());
@@ -39,7 +54,8 @@ class NodeInstallerTest {
         root.resolve("etc/apt/sources.list"), "deb http://deb.invalid/ bookworm main\n");
     Files.writeString(root.resolve("etc/apt/sources.list.d/other.sources"), "Types: deb\n");
     FakeNode node = withKey();
-    NodeInstaller n = new NodeInstaller(demo4(), "10.10.10.11", root, node, node, log::add);
+    NodeInstaller n =
+        new NodeInstaller(plainNode(), "10.10.10.14", root, node, node, log::add, 4L << 30, 2);
 
     Plan first = n.plan();
     List<String> want =
@@ -75,16 +91,77 @@ class NodeInstallerTest {
   }
 
   @Test
+  void aPgTestPrimaryGetsPatroniHaproxyAndTheVipThenAnEmptyPlan() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("n11"));
+    FakeNode node = withKey();
+    NodeInstaller n =
+        new NodeInstaller(demo4(), "10.10.10.11", root, node, node, log::add, 4L << 30, 2);
+    assertThat(n.packages())
+        .contains("postgresql-15", "patroni", "haproxy", "vip-manager", "pgbouncer")
+        .doesNotContain("nginx", "prometheus", "etcd-server");
+    Installer.Result r = n.apply();
+    assertThat(r.changes())
+        .anyMatch(c -> c.startsWith("create /etc/postgresql-common/createcluster.d/pigsty.conf"))
+        .anyMatch(c -> c.startsWith("make /etc/postgresql/15/main (Patroni's config_dir)"))
+        .anyMatch(c -> c.startsWith("create /etc/patroni/15-main.yml"))
+        .contains("enable patroni@15-main.service", "start patroni@15-main.service")
+        .anyMatch(c -> c.startsWith("create /etc/haproxy/haproxy.cfg"))
+        .anyMatch(c -> c.startsWith("create /etc/patroni/15-main.vip"))
+        .contains("start vip-manager@15-main.service", "created database test")
+        .noneMatch(c -> c.contains("nginx") || c.contains("pg_createcluster"));
+    NodeFiles.State yml = node.files.get(Path.of("/etc/patroni/15-main.yml"));
+    assertThat(yml.mode()).isEqualTo("rw-------");
+    assertThat(yml.owner()).isEqualTo("postgres");
+    String y = new String(yml.content(), StandardCharsets.UTF_8);
+    assertThat(y).contains("scope: 'pg-test'", "name: 'pg-test-1'", "'10.10.10.10:2379'");
+    // pg-test has a VIP: bookworm's vip-manager reads etcd's v2 keys only (docs/ha.md)
+    assertThat(y).contains("\netcd:\n");
+    assertThat(n.plan().steps()).as(n.plan().render()).isEmpty();
+
+    node.inRecovery = true;
+    Plan replica = n.plan();
+    assertThat(replica.steps()).isEmpty();
+    assertThat(replica.notes()).contains("sql: pg-test-1 is a replica; the leader runs it");
+  }
+
+  @Test
+  void anOfflineMemberIsPlannedWithPigstysTagsWithoutContactingAnyOtherNode() throws Exception {
+    FakeNode node = withKey();
+    NodeInstaller n =
+        new NodeInstaller(
+            demo4(),
+            "10.10.10.13",
+            Files.createDirectories(tmp.resolve("n13")),
+            node,
+            node,
+            log::add,
+            4L << 30,
+            2);
+    Plan p = n.plan();
+    assertThat(p.steps()).extracting(Step::describe).contains("start patroni@15-main.service");
+    Step.WriteFile yml =
+        p.steps().stream()
+            .filter(s -> s instanceof Step.WriteFile w && w.path().endsWith("15-main.yml"))
+            .map(s -> (Step.WriteFile) s)
+            .findFirst()
+            .orElseThrow();
+    assertThat(new String(yml.content(), StandardCharsets.UTF_8))
+        .contains("name: 'pg-test-3'", "nofailover: true", "noloadbalance: true");
+    assertThat(node.commands).noneMatch(c -> c.contains("10.10.10.11"));
+  }
+
+  @Test
   void aChangedPortIsPlannedAsAFileAndARestart() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("node2"));
     FakeNode node = withKey();
-    Inventory inv = demo4();
-    new NodeInstaller(inv, "10.10.10.12", root, node, node, log::add).apply();
-    Path f = tmp.resolve("pigsty.yml");
+    Inventory inv = plainNode();
+    new NodeInstaller(inv, "10.10.10.14", root, node, node, log::add, 4L << 30, 2).apply();
+    Path f = tmp.resolve("plain.yml");
     Files.writeString(
         f, Files.readString(f).replace("node_exporter_port: 9100", "node_exporter_port: 9111"));
     NodeInstaller n =
-        new NodeInstaller(InventoryLoader.load(f, true), "10.10.10.12", root, node, node, log::add);
+        new NodeInstaller(
+            InventoryLoader.load(f, true), "10.10.10.14", root, node, node, log::add, 4L << 30, 2);
     assertThat(n.plan().steps())
         .extracting(Step::describe)
         .containsExactly(n.plan().steps().get(0).describe(), "restart prometheus-node-exporter");
@@ -95,7 +172,8 @@ class NodeInstallerTest {
   @Test
   void withoutTheBundleKeyNothingIsPlanned() throws Exception {
     FakeNode node = new FakeNode();
-    NodeInstaller n = new NodeInstaller(demo4(), "10.10.10.11", tmp, node, node, log::add);
+    NodeInstaller n =
+        new NodeInstaller(demo4(), "10.10.10.11", tmp, node, node, log::add, 4L << 30, 2);
     assertThatThrownBy(n::plan)
         .isInstanceOf(InstallException.class)
         .hasMessageContaining("/etc/pigsty/pigsty.gpg is missing");
@@ -105,9 +183,11 @@ class NodeInstallerTest {
   void theAdminNodeAndStrangersAreRefused() throws Exception {
     FakeNode node = withKey();
     Inventory inv = demo4();
-    assertThatThrownBy(() -> new NodeInstaller(inv, "10.10.10.10", tmp, node, node, log::add))
+    assertThatThrownBy(
+            () -> new NodeInstaller(inv, "10.10.10.10", tmp, node, node, log::add, 4L << 30, 2))
         .hasMessageContaining("is the admin node");
-    assertThatThrownBy(() -> new NodeInstaller(inv, "10.10.10.99", tmp, node, node, log::add))
+    assertThatThrownBy(
+            () -> new NodeInstaller(inv, "10.10.10.99", tmp, node, node, log::add, 4L << 30, 2))
         .hasMessageContaining("is not a node of");
   }
 
