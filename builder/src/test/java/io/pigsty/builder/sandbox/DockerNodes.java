@@ -418,7 +418,9 @@ public final class DockerNodes implements AutoCloseable {
     String state = "";
     while (System.nanoTime() < deadline) {
       // before systemd has its bus up, this fails at once ("Failed to connect to bus")
-      Result r = exec(ip, "systemctl", "is-system-running", "--wait");
+      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L);
+      Result r =
+          exec(ip, "timeout", Long.toString(left), "systemctl", "is-system-running", "--wait");
       state = r.stdout().strip();
       if (state.equals("running")) {
         return;
