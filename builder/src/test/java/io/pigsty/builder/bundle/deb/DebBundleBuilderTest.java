@@ -20,6 +20,7 @@ import io.pigsty.repo.Digests;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.solve.ResolutionException;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +32,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -42,6 +45,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tukaani.xz.XZInputStream;
 
 public class DebBundleBuilderTest {
   @TempDir Path tmp;
@@ -392,5 +396,108 @@ public class DebBundleBuilderTest {
         .satisfies(
             p -> assertThat(p).contains(r.bundle() + ":InRelease").contains("is in the future"));
     assertThat(BundleVerifier.verify(r.bundle(), null).problems()).isEmpty();
+  }
+
+  private static final String PACKAGES = "main/binary-amd64/Packages";
+
+  /** 16 MiB of zeros, xz-compressed to a few KiB: a small decompression bomb. */
+  private static byte[] bomb() throws IOException {
+    return FakeArchive.xz(new byte[16 << 20]);
+  }
+
+  private static List<Path> filesUnder(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile)
+          .filter(p -> !p.toString().contains(".pigsty-runs"))
+          .collect(Collectors.toList());
+    }
+  }
+
+  @Test
+  void build_badInReleaseSignatureFetchesNoIndexAndCachesNothing() throws Exception {
+    Path inRelease = archive.root.resolve("dists/testsuite/InRelease");
+    String text = Files.readString(inRelease).replace("Origin: Test", "Origin: Tesu");
+    archive.overrides.put("dists/testsuite/InRelease", text.getBytes());
+    archive.overrides.put("dists/testsuite/" + PACKAGES + ".xz", bomb());
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(() -> build(definition("server"), out))
+        .isInstanceOf(SignatureException.class);
+    assertThat(archive.requests).containsExactly("dists/testsuite/InRelease");
+    assertThat(filesUnder(tmp.resolve("cache"))).isEmpty();
+    assertThat(emptyOrAbsent(out)).isTrue();
+  }
+
+  @Test
+  void build_unreadableKeyFileFailsBeforeAnyRequest() throws Exception {
+    Path def = definition("server");
+    Files.writeString(tmp.resolve("def/keys/archive.gpg"), "not a key\n");
+    assertThatThrownBy(() -> build(def, tmp.resolve("out")))
+        .isInstanceOfAny(SignatureException.class, IOException.class);
+    assertThat(archive.requests).isEmpty();
+  }
+
+  @Test
+  void build_packagesXzExpandingPastTheSignedPackagesSizeIsRefused() throws Exception {
+    byte[] plain = Files.readAllBytes(archive.root.resolve("dists/testsuite/" + PACKAGES + ".xz"));
+    plain = new XZInputStream(new ByteArrayInputStream(plain)).readAllBytes();
+    byte[] bomb = bomb();
+    archive.resign(
+        Map.of(PACKAGES, plain, PACKAGES + ".xz", bomb),
+        Map.of("dists/testsuite/" + PACKAGES + ".xz", bomb));
+    Path out = tmp.resolve("out");
+    MetadataException e =
+        catchThrowableOfType(MetadataException.class, () -> build(definition("server"), out));
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage())
+        .contains(PACKAGES + ".xz: decompresses to more than " + plain.length + " bytes")
+        .contains("the size of " + PACKAGES);
+    assertThat(emptyOrAbsent(out)).isTrue();
+  }
+
+  @Test
+  void build_packagesXzOfUnlistedSizeIsCappedAtThirtyTwoTimesItsSize() throws Exception {
+    byte[] bomb = bomb();
+    archive.resign(
+        Map.of(PACKAGES + ".xz", bomb), Map.of("dists/testsuite/" + PACKAGES + ".xz", bomb));
+    MetadataException e =
+        catchThrowableOfType(
+            MetadataException.class, () -> build(definition("server"), tmp.resolve("out")));
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage())
+        .contains("decompresses to more than " + (32L * bomb.length) + " bytes")
+        .contains("does not list");
+  }
+
+  @Test
+  void build_packagesXzWhoseSha256DiffersFromTheReleaseIsNotDecompressed() throws Exception {
+    byte[] listed = Files.readAllBytes(archive.root.resolve("dists/testsuite/" + PACKAGES + ".xz"));
+    byte[] bomb = bomb();
+    archive.resign(
+        Map.of(PACKAGES + ".xz", listed), Map.of("dists/testsuite/" + PACKAGES + ".xz", bomb));
+    FetchException e =
+        catchThrowableOfType(
+            FetchException.class, () -> build(definition("server"), tmp.resolve("out")));
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).contains(PACKAGES + ".xz").contains("expected " + listed.length);
+    assertThat(e.exitCode()).isEqualTo(FetchException.EXIT_CODE);
+  }
+
+  @Test
+  void build_releaseOnlyMirrorIsReportedAsNoSignedInRelease() throws Exception {
+    archive.releaseOnly();
+    Path out = tmp.resolve("out");
+    FetchException e =
+        catchThrowableOfType(FetchException.class, () -> build(definition("server"), out));
+    assertThat(e).isNotNull();
+    assertThat(e.exitCode()).isEqualTo(FetchException.EXIT_CODE);
+    assertThat(e.getMessage())
+        .startsWith(
+            "no signed InRelease at "
+                + archive.url()
+                + "/dists/testsuite/InRelease for suite 'testsuite' (HTTP 404)");
+    assertThat(emptyOrAbsent(out)).isTrue();
   }
 }
