@@ -27,6 +27,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -499,5 +500,73 @@ public class DebBundleBuilderTest {
                 + archive.url()
                 + "/dists/testsuite/InRelease for suite 'testsuite' (HTTP 404)");
     assertThat(emptyOrAbsent(out)).isTrue();
+  }
+
+  private static final String LIBSERVER = "libserver_1.2-1_amd64.deb";
+
+  @Test
+  void build_outputDebEditedInPlaceLeavesTheCacheIntactAndARebuildRepairsIt() throws Exception {
+    Path def = definition("server");
+    BundleBuilder.Result a = build(def, tmp.resolve("a"));
+    Path deb = a.repoDir().resolve(LIBSERVER);
+    byte[] good = Files.readAllBytes(deb);
+    byte[] edited = good.clone();
+    edited[edited.length - 1] ^= 1;
+    Files.write(deb, edited); // in place: same inode, as an editor or dd would
+    int downloads = archive.debRequests.get();
+
+    BundleBuilder.Result again = build(def, tmp.resolve("a"));
+    assertThat(again.upToDate()).isFalse();
+    assertThat(Files.readAllBytes(deb)).isEqualTo(good);
+
+    BundleBuilder.Result fresh = build(def, tmp.resolve("b"));
+    assertThat(archive.debRequests.get()).isEqualTo(downloads); // the cache was never touched
+    assertThat(BundleVerifier.verify(fresh.bundle(), null).problems()).isEmpty();
+    assertThat(build(def, tmp.resolve("b")).upToDate()).isTrue();
+  }
+
+  @Test
+  void build_cacheEntryCorruptedInPlaceIsFetchedAgainAndTheBundleVerifies() throws Exception {
+    Path def = definition("server");
+    build(def, tmp.resolve("a"));
+    byte[] good = Files.readAllBytes(archive.root.resolve("pool/main/l/libserver/" + LIBSERVER));
+    Path entry = new ContentCache(tmp.resolve("cache")).pathFor(Digests.sha256Hex(good));
+    byte[] bad = good.clone();
+    bad[bad.length / 2] ^= 1;
+    Files.write(entry, bad);
+    int downloads = archive.debRequests.get();
+
+    BundleBuilder.Result fresh = build(def, tmp.resolve("b"));
+
+    assertThat(archive.debRequests.get()).isEqualTo(downloads + 1);
+    assertThat(Files.readAllBytes(entry)).isEqualTo(good);
+    assertThat(Files.readAllBytes(fresh.repoDir().resolve(LIBSERVER))).isEqualTo(good);
+    assertThat(BundleVerifier.verify(fresh.bundle(), null).problems()).isEmpty();
+  }
+
+  @Test
+  void build_outputsAreServable_files0644_directories0755_inTheTarballToo() throws Exception {
+    BundleBuilder.Result r = build(definition("server"), tmp.resolve("out"));
+    List<String> wrong = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(tmp.resolve("out"))) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (p.toString().contains(".pigsty-runs") || p.equals(tmp.resolve("out"))) {
+          continue;
+        }
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        String want = Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--";
+        if (!mode.equals(want)) {
+          wrong.add(tmp.resolve("out").relativize(p) + " " + mode);
+        }
+      }
+    }
+    assertThat(wrong).isEmpty();
+    assertThat(Files.getAttribute(r.repoDir().resolve(LIBSERVER), "unix:nlink")).isEqualTo(1);
+    assertThat(entries(r.bundle()))
+        .isNotEmpty()
+        .allSatisfy(
+            e ->
+                assertThat(e.split(" ")[1])
+                    .isEqualTo(e.split(" ")[0].endsWith("/") ? "40755" : "100644"));
   }
 }
