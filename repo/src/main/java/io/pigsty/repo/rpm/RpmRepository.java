@@ -33,13 +33,14 @@ public final class RpmRepository {
 
   /**
    * Loads {@code root/repodata/repomd.xml} and the primary it names, after checking the primary's
-   * size and checksum against repomd.
+   * size and checksum against repomd, decompressing no more than its repomd {@code open-size}
+   * ({@link MetadataCompression#boundFor}).
    *
    * @param id a name for messages and explanations (e.g. {@code baseos}), never null
    * @param root repository root (the directory holding {@code repodata/}), never null
    * @return the loaded repository
    * @throws RpmMetadataException naming the file when repomd or primary is missing, does not match
-   *     its checksum, or cannot be parsed
+   *     its checksum, expands past its open-size, or cannot be parsed
    */
   public static RpmRepository load(String id, Path root) throws RpmMetadataException {
     return load(id, root, null);
@@ -63,10 +64,12 @@ public final class RpmRepository {
                 () -> new RpmMetadataException(repomdFile + ": no <data type=\"primary\">"));
     Path primaryFile = root.resolve(primary.href());
     verify(primaryFile, primary);
+    long bound = MetadataCompression.boundFor(primary);
     if (snapshots == null
         || primary.checksum() == null
         || !primary.checksum().matches("[0-9a-fA-F]{32,128}")) {
-      return new RpmRepository(id, root, md, List.copyOf(PrimaryReader.readAll(primaryFile)));
+      return new RpmRepository(
+          id, root, md, List.copyOf(PrimaryReader.readAll(primaryFile, bound)));
     }
     Path snap = snapshots.resolve(primary.checksum().toLowerCase(Locale.ROOT) + ".prm1");
     if (Files.isRegularFile(snap)) {
@@ -80,7 +83,7 @@ public final class RpmRepository {
         // parse the XML again and replace it below
       }
     }
-    List<RpmPackage> pkgs = List.copyOf(PrimaryReader.readAll(primaryFile));
+    List<RpmPackage> pkgs = List.copyOf(PrimaryReader.readAll(primaryFile, bound));
     try {
       Files.createDirectories(snapshots);
       Path tmp = Files.createTempFile(snapshots, ".prm-", ".tmp");
@@ -213,7 +216,7 @@ public final class RpmRepository {
     if (!Files.isRegularFile(file)) {
       return Map.of();
     }
-    return FilelistsReader.findOwners(file, paths);
+    return FilelistsReader.findOwners(file, paths, MetadataCompression.boundFor(fl.get()));
   }
 
   @Override
