@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # expect, case_run and case_check are read by the runner
 # fetch-bad-signature-xz-bomb (issue 12 item 9): an InRelease whose signature does not verify
 # names a Packages.xz that is an xz bomb (1400 MiB of zeros in about 210 KB). The build stops at
 # the signature (exit 5) under a 300 MB heap, without fetching, decompressing or caching the

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # expect, case_run and case_check are read by the runner
 # fetch-corrupted-cache-entry (issue 12 item 12): after a good build, the content-cache entry of
 # the .deb is edited in place (same size, one byte flipped). A fresh build into another directory
 # notices (the SHA256 is computed again), fetches the .deb again and exits 0 with a bundle that

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # expect, case_run and case_check are read by the runner
 # fetch-good-mirror: the control for the fetch-* cases, and issue 12 item 12's modes. A tiny
 # signed Debian mirror on 127.0.0.1 (one .deb, Packages, Packages.xz, an InRelease clear-signed
 # by a throw-away gpg key) builds a bundle under `umask 077`; the bundle verifies, and every file
@@ -40,6 +40,7 @@ open(os.path.join(d, "Packages"), "w").write(stanza + "\n")
 open(os.path.join(d, "Packages.xz"), "wb").write(lzma.compress(open(os.path.join(d, "Packages"), "rb").read()))
 PY
     fetch_release || return 1
+    # shellcheck disable=SC2016 # $v is the catalog's placeholder, not a shell variable
     printf 'postgis: {deb: "postgresql-$v-postgis-3"}\n' >"$WORK/def/extensions.yml"
     cat >"$WORK/def/hostile.yml" <<YML
 name: d12
@@ -53,23 +54,21 @@ packages:
 YML
 }
 
-# fetch_release [PATH=FILE ...]: writes dists/hostile/Release listing the SHA256 and size of
-# main/binary-amd64/Packages and Packages.xz as they are on disk (or of FILE for PATH), and
+# fetch_release: writes dists/hostile/Release listing the SHA256 and size of
+# main/binary-amd64/Packages and Packages.xz as they are on disk (each only if present), and
 # InRelease, its clear-signed copy.
 fetch_release() {
     local d=$WORK/mirror/dists/$FETCH_SUITE
-    python3 - "$d" "$@" <<'PY' || return 1
+    python3 - "$d" <<'PY' || return 1
 import hashlib, os, sys, time
-d, over = sys.argv[1], dict(a.split("=", 1) for a in sys.argv[2:])
+d = sys.argv[1]
 paths = [p for p in ("main/binary-amd64/Packages", "main/binary-amd64/Packages.xz")
-         if p in over or os.path.exists(os.path.join(d, p))]
+         if os.path.exists(os.path.join(d, p))]
 out = ["Origin: Hostile", "Suite: hostile", "Codename: hostile", "Architectures: amd64",
        "Components: main", time.strftime("Date: %a, %d %b %Y %H:%M:%S UTC", time.gmtime(time.time() - 60)),
        "SHA256:"]
 for p in paths:
-    if over.get(p) == "":
-        continue
-    b = open(over.get(p) or os.path.join(d, p), "rb").read()
+    b = open(os.path.join(d, p), "rb").read()
     out.append(" %s %d %s" % (hashlib.sha256(b).hexdigest(), len(b), p))
 open(os.path.join(d, "Release"), "w").write("\n".join(out) + "\n")
 PY
@@ -96,8 +95,8 @@ fetch_serve() {
         >/dev/null 2>"$WORK/requests.log" &
     FETCH_SRV_PID=$!
     trap fetch_stop EXIT
-    local i
-    for i in $(seq 50); do
+    local _
+    for _ in $(seq 50); do
         (exec 3<>"/dev/tcp/127.0.0.1/$FETCH_PORT") 2>/dev/null && return 0
         sleep 0.1
     done

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # expect, case_run and case_check are read by the runner
 # fetch-output-edited-rebuild (issue 12 item 12): after a good build, the output's .deb is edited
 # in place. The content cache is untouched (outputs are copies, not hard links), and a rebuild
 # into the same directory is not "up to date": it puts the right .deb back, and the bundle

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # expect, case_run and case_check are read by the runner
 # fetch-packages-sha-mismatch (issue 12 item 9): the mirror serves a Packages.xz of the size the
 # signed Release gives but another SHA256 (one byte flipped). The download is refused (exit 4,
 # naming Packages.xz) before anything is decompressed, and nothing is cached or written.

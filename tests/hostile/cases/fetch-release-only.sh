@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # expect, case_run and case_check are read by the runner
 # fetch-release-only (issue 12 item 17): a mirror with Release and Release.gpg but no InRelease
 # (404). The build says "no signed InRelease at URL for suite 'hostile'", not a bare HTTP 404,
 # and exits 4 (a download problem), leaving nothing.

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # expect, case_run and case_check are read by the runner
 # fetch-xz-expands-past-signed-size (issue 12 item 9): a validly signed Release lists the real
 # Packages (a few hundred bytes) and, with its true SHA256 and size, a Packages.xz that is a bomb
 # (1400 MiB of zeros). Decompression stops one byte past the signed Packages size: exit 6 under

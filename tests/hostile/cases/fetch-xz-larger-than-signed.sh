@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # expect, case_run and case_check are read by the runner
 # fetch-xz-larger-than-signed (issue 12 item 9): the mirror serves a Packages.xz 1 MiB longer
 # than the size the signed Release gives. The download is cut at that size and refused (exit 4,
 # "expected N bytes"); nothing is decompressed, cached or written.
