@@ -274,6 +274,39 @@ class PrimaryReaderTest {
   }
 
   @Test
+  void load_snapshotEditedInPlaceIsNotBelieved(@TempDir Path tmp) throws Exception {
+    Path src = ElFixtures.repo("el9-bzip2-rebuild");
+    Path root = tmp.resolve("repo");
+    Files.createDirectories(root.resolve("repodata"));
+    try (var s = Files.list(src.resolve("repodata"))) {
+      for (Path f : s.toList()) {
+        Files.copy(f, root.resolve("repodata").resolve(f.getFileName()));
+      }
+    }
+    Path snapshots = tmp.resolve("snapshots");
+    List<String> names =
+        RpmRepository.load("bz", root, snapshots).packages().stream()
+            .map(RpmPackage::name)
+            .toList();
+    assertThat(names).contains("bzip2-libs");
+    Path snap;
+    try (var s = Files.list(snapshots)) {
+      snap = s.filter(p -> p.toString().endsWith(".prm1")).findFirst().orElseThrow();
+    }
+    String text = new String(Files.readAllBytes(snap), StandardCharsets.ISO_8859_1);
+    assertThat(text).contains("bzip2-libs");
+    // every bzip2-libs becomes bzip2-Xibs: same lengths, so the snapshot still parses
+    Files.write(
+        snap, text.replace("bzip2-libs", "bzip2-Xibs").getBytes(StandardCharsets.ISO_8859_1));
+
+    assertThat(
+            RpmRepository.load("bz", root, snapshots).packages().stream()
+                .map(RpmPackage::name)
+                .toList())
+        .isEqualTo(names);
+  }
+
+  @Test
   void metadataCompression_boundedStreamYieldsTheBoundAndFailsOneBytePast() throws Exception {
     byte[] ten = new byte[10];
     try (InputStream in = MetadataCompression.open(new ByteArrayInputStream(ten), "x.xml", 10)) {

@@ -26,8 +26,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -230,10 +232,15 @@ public final class UpstreamLoader {
     if (!Files.isRegularFile(p)) {
       return Optional.empty();
     }
+    byte[] body = unsealed(Files.readAllBytes(p));
+    if (body == null) {
+      Files.deleteIfExists(p); // edited or damaged since it was written: parse the text again
+      return Optional.empty();
+    }
     try {
       return Optional.of(
           IndexSnapshot.read(
-              Files.readAllBytes(p),
+              body,
               origin,
               () -> {
                 try {
@@ -273,11 +280,39 @@ public final class UpstreamLoader {
     Files.createDirectories(p.getParent());
     Path tmp = Files.createTempFile(p.getParent(), ".snap-", ".tmp");
     try {
-      Files.write(tmp, bytes);
+      Files.write(tmp, sealed(bytes));
       Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /** Length of the SHA256 that ends a stored snapshot. */
+  private static final int SEAL = 32;
+
+  /**
+   * A snapshot as stored: its bytes, then their SHA256 (32 bytes), so a snapshot edited or damaged
+   * in the cache is noticed on read like any cache entry.
+   */
+  static byte[] sealed(byte[] snapshot) {
+    byte[] out = Arrays.copyOf(snapshot, snapshot.length + SEAL);
+    System.arraycopy(Digests.sha256().digest(snapshot), 0, out, snapshot.length, SEAL);
+    return out;
+  }
+
+  /**
+   * @return the snapshot bytes of a stored snapshot, or null when its SHA256 does not match them
+   */
+  static byte[] unsealed(byte[] stored) {
+    if (stored.length < SEAL) {
+      return null;
+    }
+    MessageDigest md = Digests.sha256();
+    md.update(stored, 0, stored.length - SEAL);
+    byte[] want = Arrays.copyOfRange(stored, stored.length - SEAL, stored.length);
+    return MessageDigest.isEqual(md.digest(), want)
+        ? Arrays.copyOf(stored, stored.length - SEAL)
+        : null;
   }
 
   /**

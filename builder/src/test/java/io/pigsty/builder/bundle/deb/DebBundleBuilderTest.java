@@ -24,6 +24,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -568,5 +569,27 @@ public class DebBundleBuilderTest {
             e ->
                 assertThat(e.split(" ")[1])
                     .isEqualTo(e.split(" ")[0].endsWith("/") ? "40755" : "100644"));
+  }
+
+  @Test
+  void build_indexSnapshotEditedInTheCacheIsNotBelieved() throws Exception {
+    Path def = definition("server");
+    build(def, tmp.resolve("a"));
+    List<Path> snaps;
+    try (Stream<Path> s = Files.list(tmp.resolve("cache/snapshots"))) {
+      snaps = s.filter(p -> p.toString().endsWith(".pig2")).toList();
+    }
+    assertThat(snaps).hasSize(1);
+    String text = new String(Files.readAllBytes(snaps.get(0)), StandardCharsets.ISO_8859_1);
+    assertThat(text).contains("1.2-1");
+    // libserver 1.2-1 becomes 1.9-1 (version and file name): same lengths, so it still parses
+    Files.write(snaps.get(0), text.replace("1.2-1", "1.9-1").getBytes(StandardCharsets.ISO_8859_1));
+
+    BundleBuilder.Result r = build(def, tmp.resolve("b"));
+
+    assertThat(Files.readString(r.repoDir().resolve("manifest.json")))
+        .contains("libserver_1.2-1_amd64.deb")
+        .doesNotContain("1.9-1");
+    assertThat(BundleVerifier.verify(r.bundle(), null).problems()).isEmpty();
   }
 }
