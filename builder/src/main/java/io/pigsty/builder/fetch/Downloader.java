@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -273,10 +274,10 @@ public final class Downloader implements AutoCloseable {
 
   /**
    * Returns the cached file with this SHA256, downloading it first when absent. A present file of
-   * the right size is returned with no network request (files enter the cache only after
-   * verification, by an atomic rename). Otherwise the body is streamed to a temporary file next to
-   * its final place while being hashed, its size and SHA256 are checked, and it is renamed into
-   * place; on any failure the temporary file is deleted.
+   * the right size whose SHA256, computed again now, matches is returned with no network request;
+   * one that does not match (edited in place) is removed and downloaded again. Otherwise the body
+   * is streamed to a temporary file next to its final place while being hashed, its size and SHA256
+   * are checked, and it is renamed into place; on any failure the temporary file is deleted.
    *
    * @param uri http or https URL, non-null
    * @param size expected size in bytes
@@ -490,11 +491,15 @@ public final class Downloader implements AutoCloseable {
     }
   }
 
-  /** The cached file when present with the right size; a wrong-size file is removed. */
+  /**
+   * The cached file when present with the right size and SHA256, which is computed again on every
+   * use (a cache entry edited in place, through a hard link or by hand, is never trusted); a file
+   * with a wrong size or SHA256 is removed, so it is downloaded again.
+   */
   private static Outcome cached(FetchRequest r, Path target) throws FetchException {
     try {
       if (Files.isRegularFile(target)) {
-        if (Files.size(target) == r.size()) {
+        if (Files.size(target) == r.size() && sha256Hex(target).equals(r.sha256())) {
           return new Outcome(target, true);
         }
         Files.deleteIfExists(target);
@@ -503,6 +508,20 @@ public final class Downloader implements AutoCloseable {
     } catch (IOException e) {
       throw FetchException.local(r.uri(), "cache file " + target + ": " + e, e);
     }
+  }
+
+  /** SHA256 of a file, lower-case hex, read in 64 KiB blocks. */
+  private static String sha256Hex(Path file) throws IOException {
+    MessageDigest md = sha256Digest();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+      while (ch.read(buf) >= 0) {
+        buf.flip();
+        md.update(buf);
+        buf.clear();
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
   }
 
   private <T> T withRetries(URI uri, Attempt<T> attempt) throws FetchException {

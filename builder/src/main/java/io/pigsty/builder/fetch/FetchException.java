@@ -74,6 +74,34 @@ public final class FetchException extends PigstyException {
     return new FetchException(uri, Kind.HTTP_STATUS, status, "HTTP " + status, null);
   }
 
+  /**
+   * The error for a suite whose {@code InRelease} the mirror does not have (HTTP 404 or 410): a
+   * mirror that publishes only {@code Release} and {@code Release.gpg} cannot be used, since the
+   * builder trusts nothing but a clear-signed InRelease (apt prefers it too, and Debian has
+   * published it since 2011). Exit code {@value #EXIT_CODE}, as any download failure.
+   *
+   * @param inRelease the URL of the missing InRelease, non-null
+   * @param suite the suite, e.g. {@code bookworm}, non-null
+   * @param cause the HTTP status failure, non-null
+   * @return "no signed InRelease at URL for suite 'S' (HTTP 404); ..."
+   */
+  public static FetchException noInRelease(URI inRelease, String suite, FetchException cause) {
+    return new FetchException(
+        inRelease,
+        Kind.HTTP_STATUS,
+        cause.status,
+        "no signed InRelease at "
+            + inRelease
+            + " for suite '"
+            + suite
+            + "' (HTTP "
+            + cause.status
+            + "); a mirror with only Release and Release.gpg is not supported: use one that"
+            + " publishes InRelease",
+        cause,
+        true);
+  }
+
   static FetchException sizeMismatch(URI uri, long expected, long got) {
     return new FetchException(
         uri, Kind.SIZE_MISMATCH, -1, "expected " + expected + " bytes, got " + got, null);

@@ -271,6 +271,24 @@ class DownloaderTest {
   }
 
   @Test
+  void fetch_cachedFileOfRightSizeEditedInPlaceIsDownloadedAgain() throws Exception {
+    byte[] body = bytes(5_000, 10);
+    String sha = sha256(body);
+    server.serve("/pool/e.deb", body);
+    URI uri = server.uri("/pool/e.deb");
+    Path target = downloader.fetch(uri, body.length, sha);
+    byte[] edited = body.clone();
+    edited[100] ^= 1;
+    Files.write(target, edited); // same inode, same size: what an edit through a hard link does
+
+    Path p = downloader.fetch(uri, body.length, sha);
+
+    assertThat(p).isEqualTo(target);
+    assertThat(Files.readAllBytes(p)).isEqualTo(body);
+    assertThat(server.count("/pool/e.deb")).isEqualTo(2);
+  }
+
+  @Test
   void get_returnsBodyEveryTimeWithoutCaching() throws Exception {
     byte[] body = "Origin: Example\nSuite: bookworm\n".getBytes(StandardCharsets.US_ASCII);
     server.serve("/dists/bookworm/InRelease", body);

@@ -41,8 +41,25 @@ public final class FilelistsReader {
    */
   public static Map<String, List<Owner>> findOwners(Path file, Set<String> wanted)
       throws RpmMetadataException {
+    return findOwners(file, wanted, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #findOwners(Path, Set)}, decompressing at most {@code maxBytes}.
+   *
+   * @param file path of the filelists file, never null
+   * @param wanted absolute paths to look for, never null
+   * @param maxBytes most uncompressed bytes read, e.g. {@link MetadataCompression#boundFor} of its
+   *     repomd entry
+   * @return for each wanted path that some package lists, its owners in file order
+   * @throws RpmMetadataException naming the file when it cannot be read or parsed, or expands past
+   *     {@code maxBytes}
+   */
+  public static Map<String, List<Owner>> findOwners(Path file, Set<String> wanted, long maxBytes)
+      throws RpmMetadataException {
     try (InputStream in =
-        MetadataCompression.open(Files.newInputStream(file), file.getFileName().toString())) {
+        MetadataCompression.open(
+            Files.newInputStream(file), file.getFileName().toString(), maxBytes)) {
       return findOwners(in, file.toString(), wanted);
     } catch (IOException e) {
       throw new RpmMetadataException(file + ": cannot read: " + e.getMessage(), e);

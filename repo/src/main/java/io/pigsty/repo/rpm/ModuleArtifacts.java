@@ -45,10 +45,25 @@ public record ModuleArtifacts(Map<String, String> streamOf, Map<String, String> 
    * @throws RpmMetadataException naming the file when it cannot be read
    */
   public static ModuleArtifacts read(Path file) throws RpmMetadataException {
+    return read(file, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #read(Path)}, decompressing at most {@code maxBytes}.
+   *
+   * @param file the modules file, never null
+   * @param maxBytes most uncompressed bytes read, e.g. {@link MetadataCompression#boundFor} of its
+   *     repomd entry
+   * @return the index
+   * @throws RpmMetadataException naming the file when it cannot be read or expands past {@code
+   *     maxBytes}
+   */
+  public static ModuleArtifacts read(Path file, long maxBytes) throws RpmMetadataException {
     Map<String, String> streamOf = new HashMap<>();
     Map<String, String> defaults = new HashMap<>();
     try (InputStream in =
-            MetadataCompression.open(Files.newInputStream(file), file.getFileName().toString());
+            MetadataCompression.open(
+                Files.newInputStream(file), file.getFileName().toString(), maxBytes);
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String doc = null;
       String name = null;

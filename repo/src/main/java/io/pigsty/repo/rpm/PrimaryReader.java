@@ -46,8 +46,23 @@ public final class PrimaryReader {
    * @throws RpmMetadataException naming the file when it cannot be read or parsed
    */
   public static List<RpmPackage> readAll(Path file) throws RpmMetadataException {
+    return readAll(file, Long.MAX_VALUE);
+  }
+
+  /**
+   * Reads all packages of a primary file, as {@link #readAll(Path)}, decompressing at most {@code
+   * maxBytes} ({@link MetadataCompression#open(InputStream, String, long)}).
+   *
+   * @param file path of the primary file, never null
+   * @param maxBytes most uncompressed bytes read, e.g. {@link MetadataCompression#boundFor} of its
+   *     repomd entry
+   * @return the packages in file order
+   * @throws RpmMetadataException naming the file when it cannot be read or parsed, or expands past
+   *     {@code maxBytes}
+   */
+  public static List<RpmPackage> readAll(Path file, long maxBytes) throws RpmMetadataException {
     List<RpmPackage> out = new ArrayList<>();
-    read(file, out::add);
+    read(file, maxBytes, out::add);
     return out;
   }
 
@@ -60,8 +75,22 @@ public final class PrimaryReader {
    *     the sink
    */
   public static void read(Path file, PackageSink sink) throws RpmMetadataException {
+    read(file, Long.MAX_VALUE, sink);
+  }
+
+  /**
+   * Streams the packages of a primary file to a sink, decompressing at most {@code maxBytes}.
+   *
+   * @param file path of the primary file, never null
+   * @param maxBytes most uncompressed bytes read
+   * @param sink receives each package, never null
+   * @throws RpmMetadataException naming the file when it cannot be read or parsed, expands past
+   *     {@code maxBytes}, or as thrown by the sink
+   */
+  public static void read(Path file, long maxBytes, PackageSink sink) throws RpmMetadataException {
     try (InputStream in =
-        MetadataCompression.open(Files.newInputStream(file), file.getFileName().toString())) {
+        MetadataCompression.open(
+            Files.newInputStream(file), file.getFileName().toString(), maxBytes)) {
       read(in, file.toString(), sink);
     } catch (IOException e) {
       throw new RpmMetadataException(file + ": cannot read: " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -33,13 +34,14 @@ public final class RpmRepository {
 
   /**
    * Loads {@code root/repodata/repomd.xml} and the primary it names, after checking the primary's
-   * size and checksum against repomd.
+   * size and checksum against repomd, decompressing no more than its repomd {@code open-size}
+   * ({@link MetadataCompression#boundFor}).
    *
    * @param id a name for messages and explanations (e.g. {@code baseos}), never null
    * @param root repository root (the directory holding {@code repodata/}), never null
    * @return the loaded repository
    * @throws RpmMetadataException naming the file when repomd or primary is missing, does not match
-   *     its checksum, or cannot be parsed
+   *     its checksum, expands past its open-size, or cannot be parsed
    */
   public static RpmRepository load(String id, Path root) throws RpmMetadataException {
     return load(id, root, null);
@@ -47,9 +49,10 @@ public final class RpmRepository {
 
   /**
    * Loads as {@link #load(String, Path)} does, keeping the parsed primary as a {@link
-   * PrimarySnapshot} in {@code snapshots/<checksum>.prm1} and reading it from there next time
-   * (after the same checksum check of the primary file). A damaged snapshot is replaced; one that
-   * cannot be written only makes the next load slower.
+   * PrimarySnapshot} in {@code snapshots/<checksum>.prm1}, followed by its own SHA256, and reading
+   * it from there next time (after the same checksum check of the primary file). A snapshot that
+   * does not match its SHA256 (edited or damaged) or does not parse is replaced; one that cannot be
+   * written only makes the next load slower.
    *
    * @param snapshots directory for snapshots (created when needed), or null for none
    */
@@ -63,10 +66,12 @@ public final class RpmRepository {
                 () -> new RpmMetadataException(repomdFile + ": no <data type=\"primary\">"));
     Path primaryFile = root.resolve(primary.href());
     verify(primaryFile, primary);
+    long bound = MetadataCompression.boundFor(primary);
     if (snapshots == null
         || primary.checksum() == null
         || !primary.checksum().matches("[0-9a-fA-F]{32,128}")) {
-      return new RpmRepository(id, root, md, List.copyOf(PrimaryReader.readAll(primaryFile)));
+      return new RpmRepository(
+          id, root, md, List.copyOf(PrimaryReader.readAll(primaryFile, bound)));
     }
     Path snap = snapshots.resolve(primary.checksum().toLowerCase(Locale.ROOT) + ".prm1");
     if (Files.isRegularFile(snap)) {
@@ -75,17 +80,17 @@ public final class RpmRepository {
             id,
             root,
             md,
-            List.copyOf(PrimarySnapshot.read(Files.readAllBytes(snap), snap.toString())));
+            List.copyOf(PrimarySnapshot.read(unsealed(Files.readAllBytes(snap)), snap.toString())));
       } catch (IOException | RpmMetadataException e) {
         // parse the XML again and replace it below
       }
     }
-    List<RpmPackage> pkgs = List.copyOf(PrimaryReader.readAll(primaryFile));
+    List<RpmPackage> pkgs = List.copyOf(PrimaryReader.readAll(primaryFile, bound));
     try {
       Files.createDirectories(snapshots);
       Path tmp = Files.createTempFile(snapshots, ".prm-", ".tmp");
       try {
-        Files.write(tmp, PrimarySnapshot.write(pkgs));
+        Files.write(tmp, sealed(PrimarySnapshot.write(pkgs)));
         Files.move(tmp, snap, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(tmp);
@@ -94,6 +99,39 @@ public final class RpmRepository {
       // best effort
     }
     return new RpmRepository(id, root, md, pkgs);
+  }
+
+  /** Length of the SHA256 that ends a stored snapshot. */
+  private static final int SEAL = 32;
+
+  /** A snapshot as stored: its bytes, then their SHA256, so an edited one is noticed on read. */
+  private static byte[] sealed(byte[] snapshot) throws IOException {
+    byte[] out = Arrays.copyOf(snapshot, snapshot.length + SEAL);
+    System.arraycopy(sha256().digest(snapshot), 0, out, snapshot.length, SEAL);
+    return out;
+  }
+
+  /**
+   * @throws IOException when the stored SHA256 does not match the snapshot bytes
+   */
+  private static byte[] unsealed(byte[] stored) throws IOException {
+    if (stored.length >= SEAL) {
+      MessageDigest md = sha256();
+      md.update(stored, 0, stored.length - SEAL);
+      if (MessageDigest.isEqual(
+          md.digest(), Arrays.copyOfRange(stored, stored.length - SEAL, stored.length))) {
+        return Arrays.copyOf(stored, stored.length - SEAL);
+      }
+    }
+    throw new IOException("snapshot does not match its SHA256");
+  }
+
+  private static MessageDigest sha256() throws IOException {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IOException("SHA-256 unavailable", e);
+    }
   }
 
   /**
@@ -213,7 +251,7 @@ public final class RpmRepository {
     if (!Files.isRegularFile(file)) {
       return Map.of();
     }
-    return FilelistsReader.findOwners(file, paths);
+    return FilelistsReader.findOwners(file, paths, MetadataCompression.boundFor(fl.get()));
   }
 
   @Override

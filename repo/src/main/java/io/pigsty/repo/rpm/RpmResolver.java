@@ -141,7 +141,9 @@ public final class RpmResolver {
     for (RpmRepository r : this.repos) {
       ModuleArtifacts mods =
           r.modulesFile().isPresent()
-              ? ModuleArtifacts.read(r.modulesFile().get())
+              ? ModuleArtifacts.read(
+                  r.modulesFile().get(),
+                  MetadataCompression.boundFor(r.repomd().find("modules").get()))
               : ModuleArtifacts.none();
       for (RpmPackage p : r.packages()) {
         if (!arches.contains(p.arch())) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -246,6 +247,88 @@ class PrimaryReaderTest {
         .isInstanceOf(RpmMetadataException.class)
         .hasMessageContaining(primary.getFileName().toString())
         .hasMessageContaining("does not match");
+  }
+
+  @Test
+  void load_primaryExpandingPastItsOpenSizeIsRefusedNamingIt(@TempDir Path tmp) throws Exception {
+    Path src = ElFixtures.repo("el9-bzip2-rebuild");
+    Files.createDirectories(tmp.resolve("repodata"));
+    try (var s = Files.list(src.resolve("repodata"))) {
+      for (Path f : s.toList()) {
+        Files.copy(f, tmp.resolve("repodata").resolve(f.getFileName()));
+      }
+    }
+    Path repomd = tmp.resolve("repodata/repomd.xml");
+    String xml = Files.readString(repomd);
+    int open = xml.indexOf("<open-size>", xml.indexOf("<data type=\"primary\">"));
+    Files.writeString(
+        repomd,
+        xml.substring(0, open)
+            + "<open-size>500"
+            + xml.substring(xml.indexOf("</open-size>", open)));
+    String href = Repomd.read(repomd).find("primary").orElseThrow().href();
+    assertThatThrownBy(() -> RpmRepository.load("bz", tmp))
+        .isInstanceOf(RpmMetadataException.class)
+        .hasMessageContaining(href.substring(href.indexOf('/') + 1))
+        .hasMessageContaining("expands to more than 500 bytes");
+  }
+
+  @Test
+  void load_snapshotEditedInPlaceIsNotBelieved(@TempDir Path tmp) throws Exception {
+    Path src = ElFixtures.repo("el9-bzip2-rebuild");
+    Path root = tmp.resolve("repo");
+    Files.createDirectories(root.resolve("repodata"));
+    try (var s = Files.list(src.resolve("repodata"))) {
+      for (Path f : s.toList()) {
+        Files.copy(f, root.resolve("repodata").resolve(f.getFileName()));
+      }
+    }
+    Path snapshots = tmp.resolve("snapshots");
+    List<String> names =
+        RpmRepository.load("bz", root, snapshots).packages().stream()
+            .map(RpmPackage::name)
+            .toList();
+    assertThat(names).contains("bzip2-libs");
+    Path snap;
+    try (var s = Files.list(snapshots)) {
+      snap = s.filter(p -> p.toString().endsWith(".prm1")).findFirst().orElseThrow();
+    }
+    String text = new String(Files.readAllBytes(snap), StandardCharsets.ISO_8859_1);
+    assertThat(text).contains("bzip2-libs");
+    // every bzip2-libs becomes bzip2-Xibs: same lengths, so the snapshot still parses
+    Files.write(
+        snap, text.replace("bzip2-libs", "bzip2-Xibs").getBytes(StandardCharsets.ISO_8859_1));
+
+    assertThat(
+            RpmRepository.load("bz", root, snapshots).packages().stream()
+                .map(RpmPackage::name)
+                .toList())
+        .isEqualTo(names);
+  }
+
+  @Test
+  void metadataCompression_boundedStreamYieldsTheBoundAndFailsOneBytePast() throws Exception {
+    byte[] ten = new byte[10];
+    try (InputStream in = MetadataCompression.open(new ByteArrayInputStream(ten), "x.xml", 10)) {
+      assertThat(in.readAllBytes()).hasSize(10);
+    }
+    try (InputStream in = MetadataCompression.open(new ByteArrayInputStream(ten), "x.xml", 9)) {
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("x.xml expands to more than 9 bytes");
+    }
+  }
+
+  @Test
+  void boundFor_isOpenSizeElseSizeOfAnUncompressedFileElseTheCap() {
+    assertThat(MetadataCompression.boundFor(data("repodata/p.xml.gz", 10, 99))).isEqualTo(99);
+    assertThat(MetadataCompression.boundFor(data("repodata/p.xml", 10, -1))).isEqualTo(10);
+    assertThat(MetadataCompression.boundFor(data("repodata/p.xml.zst", 10, -1)))
+        .isEqualTo(MetadataCompression.UNLISTED_MAX_BYTES);
+  }
+
+  private static Repomd.Data data(String href, long size, long openSize) {
+    return new Repomd.Data("primary", href, "sha256", null, null, null, size, openSize, 0);
   }
 
   @Test

@@ -18,22 +18,20 @@ import io.pigsty.repo.deb.ReleaseFile;
 import io.pigsty.repo.sign.ClearSigned;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.sign.TrustedKeys;
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +48,20 @@ import org.tukaani.xz.XZInputStream;
  * Release. Suites load in parallel.
  */
 public final class UpstreamLoader {
+  /**
+   * Cap in bytes on a decompressed Packages file whose uncompressed size the signed Release does
+   * not list (Debian's archives always list it; some third-party ones list only {@code
+   * Packages.xz}): 256 MiB, five times bookworm's main amd64 Packages (50,060,337 bytes). With the
+   * size listed, that size is the cap.
+   */
+  public static final long MAX_UNLISTED_PACKAGES_BYTES = 256L * 1024 * 1024;
+
+  /**
+   * Second cap on a Packages file of unlisted size: 32 times its compressed size (bookworm's main
+   * amd64 Packages is 5.7 times its Packages.xz), so a small bomb stops early.
+   */
+  public static final int MAX_UNLISTED_RATIO = 32;
+
   private final Downloader downloader;
   private final ContentCache cache;
   private final Mirrors mirrors;
@@ -80,19 +92,20 @@ public final class UpstreamLoader {
       throws BundleException, FetchException, SignatureException, MetadataException, IOException {
     String arch = def.target().arch();
     List<Upstream> ups = def.upstreams();
+    // every key file is parsed before any network I/O: a definition with a bad key fails
+    // without a request, and no mirror byte is read by a build that could not check it
+    List<TrustedKeys> keys = new ArrayList<>();
+    for (Upstream u : ups) {
+      keys.add(TrustedKeys.load(u.keys()));
+    }
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.min(2 * ups.size(), 8), Threads.daemon("upstream-loader-"));
     try {
-      // keyrings load (and BouncyCastle initialises) while InRelease files download
-      List<Future<TrustedKeys>> keys = new ArrayList<>();
-      for (Upstream u : ups) {
-        keys.add(pool.submit(() -> TrustedKeys.load(u.keys())));
-      }
       List<Future<Object[]>> futures = new ArrayList<>();
       for (int i = 0; i < ups.size(); i++) {
         Upstream u = ups.get(i);
-        Future<TrustedKeys> k = keys.get(i);
+        TrustedKeys k = keys.get(i);
         futures.add(pool.submit(() -> loadOne(def, u, arch, k)));
       }
       PackageIndex index = new PackageIndex(arch);
@@ -130,8 +143,7 @@ public final class UpstreamLoader {
     }
   }
 
-  private Object[] loadOne(
-      BundleDefinition def, Upstream u, String arch, Future<TrustedKeys> keysFuture)
+  private Object[] loadOne(BundleDefinition def, Upstream u, String arch, TrustedKeys keys)
       throws Exception {
     String firstComponent = u.components().get(0);
     URI base =
@@ -149,52 +161,21 @@ public final class UpstreamLoader {
                             + u.suite()
                             + "=URL or set PIGSTY_MIRROR"));
     URI inReleaseUri = URI.create(base + "/dists/" + u.suite() + "/InRelease");
-    byte[] inRelease = downloader.get(inReleaseUri);
-    // The signature check (and BouncyCastle's start-up) runs beside the index work, which
-    // starts from the not-yet-verified text; nothing of it is used unless the signature
-    // verifies and the verified text is the same bytes, otherwise the work is redone from the
-    // verified text or the build stops. Cache entries are named by their content's SHA256, so
-    // reading or filling the cache on an unverified checksum cannot poison it.
-    CompletableFuture<ClearSigned.Verified> verifying =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return ClearSigned.verify(inRelease, keysFuture.get(), inReleaseUri.toString());
-              } catch (Exception e) {
-                throw new CompletionException(e);
-              }
-            });
-    byte[] speculative = unverifiedText(inRelease);
-    List<DebPackage> all = null;
-    List<UpstreamState.IndexFile> used = new ArrayList<>();
-    if (speculative != null) {
-      try {
-        all =
-            indexes(
-                ReleaseFile.parse(speculative, inReleaseUri.toString()),
-                base,
-                u,
-                arch,
-                used,
-                inReleaseUri);
-      } catch (MetadataException | FetchException e) {
-        all = null; // decided below, from the verified text
-      }
-    }
-    ClearSigned.Verified verified;
+    byte[] inRelease;
     try {
-      verified = verifying.join();
-    } catch (CompletionException e) {
-      Throwable c =
-          e.getCause() instanceof ExecutionException ? e.getCause().getCause() : e.getCause();
-      throw c instanceof Exception ? (Exception) c : e;
+      inRelease = downloader.get(inReleaseUri);
+    } catch (FetchException e) {
+      if (e.status().orElse(0) == 404 || e.status().orElse(0) == 410) {
+        throw FetchException.noInRelease(inReleaseUri, u.suite(), e);
+      }
+      throw e;
     }
+    // nothing of the mirror is read, fetched or cached before the signature verifies
+    ClearSigned.Verified verified = ClearSigned.verify(inRelease, keys, inReleaseUri.toString());
     ReleaseFile release = ReleaseFile.parse(verified.signedText(), inReleaseUri.toString());
     release.checkFor(u.suite(), Instant.now());
-    if (all == null || !Arrays.equals(verified.signedText(), speculative)) {
-      used.clear();
-      all = indexes(release, base, u, arch, used, inReleaseUri);
-    }
+    List<UpstreamState.IndexFile> used = new ArrayList<>();
+    List<DebPackage> all = indexes(release, base, u, arch, used, inReleaseUri);
     UpstreamState state =
         new UpstreamState(
             u.name(),
@@ -251,10 +232,15 @@ public final class UpstreamLoader {
     if (!Files.isRegularFile(p)) {
       return Optional.empty();
     }
+    byte[] body = unsealed(Files.readAllBytes(p));
+    if (body == null) {
+      Files.deleteIfExists(p); // edited or damaged since it was written: parse the text again
+      return Optional.empty();
+    }
     try {
       return Optional.of(
           IndexSnapshot.read(
-              Files.readAllBytes(p),
+              body,
               origin,
               () -> {
                 try {
@@ -294,35 +280,49 @@ public final class UpstreamLoader {
     Files.createDirectories(p.getParent());
     Path tmp = Files.createTempFile(p.getParent(), ".snap-", ".tmp");
     try {
-      Files.write(tmp, bytes);
+      Files.write(tmp, sealed(bytes));
       Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
     }
   }
 
+  /** Length of the SHA256 that ends a stored snapshot. */
+  private static final int SEAL = 32;
+
   /**
-   * The text of a clear-signed message as {@link ClearSigned} returns it when the signature
-   * verifies (dash-escaping undone, trailing blanks dropped, "\n" line ends), or null when the
-   * armor is not as expected. Used only to start work early; never trusted.
+   * A snapshot as stored: its bytes, then their SHA256 (32 bytes), so a snapshot edited or damaged
+   * in the cache is noticed on read like any cache entry.
    */
-  static byte[] unverifiedText(byte[] clearsigned) {
-    String s = new String(clearsigned, StandardCharsets.UTF_8);
-    int begin = s.indexOf("-----BEGIN PGP SIGNED MESSAGE-----");
-    int sig = s.indexOf("\n-----BEGIN PGP SIGNATURE-----");
-    if (begin < 0 || sig < 0) {
+  static byte[] sealed(byte[] snapshot) {
+    byte[] out = Arrays.copyOf(snapshot, snapshot.length + SEAL);
+    System.arraycopy(Digests.sha256().digest(snapshot), 0, out, snapshot.length, SEAL);
+    return out;
+  }
+
+  /**
+   * @return the snapshot bytes of a stored snapshot, or null when its SHA256 does not match them
+   */
+  static byte[] unsealed(byte[] stored) {
+    if (stored.length < SEAL) {
       return null;
     }
-    int body = s.indexOf("\n\n", begin);
-    if (body < 0 || body > sig) {
-      return null;
-    }
-    StringBuilder out = new StringBuilder(sig - body);
-    for (String line : s.substring(body + 2, sig).split("\r?\n", -1)) {
-      String l = line.startsWith("- ") ? line.substring(2) : line;
-      out.append(l.stripTrailing()).append('\n');
-    }
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    MessageDigest md = Digests.sha256();
+    md.update(stored, 0, stored.length - SEAL);
+    byte[] want = Arrays.copyOfRange(stored, stored.length - SEAL, stored.length);
+    return MessageDigest.isEqual(md.digest(), want)
+        ? Arrays.copyOf(stored, stored.length - SEAL)
+        : null;
+  }
+
+  /**
+   * Reads a stream to its end, but never more than {@code bound + 1} bytes.
+   *
+   * @return the bytes, or null when the stream holds more than {@code bound} bytes
+   */
+  static byte[] readBounded(InputStream in, long bound) throws IOException {
+    byte[] b = in.readNBytes((int) Math.min(bound + 1, Integer.MAX_VALUE - 8));
+    return b.length > bound ? null : b;
   }
 
   private byte[] packagesFile(
@@ -349,16 +349,39 @@ public final class UpstreamLoader {
         continue;
       }
       URI uri = URI.create(base + "/dists/" + suite + "/" + e.get().path());
-      byte[] compressed =
-          Files.readAllBytes(downloader.fetch(uri, e.get().size(), e.get().sha256()));
+      // size and SHA256 of the compressed file are checked against the signed Release (on
+      // download, and again when it comes from the cache) before one byte is decompressed
+      Path compressed = downloader.fetch(uri, e.get().size(), e.get().sha256());
+      long bound =
+          plain.isPresent()
+              ? plain.get().size()
+              : Math.min(MAX_UNLISTED_PACKAGES_BYTES, MAX_UNLISTED_RATIO * e.get().size());
       byte[] content;
       try (InputStream in =
           ext.equals(".xz")
-              ? new XZInputStream(new ByteArrayInputStream(compressed))
-              : new GZIPInputStream(new ByteArrayInputStream(compressed))) {
-        content = in.readAllBytes();
+              ? new XZInputStream(
+                  new BufferedInputStream(Files.newInputStream(compressed), 1 << 16))
+              : new GZIPInputStream(Files.newInputStream(compressed), 1 << 16)) {
+        content = readBounded(in, bound);
       } catch (IOException ex) {
         throw new MetadataException(uri + ": cannot decompress: " + ex.getMessage(), ex);
+      }
+      if (content == null) {
+        throw new MetadataException(
+            uri
+                + ": decompresses to more than "
+                + bound
+                + " bytes, "
+                + (plain.isPresent()
+                    ? "the size of " + plain.get().path() + " in " + inReleaseUri
+                    : "the cap on a Packages file whose size "
+                        + inReleaseUri
+                        + " does not list ("
+                        + MAX_UNLISTED_RATIO
+                        + " times its compressed size, at most "
+                        + MAX_UNLISTED_PACKAGES_BYTES
+                        + ")")
+                + "; refused");
       }
       // the manifest names the uncompressed index when Release lists it (checked below), so a
       // build from the cache and one from the network record the same thing

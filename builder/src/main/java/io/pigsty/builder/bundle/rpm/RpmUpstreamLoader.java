@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -33,12 +34,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Reads every rpm upstream of a definition: fetches {@code repodata/repomd.xml}, checks {@code
- * repomd.xml.asc} with the upstream's keys when {@code repo_gpgcheck} is on (dnf's rule), then
- * fetches primary, filelists and modules as repomd lists them, each checked against repomd's
- * checksum and size, into the content cache, and loads them as an {@link RpmRepository} from a
- * directory laid out like the upstream's ({@code <cache>/rpm-md/<sha256 of repomd.xml>/repodata/}).
- * Upstreams load in parallel.
+ * Reads every rpm upstream of a definition: parses every key file first (before any request),
+ * fetches {@code repodata/repomd.xml}, checks {@code repomd.xml.asc} with the upstream's keys when
+ * {@code repo_gpgcheck} is on (dnf's rule), then fetches primary, filelists and modules as repomd
+ * lists them, each checked against repomd's checksum and size before it is decompressed (also when
+ * kept from an earlier build), into the content cache, and loads them as an {@link RpmRepository}
+ * from a directory laid out like the upstream's ({@code <cache>/rpm-md/<sha256 of
+ * repomd.xml>/repodata/}), decompressing no more than repomd's {@code open-size}. Upstreams load in
+ * parallel.
  */
 public final class RpmUpstreamLoader {
   /** Metadata types fetched; others (sqlite databases, comps, updateinfo) are not used. */
@@ -106,13 +109,21 @@ public final class RpmUpstreamLoader {
           RpmMetadataException,
           IOException {
     List<Upstream> ups = def.upstreams();
+    // every key file is parsed before any network I/O: a bad one fails the build before a
+    // request, and repomd.xml.asc is checked with keys already in hand
+    List<TrustedKeys> keys = new ArrayList<>();
+    for (Upstream u : ups) {
+      keys.add(u.repoGpgcheck() || !u.keys().isEmpty() ? TrustedKeys.load(u.keys()) : null);
+    }
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.min(ups.size(), 6), Threads.daemon("rpm-upstream-loader-"));
     try {
       List<Future<Loaded>> fs = new ArrayList<>();
-      for (Upstream u : ups) {
-        fs.add(pool.submit(() -> loadOne(def, u)));
+      for (int i = 0; i < ups.size(); i++) {
+        Upstream u = ups.get(i);
+        TrustedKeys k = keys.get(i);
+        fs.add(pool.submit(() -> loadOne(def, u, k)));
       }
       List<Loaded> out = new ArrayList<>();
       for (Future<Loaded> f : fs) {
@@ -147,7 +158,7 @@ public final class RpmUpstreamLoader {
     }
   }
 
-  private Loaded loadOne(BundleDefinition def, Upstream u) throws Exception {
+  private Loaded loadOne(BundleDefinition def, Upstream u, TrustedKeys keys) throws Exception {
     URI base =
         mirrors
             .baseForRepo(u.suite(), u.url(), def.target().release(), def.target().arch())
@@ -180,7 +191,7 @@ public final class RpmUpstreamLoader {
                 + e.getMessage()
                 + ")");
       }
-      signedBy = Detached.verify(repomd, asc, TrustedKeys.load(u.keys()), ascUri.toString());
+      signedBy = Detached.verify(repomd, asc, keys, ascUri.toString());
     }
     Repomd md = Repomd.parse(new ByteArrayInputStream(repomd), repomdUri.toString());
     if (md.find("primary").isEmpty()) {
@@ -204,6 +215,14 @@ public final class RpmUpstreamLoader {
       }
       Path target = dir.resolve(d.href());
       URI uri = URI.create(base + "/" + d.href());
+      if (Files.isRegularFile(target)) {
+        try {
+          // kept from an earlier build: checked again, fetched again when it no longer matches
+          RpmRepository.verify(target, d);
+        } catch (RpmMetadataException e) {
+          Files.delete(target);
+        }
+      }
       if (!Files.isRegularFile(target)) {
         Path tmp = repodata.resolve(".fetch-" + UUID.randomUUID() + ".tmp");
         try {
@@ -228,7 +247,9 @@ public final class RpmUpstreamLoader {
       used.add(new UpstreamState.IndexFile(d.href(), d.checksum(), d.size()));
     }
     Path repomdFile = repodata.resolve("repomd.xml");
-    if (!Files.isRegularFile(repomdFile)) {
+    // the copy loaded below is the verified text, even when an earlier build's copy was edited
+    if (!Files.isRegularFile(repomdFile)
+        || !Arrays.equals(Files.readAllBytes(repomdFile), repomd)) {
       Path tmp = Files.createTempFile(repodata, ".repomd-", ".tmp");
       try {
         Files.write(tmp, repomd);

@@ -20,18 +20,23 @@ import io.pigsty.repo.Digests;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.solve.ResolutionException;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -42,6 +47,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tukaani.xz.XZInputStream;
 
 public class DebBundleBuilderTest {
   @TempDir Path tmp;
@@ -391,6 +397,199 @@ public class DebBundleBuilderTest {
         .singleElement()
         .satisfies(
             p -> assertThat(p).contains(r.bundle() + ":InRelease").contains("is in the future"));
+    assertThat(BundleVerifier.verify(r.bundle(), null).problems()).isEmpty();
+  }
+
+  private static final String PACKAGES = "main/binary-amd64/Packages";
+
+  /** 16 MiB of zeros, xz-compressed to a few KiB: a small decompression bomb. */
+  private static byte[] bomb() throws IOException {
+    return FakeArchive.xz(new byte[16 << 20]);
+  }
+
+  private static List<Path> filesUnder(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile)
+          .filter(p -> !p.toString().contains(".pigsty-runs"))
+          .collect(Collectors.toList());
+    }
+  }
+
+  @Test
+  void build_badInReleaseSignatureFetchesNoIndexAndCachesNothing() throws Exception {
+    Path inRelease = archive.root.resolve("dists/testsuite/InRelease");
+    String text = Files.readString(inRelease).replace("Origin: Test", "Origin: Tesu");
+    archive.overrides.put("dists/testsuite/InRelease", text.getBytes());
+    archive.overrides.put("dists/testsuite/" + PACKAGES + ".xz", bomb());
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(() -> build(definition("server"), out))
+        .isInstanceOf(SignatureException.class);
+    assertThat(archive.requests).containsExactly("dists/testsuite/InRelease");
+    assertThat(filesUnder(tmp.resolve("cache"))).isEmpty();
+    assertThat(emptyOrAbsent(out)).isTrue();
+  }
+
+  @Test
+  void build_unreadableKeyFileFailsBeforeAnyRequest() throws Exception {
+    Path def = definition("server");
+    Files.writeString(tmp.resolve("def/keys/archive.gpg"), "not a key\n");
+    assertThatThrownBy(() -> build(def, tmp.resolve("out")))
+        .isInstanceOfAny(SignatureException.class, IOException.class);
+    assertThat(archive.requests).isEmpty();
+  }
+
+  @Test
+  void build_packagesXzExpandingPastTheSignedPackagesSizeIsRefused() throws Exception {
+    byte[] plain = Files.readAllBytes(archive.root.resolve("dists/testsuite/" + PACKAGES + ".xz"));
+    plain = new XZInputStream(new ByteArrayInputStream(plain)).readAllBytes();
+    byte[] bomb = bomb();
+    archive.resign(
+        Map.of(PACKAGES, plain, PACKAGES + ".xz", bomb),
+        Map.of("dists/testsuite/" + PACKAGES + ".xz", bomb));
+    Path out = tmp.resolve("out");
+    MetadataException e =
+        catchThrowableOfType(MetadataException.class, () -> build(definition("server"), out));
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage())
+        .contains(PACKAGES + ".xz: decompresses to more than " + plain.length + " bytes")
+        .contains("the size of " + PACKAGES);
+    assertThat(emptyOrAbsent(out)).isTrue();
+  }
+
+  @Test
+  void build_packagesXzOfUnlistedSizeIsCappedAtThirtyTwoTimesItsSize() throws Exception {
+    byte[] bomb = bomb();
+    archive.resign(
+        Map.of(PACKAGES + ".xz", bomb), Map.of("dists/testsuite/" + PACKAGES + ".xz", bomb));
+    MetadataException e =
+        catchThrowableOfType(
+            MetadataException.class, () -> build(definition("server"), tmp.resolve("out")));
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage())
+        .contains("decompresses to more than " + (32L * bomb.length) + " bytes")
+        .contains("does not list");
+  }
+
+  @Test
+  void build_packagesXzWhoseSha256DiffersFromTheReleaseIsNotDecompressed() throws Exception {
+    byte[] listed = Files.readAllBytes(archive.root.resolve("dists/testsuite/" + PACKAGES + ".xz"));
+    byte[] bomb = bomb();
+    archive.resign(
+        Map.of(PACKAGES + ".xz", listed), Map.of("dists/testsuite/" + PACKAGES + ".xz", bomb));
+    FetchException e =
+        catchThrowableOfType(
+            FetchException.class, () -> build(definition("server"), tmp.resolve("out")));
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).contains(PACKAGES + ".xz").contains("expected " + listed.length);
+    assertThat(e.exitCode()).isEqualTo(FetchException.EXIT_CODE);
+  }
+
+  @Test
+  void build_releaseOnlyMirrorIsReportedAsNoSignedInRelease() throws Exception {
+    archive.releaseOnly();
+    Path out = tmp.resolve("out");
+    FetchException e =
+        catchThrowableOfType(FetchException.class, () -> build(definition("server"), out));
+    assertThat(e).isNotNull();
+    assertThat(e.exitCode()).isEqualTo(FetchException.EXIT_CODE);
+    assertThat(e.getMessage())
+        .startsWith(
+            "no signed InRelease at "
+                + archive.url()
+                + "/dists/testsuite/InRelease for suite 'testsuite' (HTTP 404)");
+    assertThat(emptyOrAbsent(out)).isTrue();
+  }
+
+  private static final String LIBSERVER = "libserver_1.2-1_amd64.deb";
+
+  @Test
+  void build_outputDebEditedInPlaceLeavesTheCacheIntactAndARebuildRepairsIt() throws Exception {
+    Path def = definition("server");
+    BundleBuilder.Result a = build(def, tmp.resolve("a"));
+    Path deb = a.repoDir().resolve(LIBSERVER);
+    byte[] good = Files.readAllBytes(deb);
+    byte[] edited = good.clone();
+    edited[edited.length - 1] ^= 1;
+    Files.write(deb, edited); // in place: same inode, as an editor or dd would
+    int downloads = archive.debRequests.get();
+
+    BundleBuilder.Result again = build(def, tmp.resolve("a"));
+    assertThat(again.upToDate()).isFalse();
+    assertThat(Files.readAllBytes(deb)).isEqualTo(good);
+
+    BundleBuilder.Result fresh = build(def, tmp.resolve("b"));
+    assertThat(archive.debRequests.get()).isEqualTo(downloads); // the cache was never touched
+    assertThat(BundleVerifier.verify(fresh.bundle(), null).problems()).isEmpty();
+    assertThat(build(def, tmp.resolve("b")).upToDate()).isTrue();
+  }
+
+  @Test
+  void build_cacheEntryCorruptedInPlaceIsFetchedAgainAndTheBundleVerifies() throws Exception {
+    Path def = definition("server");
+    build(def, tmp.resolve("a"));
+    byte[] good = Files.readAllBytes(archive.root.resolve("pool/main/l/libserver/" + LIBSERVER));
+    Path entry = new ContentCache(tmp.resolve("cache")).pathFor(Digests.sha256Hex(good));
+    byte[] bad = good.clone();
+    bad[bad.length / 2] ^= 1;
+    Files.write(entry, bad);
+    int downloads = archive.debRequests.get();
+
+    BundleBuilder.Result fresh = build(def, tmp.resolve("b"));
+
+    assertThat(archive.debRequests.get()).isEqualTo(downloads + 1);
+    assertThat(Files.readAllBytes(entry)).isEqualTo(good);
+    assertThat(Files.readAllBytes(fresh.repoDir().resolve(LIBSERVER))).isEqualTo(good);
+    assertThat(BundleVerifier.verify(fresh.bundle(), null).problems()).isEmpty();
+  }
+
+  @Test
+  void build_outputsAreServable_files0644_directories0755_inTheTarballToo() throws Exception {
+    BundleBuilder.Result r = build(definition("server"), tmp.resolve("out"));
+    List<String> wrong = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(tmp.resolve("out"))) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (p.toString().contains(".pigsty-runs") || p.equals(tmp.resolve("out"))) {
+          continue;
+        }
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        String want = Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--";
+        if (!mode.equals(want)) {
+          wrong.add(tmp.resolve("out").relativize(p) + " " + mode);
+        }
+      }
+    }
+    assertThat(wrong).isEmpty();
+    assertThat(Files.getAttribute(r.repoDir().resolve(LIBSERVER), "unix:nlink")).isEqualTo(1);
+    assertThat(entries(r.bundle()))
+        .isNotEmpty()
+        .allSatisfy(
+            e ->
+                assertThat(e.split(" ")[1])
+                    .isEqualTo(e.split(" ")[0].endsWith("/") ? "40755" : "100644"));
+  }
+
+  @Test
+  void build_indexSnapshotEditedInTheCacheIsNotBelieved() throws Exception {
+    Path def = definition("server");
+    build(def, tmp.resolve("a"));
+    List<Path> snaps;
+    try (Stream<Path> s = Files.list(tmp.resolve("cache/snapshots"))) {
+      snaps = s.filter(p -> p.toString().endsWith(".pig2")).toList();
+    }
+    assertThat(snaps).hasSize(1);
+    String text = new String(Files.readAllBytes(snaps.get(0)), StandardCharsets.ISO_8859_1);
+    assertThat(text).contains("1.2-1");
+    // libserver 1.2-1 becomes 1.9-1 (version and file name): same lengths, so it still parses
+    Files.write(snaps.get(0), text.replace("1.2-1", "1.9-1").getBytes(StandardCharsets.ISO_8859_1));
+
+    BundleBuilder.Result r = build(def, tmp.resolve("b"));
+
+    assertThat(Files.readString(r.repoDir().resolve("manifest.json")))
+        .contains("libserver_1.2-1_amd64.deb")
+        .doesNotContain("1.9-1");
     assertThat(BundleVerifier.verify(r.bundle(), null).problems()).isEmpty();
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,10 @@ final class FakeArchive implements AutoCloseable {
   final Path keyFile;
   final HttpServer server;
   final AtomicInteger debRequests = new AtomicInteger();
+
+  /** Every path asked for, in order. */
+  final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+
   final Map<String, byte[]> overrides = new LinkedHashMap<>();
   private final BundleKey key;
   private final String suite;
@@ -114,6 +119,7 @@ final class FakeArchive implements AutoCloseable {
         "/",
         ex -> {
           String path = ex.getRequestURI().getPath().substring(1);
+          requests.add(path);
           byte[] body = overrides.get(path);
           Path file = root.resolve(path).normalize();
           if (body == null && file.startsWith(root) && Files.isRegularFile(file)) {
@@ -142,6 +148,41 @@ final class FakeArchive implements AutoCloseable {
   void redate(Instant date) {
     byte[] release = FlatRepository.releaseFile(releaseFields, date, releaseFiles);
     overrides.put("dists/" + suite + "/InRelease", key.clearSign(release, key.keyCreated()));
+  }
+
+  /**
+   * Serves an InRelease, validly signed by the archive key, whose Release lists exactly {@code
+   * listed} (path below {@code dists/<suite>/} to content, for its size and SHA256), and serves
+   * {@code served} (path below the archive root to body) in place of the files on disk.
+   */
+  void resign(Map<String, byte[]> listed, Map<String, byte[]> served) {
+    releaseFiles.clear();
+    releaseFiles.putAll(listed);
+    byte[] release = FlatRepository.releaseFile(releaseFields, key.keyCreated(), releaseFiles);
+    overrides.put("dists/" + suite + "/InRelease", key.clearSign(release, key.keyCreated()));
+    overrides.putAll(served);
+  }
+
+  /**
+   * Makes the suite Release-only, as old mirrors are: {@code InRelease} answers 404, {@code
+   * Release} and {@code Release.gpg} are served.
+   */
+  void releaseOnly() throws IOException {
+    Path dists = root.resolve("dists").resolve(suite);
+    byte[] release = FlatRepository.releaseFile(releaseFields, key.keyCreated(), releaseFiles);
+    Files.write(dists.resolve("Release"), release);
+    Files.write(dists.resolve("Release.gpg"), key.detachSign(release, true, key.keyCreated()));
+    Files.delete(dists.resolve("InRelease"));
+    overrides.remove("dists/" + suite + "/InRelease");
+  }
+
+  /** The xz compression of {@code plain}. */
+  static byte[] xz(byte[] plain) throws IOException {
+    ByteArrayOutputStream xz = new ByteArrayOutputStream();
+    try (XZOutputStream out = new XZOutputStream(xz, new LZMA2Options())) {
+      out.write(plain);
+    }
+    return xz.toByteArray();
   }
 
   String url() {

@@ -2,28 +2,19 @@ package io.pigsty.builder.bundle.deb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pigsty.repo.sign.BundleKey;
-import io.pigsty.repo.sign.ClearSigned;
-import io.pigsty.repo.sign.TrustedKeys;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
 
 class UpstreamLoaderTest {
   @Test
-  void unverifiedText_isExactlyWhatVerificationReturns() throws Exception {
-    BundleKey key = BundleKey.generate("t", Instant.parse("2026-01-01T00:00:00Z"));
-    String text = "Origin: X\nSuite: s\n- dashed line\n-----BEGIN not armor\ntrailing   \n";
-    byte[] signed =
-        key.clearSign(text.getBytes(StandardCharsets.UTF_8), Instant.parse("2026-01-02T00:00:00Z"));
-    byte[] verified =
-        ClearSigned.verify(signed, TrustedKeys.of(key.publicKeyring()), "t").signedText();
-    assertThat(UpstreamLoader.unverifiedText(signed)).isEqualTo(verified);
+  void readBounded_returnsAStreamOfExactlyTheBound() throws Exception {
+    assertThat(UpstreamLoader.readBounded(new ByteArrayInputStream(new byte[10]), 10)).hasSize(10);
   }
 
   @Test
-  void unverifiedText_isNullWithoutArmor() {
-    assertThat(UpstreamLoader.unverifiedText("Origin: X\n".getBytes(StandardCharsets.UTF_8)))
-        .isNull();
+  void readBounded_isNullOneBytePastTheBoundAndReadsNoFurther() throws Exception {
+    ByteArrayInputStream in = new ByteArrayInputStream(new byte[1000]);
+    assertThat(UpstreamLoader.readBounded(in, 10)).isNull();
+    assertThat(in.available()).isEqualTo(1000 - 11);
   }
 }

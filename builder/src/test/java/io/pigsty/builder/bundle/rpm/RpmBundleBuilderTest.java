@@ -21,11 +21,13 @@ import io.pigsty.builder.files.Tarball;
 import io.pigsty.builder.verify.BundleVerifier;
 import io.pigsty.repo.Digests;
 import io.pigsty.repo.rpm.ResolutionException;
+import io.pigsty.repo.rpm.RpmMetadataException;
 import io.pigsty.repo.rpm.RpmSigner;
 import io.pigsty.repo.sign.BundleKey;
 import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.sign.TrustedKeys;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -503,5 +505,57 @@ public class RpmBundleBuilderTest {
       throw new AssertionError(cmd + " failed:\n" + out);
     }
     return out;
+  }
+
+  @Test
+  void aKeyFileThatIsNotAKeyFailsBeforeAnyRequest() throws Exception {
+    Path def = definition(GOOD_UPSTREAMS, "kmod-zfs-devel");
+    Files.writeString(tmp.resolve("def/keys/operator.asc"), "not a key\n");
+    assertThatThrownBy(() -> build(def, tmp.resolve("out")))
+        .isInstanceOfAny(SignatureException.class, IOException.class)
+        .hasMessageContaining("operator.asc");
+    assertThat(server.count("")).isZero();
+  }
+
+  @Test
+  void aPrimaryExpandingPastItsRepomdOpenSizeIsRefused() throws Exception {
+    Path repomd = www.resolve("signed/repodata/repomd.xml");
+    String xml = Files.readString(repomd);
+    int primary = xml.indexOf("<data type=\"primary\">");
+    int open = xml.indexOf("<open-size>", primary);
+    int end = xml.indexOf("</open-size>", open);
+    Files.writeString(repomd, xml.substring(0, open) + "<open-size>100" + xml.substring(end));
+    assertNothingBuilt(
+        definition(GOOD_UPSTREAMS, "bzip2-static"),
+        RpmMetadataException.class,
+        "primary.xml",
+        "expands to more than 100 bytes");
+  }
+
+  @Test
+  void aCachedPrimaryEditedInPlaceIsFetchedAgainAndAnEditedRepomdIsNotBelieved() throws Exception {
+    Path def = definition(GOOD_UPSTREAMS, "kmod-zfs-devel", "bzip2-static");
+    build(def, tmp.resolve("a"));
+    List<Path> primaries;
+    try (Stream<Path> s = Files.walk(tmp.resolve("cache/rpm-md"))) {
+      primaries = s.filter(p -> p.getFileName().toString().contains("primary")).toList();
+    }
+    assertThat(primaries).hasSize(2);
+    for (Path p : primaries) {
+      byte[] b = Files.readAllBytes(p);
+      b[b.length / 2] ^= 1;
+      Files.write(p, b); // in place, so the content-cache entry it is linked to changes too
+    }
+    try (Stream<Path> s = Files.walk(tmp.resolve("cache/rpm-md"))) {
+      for (Path p : s.filter(p -> p.endsWith("repomd.xml")).toList()) {
+        // a repomd.xml kept from the last build, edited: its checksums must not be believed
+        Files.writeString(p, Files.readString(p).replaceAll("<open-size>\\d+", "<open-size>1"));
+      }
+    }
+    int before = server.count("primary.xml.gz") + server.count("primary.xml.zst");
+    BundleBuilder.Result r = build(def, tmp.resolve("b"));
+    assertThat(server.count("primary.xml.gz") + server.count("primary.xml.zst"))
+        .isEqualTo(before + 2);
+    assertThat(BundleVerifier.verify(r.bundle(), null).problems()).isEmpty();
   }
 }
