@@ -113,7 +113,8 @@ final class PackageCommand implements Callable<Integer> {
       return epoch.get();
     }
     if (!Files.isRegularFile(jar)) {
-      throw new NoSuchFileException(jar + " (needed for the pigsty package)");
+      throw new NoSuchFileException(
+          jar.toString(), null, "No such file or directory (needed for the pigsty package)");
     }
     try (JarFile j = new JarFile(jar.toFile())) {
       ZipEntry e = j.getEntry(JarFile.MANIFEST_NAME);

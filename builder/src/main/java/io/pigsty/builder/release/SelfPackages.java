@@ -128,7 +128,8 @@ public final class SelfPackages {
   static Map<String, Item> layout(Contents c, Path wrapper) throws IOException {
     for (Path p : new Path[] {c.jar(), c.configure(), c.makefile()}) {
       if (!Files.isRegularFile(p)) {
-        throw new NoSuchFileException(p + " (needed for the pigsty package)");
+        throw new NoSuchFileException(
+            p.toString(), null, "No such file or directory (needed for the pigsty package)");
       }
     }
     Map<String, Item> m = new TreeMap<>();
