@@ -67,9 +67,13 @@ final class CommonOptions {
   }
 
   Path keyDir() {
-    if (keyDir != null) {
-      return keyDir;
-    }
+    return keyDir != null ? keyDir : defaultKeyDir();
+  }
+
+  /**
+   * @return {@code PIGSTY_KEY_DIR} when set, else {@code ~/.config/pigsty/signing-key}
+   */
+  static Path defaultKeyDir() {
     String env = System.getenv("PIGSTY_KEY_DIR");
     return env != null && !env.isBlank()
         ? Path.of(env)
