@@ -202,8 +202,11 @@ packages:
 YML
 }
 
-# pigsty build of tiny_def against URL, private cache and key, output $WORK/out
+# build_from URL [ARGS...]: pigsty build of tiny_def against URL, private cache and key, output
+# $WORK/out
 build_from() {
-    pigsty build "$WORK/def/d12.yml" -o "$WORK/out" --mirror "$1" --cache "$WORK/cache" \
-        --key-dir "$SHARED/key" --connections 1
+    local url=$1
+    shift
+    pigsty build "$WORK/def/d12.yml" -o "$WORK/out" --mirror "$url" --cache "$WORK/cache" \
+        --key-dir "$SHARED/key" --connections 1 "$@"
 }

@@ -56,6 +56,15 @@ final class CommonOptions {
       description = "Parallel connections per host (default ${DEFAULT-VALUE}).")
   int connections;
 
+  @Option(
+      names = "--read-timeout",
+      paramLabel = "SECONDS",
+      hidden = true,
+      description =
+          "Idle read timeout of each download, seconds (default 60; testing: the hostile"
+              + " battery's stalled mirror).")
+  Integer readTimeoutSeconds;
+
   Path cacheDir() {
     if (cache != null) {
       return cache;
@@ -118,8 +127,15 @@ final class CommonOptions {
       throw new CommandLine.ParameterException(
           mixee.commandLine(), "--connections must be 1..64, got " + connections);
     }
-    return Downloader.builder()
-        .cacheDir(cacheDir())
+    if (readTimeoutSeconds != null && (readTimeoutSeconds < 1 || readTimeoutSeconds > 3600)) {
+      throw new CommandLine.ParameterException(
+          mixee.commandLine(), "--read-timeout must be 1..3600 seconds, got " + readTimeoutSeconds);
+    }
+    Downloader.Builder b = Downloader.builder();
+    if (readTimeoutSeconds != null) {
+      b.readTimeout(Duration.ofSeconds(readTimeoutSeconds));
+    }
+    return b.cacheDir(cacheDir())
         .perHostConnections(connections)
         .connectTimeout(Duration.ofSeconds(20))
         .build();

@@ -140,6 +140,14 @@ class MessagesTest {
   }
 
   @Test
+  void build_readTimeoutOutOfRange_isAUsageError() {
+    MainTest.Run r =
+        MainTest.run("build", "src/test/resources/bundle/good.yml", "--read-timeout", "0");
+    assertThat(r.code()).isEqualTo(ExitCode.USAGE.code);
+    assertThat(r.err()).contains("--read-timeout must be 1..3600 seconds, got 0");
+  }
+
+  @Test
   void sign_missingFile_saysNoSuchFileOnce() {
     MainTest.Run r =
         MainTest.run(
