@@ -137,7 +137,7 @@ for f in "$ROOT"/tests/hostile/cases/*.sh; do
     elif [ "$got" != "$expect" ]; then
         verdict=FAIL why="(exit $got, expected $expect)"
     elif [ "$check" != 0 ]; then
-        verdict=FAIL why="(case_check: something changed or was left behind)"
+        verdict=FAIL why="(case_check failed: something changed, was left behind or was not said)"
     fi
     printf '%-44s expect %3s got %7s %6.1f s  %s %s\n' "$name" "$expect" "$got" "$secs" "$verdict" "$why"
     if [ "$verdict" != ok ]; then
