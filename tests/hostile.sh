@@ -40,7 +40,7 @@ if [ "${1:-}" = --case ]; then
     # one case, inside its own process group: --case FILE RESULT_FILE
     CASE_FILE=$2 RESULT=$3
     cd "$WORK" || exit 99
-    # shellcheck source=hostile/lib.sh
+    # shellcheck source=tests/hostile/lib.sh source-path=..
     . "$ROOT/tests/hostile/lib.sh"
     expect=""
     # shellcheck disable=SC1090
@@ -87,7 +87,7 @@ T0=$(date +%s.%N)
 # --- shared fixtures, built once ---------------------------------------------------------------
 (
     WORK=$SHARED
-    # shellcheck source=hostile/lib.sh
+    # shellcheck source=tests/hostile/lib.sh source-path=..
     . "$ROOT/tests/hostile/lib.sh"
     # the two keys at once (RSA key generation is the slow part), with the full JIT
     new_key key || exit 1
@@ -128,7 +128,7 @@ for f in "$ROOT"/tests/hostile/cases/*.sh; do
     kill -KILL -- -"$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     secs=$(echo "$(date +%s.%N) - $t" | bc)
-    read -r expect got check 2>/dev/null <"$LOGS/$name.result" || { expect=? got=timeout check=1; }
+    read -r expect got check 2>/dev/null <"$LOGS/$name.result" || { expect='?' got=timeout check=1; }
     chattr -R -i "$WORK" 2>/dev/null
     rm -rf --one-file-system "$WORK"
     verdict=ok why=""

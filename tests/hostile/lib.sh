@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# (SERVER_PID, SERVER_URL and the like are for the cases that source this)
 # tests/hostile/lib.sh: helpers for the hostile battery's cases, sourced by tests/hostile.sh
 # before each case (see its header for the case contract). Every helper writes only under the
 # directories it is given ($WORK or $SHARED); keys are private to the run.
@@ -71,7 +72,7 @@ gpgk() { # NAME GPG-ARGS...: gpg with the home of key NAME
 
 new_key() {
     local name=$1
-    mkdir -p -m 0700 "$SHARED/gnupg-$name" "$SHARED/$name"
+    mkdir -m 0700 "$SHARED/gnupg-$name" "$SHARED/$name"
     gpgk "$name" --passphrase '' --quick-gen-key "Pigsty hostile $name <$name@example.org>" rsa2048 sign never || return 1
     gpgk "$name" --armor --export-secret-keys >"$SHARED/$name/secret.asc"
     chmod 0600 "$SHARED/$name/secret.asc"
@@ -140,8 +141,8 @@ serve() {
     python3 "$ROOT/tests/hostile/server.py" "$mode" "$dir" "$port" 2>"$WORK/server.log" &
     SERVER_PID=$!
     SERVER_URL=http://127.0.0.1:$port
-    local i
-    for i in $(seq 1 50); do
+    local _
+    for _ in $(seq 1 50); do
         if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null; then
             return 0
         fi

@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034
+# shellcheck shell=bash disable=SC2034,SC2016
 # item 7: a --dist holding HCL interpolation is refused (exit 2), nothing rendered
 expect=2
 case_run() {
