@@ -32,14 +32,15 @@ export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev apt-utils mmdebstrap rpm dnf createrepo-c xz-utils curl bc time python3 systemd-container iproute2 openssh-server openssh-client postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt haproxy patroni postgresql-15 vip-manager
 
-.PHONY: all build pkg test unit image-check release-check e2e e2e-demo rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo docker-up sandbox-test
+.PHONY: all build pkg test unit hostile image-check release-check e2e e2e-demo rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo docker-up sandbox-test
 
 all: build
 
 help:
 	@echo "make build   - build $(JAR)"
 	@echo "make pkg     - build the offline bundle of $(DEF) into $(DIST)/"
-	@echo "make test    - host tools, unit+integration tests, apt oracle end-to-end, then make demo in a sandbox"
+	@echo "make test    - host tools, unit+integration tests, hostile battery, apt oracle end-to-end, then make demo in a sandbox"
+	@echo "make hostile - the hostile battery: tests/hostile.sh, one line per case (docs/security.md)"
 	@echo "make image-check - render every spec x os x provider; vagrant validate, terraform fmt -check, packer validate"
 	@echo "make bench   - benchmark against apt on the same machine and data"
 	@echo "make release - build $(DIST)/pigsty-$(VERSION).tgz (configure, Makefile, jar, templates, jlinked jre),"
@@ -79,6 +80,12 @@ tools:
 unit: tools
 	mvn -B verify
 
+# the hostile battery (docs/security.md): broken and hostile bundles, pigsty.yml values,
+# renderings, loopback mirrors that cut, stall, flood or fail, and faults; each case with its exit
+# code and a check that nothing was changed or left behind
+hostile: tools build
+	bash $(TESTS)/hostile.sh $(JAR)
+
 # every `pigsty image` rendering through the real validators (terraform validate for aws with the
 # local provider mirror /opt/tf-plugins; aliyun: fmt only, its provider cannot be fetched); see docs/images.md
 image-check: tools build
@@ -107,7 +114,7 @@ release-check: tools build
 rootfs-check: tools $(BUNDLE) $(RELEASE)
 	bash $(TESTS)/rootfs-test.sh $(JAR) $(BUNDLE) $(RELEASE)
 
-test: unit image-check release-check e2e e2e-demo rootfs-check
+test: unit hostile image-check release-check e2e e2e-demo rootfs-check
 
 bench: tools build
 	bash $(TESTS)/bench.sh $(JAR) $(DEF)

@@ -32,8 +32,8 @@ sandbox_track "$W"
 ok() { echo "ok - $*"; }
 PIGSTY() { java -jar "$JAR" "$@"; }
 
-(cd "$TOP" && SOURCE_DATE_EPOCH=1767225600 PIGSTY package deb --version $V -o "$W/deb" >/dev/null)
-(cd "$TOP" && SOURCE_DATE_EPOCH=1767225600 PIGSTY package rpm --version $V -o "$W/rpm" >/dev/null)
+(cd "$TOP" && SOURCE_DATE_EPOCH=1767225600 PIGSTY package deb --version $V -o "$W/deb" --key-dir "$W/key" >/dev/null)
+(cd "$TOP" && SOURCE_DATE_EPOCH=1767225600 PIGSTY package rpm --version $V -o "$W/rpm" --key-dir "$W/key" >/dev/null)
 DEB=$W/deb/pigsty_${V}_all.deb
 RPM=$W/rpm/pigsty-$V-1.noarch.rpm
 
@@ -44,10 +44,10 @@ for f in "Package: pigsty" "Version: $V" "Architecture: all"; do
 done
 ! grep -q '^ \(Pre-\)\{0,1\}Depends:' <<<"$info" || die "the .deb has Depends: it must not grow the bundle closure"
 contents=$(dpkg-deb --contents "$DEB")
-for p in ./usr/bin/pigsty ./usr/share/pigsty/configure ./usr/share/pigsty/pigsty.jar ./usr/share/pigsty/Makefile; do
+for p in ./usr/bin/pigsty ./usr/share/pigsty/configure ./usr/share/pigsty/pigsty.jar ./usr/share/pigsty/Makefile ./usr/share/pigsty/bundle-keys.txt; do
     grep -q " $p\$" <<<"$contents" || die "dpkg-deb --contents: no $p"
 done
-ok "dpkg-deb --info/--contents: pigsty $V all, no Depends, configure + jar + wrapper"
+ok "dpkg-deb --info/--contents: pigsty $V all, no Depends, configure + jar + wrapper + bundle-keys.txt"
 
 # --- deb: apt-get install from a signed flat repo in an offline root
 mkdir -p "$W/repo"

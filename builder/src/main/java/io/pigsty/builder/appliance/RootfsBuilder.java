@@ -156,7 +156,7 @@ public final class RootfsBuilder {
     if (!report.ok()) {
       StringBuilder sb =
           new StringBuilder(req.bundle() + ": " + report.problems().size() + " problem(s):");
-      report.problems().forEach(p -> sb.append("\n  ").append(p));
+      report.shown(BundleVerifier.SHOWN_PROBLEMS).forEach(p -> sb.append("\n  ").append(p));
       throw new RootfsException(sb.toString());
     }
     RootfsPlan plan = RootfsPlan.of(req.bundle(), report.manifest());

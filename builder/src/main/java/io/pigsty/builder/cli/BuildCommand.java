@@ -5,6 +5,7 @@ import io.pigsty.builder.definition.BundleDefinition;
 import io.pigsty.builder.definition.Target;
 import io.pigsty.builder.fetch.ConsoleProgress;
 import io.pigsty.builder.fetch.Downloader;
+import io.pigsty.builder.files.OutputDirs;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -86,6 +87,8 @@ final class BuildCommand implements Callable<Integer> {
                   + def.target().os());
         }
       }
+      // before any download: an output directory that cannot be written fails now, not after
+      OutputDirs.requireWritable(out, "-o/--out");
       BundleBuilder.Tools tools =
           new BundleBuilder.Tools(d, common.contentCache(), common.mirrors(), common.keyDir(), err);
       BundleBuilder.Result r =

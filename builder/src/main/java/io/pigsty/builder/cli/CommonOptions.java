@@ -56,6 +56,15 @@ final class CommonOptions {
       description = "Parallel connections per host (default ${DEFAULT-VALUE}).")
   int connections;
 
+  @Option(
+      names = "--read-timeout",
+      paramLabel = "SECONDS",
+      hidden = true,
+      description =
+          "Idle read timeout of each download, seconds (default 60; testing: the hostile"
+              + " battery's stalled mirror).")
+  Integer readTimeoutSeconds;
+
   Path cacheDir() {
     if (cache != null) {
       return cache;
@@ -67,9 +76,13 @@ final class CommonOptions {
   }
 
   Path keyDir() {
-    if (keyDir != null) {
-      return keyDir;
-    }
+    return keyDir != null ? keyDir : defaultKeyDir();
+  }
+
+  /**
+   * @return {@code PIGSTY_KEY_DIR} when set, else {@code ~/.config/pigsty/signing-key}
+   */
+  static Path defaultKeyDir() {
     String env = System.getenv("PIGSTY_KEY_DIR");
     return env != null && !env.isBlank()
         ? Path.of(env)
@@ -114,8 +127,15 @@ final class CommonOptions {
       throw new CommandLine.ParameterException(
           mixee.commandLine(), "--connections must be 1..64, got " + connections);
     }
-    return Downloader.builder()
-        .cacheDir(cacheDir())
+    if (readTimeoutSeconds != null && (readTimeoutSeconds < 1 || readTimeoutSeconds > 3600)) {
+      throw new CommandLine.ParameterException(
+          mixee.commandLine(), "--read-timeout must be 1..3600 seconds, got " + readTimeoutSeconds);
+    }
+    Downloader.Builder b = Downloader.builder();
+    if (readTimeoutSeconds != null) {
+      b.readTimeout(Duration.ofSeconds(readTimeoutSeconds));
+    }
+    return b.cacheDir(cacheDir())
         .perHostConnections(connections)
         .connectTimeout(Duration.ofSeconds(20))
         .build();

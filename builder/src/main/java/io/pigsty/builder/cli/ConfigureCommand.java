@@ -6,6 +6,7 @@ import io.pigsty.builder.configure.KeyPins;
 import io.pigsty.builder.configure.NodeException;
 import io.pigsty.builder.configure.NodeFacts;
 import io.pigsty.builder.verify.PinnedKeys;
+import io.pigsty.repo.Printable;
 import io.pigsty.repo.sign.SignatureException;
 import java.io.Console;
 import java.io.PrintWriter;
@@ -135,7 +136,8 @@ final class ConfigureCommand implements Callable<Integer> {
         new Configurator.Console() {
           @Override
           public void line(String text) {
-            out.println(text);
+            // lines may quote a bundle's files and packages: no control character passes
+            out.println(Printable.escapeKeepingLines(text));
             out.flush();
           }
 

@@ -1,5 +1,8 @@
 package io.pigsty.builder.cli;
 
+import io.pigsty.builder.files.FileErrors;
+import io.pigsty.repo.Printable;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,13 +102,13 @@ public final class Main implements Runnable {
           if (code == ExitCode.INTERNAL) {
             err.println(
                 "pigsty: internal error: "
-                    + ex
+                    + Printable.escapeKeepingLines(String.valueOf(ex))
                     + (debug(parseResult) ? "" : " (run with " + DEBUG + " for the stack trace)"));
             if (debug(parseResult)) {
               ex.printStackTrace(err);
             }
           } else {
-            err.println("pigsty: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            err.println("pigsty: " + message(ex));
           }
           err.flush();
           return code.code;
@@ -113,11 +116,25 @@ public final class Main implements Runnable {
     cl.setParameterExceptionHandler(
         (ex, given) -> {
           CommandLine c = ex.getCommandLine();
-          c.getErr().println("pigsty: " + ex.getMessage());
+          c.getErr().println("pigsty: " + Printable.escapeKeepingLines(ex.getMessage()));
           c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
           return ExitCode.USAGE.code;
         });
     return cl;
+  }
+
+  /**
+   * The message printed for a failure that is not a bug: a file system error as {@code path:
+   * reason} ({@link FileErrors#describe}: the JDK's own message is the bare path), anything else as
+   * its message. Control characters other than line ends are escaped ({@link
+   * Printable#escapeKeepingLines}), so bytes from a hostile bundle or package never reach the
+   * terminal as they are, whatever message carried them.
+   */
+  static String message(Throwable ex) {
+    if (ex instanceof IOException io) {
+      return FileErrors.describe(io);
+    }
+    return Printable.escapeKeepingLines(ex.getMessage() == null ? ex.toString() : ex.getMessage());
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.release.SelfPackages;
+import io.pigsty.repo.sign.BundleKey;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Build the configurator as a package: 'deb' writes pigsty_<version>_all.deb "
           + "(jdeb), 'rpm' writes pigsty-<version>-1.noarch.rpm (redline-rpm). Both install "
-          + "configure, Makefile, pigsty.jar and templates/ under "
+          + "configure, Makefile, pigsty.jar, templates/ and bundle-keys.txt (the pin of the "
+          + "bundle signing key that configure requires, as in the release tarball) under "
           + SelfPackages.PREFIX
           + " and the wrapper "
           + SelfPackages.WRAPPER
@@ -58,10 +61,19 @@ final class PackageCommand implements Callable<Integer> {
   String version;
 
   @Option(
+      names = "--key-dir",
+      paramLabel = "DIR",
+      description =
+          "Without --from: pin the bundle signing key kept here (created on first use; env "
+              + "PIGSTY_KEY_DIR; default ~/.config/pigsty/signing-key), the key 'pigsty build' "
+              + "signs bundles with. With --from the tree's bundle-keys.txt is the pin.")
+  Path keyDir;
+
+  @Option(
       names = "--from",
       paramLabel = "DIR",
       description =
-          "A release tree (pigsty.jar, configure, Makefile, templates/), as box/release.sh "
+          "A release tree (pigsty.jar, configure, Makefile, templates/, bundle-keys.txt), as box/release.sh "
               + "stages it. Default: the source tree in the current directory (builder/target/pigsty.jar, "
               + "configure, box/Makefile, builder/src/main/resources/templates).")
   Path from;
@@ -71,9 +83,17 @@ final class PackageCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SelfPackages.Contents c;
+    Path pinFile = null;
     try {
       if (from != null) {
         c = SelfPackages.Contents.ofTree(from, version, mtime(from.resolve("pigsty.jar")));
+        if (c.bundleKeys() == null) {
+          throw new NoSuchFileException(
+              from.resolve(SelfPackages.BUNDLE_KEYS).toString(),
+              null,
+              "No such file or directory (the release tree's pin of the bundle key, written by"
+                  + " box/release.sh)");
+        }
       } else {
         Path jar = Path.of("builder/target/pigsty.jar");
         Path t = Path.of("builder/src/main/resources/templates");
@@ -85,18 +105,45 @@ final class PackageCommand implements Callable<Integer> {
                 Path.of("box/Makefile"),
                 Files.isDirectory(t) ? t : null,
                 mtime(jar));
+        if (!format.equals("deb") && !format.equals("rpm")) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "FORMAT must be deb or rpm, got '" + format + "'");
+        }
+        // the fingerprint as box/release.sh writes bundle-keys.txt: uppercase hex and a newline,
+        // so this package and the release's are byte-identical
+        BundleKey key =
+            BundleKey.loadOrCreate(
+                keyDir != null ? keyDir : CommonOptions.defaultKeyDir(), BundleKey.USER_ID);
+        pinFile = Files.createTempFile("pigsty-bundle-keys-", ".txt");
+        Files.writeString(pinFile, key.fingerprint() + "\n", StandardCharsets.US_ASCII);
+        c =
+            new SelfPackages.Contents(
+                c.version(),
+                c.jar(),
+                c.configure(),
+                c.makefile(),
+                c.templates(),
+                c.mtime(),
+                pinFile);
       }
     } catch (IllegalArgumentException e) { // the --version value
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    Path p =
-        switch (format) {
-          case "deb" -> SelfPackages.deb(c, out);
-          case "rpm" -> SelfPackages.rpm(c, out);
-          default ->
-              throw new CommandLine.ParameterException(
-                  spec.commandLine(), "FORMAT must be deb or rpm, got '" + format + "'");
-        };
+    Path p;
+    try {
+      p =
+          switch (format) {
+            case "deb" -> SelfPackages.deb(c, out);
+            case "rpm" -> SelfPackages.rpm(c, out);
+            default ->
+                throw new CommandLine.ParameterException(
+                    spec.commandLine(), "FORMAT must be deb or rpm, got '" + format + "'");
+          };
+    } finally {
+      if (pinFile != null) {
+        Files.deleteIfExists(pinFile);
+      }
+    }
     spec.commandLine().getOut().printf("%s (%d bytes)%n", p, Files.size(p));
     spec.commandLine().getOut().flush();
     return 0;
@@ -113,7 +160,8 @@ final class PackageCommand implements Callable<Integer> {
       return epoch.get();
     }
     if (!Files.isRegularFile(jar)) {
-      throw new NoSuchFileException(jar + " (needed for the pigsty package)");
+      throw new NoSuchFileException(
+          jar.toString(), null, "No such file or directory (needed for the pigsty package)");
     }
     try (JarFile j = new JarFile(jar.toFile())) {
       ZipEntry e = j.getEntry(JarFile.MANIFEST_NAME);

@@ -63,7 +63,10 @@ final class RepoCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       if (!Files.isDirectory(dir)) {
-        throw new NoSuchFileException(dir + " (not a directory)");
+        throw new NoSuchFileException(
+            dir.toString(),
+            null,
+            Files.exists(dir) ? "Not a directory" : "No such file or directory");
       }
       BundleKey key = common.bundleKey();
       int n =

@@ -45,7 +45,7 @@ final class SignCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     for (Path f : files) {
       if (!Files.isRegularFile(f)) {
-        throw new NoSuchFileException(f + " (no such file)");
+        throw new NoSuchFileException(f.toString(), null, "No such file or directory");
       }
     }
     BundleKey key = common.bundleKey();

@@ -3,6 +3,7 @@ package io.pigsty.builder.configure;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pigsty.builder.bundle.Manifest;
 import io.pigsty.builder.exec.ProcessRunner;
+import io.pigsty.builder.files.FileErrors;
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.InventoryException;
 import io.pigsty.builder.inventory.InventoryLoader;
@@ -280,7 +281,7 @@ public final class Configurator {
           "writing apt sources under "
               + node.root().resolve("etc/apt")
               + " failed: "
-              + e.getMessage());
+              + FileErrors.describe(e));
     }
     if (o.skipApt()) {
       warn("apt-get update skipped (--skip-apt)");
@@ -379,7 +380,7 @@ public final class Configurator {
     } catch (IOException e) {
       throw fail(
           NodeException.Kind.UNSUPPORTED_OS,
-          "/etc/os-release: cannot read (" + e.getMessage() + ")");
+          "/etc/os-release: cannot read (" + FileErrors.describe(e) + ")");
     }
     OsRelease os =
         new OsRelease(
@@ -440,7 +441,7 @@ public final class Configurator {
     try {
       free = node.freeBytes(www);
     } catch (IOException e) {
-      throw fail(NodeException.Kind.NO_SPACE, "disk: " + e.getMessage());
+      throw fail(NodeException.Kind.NO_SPACE, "disk: " + FileErrors.describe(e));
     }
     long need = DISK_HEADROOM;
     try {
@@ -596,11 +597,12 @@ public final class Configurator {
       // one pass: checksums, signature and unsafe entries
       r = BundleVerifier.verify(in.path(), null);
     } catch (IOException e) {
-      throw fail(NodeException.Kind.BUNDLE_INVALID, in.shown("bundle: " + e.getMessage()));
+      throw fail(NodeException.Kind.BUNDLE_INVALID, in.shown("bundle: " + FileErrors.describe(e)));
     }
     if (!r.unsafe().isEmpty()) {
       throw fail(
-          NodeException.Kind.UNSAFE_ENTRY, in.shown("bundle: " + String.join("; ", r.unsafe())));
+          NodeException.Kind.UNSAFE_ENTRY,
+          in.shown("bundle: " + String.join("; ", r.shownUnsafe(BundleVerifier.SHOWN_PROBLEMS))));
     }
     if (!r.ok()) {
       throw fail(
@@ -609,7 +611,7 @@ public final class Configurator {
               "bundle: "
                   + r.problems().size()
                   + " problem(s): "
-                  + String.join("; ", r.problems())));
+                  + String.join("; ", r.shown(BundleVerifier.SHOWN_PROBLEMS))));
     }
     String signers = String.join(", ", r.signers());
     if (keys.acceptsAny()) {
@@ -712,7 +714,7 @@ public final class Configurator {
     } catch (IOException e) {
       throw fail(
           NodeException.Kind.PREFLIGHT,
-          "preflight: cannot read " + statusFile + ": " + e.getMessage());
+          "preflight: cannot read " + statusFile + ": " + FileErrors.describe(e));
     }
   }
 
@@ -742,7 +744,8 @@ public final class Configurator {
       Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       tmp = null;
     } catch (IOException e) {
-      throw fail(NodeException.Kind.INVENTORY, abs + ": cannot write (" + e.getMessage() + ")");
+      throw fail(
+          NodeException.Kind.INVENTORY, abs + ": cannot write (" + FileErrors.describe(e) + ")");
     } finally {
       if (tmp != null) {
         try {

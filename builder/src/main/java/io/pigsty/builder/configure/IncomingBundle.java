@@ -1,5 +1,6 @@
 package io.pigsty.builder.configure;
 
+import io.pigsty.builder.files.FileErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,7 +61,7 @@ final class IncomingBundle implements AutoCloseable {
       throw invalid(
           "bundle: " + original + " not found; copy pigsty-pkg-*.tgz there or name it with -p");
     } catch (IOException e) {
-      throw invalid("bundle: " + original + ": cannot read (" + e.getMessage() + ")");
+      throw invalid("bundle: " + original + ": cannot read (" + FileErrors.describe(e) + ")");
     }
     Path parent = root.resolve(PARENT);
     Path createdTop = null;
@@ -119,7 +120,7 @@ final class IncomingBundle implements AutoCloseable {
       createdTop = null;
       return b;
     } catch (FileAlreadyExistsException e) {
-      throw invalid("bundle: copying " + original + " failed: " + e.getMessage() + " exists");
+      throw invalid("bundle: copying " + original + " failed: " + FileErrors.describe(e));
     } catch (IOException e) {
       throw invalid(
           "bundle: copying "
@@ -127,7 +128,7 @@ final class IncomingBundle implements AutoCloseable {
               + " to "
               + (dir != null ? dir : parent)
               + " failed ("
-              + e.getMessage()
+              + FileErrors.describe(e)
               + ")");
     } finally {
       remove(dir, parent, createdTop);

@@ -1,5 +1,6 @@
 package io.pigsty.builder.configure;
 
+import io.pigsty.builder.files.FileErrors;
 import io.pigsty.builder.files.Tarball;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class LocalRepo {
     } catch (IOException e) {
       throw new NodeException(
           NodeException.Kind.BUNDLE_INVALID,
-          tgz + ": cannot read " + rel + " (" + e.getMessage() + ")",
+          tgz + ": cannot read " + rel + " (" + FileErrors.describe(e) + ")",
           e);
     }
     throw new NodeException(NodeException.Kind.BUNDLE_INVALID, tgz + ": no " + ROOT + "/" + rel);
@@ -141,7 +142,12 @@ public final class LocalRepo {
     } catch (IOException e) {
       throw new NodeException(
           NodeException.Kind.BUNDLE_INVALID,
-          tgz + ": extracting to " + www + " failed (" + e.getMessage() + "); nothing was changed",
+          tgz
+              + ": extracting to "
+              + www
+              + " failed ("
+              + FileErrors.describe(e)
+              + "); nothing was changed",
           e);
     } finally {
       if (tmp != null) {

@@ -132,7 +132,7 @@ public final class ReleaseSums {
     try {
       text = Files.readAllBytes(sums);
     } catch (NoSuchFileException e) {
-      throw new NoSuchFileException(sums + " (no such file)");
+      throw new NoSuchFileException(sums.toString(), null, "No such file or directory");
     }
     Path sigFile = sums.resolveSibling(sums.getFileName() + ".asc");
     if (!Files.isRegularFile(sigFile)) {

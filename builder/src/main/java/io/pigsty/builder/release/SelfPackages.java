@@ -36,8 +36,14 @@ import org.vafer.jdeb.producers.DataProducerFile;
 /**
  * The configurator as our own packages: {@code pigsty_<version>_all.deb} (jdeb) and {@code
  * pigsty-<version>-1.noarch.rpm} (redline-rpm). Both install {@code configure}, the box {@code
- * Makefile}, {@code pigsty.jar} and {@code templates/} under {@value #PREFIX}, and a {@code
- * /usr/bin/pigsty} wrapper.
+ * Makefile}, {@code pigsty.jar}, {@code templates/} and {@code bundle-keys.txt} under {@value
+ * #PREFIX}, and a {@code /usr/bin/pigsty} wrapper.
+ *
+ * <p>{@code bundle-keys.txt} pins the bundle signing key as the release tarball's {@code
+ * pigsty/bundle-keys.txt} does (docs/security.md): {@code ./configure} reads it from {@code
+ * pigsty.home}, which both {@value #PREFIX}{@code /configure} and the wrapper set to {@value
+ * #PREFIX}, so a configurator installed from these packages refuses a bundle signed by another key
+ * (exit 34) exactly as one unpacked from the release does.
  *
  * <p>Neither declares a dependency on a Java package: the release ships a jlinked runtime, and a
  * {@code Depends: default-jre-headless} would pull about 40 MB of JRE and its libraries into every
@@ -58,6 +64,12 @@ public final class SelfPackages {
 
   /** Install prefix of the configurator's files. */
   public static final String PREFIX = "/usr/share/pigsty";
+
+  /**
+   * The pin's file name, in the release tree and under {@value #PREFIX}: the file configure reads
+   * from {@code pigsty.home} ({@code PinnedKeys.RELEASE_FILE}).
+   */
+  public static final String BUNDLE_KEYS = "bundle-keys.txt";
 
   /** Path of the wrapper. */
   public static final String WRAPPER = "/usr/bin/pigsty";
@@ -89,9 +101,19 @@ public final class SelfPackages {
    * @param makefile the box Makefile
    * @param templates directory of pigsty.yml templates, or null for none
    * @param mtime modification time of every entry (and the RPM build time), seconds
+   * @param bundleKeys the pin of the bundle signing key ({@code bundle-keys.txt}: fingerprints,
+   *     uppercase hex, one a line), installed as {@value #PREFIX}{@code /bundle-keys.txt}; null for
+   *     a package without a pin, whose configure then refuses every bundle unless given {@code
+   *     --key} ({@code pigsty package} always gives one)
    */
   public record Contents(
-      String version, Path jar, Path configure, Path makefile, Path templates, Instant mtime) {
+      String version,
+      Path jar,
+      Path configure,
+      Path makefile,
+      Path templates,
+      Instant mtime,
+      Path bundleKeys) {
     /**
      * @throws IllegalArgumentException for a version neither Debian nor RPM accepts
      */
@@ -106,19 +128,28 @@ public final class SelfPackages {
       mtime = Instant.ofEpochSecond(mtime.getEpochSecond());
     }
 
+    /** Contents without a pin of the bundle key ({@code bundleKeys} null). */
+    public Contents(
+        String version, Path jar, Path configure, Path makefile, Path templates, Instant mtime) {
+      this(version, jar, configure, makefile, templates, mtime, null);
+    }
+
     /**
      * The files of a release tree as {@code box/release.sh} stages it: {@code pigsty.jar}, {@code
-     * configure}, {@code Makefile}, optional {@code templates/}.
+     * configure}, {@code Makefile}, optional {@code templates/} and {@code bundle-keys.txt} (null
+     * when the tree has none).
      */
     public static Contents ofTree(Path dir, String version, Instant mtime) {
       Path t = dir.resolve("templates");
+      Path pin = dir.resolve(BUNDLE_KEYS);
       return new Contents(
           version,
           dir.resolve("pigsty.jar"),
           dir.resolve("configure"),
           dir.resolve("Makefile"),
           Files.isDirectory(t) ? t : null,
-          mtime);
+          mtime,
+          Files.isRegularFile(pin) ? pin : null);
     }
   }
 
@@ -126,15 +157,23 @@ public final class SelfPackages {
   record Item(Path source, int mode) {}
 
   static Map<String, Item> layout(Contents c, Path wrapper) throws IOException {
-    for (Path p : new Path[] {c.jar(), c.configure(), c.makefile()}) {
+    List<Path> needed = new ArrayList<>(List.of(c.jar(), c.configure(), c.makefile()));
+    if (c.bundleKeys() != null) {
+      needed.add(c.bundleKeys());
+    }
+    for (Path p : needed) {
       if (!Files.isRegularFile(p)) {
-        throw new NoSuchFileException(p + " (needed for the pigsty package)");
+        throw new NoSuchFileException(
+            p.toString(), null, "No such file or directory (needed for the pigsty package)");
       }
     }
     Map<String, Item> m = new TreeMap<>();
     m.put(PREFIX + "/pigsty.jar", new Item(c.jar(), 0644));
     m.put(PREFIX + "/configure", new Item(c.configure(), 0755));
     m.put(PREFIX + "/Makefile", new Item(c.makefile(), 0644));
+    if (c.bundleKeys() != null) {
+      m.put(PREFIX + "/" + BUNDLE_KEYS, new Item(c.bundleKeys(), 0644));
+    }
     if (c.templates() != null) {
       try (Stream<Path> s = Files.walk(c.templates())) {
         for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {

@@ -1,5 +1,7 @@
 package io.pigsty.builder.verify;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pigsty.builder.bundle.BundleBuilder;
 import io.pigsty.builder.bundle.Manifest;
@@ -7,6 +9,7 @@ import io.pigsty.builder.bundle.deb.DebBundleBuilder;
 import io.pigsty.builder.bundle.rpm.RpmBundleBuilder;
 import io.pigsty.builder.files.Tarball;
 import io.pigsty.repo.Digests;
+import io.pigsty.repo.Printable;
 import io.pigsty.repo.deb.DebPackage;
 import io.pigsty.repo.deb.MetadataException;
 import io.pigsty.repo.deb.PackageIndex;
@@ -27,7 +30,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -41,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -100,7 +103,43 @@ public final class BundleVerifier {
     public boolean ok() {
       return problems.isEmpty();
     }
+
+    /**
+     * The problems as a message shows them: sorted, at most {@code limit} of them, then one line
+     * {@code ... and N more} when there were more. A bundle damaged throughout can have tens of
+     * thousands of problems; a terminal should get the first few, in a stable order.
+     *
+     * @param limit the most problem lines, at least 1 ({@link #SHOWN_PROBLEMS} for the CLI)
+     * @return at most {@code limit + 1} lines
+     */
+    public List<String> shown(int limit) {
+      return bounded(problems, limit);
+    }
+
+    /**
+     * @return the unsafe entries as {@link #shown} gives the problems
+     */
+    public List<String> shownUnsafe(int limit) {
+      return bounded(unsafe, limit);
+    }
+
+    private static List<String> bounded(List<String> all, int limit) {
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit " + limit + " < 1");
+      }
+      List<String> sorted = new ArrayList<>(all);
+      sorted.sort(null);
+      if (sorted.size() <= limit) {
+        return sorted;
+      }
+      List<String> out = new ArrayList<>(sorted.subList(0, limit));
+      out.add("... and " + (sorted.size() - limit) + " more");
+      return out;
+    }
   }
+
+  /** How many problems the CLI lists for one bundle ({@link Report#shown}). */
+  public static final int SHOWN_PROBLEMS = 20;
 
   /**
    * The most bytes of metadata (manifest, signatures, Release, Packages, repomd.xml, primary)
@@ -148,7 +187,8 @@ public final class BundleVerifier {
    * @param expectedFingerprint when non-null, a good signature must be by the key with this
    *     fingerprint (blanks and case ignored)
    * @return the report; problems name the file at fault
-   * @throws IOException when the tarball cannot be read at all (not gzip, truncated)
+   * @throws IOException when the file cannot be opened (missing, not readable); a file that is not
+   *     gzip, is truncated or damaged is a problem of the report (the only one then)
    */
   public static Report verify(Path tgz, String expectedFingerprint) throws IOException {
     return verify(tgz, expectedFingerprint, Instant.now());
@@ -164,7 +204,8 @@ public final class BundleVerifier {
    * @param now the time the Release dates are checked against, non-null
    * @return the report; when no good signature is by a pinned key, a problem names the signers and
    *     the pinned keys
-   * @throws IOException when the tarball cannot be read at all (not gzip, truncated)
+   * @throws IOException when the file cannot be opened (missing, not readable); a file that is not
+   *     gzip, is truncated or damaged is a problem of the report (the only one then)
    */
   public static Report verifyPinned(Path tgz, Collection<String> pinned, Instant now)
       throws IOException {
@@ -178,7 +219,8 @@ public final class BundleVerifier {
    * @param expectedFingerprint when non-null, the signing key must have this fingerprint
    * @param now the time the Release dates are checked against, non-null
    * @return the report; problems name the file at fault
-   * @throws IOException when the tarball cannot be read at all (not gzip, truncated)
+   * @throws IOException when the file cannot be opened (missing, not readable); a file that is not
+   *     gzip, is truncated or damaged is a problem of the report (the only one then)
    */
   public static Report verify(Path tgz, String expectedFingerprint, Instant now)
       throws IOException {
@@ -223,7 +265,10 @@ public final class BundleVerifier {
     boolean manifestSeen = false;
     long held = 0;
     long bytes = 0;
-    try (InputStream fin = new BufferedInputStream(Files.newInputStream(tgz), 1 << 20);
+    // opened first: a missing or unreadable file is a file system error (exit 9, its reason),
+    // whatever is wrong with the content after that is a problem of the bundle (exit 8)
+    InputStream opened = Files.newInputStream(tgz);
+    try (InputStream fin = new BufferedInputStream(opened, 1 << 20);
         GZIPInputStream gz = new GZIPInputStream(fin, 1 << 16);
         TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
       Tarball.Checker checker = new Tarball.Checker(BundleBuilder.ROOT, false);
@@ -233,7 +278,7 @@ public final class BundleVerifier {
         String name = e.getName();
         String why = checker.check(e);
         if (why != null) {
-          String p = tgz + ": entry '" + name + "' " + why;
+          String p = tgz + ": entry '" + name + "' " + why; // escaped with every problem
           problems.add(p);
           unsafe.add(p);
           continue;
@@ -304,12 +349,11 @@ public final class BundleVerifier {
       while (gz.read(rest) >= 0) {
         // draining
       }
-    } catch (EOFException ex) {
-      throw new IOException(tgz + ": truncated (unexpected end of archive)", ex);
-    } catch (NoSuchFileException ex) {
-      throw new NoSuchFileException(tgz + " (no such file)");
     } catch (IOException ex) {
-      throw new IOException(tgz + ": not a readable bundle (" + ex.getMessage() + ")", ex);
+      problems.add(tgz + ": " + damaged(ex));
+      escapeAll(problems);
+      escapeAll(unsafe);
+      return new Report(sums.size(), bytes, null, null, problems, unsafe, List.of(), List.of());
     }
     String fingerprint = null;
     if (!manifestSeen) {
@@ -408,8 +452,36 @@ public final class BundleVerifier {
                 + (pinned.isEmpty() ? "(none pinned)" : String.join(" or ", pinned)));
       }
     }
+    escapeAll(problems);
+    escapeAll(unsafe);
     return new Report(
         sums.size(), bytes, fingerprint, manifest, problems, unsafe, signers, manifestSigners);
+  }
+
+  /**
+   * Problems are one line each and name files of the bundle, whose names and contents are the
+   * bundle maker's: every control character is escaped ({@link Printable#escape}).
+   */
+  private static void escapeAll(List<String> lines) {
+    lines.replaceAll(Printable::escape);
+  }
+
+  /**
+   * What is wrong with a tarball that could not be read to its end: gzip's and tar's failures
+   * worded for the user (the parser's own message only as a last resort, in parentheses).
+   */
+  static String damaged(IOException ex) {
+    String m = ex.getMessage() == null ? "" : ex.getMessage();
+    if (ex instanceof EOFException || m.contains("Unexpected end of ZLIB input stream")) {
+      return "truncated: the file ends before the end of the archive (copy it again)";
+    }
+    if (ex instanceof ZipException && m.contains("Not in GZIP format")) {
+      return "not a gzip file: a bundle is a .tgz (a gzip-compressed tar archive)";
+    }
+    if (ex instanceof ZipException) {
+      return "damaged gzip data (" + m + "): copy it again";
+    }
+    return "damaged tar archive (" + (m.isEmpty() ? ex.getClass().getSimpleName() : m) + ")";
   }
 
   private static JsonNode readManifest(Path tgz, byte[] json, List<String> problems) {
@@ -421,7 +493,18 @@ public final class BundleVerifier {
       }
       return m;
     } catch (IOException e) {
-      problems.add(tgz + ": " + Manifest.FILE + " is not valid JSON (" + e.getMessage() + ")");
+      // the parser's message quotes the input and its own internals: the position says enough
+      JsonLocation at = e instanceof JsonProcessingException j ? j.getLocation() : null;
+      problems.add(
+          tgz
+              + ": "
+              + BundleBuilder.ROOT
+              + "/"
+              + Manifest.FILE
+              + " is not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
       return null;
     }
   }

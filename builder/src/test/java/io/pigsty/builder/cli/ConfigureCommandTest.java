@@ -197,6 +197,75 @@ class ConfigureCommandTest {
     assertThat(ok.out()).contains("pinned by " + tmp.resolve("release/pigsty/bundle-keys.txt"));
   }
 
+  /**
+   * Our .deb and .rpm carry the pin as the release does: configure installed from them (the
+   * package's files unpacked by dpkg-deb and rpm2archive, {@code pigsty.home} set to the prefix as
+   * the wrapper and the installed configure set it) finds {@code bundle-keys.txt}, accepts the
+   * pinned bundle and refuses one signed by another key (exit 34) before touching anything.
+   */
+  @Test
+  void configure_installedFromOurDebOrRpm_findsThePinnedKey() throws Exception {
+    fakeDebian12();
+    Path pkg = NodeTestSupport.bundle(tmp, "debian", "12", "amd64");
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("pigsty.jar"), "jar\n");
+    Files.writeString(tree.resolve("configure"), "#!/bin/sh\n");
+    Files.writeString(tree.resolve("Makefile"), "all:\n");
+    for (String format : List.of("deb", "rpm")) {
+      for (String pin : List.of("0".repeat(40), NodeTestSupport.bundleKeyFingerprint())) {
+        Files.writeString(tree.resolve("bundle-keys.txt"), pin + "\n");
+        Path dist = tmp.resolve("dist-" + format);
+        MainTest.Run built =
+            run(
+                "package",
+                format,
+                "--version",
+                "4.0.0",
+                "--from",
+                tree.toString(),
+                "-o",
+                dist.toString());
+        assertThat(built.code()).as(built.err()).isZero();
+        Path inst = tmp.resolve("inst-" + format + "-" + pin.charAt(0));
+        Files.createDirectories(inst);
+        if (format.equals("deb")) {
+          exec("dpkg-deb", "-x", dist.resolve("pigsty_4.0.0_all.deb").toString(), inst.toString());
+        } else {
+          exec(
+              "sh",
+              "-c",
+              "rpm2archive - <\"$1\" | tar -xzf - -C \"$2\"",
+              "sh",
+              dist.resolve("pigsty-4.0.0-1.noarch.rpm").toString(),
+              inst.toString());
+        }
+        Path home = inst.resolve("usr/share/pigsty");
+        assertThat(Files.readString(home.resolve("bundle-keys.txt"))).isEqualTo(pin + "\n");
+        assertThat(Files.readString(inst.resolve("usr/bin/pigsty")))
+            .contains("-Dpigsty.home=\"$PREFIX\"", "PREFIX=/usr/share/pigsty");
+        System.setProperty("pigsty.home", home.toString());
+        Path root = tmp.resolve("root-" + format + "-" + pin.charAt(0));
+        MainTest.Run r = configure(root, "-p", pkg.toString());
+        if (pin.startsWith("0")) {
+          assertThat(r.code()).as(format + "\n" + r.out() + r.err()).isEqualTo(34);
+          assertThat(r.out()).contains("bundle-keys.txt");
+          assertThat(root.resolve("www")).doesNotExist();
+        } else {
+          assertThat(r.code()).as(format + "\n" + r.out() + r.err()).isZero();
+          assertThat(r.out()).contains("pinned by " + home.resolve("bundle-keys.txt"));
+        }
+        Files.deleteIfExists(tmp.resolve("out/pigsty.yml"));
+      }
+    }
+  }
+
+  private static void exec(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", cmd) + "\n" + out).isZero();
+  }
+
   @Test
   void configure_keyOptionTakesAFingerprintAKeyFileOrAFingerprintList() throws Exception {
     fakeDebian12();

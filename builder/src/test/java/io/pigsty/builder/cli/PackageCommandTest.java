@@ -15,7 +15,24 @@ class PackageCommandTest {
     Files.writeString(t.resolve("pigsty.jar"), "jar\n");
     Files.writeString(t.resolve("configure"), "#!/bin/sh\n");
     Files.writeString(t.resolve("Makefile"), "all:\n");
+    Files.writeString(t.resolve("bundle-keys.txt"), "0123456789ABCDEF0123456789ABCDEF01234567\n");
     return t;
+  }
+
+  /**
+   * A release tree always has its pin (box/release.sh writes it): a package without one is refused.
+   */
+  @Test
+  void package_fromTreeWithoutBundleKeys_exits9NamingIt() throws Exception {
+    Path t = tree();
+    Files.delete(t.resolve("bundle-keys.txt"));
+    Path out = tmp.resolve("out");
+    MainTest.Run d =
+        MainTest.run(
+            "package", "deb", "--version", "1.2.3", "--from", t.toString(), "-o", out.toString());
+    assertThat(d.code()).isEqualTo(ExitCode.IO.code);
+    assertThat(d.err()).contains(t.resolve("bundle-keys.txt") + ": No such file or directory");
+    assertThat(out).doesNotExist();
   }
 
   /** Regression: mixinStandardHelpOptions' --version clashed with the package --version. */

@@ -28,6 +28,26 @@ class SelfPackagesTest {
     Files.writeString(tree.resolve("Makefile"), "install:\n\t@echo install\n");
     Files.createDirectories(tree.resolve("templates"));
     Files.writeString(tree.resolve("templates/demo.yml"), "all: {}\n");
+    Files.writeString(tree.resolve("bundle-keys.txt"), FPR + "\n");
+  }
+
+  static final String FPR = "0123456789ABCDEF0123456789ABCDEF01234567";
+
+  /** The pin, where configure looks for it: pigsty.home (the prefix) / bundle-keys.txt. */
+  @Test
+  void debAndRpm_carryBundleKeysTxtUnderThePrefix() throws Exception {
+    SelfPackages.Contents c = SelfPackages.Contents.ofTree(tree, "4.0.0", T);
+    Path deb = SelfPackages.deb(c, tmp.resolve("out"));
+    assertThat(run("dpkg-deb", "--contents", deb.toString()))
+        .containsPattern(
+            "-rw-r--r-- root/root +41 2026-01-01 00:00 ./usr/share/pigsty/bundle-keys.txt\n");
+    Path x = Files.createDirectories(tmp.resolve("x"));
+    run("dpkg-deb", "-x", deb.toString(), x.toString());
+    assertThat(Files.readString(x.resolve("usr/share/pigsty/bundle-keys.txt")))
+        .isEqualTo(FPR + "\n");
+    Path rpm = SelfPackages.rpm(c, tmp.resolve("out"));
+    assertThat(run("rpm", "-qlvp", rpm.toString()))
+        .containsPattern("-rw-r--r-- .* 41 .*/usr/share/pigsty/bundle-keys.txt\n");
   }
 
   static String run(String... cmd) throws Exception {

@@ -1,5 +1,6 @@
 package io.pigsty.repo.deb;
 
+import io.pigsty.repo.Printable;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,7 +36,9 @@ public final class DebFile {
    * @throws IOException when the file cannot be read
    */
   public static DebPackage readControl(Path deb) throws MetadataException, IOException {
-    String name = deb.toString();
+    // every message below may carry bytes of the file (its name, a member name, the version,
+    // a parser's message): escaped, so nothing from a hostile .deb reaches a terminal as is
+    String name = Printable.escape(deb.toString());
     try (InputStream in = new BufferedInputStream(Files.newInputStream(deb));
         ArArchiveInputStream ar = new ArArchiveInputStream(in)) {
       ArArchiveEntry e;
@@ -45,7 +48,8 @@ public final class DebFile {
         if (member.equals("debian-binary")) {
           String v = new String(ar.readAllBytes(), StandardCharsets.US_ASCII).trim();
           if (!v.startsWith("2.")) {
-            throw new MetadataException(name + ": unsupported deb format version '" + v + "'");
+            throw new MetadataException(
+                name + ": unsupported deb format version '" + Printable.escape(v) + "'");
           }
           sawMagic = true;
         } else if (member.startsWith("control.tar")) {
@@ -66,8 +70,17 @@ public final class DebFile {
       if (e instanceof NoSuchFileException) {
         throw (IOException) e;
       }
-      throw new MetadataException(name + ": not a valid .deb (" + e.getMessage() + ")", e);
+      throw new MetadataException(
+          name + ": not a valid .deb (" + Printable.escape(reason(e)) + ")", e);
     }
+  }
+
+  /** The exception's message, or its kind when it has none (never the word "null"). */
+  private static String reason(Exception e) {
+    if (e.getMessage() != null) {
+      return e.getMessage();
+    }
+    return e instanceof java.io.EOFException ? "truncated" : e.getClass().getSimpleName();
   }
 
   private static InputStream decompress(String member, InputStream in, String name)
@@ -81,7 +94,7 @@ public final class DebFile {
     } else if (member.endsWith(".zst")) {
       return new ZstdCompressorInputStream(in);
     }
-    throw new MetadataException(name + ": unsupported control member " + member);
+    throw new MetadataException(name + ": unsupported control member " + Printable.escape(member));
   }
 
   private static byte[] controlFrom(InputStream tarStream, String name)

@@ -1,5 +1,6 @@
 package io.pigsty.repo.deb;
 
+import io.pigsty.repo.Printable;
 import java.util.List;
 
 /**
@@ -42,7 +43,12 @@ public final class DebPackage {
     try {
       d.version = DebVersion.parse(d.versionText);
     } catch (IllegalArgumentException e) {
-      throw new MetadataException(origin + ": package " + d.name + ": " + e.getMessage());
+      throw new MetadataException(
+          origin
+              + ": package "
+              + Printable.escape(d.name)
+              + ": "
+              + Printable.escape(e.getMessage()));
     }
     return d;
   }
@@ -59,14 +65,20 @@ public final class DebPackage {
       throw new MetadataException(
           origin
               + ": stanza without Package, Version or Architecture"
-              + (name != null ? " (Package: " + name + ")" : ""));
+              + (name != null ? " (Package: " + Printable.escape(name) + ")" : ""));
     }
     String sizeText = p.get("Size");
     long size;
     try {
       size = sizeText == null ? -1 : Long.parseLong(sizeText.trim());
     } catch (NumberFormatException e) {
-      throw new MetadataException(origin + ": package " + name + ": bad Size '" + sizeText + "'");
+      throw new MetadataException(
+          origin
+              + ": package "
+              + Printable.escape(name)
+              + ": bad Size '"
+              + Printable.escape(sizeText)
+              + "'");
     }
     String providesField = p.get("Provides");
     List<Dependency> provides = List.of();

@@ -1,5 +1,6 @@
 package io.pigsty.repo.deb;
 
+import io.pigsty.repo.Printable;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.Collections;
@@ -191,7 +192,8 @@ public final class Paragraph {
                     + ":"
                     + line
                     + ": expected 'Field: value', got '"
-                    + new String(data, pos, Math.min(lineEnd - pos, 60), StandardCharsets.UTF_8)
+                    + Printable.escape(
+                        new String(data, pos, Math.min(lineEnd - pos, 60), StandardCharsets.UTF_8))
                     + "'");
           }
           int keyIndex = want == null ? -1 : match(want, data, pos, colon - pos);

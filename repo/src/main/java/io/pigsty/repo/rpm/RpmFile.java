@@ -1,5 +1,6 @@
 package io.pigsty.repo.rpm;
 
+import io.pigsty.repo.Printable;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,7 +142,15 @@ public record RpmFile(
       if (e instanceof NoSuchFileException) {
         throw (IOException) e;
       }
-      throw new RpmMetadataException(rpm + ": not a readable RPM (" + e.getMessage() + ")", e);
+      // packager's exceptions often carry no message (an EOFException of a cut header, a
+      // NullPointerException of a missing tag): name the kind then, never "(null)"
+      String why =
+          e.getMessage() != null
+              ? e.getMessage()
+              : e instanceof java.io.EOFException ? "truncated" : e.getClass().getSimpleName();
+      throw new RpmMetadataException(
+          Printable.escape(rpm.toString()) + ": not a readable RPM (" + Printable.escape(why) + ")",
+          e);
     }
   }
 

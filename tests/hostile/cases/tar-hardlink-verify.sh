@@ -1,0 +1,10 @@
+# shellcheck shell=bash disable=SC2034
+# a hard link to /etc/shadow: refused by verify, by name
+expect=8
+case_run() {
+    hostile_tar hardlink "$WORK/b.tgz"
+    pigsty verify "$WORK/b.tgz"
+}
+case_check() {
+    grep -q "entry '" "$CASE_ERR" && [ ! -e /tmp/pigsty-hostile-absolute ] && [ ! -e "$WORK/escaped" ]
+}
