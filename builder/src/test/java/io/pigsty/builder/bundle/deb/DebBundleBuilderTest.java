@@ -22,6 +22,7 @@ import io.pigsty.repo.sign.SignatureException;
 import io.pigsty.repo.solve.ResolutionException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
