@@ -32,7 +32,7 @@ export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev apt-utils mmdebstrap rpm dnf createrepo-c xz-utils curl bc time python3 systemd-container iproute2 openssh-server openssh-client postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt haproxy patroni postgresql-15 vip-manager
 
-.PHONY: all build pkg test unit hostile image-check release-check e2e e2e-demo rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo docker-up sandbox-test
+.PHONY: all build pkg test unit hostile image-check release-check e2e e2e-demo rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo docker-up sandbox-test demo4
 
 all: build
 
@@ -50,6 +50,7 @@ help:
 	@echo "make sandbox-clean - remove the sandbox and the docker nodes and network (ALL=1: also their cached images)"
 	@echo "make docker-up - docker.io installed and dockerd running; the node image pigsty-node:bookworm built"
 	@echo "make sandbox-test - docker-up, then the four-node docker sandbox's system tests (mvn -Psandbox)"
+	@echo "make demo4   - demo4 on four docker nodes: configure, install over SSH twice, pg-test under Patroni"
 	@echo "make demo    - jar + bundle + release + sandbox + install twice + health report"
 	@echo "make rootfs-check - build the appliance rootfs offline from the bundle, boot it air-gapped, configure, install, health report"
 	@echo "make clean   - remove build output and $(DIST)/"
@@ -161,7 +162,16 @@ docker-up:
 # four nodes on pigsty-demo4 through Testcontainers (*SystemIT in builder, failsafe); the unit
 # tests are not run here (mvn verify runs them, without docker)
 sandbox-test: docker-up
-	mvn -B -Psandbox -pl builder -am verify
+	mvn -B -Psandbox -pl builder -am verify -Dit.test=DockerNodesSystemIT
+
+# demo4 on four docker nodes: the release and bundle copied to .10, ./configure -n -m demo4,
+# make install twice (the other nodes over SSH), pg-test checked under Patroni, HAProxy and the VIP
+# (Demo4SystemIT; KEEP=1 leaves the nodes up)
+demo4: tools build docker-up
+	$(MAKE) --no-print-directory $(BUNDLE) release
+	mvn -B -Psandbox -pl builder -am verify -Dit.test=Demo4SystemIT \
+	  -Dpigsty.release=$(abspath $(RELEASE)) -Dpigsty.bundle=$(abspath $(BUNDLE)) \
+	  $(if $(KEEP),-Dpigsty.keep=true)
 
 demo: tools build
 	$(MAKE) --no-print-directory $(BUNDLE) release

@@ -33,7 +33,7 @@ public enum ExitCode {
   APT(33, "configure: writing the apt source or apt-get update failed"),
   // one help line: the code column plus the meaning stay within picocli's 80 columns
   BUNDLE_UNTRUSTED(34, "configure: bundle signed by a key not pinned (--key or bundle-keys.txt)"),
-  SSH(35, "configure/install: a node cannot be reached over SSH, or its host key changed"),
+  SSH(35, "configure/install: a node unreachable over SSH, or its host key changed"),
   INSTALL(41, "install: a step failed (command, file or unit named)"),
   HEALTH(42, "install/status: health check failed (failed items listed)"),
   IMAGE(50, "image: unknown spec, OS or provider, or a spec a renderer cannot serve"),

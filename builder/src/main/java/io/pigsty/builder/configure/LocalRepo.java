@@ -1,19 +1,18 @@
 package io.pigsty.builder.configure;
 
+import io.pigsty.builder.files.AptSourceFiles;
 import io.pigsty.builder.files.FileErrors;
 import io.pigsty.builder.files.Tarball;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +33,7 @@ public final class LocalRepo {
   public static final String SOURCES = "etc/apt/sources.list.d/pigsty-local.sources";
 
   /** Where other sources are moved on an offline node, relative to the node's root. */
-  public static final String BACKUP = "etc/apt/pigsty-backup";
+  public static final String BACKUP = AptSourceFiles.BACKUP;
 
   private static final Set<PosixFilePermission> DIR_MODE =
       PosixFilePermissions.fromString("rwxr-xr-x");
@@ -217,63 +216,14 @@ public final class LocalRepo {
   }
 
   /**
-   * The apt sources of a node but one: {@code sources.list}, and {@code sources.list.d/*.list} and
-   * {@code *.sources} except {@code keep}.
-   *
-   * @param root the node's {@code /}
-   * @param keep the file name under {@code sources.list.d} that is Pigsty's
-   * @return the files, sorted
-   * @throws IOException when the directory cannot be listed
-   */
-  public static List<Path> otherSources(Path root, String keep) throws IOException {
-    Path apt = root.resolve("etc/apt");
-    List<Path> candidates = new ArrayList<>();
-    if (Files.isRegularFile(apt.resolve("sources.list"))) {
-      candidates.add(apt.resolve("sources.list"));
-    }
-    Path d = apt.resolve("sources.list.d");
-    if (Files.isDirectory(d)) {
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
-        for (Path p : ds) {
-          String n = p.getFileName().toString();
-          if ((n.endsWith(".list") || n.endsWith(".sources")) && !n.equals(keep)) {
-            candidates.add(p);
-          }
-        }
-      }
-    }
-    candidates.sort(Comparator.naturalOrder());
-    return candidates;
-  }
-
-  /**
    * {@link #moveOtherSourcesAside(Path)} keeping {@code keep} (a file name under {@code
-   * sources.list.d}) in place.
+   * sources.list.d}) in place ({@link AptSourceFiles#moveAside}).
    *
    * @return the files moved, at their new place
    * @throws IOException when a move fails
    */
   public static List<Path> moveOtherSourcesAside(Path root, String keep) throws IOException {
-    Path apt = root.resolve("etc/apt");
-    Path backup = root.resolve(BACKUP);
-    List<Path> candidates = otherSources(root, keep);
-    List<Path> moved = new ArrayList<>();
-    for (Path p : candidates) {
-      Path to = backup.resolve(apt.relativize(p).toString());
-      Files.createDirectories(to.getParent());
-      for (int i = 1; Files.exists(to, LinkOption.NOFOLLOW_LINKS); i++) {
-        to = to.resolveSibling(p.getFileName() + "." + i);
-      }
-      Files.move(p, to);
-      moved.add(to);
-    }
-    if (!moved.isEmpty()) {
-      Files.writeString(
-          backup.resolve("README"),
-          "Apt sources moved aside by 'pigsty configure' on an offline "
-              + "node.\nTo restore: move sources.list and sources.list.d/* back under /etc/apt/.\n");
-    }
-    return moved;
+    return AptSourceFiles.moveAside(root, keep);
   }
 
   static void deleteTree(Path root) throws IOException {

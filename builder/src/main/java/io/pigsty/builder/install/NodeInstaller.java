@@ -1,9 +1,9 @@
 package io.pigsty.builder.install;
 
-import io.pigsty.builder.configure.LocalRepo;
 import io.pigsty.builder.definition.ExtensionCatalog;
 import io.pigsty.builder.exec.Command;
 import io.pigsty.builder.exec.CommandRunner;
+import io.pigsty.builder.files.AptSourceFiles;
 import io.pigsty.builder.inventory.Inventory;
 import java.io.IOException;
 import java.net.URI;
@@ -130,7 +130,12 @@ public final class NodeInstaller {
   public static URI repoUrl(Inventory inv) {
     int port = inv.vars().nginxPort();
     return URI.create(
-        "http://" + inv.adminIp() + (port == 80 ? "" : ":" + port) + "/" + LocalRepo.ROOT + "/");
+        "http://"
+            + inv.adminIp()
+            + (port == 80 ? "" : ":" + port)
+            + "/"
+            + Path.of(inv.vars().repoDir()).getFileName()
+            + "/");
   }
 
   /**
@@ -221,7 +226,7 @@ public final class NodeInstaller {
     }
     if (step instanceof Step.MoveSourcesAside) {
       try {
-        LocalRepo.moveOtherSourcesAside(root, SOURCE.getFileName().toString());
+        AptSourceFiles.moveAside(root, SOURCE.getFileName().toString());
       } catch (IOException e) {
         throw new InstallException("moving apt sources aside: " + e.getMessage(), e);
       }
@@ -255,7 +260,7 @@ public final class NodeInstaller {
     }
     List<Path> others;
     try {
-      others = LocalRepo.otherSources(root, SOURCE.getFileName().toString());
+      others = AptSourceFiles.others(root, SOURCE.getFileName().toString());
     } catch (IOException e) {
       throw new InstallException("listing apt sources: " + e.getMessage(), e);
     }

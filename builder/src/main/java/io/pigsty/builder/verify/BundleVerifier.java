@@ -350,10 +350,11 @@ public final class BundleVerifier {
         // draining
       }
     } catch (IOException ex) {
-      problems.add(tgz + ": " + damaged(ex));
-      escapeAll(problems);
-      escapeAll(unsafe);
-      return new Report(sums.size(), bytes, null, null, problems, unsafe, List.of(), List.of());
+      // the damage is the one problem: entries read before it (even "unsafe" ones) may be garbage
+      // that the damage made, so a damaged bundle is reported as damaged, never as hostile
+      List<String> damage = new ArrayList<>(List.of(tgz + ": " + damaged(ex)));
+      escapeAll(damage);
+      return new Report(sums.size(), bytes, null, null, damage, List.of(), List.of(), List.of());
     }
     String fingerprint = null;
     if (!manifestSeen) {
