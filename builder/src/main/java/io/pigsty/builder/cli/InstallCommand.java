@@ -125,7 +125,7 @@ final class InstallCommand implements Callable<Integer> {
       fail(others(inv.inventory(), others, out));
       return 0;
     }
-    Installer.Result r = installer.install();
+    Installer.Result r = installer.install(others.isEmpty());
     out.printf(Locale.ROOT, "changes: %d%n", r.changes().size());
     StringBuilder phases = new StringBuilder("seconds:");
     r.phases().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
@@ -133,7 +133,7 @@ final class InstallCommand implements Callable<Integer> {
     out.flush();
     String failed = others(inv.inventory(), others, out);
     try {
-      return StatusCommand.report(inv, r.health(), out);
+      return StatusCommand.report(inv, r.health() != null ? r.health() : installer.health(), out);
     } finally {
       fail(failed);
     }

@@ -268,6 +268,18 @@ public final class Installer {
    * @throws InstallException when a step fails, or the local repository is not set up
    */
   public Result install() throws InstallException {
+    return install(true);
+  }
+
+  /**
+   * Applies the plan, then (when asked) waits for the health check.
+   *
+   * @param health whether to run the health check (the admin node of a multi-node inventory runs it
+   *     with {@link #health()} once the other nodes are installed: Prometheus scrapes them too)
+   * @return changes, phase times and the health report, or null when not asked
+   * @throws InstallException when a step fails, or the local repository is not set up
+   */
+  public Result install(boolean health) throws InstallException {
     if (!inv.admin()) {
       return apply();
     }
@@ -276,12 +288,22 @@ public final class Installer {
           REPO_SOURCE + " is missing: run ./configure first (it sets up the local repo)");
     }
     Result r = apply();
+    if (!health) {
+      return r;
+    }
     long t = System.nanoTime();
-    log.accept("health: waiting for every Prometheus target to be scraped (up to 60 s)");
-    HealthCheck.Report health = new HealthCheck(inv, runner).run(60);
+    HealthCheck.Report report = health();
     Map<String, Double> phases = new LinkedHashMap<>(r.phases());
     phases.put("health", (System.nanoTime() - t) / 1e9);
-    return new Result(r.changes(), phases, health);
+    return new Result(r.changes(), phases, report);
+  }
+
+  /**
+   * @return the health report of this node, waiting up to 60 s for every Prometheus target
+   */
+  public HealthCheck.Report health() {
+    log.accept("health: waiting for every Prometheus target to be scraped (up to 60 s)");
+    return new HealthCheck(inv, runner).run(60);
   }
 
   private void apply(Step step) throws InstallException {
