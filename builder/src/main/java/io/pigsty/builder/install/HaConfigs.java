@@ -426,10 +426,13 @@ public final class HaConfigs {
   }
 
   /**
-   * Patroni's configuration of one member, in Debian's cluster layout ({@code data_dir
-   * /var/lib/postgresql/<v>/main}, {@code config_dir /etc/postgresql/<v>/main}, {@code bin_dir
-   * /usr/lib/postgresql/<v>/bin}), for {@link #patroniConfigPath}. Keys as in Patroni docs, "YAML
-   * Configuration Settings" and "Dynamic Configuration Settings".
+   * Patroni's configuration of one member, in Debian's paths ({@code data_dir
+   * /var/lib/postgresql/<v>/main}, {@code bin_dir /usr/lib/postgresql/<v>/bin}) with the
+   * configuration files in the data directory, where {@code initdb} writes them (Patroni renames
+   * {@code postgresql.conf} to {@code postgresql.base.conf} in {@code config_dir} after initdb, so
+   * a {@code config_dir} elsewhere, such as Debian's {@code /etc/postgresql/<v>/main}, fails the
+   * bootstrap: seen on bookworm's Patroni 3.0.2), for {@link #patroniConfigPath}. Keys as in
+   * Patroni docs, "YAML Configuration Settings" and "Dynamic Configuration Settings".
    *
    * <ul>
    *   <li>{@code scope} is the cluster, {@code namespace} {@link #NAMESPACE}, {@code name} the
@@ -525,7 +528,6 @@ public final class HaConfigs {
     y.append("  listen: ").append(q("0.0.0.0:" + s.pgPort())).append('\n');
     y.append("  connect_address: ").append(q(s.ip() + ":" + s.pgPort())).append('\n');
     y.append("  data_dir: ").append(q("/var/lib/postgresql/" + v + "/main")).append('\n');
-    y.append("  config_dir: ").append(q("/etc/postgresql/" + v + "/main")).append('\n');
     y.append("  bin_dir: ").append(q("/usr/lib/postgresql/" + v + "/bin")).append('\n');
     y.append("  pgpass: ").append(q("/var/lib/postgresql/" + v + "-main.pgpass")).append('\n');
     y.append("  use_unix_socket: true\n");

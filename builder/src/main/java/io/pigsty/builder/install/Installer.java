@@ -526,21 +526,6 @@ public final class Installer {
               List.of("pg_dropcluster", "--stop", pgVersion(), "main"),
               "remove Debian's empty cluster " + pgVersion() + "/main (Patroni creates its own)"));
     }
-    if (!files.exists(etc) || files.exists(etc.resolve("start.conf"))) {
-      steps.add(
-          new Step.Run(
-              List.of(
-                  "install",
-                  "-d",
-                  "-o",
-                  "postgres",
-                  "-g",
-                  "postgres",
-                  "-m",
-                  "0755",
-                  etc.toString()),
-              "make " + etc + " (Patroni's config_dir)"));
-    }
     Set<Path> changed = new HashSet<>();
     Path yml = Path.of(HaConfigs.patroniConfigPath(inv.version()));
     ops.file(

@@ -204,7 +204,7 @@ class HaConfigsTest {
         .containsEntry("listen", "0.0.0.0:5432")
         .containsEntry("connect_address", "10.10.10.11:5432")
         .containsEntry("data_dir", "/var/lib/postgresql/15/main")
-        .containsEntry("config_dir", "/etc/postgresql/15/main")
+        .doesNotContainKey("config_dir")
         .containsEntry("bin_dir", "/usr/lib/postgresql/15/bin")
         .containsEntry("use_pg_rewind", true)
         .containsEntry("create_replica_methods", List.of("basebackup"));

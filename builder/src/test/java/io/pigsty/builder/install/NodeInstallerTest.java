@@ -102,7 +102,6 @@ class NodeInstallerTest {
     Installer.Result r = n.apply();
     assertThat(r.changes())
         .anyMatch(c -> c.startsWith("create /etc/postgresql-common/createcluster.d/pigsty.conf"))
-        .anyMatch(c -> c.startsWith("make /etc/postgresql/15/main (Patroni's config_dir)"))
         .anyMatch(c -> c.startsWith("create /etc/patroni/15-main.yml"))
         .contains("enable patroni@15-main.service", "start patroni@15-main.service")
         .anyMatch(c -> c.startsWith("create /etc/haproxy/haproxy.cfg"))
