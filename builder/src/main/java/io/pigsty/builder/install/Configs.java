@@ -341,7 +341,10 @@ public final class Configs {
         + "\n"
         + "ExecStart=\nExecStart=/usr/bin/python3 "
         + PGBOUNCER_EXPORTER_COMPAT
-        + "\n";
+        + "\n"
+        // it exits when its first connection fails: on a replica the monitor role may not have
+        // arrived from the leader yet (seen in make demo4)
+        + "Restart=on-failure\nRestartSec=5s\n";
   }
 
   /** The 0600 environment file holding the pgbouncer exporter's password. */
