@@ -126,17 +126,22 @@ final class InstallCommand implements Callable<Integer> {
       return 0;
     }
     Installer.Result r = installer.install(others.isEmpty());
-    out.printf(Locale.ROOT, "changes: %d%n", r.changes().size());
-    StringBuilder phases = new StringBuilder("seconds:");
-    r.phases().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
-    out.println(phases);
-    out.flush();
+    printResult(r, out);
     String failed = others(inv.inventory(), others, out);
     try {
       return StatusCommand.report(inv, r.health() != null ? r.health() : installer.health(), out);
     } finally {
       fail(failed);
     }
+  }
+
+  /** {@code changes: N} (Rollout reads that line from the other nodes) and seconds per phase. */
+  private static void printResult(Installer.Result r, PrintWriter out) {
+    out.printf(Locale.ROOT, "changes: %d%n", r.changes().size());
+    StringBuilder phases = new StringBuilder("seconds:");
+    r.phases().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
+    out.println(phases);
+    out.flush();
   }
 
   private static void printPlan(Plan plan, PrintWriter out) {
@@ -263,11 +268,7 @@ final class InstallCommand implements Callable<Integer> {
       return 0;
     }
     Installer.Result r = installer.apply();
-    out.printf(Locale.ROOT, "changes: %d%n", r.changes().size());
-    StringBuilder phases = new StringBuilder("seconds:");
-    r.phases().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
-    out.println(phases);
-    out.flush();
+    printResult(r, out);
     return 0;
   }
 }

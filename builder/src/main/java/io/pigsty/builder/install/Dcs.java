@@ -15,8 +15,15 @@ final class Dcs {
    * @return whether any instance runs under Patroni ({@link Target#patroni}), so etcd must run
    */
   static boolean needed(Inventory inv) {
+    return patroniClusters(inv).findAny().isPresent();
+  }
+
+  /**
+   * The clusters with an instance under Patroni: one off the admin node ({@link Target#patroni}).
+   */
+  private static java.util.stream.Stream<Inventory.PgCluster> patroniClusters(Inventory inv) {
     return inv.clusters().stream()
-        .anyMatch(c -> c.instances().stream().anyMatch(i -> !i.ip().equals(inv.adminIp())));
+        .filter(c -> c.instances().stream().anyMatch(i -> !i.ip().equals(inv.adminIp())));
   }
 
   /**
@@ -25,13 +32,7 @@ final class Dcs {
    * keyspaces apart (docs/ha.md); else v3.
    */
   static DcsApi api(Inventory inv) {
-    return inv.clusters().stream()
-            .anyMatch(
-                c ->
-                    c.vip() != null
-                        && c.instances().stream().anyMatch(i -> !i.ip().equals(inv.adminIp())))
-        ? DcsApi.V2
-        : DcsApi.V3;
+    return patroniClusters(inv).anyMatch(c -> c.vip() != null) ? DcsApi.V2 : DcsApi.V3;
   }
 
   /**

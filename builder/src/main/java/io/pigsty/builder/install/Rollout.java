@@ -8,6 +8,7 @@ import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.ssh.SshException;
 import io.pigsty.builder.ssh.SshNode;
 import io.pigsty.builder.ssh.SshNodes;
+import io.pigsty.repo.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -45,7 +45,6 @@ public final class Rollout {
   public static final String ETC = "/etc/pigsty";
 
   private static final Pattern CHANGES = Pattern.compile("(?m)^changes: ([0-9]+)$");
-  private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
 
   /**
    * What one node's install did.
@@ -231,14 +230,9 @@ public final class Rollout {
   }
 
   static String sha256(Path file) throws SshException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int r; (r = in.read(buf)) > 0; ) {
-        d.update(buf, 0, r);
-      }
-      return HexFormat.of().formatHex(d.digest());
-    } catch (IOException | NoSuchAlgorithmException e) {
+    try {
+      return Digests.sha256Hex(file);
+    } catch (IOException e) {
       throw new SshException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
@@ -252,7 +246,7 @@ public final class Rollout {
    */
   static String treeHash(Path dir) throws InstallException {
     try (Stream<Path> s = Files.walk(dir)) {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      MessageDigest d = Digests.sha256();
       for (Path p : s.sorted().toList()) {
         String rel = dir.relativize(p).toString();
         if (Files.isSymbolicLink(p)) {
@@ -273,12 +267,8 @@ public final class Rollout {
           }
         }
       }
-      String h = HexFormat.of().formatHex(d.digest());
-      if (!HEX.matcher(h).matches()) {
-        throw new IllegalStateException(h);
-      }
-      return h;
-    } catch (IOException | NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(d.digest());
+    } catch (IOException e) {
       throw new InstallException("cannot read the runtime " + dir + ": " + e.getMessage(), e);
     }
   }

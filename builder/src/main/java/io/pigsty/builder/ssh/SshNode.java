@@ -11,9 +11,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -55,8 +57,8 @@ public final class SshNode implements CommandRunner, AutoCloseable {
    * @return {@code host type SHA256:...} when this connection pinned the host's key (first
    *     contact), else empty
    */
-  public java.util.Optional<String> pinnedNow() {
-    return java.util.Optional.ofNullable(pinned);
+  public Optional<String> pinnedNow() {
+    return Optional.ofNullable(pinned);
   }
 
   @Override
@@ -136,20 +138,16 @@ public final class SshNode implements CommandRunner, AutoCloseable {
     String stage = (dir.isEmpty() ? "" : dir) + "/.pigsty-upload";
     String part = stage + remote.substring(remote.lastIndexOf('/'));
     try {
-      checked(Command.of(java.time.Duration.ofSeconds(30), "mkdir", "-p", "-m", "0700", stage));
+      check(Command.of(Duration.ofSeconds(30), "mkdir", "-p", "-m", "0700", stage));
       try (SFTPClient sftp = ssh.newSFTPClient()) {
         sftp.put(local.toString(), part);
         sftp.chmod(part, Integer.parseInt(mode, 8));
       }
-      checked(Command.of(java.time.Duration.ofSeconds(30), "mv", "-f", part, remote));
+      check(Command.of(Duration.ofSeconds(30), "mv", "-f", part, remote));
     } catch (IOException | CommandException e) {
       throw new SshException(
           who + ": cannot upload " + local + " to " + remote + ": " + e.getMessage(), e);
     }
-  }
-
-  private void checked(Command c) throws CommandException {
-    check(c);
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.pigsty.builder.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -55,19 +54,7 @@ class Demo4SystemIT {
     nodes.execOk(ADMIN, "chmod", "0644", "/root/pkg.tgz");
     nodes.execOk(ADMIN, "tar", "-xzf", "/root/pigsty.tgz", "-C", "/root");
     // the admin key is authorized on the others beforehand, as a user prepares nodes for Pigsty
-    nodes.execOk(
-        ADMIN, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "/root/.ssh/id_ed25519");
-    String pub = nodes.execOk(ADMIN, "cat", "/root/.ssh/id_ed25519.pub");
-    Path key = Files.createTempFile("admin", ".pub");
-    try {
-      Files.writeString(key, pub);
-      for (String ip : OTHERS) {
-        nodes.copy(key, ip, "/root/.ssh/authorized_keys");
-        nodes.execOk(ip, "chmod", "0600", "/root/.ssh/authorized_keys");
-      }
-    } finally {
-      Files.delete(key);
-    }
+    nodes.authorizeAdminKey(ADMIN, OTHERS);
   }
 
   @AfterAll

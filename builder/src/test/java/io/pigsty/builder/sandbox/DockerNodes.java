@@ -292,6 +292,31 @@ public final class DockerNodes implements AutoCloseable {
   }
 
   /**
+   * Makes an ed25519 key for root on {@code admin} and authorizes it for root on each of {@code
+   * others}, as a user prepares nodes for Pigsty.
+   *
+   * @throws SandboxException when a command or copy fails
+   */
+  public void authorizeAdminKey(String admin, List<String> others) throws SandboxException {
+    execOk(admin, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "/root/.ssh/id_ed25519");
+    String pub = execOk(admin, "cat", "/root/.ssh/id_ed25519.pub");
+    try {
+      Path key = Files.createTempFile("admin", ".pub");
+      try {
+        Files.writeString(key, pub);
+        for (String ip : others) {
+          copy(key, ip, "/root/.ssh/authorized_keys");
+          execOk(ip, "chmod", "0600", "/root/.ssh/authorized_keys");
+        }
+      } finally {
+        Files.delete(key);
+      }
+    } catch (java.io.IOException e) {
+      throw new SandboxException("admin key: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Kills the node at {@code ip} ({@code docker kill}: SIGKILL to its systemd, as a power cut) and
    * waits until docker reports it stopped.
    *

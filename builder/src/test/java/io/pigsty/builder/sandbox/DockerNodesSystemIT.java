@@ -49,19 +49,7 @@ class DockerNodesSystemIT {
     System.out.printf(
         Locale.ROOT, "docker_idle_node_mib=%.1f%n", sum / 4.0 / (1024 * 1024)); // after boot
     // the admin key goes to the others, and the admin node records their host keys
-    nodes.execOk(
-        ADMIN, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "/root/.ssh/id_ed25519");
-    String pub = nodes.execOk(ADMIN, "cat", "/root/.ssh/id_ed25519.pub");
-    Path key = Files.createTempFile("admin", ".pub");
-    try {
-      Files.writeString(key, pub);
-      for (String ip : OTHERS) {
-        nodes.copy(key, ip, "/root/.ssh/authorized_keys");
-        nodes.execOk(ip, "chmod", "0600", "/root/.ssh/authorized_keys");
-      }
-    } finally {
-      Files.delete(key);
-    }
+    nodes.authorizeAdminKey(ADMIN, OTHERS);
   }
 
   @AfterAll
