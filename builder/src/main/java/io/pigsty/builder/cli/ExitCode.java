@@ -36,6 +36,7 @@ public enum ExitCode {
   SSH(35, "configure/install: a node unreachable over SSH, or its host key changed"),
   INSTALL(41, "install: a step failed (command, file or unit named)"),
   HEALTH(42, "install/status: health check failed (failed items listed)"),
+  HA(43, "switchover: no member answers, no leader, bad candidate, or refused"),
   IMAGE(50, "image: unknown spec, OS or provider, or a spec a renderer cannot serve"),
   APPLIANCE(51, "image rootfs: host tool missing, bundle unusable, or mmdebstrap failed");
 

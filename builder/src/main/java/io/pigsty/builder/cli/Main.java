@@ -31,6 +31,7 @@ public final class Main implements Runnable {
           ConfigureCommand.class,
           InstallCommand.class,
           StatusCommand.class,
+          SwitchoverCommand.class,
           ImageCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

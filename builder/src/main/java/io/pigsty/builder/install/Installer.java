@@ -563,7 +563,7 @@ public final class Installer {
         new HaConfigs.Credential("postgres", v.adminPassword()),
         new HaConfigs.Credential(v.replicationUser(), v.replicationPassword()),
         new HaConfigs.Credential(v.adminUser(), v.adminPassword()),
-        null,
+        new HaConfigs.Credential(v.patroniUser(), v.patroniPassword()),
         params,
         hba,
         inv.profile() == Tuning.Profile.CRIT,

@@ -230,6 +230,9 @@ public record Inventory(
    * @param monitorPassword {@code pg_monitor_password}
    * @param replicationUser {@code pg_replication_username}
    * @param replicationPassword {@code pg_replication_password}
+   * @param patroniUser {@code patroni_username}: the login Patroni's REST API asks for on its
+   *     unsafe endpoints (switchover, restart, configuration changes)
+   * @param patroniPassword {@code patroni_password}, clear text (sent as HTTP basic auth)
    */
   public record Vars(
       String adminIp,
@@ -240,7 +243,9 @@ public record Inventory(
       String monitorUser,
       Password monitorPassword,
       String replicationUser,
-      Password replicationPassword) {
+      Password replicationPassword,
+      String patroniUser,
+      Password patroniPassword) {
 
     /** Default port of each port var (Debian's packages' defaults where Pigsty differs). */
     public static final Map<String, Integer> DEFAULT_PORTS = defaultPorts();
@@ -284,7 +289,8 @@ public record Inventory(
           new String[][] {
             {"pg_admin_username", adminUser},
             {"pg_monitor_username", monitorUser},
-            {"pg_replication_username", replicationUser}
+            {"pg_replication_username", replicationUser},
+            {"patroni_username", patroniUser}
           }) {
         if (!NAME.matcher(u[1]).matches()) {
           throw new Invalid(u[0], "'" + u[1] + "' is not a plain name");
@@ -293,6 +299,11 @@ public record Inventory(
       Objects.requireNonNull(adminPassword, "adminPassword");
       Objects.requireNonNull(monitorPassword, "monitorPassword");
       Objects.requireNonNull(replicationPassword, "replicationPassword");
+      Objects.requireNonNull(patroniPassword, "patroniPassword");
+      if (patroniPassword.isHashed()) {
+        throw new Invalid(
+            "patroni_password", "must be clear text: Patroni compares it with HTTP basic auth");
+      }
     }
 
     /**

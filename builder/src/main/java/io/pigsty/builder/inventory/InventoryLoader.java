@@ -69,6 +69,8 @@ public final class InventoryLoader {
           "pg_monitor_password",
           "pg_replication_username",
           "pg_replication_password",
+          "patroni_username",
+          "patroni_password",
           "pg_version",
           "pg_conf",
           "node_tune",
@@ -444,13 +446,26 @@ public final class InventoryLoader {
     String adminUser = optText(g, p, "pg_admin_username", "dbuser_dba");
     String monitorUser = optText(g, p, "pg_monitor_username", "dbuser_monitor");
     String replUser = optText(g, p, "pg_replication_username", "replicator");
+    // Pigsty's defaults (roles/node_id defaults: patroni_username, patroni_password)
+    String patroniUser = optText(g, p, "patroni_username", "postgres");
+    Password patroni = password(g, p, "patroni_password", "Patroni.API");
     return build(
         varsNode,
         p,
         g,
         () ->
             new Vars(
-                adminIp, repoDir, ports, adminUser, admin, monitorUser, monitor, replUser, repl));
+                adminIp,
+                repoDir,
+                ports,
+                adminUser,
+                admin,
+                monitorUser,
+                monitor,
+                replUser,
+                repl,
+                patroniUser,
+                patroni));
   }
 
   private Password password(Map<String, NodeTuple> m, String path, String key, String dflt)
