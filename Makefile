@@ -32,7 +32,7 @@ export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev apt-utils mmdebstrap rpm dnf createrepo-c xz-utils curl bc time python3 systemd-container iproute2 openssh-server openssh-client postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt haproxy patroni postgresql-15 vip-manager
 
-.PHONY: all build pkg test unit hostile image-check release-check e2e e2e-demo rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo docker-up sandbox-test demo4
+.PHONY: all build pkg test unit hostile image-check release-check e2e e2e-demo e2e-demo4 rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo docker-up sandbox-test demo4
 
 all: build
 
@@ -50,7 +50,9 @@ help:
 	@echo "make sandbox-clean - remove the sandbox and the docker nodes and network (ALL=1: also their cached images)"
 	@echo "make docker-up - docker.io installed and dockerd running; the node image pigsty-node:bookworm built"
 	@echo "make sandbox-test - docker-up, then the four-node docker sandbox's system tests (mvn -Psandbox)"
-	@echo "make demo4   - demo4 on four docker nodes: configure, install over SSH twice, pg-test under Patroni"
+	@echo "make demo4   - demo4 on four docker nodes: configure, install over SSH twice, pg-test under Patroni,"
+	@echo "              switchover and failover with a writing client (KEEP=1 keeps the nodes, KILLS=N kills)"
+	@echo "make e2e-demo4 - make demo4, then the nodes removed and our dockerd stopped (part of make test)"
 	@echo "make demo    - jar + bundle + release + sandbox + install twice + health report"
 	@echo "make rootfs-check - build the appliance rootfs offline from the bundle, boot it air-gapped, configure, install, health report"
 	@echo "make clean   - remove build output and $(DIST)/"
@@ -115,7 +117,7 @@ release-check: tools build
 rootfs-check: tools $(BUNDLE) $(RELEASE)
 	bash $(TESTS)/rootfs-test.sh $(JAR) $(BUNDLE) $(RELEASE)
 
-test: unit hostile image-check release-check e2e e2e-demo rootfs-check
+test: unit hostile image-check release-check e2e e2e-demo e2e-demo4 rootfs-check
 
 bench: tools build
 	bash $(TESTS)/bench.sh $(JAR) $(DEF)
@@ -123,6 +125,11 @@ bench: tools build
 	$(MAKE) --no-print-directory demo > $(DIST)/bench-demo.log 2>&1; rc=$$?; \
 	  $(MAKE) --no-print-directory sandbox-clean >/dev/null 2>&1; \
 	  grep -E '^(phase_[a-z]+|configure_to_pg_ready|install_(apt|services|health)|second_install_seconds|idempotent|floor_[a-z_]+)=' $(DIST)/bench-demo.log; \
+	  [ $$rc = 0 ] || exit $$rc
+	@echo "== demo4 on four docker nodes: bring-up, switchover write pause, failover RTO over 5 kills"
+	$(MAKE) --no-print-directory demo4 KILLS=5 > $(DIST)/bench-demo4.log 2>&1; rc=$$?; \
+	  bash $(TESTS)/docker-clean.sh >/dev/null 2>&1; bash $(TESTS)/docker-down.sh >/dev/null 2>&1; \
+	  grep -E '^(demo4_[a-z_]+|switchover_[a-z_]+|failover_[a-z_]+|rejoin_seconds|node 10[.0-9]+: seconds:.*|seconds:.*)=?' $(DIST)/bench-demo4.log; \
 	  exit $$rc
 
 # EL figures alone (no network: real cs9 repodata and fixture RPMs, beside dnf and createrepo_c)
@@ -171,7 +178,13 @@ demo4: tools build docker-up
 	$(MAKE) --no-print-directory $(BUNDLE) release
 	mvn -B -Psandbox -pl builder -am verify -Dit.test=Demo4SystemIT \
 	  -Dpigsty.release=$(abspath $(RELEASE)) -Dpigsty.bundle=$(abspath $(BUNDLE)) \
-	  $(if $(KEEP),-Dpigsty.keep=true)
+	  $(if $(KEEP),-Dpigsty.keep=true) $(if $(KILLS),-Dpigsty.kills=$(KILLS))
+
+# demo4 as make test runs it: afterwards the nodes and network are removed and the dockerd that
+# docker-up started is stopped, whatever happened (the node image stays cached)
+e2e-demo4: tools
+	$(MAKE) --no-print-directory demo4; rc=$$?; \
+	  bash $(TESTS)/docker-clean.sh; bash $(TESTS)/docker-down.sh; exit $$rc
 
 demo: tools build
 	$(MAKE) --no-print-directory $(BUNDLE) release

@@ -62,9 +62,11 @@ UseDNS no
 SSHD
     chroot "$root" systemctl enable ssh.service >/dev/null 2>&1 || die "cannot enable ssh.service"
     install -d -m 0700 "$root/root/.ssh"
-    # a container has no consoles or udev: these would only wait or fail
+    # a container has no consoles, udev or NVMe fabrics: these would only wait or fail (nvme-cli
+    # comes with prometheus-node-exporter-collectors' recommends; its unit fails on a reboot)
     chroot "$root" systemctl mask getty@tty1.service console-getty.service systemd-udevd.service \
-        systemd-udev-trigger.service systemd-modules-load.service >/dev/null 2>&1 || true
+        systemd-udev-trigger.service systemd-modules-load.service nvmf-autoconnect.service \
+        >/dev/null 2>&1 || true
     : >"$root/etc/machine-id"
 }
 

@@ -170,6 +170,14 @@ public final class DockerNodes implements AutoCloseable {
         .withCreateContainerCmdModifier(
             cmd -> {
               cmd.withName(name).withHostName(name).withIpv4Address(ip);
+              if (Boolean.getBoolean("pigsty.keep")) {
+                // without the session label Testcontainers' JVM-exit cleanup (the reaper is
+                // off) does not find the node, so -Dpigsty.keep=true really leaves it up
+                Map<String, String> labels =
+                    new LinkedHashMap<>(cmd.getLabels() == null ? Map.of() : cmd.getLabels());
+                labels.remove("org.testcontainers.sessionId");
+                cmd.withLabels(labels);
+              }
               cmd.getHostConfig()
                   .withNetworkMode(NETWORK)
                   .withCapAdd(Capability.SYS_ADMIN, Capability.NET_ADMIN)

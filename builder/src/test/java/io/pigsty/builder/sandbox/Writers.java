@@ -98,15 +98,18 @@ final class Writers {
     }
   }
 
-  /** Libpq keyword/value DSN with the sandbox's test login and short timeouts. */
+  /**
+   * Libpq keyword/value DSN with the sandbox's test login and short timeouts. No {@code
+   * target_session_attrs=read-write}: through pgbouncer libpq would read {@code in_hot_standby}
+   * from the parameters pgbouncer cached when its server connection was made, before a promotion.
+   */
   static String dsn(String hosts, int port) {
     return "host="
         + hosts
         + " port="
         + port
         + " dbname=test user=test password=test connect_timeout=2 tcp_user_timeout=3000"
-        + " keepalives_idle=1 keepalives_interval=1 keepalives_count=2"
-        + " target_session_attrs=read-write";
+        + " keepalives_idle=1 keepalives_interval=1 keepalives_count=2";
   }
 
   String psql(String dsn, String sql) throws Exception {
