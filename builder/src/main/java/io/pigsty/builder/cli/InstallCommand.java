@@ -153,6 +153,22 @@ final class InstallCommand implements Callable<Integer> {
 
   /** The nodes {@code -l} selects, in inventory order (all of them without it). */
   List<String> targets(Inventory inv) throws InstallException {
+    List<String> hosts = select(inv, limit);
+    if (hosts.isEmpty()) {
+      throw new InstallException(unknownLimit(inv, limit));
+    }
+    return hosts;
+  }
+
+  /**
+   * Pigsty's {@code -l}, for {@code install} and {@code status}: a node's address, a PostgreSQL
+   * cluster name, {@code etcd} (the etcd members) or {@code meta} (the meta hosts).
+   *
+   * @param limit the value of {@code -l}, or null for every node
+   * @return the nodes it selects, in inventory order ({@link Inventory#nodes}); empty when it names
+   *     nothing of the inventory
+   */
+  static List<String> select(Inventory inv, String limit) {
     if (limit == null) {
       return inv.nodes();
     }
@@ -165,11 +181,29 @@ final class InstallCommand implements Callable<Integer> {
                   .map(c -> c.instances().stream().map(Inventory.PgInstance::ip).toList())
                   .orElse(inv.nodes().contains(limit) ? List.of(limit) : List.of());
         };
-    if (hosts.isEmpty()) {
-      throw new InstallException(
-          "-l " + limit + ": neither a node, a cluster, 'etcd' nor 'meta' of " + inv.file());
-    }
     return inv.nodes().stream().filter(hosts::contains).toList();
+  }
+
+  /**
+   * @return the message for a {@code -l} that selects nothing
+   */
+  static String unknownLimit(Inventory inv, String limit) {
+    return "-l " + limit + ": neither a node, a cluster, 'etcd' nor 'meta' of " + inv.file();
+  }
+
+  /**
+   * How the admin node reaches the others: as the current user, with the admin key {@code
+   * ~/.ssh/id_ed25519} ({@link AdminKey}), on port 22, with the host keys pinned in {@code
+   * known_hosts} beside pigsty.yml (as {@code configure} pinned them), 10 s to connect.
+   */
+  static SshNodes sshNodes(Inventory inv) {
+    Path sshDir = Path.of(System.getProperty("user.home"), ".ssh");
+    return new SshNodes(
+        System.getProperty("user.name"),
+        AdminKey.file(sshDir),
+        inv.file().toAbsolutePath().getParent().resolve("known_hosts"),
+        22,
+        Duration.ofSeconds(10));
   }
 
   /** Throws the failure {@link #others} returned, if any (exit 41). */
@@ -195,14 +229,7 @@ final class InstallCommand implements Callable<Integer> {
     if (!Files.isDirectory(jre)) {
       jre = Path.of(System.getProperty("java.home"));
     }
-    Path sshDir = Path.of(System.getProperty("user.home"), ".ssh");
-    SshNodes ssh =
-        new SshNodes(
-            System.getProperty("user.name"),
-            AdminKey.file(sshDir),
-            inv.file().toAbsolutePath().getParent().resolve("known_hosts"),
-            22,
-            Duration.ofSeconds(10));
+    SshNodes ssh = sshNodes(inv);
     Path key = Path.of(inv.vars().repoDir(), "pigsty.gpg");
     out.printf(
         Locale.ROOT,

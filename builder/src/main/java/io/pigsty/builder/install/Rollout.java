@@ -22,9 +22,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -129,25 +131,10 @@ public final class Rollout {
       } catch (CommandException e) {
         throw new InstallException("packing " + jre + ": " + e.getMessage(), e);
       }
-      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(hosts.size(), 8)));
-      try {
-        Map<String, Future<NodeResult>> futures = new LinkedHashMap<>();
-        for (String h : hosts) {
-          futures.put(h, pool.submit(() -> one(h, jreHash, tgz, dryRun)));
-        }
-        List<NodeResult> out = new ArrayList<>();
-        for (Map.Entry<String, Future<NodeResult>> f : futures.entrySet()) {
-          try {
-            out.add(f.getValue().get());
-          } catch (Exception e) {
-            Throwable c = e.getCause() != null ? e.getCause() : e;
-            out.add(new NodeResult(f.getKey(), 41, -1, c.toString()));
-          }
-        }
-        return out;
-      } finally {
-        pool.shutdownNow();
-      }
+      return onEach(
+          hosts,
+          h -> one(h, jreHash, tgz, dryRun),
+          (h, e) -> new NodeResult(h, 41, -1, e.toString()));
     } finally {
       try {
         Files.deleteIfExists(tgz);
@@ -194,17 +181,7 @@ public final class Rollout {
       sync(n, have, jar, OPT + "/pigsty.jar", "0644");
       sync(n, have, inv.file(), ETC + "/pigsty.yml", "0600");
       sync(n, have, key, ETC + "/pigsty.gpg", "0644");
-      List<String> argv =
-          new ArrayList<>(
-              List.of(
-                  OPT + "/jre/bin/java",
-                  "-jar",
-                  OPT + "/pigsty.jar",
-                  "install",
-                  "--node",
-                  host,
-                  "-c",
-                  ETC + "/pigsty.yml"));
+      List<String> argv = new ArrayList<>(nodeCommand("install", host));
       if (dryRun) {
         argv.add("--dry-run");
       }
@@ -217,6 +194,68 @@ public final class Rollout {
       return new NodeResult(host, SshException.EXIT_CODE, -1, e.getMessage());
     } catch (CommandException e) {
       return new NodeResult(host, 41, -1, e.getMessage());
+    }
+  }
+
+  /**
+   * The command the admin node runs on another node: {@code pigsty COMMAND --node HOST -c
+   * /etc/pigsty/pigsty.yml} with the runtime and the jar this class puts in {@link #OPT}.
+   *
+   * @param command {@code install} or {@code status}
+   * @param host the node's address, as the inventory lists it
+   * @return argv
+   */
+  public static List<String> nodeCommand(String command, String host) {
+    return List.of(
+        OPT + "/jre/bin/java",
+        "-jar",
+        OPT + "/pigsty.jar",
+        command,
+        "--node",
+        host,
+        "-c",
+        ETC + "/pigsty.yml");
+  }
+
+  /** Work on one node; its failures are part of its result. */
+  @FunctionalInterface
+  interface NodeTask<R> {
+    R run(String host) throws Exception;
+  }
+
+  /**
+   * Runs a task for every host at once (at most 8 at a time) and waits for all of them.
+   *
+   * @param hosts the nodes
+   * @param task what to do on one node
+   * @param failed the result of a node whose task threw (a bug, or the pool interrupted)
+   * @return one result per host, in the given order
+   */
+  static <R> List<R> onEach(
+      List<String> hosts, NodeTask<R> task, BiFunction<String, Throwable, R> failed) {
+    if (hosts.isEmpty()) {
+      return List.of();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(hosts.size(), 8));
+    try {
+      Map<String, Future<R>> futures = new LinkedHashMap<>();
+      for (String h : hosts) {
+        futures.put(h, pool.submit(() -> task.run(h)));
+      }
+      List<R> out = new ArrayList<>();
+      for (Map.Entry<String, Future<R>> f : futures.entrySet()) {
+        try {
+          out.add(f.getValue().get());
+        } catch (ExecutionException e) {
+          out.add(failed.apply(f.getKey(), e.getCause() != null ? e.getCause() : e));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          out.add(failed.apply(f.getKey(), e));
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
     }
   }
 
