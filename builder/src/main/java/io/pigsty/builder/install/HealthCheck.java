@@ -6,6 +6,7 @@ import io.pigsty.builder.exec.Command;
 import io.pigsty.builder.exec.CommandException;
 import io.pigsty.builder.exec.CommandResult;
 import io.pigsty.builder.exec.CommandRunner;
+import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.Inventory.PgDatabase;
 import io.pigsty.builder.inventory.Inventory.PgUser;
 import io.pigsty.builder.inventory.Inventory.Vars;
@@ -21,20 +22,27 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The health report of the meta node: every unit active, every port listening, {@code SELECT 1}
- * through PostgreSQL and pgbouncer as the first pgbouncer user, every Prometheus target up
- * (Prometheus HTTP API {@code /api/v1/targets}). Collects every failure, not just the first.
+ * The health report of one node of the inventory, run on that node: every unit it runs active,
+ * every port it serves listening on its address, {@code SELECT 1} through PostgreSQL and pgbouncer
+ * as the first pgbouncer user (a replica answers too), Patroni's {@code GET /health} (Patroni REST
+ * API: 200 while PostgreSQL runs) on a Patroni node, etcd's {@code GET /health} ({@code
+ * {"health":"true"}} while the member sees a leader) on an etcd member, and on the admin node every
+ * Prometheus target up (Prometheus HTTP API {@code /api/v1/targets}). Collects every failure, not
+ * just the first.
  */
 public final class HealthCheck {
 
   /**
    * One line of the report.
    *
-   * @param name what was checked, e.g. {@code unit nginx} or {@code port 5432 (postgres)}
+   * @param name what was checked, e.g. {@code unit nginx} or {@code port 5432 (postgres)}; never
+   *     holds {@code ": "} (the report line {@code name: detail} is read back by {@link
+   *     StatusReport#parseItems})
    * @param ok whether it passed
    * @param detail the observed state or the error
    */
@@ -62,71 +70,189 @@ public final class HealthCheck {
     }
   }
 
-  private final Target inv;
+  private final Inventory inventory;
+  private final String ip;
+  private final Target target;
   private final CommandRunner shell;
 
   /**
-   * @param inv the inventory (ports, users, the meta node's address)
-   * @param shell runs systemctl and psql
+   * The report of a node with a PostgreSQL instance ({@link Target#of} for the admin node).
+   *
+   * @param inv the node and its instance
+   * @param shell runs systemctl and psql on that node
    */
   public HealthCheck(Target inv, CommandRunner shell) {
-    this.inv = inv;
+    this(inv.inventory(), inv.ip(), shell);
+  }
+
+  /**
+   * The report of any node of the inventory.
+   *
+   * @param inv the inventory (ports, users, the roles of the node)
+   * @param ip the node's address
+   * @param shell runs systemctl and psql on that node
+   * @throws IllegalArgumentException when {@code ip} is not a node of the inventory
+   */
+  public HealthCheck(Inventory inv, String ip, CommandRunner shell) {
+    if (!inv.nodes().contains(ip)) {
+      throw new IllegalArgumentException(ip + " is not a node of " + inv.file());
+    }
+    this.inventory = inv;
+    this.ip = ip;
+    this.target = Target.on(inv, ip).orElse(null);
     this.shell = shell;
   }
 
   /**
-   * @return unit names the meta node runs, in start order
+   * @return unit names the node of this instance runs, in start order ({@link #units(Inventory,
+   *     String)})
    */
   public static List<String> units(Target inv) {
-    return List.of(
-        "postgresql@" + inv.version() + "-main",
-        "pgbouncer",
-        "prometheus-postgres-exporter",
-        "prometheus-pgbouncer-exporter",
-        "prometheus-node-exporter",
-        "prometheus-alertmanager",
-        "prometheus",
-        "nginx");
+    return units(inv.inventory(), inv.ip());
   }
 
   /**
-   * @return port to service name for every listening port the meta node must have
+   * The units {@code pigsty install} starts on a node, in start order: etcd on an etcd member (when
+   * Patroni runs anywhere: {@link Dcs#member}); on a node with a PostgreSQL instance its unit
+   * (Debian's {@code postgresql@<v>-main} on the admin node, else {@code
+   * patroni@<v>-main.service}), pgbouncer, the PostgreSQL and pgbouncer exporters; node_exporter
+   * everywhere; HAProxy and, when the cluster has a VIP, vip-manager on a Patroni node;
+   * alertmanager, Prometheus and nginx on the admin node.
+   *
+   * @param inv the inventory
+   * @param ip a node of it
+   * @return systemd unit names
+   */
+  public static List<String> units(Inventory inv, String ip) {
+    List<String> u = new ArrayList<>();
+    if (Dcs.member(inv, ip)) {
+      u.add("etcd");
+    }
+    Optional<Target> t = Target.on(inv, ip);
+    t.ifPresent(
+        x -> {
+          u.add(
+              x.patroni()
+                  ? HaConfigs.patroniUnit(x.version())
+                  : "postgresql@" + x.version() + "-main");
+          u.addAll(
+              List.of(
+                  "pgbouncer", "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter"));
+        });
+    u.add("prometheus-node-exporter");
+    if (t.isPresent() && t.get().patroni()) {
+      u.add("haproxy");
+      if (t.get().cluster().vip() != null) {
+        u.add(HaConfigs.vipManagerUnit(t.get().version()));
+      }
+    }
+    if (ip.equals(inv.adminIp())) {
+      u.addAll(List.of("prometheus-alertmanager", "prometheus", "nginx"));
+    }
+    return List.copyOf(u);
+  }
+
+  /**
+   * @return port to service name for every listening port the node of this instance must have
+   *     ({@link #ports(Inventory, String)})
    */
   public static Map<Integer, String> ports(Target inv) {
+    return ports(inv.inventory(), inv.ip());
+  }
+
+  /**
+   * The ports the units of {@link #units(Inventory, String)} listen on: on the admin node nginx,
+   * Prometheus and alertmanager; node_exporter everywhere; PostgreSQL, pgbouncer and their
+   * exporters with an instance; on a Patroni node Patroni's REST API (8008) and HAProxy's services
+   * and stats ({@link HaConfigs.HaproxyPorts#of}: 5433, 5434, 5436, 5438, 9101); etcd's client and
+   * peer ports (2379, 2380) on an etcd member.
+   *
+   * @param inv the inventory (the {@code *_port} vars)
+   * @param ip a node of it
+   * @return port to service name, in that order
+   */
+  public static Map<Integer, String> ports(Inventory inv, String ip) {
     Vars v = inv.vars();
     Map<Integer, String> m = new LinkedHashMap<>();
-    m.put(v.nginxPort(), "nginx");
-    m.put(v.prometheusPort(), "prometheus");
-    m.put(v.alertmanagerPort(), "alertmanager");
+    if (ip.equals(inv.adminIp())) {
+      m.put(v.nginxPort(), "nginx");
+      m.put(v.prometheusPort(), "prometheus");
+      m.put(v.alertmanagerPort(), "alertmanager");
+    }
     m.put(v.nodeExporterPort(), "node_exporter");
-    m.put(v.pgPort(), "postgres");
-    m.put(v.pgbouncerPort(), "pgbouncer");
-    m.put(v.pgExporterPort(), "postgres_exporter");
-    m.put(v.pgbouncerExporterPort(), "pgbouncer_exporter");
+    Optional<Target> t = Target.on(inv, ip);
+    if (t.isPresent()) {
+      m.put(v.pgPort(), "postgres");
+      m.put(v.pgbouncerPort(), "pgbouncer");
+      m.put(v.pgExporterPort(), "postgres_exporter");
+      m.put(v.pgbouncerExporterPort(), "pgbouncer_exporter");
+    }
+    if (t.isPresent() && t.get().patroni()) {
+      HaConfigs.HaproxyPorts h = HaConfigs.HaproxyPorts.of(v.pgPort(), v.pgbouncerPort());
+      m.put(h.patroni(), "patroni");
+      m.put(h.primary(), "haproxy primary");
+      m.put(h.replica(), "haproxy replica");
+      m.put(h.dflt(), "haproxy default");
+      m.put(h.offline(), "haproxy offline");
+      m.put(h.admin(), "haproxy stats");
+    }
+    if (Dcs.member(inv, ip)) {
+      m.put(HaConfigs.ETCD_CLIENT_PORT, "etcd");
+      m.put(HaConfigs.ETCD_PEER_PORT, "etcd peer");
+    }
     return m;
   }
 
   /**
-   * Runs every check. Listening ports and Prometheus targets are polled until they pass or {@code
-   * waitSeconds} (one deadline for both) pass: a fresh Prometheus has not scraped yet, and a
-   * service just restarted may not listen yet (Prometheus replays its WAL first, which takes
-   * seconds on a node where it ran before, as on a pre-installed appliance); the other checks run
-   * once.
+   * @return what the report calls a node: its instance name ({@code pg-test-1}), else its etcd
+   *     member name ({@code etcd-2}), else {@code node}
+   */
+  public static String label(Inventory inv, String ip) {
+    return inv.clusterOn(ip)
+        .map(c -> c.instanceName(c.instance(ip).orElseThrow()))
+        .or(() -> inv.etcd().member(ip).map(m -> inv.etcd().name(m)))
+        .orElse("node");
+  }
+
+  /**
+   * Runs every check. Listening ports, Patroni's and etcd's {@code /health} and Prometheus targets
+   * are polled until they pass or {@code waitSeconds} (one deadline for all) pass: a fresh
+   * Prometheus has not scraped yet, and a service just restarted may not listen yet (Prometheus
+   * replays its WAL first, which takes seconds on a node where it ran before, as on a pre-installed
+   * appliance); the other checks run once.
    *
-   * @param waitSeconds how long to wait for ports and targets, 0 for one look
+   * @param waitSeconds how long to wait for ports, health endpoints and targets, 0 for one look
    * @return the report (never null); failures are items, not exceptions
    */
   public Report run(int waitSeconds) {
     long t0 = System.nanoTime();
     long deadline = t0 + waitSeconds * 1_000_000_000L;
     List<Item> items = new ArrayList<>();
-    for (String u : units(inv)) {
+    for (String u : units(inventory, ip)) {
       items.add(unit(u));
     }
-    ports(inv).forEach((port, name) -> items.add(port(inv.metaIp(), port, name, deadline)));
+    ports(inventory, ip).forEach((port, name) -> items.add(port(ip, port, name, deadline)));
+    if (target != null) {
+      items.addAll(selects());
+    }
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    if (target != null && target.patroni()) {
+      items.add(patroniHealth(http, ip, deadline));
+    }
+    if (Dcs.member(inventory, ip)) {
+      items.add(etcdHealth(http, ip, deadline));
+    }
+    if (ip.equals(inventory.adminIp())) {
+      items.addAll(targets(http, deadline));
+    }
+    return new Report(List.copyOf(items), (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** {@code SELECT 1} through PostgreSQL and pgbouncer, when a user can log in from here. */
+  private List<Item> selects() {
     // a user whose clear-text password is known (pre-hashed ones cannot log in from here)
     List<PgUser> clear =
-        inv.cluster().users().stream()
+        target.cluster().users().stream()
             .filter(u -> u.login() && u.password() != null && !u.password().isHashed())
             .toList();
     PgUser user =
@@ -134,21 +260,19 @@ public final class HealthCheck {
             .filter(PgUser::pgbouncer)
             .findFirst()
             .orElse(clear.isEmpty() ? null : clear.get(0));
-    if (user != null) {
-      String db =
-          inv.cluster().databases().stream()
-              .filter(d -> d.owner().equals(user.name()))
-              .map(PgDatabase::name)
-              .findFirst()
-              .orElse(
-                  inv.cluster().databases().isEmpty()
-                      ? "postgres"
-                      : inv.cluster().databases().get(0).name());
-      items.add(select(user, db, inv.vars().pgPort(), "postgres"));
-      items.add(select(user, db, inv.vars().pgbouncerPort(), "pgbouncer"));
+    if (user == null) {
+      return List.of();
     }
-    items.addAll(targets(deadline));
-    return new Report(List.copyOf(items), (System.nanoTime() - t0) / 1e9);
+    List<PgDatabase> dbs = target.cluster().databases();
+    String db =
+        dbs.stream()
+            .filter(d -> d.owner().equals(user.name()))
+            .map(PgDatabase::name)
+            .findFirst()
+            .orElse(dbs.isEmpty() ? "postgres" : dbs.get(0).name());
+    return List.of(
+        select(user, db, inventory.vars().pgPort(), "postgres"),
+        select(user, db, inventory.vars().pgbouncerPort(), "pgbouncer"));
   }
 
   private Item unit(String unit) {
@@ -209,7 +333,7 @@ public final class HealthCheck {
     String name = "SELECT 1 via " + via + " :" + port + " as " + user.name();
     String conn =
         "host="
-            + inv.metaIp()
+            + ip
             + " port="
             + port
             + " user="
@@ -232,16 +356,120 @@ public final class HealthCheck {
     }
   }
 
-  private List<Item> targets(long deadline) {
+  private List<Item> targets(HttpClient client, long deadline) {
     URI uri =
-        URI.create(
-            "http://" + inv.metaIp() + ":" + inv.vars().prometheusPort() + "/api/v1/targets");
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        URI.create("http://" + ip + ":" + inventory.vars().prometheusPort() + "/api/v1/targets");
     return poll(
         deadline,
         2000,
         () -> readTargets(client, uri),
         last -> !last.isEmpty() && last.stream().allMatch(Item::ok));
+  }
+
+  /** Patroni's {@code GET /health} on this node, polled until 200 or the deadline. */
+  static Item patroniHealth(HttpClient client, String ip, long deadline) {
+    URI uri = URI.create("http://" + ip + ":" + HaConfigs.PATRONI_PORT + "/health");
+    String name = "patroni /health :" + HaConfigs.PATRONI_PORT;
+    return poll(
+        deadline,
+        1000,
+        () -> {
+          Http r = Http.get(client, uri);
+          return r.error() != null
+              ? new Item(name, false, r.error())
+              : new Item(name, r.status() == 200, patroniState(r.status(), r.body()));
+        },
+        Item::ok);
+  }
+
+  /**
+   * Reads Patroni's answer to {@code GET /health} (Patroni REST API: 200 when PostgreSQL is up and
+   * running, 503 otherwise; the body is the member's status, with {@code state} and {@code role}).
+   *
+   * @param status the HTTP status
+   * @param json the body
+   * @return {@code state, role} (e.g. {@code running, replica}), with the status when it is not 200
+   */
+  public static String patroniState(int status, String json) {
+    String state = "?";
+    String role = "?";
+    try {
+      JsonNode n = new ObjectMapper().readTree(json);
+      state = n.path("state").asText("?");
+      role = n.path("role").asText("?");
+    } catch (IOException e) {
+      // the status tells the rest
+    }
+    return (status == 200 ? "" : "HTTP " + status + ": ") + state + ", " + role;
+  }
+
+  /** etcd's {@code GET /health} on this node, polled until healthy or the deadline. */
+  static Item etcdHealth(HttpClient client, String ip, long deadline) {
+    URI uri = URI.create("http://" + ip + ":" + HaConfigs.ETCD_CLIENT_PORT + "/health");
+    String name = "etcd /health :" + HaConfigs.ETCD_CLIENT_PORT;
+    return poll(
+        deadline,
+        1000,
+        () -> {
+          Http r = Http.get(client, uri);
+          if (r.error() != null) {
+            return new Item(name, false, r.error());
+          }
+          Optional<String> bad = etcdUnhealthy(r.status(), r.body());
+          return new Item(name, bad.isEmpty(), bad.orElse("healthy"));
+        },
+        Item::ok);
+  }
+
+  /**
+   * Reads etcd's answer to {@code GET /health} (etcd 3.4, "Monitoring etcd": {@code
+   * {"health":"true"}} with 200 while the member has a leader and serves a read; {@code "false"}
+   * with a {@code reason} and 503 otherwise).
+   *
+   * @param status the HTTP status
+   * @param json the body
+   * @return empty when healthy, else why not
+   */
+  public static Optional<String> etcdUnhealthy(int status, String json) {
+    try {
+      JsonNode n = new ObjectMapper().readTree(json);
+      if (n == null || !n.has("health")) {
+        return Optional.of("HTTP " + status + ": not an etcd health answer");
+      }
+      String health = n.path("health").asText("");
+      if (status == 200 && health.equals("true")) {
+        return Optional.empty();
+      }
+      String reason = n.path("reason").asText("");
+      return Optional.of(
+          "HTTP " + status + ": health " + health + (reason.isEmpty() ? "" : " (" + reason + ")"));
+    } catch (IOException e) {
+      return Optional.of("HTTP " + status + ": not an etcd health answer");
+    }
+  }
+
+  /**
+   * One HTTP GET: the status and body, or why there is none.
+   *
+   * @param status the HTTP status (0 with an error)
+   * @param body the body ("" with an error)
+   * @param error {@code URI: reason} when the request failed, else null
+   */
+  record Http(int status, String body, String error) {
+    static Http get(HttpClient client, URI uri) {
+      try {
+        HttpResponse<String> r =
+            client.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Http(r.statusCode(), r.body(), null);
+      } catch (IOException e) {
+        return new Http(0, "", uri + ": " + (e.getMessage() != null ? e.getMessage() : e));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Http(0, "", uri + ": interrupted");
+      }
+    }
   }
 
   private static List<Item> readTargets(HttpClient client, URI uri) {

@@ -1,7 +1,11 @@
 package io.pigsty.builder.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pigsty.builder.configure.Templates;
+import io.pigsty.builder.inventory.Inventory;
+import io.pigsty.builder.inventory.InventoryLoader;
 import io.pigsty.builder.inventory.InventoryLoaderTest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,8 +16,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HealthCheckTest {
+  @TempDir Path tmp;
 
   @Test
   void parseTargets_onlyUpTargetsPassAndErrorsAreKept() throws Exception {
@@ -65,6 +71,99 @@ class HealthCheckTest {
             "prometheus-postgres-exporter",
             "prometheus-pgbouncer-exporter");
     assertThat(HealthCheck.ports(inv)).containsKeys(80, 9090, 9093, 9100, 5432, 6432, 9187, 9127);
+  }
+
+  /** demo4 (admin 10.10.10.10 with etcd-1, pg-test on .11-.13), plus .14 as a bare etcd member. */
+  Inventory demo4() throws Exception {
+    String y = Templates.render("demo4", "10.10.10.10", true).inventory().toYaml();
+    String from = "etcd: {hosts: {10.10.10.10: {etcd_seq: 1}}";
+    assertThat(y).contains(from);
+    Path f = tmp.resolve("pigsty.yml");
+    Files.writeString(
+        f,
+        y.replace(from, "etcd: {hosts: {10.10.10.10: {etcd_seq: 1}, 10.10.10.14: {etcd_seq: 2}}"));
+    return InventoryLoader.load(f, true);
+  }
+
+  @Test
+  void unitsAndPorts_ofTheAdminNodeOfAMultiNodeInventoryAddItsEtcdMember() throws Exception {
+    Inventory inv = demo4();
+    assertThat(HealthCheck.units(inv, "10.10.10.10"))
+        .containsExactly(
+            "etcd",
+            "postgresql@15-main",
+            "pgbouncer",
+            "prometheus-postgres-exporter",
+            "prometheus-pgbouncer-exporter",
+            "prometheus-node-exporter",
+            "prometheus-alertmanager",
+            "prometheus",
+            "nginx");
+    assertThat(HealthCheck.units(Target.of(inv))).isEqualTo(HealthCheck.units(inv, "10.10.10.10"));
+    assertThat(HealthCheck.ports(inv, "10.10.10.10").keySet())
+        .containsExactly(80, 9090, 9093, 9100, 5432, 6432, 9187, 9127, 2379, 2380);
+    assertThat(HealthCheck.label(inv, "10.10.10.10")).isEqualTo("pg-meta-1");
+  }
+
+  @Test
+  void unitsAndPorts_ofAPatroniNodeArePatroniHaproxyAndTheVipButNoInfra() throws Exception {
+    Inventory inv = demo4();
+    for (String ip : List.of("10.10.10.11", "10.10.10.12", "10.10.10.13")) {
+      assertThat(HealthCheck.units(inv, ip))
+          .as(ip)
+          .containsExactly(
+              "patroni@15-main.service",
+              "pgbouncer",
+              "prometheus-postgres-exporter",
+              "prometheus-pgbouncer-exporter",
+              "prometheus-node-exporter",
+              "haproxy",
+              "vip-manager@15-main.service");
+      assertThat(HealthCheck.ports(inv, ip))
+          .as(ip)
+          .containsOnlyKeys(9100, 5432, 6432, 9187, 9127, 8008, 5433, 5434, 5436, 5438, 9101)
+          .containsEntry(8008, "patroni")
+          .containsEntry(9101, "haproxy stats");
+    }
+    assertThat(HealthCheck.label(inv, "10.10.10.12")).isEqualTo("pg-test-2");
+  }
+
+  @Test
+  void unitsAndPorts_ofANodeWithoutInstanceAreItsEtcdMemberAndNodeExporter() throws Exception {
+    Inventory inv = demo4();
+    assertThat(HealthCheck.units(inv, "10.10.10.14"))
+        .containsExactly("etcd", "prometheus-node-exporter");
+    assertThat(HealthCheck.ports(inv, "10.10.10.14").keySet()).containsExactly(9100, 2379, 2380);
+    assertThat(HealthCheck.label(inv, "10.10.10.14")).isEqualTo("etcd-2");
+  }
+
+  @Test
+  void constructor_refusesAnAddressThatIsNoNode() throws Exception {
+    Inventory inv = demo4();
+    assertThatThrownBy(() -> new HealthCheck(inv, "10.10.10.99", c -> null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("10.10.10.99 is not a node of");
+  }
+
+  @Test
+  void patroniState_readsStateAndRoleOfTheHealthAnswer() {
+    String body =
+        "{\"state\": \"running\", \"role\": \"replica\", \"server_version\": 150010,"
+            + " \"patroni\": {\"version\": \"3.0.2\", \"scope\": \"pg-test\"}}";
+    assertThat(HealthCheck.patroniState(200, body)).isEqualTo("running, replica");
+    assertThat(HealthCheck.patroniState(503, "{\"state\": \"stopped\", \"role\": \"replica\"}"))
+        .isEqualTo("HTTP 503: stopped, replica");
+    assertThat(HealthCheck.patroniState(502, "<html>")).isEqualTo("HTTP 502: ?, ?");
+  }
+
+  @Test
+  void etcdUnhealthy_onlyTrueWith200IsHealthy() {
+    assertThat(HealthCheck.etcdUnhealthy(200, "{\"health\":\"true\",\"reason\":\"\"}")).isEmpty();
+    assertThat(
+            HealthCheck.etcdUnhealthy(503, "{\"health\":\"false\",\"reason\":\"RAFT NO LEADER\"}"))
+        .hasValue("HTTP 503: health false (RAFT NO LEADER)");
+    assertThat(HealthCheck.etcdUnhealthy(404, "404 page not found"))
+        .hasValue("HTTP 404: not an etcd health answer");
   }
 
   /**
