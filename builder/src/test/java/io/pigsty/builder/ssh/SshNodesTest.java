@@ -7,9 +7,7 @@ import io.pigsty.builder.exec.Command;
 import io.pigsty.builder.exec.CommandException;
 import io.pigsty.builder.exec.CommandResult;
 import io.pigsty.builder.exec.ProcessRunner;
-import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,88 +27,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SshNodesTest {
   @TempDir static Path dir;
-  static Process sshd;
+  static TestSshd sshd;
   static int port;
   static Path clientKey;
 
   @BeforeAll
   static void startSshd() throws Exception {
-    Path sshdBin = Path.of("/usr/sbin/sshd");
-    assertThat(sshdBin)
-        .as("OpenSSH's sshd (Debian package openssh-server; `make tools` installs it)")
-        .isExecutable();
-    Files.createDirectories(Path.of("/run/sshd"));
-    keygen(dir.resolve("host_ed25519"));
-    clientKey = dir.resolve("client_ed25519");
-    keygen(clientKey);
-    Files.copy(
-        Path.of(clientKey + ".pub"),
-        dir.resolve("authorized_keys"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Path cfg = dir.resolve("sshd_config");
-    Files.writeString(
-        cfg,
-        String.join(
-            "\n",
-            "Port " + port,
-            "ListenAddress 127.0.0.1",
-            "HostKey " + dir.resolve("host_ed25519"),
-            "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-            "PidFile " + dir.resolve("sshd.pid"),
-            "StrictModes no",
-            "UsePAM no",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
-            "PermitRootLogin prohibit-password",
-            "Subsystem sftp internal-sftp",
-            ""));
-    sshd =
-        new ProcessBuilder(sshdBin.toString(), "-D", "-e", "-f", cfg.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("sshd.log").toFile())
-            .start();
-    for (int i = 0; i < 100; i++) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException(
-        "sshd did not listen on " + port + ": " + Files.readString(dir.resolve("sshd.log")));
+    sshd = TestSshd.start(dir);
+    port = sshd.port();
+    clientKey = sshd.clientKey();
   }
 
   @AfterAll
   static void stopSshd() {
     if (sshd != null) {
-      sshd.destroy();
+      sshd.close();
     }
   }
 
   static void keygen(Path file) throws Exception {
-    new ProcessRunner()
-        .check(
-            Command.of(
-                Duration.ofSeconds(30),
-                "ssh-keygen",
-                "-q",
-                "-t",
-                "ed25519",
-                "-N",
-                "",
-                "-f",
-                file.toString()));
+    TestSshd.keygen(file);
   }
 
   static String user() {
-    return System.getProperty("user.name");
+    return TestSshd.user();
   }
 
   SshNodes nodes(Path knownHosts) {
-    return new SshNodes(user(), clientKey, knownHosts, port, Duration.ofSeconds(5));
+    return sshd.nodes(knownHosts);
   }
 
   @Test
