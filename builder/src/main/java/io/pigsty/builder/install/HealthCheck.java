@@ -281,7 +281,11 @@ public final class HealthCheck {
       CommandResult r =
           shell.run(Command.of(Duration.ofSeconds(20), "systemctl", "is-active", unit));
       String state = r.out().strip();
-      return new Item(name, state.equals("active"), state);
+      // systemctl prints the state (inactive, failed, ...) or, without systemd, only an error
+      return new Item(
+          name,
+          state.equals("active"),
+          state.isEmpty() ? "exit " + r.exit() + ": " + r.tail() : state);
     } catch (CommandException e) {
       return new Item(name, false, e.getMessage());
     }
@@ -449,6 +453,20 @@ public final class HealthCheck {
   }
 
   /**
+   * @return the first message along the cause chain (the JDK's HTTP client throws a {@code
+   *     ConnectException} without one around the socket's "Connection refused"), else the
+   *     exception's class
+   */
+  static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getMessage();
+      }
+    }
+    return e.getClass().getSimpleName();
+  }
+
+  /**
    * One HTTP GET: the status and body, or why there is none.
    *
    * @param status the HTTP status (0 with an error)
@@ -464,7 +482,7 @@ public final class HealthCheck {
                 HttpResponse.BodyHandlers.ofString());
         return new Http(r.statusCode(), r.body(), null);
       } catch (IOException e) {
-        return new Http(0, "", uri + ": " + (e.getMessage() != null ? e.getMessage() : e));
+        return new Http(0, "", uri + ": " + reason(e));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return new Http(0, "", uri + ": interrupted");
@@ -483,7 +501,7 @@ public final class HealthCheck {
       }
       return parseTargets(resp.body(), uri.toString());
     } catch (IOException e) {
-      return List.of(new Item("prometheus targets", false, uri + ": " + e.getMessage()));
+      return List.of(new Item("prometheus targets", false, uri + ": " + reason(e)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return List.of(new Item("prometheus targets", false, uri + ": interrupted"));

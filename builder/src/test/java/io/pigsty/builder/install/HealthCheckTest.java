@@ -166,6 +166,20 @@ class HealthCheckTest {
         .hasValue("HTTP 404: not an etcd health answer");
   }
 
+  /** Regression: the JDK's HTTP client reported a refused connection as "null". */
+  @Test
+  void reason_takesTheFirstMessageAlongTheCauses() {
+    assertThat(
+            HealthCheck.reason(
+                new java.net.ConnectException() {
+                  {
+                    initCause(new java.net.ConnectException("Connection refused"));
+                  }
+                }))
+        .isEqualTo("Connection refused");
+    assertThat(HealthCheck.reason(new java.io.IOException())).isEqualTo("IOException");
+  }
+
   /**
    * Regression: the appliance's Prometheus, restarted by make install, replays its WAL before it
    * listens.
