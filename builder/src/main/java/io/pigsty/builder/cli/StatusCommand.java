@@ -1,35 +1,49 @@
 package io.pigsty.builder.cli;
 
 import io.pigsty.builder.exec.ProcessRunner;
+import io.pigsty.builder.install.ClusterHealth;
 import io.pigsty.builder.install.HealthCheck;
 import io.pigsty.builder.install.HealthException;
+import io.pigsty.builder.install.RemoteStatus;
+import io.pigsty.builder.install.StatusReport;
 import io.pigsty.builder.install.Target;
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.InventoryException;
 import io.pigsty.builder.inventory.InventoryLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code pigsty status}: the health report of the meta node of pigsty.yml. */
+/** {@code pigsty status}: the health report of every node of pigsty.yml and of its clusters. */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Health report of the meta node: every unit active, every port listening, "
-          + "SELECT 1 through PostgreSQL and pgbouncer, every Prometheus target up. Exits "
-          + "non-zero naming every failed item."
+      "Health report of every node of pigsty.yml, one section per node: every unit active, every"
+          + " port listening, SELECT 1 through PostgreSQL and pgbouncer, Patroni's and etcd's"
+          + " /health, on the admin node every Prometheus target up; the other nodes over SSH"
+          + " (pigsty status --node IP there); then every Patroni cluster with one leader and"
+          + " its members running, and the etcd cluster healthy. Exits 42 naming every failed"
+          + " node and item."
     })
 final class StatusCommand implements Callable<Integer> {
   @Option(
       names = {"-c", "--conf"},
       paramLabel = "FILE",
       defaultValue = "pigsty.yml",
-      description = "Inventory of the node (default: ${DEFAULT-VALUE}).")
+      description =
+          "Inventory (default: ${DEFAULT-VALUE}; with --node: "
+              + RemoteStatus.NODE_INVENTORY
+              + ").")
   Path conf;
 
   @Option(
@@ -37,8 +51,25 @@ final class StatusCommand implements Callable<Integer> {
       paramLabel = "SECONDS",
       defaultValue = "0",
       description =
-          "Wait up to this long for Prometheus targets to come up (default: ${DEFAULT-VALUE}).")
+          "Wait up to this long for ports, health endpoints and Prometheus targets to come up"
+              + " (default: ${DEFAULT-VALUE}).")
   int wait;
+
+  @Option(
+      names = {"-l", "--limit"},
+      paramLabel = "CLUSTER|IP",
+      description =
+          "Report only these nodes: a node's address, a PostgreSQL cluster name, 'etcd' or 'meta'"
+              + " (Pigsty's -l, as for install).")
+  String limit;
+
+  @Option(
+      names = "--node",
+      paramLabel = "IP",
+      description =
+          "Report this node only, from this node (the admin node runs this over SSH on the"
+              + " others).")
+  String node;
 
   @Option(names = "--strict", description = "Unknown keys in pigsty.yml are errors, not warnings.")
   boolean strict;
@@ -47,38 +78,106 @@ final class StatusCommand implements Callable<Integer> {
 
   /** Loads pigsty.yml with the one loader, prints its warnings, and picks the admin node. */
   static Target load(Path conf, boolean strict, PrintWriter err) throws InventoryException {
+    return Target.of(inventory(conf, strict, err));
+  }
+
+  private static Inventory inventory(Path conf, boolean strict, PrintWriter err)
+      throws InventoryException {
     Inventory inv = InventoryLoader.load(conf, strict);
     inv.warnings().forEach(w -> err.println("pigsty: warning: " + w));
     err.flush();
-    return Target.of(inv);
+    return inv;
   }
 
   @Override
   public Integer call() throws Exception {
-    Target inv = load(conf, strict, spec.commandLine().getErr());
-    return report(
-        inv, new HealthCheck(inv, new ProcessRunner()).run(wait), spec.commandLine().getOut());
+    if (wait < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--wait: must be 0 or more");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (node != null) {
+      if (limit != null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--node and -l exclude each other");
+      }
+      boolean given = spec.commandLine().getParseResult().hasMatchedOption("--conf");
+      Inventory inv = inventory(given ? conf : Path.of(RemoteStatus.NODE_INVENTORY), strict, err);
+      if (!inv.nodes().contains(node)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--node " + node + ": not a node of " + inv.file());
+      }
+      HealthCheck.Report r = new HealthCheck(inv, node, new ProcessRunner()).run(wait);
+      return print(StatusReport.single(node, HealthCheck.label(inv, node), r), out);
+    }
+    Inventory inv = inventory(conf, strict, err);
+    List<String> hosts = InstallCommand.select(inv, limit);
+    if (hosts.isEmpty()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), InstallCommand.unknownLimit(inv, limit));
+    }
+    return print(report(inv, hosts, wait), out);
   }
 
-  /** Prints a report, one line per item; throws when any failed. */
-  static int report(Target inv, HealthCheck.Report r, PrintWriter out) throws HealthException {
-    out.printf(
-        Locale.ROOT,
-        "health of %s on %s (%.1f s):%n",
-        inv.instanceName(),
-        inv.metaIp(),
-        r.seconds());
-    for (HealthCheck.Item i : r.items()) {
-      out.printf(Locale.ROOT, "  [%s] %s: %s%n", i.ok() ? " OK " : "FAIL", i.name(), i.detail());
+  /**
+   * The report of the given nodes: the admin node's own check (when selected) while the others run
+   * theirs over SSH, then the cluster-level items, all under one deadline of {@code wait} seconds.
+   */
+  private static StatusReport report(Inventory inv, List<String> hosts, int wait) {
+    long t0 = System.nanoTime();
+    String admin = inv.adminIp();
+    List<String> others = hosts.stream().filter(h -> !h.equals(admin)).toList();
+    CompletableFuture<List<StatusReport.Node>> remote =
+        others.isEmpty()
+            ? CompletableFuture.completedFuture(List.of())
+            : CompletableFuture.supplyAsync(
+                    () -> new RemoteStatus(inv, InstallCommand.sshNodes(inv)).run(others, wait))
+                .exceptionally(
+                    e ->
+                        others.stream()
+                            .map(
+                                h ->
+                                    new StatusReport.Node(
+                                        h,
+                                        HealthCheck.label(inv, h),
+                                        List.of(
+                                            new HealthCheck.Item(
+                                                "ssh",
+                                                false,
+                                                String.valueOf(
+                                                    e.getCause() != null ? e.getCause() : e)))))
+                            .toList());
+    List<StatusReport.Node> nodes = new ArrayList<>();
+    if (hosts.contains(admin)) {
+      Target t = Target.of(inv);
+      HealthCheck.Report r = new HealthCheck(t, new ProcessRunner()).run(wait);
+      nodes.add(new StatusReport.Node(admin, t.instanceName(), r.items()));
     }
+    nodes.addAll(remote.join());
+    Map<String, StatusReport.Node> byHost =
+        nodes.stream().collect(Collectors.toMap(StatusReport.Node::host, Function.identity()));
+    List<HealthCheck.Item> cluster = ClusterHealth.check(inv, hosts, t0 + wait * 1_000_000_000L);
+    return new StatusReport(
+        hosts.stream().map(byHost::get).toList(), cluster, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Prints a report of the admin node alone ({@code install}); throws when an item failed. */
+  static int report(Target inv, HealthCheck.Report r, PrintWriter out) throws HealthException {
+    return print(StatusReport.single(inv.ip(), inv.instanceName(), r), out);
+  }
+
+  /**
+   * Prints a report, one line per item.
+   *
+   * @return 0 when every item passed
+   * @throws HealthException (exit 42) naming every failed node and item
+   */
+  static int print(StatusReport r, PrintWriter out) throws HealthException {
+    out.print(r.render());
     out.flush();
     if (!r.ok()) {
-      StringBuilder sb = new StringBuilder(r.failures().size() + " health check(s) failed:");
-      r.failures().forEach(f -> sb.append("\n  ").append(f.name()).append(": ").append(f.detail()));
-      throw new HealthException(sb.toString());
+      throw new HealthException(r.failureMessage());
     }
-    out.println("health: all " + r.items().size() + " checks passed");
-    out.flush();
     return 0;
   }
 }
