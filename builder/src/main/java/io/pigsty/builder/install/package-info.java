@@ -5,7 +5,10 @@
  * io.pigsty.builder.install.Installer}); the text of every file written ({@link
  * io.pigsty.builder.install.Configs}), the SQL of roles and databases ({@link
  * io.pigsty.builder.install.Provisioning}), tuning ({@link io.pigsty.builder.install.Tuning}) and
- * the health report ({@link io.pigsty.builder.install.HealthCheck}). It reads pigsty.yml only
- * through {@code inventory} and runs programs only through {@code exec}.
+ * the health report of a node ({@link io.pigsty.builder.install.HealthCheck}) and of the whole
+ * inventory ({@link io.pigsty.builder.install.StatusReport}: the other nodes' over SSH by {@link
+ * io.pigsty.builder.install.RemoteStatus}, the clusters' by {@link
+ * io.pigsty.builder.install.ClusterHealth}). It reads pigsty.yml only through {@code inventory} and
+ * runs programs only through {@code exec} (on another node, through {@code ssh}).
  */
 package io.pigsty.builder.install;
