@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
       "Install the nodes of pigsty.yml from the local repo (run ./configure first): on the admin"
           + " node nginx, prometheus, alertmanager, node_exporter, PostgreSQL with its roles, users"
           + " and databases, pgbouncer and the exporters, all under systemd; every other node over"
-          + " SSH from the admin node's repository. Idempotent. Ends with the health report of"
-          + " 'pigsty status'."
+          + " SSH from the admin node's repository. Idempotent. Ends with the admin node's health"
+          + " report ('pigsty status' reports every node)."
     })
 final class InstallCommand implements Callable<Integer> {
   @Option(
