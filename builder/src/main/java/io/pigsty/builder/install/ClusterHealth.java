@@ -1,13 +1,13 @@
 package io.pigsty.builder.install;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pigsty.builder.ha.HaException;
+import io.pigsty.builder.ha.PatroniApi;
+import io.pigsty.builder.ha.PatroniApi.Member;
 import io.pigsty.builder.install.HealthCheck.Http;
 import io.pigsty.builder.install.HealthCheck.Item;
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.Inventory.PgCluster;
 import io.pigsty.builder.inventory.Inventory.PgInstance;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -16,23 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The items of {@code pigsty status} that belong to no single node, checked from the admin node
  * over HTTP: every Patroni cluster has exactly one leader and every instance of the inventory is a
- * running member ({@code GET /cluster} of Patroni's REST API on any member), and every etcd member
- * answers {@code GET /health} healthy.
+ * running member ({@code GET /cluster} of Patroni's REST API on any member, read by {@link
+ * PatroniApi}), and every etcd member answers {@code GET /health} healthy.
  */
 public final class ClusterHealth {
-  /**
-   * Member states of an instance that serves: {@code running}; since Patroni 3.0.4 (bookworm has
-   * 3.0.2) a replica with a live replication connection is {@code streaming} instead (its release
-   * notes). {@code in archive recovery} is not among them: the inventory configures no WAL archive,
-   * so a replica in that state has lost its leader.
-   */
-  static final Set<String> RUNNING = Set.of("running", "streaming");
-
   private ClusterHealth() {}
 
   /**
@@ -48,6 +39,12 @@ public final class ClusterHealth {
    */
   public static List<Item> check(Inventory inv, List<String> hosts, long deadline) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    PatroniApi api =
+        new PatroniApi(
+            HaConfigs.PATRONI_PORT,
+            inv.vars().patroniUser(),
+            inv.vars().patroniPassword(),
+            Duration.ofSeconds(5));
     List<Item> out = new ArrayList<>();
     boolean patroni = false;
     for (PgCluster c : inv.clusters()) {
@@ -60,7 +57,7 @@ public final class ClusterHealth {
           HealthCheck.poll(
               deadline,
               1000,
-              () -> patroni(http, c, members),
+              () -> patroni(api, c, members),
               last -> last.stream().allMatch(Item::ok)));
     }
     if (Dcs.needed(inv)
@@ -75,16 +72,15 @@ public final class ClusterHealth {
     return c.instances().stream().filter(i -> !i.ip().equals(inv.adminIp())).toList();
   }
 
-  private static List<Item> patroni(HttpClient http, PgCluster c, List<PgInstance> members) {
+  private static List<Item> patroni(PatroniApi api, PgCluster c, List<PgInstance> members) {
     List<String> errors = new ArrayList<>();
     for (PgInstance i : members) {
-      URI uri = URI.create("http://" + i.ip() + ":" + HaConfigs.PATRONI_PORT + "/cluster");
-      Http r = Http.get(http, uri);
-      if (r.error() == null && r.status() == 200) {
+      try {
         return patroniCluster(
-            c.name(), members.stream().map(c::instanceName).toList(), r.body(), uri.toString());
+            c.name(), members.stream().map(c::instanceName).toList(), api.cluster(i.ip()));
+      } catch (HaException e) {
+        errors.add(e.getMessage());
       }
-      errors.add(r.error() != null ? r.error() : uri + ": HTTP " + r.status());
     }
     String why = "no member answers GET /cluster: " + String.join("; ", errors);
     return List.of(
@@ -93,44 +89,31 @@ public final class ClusterHealth {
   }
 
   /**
-   * Reads Patroni's answer to {@code GET /cluster} (Patroni REST API, "Cluster status endpoints":
-   * {@code members[]} with {@code name}, {@code role} ({@code leader}, {@code replica}, {@code
-   * sync_standby} ...), {@code state} ({@code running}, {@code streaming}, {@code stopped} ...) and
-   * {@code host}).
+   * Judges a Patroni cluster from its members as {@code GET /cluster} lists them ({@link
+   * PatroniApi#cluster}).
    *
    * @param cluster the cluster name, for the item names
    * @param expected the instance names the inventory lists for it
-   * @param json the response body
-   * @param source the URL, for messages
-   * @return two items: {@code patroni CLUSTER leader} passes when exactly one member has the role
-   *     {@code leader}; {@code patroni CLUSTER members} passes when every expected instance is a
-   *     member in state {@code running} or {@code streaming}
+   * @param members the members Patroni lists
+   * @return two items: {@code patroni CLUSTER leader} passes when exactly one member holds the
+   *     leader key ({@link Member#leader}); {@code patroni CLUSTER members} passes when every
+   *     expected instance is a member whose PostgreSQL is up ({@link Member#up}: {@code running},
+   *     or {@code streaming}, which Patroni 3.0.4 and later report for a replica; bookworm has
+   *     3.0.2)
    */
   public static List<Item> patroniCluster(
-      String cluster, List<String> expected, String json, String source) {
+      String cluster, List<String> expected, List<Member> members) {
     String leaderName = "patroni " + cluster + " leader";
     String membersName = "patroni " + cluster + " members";
-    JsonNode members;
-    try {
-      members = new ObjectMapper().readTree(json).path("members");
-    } catch (IOException e) {
-      members = null;
-    }
-    if (members == null || !members.isArray()) {
-      String why = source + ": not a Patroni cluster answer";
-      return List.of(new Item(leaderName, false, why), new Item(membersName, false, why));
-    }
-    Map<String, JsonNode> byName = new LinkedHashMap<>();
+    Map<String, Member> byName = new LinkedHashMap<>();
     List<String> leaders = new ArrayList<>();
     List<String> all = new ArrayList<>();
-    for (JsonNode m : members) {
-      String name = m.path("name").asText("?");
-      byName.put(name, m);
-      String role = m.path("role").asText("?");
-      if (role.equals("leader")) {
-        leaders.add(name + " on " + m.path("host").asText("?"));
+    for (Member m : members) {
+      byName.put(m.name(), m);
+      if (m.leader()) {
+        leaders.add(m.name() + " on " + m.host());
       }
-      all.add(name + " " + role + " " + m.path("state").asText("?"));
+      all.add(m.name() + " " + m.role() + " " + m.state());
     }
     String listing = all.isEmpty() ? "no member" : String.join(", ", all);
     Item leader =
@@ -141,11 +124,11 @@ public final class ClusterHealth {
         };
     List<String> bad = new ArrayList<>();
     for (String name : expected) {
-      JsonNode m = byName.get(name);
+      Member m = byName.get(name);
       if (m == null) {
         bad.add(name + " is not a member");
-      } else if (!RUNNING.contains(m.path("state").asText(""))) {
-        bad.add(name + " is " + m.path("state").asText("?"));
+      } else if (!m.up()) {
+        bad.add(name + " is " + m.state());
       }
     }
     Item state =
