@@ -158,7 +158,7 @@ class ConfiguratorTest {
     node.online = true;
     Configurator.Outcome out = configurator().run(o);
     assertThat(out.template()).isEqualTo("oltp");
-    assertThat(out.passwords()).hasSize(5);
+    assertThat(out.passwords()).hasSize(6);
     // the node lacks make, which 'make install' needs: it comes from the local repo
     assertThat(node.ran)
         .containsExactly(
