@@ -41,6 +41,9 @@ final class NodeOps {
                   "install",
                   "-y",
                   "-q",
+                  // what a node runs is named; Recommends (sysstat, locales, smartmontools,
+                  // node-exporter's collectors with ipmitool and nvme-cli ...) only cost time
+                  "--no-install-recommends",
                   "-o",
                   "Dpkg::Options::=--force-confdef",
                   "-o",

@@ -85,6 +85,11 @@ class NodeInstallerTest {
     assertThat(root.resolve("etc/apt/sources.list")).doesNotExist();
     assertThat(root.resolve("etc/apt/pigsty-backup/sources.list")).exists();
     assertThat(node.commands).contains("apt-get update -q -o Dpkg::Use-Pty=0");
+    assertThat(node.commands)
+        .anyMatch(
+            c ->
+                c.startsWith("apt-get install -y -q --no-install-recommends ")
+                    && c.endsWith(" prometheus-node-exporter"));
 
     assertThat(n.plan().steps()).as(n.plan().render()).isEmpty();
     assertThat(n.apply().changes()).isEmpty();

@@ -244,8 +244,8 @@ class Demo4SystemIT {
     String after = w.leaderHost();
     System.out.println("kill " + leader + ": now " + w.describe());
     assertThat(after).as("a new leader").isNotNull().isNotEqualTo(leader);
-    double rto = f.gapAround(killAt);
-    double rtoVip = v.gapAround(killAt);
+    double rto = f.outageAfter(killAt);
+    double rtoVip = v.outageAfter(killAt);
     assertThat(rto).as("writes through 5433 resumed after the kill: " + f.errors()).isNotNaN();
     assertThat(rtoVip)
         .as("writes through the VIP resumed after the kill: " + v.errors())

@@ -64,19 +64,22 @@ final class Writers {
    */
   record Outcome(String name, List<Ack> acks, List<String> errors) {
     /**
-     * @return seconds between the last acknowledgement at or before {@code t} and the first one
-     *     after it; NaN when there is none after
+     * The outage a kill at {@code t} caused: the longest time between two consecutive
+     * acknowledgements of which the later one came after {@code t}. (Acknowledgements go on for the
+     * fraction of a second {@code docker kill} takes, so the first one after {@code t} is not yet
+     * from the new leader.)
+     *
+     * @return seconds, or NaN when nothing was acknowledged after {@code t}
      */
-    double gapAround(double t) {
-      Ack before = null;
-      for (Ack a : acks) {
-        if (a.at() <= t) {
-          before = a;
-        } else {
-          return before == null ? Double.NaN : a.at() - before.at();
+    double outageAfter(double t) {
+      double max = Double.NaN;
+      for (int i = 1; i < acks.size(); i++) {
+        if (acks.get(i).at() > t) {
+          double gap = acks.get(i).at() - acks.get(i - 1).at();
+          max = Double.isNaN(max) ? gap : Math.max(max, gap);
         }
       }
-      return Double.NaN;
+      return max;
     }
 
     /**
