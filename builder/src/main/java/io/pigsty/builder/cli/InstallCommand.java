@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
       "Install the nodes of pigsty.yml from the local repo (run ./configure first): on the admin"
           + " node nginx, prometheus, alertmanager, node_exporter, PostgreSQL with its roles, users"
           + " and databases, pgbouncer and the exporters, all under systemd; every other node over"
-          + " SSH from the admin node's repository. Idempotent. Ends with the admin node's health"
-          + " report ('pigsty status' reports every node)."
+          + " SSH from the admin node's repository. Idempotent. Ends with the health report of"
+          + " 'pigsty status' over the nodes installed."
     })
 final class InstallCommand implements Callable<Integer> {
   @Option(
@@ -76,6 +76,9 @@ final class InstallCommand implements Callable<Integer> {
   String node;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Seconds the closing health report waits for Prometheus targets on a multi-node install. */
+  static final int HEALTH_WAIT = 60;
 
   @Override
   public Integer call() throws Exception {
@@ -129,7 +132,12 @@ final class InstallCommand implements Callable<Integer> {
     printResult(r, out);
     String failed = others(inv.inventory(), others, out);
     try {
-      return StatusCommand.report(inv, r.health() != null ? r.health() : installer.health(), out);
+      if (others.isEmpty()) {
+        return StatusCommand.report(inv, r.health() != null ? r.health() : installer.health(), out);
+      }
+      // every node installed: the report of make status, over them all (Prometheus scrapes the
+      // others too, so their targets get the same wait)
+      return StatusCommand.print(StatusCommand.report(inv.inventory(), targets, HEALTH_WAIT), out);
     } finally {
       fail(failed);
     }

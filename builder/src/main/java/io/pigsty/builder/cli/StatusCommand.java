@@ -123,7 +123,7 @@ final class StatusCommand implements Callable<Integer> {
    * The report of the given nodes: the admin node's own check (when selected) while the others run
    * theirs over SSH, then the cluster-level items, all under one deadline of {@code wait} seconds.
    */
-  private static StatusReport report(Inventory inv, List<String> hosts, int wait) {
+  static StatusReport report(Inventory inv, List<String> hosts, int wait) {
     long t0 = System.nanoTime();
     String admin = inv.adminIp();
     List<String> others = hosts.stream().filter(h -> !h.equals(admin)).toList();
