@@ -170,6 +170,25 @@ class Demo4SystemIT {
     assertThat(n).isEqualTo(3);
   }
 
+  @Test
+  @Order(6)
+  void makeStatusReportsEveryNodeAndTheConnectionStringsArePrinted() throws Exception {
+    DockerNodes.Result r = admin("make status");
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    for (String ip : OTHERS) {
+      assertThat(r.stdout()).contains("node " + ip + " (pg-test-");
+    }
+    assertThat(r.stdout()).contains("patroni pg-test leader");
+    System.out.println(
+        "connect (from a node of pigsty-demo4):\n"
+            + "  psql postgres://test:test@10.10.10.3:5432/test     # the VIP, on the leader\n"
+            + "  psql postgres://test:test@10.10.10.11:5433/test    # primary service (pgbouncer of the leader)\n"
+            + "  psql postgres://test:test@10.10.10.11:5434/test    # replica service (read-only)\n"
+            + "  psql postgres://test:test@10.10.10.11:5436/test    # default service (postgres of the leader)\n"
+            + "  psql postgres://test:test@10.10.10.11:5438/test    # offline service\n"
+            + "  http://10.10.10.10:9090/ (Prometheus), http://10.10.10.11:9101/ (HAProxy stats)");
+  }
+
   // ---- switchover and failover: a client on the admin node writes through 5433 and the VIP ----
 
   static final String VIP = "10.10.10.3";
@@ -194,7 +213,7 @@ class Demo4SystemIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aSwitchoverPausesWritesBrieflyAndLosesNoAcknowledgedRow() throws Exception {
     Writers w = writers();
     w.awaitHealthy(180);
@@ -283,7 +302,7 @@ class Demo4SystemIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void killingTheLeadersNodeFailsOverAndTheNodeRejoinsAsAReplica() throws Exception {
     int kills = Integer.getInteger("pigsty.kills", 1);
     List<Double> rtos = new ArrayList<>();
@@ -327,7 +346,7 @@ class Demo4SystemIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void withSynchronousModeNoAcknowledgedRowIsLost() throws Exception {
     Writers w = writers();
     w.awaitHealthy(240);
@@ -347,7 +366,7 @@ class Demo4SystemIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void withANodeStoppedInstallNamesItExits41AndLeavesTheOthersConsistent() throws Exception {
     Writers w = writers();
     w.awaitHealthy(240);
