@@ -412,9 +412,9 @@ public final class Configs {
   }
 
   /**
-   * /etc/prometheus/prometheus.yml: scrapes itself, alertmanager, node_exporter and the PostgreSQL
-   * and pgbouncer exporters (labels {@code cls}, {@code ins}); sends alerts to alertmanager; loads
-   * {@link #alertRules()}.
+   * /etc/prometheus/prometheus.yml: scrapes itself, alertmanager, node_exporter, the PostgreSQL and
+   * pgbouncer exporters, Patroni and HAProxy of every instance and every etcd member (labels {@code
+   * cls}, {@code ins}); sends alerts to alertmanager; loads {@link #alertRules()}.
    */
   public static String prometheusYml(Target inv) {
     Vars v = inv.vars();
@@ -436,14 +436,14 @@ public final class Configs {
             ? job("node", ip, v.nodeExporterPort(), "infra", ip)
                 + job("pgsql", ip, v.pgExporterPort(), cls, ins)
                 + job("pgbouncer", ip, v.pgbouncerExporterPort(), cls, ins)
-            : nodeJobs(inv));
+            : nodeJobs(inv))
+        + haJobs(inv.inventory());
   }
 
   /**
    * The jobs of a multi-node inventory: node_exporter on every node (labelled with the instance it
    * holds, else {@code cls: infra}/{@code etcd}), the PostgreSQL and pgbouncer exporters of every
-   * instance, Patroni and HAProxy of every Patroni instance, and every etcd member when Patroni
-   * runs (HaConfigs' job format).
+   * instance (HaConfigs' job format).
    */
   static String nodeJobs(Target inv) {
     Inventory all = inv.inventory();
@@ -460,25 +460,26 @@ public final class Configs {
                       ? new HaConfigs.ScrapeTarget("etcd", all.etcd().name(member.get()), n)
                       : new HaConfigs.ScrapeTarget("infra", "infra-" + n.replace('.', '-'), n)));
     }
-    List<HaConfigs.ScrapeTarget> ha =
-        pg.stream().filter(t -> !t.ip().equals(all.adminIp())).toList();
-    StringBuilder sb =
-        new StringBuilder()
-            .append(HaConfigs.job("node", nodes, v.nodeExporterPort()))
-            .append(HaConfigs.job("pgsql", pg, v.pgExporterPort()))
-            .append(HaConfigs.job("pgbouncer", pg, v.pgbouncerExporterPort()));
-    if (!ha.isEmpty()) {
-      sb.append(HaConfigs.job("patroni", ha, HaConfigs.PATRONI_PORT))
-          .append(
-              HaConfigs.job(
-                  "haproxy", ha, HaConfigs.HaproxyPorts.of(v.pgPort(), v.pgbouncerPort()).admin()));
-      List<HaConfigs.ScrapeTarget> etcd =
-          Dcs.members(all).stream()
-              .map(m -> new HaConfigs.ScrapeTarget("etcd", m.name(), m.ip()))
-              .toList();
-      sb.append(HaConfigs.job("etcd", etcd, HaConfigs.ETCD_CLIENT_PORT));
-    }
-    return sb.toString();
+    return HaConfigs.job("node", nodes, v.nodeExporterPort())
+        + HaConfigs.job("pgsql", pg, v.pgExporterPort())
+        + HaConfigs.job("pgbouncer", pg, v.pgbouncerExporterPort());
+  }
+
+  /**
+   * Patroni ({@code /metrics} on 8008) and HAProxy ({@code /metrics} on its stats port) of every
+   * instance, all under Patroni, and every etcd member (HaConfigs' job format).
+   */
+  static String haJobs(Inventory all) {
+    Vars v = all.vars();
+    List<HaConfigs.ScrapeTarget> pg = HaConfigs.scrapeTargets(all);
+    List<HaConfigs.ScrapeTarget> etcd =
+        Dcs.members(all).stream()
+            .map(m -> new HaConfigs.ScrapeTarget("etcd", m.name(), m.ip()))
+            .toList();
+    return HaConfigs.job("patroni", pg, HaConfigs.PATRONI_PORT)
+        + HaConfigs.job(
+            "haproxy", pg, HaConfigs.HaproxyPorts.of(v.pgPort(), v.pgbouncerPort()).admin())
+        + HaConfigs.job("etcd", etcd, HaConfigs.ETCD_CLIENT_PORT);
   }
 
   private static String job(String name, String ip, int port, String cls, String ins) {
