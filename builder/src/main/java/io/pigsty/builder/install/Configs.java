@@ -2,7 +2,6 @@ package io.pigsty.builder.install;
 
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.Inventory.HbaRule;
-import io.pigsty.builder.inventory.Inventory.PgCluster;
 import io.pigsty.builder.inventory.Inventory.PgDatabase;
 import io.pigsty.builder.inventory.Inventory.PgUser;
 import io.pigsty.builder.inventory.Inventory.Vars;
@@ -23,44 +22,6 @@ public final class Configs {
   static final List<String> INTRA = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
 
   private Configs() {}
-
-  /**
-   * The PostgreSQL settings file included by Debian's postgresql.conf ({@code conf.d/}).
-   *
-   * @param inv the inventory
-   * @param tuning the sized tuning template
-   * @return file text
-   */
-  public static String postgresqlConf(Target inv, Tuning tuning) {
-    PgCluster c = inv.cluster();
-    return "# written by pigsty install: changes here are overwritten\n"
-        + "listen_addresses = '*'\n"
-        + "port = "
-        + inv.vars().pgPort()
-        + "\n"
-        + "cluster_name = '"
-        + inv.instanceName()
-        + "'\n"
-        + tuning.render()
-        + clusterSettings(inv);
-  }
-
-  /**
-   * {@code pg_libraries} as shared_preload_libraries, then {@code pg_parameters}, after the tuning
-   * (last wins).
-   */
-  static String clusterSettings(Target inv) {
-    StringBuilder sb = new StringBuilder();
-    if (!inv.cluster().libraries().isEmpty()) {
-      sb.append("shared_preload_libraries = '")
-          .append(String.join(",", inv.cluster().libraries()))
-          .append("'\n");
-    }
-    inv.cluster()
-        .parameters()
-        .forEach((k, v) -> sb.append(k).append(" = '").append(v).append("'\n"));
-    return sb.isEmpty() ? "" : "# pg_libraries and pg_parameters of pigsty.yml\n" + sb;
-  }
 
   /**
    * pg_hba.conf: the default rules, then {@code pg_hba_rules_extra} in order (first match wins, as

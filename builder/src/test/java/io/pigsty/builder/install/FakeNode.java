@@ -19,12 +19,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Debian node in memory, for planning tests: dpkg, systemd, pg_createcluster and a PostgreSQL
- * whose catalog converges to what the installer's SQL establishes. A script's rolled-back dry run
- * reports its {@code pigsty-change} notices until that same script has been applied to that
- * database (the installer's scripts change only what differs, so applied once they change nothing);
- * passwords are stored as PostgreSQL stores them (SCRAM secrets for clear text). Every command it
- * does not know fails the test.
+ * A Debian node in memory, for planning tests: dpkg, systemd, Patroni (its REST API through
+ * python3), Debian's cluster {@code <v>/main} as an earlier install left it, and a PostgreSQL whose
+ * catalog converges to what the installer's SQL establishes. A script's rolled-back dry run reports
+ * its {@code pigsty-change} notices until that same script has been applied to that database (the
+ * installer's scripts change only what differs, so applied once they change nothing); passwords are
+ * stored as PostgreSQL stores them (SCRAM secrets for clear text). Every command it does not know
+ * fails the test.
  */
 final class FakeNode implements CommandRunner, NodeFiles {
   private static final Pattern NOTICE =
