@@ -65,6 +65,10 @@ record DebianCluster(int version, State state) {
    * @return {@code /etc/postgresql/<v>/main}
    */
   Path etc() {
+    return etcDir(version);
+  }
+
+  static Path etcDir(int version) {
     return Path.of("/etc/postgresql", Integer.toString(version), "main");
   }
 

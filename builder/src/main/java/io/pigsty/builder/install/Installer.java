@@ -246,8 +246,7 @@ public final class Installer {
         started |= s.equals(new Step.Unit(HaConfigs.patroniUnit(inv.version()), Action.START));
         converted |=
             s instanceof Step.WriteFile w
-                && w.path()
-                    .equals(new DebianCluster(inv.version(), null).etc().resolve("start.conf"));
+                && w.path().equals(DebianCluster.etcDir(inv.version()).resolve("start.conf"));
         log.accept("changed: " + s.describe());
         apply(s);
         if (s instanceof Step.Sql sql && !sql.changes().isEmpty()) {
