@@ -2,7 +2,8 @@
 # sandbox-demo.sh RELEASE_TGZ BUNDLE_TGZ: the rest of `make demo` once the jar, the bundle and
 # the release exist. Removes any earlier sandbox, runs sandbox.sh (boot, copy, configure,
 # make install), creates a table from the host, runs `make install` again and requires
-# "changes: 0", the table to be there and `make plan` to be empty, prints `make status` and how to connect, then
+# "changes: 0", the table to be there and `make plan` to be empty, connects through HAProxy's 5433
+# and the VIP (pg-meta runs under Patroni), prints `make status` and how to connect, then
 # measures the floor: `apt-get install` of the same packages from the same repo on a fresh
 # node (chroot of the same image, no network). PIGSTY_FLOOR=0 skips the floor.
 # Output: progress on stderr; figures as key=value on stdout. Leaves the node running.
@@ -31,6 +32,16 @@ printf '%s\n' "$second" | grep -qx 'changes: 0' ||
 [ "$(psql "host=$NODE_IP port=6432 user=dbuser_meta dbname=meta" -XtAc 'SELECT id FROM pigsty.demo_survivor LIMIT 1')" = 42 ] ||
     die "the table made between the runs is gone"
 printf 'idempotent=yes\n'
+note "Patroni's services: HAProxy's primary service (5433, pgbouncer of the leader) and the VIP"
+vip=$(sed -n 's/^ *vip_address: *\([0-9.]*\).*/\1/p' "$NODE_ROOT/root/pigsty/pigsty.yml" | head -1)
+[ "$(psql "host=$NODE_IP port=5433 user=dbuser_meta dbname=meta" -XtAc 'SELECT pg_is_in_recovery()')" = f ] ||
+    die "HAProxy's primary service $NODE_IP:5433 does not reach the leader"
+printf 'haproxy_primary=yes\n'
+if [ -n "$vip" ]; then
+    [ "$(psql "host=$vip port=5432 user=dbuser_meta dbname=meta connect_timeout=5" -XtAc 'SELECT pg_is_in_recovery()')" = f ] ||
+        die "the VIP $vip does not reach the leader (vip-manager: journalctl -u vip-manager@15-main in the node)"
+    printf 'vip=%s\n' "$vip"
+fi
 note "plan: 'make plan' (pigsty install --dry-run) on the installed node must be empty"
 plan=$(in_node sh -c 'cd /root/pigsty && make plan' 2>&1) || { printf '%s\n' "$plan" >&2; die "make plan failed"; }
 printf '%s\n' "$plan" | grep -qx 'plan: no changes' ||

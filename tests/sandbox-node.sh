@@ -110,8 +110,10 @@ node_net_up() {
 # end of the nspawn log and die.
 node_boot() {
     BOOT_STATE=""
+    # CAP_NET_ADMIN as root has it on a real node (nspawn keeps it only with a network it makes
+    # itself): vip-manager adds the VIP to eth0; it acts on the node's own netns only
     setsid systemd-nspawn -q -b -D "$NODE_ROOT" --register=no --keep-unit --console=passive \
-        --network-namespace-path="/run/netns/$NODE_NETNS" -M "$NODE_NAME" \
+        --network-namespace-path="/run/netns/$NODE_NETNS" --capability=CAP_NET_ADMIN -M "$NODE_NAME" \
         >"$NODE_DIR/nspawn.log" 2>&1 </dev/null &
     echo $! >"$NODE_PIDFILE"
     for _ in $(seq 1 "$1"); do

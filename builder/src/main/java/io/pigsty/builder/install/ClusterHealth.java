@@ -35,9 +35,13 @@ public final class ClusterHealth {
    * @param inv the inventory
    * @param hosts the nodes the report covers ({@code -l})
    * @param deadline a {@link System#nanoTime()} value; at least one try each when it has passed
-   * @return the items, Patroni clusters in inventory order then etcd; empty on a single node
+   * @return the items, Patroni clusters in inventory order then etcd; empty on a single node (its
+   *     own report has Patroni's and etcd's {@code /health})
    */
   public static List<Item> check(Inventory inv, List<String> hosts, long deadline) {
+    if (inv.nodes().size() == 1) {
+      return List.of();
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     PatroniApi api =
         new PatroniApi(
@@ -48,7 +52,8 @@ public final class ClusterHealth {
     List<Item> out = new ArrayList<>();
     boolean patroni = false;
     for (PgCluster c : inv.clusters()) {
-      List<PgInstance> members = patroniMembers(inv, c);
+      // Patroni runs every instance (Target#patroni), pg-meta's too
+      List<PgInstance> members = c.instances();
       if (members.stream().noneMatch(i -> hosts.contains(i.ip()))) {
         continue;
       }
@@ -65,11 +70,6 @@ public final class ClusterHealth {
       out.add(HealthCheck.poll(deadline, 1000, () -> etcd(http, inv), Item::ok));
     }
     return out;
-  }
-
-  /** The instances of a cluster Patroni runs ({@link Target#patroni}: all but the admin node's). */
-  private static List<PgInstance> patroniMembers(Inventory inv, PgCluster c) {
-    return c.instances().stream().filter(i -> !i.ip().equals(inv.adminIp())).toList();
   }
 
   private static List<Item> patroni(PatroniApi api, PgCluster c, List<PgInstance> members) {

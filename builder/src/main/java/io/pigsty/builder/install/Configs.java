@@ -2,7 +2,6 @@ package io.pigsty.builder.install;
 
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.Inventory.HbaRule;
-import io.pigsty.builder.inventory.Inventory.PgCluster;
 import io.pigsty.builder.inventory.Inventory.PgDatabase;
 import io.pigsty.builder.inventory.Inventory.PgUser;
 import io.pigsty.builder.inventory.Inventory.Vars;
@@ -23,44 +22,6 @@ public final class Configs {
   static final List<String> INTRA = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
 
   private Configs() {}
-
-  /**
-   * The PostgreSQL settings file included by Debian's postgresql.conf ({@code conf.d/}).
-   *
-   * @param inv the inventory
-   * @param tuning the sized tuning template
-   * @return file text
-   */
-  public static String postgresqlConf(Target inv, Tuning tuning) {
-    PgCluster c = inv.cluster();
-    return "# written by pigsty install: changes here are overwritten\n"
-        + "listen_addresses = '*'\n"
-        + "port = "
-        + inv.vars().pgPort()
-        + "\n"
-        + "cluster_name = '"
-        + inv.instanceName()
-        + "'\n"
-        + tuning.render()
-        + clusterSettings(inv);
-  }
-
-  /**
-   * {@code pg_libraries} as shared_preload_libraries, then {@code pg_parameters}, after the tuning
-   * (last wins).
-   */
-  static String clusterSettings(Target inv) {
-    StringBuilder sb = new StringBuilder();
-    if (!inv.cluster().libraries().isEmpty()) {
-      sb.append("shared_preload_libraries = '")
-          .append(String.join(",", inv.cluster().libraries()))
-          .append("'\n");
-    }
-    inv.cluster()
-        .parameters()
-        .forEach((k, v) -> sb.append(k).append(" = '").append(v).append("'\n"));
-    return sb.isEmpty() ? "" : "# pg_libraries and pg_parameters of pigsty.yml\n" + sb;
-  }
 
   /**
    * pg_hba.conf: the default rules, then {@code pg_hba_rules_extra} in order (first match wins, as
@@ -412,9 +373,9 @@ public final class Configs {
   }
 
   /**
-   * /etc/prometheus/prometheus.yml: scrapes itself, alertmanager, node_exporter and the PostgreSQL
-   * and pgbouncer exporters (labels {@code cls}, {@code ins}); sends alerts to alertmanager; loads
-   * {@link #alertRules()}.
+   * /etc/prometheus/prometheus.yml: scrapes itself, alertmanager, node_exporter, the PostgreSQL and
+   * pgbouncer exporters, Patroni and HAProxy of every instance and every etcd member (labels {@code
+   * cls}, {@code ins}); sends alerts to alertmanager; loads {@link #alertRules()}.
    */
   public static String prometheusYml(Target inv) {
     Vars v = inv.vars();
@@ -436,14 +397,14 @@ public final class Configs {
             ? job("node", ip, v.nodeExporterPort(), "infra", ip)
                 + job("pgsql", ip, v.pgExporterPort(), cls, ins)
                 + job("pgbouncer", ip, v.pgbouncerExporterPort(), cls, ins)
-            : nodeJobs(inv));
+            : nodeJobs(inv))
+        + haJobs(inv.inventory());
   }
 
   /**
    * The jobs of a multi-node inventory: node_exporter on every node (labelled with the instance it
    * holds, else {@code cls: infra}/{@code etcd}), the PostgreSQL and pgbouncer exporters of every
-   * instance, Patroni and HAProxy of every Patroni instance, and every etcd member when Patroni
-   * runs (HaConfigs' job format).
+   * instance (HaConfigs' job format).
    */
   static String nodeJobs(Target inv) {
     Inventory all = inv.inventory();
@@ -460,25 +421,26 @@ public final class Configs {
                       ? new HaConfigs.ScrapeTarget("etcd", all.etcd().name(member.get()), n)
                       : new HaConfigs.ScrapeTarget("infra", "infra-" + n.replace('.', '-'), n)));
     }
-    List<HaConfigs.ScrapeTarget> ha =
-        pg.stream().filter(t -> !t.ip().equals(all.adminIp())).toList();
-    StringBuilder sb =
-        new StringBuilder()
-            .append(HaConfigs.job("node", nodes, v.nodeExporterPort()))
-            .append(HaConfigs.job("pgsql", pg, v.pgExporterPort()))
-            .append(HaConfigs.job("pgbouncer", pg, v.pgbouncerExporterPort()));
-    if (!ha.isEmpty()) {
-      sb.append(HaConfigs.job("patroni", ha, HaConfigs.PATRONI_PORT))
-          .append(
-              HaConfigs.job(
-                  "haproxy", ha, HaConfigs.HaproxyPorts.of(v.pgPort(), v.pgbouncerPort()).admin()));
-      List<HaConfigs.ScrapeTarget> etcd =
-          Dcs.members(all).stream()
-              .map(m -> new HaConfigs.ScrapeTarget("etcd", m.name(), m.ip()))
-              .toList();
-      sb.append(HaConfigs.job("etcd", etcd, HaConfigs.ETCD_CLIENT_PORT));
-    }
-    return sb.toString();
+    return HaConfigs.job("node", nodes, v.nodeExporterPort())
+        + HaConfigs.job("pgsql", pg, v.pgExporterPort())
+        + HaConfigs.job("pgbouncer", pg, v.pgbouncerExporterPort());
+  }
+
+  /**
+   * Patroni ({@code /metrics} on 8008) and HAProxy ({@code /metrics} on its stats port) of every
+   * instance, all under Patroni, and every etcd member (HaConfigs' job format).
+   */
+  static String haJobs(Inventory all) {
+    Vars v = all.vars();
+    List<HaConfigs.ScrapeTarget> pg = HaConfigs.scrapeTargets(all);
+    List<HaConfigs.ScrapeTarget> etcd =
+        Dcs.members(all).stream()
+            .map(m -> new HaConfigs.ScrapeTarget("etcd", m.name(), m.ip()))
+            .toList();
+    return HaConfigs.job("patroni", pg, HaConfigs.PATRONI_PORT)
+        + HaConfigs.job(
+            "haproxy", pg, HaConfigs.HaproxyPorts.of(v.pgPort(), v.pgbouncerPort()).admin())
+        + HaConfigs.job("etcd", etcd, HaConfigs.ETCD_CLIENT_PORT);
   }
 
   private static String job(String name, String ip, int port, String cls, String ins) {

@@ -12,27 +12,20 @@ final class Dcs {
   private Dcs() {}
 
   /**
-   * @return whether any instance runs under Patroni ({@link Target#patroni}), so etcd must run
+   * @return whether any instance runs under Patroni ({@link Target#patroni}), so etcd must run:
+   *     always, since every inventory has a cluster on its admin node and Patroni runs them all
    */
   static boolean needed(Inventory inv) {
-    return patroniClusters(inv).findAny().isPresent();
+    return !inv.clusters().isEmpty();
   }
 
   /**
-   * The clusters with an instance under Patroni: one off the admin node ({@link Target#patroni}).
-   */
-  private static java.util.stream.Stream<Inventory.PgCluster> patroniClusters(Inventory inv) {
-    return inv.clusters().stream()
-        .filter(c -> c.instances().stream().anyMatch(i -> !i.ip().equals(inv.adminIp())));
-  }
-
-  /**
-   * The API every client of the etcd cluster speaks: v2 when a Patroni cluster has a VIP, because
-   * bookworm's vip-manager 1.0.2 reads only etcd's v2 keys and etcd 3.4 keeps the v2 and v3
-   * keyspaces apart (docs/ha.md); else v3.
+   * The API every client of the etcd cluster speaks: v2 when a cluster has a VIP (every cluster
+   * runs under Patroni, pg-meta included), because bookworm's vip-manager 1.0.2 reads only etcd's
+   * v2 keys and etcd 3.4 keeps the v2 and v3 keyspaces apart (docs/ha.md); else v3.
    */
   static DcsApi api(Inventory inv) {
-    return patroniClusters(inv).anyMatch(c -> c.vip() != null) ? DcsApi.V2 : DcsApi.V3;
+    return inv.clusters().stream().anyMatch(c -> c.vip() != null) ? DcsApi.V2 : DcsApi.V3;
   }
 
   /**

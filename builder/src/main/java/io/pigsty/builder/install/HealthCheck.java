@@ -113,11 +113,11 @@ public final class HealthCheck {
 
   /**
    * The units {@code pigsty install} starts on a node, in start order: etcd on an etcd member (when
-   * Patroni runs anywhere: {@link Dcs#member}); on a node with a PostgreSQL instance its unit
-   * (Debian's {@code postgresql@<v>-main} on the admin node, else {@code
-   * patroni@<v>-main.service}), pgbouncer, the PostgreSQL and pgbouncer exporters; node_exporter
-   * everywhere; HAProxy and, when the cluster has a VIP, vip-manager on a Patroni node;
-   * alertmanager, Prometheus and nginx on the admin node.
+   * Patroni runs anywhere: {@link Dcs#member}); on a node with a PostgreSQL instance Patroni's
+   * {@code patroni@<v>-main.service}, which runs it (the admin node's too), pgbouncer, the
+   * PostgreSQL and pgbouncer exporters; node_exporter everywhere; HAProxy and, when the cluster has
+   * a VIP, vip-manager on a node with an instance; alertmanager, Prometheus and nginx on the admin
+   * node.
    *
    * @param inv the inventory
    * @param ip a node of it
@@ -131,16 +131,13 @@ public final class HealthCheck {
     Optional<Target> t = Target.on(inv, ip);
     t.ifPresent(
         x -> {
-          u.add(
-              x.patroni()
-                  ? HaConfigs.patroniUnit(x.version())
-                  : "postgresql@" + x.version() + "-main");
+          u.add(HaConfigs.patroniUnit(x.version()));
           u.addAll(
               List.of(
                   "pgbouncer", "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter"));
         });
     u.add("prometheus-node-exporter");
-    if (t.isPresent() && t.get().patroni()) {
+    if (t.isPresent()) {
       u.add("haproxy");
       if (t.get().cluster().vip() != null) {
         u.add(HaConfigs.vipManagerUnit(t.get().version()));
@@ -163,9 +160,9 @@ public final class HealthCheck {
   /**
    * The ports the units of {@link #units(Inventory, String)} listen on: on the admin node nginx,
    * Prometheus and alertmanager; node_exporter everywhere; PostgreSQL, pgbouncer and their
-   * exporters with an instance; on a Patroni node Patroni's REST API (8008) and HAProxy's services
-   * and stats ({@link HaConfigs.HaproxyPorts#of}: 5433, 5434, 5436, 5438, 9101); etcd's client and
-   * peer ports (2379, 2380) on an etcd member.
+   * exporters, Patroni's REST API (8008) and HAProxy's services and stats with an instance ({@link
+   * HaConfigs.HaproxyPorts#of}: 5433, 5434, 5436, 5438, 9101); etcd's client and peer ports (2379,
+   * 2380) on an etcd member.
    *
    * @param inv the inventory (the {@code *_port} vars)
    * @param ip a node of it
@@ -186,8 +183,6 @@ public final class HealthCheck {
       m.put(v.pgbouncerPort(), "pgbouncer");
       m.put(v.pgExporterPort(), "postgres_exporter");
       m.put(v.pgbouncerExporterPort(), "pgbouncer_exporter");
-    }
-    if (t.isPresent() && t.get().patroni()) {
       HaConfigs.HaproxyPorts h = HaConfigs.HaproxyPorts.of(v.pgPort(), v.pgbouncerPort());
       m.put(h.patroni(), "patroni");
       m.put(h.primary(), "haproxy primary");
@@ -236,7 +231,7 @@ public final class HealthCheck {
       items.addAll(selects());
     }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    if (target != null && target.patroni()) {
+    if (target != null) {
       items.add(patroniHealth(http, ip, deadline));
     }
     if (Dcs.member(inventory, ip)) {

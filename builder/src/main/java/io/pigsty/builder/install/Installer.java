@@ -28,31 +28,35 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Brings up the admin node of an inventory from the local repository, as plan then apply: INFRA
- * (nginx, prometheus, alertmanager, node_exporter) and PGSQL (the cluster, roles, users, databases,
- * pgbouncer, exporters), all under systemd. Each of four phases (packages, postgres, sql, services)
- * observes the node through a {@link CommandRunner} and {@link NodeFiles}, computes its {@link
- * Plan} (files by bytes, mode and owner; missing packages; SQL whose rolled-back dry run reports a
- * change; unit actions), and applies it. A node that matches the inventory gets an empty plan, so a
- * second install changes nothing. Debian's cluster {@code <v>/main} carries the instance ({@code
- * cluster_name = pg-meta-1}): systemd's {@code postgresql@.service} cannot run a Debian cluster
- * whose name holds a dash.
+ * Brings up a node's PostgreSQL instance from the local repository, as plan then apply: on the
+ * admin node INFRA (nginx, prometheus, alertmanager, node_exporter) too; on every instance etcd
+ * (when the node is a member), Patroni, roles, users, databases, pgbouncer, the exporters, HAProxy
+ * and vip-manager, all under systemd. Each phase (packages, etcd, postgres, sql, services) observes
+ * the node through a {@link CommandRunner} and {@link NodeFiles}, computes its {@link Plan} (files
+ * by bytes, mode and owner; missing packages; SQL whose rolled-back dry run reports a change; unit
+ * actions), and applies it. A node that matches the inventory gets an empty plan, so a second
+ * install changes nothing.
+ *
+ * <p>Patroni runs every instance ({@code patroni@<v>-main}, data in Debian's {@code
+ * /var/lib/postgresql/<v>/main}). A Debian cluster {@code <v>/main} found there is dropped when it
+ * is the package's empty default, and converted in place when it holds data (an earlier version ran
+ * pg-meta as Debian's {@code postgresql@<v>-main}): see {@link DebianCluster} and {@code
+ * docs/install.md}, "Converting an earlier install".
  */
 public final class Installer {
 
   /** The local repository source {@code ./configure} writes. */
   public static final Path REPO_SOURCE = Path.of("/etc/apt/sources.list.d/pigsty-local.sources");
 
-  private static final String MARKER = "pigsty.initdb";
   private static final Pattern NOTICE = Pattern.compile("pigsty-change: (.*)");
 
   /** The phases, in order; each is planned on the state the one before it left. */
   public enum Phase {
     /** Debian packages. */
     PACKAGES,
-    /** The etcd member on this node, when Patroni runs anywhere in the inventory. */
+    /** The etcd member on this node, when it is one (Patroni's DCS). */
     ETCD,
-    /** The PostgreSQL cluster, its configuration and unit. */
+    /** Patroni and its PostgreSQL instance (a Debian cluster found there dropped or converted). */
     POSTGRES,
     /** Roles, passwords, databases, schemas and extensions. */
     SQL,
@@ -96,11 +100,12 @@ public final class Installer {
   }
 
   /**
-   * Debian packages the admin node needs: infra, PostgreSQL, pgbouncer, the exporters and the
+   * Debian packages a node with an instance needs: infra on the admin node; PostgreSQL, pgbouncer,
+   * the exporters, Patroni, HAProxy, vip-manager (with a VIP) and etcd (on a member); and the
    * packages of the extensions {@code pg_databases} creates, found in the extension catalog ({@code
    * bundles/extensions.yml}; an extension it does not list comes with the server).
    *
-   * @param inv the admin node and its cluster
+   * @param inv the node and its cluster
    * @param catalog the extension catalog
    * @param osCode the node's OS code ({@code d12}) for the catalog's per-OS entries, or null
    * @return package names, without duplicates, in install order
@@ -122,11 +127,9 @@ public final class Installer {
             "pgbouncer",
             "prometheus-postgres-exporter",
             "prometheus-pgbouncer-exporter"));
-    if (inv.patroni()) {
-      p.addAll(List.of("patroni", "haproxy"));
-      if (inv.cluster().vip() != null) {
-        p.add("vip-manager");
-      }
+    p.addAll(List.of("patroni", "haproxy"));
+    if (inv.cluster().vip() != null) {
+      p.add("vip-manager");
     }
     if (Dcs.member(inv.inventory(), inv.ip())) {
       p.add("etcd-server");
@@ -218,7 +221,7 @@ public final class Installer {
     return switch (phase) {
       case PACKAGES -> planPackages();
       case ETCD -> planEtcd();
-      case POSTGRES -> inv.patroni() ? planPatroni() : planPostgres();
+      case POSTGRES -> planPatroni();
       case SQL -> planSql();
       case SERVICES -> planServices();
     };
@@ -237,7 +240,13 @@ public final class Installer {
       long t = System.nanoTime();
       Plan plan = plan(p);
       plan.notes().forEach(n -> log.accept("note: " + n));
+      boolean started = false;
+      boolean converted = false;
       for (Step s : plan.steps()) {
+        started |= s.equals(new Step.Unit(HaConfigs.patroniUnit(inv.version()), Action.START));
+        converted |=
+            s instanceof Step.WriteFile w
+                && w.path().equals(DebianCluster.etcDir(inv.version()).resolve("start.conf"));
         log.accept("changed: " + s.describe());
         apply(s);
         if (s instanceof Step.Sql sql && !sql.changes().isEmpty()) {
@@ -249,6 +258,23 @@ public final class Installer {
       if (p == Phase.POSTGRES) {
         waitReady();
         log.accept("postgres: accepting connections on port " + inv.vars().pgPort());
+        if (started && inv.instance().role().equals("primary")) {
+          waitLeads();
+        }
+        if (converted) {
+          log.accept(
+              "converted: Debian's cluster "
+                  + pgVersion()
+                  + "/main now runs under "
+                  + HaConfigs.patroniUnit(inv.version())
+                  + " as "
+                  + inv.instanceName()
+                  + ", its data kept in "
+                  + DebianCluster.dataDir(inv.version())
+                  + "; postgresql@"
+                  + pgVersion()
+                  + "-main is stopped and disabled");
+        }
       }
       if (plan.isEmpty() && p == Phase.PACKAGES) {
         log.accept("packages: all " + packages(inv, catalog, osCode(files)).size() + " installed");
@@ -316,9 +342,7 @@ public final class Installer {
     if (ops.apply(step)) {
       return;
     }
-    if (step instanceof Step.CreateCluster s) {
-      createCluster(s);
-    } else if (step instanceof Step.Sql s) {
+    if (step instanceof Step.Sql s) {
       psql(s.database(), s.script());
     } else {
       throw new IllegalStateException("no way to apply " + step);
@@ -327,106 +351,25 @@ public final class Installer {
 
   // ---- packages ----------------------------------------------------------------------------
 
+  /** postgresql-common's drop-in that keeps the package from making a cluster of its own. */
+  static final Path CREATECLUSTER = Path.of("/etc/postgresql-common/createcluster.d/pigsty.conf");
+
   private Plan planPackages() throws InstallException {
-    return new Plan(ops.packages(packages(inv, catalog, osCode(files))), List.of());
+    List<Step> steps = new ArrayList<>();
+    // before postgresql-N is installed: Patroni makes the cluster, not the package
+    ops.conf(
+        steps,
+        new HashSet<>(),
+        CREATECLUSTER,
+        "# written by pigsty install: Patroni creates the cluster\ncreate_main_cluster = false\n");
+    steps.addAll(ops.packages(packages(inv, catalog, osCode(files))));
+    return new Plan(steps, List.of());
   }
 
   // ---- postgres ----------------------------------------------------------------------------
 
   private String pgVersion() {
     return Integer.toString(inv.version());
-  }
-
-  private Path etcDir() {
-    return Path.of("/etc/postgresql", pgVersion(), "main");
-  }
-
-  private String pgUnit() {
-    return "postgresql@" + pgVersion() + "-main";
-  }
-
-  private Plan planPostgres() throws InstallException {
-    List<Step> steps = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
-    boolean exists = files.exists(etcDir().resolve("postgresql.conf"));
-    boolean ours = files.exists(etcDir().resolve(MARKER));
-    Path base = Path.of("/var/lib/postgresql", pgVersion(), "main", "base");
-    boolean fresh = !exists;
-    if (exists && !ours) {
-      if (files.directories(base) <= 3) { // template1, template0, postgres
-        fresh = true;
-      } else {
-        notes.add(
-            "postgres: " + base.getParent() + " holds databases: kept as it is, not re-created");
-      }
-    }
-    Set<Path> changed = new HashSet<>();
-    if (fresh) {
-      steps.add(
-          new Step.CreateCluster(
-              inv.version(), inv.vars().pgPort(), tuning.checksums(), exists, inv.instanceName()));
-    }
-    Path conf = etcDir().resolve("conf.d/pigsty.conf");
-    Path hba = etcDir().resolve("pg_hba.conf");
-    // pg_createcluster writes its own pg_hba.conf: after a (re-)create ours is always written
-    ops.file(
-        steps,
-        changed,
-        conf,
-        Configs.postgresqlConf(inv, tuning),
-        "rw-r--r--",
-        "postgres",
-        "postgres",
-        false,
-        fresh);
-    ops.file(
-        steps, changed, hba, Configs.pgHba(inv), "rw-r-----", "postgres", "postgres", false, fresh);
-    ops.unit(steps, pgUnit(), changed.contains(conf), changed.contains(hba));
-    return new Plan(steps, notes);
-  }
-
-  private void createCluster(Step.CreateCluster s) throws InstallException {
-    if (s.dropFirst()) {
-      ops.check(
-          new Command(
-              List.of("pg_dropcluster", "--stop", pgVersion(), "main"),
-              NodeOps.APT_ENV,
-              null,
-              Duration.ofMinutes(2)));
-    }
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "pg_createcluster",
-                pgVersion(),
-                "main",
-                "--port",
-                Integer.toString(s.port()),
-                "--start-conf",
-                "auto",
-                "--locale",
-                "C.UTF-8",
-                "--encoding",
-                "UTF8",
-                "--",
-                "--auth-local",
-                "peer",
-                "--auth-host",
-                "scram-sha-256"));
-    if (s.checksums()) {
-      cmd.add("--data-checksums");
-    }
-    ops.check(new Command(cmd, NodeOps.APT_ENV, null, Duration.ofMinutes(5)));
-    files.write(
-        etcDir().resolve(MARKER),
-        ("created by pigsty install for "
-                + s.instance()
-                + (s.checksums() ? " with data checksums" : "")
-                + "\n")
-            .getBytes(StandardCharsets.UTF_8),
-        "rw-r--r--",
-        "postgres",
-        "postgres");
   }
 
   private boolean pgReady() throws InstallException {
@@ -443,7 +386,7 @@ public final class Installer {
   }
 
   private void waitReady() throws InstallException {
-    int tries = inv.patroni() ? 600 : 120; // a replica clones the leader first
+    int tries = 600; // a replica clones the leader first
     for (int i = 0; i < tries; i++) {
       if (pgReady()) {
         return;
@@ -455,7 +398,7 @@ public final class Installer {
         throw new InstallException("interrupted", e);
       }
     }
-    String unit = inv.patroni() ? HaConfigs.patroniUnit(inv.version()) : pgUnit();
+    String unit = HaConfigs.patroniUnit(inv.version());
     throw new InstallException(
         unit
             + ": PostgreSQL does not accept connections after "
@@ -505,26 +448,17 @@ public final class Installer {
   private Plan planPatroni() throws InstallException {
     List<Step> steps = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    Path etc = etcDir();
-    if (files.exists(etc.resolve("start.conf"))) {
-      // a cluster pg_createcluster made (the package's, or an earlier install's)
-      Path base = Path.of("/var/lib/postgresql", pgVersion(), "main", "base");
-      if (files.directories(base) > 3) {
-        throw new InstallException(
-            inv.instanceName()
-                + ": Debian's cluster "
-                + pgVersion()
-                + "/main on "
-                + inv.ip()
-                + " holds databases; Patroni does not take it over on a replica node. Move its"
-                + " data away (pg_dropcluster "
-                + pgVersion()
-                + " main after a dump), then run make install again");
-      }
-      steps.add(
-          new Step.Run(
-              List.of("pg_dropcluster", "--stop", pgVersion(), "main"),
-              "remove Debian's empty cluster " + pgVersion() + "/main (Patroni creates its own)"));
+    DebianCluster debian = DebianCluster.observe(files, inv.version());
+    switch (debian.state()) {
+      case ABSENT, CONVERTED -> {}
+      case EMPTY ->
+          steps.add(
+              new Step.Run(
+                  List.of("pg_dropcluster", "--stop", pgVersion(), "main"),
+                  "remove Debian's empty cluster "
+                      + pgVersion()
+                      + "/main (Patroni creates its own)"));
+      case DATA -> notes.add(convert(debian, steps));
     }
     Set<Path> changed = new HashSet<>();
     Path yml = Path.of(HaConfigs.patroniConfigPath(inv.version()));
@@ -540,6 +474,171 @@ public final class Installer {
         false);
     ops.unit(steps, HaConfigs.patroniUnit(inv.version()), false, changed.contains(yml));
     return new Plan(steps, notes);
+  }
+
+  /**
+   * Plans the conversion of Debian's cluster {@code <v>/main} with data to a Patroni member on the
+   * same data directory (Patroni docs, "Convert a Standalone to a Patroni Cluster": Patroni takes
+   * over a non-empty data directory while its cluster is not initialised in the DCS, once the
+   * superuser, replication and rewind logins of patroni.yml exist). Steps, in order: Debian's
+   * cluster started if it is down; the roles of pigsty.yml and the passwords of Patroni's logins
+   * set in it (psql as postgres over the socket); {@code postgresql.base.conf} and {@code
+   * pg_ident.conf} written into the data directory from Debian's files; {@code postgresql@<v>-main}
+   * stopped and disabled, its {@code start.conf} {@code disabled}, systemd's generators re-run.
+   * Patroni's own steps follow; it starts the instance as a replica, finds no leader and promotes
+   * it.
+   *
+   * @return a note saying what is converted
+   * @throws InstallException when this instance is not its cluster's primary (a replica clones the
+   *     leader; its data is not taken over), or the data cannot be taken over in place ({@link
+   *     DebianCluster#checkConvertible})
+   */
+  private String convert(DebianCluster debian, List<Step> steps) throws InstallException {
+    if (!inv.instance().role().equals("primary")) {
+      throw new InstallException(
+          inv.instanceName()
+              + ": Debian's cluster "
+              + pgVersion()
+              + "/main on "
+              + inv.ip()
+              + " holds databases; Patroni does not take it over on a replica node (it clones"
+              + " the leader). Move its data away (pg_dropcluster "
+              + pgVersion()
+              + " main after a dump), then run make install again");
+    }
+    debian.checkConvertible(files, inv.instanceName());
+    Vars v = inv.vars();
+    if (!pgReady()) {
+      steps.add(new Step.Unit(debian.unit(), Action.START));
+    }
+    StringBuilder pw = new StringBuilder("SET log_statement = 'none';\n").append(rolesScript());
+    Map<String, Password> logins = new LinkedHashMap<>();
+    logins.put("postgres", v.adminPassword());
+    logins.put(v.replicationUser(), v.replicationPassword());
+    logins.put(v.adminUser(), v.adminPassword());
+    logins.forEach(
+        (user, password) ->
+            pw.append("ALTER ROLE ")
+                .append(Provisioning.id(user))
+                .append(" PASSWORD ")
+                .append(Provisioning.lit(password.text()))
+                .append(";\n"));
+    steps.add(
+        new Step.Sql(
+            "postgres",
+            pw.toString(),
+            List.of(
+                "roles of pigsty.yml and the passwords of Patroni's logins "
+                    + String.join(", ", logins.keySet())
+                    + " in Debian's cluster "
+                    + pgVersion()
+                    + "/main"),
+            true));
+    String conf =
+        files
+            .read(debian.etc().resolve("postgresql.conf"))
+            .map(f -> new String(f.content(), StandardCharsets.UTF_8))
+            .orElseThrow();
+    Set<Path> changed = new HashSet<>();
+    ops.file(
+        steps,
+        changed,
+        debian.data().resolve("postgresql.base.conf"),
+        debian.baseConf(conf),
+        "rw-------",
+        "postgres",
+        "postgres",
+        false,
+        false);
+    Optional<NodeFiles.State> ident = files.read(debian.etc().resolve("pg_ident.conf"));
+    if (ident.isPresent()) {
+      ops.file(
+          steps,
+          changed,
+          debian.data().resolve("pg_ident.conf"),
+          new String(ident.get().content(), StandardCharsets.UTF_8),
+          "rw-------",
+          "postgres",
+          "postgres",
+          false,
+          false);
+    }
+    steps.add(new Step.Unit(debian.unit(), Action.STOP));
+    steps.add(new Step.Unit(debian.unit(), Action.DISABLE));
+    ops.file(
+        steps,
+        changed,
+        debian.etc().resolve("start.conf"),
+        debian.startConf(HaConfigs.patroniUnit(inv.version())),
+        "rw-r--r--",
+        "postgres",
+        "postgres",
+        false,
+        true);
+    // postgresql-common's systemd generator reads start.conf: it no longer wants the unit
+    steps.add(new Step.Unit(debian.unit(), Action.DAEMON_RELOAD));
+    return "postgres: Debian's cluster "
+        + pgVersion()
+        + "/main holds "
+        + inv.instanceName()
+        + "'s data: converted to "
+        + HaConfigs.patroniUnit(inv.version())
+        + " in place (data kept in "
+        + debian.data()
+        + "; postgresql@"
+        + pgVersion()
+        + "-main stopped, disabled, start.conf 'disabled')";
+  }
+
+  /**
+   * After Patroni started this primary-role instance: waits until a member of its cluster leads
+   * (Patroni's {@code GET /primary} answers 200), this one first. Patroni creates its logins after
+   * its bootstrap has started PostgreSQL, and a converted instance starts as a replica until it
+   * promotes itself, so the SQL phase waits for the leader. Probes go through the node's {@code
+   * python3} (Patroni's interpreter), so a test's fake node answers them.
+   *
+   * @throws InstallException when no member leads after 5 min
+   */
+  private void waitLeads() throws InstallException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (var i : inv.cluster().instances()) {
+        if (primary(i.ip())) {
+          log.accept(
+              "patroni: " + inv.cluster().instanceName(i) + " leads " + inv.cluster().name());
+          return;
+        }
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InstallException("interrupted", e);
+      }
+    }
+    throw new InstallException(
+        inv.instanceName()
+            + ": no member of "
+            + inv.cluster().name()
+            + " leads 5 min after "
+            + HaConfigs.patroniUnit(inv.version())
+            + " started (GET :"
+            + HaConfigs.PATRONI_PORT
+            + "/primary; see journalctl -u "
+            + HaConfigs.patroniUnit(inv.version())
+            + ")");
+  }
+
+  /** Whether Patroni's REST API on {@code ip} answers {@code GET /primary} with 200. */
+  private boolean primary(String ip) throws InstallException {
+    return ops.run(
+            Command.of(
+                Duration.ofSeconds(10),
+                "python3",
+                "-c",
+                "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)",
+                "http://" + ip + ":" + HaConfigs.PATRONI_PORT + "/primary"))
+        .ok();
   }
 
   private HaConfigs.PatroniSpec patroniSpec() {
@@ -629,7 +728,7 @@ public final class Installer {
   // ---- sql ---------------------------------------------------------------------------------
 
   private Plan planSql() throws InstallException {
-    if (inv.patroni() && pgReady() && inRecovery()) {
+    if (pgReady() && inRecovery()) {
       return new Plan(
           List.of(), List.of("sql: " + inv.instanceName() + " is a replica; the leader runs it"));
     }
@@ -937,34 +1036,32 @@ public final class Installer {
     ops.conf(steps, changed, ne, Configs.nodeExporterDefaults(inv));
     ops.unit(steps, "prometheus-node-exporter", changed.contains(ne), false);
 
-    if (inv.patroni()) {
-      Path hap = Path.of(HaConfigs.HAPROXY_CFG);
+    Path hap = Path.of(HaConfigs.HAPROXY_CFG);
+    ops.conf(
+        steps,
+        changed,
+        hap,
+        HaConfigs.haproxyCfg(
+            inv.cluster().name(),
+            HaConfigs.members(inv.cluster()),
+            HaConfigs.HaproxyPorts.of(inv.vars().pgPort(), inv.vars().pgbouncerPort())));
+    ops.unit(steps, "haproxy", false, changed.contains(hap));
+    Inventory.Vip vip = inv.cluster().vip();
+    if (vip != null) {
+      Path vm = Path.of(HaConfigs.vipManagerPath(inv.version()));
       ops.conf(
           steps,
           changed,
-          hap,
-          HaConfigs.haproxyCfg(
+          vm,
+          HaConfigs.vipManagerEnv(
+              vip.address(),
+              vip.cidrmask(),
+              vip.iface(),
+              inv.instanceName(),
               inv.cluster().name(),
-              HaConfigs.members(inv.cluster()),
-              HaConfigs.HaproxyPorts.of(inv.vars().pgPort(), inv.vars().pgbouncerPort())));
-      ops.unit(steps, "haproxy", false, changed.contains(hap));
-      Inventory.Vip vip = inv.cluster().vip();
-      if (vip != null) {
-        Path vm = Path.of(HaConfigs.vipManagerPath(inv.version()));
-        ops.conf(
-            steps,
-            changed,
-            vm,
-            HaConfigs.vipManagerEnv(
-                vip.address(),
-                vip.cidrmask(),
-                vip.iface(),
-                inv.instanceName(),
-                inv.cluster().name(),
-                Dcs.members(inv.inventory()),
-                Dcs.api(inv.inventory())));
-        ops.unit(steps, HaConfigs.vipManagerUnit(inv.version()), changed.contains(vm), false);
-      }
+              Dcs.members(inv.inventory()),
+              Dcs.api(inv.inventory())));
+      ops.unit(steps, HaConfigs.vipManagerUnit(inv.version()), changed.contains(vm), false);
     }
     if (!inv.admin()) {
       return new Plan(steps, notes);

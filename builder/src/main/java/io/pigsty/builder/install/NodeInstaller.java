@@ -43,10 +43,6 @@ public final class NodeInstaller {
   /** The bundle key, put there by {@link Rollout} before the node's install runs. */
   public static final Path KEY = Path.of("/etc/pigsty/pigsty.gpg");
 
-  /** postgresql-common's drop-in that keeps the package from making a cluster of its own. */
-  public static final Path CREATECLUSTER =
-      Path.of("/etc/postgresql-common/createcluster.d/pigsty.conf");
-
   /** The phases, in order. */
   public enum Phase {
     /** The apt source. */
@@ -250,14 +246,6 @@ public final class NodeInstaller {
     }
     Set<Path> changed = new HashSet<>();
     ops.conf(steps, changed, SOURCE, sources(inv));
-    if (instance != null) {
-      // before postgresql-N is installed: Patroni makes the cluster, not the package
-      ops.conf(
-          steps,
-          changed,
-          CREATECLUSTER,
-          "# written by pigsty install: Patroni creates the cluster\ncreate_main_cluster = false\n");
-    }
     List<Path> others;
     try {
       others = AptSourceFiles.others(root, SOURCE.getFileName().toString());

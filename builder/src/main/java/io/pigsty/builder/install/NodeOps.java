@@ -144,7 +144,7 @@ final class NodeOps {
       check(Command.of(SHORT, "haproxy", "-c", "-q", "-f", HaConfigs.HAPROXY_CFG));
     }
     Duration t =
-        s.action() == Action.START || s.action() == Action.RESTART
+        s.action() == Action.START || s.action() == Action.RESTART || s.action() == Action.STOP
             ? Duration.ofMinutes(3)
             : Duration.ofMinutes(1);
     if (s.action() == Action.DAEMON_RELOAD) {

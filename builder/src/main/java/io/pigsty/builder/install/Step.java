@@ -29,24 +29,6 @@ public sealed interface Step {
   }
 
   /**
-   * Creates Debian's PostgreSQL cluster {@code <version>/main} ({@code pg_createcluster}), dropping
-   * an existing one first when it holds only the template databases.
-   */
-  record CreateCluster(int version, int port, boolean checksums, boolean dropFirst, String instance)
-      implements Step {
-    @Override
-    public String describe() {
-      return (dropFirst ? "re-create" : "create")
-          + " cluster "
-          + version
-          + "/main ("
-          + instance
-          + ")"
-          + (checksums ? " with data checksums" : "");
-    }
-  }
-
-  /**
    * Makes a file hold exactly these bytes, mode and owner.
    *
    * @param path the file
@@ -116,7 +98,11 @@ public sealed interface Step {
     /** systemctl restart (its configuration changed). */
     RESTART,
     /** systemctl reload (a file it re-reads on SIGHUP changed). */
-    RELOAD
+    RELOAD,
+    /** systemctl stop (a unit another one replaces, such as Debian's cluster under Patroni). */
+    STOP,
+    /** systemctl disable (the same, so it does not come back at boot). */
+    DISABLE
   }
 
   /** A systemd unit action. */

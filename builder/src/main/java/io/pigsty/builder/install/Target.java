@@ -50,11 +50,12 @@ public record Target(Inventory inventory, PgCluster cluster, PgInstance instance
   }
 
   /**
-   * @return whether Patroni runs this instance: every instance but the admin node's, whose pg-meta
-   *     keeps Debian's {@code postgresql@<v>-main} unit until its conversion is in place
+   * @return whether Patroni runs this instance: always, the admin node's pg-meta included (issue
+   *     13: Patroni owns every PostgreSQL instance; a Debian cluster an earlier version made is
+   *     converted, see {@link Installer})
    */
   public boolean patroni() {
-    return !admin();
+    return true;
   }
 
   /**

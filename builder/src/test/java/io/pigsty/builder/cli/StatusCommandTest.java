@@ -78,7 +78,7 @@ class StatusCommandTest {
   /**
    * The whole command on a two-node inventory of loopback addresses: the admin node 127.0.0.1 is
    * checked here (nothing of it runs on the build machine), 127.0.0.2 cannot be reached over SSH
-   * (no admin key, or nothing listening), and its Patroni cluster has no leader.
+   * (no admin key, or nothing listening), and neither Patroni cluster has a leader.
    */
   @Test
   void status_multiNodeExits42NamingEveryFailedNodeAndTheCluster() throws Exception {
@@ -103,12 +103,15 @@ class StatusCommandTest {
     assertThat(r.out())
         .startsWith("health of 2 node(s) (")
         .contains("node 127.0.0.1 (pg-meta-1):\n", "node 127.0.0.2 (pg-test-1):\n  [FAIL] ssh: ")
-        .contains("cluster:\n  [FAIL] patroni pg-test leader: no member answers GET /cluster: ")
+        // pg-meta runs under Patroni too (issue 13)
+        .contains("cluster:\n  [FAIL] patroni pg-meta leader: no member answers GET /cluster: ")
+        .contains("\n  [FAIL] patroni pg-test leader: no member answers GET /cluster: ")
         .contains("[FAIL] etcd cluster etcd: 0/1 member(s) healthy");
     assertThat(r.err())
         .contains("health check(s) failed on 127.0.0.1, 127.0.0.2, cluster:")
         .contains("\n  127.0.0.1: unit nginx: ")
         .contains("\n  127.0.0.2: ssh: ")
+        .contains("\n  cluster: patroni pg-meta leader: ")
         .contains("\n  cluster: patroni pg-test leader: ");
   }
 }

@@ -44,7 +44,11 @@ class ConfigsTest {
           "10.10.10.10:9093",
           "10.10.10.10:9100",
           "10.10.10.10:9187",
-          "10.10.10.10:9127"
+          "10.10.10.10:9127",
+          // Patroni, HAProxy and etcd: pg-meta runs under Patroni too
+          "10.10.10.10:8008",
+          "10.10.10.10:9101",
+          "10.10.10.10:2379"
         }) {
       assertThat(y).contains("targets: ['" + target + "']");
     }

@@ -19,12 +19,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Debian node in memory, for planning tests: dpkg, systemd, pg_createcluster and a PostgreSQL
- * whose catalog converges to what the installer's SQL establishes. A script's rolled-back dry run
- * reports its {@code pigsty-change} notices until that same script has been applied to that
- * database (the installer's scripts change only what differs, so applied once they change nothing);
- * passwords are stored as PostgreSQL stores them (SCRAM secrets for clear text). Every command it
- * does not know fails the test.
+ * A Debian node in memory, for planning tests: dpkg, systemd, Patroni (its REST API through
+ * python3), Debian's cluster {@code <v>/main} as an earlier install left it, and a PostgreSQL whose
+ * catalog converges to what the installer's SQL establishes. A script's rolled-back dry run reports
+ * its {@code pigsty-change} notices until that same script has been applied to that database (the
+ * installer's scripts change only what differs, so applied once they change nothing); passwords are
+ * stored as PostgreSQL stores them (SCRAM secrets for clear text). Every command it does not know
+ * fails the test.
  */
 final class FakeNode implements CommandRunner, NodeFiles {
   private static final Pattern NOTICE =
@@ -44,6 +45,52 @@ final class FakeNode implements CommandRunner, NodeFiles {
   final Set<String> applied = new HashSet<>();
   final List<String> commands = new ArrayList<>();
   int pgVersion = 15;
+
+  /**
+   * Debian's cluster {@code <v>/main} as the postgresql package makes it (only the template
+   * databases), or, with {@code earlierInstall}, as an earlier version's install left pg-meta: its
+   * marker, a database {@code meta}, the unit running.
+   */
+  FakeNode debianCluster(boolean earlierInstall) {
+    Path etc = Path.of("/etc/postgresql", Integer.toString(pgVersion), "main");
+    Path data = Path.of("/var/lib/postgresql", Integer.toString(pgVersion), "main");
+    files.put(etc.resolve("start.conf"), state("auto\n", "rw-r--r--", "postgres"));
+    files.put(
+        etc.resolve("postgresql.conf"),
+        state(
+            "data_directory = '"
+                + data
+                + "'\t\t# use data in another directory\n"
+                + "hba_file = '"
+                + etc.resolve("pg_hba.conf")
+                + "'\n"
+                + "external_pid_file = '/var/run/postgresql/"
+                + pgVersion
+                + "-main.pid'\n"
+                + "port = 5432\t\t\t\t# (change requires restart)\n"
+                + "#ssl = off\n"
+                + "max_connections = 100\n"
+                + "datestyle = 'iso, mdy'\n"
+                + "include_dir = 'conf.d'\n",
+            "rw-r--r--",
+            "postgres"));
+    files.put(etc.resolve("pg_hba.conf"), state("# default hba\n", "rw-r-----", "postgres"));
+    files.put(
+        etc.resolve("pg_ident.conf"),
+        state("# MAPNAME SYSTEM-USERNAME PG-USERNAME\n", "rw-r-----", "postgres"));
+    files.put(data.resolve("PG_VERSION"), state(pgVersion + "\n", "rw-------", "postgres"));
+    dirs.put(data.resolve("base"), 3);
+    if (earlierInstall) {
+      files.put(
+          etc.resolve("pigsty.initdb"),
+          state("created by pigsty install\n", "rw-r--r--", "postgres"));
+      dirs.put(data.resolve("base"), 4);
+      databases.add("meta");
+      enabled.add("postgresql@" + pgVersion + "-main");
+      active.add("postgresql@" + pgVersion + "-main");
+    }
+    return this;
+  }
 
   @Override
   public CommandResult run(Command c) throws CommandException {
@@ -70,12 +117,12 @@ final class FakeNode implements CommandRunner, NodeFiles {
         return systemctl(c, a);
       case "nginx":
         return ok(c, "");
-      case "pg_createcluster":
+      case "pg_dropcluster":
         {
-          Path etc = Path.of("/etc/postgresql", a.get(1), "main");
-          files.put(etc.resolve("postgresql.conf"), state("# default\n", "rw-r--r--", "postgres"));
-          files.put(etc.resolve("pg_hba.conf"), state("# default hba\n", "rw-r-----", "postgres"));
-          dirs.put(Path.of("/var/lib/postgresql", a.get(1), "main", "base"), 3);
+          Path etc = Path.of("/etc/postgresql", a.get(a.size() - 2), "main");
+          files.keySet().removeIf(f -> f.startsWith(etc));
+          dirs.remove(Path.of("/var/lib/postgresql", a.get(a.size() - 2), "main", "base"));
+          active.remove("postgresql@" + pgVersion + "-main");
           return ok(c, "");
         }
       case "pg_isready":
@@ -91,6 +138,12 @@ final class FakeNode implements CommandRunner, NodeFiles {
         throw new AssertionError("the fake node does not know " + c.line());
       case "haproxy":
         return ok(c, "");
+      case "python3":
+        // Patroni's GET /primary (Installer probes it through the node's python3)
+        return active.contains("patroni@" + pgVersion + "-main.service")
+                && (leaderIp == null || a.get(a.size() - 1).startsWith("http://" + leaderIp + ":"))
+            ? ok(c, "")
+            : fail(c, "HTTP Error 503");
       case "runuser":
         return psql(c, a.get(a.indexOf("-d") + 1), c.stdin());
       default:
@@ -112,12 +165,24 @@ final class FakeNode implements CommandRunner, NodeFiles {
       case "start", "restart", "reload":
         active.add(unit);
         return ok(c, "");
+      case "stop":
+        active.remove(unit);
+        return ok(c, "");
+      case "disable":
+        enabled.remove(unit);
+        return ok(c, "");
       case "daemon-reload":
         return ok(c, "");
       default:
         throw new AssertionError("the fake node does not know " + c.line());
     }
   }
+
+  /**
+   * The address whose Patroni answers {@code GET /primary} with 200 while this node's Patroni runs,
+   * or null for any (this node's leads once started).
+   */
+  String leaderIp;
 
   /** What {@code SELECT pg_is_in_recovery()} answers (a replica under Patroni). */
   boolean inRecovery;

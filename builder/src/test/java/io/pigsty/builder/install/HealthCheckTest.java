@@ -61,8 +61,11 @@ class HealthCheckTest {
   void unitsAndPorts_coverEveryServiceOfTheMetaNode() throws Exception {
     Target inv = Target.of(InventoryLoaderTest.demo());
     assertThat(HealthCheck.units(inv))
+        .doesNotContain("postgresql@15-main", "vip-manager@15-main.service")
         .contains(
-            "postgresql@15-main",
+            "etcd",
+            "patroni@15-main.service",
+            "haproxy",
             "pgbouncer",
             "nginx",
             "prometheus",
@@ -70,7 +73,17 @@ class HealthCheckTest {
             "prometheus-node-exporter",
             "prometheus-postgres-exporter",
             "prometheus-pgbouncer-exporter");
-    assertThat(HealthCheck.ports(inv)).containsKeys(80, 9090, 9093, 9100, 5432, 6432, 9187, 9127);
+    assertThat(HealthCheck.ports(inv))
+        .containsKeys(
+            80, 9090, 9093, 9100, 5432, 6432, 9187, 9127, 8008, 5433, 5434, 5436, 5438, 9101, 2379);
+  }
+
+  @Test
+  void units_theDemoTemplatesVipAddsVipManager() throws Exception {
+    Path f = tmp.resolve("pigsty.yml");
+    Files.writeString(f, Templates.render("demo", "10.10.10.10", true).inventory().toYaml());
+    assertThat(HealthCheck.units(Target.of(InventoryLoader.load(f, true))))
+        .contains("vip-manager@15-main.service");
   }
 
   /** demo4 (admin 10.10.10.10 with etcd-1, pg-test on .11-.13), plus .14 as a bare etcd member. */
@@ -91,17 +104,21 @@ class HealthCheckTest {
     assertThat(HealthCheck.units(inv, "10.10.10.10"))
         .containsExactly(
             "etcd",
-            "postgresql@15-main",
+            "patroni@15-main.service",
             "pgbouncer",
             "prometheus-postgres-exporter",
             "prometheus-pgbouncer-exporter",
             "prometheus-node-exporter",
+            "haproxy",
+            "vip-manager@15-main.service",
             "prometheus-alertmanager",
             "prometheus",
             "nginx");
     assertThat(HealthCheck.units(Target.of(inv))).isEqualTo(HealthCheck.units(inv, "10.10.10.10"));
     assertThat(HealthCheck.ports(inv, "10.10.10.10").keySet())
-        .containsExactly(80, 9090, 9093, 9100, 5432, 6432, 9187, 9127, 2379, 2380);
+        .containsExactly(
+            80, 9090, 9093, 9100, 5432, 6432, 9187, 9127, 8008, 5433, 5434, 5436, 5438, 9101, 2379,
+            2380);
     assertThat(HealthCheck.label(inv, "10.10.10.10")).isEqualTo("pg-meta-1");
   }
 

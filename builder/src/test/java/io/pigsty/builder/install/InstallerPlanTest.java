@@ -1,6 +1,7 @@
 package io.pigsty.builder.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pigsty.builder.configure.Templates;
 import io.pigsty.builder.inventory.Inventory;
@@ -38,17 +39,28 @@ class InstallerPlanTest {
       FakeNode node = new FakeNode();
       Installer i = installer(conf, node);
       Plan first = i.plan();
-      assertThat(first.steps()).as(t).first().isInstanceOf(Step.InstallPackages.class);
+      // postgresql-common is told to make no cluster before the package is installed
+      assertThat(first.steps().get(0).describe())
+          .as(t)
+          .startsWith("create " + Installer.CREATECLUSTER);
+      assertThat(first.steps().get(1)).as(t).isInstanceOf(Step.InstallPackages.class);
+      assertThat(((Step.InstallPackages) first.steps().get(1)).names())
+          .as(t)
+          .contains("patroni", "haproxy", "etcd-server");
       assertThat(first.notes()).as(t).isNotEmpty();
       Installer.Result r = i.apply();
       assertThat(r.changes())
           .as(t)
           .contains(
-              "create cluster 15/main (pg-meta-1)",
+              "enable etcd",
+              "enable patroni@15-main.service",
+              "start patroni@15-main.service",
               "created role dbuser_meta",
               "created database meta",
-              "enable nginx",
-              "start postgresql@15-main");
+              "enable haproxy",
+              "enable nginx")
+          .noneMatch(c -> c.contains("postgresql@15-main") || c.contains("pg_createcluster"));
+      assertThat(log).as(t).contains("  patroni: pg-meta-1 leads pg-meta".strip());
       assertThat(r.changes())
           .as(t)
           .anyMatch(c -> c.startsWith("set password of dbuser_dba, dbuser_monitor"));
@@ -74,10 +86,10 @@ class InstallerPlanTest {
     assertThat(p.steps())
         .extracting(Step::describe)
         .containsExactly(
-            "write /etc/postgresql/15/main/conf.d/pigsty.conf (rw-r--r-- postgres:postgres, "
+            "write /etc/patroni/15-main.yml (rw------- postgres:postgres, "
                 + ((Step.WriteFile) p.steps().get(0)).content().length
                 + " bytes)",
-            "restart postgresql@15-main",
+            "reload patroni@15-main.service",
             "sql in postgres: " + String.join("; ", ((Step.Sql) p.steps().get(2)).changes()));
     assertThat(((Step.Sql) p.steps().get(2)).changes()).contains("comment on role dbuser_view");
   }
@@ -94,15 +106,15 @@ class InstallerPlanTest {
         new NodeFiles.State(
             "edited\n".getBytes(StandardCharsets.UTF_8), s.mode(), s.owner(), s.group()));
     node.active.remove("pgbouncer");
-    Path hba = Path.of("/etc/postgresql/15/main/pg_hba.conf");
-    NodeFiles.State h = node.files.get(hba);
-    node.files.put(hba, new NodeFiles.State(h.content(), "rw-r--r--", h.owner(), h.group()));
+    Path yml = Path.of("/etc/patroni/15-main.yml");
+    NodeFiles.State h = node.files.get(yml);
+    node.files.put(yml, new NodeFiles.State(h.content(), "rw-r--r--", h.owner(), h.group()));
     node.files.put(Path.of("/etc/nginx/sites-enabled/default"), s);
     assertThat(installer(conf, node).plan().steps())
         .extracting(Step::describe)
         .containsExactly(
-            "write " + hba + " (rw-r----- postgres:postgres, " + h.content().length + " bytes)",
-            "reload postgresql@15-main",
+            "write " + yml + " (rw------- postgres:postgres, " + h.content().length + " bytes)",
+            "reload patroni@15-main.service",
             "start pgbouncer",
             "write " + prom + " (rw-r--r-- root:root, " + s.content().length + " bytes)",
             "restart prometheus",
@@ -126,5 +138,140 @@ class InstallerPlanTest {
     assertThat(i.plan().steps()).isEmpty();
     Inventory inv = InventoryLoader.load(conf, true);
     assertThat(Configs.pgHba(Target.of(inv))).contains("md5").doesNotContain("scram-sha-256");
+  }
+
+  static String text(FakeNode node, String path) {
+    return new String(node.files.get(Path.of(path)).content(), StandardCharsets.UTF_8);
+  }
+
+  /** Issue 13: pg-meta of an earlier version ran as Debian's postgresql@15-main. */
+  @Test
+  void convert_anEarlierInstallsDebianClusterKeepsItsDataUnderPatroni() throws Exception {
+    Path conf =
+        write("pigsty.yml", Templates.render("demo", "10.10.10.10", true).inventory().toYaml());
+    FakeNode node = new FakeNode().debianCluster(true);
+    Installer i = installer(conf, node);
+
+    Plan plan = i.plan();
+    List<String> steps = plan.steps().stream().map(Step::describe).toList();
+    List<String> postgres =
+        steps.subList(
+            steps.indexOf(
+                steps.stream()
+                    .filter(d -> d.startsWith("sql in postgres: roles of"))
+                    .findFirst()
+                    .orElseThrow()),
+            steps.indexOf("start patroni@15-main.service") + 1);
+    assertThat(postgres).hasSize(10);
+    assertThat(postgres.get(0))
+        .isEqualTo(
+            "sql in postgres: roles of pigsty.yml and the passwords of Patroni's logins"
+                + " postgres, replicator, dbuser_dba in Debian's cluster 15/main");
+    assertThat(postgres.get(1))
+        .startsWith("create /var/lib/postgresql/15/main/postgresql.base.conf");
+    assertThat(postgres.get(2)).startsWith("create /var/lib/postgresql/15/main/pg_ident.conf");
+    assertThat(postgres.subList(3, 5))
+        .containsExactly("stop postgresql@15-main", "disable postgresql@15-main");
+    assertThat(postgres.get(5)).startsWith("write /etc/postgresql/15/main/start.conf");
+    assertThat(postgres.get(6)).isEqualTo("daemon-reload postgresql@15-main");
+    assertThat(postgres.get(7)).startsWith("create /etc/patroni/15-main.yml");
+    assertThat(postgres.subList(8, 10))
+        .containsExactly("enable patroni@15-main.service", "start patroni@15-main.service");
+    assertThat(steps).noneMatch(d -> d.contains("pg_dropcluster"));
+    assertThat(plan.steps())
+        .filteredOn(st -> st instanceof Step.Sql q && q.describe().contains("Patroni's logins"))
+        .singleElement()
+        .satisfies(st -> assertThat(((Step.Sql) st).secret()).isTrue());
+    assertThat(plan.notes())
+        .anyMatch(n -> n.startsWith("postgres: Debian's cluster 15/main holds pg-meta-1's data"));
+
+    Installer.Result r = i.apply();
+    assertThat(r.changes()).contains("stop postgresql@15-main", "start patroni@15-main.service");
+    assertThat(log)
+        .anyMatch(
+            l ->
+                l.startsWith(
+                    "converted: Debian's cluster 15/main now runs under patroni@15-main.service"));
+    assertThat(node.active)
+        .contains("patroni@15-main.service")
+        .doesNotContain("postgresql@15-main");
+    assertThat(node.enabled).doesNotContain("postgresql@15-main");
+    assertThat(node.databases).contains("meta");
+    assertThat(node.secrets).containsKeys("postgres", "replicator", "dbuser_dba");
+    assertThat(text(node, "/etc/postgresql/15/main/start.conf"))
+        .startsWith(DebianCluster.CONVERTED)
+        .endsWith("\ndisabled\n");
+    assertThat(text(node, "/var/lib/postgresql/15/main/postgresql.base.conf"))
+        .contains("max_connections = 100\n", "datestyle = 'iso, mdy'\n")
+        .doesNotContain("data_directory", "hba_file", "external_pid_file", "port =", "include_dir");
+    // Patroni runs it from then on: the next plan is empty, the next run changes nothing
+    assertThat(i.plan().steps()).as(i.plan().render()).isEmpty();
+    assertThat(i.plan().notes()).isEmpty();
+    assertThat(i.apply().changes()).isEmpty();
+  }
+
+  @Test
+  void convert_aStoppedDebianClusterIsStartedForThePatroniLogins() throws Exception {
+    Path conf = write("pigsty.yml", Files.readString(InventoryCases.DEMO));
+    FakeNode node = new FakeNode().debianCluster(true);
+    node.active.remove("postgresql@15-main");
+    List<String> steps =
+        installer(conf, node).plan(Installer.Phase.POSTGRES).steps().stream()
+            .map(Step::describe)
+            .toList();
+    assertThat(steps.subList(0, 2).toString())
+        .startsWith("[start postgresql@15-main, sql in postgres: roles of");
+  }
+
+  @Test
+  void plan_thePackagesEmptyDebianClusterIsDropped() throws Exception {
+    Path conf = write("pigsty.yml", Files.readString(InventoryCases.DEMO));
+    FakeNode node = new FakeNode().debianCluster(false);
+    Installer i = installer(conf, node);
+    assertThat(i.plan(Installer.Phase.POSTGRES).steps())
+        .extracting(Step::describe)
+        .first()
+        .isEqualTo(
+            "remove Debian's empty cluster 15/main (Patroni creates its own) (pg_dropcluster --stop 15 main)");
+    i.apply();
+    assertThat(node.files).doesNotContainKey(Path.of("/etc/postgresql/15/main/start.conf"));
+    assertThat(i.plan().steps()).isEmpty();
+  }
+
+  @Test
+  void convert_isRefusedWhenTheDataIsElsewhereOrOfAnotherMajor() throws Exception {
+    Path conf = write("pigsty.yml", Files.readString(InventoryCases.DEMO));
+    FakeNode elsewhere = new FakeNode().debianCluster(true);
+    Path pgConf = Path.of("/etc/postgresql/15/main/postgresql.conf");
+    elsewhere.write(
+        pgConf,
+        text(elsewhere, pgConf.toString())
+            .replace("/var/lib/postgresql/15/main", "/srv/pg15")
+            .getBytes(StandardCharsets.UTF_8),
+        "rw-r--r--",
+        "postgres",
+        "postgres");
+    assertThatThrownBy(() -> installer(conf, elsewhere).plan())
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining(
+            pgConf + " keeps the data in /srv/pg15, not in /var/lib/postgresql/15/main")
+        .hasMessageContaining("docs/install.md");
+    assertThatThrownBy(() -> installer(conf, elsewhere).apply())
+        .isInstanceOf(InstallException.class);
+    assertThat(elsewhere.active)
+        .contains("postgresql@15-main")
+        .doesNotContain("patroni@15-main.service");
+
+    FakeNode older = new FakeNode().debianCluster(true);
+    older.write(
+        Path.of("/var/lib/postgresql/15/main/PG_VERSION"),
+        "14\n".getBytes(StandardCharsets.UTF_8),
+        "rw-------",
+        "postgres",
+        "postgres");
+    assertThatThrownBy(() -> installer(conf, older).plan())
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining(
+            "/var/lib/postgresql/15/main/PG_VERSION says PostgreSQL 14, but pigsty.yml and the bundle have PostgreSQL 15");
   }
 }
