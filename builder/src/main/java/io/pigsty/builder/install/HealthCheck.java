@@ -224,7 +224,7 @@ public final class HealthCheck {
     long deadline = t0 + waitSeconds * 1_000_000_000L;
     List<Item> items = new ArrayList<>();
     for (String u : units(inventory, ip)) {
-      items.add(unit(u));
+      items.add(unit(shell, u, deadline));
     }
     ports(inventory, ip).forEach((port, name) -> items.add(port(ip, port, name, deadline)));
     if (target != null) {
@@ -270,7 +270,26 @@ public final class HealthCheck {
         select(user, db, inventory.vars().pgbouncerPort(), "pgbouncer"));
   }
 
-  private Item unit(String unit) {
+  /** systemd's passing states: a unit in one of them is looked at again until the deadline. */
+  static final java.util.Set<String> TRANSIENT_STATES =
+      java.util.Set.of("activating", "deactivating", "reloading");
+
+  /**
+   * {@code systemctl is-active UNIT}, again every half second while the state is one of {@link
+   * #TRANSIENT_STATES} and the deadline has not passed: a unit with {@code Restart=on-failure}
+   * waiting to start again says {@code activating} (on a replica the pgbouncer exporter's login
+   * arrives from the leader a few seconds after it first starts). {@code failed}, {@code inactive}
+   * and every other state are final.
+   */
+  static Item unit(CommandRunner shell, String unit, long deadline) {
+    return poll(
+        deadline,
+        500,
+        () -> unitOnce(shell, unit),
+        i -> i.ok() || !TRANSIENT_STATES.contains(i.detail()));
+  }
+
+  private static Item unitOnce(CommandRunner shell, String unit) {
     String name = "unit " + unit;
     try {
       CommandResult r =

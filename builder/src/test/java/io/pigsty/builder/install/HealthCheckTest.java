@@ -198,6 +198,36 @@ class HealthCheckTest {
   }
 
   /**
+   * Regression (make test, demo4): on a replica the pgbouncer exporter restarts until its login
+   * arrives from the leader, and systemd says {@code activating} meanwhile.
+   */
+  @Test
+  void unit_waitsWhileActivatingButNotWhenFailed() throws Exception {
+    java.util.Deque<String> states =
+        new java.util.ArrayDeque<>(List.of("activating", "activating", "active"));
+    io.pigsty.builder.exec.CommandRunner shell =
+        c ->
+            new io.pigsty.builder.exec.CommandResult(
+                c, 0, states.size() > 1 ? states.poll() : states.peek(), "");
+    HealthCheck.Item once = HealthCheck.unit(shell, "x.service", System.nanoTime());
+    assertThat(once.ok()).isFalse();
+    assertThat(once.detail()).isEqualTo("activating");
+    HealthCheck.Item waited =
+        HealthCheck.unit(shell, "x.service", System.nanoTime() + 10_000_000_000L);
+    assertThat(waited.ok()).as(waited.detail()).isTrue();
+
+    long t0 = System.nanoTime();
+    HealthCheck.Item failed =
+        HealthCheck.unit(
+            c -> new io.pigsty.builder.exec.CommandResult(c, 3, "failed", ""),
+            "y.service",
+            System.nanoTime() + 10_000_000_000L);
+    assertThat(failed.ok()).isFalse();
+    assertThat(failed.detail()).isEqualTo("failed");
+    assertThat(System.nanoTime() - t0).as("a failed unit is final").isLessThan(5_000_000_000L);
+  }
+
+  /**
    * Regression: the appliance's Prometheus, restarted by make install, replays its WAL before it
    * listens.
    */
