@@ -136,7 +136,8 @@ in_node sh -c 'cd /root/pigsty && make install' >>"$LOG" 2>&1 ||
     { tail -n 40 "$LOG" >&2; die "make install failed in the appliance"; }
 printf 'install_seconds=%s\n' "$(elapsed "$T" "$(now)")"
 grep -q 'packages: all [0-9]* installed' "$LOG" ||
-    { grep 'packages:' "$LOG" >&2; die "make install had to install packages: the image should hold them all"; }
+    { grep -E 'packages:|install [0-9]+ package' "$LOG" >&2 || tail -n 40 "$LOG" >&2
+      die "make install had to install packages: the image should hold them all"; }
 T=$(now)
 in_node sh -c 'cd /root/pigsty && make status' >"$NODE_DIR/status.log" 2>&1 ||
     { cat "$NODE_DIR/status.log" >&2; die "make status (the health report) failed in the appliance"; }

@@ -276,7 +276,10 @@ public final class Installer {
                   + "-main is stopped and disabled");
         }
       }
-      if (plan.isEmpty() && p == Phase.PACKAGES) {
+      // the packages phase also writes apt and createcluster.d files: say so whenever apt had
+      // nothing to install (the appliance's first install checks this line)
+      if (p == Phase.PACKAGES
+          && plan.steps().stream().noneMatch(st -> st instanceof Step.InstallPackages)) {
         log.accept("packages: all " + packages(inv, catalog, osCode(files)).size() + " installed");
       } else if (plan.isEmpty()) {
         log.accept(p.name().toLowerCase(Locale.ROOT) + ": nothing to change");
