@@ -603,9 +603,35 @@ public final class Installer {
    * @throws InstallException when no member leads after 5 min
    */
   private void waitLeads() throws InstallException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    awaitLeader(
+        false,
+        Duration.ofMinutes(5),
+        inv.instanceName()
+            + ": no member of "
+            + inv.cluster().name()
+            + " leads 5 min after "
+            + HaConfigs.patroniUnit(inv.version())
+            + " started (GET :"
+            + HaConfigs.PATRONI_PORT
+            + "/primary; see journalctl -u "
+            + HaConfigs.patroniUnit(inv.version())
+            + ")");
+  }
+
+  /**
+   * Polls every member of this instance's cluster (but this one when {@code othersOnly}) once a
+   * second with {@link #primary} until one answers, logging {@code patroni: NAME leads CLUSTER}.
+   *
+   * @throws InstallException with {@code failure} when none does within {@code limit}
+   */
+  private void awaitLeader(boolean othersOnly, Duration limit, String failure)
+      throws InstallException {
+    long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       for (var i : inv.cluster().instances()) {
+        if (othersOnly && i.ip().equals(inv.ip())) {
+          continue;
+        }
         if (primary(i.ip())) {
           log.accept(
               "patroni: " + inv.cluster().instanceName(i) + " leads " + inv.cluster().name());
@@ -619,17 +645,7 @@ public final class Installer {
         throw new InstallException("interrupted", e);
       }
     }
-    throw new InstallException(
-        inv.instanceName()
-            + ": no member of "
-            + inv.cluster().name()
-            + " leads 5 min after "
-            + HaConfigs.patroniUnit(inv.version())
-            + " started (GET :"
-            + HaConfigs.PATRONI_PORT
-            + "/primary; see journalctl -u "
-            + HaConfigs.patroniUnit(inv.version())
-            + ")");
+    throw new InstallException(failure);
   }
 
   /** Whether Patroni's REST API on {@code ip} answers {@code GET /primary} with 200. */
@@ -679,43 +695,10 @@ public final class Installer {
    * the cluster and the others clone it, as Pigsty starts the primary first.
    */
   private void waitForLeader() throws InstallException {
-    java.net.http.HttpClient http =
-        java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     log.accept("patroni: waiting for a leader of " + inv.cluster().name());
-    while (System.nanoTime() < deadline) {
-      for (var i : inv.cluster().instances()) {
-        if (i.ip().equals(inv.ip())) {
-          continue;
-        }
-        try {
-          var r =
-              http.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(
-                              "http://" + i.ip() + ":" + HaConfigs.PATRONI_PORT + "/primary"))
-                      .timeout(Duration.ofSeconds(3))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.discarding());
-          if (r.statusCode() == 200) {
-            log.accept("patroni: " + inv.cluster().instanceName(i) + " leads");
-            return;
-          }
-        } catch (java.io.IOException e) {
-          // not up yet
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InstallException("interrupted", e);
-        }
-      }
-      try {
-        Thread.sleep(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InstallException("interrupted", e);
-      }
-    }
-    throw new InstallException(
+    awaitLeader(
+        true,
+        Duration.ofMinutes(10),
         inv.instanceName()
             + ": no leader of "
             + inv.cluster().name()
