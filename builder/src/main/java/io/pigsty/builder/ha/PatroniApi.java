@@ -108,6 +108,25 @@ public final class PatroniApi {
   }
 
   /**
+   * {@code GET /cluster} on the members of a cluster in inventory order, up to the first that
+   * answers.
+   *
+   * @param cluster the inventory's cluster
+   * @param errors receives each failed member's error (its URL and reason), in order
+   * @return that member's answer, or null when none answered
+   */
+  public List<Member> cluster(Inventory.PgCluster cluster, List<String> errors) {
+    for (Inventory.PgInstance i : cluster.instances()) {
+      try {
+        return cluster(i.ip());
+      } catch (HaException e) {
+        errors.add(e.getMessage());
+      }
+    }
+    return null;
+  }
+
+  /**
    * {@code POST /switchover} with {@code {"leader": L, "candidate": C}}. Patroni answers once the
    * leader key has moved (200) or after it gave up waiting (503), so this call can take as long as
    * Patroni's own wait (about 30 s); give the constructor's timeout room for that.

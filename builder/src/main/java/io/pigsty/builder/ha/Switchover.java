@@ -56,15 +56,12 @@ public final class Switchover {
    */
   public List<PatroniApi.Member> members(Inventory.PgCluster cluster) throws HaException {
     List<String> errors = new ArrayList<>();
-    for (Inventory.PgInstance i : cluster.instances()) {
-      try {
-        return api.cluster(i.ip());
-      } catch (HaException e) {
-        errors.add(e.getMessage());
-      }
+    List<PatroniApi.Member> members = api.cluster(cluster, errors);
+    if (members == null) {
+      throw new HaException(
+          "no member of " + cluster.name() + " answers:\n  " + String.join("\n  ", errors));
     }
-    throw new HaException(
-        "no member of " + cluster.name() + " answers:\n  " + String.join("\n  ", errors));
+    return members;
   }
 
   /**

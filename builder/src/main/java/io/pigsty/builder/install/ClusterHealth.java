@@ -1,6 +1,5 @@
 package io.pigsty.builder.install;
 
-import io.pigsty.builder.ha.HaException;
 import io.pigsty.builder.ha.PatroniApi;
 import io.pigsty.builder.ha.PatroniApi.Member;
 import io.pigsty.builder.install.HealthCheck.Http;
@@ -74,13 +73,9 @@ public final class ClusterHealth {
 
   private static List<Item> patroni(PatroniApi api, PgCluster c, List<PgInstance> members) {
     List<String> errors = new ArrayList<>();
-    for (PgInstance i : members) {
-      try {
-        return patroniCluster(
-            c.name(), members.stream().map(c::instanceName).toList(), api.cluster(i.ip()));
-      } catch (HaException e) {
-        errors.add(e.getMessage());
-      }
+    List<Member> answer = api.cluster(c, errors);
+    if (answer != null) {
+      return patroniCluster(c.name(), members.stream().map(c::instanceName).toList(), answer);
     }
     String why = "no member answers GET /cluster: " + String.join("; ", errors);
     return List.of(
