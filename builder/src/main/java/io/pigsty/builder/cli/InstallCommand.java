@@ -22,6 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -128,9 +131,32 @@ final class InstallCommand implements Callable<Integer> {
       fail(others(inv.inventory(), others, out));
       return 0;
     }
-    Installer.Result r = installer.install(others.isEmpty());
+    // the other nodes install while this one does, from the moment nginx serves the repository
+    FutureTask<List<Rollout.NodeResult>> nodes =
+        others.isEmpty() ? null : new FutureTask<>(rollout(inv.inventory(), others));
+    AtomicBoolean started = new AtomicBoolean();
+    Installer.Result r;
+    try {
+      r =
+          installer.install(
+              others.isEmpty(),
+              () -> {
+                if (nodes != null && started.compareAndSet(false, true)) {
+                  announce(others, out);
+                  Thread t = new Thread(nodes, "rollout");
+                  t.setDaemon(true);
+                  t.start();
+                }
+              });
+    } catch (InstallException e) {
+      if (started.get()) {
+        // the nodes started run to their end: report them, then this node's failure
+        report(results(nodes), out);
+      }
+      throw e;
+    }
     printResult(r, out);
-    String failed = others(inv.inventory(), others, out);
+    String failed = nodes == null ? null : report(results(nodes), out);
     try {
       if (others.isEmpty()) {
         return StatusCommand.report(inv, r.health() != null ? r.health() : installer.health(), out);
@@ -222,7 +248,8 @@ final class InstallCommand implements Callable<Integer> {
   }
 
   /**
-   * Installs the other nodes over SSH ({@link Rollout}), prints each node's output and a summary.
+   * Installs the other nodes over SSH ({@link Rollout}) now, prints each node's output and a
+   * summary.
    *
    * @return null when every node went through, else a message naming every node that failed
    * @throws InstallException when the runtime, jar or key to send are missing
@@ -231,22 +258,63 @@ final class InstallCommand implements Callable<Integer> {
     if (hosts.isEmpty()) {
       return null;
     }
+    Callable<List<Rollout.NodeResult>> run = rollout(inv, hosts);
+    announce(hosts, out);
+    return report(run.call(), out);
+  }
+
+  /**
+   * The other nodes' install ({@link Rollout#run}), to be run now or in the background; what it
+   * sends is checked here, before anything changes.
+   *
+   * @throws InstallException when the runtime, jar or key to send are missing
+   */
+  private Callable<List<Rollout.NodeResult>> rollout(Inventory inv, List<String> hosts)
+      throws Exception {
     Path jar =
         Path.of(InstallCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path jre = jar.getParent().resolve("jre");
     if (!Files.isDirectory(jre)) {
       jre = Path.of(System.getProperty("java.home"));
     }
-    SshNodes ssh = sshNodes(inv);
-    Path key = Path.of(inv.vars().repoDir(), "pigsty.gpg");
+    Rollout rollout =
+        new Rollout(
+            inv,
+            sshNodes(inv),
+            jre,
+            jar,
+            Path.of(inv.vars().repoDir(), "pigsty.gpg"),
+            new ProcessRunner());
+    rollout.check();
+    boolean plan = dryRun;
+    return () -> rollout.run(hosts, plan);
+  }
+
+  private static void announce(List<String> hosts, PrintWriter out) {
     out.printf(
         Locale.ROOT,
         "install %d other node(s) over SSH: %s%n",
         hosts.size(),
         String.join(" ", hosts));
     out.flush();
-    List<Rollout.NodeResult> results =
-        new Rollout(inv, ssh, jre, jar, key, new ProcessRunner()).run(hosts, dryRun);
+  }
+
+  /** Waits for the other nodes' install started in the background. */
+  private static List<Rollout.NodeResult> results(FutureTask<List<Rollout.NodeResult>> nodes)
+      throws Exception {
+    try {
+      return nodes.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception c ? c : e;
+    }
+  }
+
+  /**
+   * Prints each node's output, prefixed with its address, and one summary line per node.
+   *
+   * @return null when every node went through, else a message naming every node that failed
+   */
+  private String report(List<Rollout.NodeResult> results, PrintWriter out) {
     List<String> failed = new ArrayList<>();
     for (Rollout.NodeResult r : results) {
       for (String line : r.output().split("\n")) {

@@ -52,6 +52,12 @@ public final class Installer {
 
   /** The phases, in order; each is planned on the state the one before it left. */
   public enum Phase {
+    /**
+     * nginx serving the local repository ({@code /www/pigsty}) to the other nodes: on the admin
+     * node of an inventory with other nodes, before the rest, so they install while it does ({@link
+     * #install(boolean, Runnable)}).
+     */
+    REPO,
     /** Debian packages. */
     PACKAGES,
     /** The etcd member on this node, when it is one (Patroni's DCS). */
@@ -219,6 +225,7 @@ public final class Installer {
    */
   public Plan plan(Phase phase) throws InstallException {
     return switch (phase) {
+      case REPO -> planRepo();
       case PACKAGES -> planPackages();
       case ETCD -> planEtcd();
       case POSTGRES -> planPatroni();
@@ -234,6 +241,16 @@ public final class Installer {
    * @throws InstallException when a step fails (the command, file or unit is named)
    */
   public Result apply() throws InstallException {
+    return apply(() -> {});
+  }
+
+  /**
+   * {@link #apply()}, calling {@code repoServed} once the {@link Phase#REPO} phase is through.
+   *
+   * @param repoServed run on this thread once nginx serves the local repository (on a node that
+   *     serves none, after that phase planned nothing)
+   */
+  private Result apply(Runnable repoServed) throws InstallException {
     List<String> changes = new ArrayList<>();
     Map<String, Double> phases = new LinkedHashMap<>();
     for (Phase p : Phase.values()) {
@@ -281,10 +298,16 @@ public final class Installer {
       if (p == Phase.PACKAGES
           && plan.steps().stream().noneMatch(st -> st instanceof Step.InstallPackages)) {
         log.accept("packages: all " + packages(inv, catalog, osCode(files)).size() + " installed");
-      } else if (plan.isEmpty()) {
+      } else if (plan.isEmpty() && p != Phase.REPO) {
         log.accept(p.name().toLowerCase(Locale.ROOT) + ": nothing to change");
       }
-      String key = p == Phase.PACKAGES ? "apt" : "services";
+      if (p == Phase.REPO) {
+        if (!plan.isEmpty()) {
+          log.accept("repo: nginx serves the local repository to the other nodes");
+        }
+        repoServed.run();
+      }
+      String key = p == Phase.PACKAGES || p == Phase.REPO ? "apt" : "services";
       phases.merge(key, (System.nanoTime() - t) / 1e9, Double::sum);
     }
     return new Result(List.copyOf(changes), phases, null);
@@ -309,14 +332,30 @@ public final class Installer {
    * @throws InstallException when a step fails, or the local repository is not set up
    */
   public Result install(boolean health) throws InstallException {
+    return install(health, () -> {});
+  }
+
+  /**
+   * Applies the plan, calling {@code repoServed} as soon as nginx serves the local repository, then
+   * (when asked) waits for the health check. The admin node of a multi-node inventory starts the
+   * other nodes' installs there ({@code Rollout}): they take their packages from it over HTTP while
+   * it installs the rest, and their Patroni waits for etcd on it.
+   *
+   * @param health whether to run the health check
+   * @param repoServed run on this thread once, after the {@link Phase#REPO} phase (it must not
+   *     block: start the other nodes in the background)
+   * @return changes, phase times and the health report, or null when not asked
+   * @throws InstallException when a step fails, or the local repository is not set up
+   */
+  public Result install(boolean health, Runnable repoServed) throws InstallException {
     if (!inv.admin()) {
-      return apply();
+      return apply(repoServed);
     }
     if (!files.exists(REPO_SOURCE)) {
       throw new InstallException(
           REPO_SOURCE + " is missing: run ./configure first (it sets up the local repo)");
     }
-    Result r = apply();
+    Result r = apply(repoServed);
     if (!health) {
       return r;
     }
@@ -356,6 +395,21 @@ public final class Installer {
 
   /** postgresql-common's drop-in that keeps the package from making a cluster of its own. */
   static final Path CREATECLUSTER = Path.of("/etc/postgresql-common/createcluster.d/pigsty.conf");
+
+  /** Whether this node serves the local repository to others: the admin node, with others. */
+  private boolean servesRepo() {
+    return inv.admin() && inv.inventory().nodes().size() > 1;
+  }
+
+  /** nginx, its site and the home page, first: the other nodes' apt reads the repository there. */
+  private Plan planRepo() throws InstallException {
+    List<Step> steps = new ArrayList<>();
+    if (servesRepo()) {
+      steps.addAll(ops.packages(List.of("nginx")));
+      nginx(steps, new HashSet<>());
+    }
+    return new Plan(steps, List.of());
+  }
 
   private Plan planPackages() throws InstallException {
     List<Step> steps = new ArrayList<>();
@@ -1075,6 +1129,14 @@ public final class Installer {
         changed.contains(prom) || changed.contains(rules) || changed.contains(promDef),
         false);
 
+    if (!servesRepo()) {
+      nginx(steps, changed);
+    }
+    return new Plan(steps, notes);
+  }
+
+  /** nginx's site (the default server), the home page and the unit. */
+  private void nginx(List<Step> steps, Set<Path> changed) throws InstallException {
     Path nginx = Path.of("/etc/nginx/conf.d/pigsty.conf");
     Path defaultSite = Path.of("/etc/nginx/sites-enabled/default");
     ops.conf(steps, changed, nginx, Configs.nginxConf(inv));
@@ -1084,6 +1146,5 @@ public final class Installer {
     }
     ops.conf(steps, changed, Path.of("/www/index.html"), Configs.homePage(inv));
     ops.unit(steps, "nginx", false, changed.contains(nginx) || site);
-    return new Plan(steps, notes);
   }
 }

@@ -91,14 +91,11 @@ public final class Rollout {
   }
 
   /**
-   * Installs the given nodes in parallel.
+   * Checks what {@link #run} sends: the jar, the bundle key and a Java runtime.
    *
-   * @param hosts nodes of the inventory, not the admin node
-   * @param dryRun run {@code install --node IP --dry-run} there instead (prints the plan)
-   * @return one result per host, in the given order
-   * @throws InstallException when the runtime, jar or key to send are missing
+   * @throws InstallException naming what is missing
    */
-  public List<NodeResult> run(List<String> hosts, boolean dryRun) throws InstallException {
+  public void check() throws InstallException {
     for (Path p : List.of(jar, key)) {
       if (!Files.isRegularFile(p)) {
         throw new InstallException("cannot install other nodes: " + p + " is missing");
@@ -110,6 +107,18 @@ public final class Rollout {
               + jre
               + " (run the release's Makefile: it ships jre/ beside pigsty.jar)");
     }
+  }
+
+  /**
+   * Installs the given nodes in parallel.
+   *
+   * @param hosts nodes of the inventory, not the admin node
+   * @param dryRun run {@code install --node IP --dry-run} there instead (prints the plan)
+   * @return one result per host, in the given order
+   * @throws InstallException when the runtime, jar or key to send are missing
+   */
+  public List<NodeResult> run(List<String> hosts, boolean dryRun) throws InstallException {
+    check();
     String jreHash = treeHash(jre);
     Path tgz;
     try {

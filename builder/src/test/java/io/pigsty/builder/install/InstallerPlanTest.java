@@ -39,12 +39,13 @@ class InstallerPlanTest {
       FakeNode node = new FakeNode();
       Installer i = installer(conf, node);
       Plan first = i.plan();
+      Plan packages = i.plan(Installer.Phase.PACKAGES);
       // postgresql-common is told to make no cluster before the package is installed
-      assertThat(first.steps().get(0).describe())
+      assertThat(packages.steps().get(0).describe())
           .as(t)
           .startsWith("create " + Installer.CREATECLUSTER);
-      assertThat(first.steps().get(1)).as(t).isInstanceOf(Step.InstallPackages.class);
-      assertThat(((Step.InstallPackages) first.steps().get(1)).names())
+      assertThat(packages.steps().get(1)).as(t).isInstanceOf(Step.InstallPackages.class);
+      assertThat(((Step.InstallPackages) packages.steps().get(1)).names())
           .as(t)
           .contains("patroni", "haproxy", "etcd-server");
       assertThat(first.notes()).as(t).isNotEmpty();
@@ -69,6 +70,48 @@ class InstallerPlanTest {
       assertThat(second.notes()).as(t).isEmpty();
       assertThat(i.apply().changes()).as(t).isEmpty();
     }
+  }
+
+  @Test
+  void repo_isServedFirst_onTheAdminNodeOfSeveral_andTheOthersStartThere() throws Exception {
+    Path conf =
+        write("demo4.yml", Templates.render("demo4", "10.10.10.10", true).inventory().toYaml());
+    FakeNode node = new FakeNode();
+    // ./configure's local source
+    node.write(
+        Installer.REPO_SOURCE,
+        "Types: deb\n".getBytes(StandardCharsets.UTF_8),
+        "rw-r--r--",
+        "root",
+        "root");
+    Installer i = installer(conf, node);
+    List<String> repo = i.plan(Installer.Phase.REPO).steps().stream().map(Step::describe).toList();
+    assertThat(repo.get(0)).isEqualTo("install 1 package(s): nginx");
+    assertThat(repo).anyMatch(d -> d.contains("/etc/nginx/conf.d/pigsty.conf"));
+    assertThat(repo).contains("enable nginx", "start nginx");
+    assertThat(i.plan(Installer.Phase.SERVICES).steps())
+        .noneMatch(st -> st.describe().contains("nginx"));
+
+    // the callback comes once nginx runs, before the packages phase installs anything else
+    List<String> atCallback = new ArrayList<>();
+    i.install(
+        false,
+        () -> {
+          atCallback.addAll(node.commands);
+          atCallback.add(node.active.contains("nginx") ? "nginx active" : "nginx inactive");
+        });
+    assertThat(atCallback).contains("nginx active");
+    assertThat(atCallback).noneMatch(c -> c.contains("apt-get") && c.contains("patroni"));
+    assertThat(node.commands).anyMatch(c -> c.contains("apt-get") && c.contains("patroni"));
+    assertThat(i.plan().steps()).isEmpty();
+
+    // one node: nothing to serve, nginx comes with the services
+    Path one =
+        write("demo.yml", Templates.render("demo", "10.10.10.10", true).inventory().toYaml());
+    Installer single = installer(one, new FakeNode());
+    assertThat(single.plan(Installer.Phase.REPO).steps()).isEmpty();
+    assertThat(single.plan(Installer.Phase.SERVICES).steps())
+        .anyMatch(st -> st.describe().equals("enable nginx"));
   }
 
   @Test
