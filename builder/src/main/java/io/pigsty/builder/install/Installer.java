@@ -53,9 +53,14 @@ public final class Installer {
   /** The phases, in order; each is planned on the state the one before it left. */
   public enum Phase {
     /**
-     * nginx serving the local repository ({@code /www/pigsty}) to the other nodes: on the admin
-     * node of an inventory with other nodes, before the rest, so they install while it does ({@link
-     * #install(boolean, Runnable)}).
+     * nginx's package, first on the admin node of an inventory with other nodes (the next phase is
+     * planned once it is installed: the package brings a default site).
+     */
+    SERVER,
+    /**
+     * nginx serving the local repository ({@code /www/pigsty}) to the other nodes: its site, the
+     * home page and the unit, on the admin node of an inventory with other nodes, before the rest,
+     * so they install while it does ({@link #install(boolean, Runnable)}).
      */
     REPO,
     /** Debian packages. */
@@ -225,6 +230,7 @@ public final class Installer {
    */
   public Plan plan(Phase phase) throws InstallException {
     return switch (phase) {
+      case SERVER -> new Plan(servesRepo() ? ops.packages(List.of("nginx")) : List.of(), List.of());
       case REPO -> planRepo();
       case PACKAGES -> planPackages();
       case ETCD -> planEtcd();
@@ -298,7 +304,7 @@ public final class Installer {
       if (p == Phase.PACKAGES
           && plan.steps().stream().noneMatch(st -> st instanceof Step.InstallPackages)) {
         log.accept("packages: all " + packages(inv, catalog, osCode(files)).size() + " installed");
-      } else if (plan.isEmpty() && p != Phase.REPO) {
+      } else if (plan.isEmpty() && p != Phase.REPO && p != Phase.SERVER) {
         log.accept(p.name().toLowerCase(Locale.ROOT) + ": nothing to change");
       }
       if (p == Phase.REPO) {
@@ -307,7 +313,7 @@ public final class Installer {
         }
         repoServed.run();
       }
-      String key = p == Phase.PACKAGES || p == Phase.REPO ? "apt" : "services";
+      String key = p == Phase.PACKAGES || p == Phase.SERVER || p == Phase.REPO ? "apt" : "services";
       phases.merge(key, (System.nanoTime() - t) / 1e9, Double::sum);
     }
     return new Result(List.copyOf(changes), phases, null);
@@ -401,11 +407,10 @@ public final class Installer {
     return inv.admin() && inv.inventory().nodes().size() > 1;
   }
 
-  /** nginx, its site and the home page, first: the other nodes' apt reads the repository there. */
+  /** nginx's site and the home page, first: the other nodes' apt reads the repository there. */
   private Plan planRepo() throws InstallException {
     List<Step> steps = new ArrayList<>();
     if (servesRepo()) {
-      steps.addAll(ops.packages(List.of("nginx")));
       nginx(steps, new HashSet<>());
     }
     return new Plan(steps, List.of());

@@ -11,6 +11,10 @@ import io.pigsty.builder.ssh.SshNodes;
 import io.pigsty.repo.Digests;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -119,6 +123,12 @@ public final class Rollout {
    */
   public List<NodeResult> run(List<String> hosts, boolean dryRun) throws InstallException {
     check();
+    if (!dryRun) {
+      String unserved = awaitRepo(NodeInstaller.repoUrl(inv).resolve("InRelease"), 10);
+      if (unserved != null) {
+        return hosts.stream().map(h -> new NodeResult(h, 41, -1, unserved)).toList();
+      }
+    }
     String jreHash = treeHash(jre);
     Path tgz;
     try {
@@ -151,6 +161,52 @@ public final class Rollout {
         // a temp file
       }
     }
+  }
+
+  /**
+   * Waits until the admin node's repository answers, as the nodes' apt will ask it (nginx reloads
+   * its site in the background).
+   *
+   * @param inRelease the repository's InRelease
+   * @param seconds how long to try, once a second
+   * @return null once it answers 200, else what it answered last
+   */
+  static String awaitRepo(URI inRelease, int seconds) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    String last = "no answer";
+    for (int i = 0; i < seconds; i++) {
+      try {
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(inRelease)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofSeconds(3))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return null;
+        }
+        last = "HTTP " + r.statusCode();
+      } catch (IOException e) {
+        last = e.toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted";
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted";
+      }
+    }
+    return "the admin node's repository does not serve "
+        + inRelease
+        + " ("
+        + last
+        + " after "
+        + seconds
+        + " s): the nodes cannot install from it (nginx: /etc/nginx/conf.d/pigsty.conf)";
   }
 
   private NodeResult one(String host, String jreHash, Path tgz, boolean dryRun) {

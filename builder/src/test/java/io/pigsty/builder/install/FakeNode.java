@@ -109,6 +109,12 @@ final class FakeNode implements CommandRunner, NodeFiles {
               i++;
             } else if (!a.get(i).startsWith("-")) {
               packages.add(a.get(i));
+              if (a.get(i).equals("nginx")) {
+                // nginx-common's default site
+                files.put(
+                    Path.of("/etc/nginx/sites-enabled/default"),
+                    state("server { listen 80 default_server; }\n", "rw-r--r--", "root"));
+              }
             }
           }
           return ok(c, "");
