@@ -53,8 +53,9 @@ public final class Installer {
   /** The phases, in order; each is planned on the state the one before it left. */
   public enum Phase {
     /**
-     * nginx's package, first on the admin node of an inventory with other nodes (the next phase is
-     * planned once it is installed: the package brings a default site).
+     * The packages the other nodes need from this one, first: nginx (their repository, on the admin
+     * node of an inventory with other nodes) and etcd-server (their DCS, on an etcd member); the
+     * next phases are planned once they are installed (nginx brings a default site).
      */
     SERVER,
     /**
@@ -63,10 +64,13 @@ public final class Installer {
      * so they install while it does ({@link #install(boolean, Runnable)}).
      */
     REPO,
+    /**
+     * The etcd member on this node, when it is one (Patroni's DCS), before the other packages: the
+     * other nodes' Patroni waits for it.
+     */
+    ETCD,
     /** Debian packages. */
     PACKAGES,
-    /** The etcd member on this node, when it is one (Patroni's DCS). */
-    ETCD,
     /** Patroni and its PostgreSQL instance (a Debian cluster found there dropped or converted). */
     POSTGRES,
     /** Roles, passwords, databases, schemas and extensions. */
@@ -230,7 +234,7 @@ public final class Installer {
    */
   public Plan plan(Phase phase) throws InstallException {
     return switch (phase) {
-      case SERVER -> new Plan(servesRepo() ? ops.packages(List.of("nginx")) : List.of(), List.of());
+      case SERVER -> new Plan(ops.packages(serverPackages()), List.of());
       case REPO -> planRepo();
       case PACKAGES -> planPackages();
       case ETCD -> planEtcd();
@@ -405,6 +409,18 @@ public final class Installer {
   /** Whether this node serves the local repository to others: the admin node, with others. */
   private boolean servesRepo() {
     return inv.admin() && inv.inventory().nodes().size() > 1;
+  }
+
+  /** The {@link Phase#SERVER} packages of this node, in install order. */
+  private List<String> serverPackages() {
+    List<String> p = new ArrayList<>();
+    if (servesRepo()) {
+      p.add("nginx");
+    }
+    if (Dcs.member(inv.inventory(), inv.ip())) {
+      p.add("etcd-server");
+    }
+    return p;
   }
 
   /** nginx's site and the home page, first: the other nodes' apt reads the repository there. */

@@ -87,7 +87,7 @@ class InstallerPlanTest {
     Installer i = installer(conf, node);
     assertThat(i.plan(Installer.Phase.SERVER).steps())
         .extracting(Step::describe)
-        .containsExactly("install 1 package(s): nginx");
+        .containsExactly("install 2 package(s): nginx etcd-server");
     List<String> repo = i.plan(Installer.Phase.REPO).steps().stream().map(Step::describe).toList();
     assertThat(repo).anyMatch(d -> d.contains("/etc/nginx/conf.d/pigsty.conf"));
     assertThat(repo).contains("enable nginx", "start nginx");
@@ -107,7 +107,11 @@ class InstallerPlanTest {
     // come
     assertThat(node.exists(Path.of("/etc/nginx/sites-enabled/default"))).isFalse();
     assertThat(atCallback).noneMatch(c -> c.contains("apt-get") && c.contains("patroni"));
-    assertThat(node.commands).anyMatch(c -> c.contains("apt-get") && c.contains("patroni"));
+    int rest = indexOf(node.commands, c -> c.contains("apt-get") && c.contains("patroni"));
+    assertThat(rest).isPositive();
+    // etcd runs before the other packages: the other nodes' Patroni waits for it
+    assertThat(indexOf(node.commands, c -> c.startsWith("systemctl") && c.contains(" etcd")))
+        .isBetween(0, rest);
     assertThat(i.plan().steps()).isEmpty();
 
     // one node: nothing to serve, nginx comes with the services
@@ -115,6 +119,9 @@ class InstallerPlanTest {
         write("demo.yml", Templates.render("demo", "10.10.10.10", true).inventory().toYaml());
     Installer single = installer(one, new FakeNode());
     assertThat(single.plan(Installer.Phase.REPO).steps()).isEmpty();
+    assertThat(single.plan(Installer.Phase.SERVER).steps())
+        .extracting(Step::describe)
+        .containsExactly("install 1 package(s): etcd-server");
     assertThat(single.plan(Installer.Phase.SERVICES).steps())
         .anyMatch(st -> st.describe().equals("enable nginx"));
   }
@@ -321,5 +328,14 @@ class InstallerPlanTest {
         .isInstanceOf(InstallException.class)
         .hasMessageContaining(
             "/var/lib/postgresql/15/main/PG_VERSION says PostgreSQL 14, but pigsty.yml and the bundle have PostgreSQL 15");
+  }
+
+  private static int indexOf(List<String> l, java.util.function.Predicate<String> p) {
+    for (int i = 0; i < l.size(); i++) {
+      if (p.test(l.get(i))) {
+        return i;
+      }
+    }
+    return -1;
   }
 }
