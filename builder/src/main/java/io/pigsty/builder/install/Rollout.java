@@ -130,13 +130,35 @@ public final class Rollout {
       }
     }
     String jreHash = treeHash(jre);
-    Path tgz;
+    // packed once, by the first node that lacks this runtime (a second install sends none)
+    Packed packed = new Packed();
     try {
-      tgz = Files.createTempFile("pigsty-jre-", ".tgz");
-    } catch (IOException e) {
-      throw new InstallException("cannot create a temp file for the runtime: " + e.getMessage(), e);
+      return onEach(
+          hosts,
+          h -> one(h, jreHash, packed, dryRun),
+          (h, e) -> new NodeResult(h, 41, -1, e.toString()));
+    } finally {
+      packed.delete();
     }
-    try {
+  }
+
+  /**
+   * The runtime as one uncompressed tar (on a LAN, gzip costs more CPU than it saves), on demand.
+   */
+  private final class Packed {
+    private Path tar;
+
+    synchronized Path path() throws InstallException {
+      if (tar != null) {
+        return tar;
+      }
+      Path t;
+      try {
+        t = Files.createTempFile("pigsty-jre-", ".tar");
+      } catch (IOException e) {
+        throw new InstallException(
+            "cannot create a temp file for the runtime: " + e.getMessage(), e);
+      }
       try {
         local.check(
             Command.of(
@@ -144,22 +166,29 @@ public final class Rollout {
                 "tar",
                 "-C",
                 jre.getParent().toString(),
-                "-czf",
-                tgz.toString(),
+                "-cf",
+                t.toString(),
                 jre.getFileName().toString()));
       } catch (CommandException e) {
+        deleteQuietly(t);
         throw new InstallException("packing " + jre + ": " + e.getMessage(), e);
       }
-      return onEach(
-          hosts,
-          h -> one(h, jreHash, tgz, dryRun),
-          (h, e) -> new NodeResult(h, 41, -1, e.toString()));
-    } finally {
-      try {
-        Files.deleteIfExists(tgz);
-      } catch (IOException e) {
-        // a temp file
+      tar = t;
+      return tar;
+    }
+
+    synchronized void delete() {
+      if (tar != null) {
+        deleteQuietly(tar);
       }
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // a temp file
     }
   }
 
@@ -209,7 +238,7 @@ public final class Rollout {
         + " s): the nodes cannot install from it (nginx: /etc/nginx/conf.d/pigsty.conf)";
   }
 
-  private NodeResult one(String host, String jreHash, Path tgz, boolean dryRun) {
+  private NodeResult one(String host, String jreHash, Packed packed, boolean dryRun) {
     try (SshNode n = ssh.connect(host)) {
       n.check(Command.of(Duration.ofSeconds(30), "mkdir", "-p", "-m", "0755", OPT, ETC));
       String have =
@@ -229,7 +258,7 @@ public final class Rollout {
                           + "/pigsty.gpg 2>/dev/null; true"))
               .out();
       if (!have.lines().findFirst().orElse("").equals(jreHash)) {
-        n.upload(tgz, OPT + "/jre.tgz", "0600");
+        n.upload(packed.path(), OPT + "/jre.tar", "0600");
         n.check(
             Command.of(
                 Duration.ofMinutes(5),
@@ -237,8 +266,8 @@ public final class Rollout {
                 "-c",
                 "set -e; cd "
                     + OPT
-                    + "; rm -rf jre.new; mkdir jre.new; tar -xzf jre.tgz -C jre.new;"
-                    + " rm -rf jre; mv jre.new/* jre; rmdir jre.new; rm -f jre.tgz;"
+                    + "; rm -rf jre.new; mkdir jre.new; tar -xf jre.tar -C jre.new;"
+                    + " rm -rf jre; mv jre.new/* jre; rmdir jre.new; rm -f jre.tar;"
                     + " echo "
                     + jreHash
                     + " > jre.sha256"));
@@ -257,7 +286,7 @@ public final class Rollout {
       return new NodeResult(host, r.exit(), changes, output);
     } catch (SshException e) {
       return new NodeResult(host, SshException.EXIT_CODE, -1, e.getMessage());
-    } catch (CommandException e) {
+    } catch (CommandException | InstallException e) {
       return new NodeResult(host, 41, -1, e.getMessage());
     }
   }
