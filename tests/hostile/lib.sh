@@ -9,8 +9,9 @@
 #   new_key NAME              a throw-away RSA key made by gpg (fast; pigsty's own keys take
 #                             seconds): $SHARED/gnupg-NAME (GNUPGHOME), $SHARED/NAME/secret.asc
 #                             (a --key-dir pigsty reads), $SHARED/NAME.fpr (its fingerprint)
-#   bundle_tree DIR           DIR/pigsty/: two .debs, the index pigsty repo index writes with
-#                             --key-dir $SHARED/key, manifest.json and manifest.json.asc
+#   bundle_tree DIR           DIR/pigsty/: two .debs and empty postgresql-15, -client-15 and
+#                             -15-postgis-3 ones, the index pigsty repo index writes with
+#                             --key-dir $SHARED/key, manifest.json (pg_major 15) and its .asc
 #   resign DIR [NAME]         after tampering: InRelease, pigsty.gpg, manifest.json (every file
 #                             under DIR/pigsty listed) and manifest.json.asc made again with the
 #                             gpg key NAME (default key): a consistent bundle signed by that key
@@ -59,6 +60,7 @@ files.sort(key=lambda f: f["path"])
 fpr = open(os.path.join(root, ".fpr")).read().strip() if os.path.exists(os.path.join(root, ".fpr")) else ""
 m = {"format": 1, "name": "hostile", "version": "4.0.0",
      "target": {"os": "debian", "release": "12", "codename": "bookworm", "arch": "amd64"},
+     "definition": {"pg_major": 15},
      "signing_key": {"fingerprint": fpr, "file": "pigsty.gpg"}, "files": files}
 open(os.path.join(root, "manifest.json"), "w").write(json.dumps(m, indent=2) + "\n")
 PY
@@ -85,6 +87,11 @@ bundle_tree() {
     mkdir -p "$dir/pigsty"
     mkdeb "$dir/pigsty" libhostile 1.0-1 >/dev/null
     mkdeb "$dir/pigsty" hostile 1.0-1 'Depends: libhostile (>= 1.0)' >/dev/null
+    # what the templates' pg_version 15 asks of a bundle (configure's preflight checks it)
+    local p
+    for p in postgresql-15 postgresql-client-15 postgresql-15-postgis-3; do
+        mkdeb "$dir/pigsty" "$p" 15.0-1 >/dev/null
+    done
     pigsty repo index --key-dir "$SHARED/key" "$dir/pigsty" >/dev/null || return 1
     resign "$dir" key
 }

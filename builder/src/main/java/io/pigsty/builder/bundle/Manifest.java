@@ -1,5 +1,6 @@
 package io.pigsty.builder.bundle;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pigsty.builder.definition.BundleDefinition;
@@ -10,8 +11,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code manifest.json} of a bundle: the definition and target, the upstreams with the digests of
@@ -83,6 +86,30 @@ public final class Manifest {
     k.put("file", keyFile);
     m.put("signing_key", k);
     return m;
+  }
+
+  /**
+   * The PostgreSQL majors a bundle carries, from its manifest: {@code definition.pg_majors} (a
+   * list, for a bundle that carries several) when present, else {@code definition.pg_major}.
+   *
+   * @param manifest a parsed manifest.json
+   * @return the majors, the bundle's {@code pg_major} first, without duplicates; empty when the
+   *     manifest names none
+   */
+  public static List<Integer> pgMajors(JsonNode manifest) {
+    JsonNode d = manifest.path("definition");
+    Set<Integer> out = new LinkedHashSet<>();
+    if (d.path("pg_major").isInt()) {
+      out.add(d.path("pg_major").asInt());
+    }
+    d.path("pg_majors")
+        .forEach(
+            m -> {
+              if (m.isInt()) {
+                out.add(m.asInt());
+              }
+            });
+    return List.copyOf(out);
   }
 
   /**

@@ -52,6 +52,14 @@ final class ConfigureCommand implements Callable<Integer> {
   Path bundle;
 
   @Option(
+      names = {"-v", "--pg-version"},
+      paramLabel = "N",
+      description =
+          "PostgreSQL major to write as pg_version; must be one the bundle carries (default: the"
+              + " bundle's pg_major). Another exits 36, naming the majors the bundle has.")
+  Integer pgVersion;
+
+  @Option(
       names = {"-n", "--non-interactive"},
       description =
           "Never ask; on an offline node move other apt sources " + "to /etc/apt/pigsty-backup.")
@@ -163,7 +171,8 @@ final class ConfigureCommand implements Callable<Integer> {
                 skipApt,
                 strict,
                 force,
-                keys));
+                keys,
+                pgVersion));
     return 0;
   }
 

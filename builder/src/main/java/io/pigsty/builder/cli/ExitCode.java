@@ -34,6 +34,7 @@ public enum ExitCode {
   // one help line: the code column plus the meaning stay within picocli's 80 columns
   BUNDLE_UNTRUSTED(34, "configure: bundle signed by a key not pinned (--key or bundle-keys.txt)"),
   SSH(35, "configure/install: a node unreachable over SSH, or its host key changed"),
+  PG_MAJOR(36, "configure/install: pg_version (or -v) is a major the bundle lacks"),
   INSTALL(41, "install: a step failed (command, file or unit named)"),
   HEALTH(42, "install/status: health check failed (failed items listed)"),
   HA(43, "switchover: no member answers, no leader, bad candidate, or refused"),

@@ -7,6 +7,7 @@ import io.pigsty.builder.install.Installer;
 import io.pigsty.builder.install.LocalFiles;
 import io.pigsty.builder.install.NodeInstaller;
 import io.pigsty.builder.install.Plan;
+import io.pigsty.builder.install.RepoMajors;
 import io.pigsty.builder.install.Rollout;
 import io.pigsty.builder.install.Target;
 import io.pigsty.builder.install.Tuning;
@@ -97,6 +98,8 @@ final class InstallCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+    // before any step, on any node: a major the local repository lacks fails here (exit 36)
+    RepoMajors.check(inv.inventory(), new LocalFiles(), new ProcessRunner());
     List<String> others =
         targets.stream().filter(h -> !h.equals(inv.inventory().adminIp())).toList();
     if (!targets.contains(inv.inventory().adminIp())) {

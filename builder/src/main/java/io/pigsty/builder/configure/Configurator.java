@@ -2,12 +2,14 @@ package io.pigsty.builder.configure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pigsty.builder.bundle.Manifest;
+import io.pigsty.builder.definition.ExtensionCatalog;
 import io.pigsty.builder.exec.ProcessRunner;
 import io.pigsty.builder.files.FileErrors;
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.InventoryException;
 import io.pigsty.builder.inventory.InventoryLoader;
 import io.pigsty.builder.inventory.InventoryTree;
+import io.pigsty.builder.inventory.PgMajorException;
 import io.pigsty.builder.ssh.AdminKey;
 import io.pigsty.builder.ssh.SshException;
 import io.pigsty.builder.ssh.SshNode;
@@ -87,6 +89,8 @@ public final class Configurator {
    * @param keys the keys the bundle must be signed by ({@code --key}, the release's {@code
    *     bundle-keys.txt} or {@link KeyPins#anyKey()}); null when none is pinned, which refuses
    *     every bundle
+   * @param pgVersion the PostgreSQL major to render as {@code pg_version} ({@code -v}), one the
+   *     bundle carries; null for the bundle's {@code pg_major}
    */
   public record Options(
       String mode,
@@ -99,7 +103,37 @@ public final class Configurator {
       boolean skipApt,
       boolean strict,
       boolean force,
-      KeyPins keys) {}
+      KeyPins keys,
+      Integer pgVersion) {
+
+    /** The options without {@code -v}: the bundle's {@code pg_major} is rendered. */
+    public Options(
+        String mode,
+        String ip,
+        Path bundle,
+        boolean nonInteractive,
+        Path output,
+        boolean generatePasswords,
+        Path inventory,
+        boolean skipApt,
+        boolean strict,
+        boolean force,
+        KeyPins keys) {
+      this(
+          mode,
+          ip,
+          bundle,
+          nonInteractive,
+          output,
+          generatePasswords,
+          inventory,
+          skipApt,
+          strict,
+          force,
+          keys,
+          null);
+    }
+  }
 
   /** What was done: the template, the address, the inventory file, the repository. */
   public record Outcome(
@@ -159,10 +193,12 @@ public final class Configurator {
    * @param o the options
    * @return what was done
    * @throws InventoryException when {@code -c}'s pigsty.yml is bad (before anything is changed)
+   * @throws PgMajorException when {@code -v}, or the {@code pg_version} of {@code -c}'s (or a kept)
+   *     pigsty.yml, is a PostgreSQL major the bundle does not carry (before anything is changed)
    * @throws NodeException the first failed step, with its kind; the node is unchanged unless the
    *     failure is in extraction's rename or in {@code apt-get update}
    */
-  public Outcome run(Options o) throws NodeException, InventoryException {
+  public Outcome run(Options o) throws NodeException, InventoryException, PgMajorException {
     String debArch = checkPlatform();
     OsRelease os = checkOsRelease();
     checkPackageManager();
@@ -170,7 +206,10 @@ public final class Configurator {
     checkSize(o);
     String ip = chooseIp(o.ip(), o.nonInteractive());
 
-    Templates.Rendered rendered;
+    Templates.Rendered rendered = null;
+    Inventory asked = null; // the kept pigsty.yml; a template's once rendered
+    String template = null;
+    InventoryTree bound = null;
     // an existing pigsty.yml holds the user's edits and passwords: kept unless --force
     Path kept =
         o.inventory() != null
@@ -193,12 +232,16 @@ public final class Configurator {
         throw e;
       }
       inv.warnings().forEach(this::warn);
+      asked = inv;
       rendered = new Templates.Rendered("(from " + kept + ")", null, Map.of());
       if (!inv.metaHosts().contains(ip)) {
         warn(kept + ": the meta group does not list this node's address " + ip);
       }
       if (o.inventory() != null) {
         ok("config", kept + " (given with -c)");
+        if (o.pgVersion() != null) {
+          warn("-v " + o.pgVersion() + " not applied: " + kept + " (-c) says pg_version itself");
+        }
       } else {
         ok("config", kept + " (kept; --force to replace)");
         List<String> ignored = new ArrayList<>();
@@ -207,6 +250,9 @@ public final class Configurator {
         }
         if (o.generatePasswords()) {
           ignored.add("-g");
+        }
+        if (o.pgVersion() != null) {
+          ignored.add("-v " + o.pgVersion());
         }
         if (!ignored.isEmpty()) {
           warn(
@@ -218,14 +264,15 @@ public final class Configurator {
       }
     } else {
       try {
-        String t = Templates.choose(o.mode(), node.cpus(), node.memoryBytes());
-        rendered = Templates.render(t, ip, o.generatePasswords());
+        template = Templates.choose(o.mode(), node.cpus(), node.memoryBytes());
+        // pg_version is the bundle's: rendered once the bundle is verified
+        bound = Templates.bind(Templates.load(template), ip);
       } catch (NodeException e) {
         throw fail(e);
       }
       ok(
           "template",
-          rendered.template()
+          template
               + (o.mode() != null
                   ? " (-m)"
                   : " (by size: " + node.cpus() + " CPUs, " + gib(node.memoryBytes()) + ")"));
@@ -243,7 +290,15 @@ public final class Configurator {
     try (IncomingBundle in = copyBundle(o.bundle())) {
       afterBundleCopied.run();
       JsonNode manifest = verifyBundle(in, os, debArch, o.keys());
-      preflight(in, manifest, debArch);
+      List<Integer> majors = pgMajors(in, manifest);
+      if (kept == null) {
+        int major = chooseMajor(o.pgVersion(), majors, in);
+        rendered = Templates.finish(template, bound, major, o.generatePasswords());
+        asked =
+            InventoryLoader.parse(
+                rendered.inventory().toYaml(), o.output().toAbsolutePath(), false);
+      }
+      preflight(in, manifest, debArch, asked, osCode(os), majors);
 
       // every check passed: now change things
       out = kept != null ? kept : writeInventory(rendered.inventory(), o.output());
@@ -673,7 +728,127 @@ public final class Configurator {
     return r.manifest();
   }
 
-  void preflight(IncomingBundle in, JsonNode manifest, String debArch) throws NodeException {
+  /**
+   * @return the PostgreSQL majors the bundle carries ({@link Manifest#pgMajors})
+   * @throws NodeException BUNDLE_INVALID when its manifest names none
+   */
+  private List<Integer> pgMajors(IncomingBundle in, JsonNode manifest) throws NodeException {
+    List<Integer> majors = Manifest.pgMajors(manifest);
+    if (majors.isEmpty()) {
+      throw fail(
+          NodeException.Kind.BUNDLE_INVALID,
+          "bundle: "
+              + in.original()
+              + ": "
+              + Manifest.FILE
+              + " names no definition.pg_major: no PostgreSQL major to install");
+    }
+    return majors;
+  }
+
+  /**
+   * The PostgreSQL major a template is rendered with: {@code -v}, else the bundle's {@code
+   * pg_major}.
+   *
+   * @throws PgMajorException when {@code -v} names a major the bundle does not carry
+   */
+  private int chooseMajor(Integer requested, List<Integer> majors, IncomingBundle in)
+      throws PgMajorException {
+    if (requested == null) {
+      ok(
+          "pg_version",
+          majors.get(0)
+              + " (the bundle's pg_major"
+              + (majors.size() > 1 ? "; -v picks another of " + join(majors) : "")
+              + ")");
+      return majors.get(0);
+    }
+    if (!majors.contains(requested)) {
+      String m =
+          "pg_version = "
+              + requested
+              + " (-v): the bundle "
+              + in.original()
+              + " carries "
+              + PgMajorException.carried(majors)
+              + " ("
+              + Manifest.FILE
+              + "); give -v "
+              + join(majors).replace(", ", " or -v ")
+              + ", or use a bundle built for PostgreSQL "
+              + requested;
+      console.line("[FAIL] " + m);
+      throw new PgMajorException(m);
+    }
+    ok("pg_version", requested + " (-v)");
+    return requested;
+  }
+
+  private static String join(List<Integer> majors) {
+    return String.join(", ", majors.stream().map(String::valueOf).toList());
+  }
+
+  /** The extension catalog's OS code of a node: {@code d12}, {@code u24}. */
+  static String osCode(OsRelease os) {
+    return ("ubuntu".equals(os.id()) ? "u" : "d") + os.versionId().split("\\.")[0];
+  }
+
+  /**
+   * The packages that follow {@code pg_version}, for each cluster: the server, its client and the
+   * packages of the extensions {@code pg_databases} creates (as {@code make install} asks apt).
+   *
+   * @param major only the clusters of this major, or null for all
+   * @return package name to what asks for it, in inventory order
+   */
+  static Map<String, String> pgPackages(Inventory inv, String osCode, Integer major) {
+    ExtensionCatalog catalog = ExtensionCatalog.bundled();
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Inventory.PgCluster c : inv.clusters()) {
+      int v = c.pgVersion();
+      if (major != null && major != v) {
+        continue;
+      }
+      String who = c.name() + ": pg_version " + v;
+      out.putIfAbsent("postgresql-" + v, who);
+      out.putIfAbsent("postgresql-client-" + v, who);
+      for (Inventory.PgDatabase d : c.databases()) {
+        for (Inventory.PgExtension e : d.extensions()) {
+          catalog
+              .providing(e.name())
+              .filter(x -> x.whyUnavailable(osCode, "deb", v).isEmpty())
+              .ifPresent(
+                  x ->
+                      x.packages(osCode, "deb", v)
+                          .forEach(
+                              p ->
+                                  out.putIfAbsent(
+                                      p, c.name() + ": " + d.name() + " extension " + e.name())));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The preflight, before anything changes: every {@code pg_version} of the inventory must be a
+   * major the bundle carries (else {@link PgMajorException}, naming the packages the bundle lacks);
+   * the packages that follow it must be in the bundle or installed; the bundle's requested packages
+   * must install over what dpkg has ({@link Preflight#check}).
+   *
+   * @param asked the inventory to be installed
+   * @param osCode the node's OS code for the extension catalog
+   * @param majors the PostgreSQL majors the bundle carries
+   * @throws PgMajorException when a {@code pg_version} is not carried
+   * @throws NodeException PREFLIGHT naming every conflict and every missing package
+   */
+  void preflight(
+      IncomingBundle in,
+      JsonNode manifest,
+      String debArch,
+      Inventory asked,
+      String osCode,
+      List<Integer> majors)
+      throws NodeException, PgMajorException {
     byte[] packages;
     try {
       packages = LocalRepo.read(in.path(), "Packages");
@@ -691,20 +866,57 @@ public final class Configurator {
       PackageIndex installed = Preflight.installed(status, "/var/lib/dpkg/status", debArch);
       PackageIndex bundle = new PackageIndex(debArch);
       bundle.addPackagesFile(packages, in.original() + ":Packages");
+      Map<String, String> pgPackages = pgPackages(asked, osCode, null);
+      List<String> missing = Preflight.missing(pgPackages.keySet(), bundle, installed);
+      try {
+        PgMajorException.check(
+            asked,
+            majors,
+            Manifest.FILE + " of " + in.original(),
+            v -> {
+              List<String> lacks =
+                  pgPackages(asked, osCode, v).keySet().stream().filter(missing::contains).toList();
+              return lacks.isEmpty() ? "" : "; the bundle lacks " + String.join(", ", lacks);
+            });
+      } catch (PgMajorException e) {
+        e.getMessage().lines().forEach(l -> console.line("[FAIL] " + l));
+        throw e;
+      }
       Preflight.Result r = Preflight.check(requested, bundle, installed);
-      if (!r.ok()) {
-        StringBuilder sb =
-            new StringBuilder(
-                "preflight: apt would not install the bundle's packages on this node, "
-                    + r.conflicts().size()
-                    + " conflict(s):");
-        r.conflicts().forEach(c -> sb.append("\n         ").append(c));
+      if (!r.ok() || !missing.isEmpty()) {
+        StringBuilder sb = new StringBuilder("preflight:");
+        if (!missing.isEmpty()) {
+          sb.append(" the bundle lacks ")
+              .append(missing.size())
+              .append(" package(s) the inventory asks for:");
+          missing.forEach(
+              m ->
+                  sb.append("\n         ")
+                      .append(m)
+                      .append(" (")
+                      .append(pgPackages.get(m))
+                      .append(')'));
+          if (!r.ok()) {
+            sb.append("\n         and");
+          }
+        }
+        if (!r.ok()) {
+          sb.append(" apt would not install the bundle's packages on this node, ")
+              .append(r.conflicts().size())
+              .append(" conflict(s):");
+          r.conflicts().forEach(c -> sb.append("\n         ").append(c));
+        }
         throw fail(NodeException.Kind.PREFLIGHT, sb.toString());
       }
       ok(
           "preflight",
           requested.size()
               + " requested, "
+              + pgPackages.size()
+              + " for PostgreSQL "
+              + join(
+                  asked.clusters().stream().map(Inventory.PgCluster::pgVersion).distinct().toList())
+              + ", "
               + r.closure().size()
               + " to install from the bundle, "
               + installed.size()

@@ -8,6 +8,7 @@ import io.pigsty.repo.deb.Paragraph;
 import io.pigsty.repo.deb.Relations;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -67,6 +68,22 @@ public final class Preflight {
       }
     }
     return out;
+  }
+
+  /**
+   * The packages pigsty.yml asks for that apt could not find: neither in the bundle (by name or as
+   * a virtual package) nor installed on the node.
+   *
+   * @param asked the package names, in order
+   * @param bundle the bundle's {@code Packages}
+   * @param installed the node's installed packages ({@link #installed})
+   * @return the missing ones, in {@code asked} order
+   */
+  public static List<String> missing(
+      Collection<String> asked, PackageIndex bundle, PackageIndex installed) {
+    return asked.stream()
+        .filter(name -> !bundle.knows(name) && installed.versions(name).isEmpty())
+        .toList();
   }
 
   /**

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * The configuration templates ({@code demo}, {@code demo4}, {@code tiny}, {@code oltp}; reference
  * §3), kept as YAML data under {@code templates/} on the class path. Their host keys and address
  * values are placeholders: {@code $node0} is the node's address, {@code $nodeK} the K-th address
- * after it in its /24, {@code $net.N} address N of its /24.
+ * after it in its /24, {@code $net.N} address N of its /24; {@code pg_version} is {@value
+ * #PG_MAJOR}, the PostgreSQL major of the bundle ({@link #pgMajor}).
  */
 public final class Templates {
   /** The template names, in the order {@code --help} lists them. */
@@ -38,6 +39,9 @@ public final class Templates {
 
   /** Length of a generated password: 24 characters of a 56-letter alphabet, about 139 bits. */
   public static final int PASSWORD_LENGTH = 24;
+
+  /** The placeholder of {@code pg_version}: the bundle's PostgreSQL major. */
+  public static final String PG_MAJOR = "$pg_major";
 
   private Templates() {}
 
@@ -100,7 +104,8 @@ public final class Templates {
    *
    * @param template a template from {@link #load}
    * @param nodeIp the node's primary IPv4 address
-   * @return the inventory with addresses only; no {@code $} placeholder remains
+   * @return the inventory with addresses only; no {@code $} placeholder remains but {@value
+   *     #PG_MAJOR} ({@link #pgMajor})
    * @throws NodeException {@link NodeException.Kind#IP} when {@code nodeIp} is not IPv4, a derived
    *     address would leave the /24 (past .254), or a VIP lands on a host address
    */
@@ -114,7 +119,7 @@ public final class Templates {
             s -> {
               Matcher m = PLACEHOLDER.matcher(s);
               if (!m.matches()) {
-                if (s.startsWith("$") && error[0] == null) {
+                if (s.startsWith("$") && !s.equals(PG_MAJOR) && error[0] == null) {
                   error[0] =
                       new NodeException(
                           NodeException.Kind.INVENTORY,
@@ -170,6 +175,18 @@ public final class Templates {
   }
 
   /**
+   * Puts the bundle's PostgreSQL major where the template says {@value #PG_MAJOR} ({@code
+   * pg_version}).
+   *
+   * @param bound a template from {@link #bind}
+   * @param pgMajor a PostgreSQL major the bundle carries
+   * @return the inventory without placeholders
+   */
+  public static InventoryTree pgMajor(InventoryTree bound, int pgMajor) {
+    return bound.replaceValue(PG_MAJOR, pgMajor);
+  }
+
+  /**
    * Replaces every default password (keys ending in {@code _password}, {@code password} of {@code
    * pg_users}) with a random one.
    *
@@ -194,17 +211,33 @@ public final class Templates {
   }
 
   /**
-   * Loads, binds and (when asked) re-keys a template.
+   * Loads, binds, sets the PostgreSQL major and (when asked) re-keys a template.
    *
    * @param name a template name
    * @param nodeIp the node's primary address
+   * @param pgMajor the PostgreSQL major ({@code pg_version}), one the bundle carries
    * @param generatePasswords whether to replace every default password
    * @return the rendered inventory
    * @throws NodeException see {@link #load} and {@link #bind}
    */
-  public static Rendered render(String name, String nodeIp, boolean generatePasswords)
+  public static Rendered render(String name, String nodeIp, int pgMajor, boolean generatePasswords)
       throws NodeException {
-    InventoryTree inv = bind(load(name), nodeIp);
+    return finish(name, bind(load(name), nodeIp), pgMajor, generatePasswords);
+  }
+
+  /**
+   * The rest of {@link #render} once the template is bound: the PostgreSQL major, then the
+   * passwords when asked.
+   *
+   * @param name the template name
+   * @param bound the template from {@link #bind}
+   * @param pgMajor the PostgreSQL major ({@code pg_version})
+   * @param generatePasswords whether to replace every default password
+   * @return the rendered inventory
+   */
+  public static Rendered finish(
+      String name, InventoryTree bound, int pgMajor, boolean generatePasswords) {
+    InventoryTree inv = pgMajor(bound, pgMajor);
     return generatePasswords
         ? randomPasswords(name, inv, new SecureRandom())
         : new Rendered(name, inv, Map.of());

@@ -428,6 +428,8 @@ public record Inventory(
    *
    * @param name {@code pg_cluster}
    * @param pgVersion {@code pg_version} (cluster, else {@code all.vars}), the PostgreSQL major
+   * @param pgVersionAt where {@code pg_version} was read, as {@code file:line: key.path} (for
+   *     messages such as {@link PgMajorException}'s)
    * @param pgConf {@code pg_conf}, one of {@link #PG_CONFS} (default {@code tiny.yml})
    * @param nodeTune {@code node_tune}, one of {@link #NODE_TUNES} (default: the pg_conf's name)
    * @param instances the hosts, in file order; exactly one is the primary
@@ -442,6 +444,7 @@ public record Inventory(
   public record PgCluster(
       String name,
       int pgVersion,
+      String pgVersionAt,
       String pgConf,
       String nodeTune,
       List<PgInstance> instances,

@@ -611,6 +611,7 @@ public final class InventoryLoader {
             new PgCluster(
                 name,
                 version,
+                file + ":" + line(ver.getValueNode()) + ": " + verPath,
                 pgConf,
                 nodeTune,
                 instances,

@@ -119,6 +119,38 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
   }
 
   /**
+   * Replaces every string value equal to {@code text} (a template's placeholder) with {@code
+   * value}, which may be a number. Host keys and other values are kept.
+   *
+   * @param text the string to replace, e.g. {@code $pg_major}
+   * @param value its replacement
+   * @return the rewritten inventory
+   */
+  public InventoryTree replaceValue(String text, Object value) {
+    List<Group> gs = new ArrayList<>();
+    for (Group g : groups) {
+      Map<String, Map<String, Object>> hosts = new LinkedHashMap<>();
+      g.hosts().forEach((k, v) -> hosts.put(k, castMap(replace(v, text, value))));
+      gs.add(new Group(g.name(), hosts, castMap(replace(g.vars(), text, value))));
+    }
+    return new InventoryTree(gs, castMap(replace(vars, text, value)));
+  }
+
+  private static Object replace(Object v, String text, Object value) {
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(k.toString(), replace(x, text, value)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      l.forEach(x -> out.add(replace(x, text, value)));
+      return out;
+    }
+    return text.equals(v) ? value : v;
+  }
+
+  /**
    * Rewrites every password value: each key ending in {@code _password} anywhere, and the {@code
    * password} of every {@code pg_users} entry.
    *

@@ -38,7 +38,8 @@ class ExitCodeTest {
             Map.entry(BundleException.class, ExitCode.BUNDLE),
             Map.entry(ImageException.class, ExitCode.IMAGE),
             Map.entry(RootfsException.class, ExitCode.APPLIANCE),
-            Map.entry(io.pigsty.builder.ssh.SshException.class, ExitCode.SSH));
+            Map.entry(io.pigsty.builder.ssh.SshException.class, ExitCode.SSH),
+            Map.entry(io.pigsty.builder.inventory.PgMajorException.class, ExitCode.PG_MAJOR));
     for (Map.Entry<Class<?>, ExitCode> e : expected.entrySet()) {
       assertThat(e.getKey()).isAssignableTo(PigstyException.class);
       int code = e.getKey().getField("EXIT_CODE").getInt(null);

@@ -54,4 +54,28 @@ class InstallCommandTest {
             "41   install: a step failed",
             "42   install/status: health check failed");
   }
+
+  @Test
+  void install_pgVersionTheLocalRepoLacksExits36BeforeAnyStep() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("repo"));
+    Files.writeString(repo.resolve("manifest.json"), "{\"definition\": {\"pg_major\": 15}}");
+    Path conf = tmp.resolve("pigsty.yml");
+    Files.writeString(
+        conf,
+        Files.readString(Path.of("src/test/resources/inventory/demo.yml"))
+            .replace("pg_version: 15", "pg_version: 16")
+            .replace("repo_dir: /www/pigsty", "repo_dir: " + repo));
+    for (String mode : new String[] {"--strict", "--dry-run"}) {
+      MainTest.Run r = MainTest.run("install", mode, "-c", conf.toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.PG_MAJOR.code).isEqualTo(36);
+      assertThat(r.err())
+          .contains(
+              "pigsty.yml:9: all.children.pg-meta.vars.pg_version: 16, but the bundle carries"
+                  + " PostgreSQL 15 only ("
+                  + repo.resolve("manifest.json")
+                  + ")");
+      // stopped before the first line of the install (and of its plan)
+      assertThat(r.out()).doesNotContain("install pg-meta");
+    }
+  }
 }

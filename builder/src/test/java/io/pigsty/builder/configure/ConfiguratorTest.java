@@ -7,6 +7,7 @@ import io.pigsty.builder.files.Tarball;
 import io.pigsty.builder.inventory.InventoryCases;
 import io.pigsty.builder.inventory.InventoryException;
 import io.pigsty.builder.inventory.InventoryLoader;
+import io.pigsty.builder.inventory.PgMajorException;
 import io.pigsty.repo.Digests;
 import io.pigsty.repo.sign.BundleKey;
 import java.nio.file.Files;
@@ -640,5 +641,139 @@ class ConfiguratorTest {
     assertThat(e)
         .hasMessageContaining("libc6-dev 2.36-9+deb12u4 needs libc6 (= 2.36-9+deb12u4)")
         .hasMessageContaining("installed libc6 2.36-9+deb12u14");
+  }
+
+  Configurator.Options withPgVersion(Configurator.Options o, Path conf, Integer pgVersion) {
+    return new Configurator.Options(
+        o.mode(),
+        o.ip(),
+        o.bundle(),
+        o.nonInteractive(),
+        o.output(),
+        o.generatePasswords(),
+        conf,
+        o.skipApt(),
+        o.strict(),
+        o.force(),
+        o.keys(),
+        pgVersion);
+  }
+
+  /** Runs expecting exit 36, and checks nothing under the root and no pigsty.yml was written. */
+  PgMajorException refusedPgMajor(Configurator.Options o) throws Exception {
+    Map<String, String> before = snapshot(root);
+    PgMajorException e =
+        Assertions.assertThrows(PgMajorException.class, () -> configurator().run(o));
+    assertThat(e.exitCode()).isEqualTo(36);
+    assertThat(snapshot(root)).isEqualTo(before);
+    assertThat(root.resolve("www/pigsty")).doesNotExist();
+    assertThat(root.resolve(LocalRepo.SOURCES)).doesNotExist();
+    assertThat(o.output()).doesNotExist();
+    assertThat(lines).last().asString().startsWith("[FAIL]");
+    return e;
+  }
+
+  @Test
+  void run_pgVersion16InPigstyYmlAgainstAPg15BundleStopsBeforeAnythingIsWritten() throws Exception {
+    Path conf = tmp.resolve("mine.yml");
+    Files.writeString(
+        conf, Files.readString(InventoryCases.DEMO).replace("pg_version: 15", "pg_version: 16"));
+    PgMajorException e = refusedPgMajor(withPgVersion(opts(null, null, bundle), conf, null));
+    assertThat(e)
+        .hasMessageContaining(
+            "mine.yml:9: all.children.pg-meta.vars.pg_version: 16, but the bundle carries"
+                + " PostgreSQL 15 only (manifest.json of "
+                + bundle)
+        .hasMessageContaining("the bundle lacks postgresql-16, postgresql-client-16");
+    assertThat(lines).anyMatch(l -> l.startsWith("[FAIL] ") && l.contains("pg_version: 16"));
+  }
+
+  @Test
+  void run_keptPigstyYmlAskingAMajorTheBundleLacksIsRefusedToo() throws Exception {
+    Path yml = tmp.resolve("home/pigsty.yml");
+    Files.createDirectories(yml.getParent());
+    Files.writeString(
+        yml, Files.readString(InventoryCases.DEMO).replace("pg_version: 15", "pg_version: 17"));
+    Map<String, String> before = snapshot(root);
+    String kept = Files.readString(yml);
+    PgMajorException e =
+        Assertions.assertThrows(
+            PgMajorException.class, () -> configurator().run(opts(null, null, bundle)));
+    assertThat(e).hasMessageContaining("pigsty.yml:9: all.children.pg-meta.vars.pg_version: 17");
+    assertThat(snapshot(root)).isEqualTo(before);
+    assertThat(yml).hasContent(kept);
+  }
+
+  @Test
+  void run_dashVNamingAMajorTheBundleLacksIsRefusedNamingTheMajorsItHas() throws Exception {
+    PgMajorException e = refusedPgMajor(withPgVersion(opts("demo", null, bundle), null, 16));
+    assertThat(e)
+        .hasMessageContaining("pg_version = 16 (-v)")
+        .hasMessageContaining("carries PostgreSQL 15 only")
+        .hasMessageContaining("give -v 15");
+  }
+
+  @Test
+  void run_templateGetsTheBundlesPgMajor() throws Exception {
+    Path b17 =
+        TestBundle.build(
+            tmp,
+            "debian",
+            "12",
+            "amd64",
+            TestBundle.standard(17),
+            List.of("server"),
+            TestBundle.key(),
+            List.of(17));
+    configurator().run(opts("demo", null, b17));
+    Path yml = tmp.resolve("home/pigsty.yml");
+    assertThat(InventoryLoader.load(yml, true).clusters().get(0).pgVersion()).isEqualTo(17);
+    assertThat(Files.readString(yml)).contains("pg_version: 17").doesNotContain("$pg_major");
+    assertThat(lines).contains("[ OK ] pg_version = 17 (the bundle's pg_major)");
+  }
+
+  @Test
+  void run_dashVNamingTheBundlesMajorIsRendered() throws Exception {
+    configurator().sshCheck(false).run(withPgVersion(opts("demo4", null, bundle), null, 15));
+    Path yml = tmp.resolve("home/pigsty.yml");
+    assertThat(InventoryLoader.load(yml, true).clusters())
+        .extracting(c -> c.pgVersion())
+        .containsOnly(15);
+    assertThat(lines).contains("[ OK ] pg_version = 15 (-v)");
+  }
+
+  @Test
+  void run_dashVPicksOneOfTheMajorsOfABundleThatCarriesSeveral() throws Exception {
+    Path several =
+        TestBundle.build(
+            tmp,
+            "debian",
+            "12",
+            "amd64",
+            TestBundle.standard(17, 16),
+            List.of("server"),
+            TestBundle.key(),
+            List.of(17, 16));
+    PgMajorException e = refusedPgMajor(withPgVersion(opts("demo", null, several), null, 15));
+    assertThat(e)
+        .hasMessageContaining("carries PostgreSQL 17, 16 (")
+        .hasMessageContaining("give -v 17 or -v 16");
+    lines.clear();
+    configurator().run(withPgVersion(opts("demo", null, several), null, 16));
+    Path yml = tmp.resolve("home/pigsty.yml");
+    assertThat(InventoryLoader.load(yml, true).clusters().get(0).pgVersion()).isEqualTo(16);
+    assertThat(lines).contains("[ OK ] pg_version = 16 (-v)");
+  }
+
+  @Test
+  void run_bundleLackingAnExtensionPackageOfTheInventoryIsAPreflightFailureNamingIt()
+      throws Exception {
+    List<TestBundle.Pkg> noPostgis =
+        TestBundle.standard().stream().filter(p -> !p.name().contains("postgis")).toList();
+    Path b = TestBundle.build(tmp, "debian", "12", "amd64", noPostgis, List.of("server"));
+    NodeException e = failsLeavingNodeAsItWas(opts("demo", null, b), NodeException.Kind.PREFLIGHT);
+    assertThat(e)
+        .hasMessageContaining("the bundle lacks 1 package(s) the inventory asks for")
+        .hasMessageContaining("postgresql-15-postgis-3 (pg-meta: meta extension postgis)");
   }
 }

@@ -39,9 +39,19 @@ public final class NodeTestSupport {
   }
 
   /**
-   * @return a signed bundle for that target with the standard test packages
+   * @return a signed bundle for that target with the standard test packages, for PostgreSQL 15
+   *     ({@code pg_major}) and 14, 16, 17 ({@code pg_majors}), so any inventory case's major is
+   *     carried
    */
   public static Path bundle(Path dir, String os, String release, String arch) throws Exception {
-    return TestBundle.build(dir, os, release, arch, TestBundle.standard(), List.of("server"));
+    return TestBundle.build(
+        dir,
+        os,
+        release,
+        arch,
+        TestBundle.standard(15, 14, 16, 17),
+        List.of("server"),
+        TestBundle.key(),
+        List.of(15, 14, 16, 17));
   }
 }

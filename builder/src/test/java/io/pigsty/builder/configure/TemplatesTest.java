@@ -47,7 +47,7 @@ class TemplatesTest {
 
   @Test
   void render_demo4PutsPgTestOnTheNextThreeAddressesOfTheNodes24() throws Exception {
-    InventoryTree inv = Templates.render("demo4", "192.168.5.20", false).inventory();
+    InventoryTree inv = Templates.render("demo4", "192.168.5.20", 15, false).inventory();
     Inventory typed = InventoryLoader.parse(inv.toYaml(), Path.of("pigsty.yml"), true);
     assertThat(typed.metaHosts()).containsExactly("192.168.5.20");
     assertThat(typed.adminIp()).isEqualTo("192.168.5.20");
@@ -72,14 +72,14 @@ class TemplatesTest {
 
   @Test
   void render_demo4AtTheSandboxAddressGivesTheSandboxLayout() throws Exception {
-    InventoryTree inv = Templates.render("demo4", "10.10.10.10", false).inventory();
+    InventoryTree inv = Templates.render("demo4", "10.10.10.10", 15, false).inventory();
     assertThat(inv.group("pg-test").orElseThrow().hosts().keySet())
         .containsExactly("10.10.10.11", "10.10.10.12", "10.10.10.13");
   }
 
   @Test
   void render_demo4NearTheEndOfThe24IsAnIpError() {
-    assertThatThrownBy(() -> Templates.render("demo4", "10.1.2.253", false))
+    assertThatThrownBy(() -> Templates.render("demo4", "10.1.2.253", 15, false))
         .isInstanceOfSatisfying(
             NodeException.class, e -> assertThat(e.kind()).isEqualTo(NodeException.Kind.IP))
         .hasMessageContaining("10.1.2.255");
@@ -88,7 +88,7 @@ class TemplatesTest {
   @Test
   void render_everyHostOfEveryTemplateIsARealAddress() throws Exception {
     for (String t : Templates.NAMES) {
-      InventoryTree inv = Templates.render(t, "172.16.3.40", false).inventory();
+      InventoryTree inv = Templates.render(t, "172.16.3.40", 15, false).inventory();
       for (InventoryTree.Group g : inv.groups()) {
         assertThat(g.hosts().keySet())
             .allSatisfy(h -> assertThat(h).matches("172\\.16\\.3\\.4[0-3]"));
@@ -99,7 +99,7 @@ class TemplatesTest {
 
   @Test
   void generate_replacesEveryDefaultPasswordWithADistinctRandomOne() throws Exception {
-    InventoryTree plain = Templates.render("demo4", "10.10.10.10", false).inventory();
+    InventoryTree plain = Templates.render("demo4", "10.10.10.10", 15, false).inventory();
     List<String> defaults = passwords(plain);
     assertThat(defaults)
         .contains(

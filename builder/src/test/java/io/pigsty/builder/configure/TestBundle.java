@@ -24,8 +24,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /**
  * Crafts small signed bundles for configurator tests: a flat repository of fake .debs (the verifier
  * checks sizes and SHA256, not .deb contents), Release/InRelease signed by a throwaway key shipped
- * as pigsty.gpg, and a manifest.json with target and requested specs, signed by the same key in
- * manifest.json.asc.
+ * as pigsty.gpg, and a manifest.json with target, pg_major and requested specs, signed by the same
+ * key in manifest.json.asc.
  */
 final class TestBundle {
   private static BundleKey key;
@@ -40,11 +40,26 @@ final class TestBundle {
     return key;
   }
 
-  /** A bookworm-like bundle: requested {@code server}, which needs libc6 (>= 2.36). */
+  /**
+   * A bookworm-like bundle for PostgreSQL 15: requested {@code server}, which needs libc6 (>=
+   * 2.36), and the packages that follow {@code pg_version: 15} in the templates (server, client,
+   * postgis).
+   */
   static List<Pkg> standard() {
-    return List.of(
-        new Pkg("server", "1.0-1", "libserver (>= 1.0), libc6 (>= 2.36)"),
-        new Pkg("libserver", "1.2-1", null));
+    return standard(15);
+  }
+
+  /** {@link #standard()} for other PostgreSQL majors: their server, client and postgis each. */
+  static List<Pkg> standard(int... pgMajors) {
+    List<Pkg> out = new ArrayList<>();
+    out.add(new Pkg("server", "1.0-1", "libserver (>= 1.0), libc6 (>= 2.36)"));
+    out.add(new Pkg("libserver", "1.2-1", null));
+    for (int v : pgMajors) {
+      out.add(new Pkg("postgresql-" + v, v + ".8-0+deb12u1", null));
+      out.add(new Pkg("postgresql-client-" + v, v + ".8-0+deb12u1", null));
+      out.add(new Pkg("postgresql-" + v + "-postgis-3", "3.3.2+dfsg-1", null));
+    }
+    return out;
   }
 
   /**
@@ -69,6 +84,24 @@ final class TestBundle {
       List<Pkg> pkgs,
       List<String> requested,
       BundleKey key)
+      throws Exception {
+    return build(dir, os, release, arch, pkgs, requested, key, List.of(15));
+  }
+
+  /**
+   * @param pgMajors the PostgreSQL majors it carries: the first is the manifest's {@code
+   *     definition.pg_major}; with more than one they are all in {@code definition.pg_majors}
+   * @return the bundle; its source tree is {@code <bundle without .tgz>/pigsty}
+   */
+  static Path build(
+      Path dir,
+      String os,
+      String release,
+      String arch,
+      List<Pkg> pkgs,
+      List<String> requested,
+      BundleKey key,
+      List<Integer> pgMajors)
       throws Exception {
     Path repo =
         Files.createTempDirectory(dir, "src-" + os + release + arch + "-").resolve("pigsty");
@@ -128,7 +161,13 @@ final class TestBundle {
         "target", Map.of("os", os, "release", release, "codename", "bookworm", "arch", arch));
     List<Map<String, Object>> req = new ArrayList<>();
     requested.forEach(r -> req.add(Map.of("module", "node", "spec", r)));
-    manifest.put("definition", Map.of("requested", req));
+    Map<String, Object> definition = new LinkedHashMap<>();
+    definition.put("pg_major", pgMajors.get(0));
+    if (pgMajors.size() > 1) {
+      definition.put("pg_majors", pgMajors);
+    }
+    definition.put("requested", req);
+    manifest.put("definition", definition);
     manifest.put("signing_key", Map.of("fingerprint", key.fingerprint(), "file", "pigsty.gpg"));
     manifest.put("files", files);
     byte[] json = new ObjectMapper().writeValueAsBytes(manifest);

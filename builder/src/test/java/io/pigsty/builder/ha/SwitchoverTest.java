@@ -41,7 +41,7 @@ class SwitchoverTest {
   @BeforeEach
   void setUp() throws Exception {
     Path f = tmp.resolve("pigsty.yml");
-    String y = Templates.render("demo4", "10.10.10.10", true).inventory().toYaml();
+    String y = Templates.render("demo4", "10.10.10.10", 15, true).inventory().toYaml();
     Files.writeString(f, y.replace("10.10.10.1", "127.0.0.1"));
     inv = InventoryLoader.load(f, true);
     for (int i = 11; i <= 13; i++) {

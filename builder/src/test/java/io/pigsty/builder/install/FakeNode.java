@@ -46,6 +46,9 @@ final class FakeNode implements CommandRunner, NodeFiles {
   final List<String> commands = new ArrayList<>();
   int pgVersion = 15;
 
+  /** The packages {@code apt-cache show} knows (the local repository's). */
+  final Set<String> aptKnows = new HashSet<>();
+
   /**
    * Debian's cluster {@code <v>/main} as the postgresql package makes it (only the template
    * databases), or, with {@code earlierInstall}, as an earlier version's install left pg-meta: its
@@ -144,6 +147,11 @@ final class FakeNode implements CommandRunner, NodeFiles {
         throw new AssertionError("the fake node does not know " + c.line());
       case "haproxy":
         return ok(c, "");
+      case "apt-cache":
+        // apt-cache show [--no-all-versions] PKG: known when the repository has it
+        return aptKnows.contains(a.get(a.size() - 1))
+            ? ok(c, "Package: " + a.get(a.size() - 1) + "\n")
+            : fail(c, "E: No packages found");
       case "python3":
         // Patroni's GET /primary (Installer probes it through the node's python3)
         return active.contains("patroni@" + pgVersion + "-main.service")

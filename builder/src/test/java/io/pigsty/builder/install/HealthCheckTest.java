@@ -81,14 +81,14 @@ class HealthCheckTest {
   @Test
   void units_theDemoTemplatesVipAddsVipManager() throws Exception {
     Path f = tmp.resolve("pigsty.yml");
-    Files.writeString(f, Templates.render("demo", "10.10.10.10", true).inventory().toYaml());
+    Files.writeString(f, Templates.render("demo", "10.10.10.10", 15, true).inventory().toYaml());
     assertThat(HealthCheck.units(Target.of(InventoryLoader.load(f, true))))
         .contains("vip-manager@15-main.service");
   }
 
   /** demo4 (admin 10.10.10.10 with etcd-1, pg-test on .11-.13), plus .14 as a bare etcd member. */
   Inventory demo4() throws Exception {
-    String y = Templates.render("demo4", "10.10.10.10", true).inventory().toYaml();
+    String y = Templates.render("demo4", "10.10.10.10", 15, true).inventory().toYaml();
     String from = "etcd: {hosts: {10.10.10.10: {etcd_seq: 1}}";
     assertThat(y).contains(from);
     Path f = tmp.resolve("pigsty.yml");

@@ -35,7 +35,8 @@ class InstallerPlanTest {
   @Test
   void plan_afterTheFirstApplyIsEmpty_forEveryTemplate() throws Exception {
     for (String t : Templates.NAMES) {
-      Path conf = write(t + ".yml", Templates.render(t, "10.10.10.10", true).inventory().toYaml());
+      Path conf =
+          write(t + ".yml", Templates.render(t, "10.10.10.10", 15, true).inventory().toYaml());
       FakeNode node = new FakeNode();
       Installer i = installer(conf, node);
       Plan first = i.plan();
@@ -75,7 +76,7 @@ class InstallerPlanTest {
   @Test
   void repo_isServedFirst_onTheAdminNodeOfSeveral_andTheOthersStartThere() throws Exception {
     Path conf =
-        write("demo4.yml", Templates.render("demo4", "10.10.10.10", true).inventory().toYaml());
+        write("demo4.yml", Templates.render("demo4", "10.10.10.10", 15, true).inventory().toYaml());
     FakeNode node = new FakeNode();
     // ./configure's local source
     node.write(
@@ -116,7 +117,7 @@ class InstallerPlanTest {
 
     // one node: nothing to serve, nginx comes with the services
     Path one =
-        write("demo.yml", Templates.render("demo", "10.10.10.10", true).inventory().toYaml());
+        write("demo.yml", Templates.render("demo", "10.10.10.10", 15, true).inventory().toYaml());
     Installer single = installer(one, new FakeNode());
     assertThat(single.plan(Installer.Phase.REPO).steps()).isEmpty();
     assertThat(single.plan(Installer.Phase.SERVER).steps())
@@ -203,7 +204,7 @@ class InstallerPlanTest {
   @Test
   void convert_anEarlierInstallsDebianClusterKeepsItsDataUnderPatroni() throws Exception {
     Path conf =
-        write("pigsty.yml", Templates.render("demo", "10.10.10.10", true).inventory().toYaml());
+        write("pigsty.yml", Templates.render("demo", "10.10.10.10", 15, true).inventory().toYaml());
     FakeNode node = new FakeNode().debianCluster(true);
     Installer i = installer(conf, node);
 

@@ -22,7 +22,7 @@ class NodeInstallerTest {
   /** demo4 with 10.10.10.14 as a second etcd member that holds no PostgreSQL instance. */
   Inventory plainNode() throws Exception {
     Path f = tmp.resolve("plain.yml");
-    String y = Templates.render("demo4", "10.10.10.10", true).inventory().toYaml();
+    String y = Templates.render("demo4", "10.10.10.10", 15, true).inventory().toYaml();
     Files.writeString(f, y);
     String from = "etcd: {hosts: {10.10.10.10: {etcd_seq: 1}}";
     assertThat(y).contains(from);
@@ -36,7 +36,7 @@ class NodeInstallerTest {
 
   Inventory demo4() throws Exception {
     Path f = tmp.resolve("pigsty.yml");
-    Files.writeString(f, Templates.render("demo4", "10.10.10.10", true).inventory().toYaml());
+    Files.writeString(f, Templates.render("demo4", "10.10.10.10", 15, true).inventory().toYaml());
     return InventoryLoader.load(f, true);
   }
 

@@ -15,7 +15,7 @@ class InventoryTreeTest {
   @Test
   void toYaml_renderedTemplatesReadBackEqualAndLoadStrictly() throws Exception {
     for (String t : Templates.NAMES) {
-      InventoryTree inv = Templates.render(t, "10.10.10.10", true).inventory();
+      InventoryTree inv = Templates.render(t, "10.10.10.10", 15, true).inventory();
       String yaml = inv.toYaml();
       assertThat(InventoryTree.parse(yaml, "pigsty.yml").toTree()).as(t).isEqualTo(inv.toTree());
       Path f = tmp.resolve(t + ".yml");
