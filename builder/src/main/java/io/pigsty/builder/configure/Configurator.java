@@ -298,7 +298,8 @@ public final class Configurator {
             InventoryLoader.parse(
                 rendered.inventory().toYaml(), o.output().toAbsolutePath(), false);
       }
-      preflight(in, manifest, debArch, asked, osCode(os), majors);
+      preflight(
+          in, manifest, debArch, asked, ExtensionCatalog.osCode(os.id(), os.versionId()), majors);
 
       // every check passed: now change things
       out = kept != null ? kept : writeInventory(rendered.inventory(), o.output());
@@ -786,11 +787,6 @@ public final class Configurator {
 
   private static String join(List<Integer> majors) {
     return String.join(", ", majors.stream().map(String::valueOf).toList());
-  }
-
-  /** The extension catalog's OS code of a node: {@code d12}, {@code u24}. */
-  static String osCode(OsRelease os) {
-    return ("ubuntu".equals(os.id()) ? "u" : "d") + os.versionId().split("\\.")[0];
   }
 
   /**

@@ -142,6 +142,20 @@ public final class ExtensionCatalog {
   public static final String RESOURCE = "/catalog/extensions.yml";
 
   /**
+   * The catalog's OS code of a Debian-family node, from os-release(5)'s {@code ID} and {@code
+   * VERSION_ID}: {@code d12} for Debian 12, {@code u22} for Ubuntu 22.04.
+   *
+   * @return the code, or null for another OS or a version that is not a number
+   */
+  public static String osCode(String id, String versionId) {
+    String major = versionId == null ? "" : versionId.split("\\.")[0];
+    if (!major.matches("[0-9]+")) {
+      return null;
+    }
+    return "debian".equals(id) ? "d" + major : "ubuntu".equals(id) ? "u" + major : null;
+  }
+
+  /**
    * The catalog shipped in the jar: {@code bundles/extensions.yml} as it was at build time.
    *
    * @return the catalog

@@ -192,13 +192,10 @@ public final class Installer {
       if (line.startsWith("ID=")) {
         id = value;
       } else if (line.startsWith("VERSION_ID=")) {
-        version = value.split("\\.")[0];
+        version = value;
       }
     }
-    if (version == null || !version.matches("[0-9]+")) {
-      return null;
-    }
-    return "debian".equals(id) ? "d" + version : "ubuntu".equals(id) ? "u" + version : null;
+    return ExtensionCatalog.osCode(id, version);
   }
 
   // ---- plan, apply --------------------------------------------------------------------------

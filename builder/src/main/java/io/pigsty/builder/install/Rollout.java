@@ -203,31 +203,28 @@ public final class Rollout {
   static String awaitRepo(URI inRelease, int seconds) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     String last = "no answer";
-    for (int i = 0; i < seconds; i++) {
-      try {
-        HttpResponse<Void> r =
-            http.send(
-                HttpRequest.newBuilder(inRelease)
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofSeconds(3))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return null;
+    try {
+      for (int i = 0; i < seconds; i++) {
+        try {
+          HttpResponse<Void> r =
+              http.send(
+                  HttpRequest.newBuilder(inRelease)
+                      .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                      .timeout(Duration.ofSeconds(3))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
+          if (r.statusCode() == 200) {
+            return null;
+          }
+          last = "HTTP " + r.statusCode();
+        } catch (IOException e) {
+          last = e.toString();
         }
-        last = "HTTP " + r.statusCode();
-      } catch (IOException e) {
-        last = e.toString();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return "interrupted";
-      }
-      try {
         Thread.sleep(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return "interrupted";
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
     }
     return "the admin node's repository does not serve "
         + inRelease

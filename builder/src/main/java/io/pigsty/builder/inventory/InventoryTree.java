@@ -112,10 +112,10 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
     List<Group> gs = new ArrayList<>();
     for (Group g : groups) {
       Map<String, Map<String, Object>> hosts = new LinkedHashMap<>();
-      g.hosts().forEach((k, v) -> hosts.put(f.apply(k), castMap(mapValue(v, f, null))));
-      gs.add(new Group(g.name(), hosts, castMap(mapValue(g.vars(), f, null))));
+      g.hosts().forEach((k, v) -> hosts.put(f.apply(k), castMap(mapValue(v, f))));
+      gs.add(new Group(g.name(), hosts, castMap(mapValue(g.vars(), f))));
     }
-    return new InventoryTree(gs, castMap(mapValue(vars, f, null)));
+    return new InventoryTree(gs, castMap(mapValue(vars, f)));
   }
 
   /**
@@ -127,27 +127,14 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
    * @return the rewritten inventory
    */
   public InventoryTree replaceValue(String text, Object value) {
+    UnaryOperator<Object> r = x -> text.equals(x) ? value : x;
     List<Group> gs = new ArrayList<>();
     for (Group g : groups) {
       Map<String, Map<String, Object>> hosts = new LinkedHashMap<>();
-      g.hosts().forEach((k, v) -> hosts.put(k, castMap(replace(v, text, value))));
-      gs.add(new Group(g.name(), hosts, castMap(replace(g.vars(), text, value))));
+      g.hosts().forEach((k, v) -> hosts.put(k, castMap(mapLeaves(v, r))));
+      gs.add(new Group(g.name(), hosts, castMap(mapLeaves(g.vars(), r))));
     }
-    return new InventoryTree(gs, castMap(replace(vars, text, value)));
-  }
-
-  private static Object replace(Object v, String text, Object value) {
-    if (v instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> out.put(k.toString(), replace(x, text, value)));
-      return out;
-    }
-    if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(x -> out.add(replace(x, text, value)));
-      return out;
-    }
-    return text.equals(v) ? value : v;
+    return new InventoryTree(gs, castMap(mapLeaves(vars, r)));
   }
 
   /**
@@ -173,18 +160,23 @@ public record InventoryTree(List<Group> groups, Map<String, Object> vars) {
     return (Map<String, Object>) o;
   }
 
-  private static Object mapValue(Object v, UnaryOperator<String> f, String unused) {
+  private static Object mapValue(Object v, UnaryOperator<String> f) {
+    return mapLeaves(v, x -> x instanceof String s ? f.apply(s) : x);
+  }
+
+  /** A copy of a YAML value with every scalar (not map key) replaced by {@code f} of it. */
+  private static Object mapLeaves(Object v, UnaryOperator<Object> f) {
     if (v instanceof Map<?, ?> m) {
       Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> out.put(k.toString(), mapValue(x, f, null)));
+      m.forEach((k, x) -> out.put(k.toString(), mapLeaves(x, f)));
       return out;
     }
     if (v instanceof List<?> l) {
       List<Object> out = new ArrayList<>();
-      l.forEach(x -> out.add(mapValue(x, f, null)));
+      l.forEach(x -> out.add(mapLeaves(x, f)));
       return out;
     }
-    return v instanceof String s ? f.apply(s) : v;
+    return f.apply(v);
   }
 
   private static Object passwords(Object v, String path, BiFunction<String, String, String> f) {
