@@ -104,36 +104,7 @@ public final class Configurator {
       boolean strict,
       boolean force,
       KeyPins keys,
-      Integer pgVersion) {
-
-    /** The options without {@code -v}: the bundle's {@code pg_major} is rendered. */
-    public Options(
-        String mode,
-        String ip,
-        Path bundle,
-        boolean nonInteractive,
-        Path output,
-        boolean generatePasswords,
-        Path inventory,
-        boolean skipApt,
-        boolean strict,
-        boolean force,
-        KeyPins keys) {
-      this(
-          mode,
-          ip,
-          bundle,
-          nonInteractive,
-          output,
-          generatePasswords,
-          inventory,
-          skipApt,
-          strict,
-          force,
-          keys,
-          null);
-    }
-  }
+      Integer pgVersion) {}
 
   /** What was done: the template, the address, the inventory file, the repository. */
   public record Outcome(

@@ -67,7 +67,18 @@ class ConfiguratorTest {
 
   Configurator.Options opts(String mode, String ip, Path pkg) {
     return new Configurator.Options(
-        mode, ip, pkg, true, tmp.resolve("home/pigsty.yml"), false, null, true, false, false, pins);
+        mode,
+        ip,
+        pkg,
+        true,
+        tmp.resolve("home/pigsty.yml"),
+        false,
+        null,
+        true,
+        false,
+        false,
+        pins,
+        null);
   }
 
   /** Every path under the root with its type, mode and content digest. */
@@ -155,7 +166,8 @@ class ConfiguratorTest {
             false,
             false,
             true,
-            pins);
+            pins,
+            null);
     node.online = true;
     Configurator.Outcome out = configurator().run(o);
     assertThat(out.template()).isEqualTo("oltp");
@@ -191,7 +203,8 @@ class ConfiguratorTest {
         o.skipApt(),
         o.strict(),
         force,
-        o.keys());
+        o.keys(),
+        o.pgVersion());
   }
 
   List<Path> backups(Path yml) throws Exception {
@@ -561,7 +574,8 @@ class ConfiguratorTest {
             true,
             false,
             false,
-            pins);
+            pins,
+            null);
     Map<String, String> before = snapshot(root);
     InventoryException e =
         Assertions.assertThrows(InventoryException.class, () -> configurator().run(o));
