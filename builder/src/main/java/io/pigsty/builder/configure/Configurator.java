@@ -781,11 +781,12 @@ public final class Configurator {
       for (Inventory.PgDatabase d : c.databases()) {
         for (Inventory.PgExtension e : d.extensions()) {
           catalog
-              .providing(e.name())
-              .filter(x -> x.whyUnavailable(osCode, "deb", v).isEmpty())
+              .providing(e.name(), osCode, v)
+              .filter(x -> catalog.whyUnavailable(x, osCode, "deb", v).isEmpty())
               .ifPresent(
                   x ->
-                      x.packages(osCode, "deb", v)
+                      catalog
+                          .packages(x, osCode, "deb", v)
                           .forEach(
                               p ->
                                   out.putIfAbsent(

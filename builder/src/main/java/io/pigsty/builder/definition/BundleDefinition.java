@@ -158,6 +158,27 @@ public record BundleDefinition(
   }
 
   /**
+   * A definition read for {@code pigsty catalog update}: everything but its {@code extensions:}
+   * (which the catalog being updated may not yet be able to expand), and the catalog file it names.
+   *
+   * @param definition the definition, with an empty extension list and no extension packages
+   * @param catalog {@code extensions_file:} resolved against the definition's directory, else
+   *     {@code extensions.yml} beside it; it need not exist
+   */
+  public record ForCatalog(BundleDefinition definition, Path catalog) {}
+
+  /**
+   * Loads a definition as {@link #load} does but leaves {@code extensions:} alone (the catalog is
+   * neither read nor required to exist).
+   *
+   * @throws DefinitionException as for {@link #load}, but never about extensions
+   * @throws IOException if the definition cannot be read
+   */
+  public static ForCatalog loadForCatalog(Path file) throws DefinitionException, IOException {
+    return DefinitionLoader.loadForCatalog(file);
+  }
+
+  /**
    * @return the absolute, normalized directory holding the definition file
    */
   public Path baseDir() {

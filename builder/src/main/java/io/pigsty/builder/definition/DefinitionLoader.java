@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 /** Reads a bundle definition's node tree into a {@link BundleDefinition}, checking as it goes. */
 final class DefinitionLoader {
@@ -64,12 +66,30 @@ final class DefinitionLoader {
 
   private final List<PackageRequest> packages = new ArrayList<>();
 
-  private DefinitionLoader(YamlFile yaml) {
+  /** Whether {@code extensions:} is expanded through the catalog (false for catalog update). */
+  private final boolean expand;
+
+  /** The catalog file the definition names (or the default), set by {@link #read}. */
+  private Path catalogFile;
+
+  private DefinitionLoader(YamlFile yaml, boolean expand) {
     this.yaml = yaml;
+    this.expand = expand;
   }
 
   static BundleDefinition load(Path file) throws DefinitionException, IOException {
-    return new DefinitionLoader(YamlFile.compose(file)).read();
+    return new DefinitionLoader(YamlFile.compose(file), true).read();
+  }
+
+  /**
+   * Reads a definition without expanding {@code extensions:}; see {@link
+   * BundleDefinition.ForCatalog}.
+   */
+  static BundleDefinition.ForCatalog loadForCatalog(Path file)
+      throws DefinitionException, IOException {
+    DefinitionLoader l = new DefinitionLoader(YamlFile.compose(file), false);
+    BundleDefinition def = l.read();
+    return new BundleDefinition.ForCatalog(def, l.catalogFile);
   }
 
   private BundleDefinition read() throws DefinitionException, IOException {
@@ -112,7 +132,8 @@ final class DefinitionLoader {
     boolean multilib = multilib(top, target);
     List<Upstream> upstreams = upstreams(value(top, "upstreams"), target.osFamily());
     packages(value(top, "packages"), target.osFamily(), pgMajor);
-    List<String> aliases = extensions(top, name, target.osFamily(), pgMajor);
+    catalogFile = catalogPath(top);
+    List<String> aliases = expand ? extensions(top, name, target.osFamily(), pgMajor) : List.of();
     return new BundleDefinition(
         file,
         name,
@@ -431,6 +452,15 @@ final class DefinitionLoader {
       return List.of();
     }
     Node list = value(top, "extensions");
+    if (list instanceof ScalarNode sc && Tag.STR.equals(sc.getTag())) {
+      if (!sc.getValue().equals(ALL)) {
+        throw yaml.error(
+            list,
+            "extensions",
+            "expected a list of aliases or '" + ALL + "', found '" + sc.getValue() + "'");
+      }
+      return all(top, list, osCode, family, pgMajor);
+    }
     List<Map.Entry<Node, String>> items = yaml.strings(list, "extensions", false);
     if (items.isEmpty()) {
       return List.of();
@@ -465,7 +495,7 @@ final class DefinitionLoader {
                                   .orElse("")
                               + "; not in "
                               + catalog.file()));
-      Optional<String> why = ext.whyUnavailable(osCode, family, pgMajor);
+      Optional<String> why = catalog.whyUnavailable(ext, osCode, family, pgMajor);
       if (why.isPresent()) {
         throw yaml.error(
             node,
@@ -480,7 +510,7 @@ final class DefinitionLoader {
                 + ext.line()
                 + ")");
       }
-      for (String pkg : ext.packages(osCode, family, pgMajor)) {
+      for (String pkg : catalog.packages(ext, osCode, family, pgMajor)) {
         String spec = spec(node, path, pkg, family, pgMajor);
         add(
             node,
@@ -491,6 +521,73 @@ final class DefinitionLoader {
       aliases.add(alias);
     }
     return aliases;
+  }
+
+  /** The word that makes {@code extensions:} take every catalog entry of the target. */
+  static final String ALL = "all";
+
+  /**
+   * {@code extensions: all}: every entry with an archive record for this OS code and major, in
+   * catalog order. A package a module already requests (postgresql-plpython3-15 in pgsql) is left
+   * to the module; the alias is still listed.
+   */
+  private List<String> all(
+      Map<String, NodeTuple> top, Node node, String osCode, String family, int pgMajor)
+      throws DefinitionException, IOException {
+    ExtensionCatalog catalog = catalog(top);
+    if (!catalog.covers(osCode, pgMajor)) {
+      throw yaml.error(
+          node,
+          "extensions",
+          "'"
+              + ALL
+              + "' takes the entries "
+              + catalog.file()
+              + " has for "
+              + ExtensionCatalog.Archived.key(osCode, pgMajor)
+              + ", and it has none"
+              + (catalog.targets().isEmpty()
+                  ? ""
+                  : " (it has " + String.join(", ", catalog.targets()) + ")")
+              + "; run 'pigsty catalog update "
+              + yaml.file()
+              + "' first");
+    }
+    List<String> aliases = new ArrayList<>();
+    String path = "extensions";
+    for (ExtensionCatalog.Extension ext : catalog.available(osCode, pgMajor)) {
+      for (String pkg : catalog.packages(ext, osCode, family, pgMajor)) {
+        String spec = spec(node, path, pkg, family, pgMajor);
+        if (seen.containsKey(BundleDefinition.packageNameOf(spec))) {
+          continue;
+        }
+        add(
+            node,
+            path,
+            new PackageRequest(
+                EXTENSIONS_MODULE, spec, yaml.where(node, path) + " (all: " + ext.alias() + ")"));
+      }
+      aliases.add(ext.alias());
+    }
+    return aliases;
+  }
+
+  /**
+   * The catalog file: {@code extensions_file:} resolved against the definition, else the default.
+   */
+  private Path catalogPath(Map<String, NodeTuple> top) throws DefinitionException {
+    if (top.containsKey("extensions_file")) {
+      String text = yaml.string(value(top, "extensions_file"), "extensions_file", false);
+      try {
+        return yaml.file().resolveSibling(text).normalize();
+      } catch (InvalidPathException e) {
+        throw yaml.error(
+            value(top, "extensions_file"),
+            "extensions_file",
+            "'" + text + "' is not a valid path: " + e.getReason());
+      }
+    }
+    return yaml.file().resolveSibling(DEFAULT_CATALOG).normalize();
   }
 
   private ExtensionCatalog catalog(Map<String, NodeTuple> top)

@@ -151,11 +151,11 @@ public final class Installer {
     }
     for (PgDatabase d : inv.cluster().databases()) {
       for (PgExtension e : d.extensions()) {
-        Optional<ExtensionCatalog.Extension> entry = catalog.providing(e.name());
+        Optional<ExtensionCatalog.Extension> entry = catalog.providing(e.name(), osCode, v);
         if (entry.isEmpty()) {
           continue;
         }
-        Optional<String> why = entry.get().whyUnavailable(osCode, "deb", v);
+        Optional<String> why = catalog.whyUnavailable(entry.get(), osCode, "deb", v);
         if (why.isPresent()) {
           throw new InstallException(
               inv.inventory().file()
@@ -166,7 +166,9 @@ public final class Installer {
                   + ": "
                   + why.get());
         }
-        entry.get().packages(osCode, "deb", v).stream().filter(x -> !p.contains(x)).forEach(p::add);
+        catalog.packages(entry.get(), osCode, "deb", v).stream()
+            .filter(x -> !p.contains(x))
+            .forEach(p::add);
       }
     }
     return List.copyOf(p);

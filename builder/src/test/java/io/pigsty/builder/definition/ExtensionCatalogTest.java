@@ -3,20 +3,26 @@ package io.pigsty.builder.definition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ExtensionCatalogTest {
 
   private static final Path REAL = Path.of("../bundles/extensions.yml");
   private static final Path FIXTURE = Path.of("src/test/resources/bundle/extensions.yml");
+  private static final Path ARCHIVE = Path.of("src/test/resources/bundle/extensions-archive.yml");
+
+  @TempDir Path tmp;
 
   @Test
   void load_realCatalog_everyAliasButPgvectorResolvesToPg15DebianPackageOnD12() throws Exception {
     ExtensionCatalog catalog = ExtensionCatalog.load(REAL);
 
     assertThat(catalog.aliases())
-        .hasSizeGreaterThanOrEqualTo(16)
+        .hasSizeGreaterThanOrEqualTo(21)
         .contains(
             "postgis",
             "pg_repack",
@@ -29,17 +35,19 @@ class ExtensionCatalogTest {
     for (String alias : catalog.aliases()) {
       ExtensionCatalog.Extension ext = catalog.find(alias).orElseThrow();
       if (alias.equals("pgvector")) {
-        assertThat(ext.whyUnavailable("d12", "deb", 15)).contains("not available for d12");
+        assertThat(catalog.whyUnavailable(ext, "d12", "deb", 15)).contains("not available for d12");
         continue;
       }
-      assertThat(ext.whyUnavailable("d12", "deb", 15)).as(alias).isEmpty();
-      assertThat(ext.packages("d12", "deb", 15))
+      assertThat(catalog.whyUnavailable(ext, "d12", "deb", 15)).as(alias).isEmpty();
+      assertThat(catalog.packages(ext, "d12", "deb", 15))
           .as(alias)
-          .isNotEmpty()
-          .allMatch(p -> p.startsWith("postgresql-15-"), "starts with postgresql-15-");
-      assertThat(ext.packages("el9", "rpm", 15))
-          .as(alias)
-          .allMatch(p -> p.endsWith("_15"), "ends with _15");
+          .singleElement()
+          .matches(p -> p.matches("postgresql-(15-.+|pl[a-z0-9]+-15)"), "a PostgreSQL 15 package");
+      if (ext.byFamily().containsKey("rpm")) {
+        assertThat(catalog.packages(ext, "el9", "rpm", 15))
+            .as(alias)
+            .allMatch(p -> p.endsWith("_15"), "ends with _15");
+      }
     }
   }
 
@@ -53,10 +61,11 @@ class ExtensionCatalogTest {
     ExtensionCatalog.Extension cron = ExtensionCatalog.load(FIXTURE).find("pg_cron").orElseThrow();
 
     assertThat(cron.majors()).containsExactly(13, 14, 15, 16, 17);
-    assertThat(cron.packages("d12", "deb", 17)).containsExactly("postgresql-17-cron");
-    assertThat(cron.whyUnavailable("d12", "deb", 12))
+    ExtensionCatalog catalog = ExtensionCatalog.load(FIXTURE);
+    assertThat(catalog.packages(cron, "d12", "deb", 17)).containsExactly("postgresql-17-cron");
+    assertThat(catalog.whyUnavailable(cron, "d12", "deb", 12))
         .contains("not available for PostgreSQL 12 (majors: 13, 14, 15, 16, 17)");
-    assertThatThrownBy(() -> cron.packages("d12", "deb", 12))
+    assertThatThrownBy(() -> catalog.packages(cron, "d12", "deb", 12))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("pg_cron");
   }
@@ -67,12 +76,146 @@ class ExtensionCatalogTest {
     ExtensionCatalog.Extension override = catalog.find("override").orElseThrow();
     ExtensionCatalog.Extension vector = catalog.find("pgvector").orElseThrow();
 
-    assertThat(override.packages("t12", "deb", 15)).containsExactly("postgresql-15-special");
-    assertThat(override.packages("d13", "deb", 15)).containsExactly("postgresql-15-generic");
-    assertThat(override.whyUnavailable("el9", "rpm", 15))
+    assertThat(catalog.packages(override, "t12", "deb", 15))
+        .containsExactly("postgresql-15-special");
+    assertThat(catalog.packages(override, "d13", "deb", 15))
+        .containsExactly("postgresql-15-generic");
+    assertThat(catalog.whyUnavailable(override, "el9", "rpm", 15))
         .contains("not available for the rpm family");
-    assertThat(vector.whyUnavailable("t12", "deb", 15)).contains("not available for t12");
-    assertThat(vector.packages("d13", "deb", 17)).containsExactly("postgresql-17-pgvector");
+    assertThat(catalog.whyUnavailable(vector, "t12", "deb", 15)).contains("not available for t12");
+    assertThat(catalog.packages(vector, "d13", "deb", 17))
+        .containsExactly("postgresql-17-pgvector");
     assertThat(vector.line()).isEqualTo(4);
+  }
+
+  @Test
+  void whyUnavailable_coveredTargetWithoutRecord_namesTheArchiveAndThePackage() throws Exception {
+    ExtensionCatalog catalog = ExtensionCatalog.load(ARCHIVE);
+    ExtensionCatalog.Extension gone = catalog.find("gone").orElseThrow();
+
+    assertThat(catalog.covers("t12", 15)).isTrue();
+    assertThat(catalog.covers("t12", 16)).isFalse();
+    assertThat(catalog.whyUnavailable(gone, "t12", "deb", 15))
+        .contains(
+            "not in the t12 archive for PostgreSQL 15 (postgresql-15-gone not found when "
+                + ARCHIVE
+                + " was updated from it)");
+    // another major of the same OS has no record anywhere: the template applies
+    assertThat(catalog.packages(gone, "t12", "deb", 16)).containsExactly("postgresql-16-gone");
+    assertThat(catalog.packages(gone, "el9", "rpm", 15)).containsExactly("gone_15");
+    // the override still speaks first
+    assertThat(catalog.whyUnavailable(catalog.find("pgvector").orElseThrow(), "t12", "deb", 15))
+        .contains("not available for t12");
+  }
+
+  @Test
+  void available_isEveryEntryWithARecordForTheTarget_inFileOrder() throws Exception {
+    ExtensionCatalog catalog = ExtensionCatalog.load(ARCHIVE);
+
+    assertThat(catalog.available("t12", 15))
+        .extracting(ExtensionCatalog.Extension::alias)
+        .containsExactly("pg_cron", "postgis", "pglogical");
+    assertThat(catalog.available("t13", 17))
+        .extracting(ExtensionCatalog.Extension::alias)
+        .containsExactly("pglogical");
+    assertThat(catalog.targets()).containsExactly("t12-15", "t13-17");
+  }
+
+  @Test
+  void providing_findsCreateExtensionNamesOfTheTargetsRecord() throws Exception {
+    ExtensionCatalog catalog = ExtensionCatalog.load(ARCHIVE);
+
+    assertThat(catalog.providing("postgis_topology", "t12", 15))
+        .map(ExtensionCatalog.Extension::alias)
+        .contains("postgis");
+    assertThat(catalog.providing("pglogical_origin"))
+        .map(ExtensionCatalog.Extension::alias)
+        .contains("pglogical");
+    assertThat(catalog.providing("pg_trgm", "t12", 15)).isEmpty();
+  }
+
+  @Test
+  void preloadLibraries_inCatalogOrderWithoutDuplicates() throws Exception {
+    ExtensionCatalog catalog = ExtensionCatalog.load(ARCHIVE);
+
+    assertThat(
+            catalog.preloadLibraries(
+                "t12",
+                15,
+                List.of("pglogical_origin", "postgis", "pg_cron", "pglogical", "pg_trgm")))
+        .containsExactly("pg_cron", "pglogical");
+    assertThat(catalog.preloadLibraries("t13", 17, List.of("pg_cron", "pglogical")))
+        .containsExactly("pglogical");
+    assertThat(catalog.preloadLibraries("u24", 17, List.of("pg_cron"))).isEmpty();
+  }
+
+  @Test
+  void toYaml_readsBackToTheSameCatalogAndTheSameBytes() throws Exception {
+    ExtensionCatalog catalog = ExtensionCatalog.load(ARCHIVE);
+    String yaml = catalog.toYaml();
+    Path f = Files.writeString(tmp.resolve("extensions.yml"), yaml);
+
+    ExtensionCatalog again = ExtensionCatalog.load(f);
+    assertThat(again.toYaml()).isEqualTo(yaml);
+    assertThat(again.entries())
+        .extracting(ExtensionCatalog.Extension::alias)
+        .containsExactly("pg_cron", "postgis", "pglogical", "gone", "pgvector");
+    assertThat(again.find("pglogical").orElseThrow().archive())
+        .isEqualTo(catalog.find("pglogical").orElseThrow().archive());
+    assertThat(yaml)
+        .contains(
+            "  archive:\n    t12-15:\n      package: postgresql-15-cron\n"
+                + "      version: \"1.4.2-2+b1\"\n"
+                + "      description: \"Run periodic jobs in PostgreSQL\"\n"
+                + "      extensions: [pg_cron]\n      preload: [pg_cron]\n")
+        .contains("pgvector:\n  deb: \"postgresql-$v-pgvector\"\n  t12: ~\n");
+  }
+
+  @Test
+  void toYaml_quotesWhatYamlWouldReadOtherwise() throws Exception {
+    ExtensionCatalog.Archived odd =
+        new ExtensionCatalog.Archived(
+            "t12",
+            15,
+            "postgresql-15-odd",
+            "1.10",
+            "say \"hi\": a \\ b",
+            List.of("true"),
+            List.of());
+    ExtensionCatalog c =
+        ExtensionCatalog.of(
+            tmp.resolve("x.yml"),
+            List.of(
+                new ExtensionCatalog.Extension(
+                    "odd",
+                    java.util.Map.of("deb", List.of("postgresql-$v-odd")),
+                    java.util.Map.of(),
+                    java.util.Set.of(),
+                    List.of(),
+                    java.util.Map.of("t12-15", odd),
+                    0)));
+    Path f = Files.writeString(tmp.resolve("x.yml"), c.toYaml());
+
+    ExtensionCatalog.Archived back =
+        ExtensionCatalog.load(f).find("odd").orElseThrow().archived("t12", 15).orElseThrow();
+    assertThat(back).isEqualTo(odd);
+  }
+
+  @Test
+  void load_badArchiveRecord_namesLineAndKey() throws Exception {
+    Path f =
+        Files.writeString(
+            tmp.resolve("bad.yml"),
+            "a:\n  deb: \"postgresql-$v-a\"\n  archive:\n"
+                + "    t12-15: {package: postgresql-15-a, version: \"1\", description: d,"
+                + " extensions: [a], preload: [\"bad lib\"]}\n");
+
+    assertThatThrownBy(() -> ExtensionCatalog.load(f))
+        .isInstanceOf(DefinitionException.class)
+        .hasMessage(f + ":4: a.archive.t12-15.preload: 'bad lib' is not a library name");
+    Files.writeString(f, Files.readString(f).replace("t12-15", "t12"));
+    assertThatThrownBy(() -> ExtensionCatalog.load(f))
+        .isInstanceOf(DefinitionException.class)
+        .hasMessageContaining("a.archive.t12: 't12' is not a target such as d12-15");
   }
 }
