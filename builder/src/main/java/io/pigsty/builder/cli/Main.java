@@ -24,6 +24,7 @@ public final class Main implements Runnable {
       List.of(
           BuildCommand.class,
           ResolveCommand.class,
+          CatalogCommand.class,
           RepoCommand.class,
           VerifyCommand.class,
           SignCommand.class,

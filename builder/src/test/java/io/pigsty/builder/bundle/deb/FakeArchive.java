@@ -30,9 +30,12 @@ import org.tukaani.xz.XZOutputStream;
  * A tiny signed Debian archive served over HTTP on 127.0.0.1, for builder tests: real .deb files,
  * {@code dists/<suite>/InRelease} clear-signed by a throwaway key, Packages.xz.
  */
-final class FakeArchive implements AutoCloseable {
+public final class FakeArchive implements AutoCloseable {
   final Path root;
-  final Path keyFile;
+
+  /** The archive key's public keyring, for a definition's {@code keys:}. */
+  public final Path keyFile;
+
   final HttpServer server;
   final AtomicInteger debRequests = new AtomicInteger();
 
@@ -48,13 +51,23 @@ final class FakeArchive implements AutoCloseable {
   /** One package: name, version, Depends. */
   record Pkg(String name, String version, String depends) {}
 
+  /**
+   * One package as its control text (Package, Version, Architecture amd64 and a Description last)
+   * and its .deb, which must carry the same control.
+   */
+  public record Raw(String name, String version, String control, byte[] deb) {}
+
   FakeArchive(Path dir, String suite, List<Pkg> pkgs) throws Exception {
-    this.root = dir.resolve("archive");
-    this.suite = suite;
-    this.key = BundleKey.loadOrCreate(dir.resolve("archive-key"), "Fake Archive Signing Key");
-    keyFile = dir.resolve("archive-key.gpg");
-    Files.write(keyFile, key.publicKeyring());
-    StringBuilder packages = new StringBuilder();
+    this(suite, dir, raw(pkgs));
+  }
+
+  /** An archive serving these packages, in this order, from the suite's main component. */
+  public static FakeArchive of(Path dir, String suite, List<Raw> pkgs) throws Exception {
+    return new FakeArchive(suite, dir, pkgs);
+  }
+
+  private static List<Raw> raw(List<Pkg> pkgs) throws IOException {
+    List<Raw> out = new ArrayList<>();
     for (Pkg p : pkgs) {
       String control =
           "Package: "
@@ -66,7 +79,21 @@ final class FakeArchive implements AutoCloseable {
               + "Description: test package "
               + p.name()
               + "\n";
-      byte[] deb = deb(control);
+      out.add(new Raw(p.name(), p.version(), control, deb(control)));
+    }
+    return out;
+  }
+
+  private FakeArchive(String suite, Path dir, List<Raw> pkgs) throws Exception {
+    this.root = dir.resolve("archive");
+    this.suite = suite;
+    this.key = BundleKey.loadOrCreate(dir.resolve("archive-key"), "Fake Archive Signing Key");
+    keyFile = dir.resolve("archive-key.gpg");
+    Files.write(keyFile, key.publicKeyring());
+    StringBuilder packages = new StringBuilder();
+    for (Raw p : pkgs) {
+      String control = p.control();
+      byte[] deb = p.deb();
       String rel =
           "pool/main/"
               + p.name().charAt(0)
@@ -185,8 +212,14 @@ final class FakeArchive implements AutoCloseable {
     return xz.toByteArray();
   }
 
-  String url() {
+  /** The archive's base URL, for a definition's {@code url:}. */
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** How many .deb files were asked for. */
+  public int debRequests() {
+    return debRequests.get();
   }
 
   @Override
