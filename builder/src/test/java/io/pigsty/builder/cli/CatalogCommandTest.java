@@ -54,6 +54,17 @@ class CatalogCommandTest {
   }
 
   @Test
+  void list_theJarsCatalog_hasD12WithPreloadLibraries() {
+    MainTest.Run r = MainTest.run("catalog", "list", "--os", "d12", "--major", "15");
+
+    assertThat(r.code()).isZero();
+    assertThat(lines(r.out())).hasSizeGreaterThan(60);
+    assertThat(r.out())
+        .containsPattern("(?m)^pg_cron +d12-15 +postgresql-15-cron +\\S+ +pg_cron +pg_cron$");
+    assertThat(r.err()).contains("the jar's catalog");
+  }
+
+  @Test
   void show_byCreateExtensionName_printsTheEntryAndItsRecords() {
     MainTest.Run r = MainTest.run("catalog", "show", "pglogical_origin", "--catalog", FIXTURE);
 

@@ -52,6 +52,39 @@ class ExtensionCatalogTest {
   }
 
   @Test
+  void load_realCatalog_hasTheArchiveOfD12AndThePreloadFactsThatAreKnown() throws Exception {
+    ExtensionCatalog catalog = ExtensionCatalog.load(REAL);
+
+    assertThat(catalog.covers("d12", 15)).isTrue();
+    assertThat(catalog.available("d12", 15)).hasSizeGreaterThan(60);
+    for (String needs :
+        List.of("pg_cron", "pgaudit", "pg_stat_kcache", "pg_qualstats", "pg_wait_sampling")) {
+      assertThat(catalog.preloadLibraries("d12", 15, List.of(needs))).as(needs).contains(needs);
+    }
+    assertThat(catalog.preloadLibraries("d12", 15, List.of("pglogical", "set_user")))
+        .containsExactly("pglogical", "set_user");
+    assertThat(
+            catalog.preloadLibraries(
+                "d12",
+                15,
+                List.of(
+                    "wal2json", "postgis", "hypopg", "pg_repack", "orafce", "ip4r", "rum", "hll")))
+        .isEmpty();
+    // the hand-written rpm names and aliases stay
+    assertThat(catalog.find("pg_repack").orElseThrow().byFamily().get("rpm"))
+        .containsExactly("pg_repack_$v");
+    assertThat(catalog.packages(catalog.find("pldbgapi").orElseThrow(), "d12", "deb", 15))
+        .containsExactly("postgresql-15-pldebugger");
+  }
+
+  @Test
+  void bundled_isTheSameCatalogAsBundlesExtensionsYml() throws Exception {
+    assertThat(ExtensionCatalog.bundled().toYaml())
+        .isEqualTo(ExtensionCatalog.load(REAL).toYaml())
+        .isEqualTo(Files.readString(REAL));
+  }
+
+  @Test
   void find_unknownAlias_isEmpty() throws Exception {
     assertThat(ExtensionCatalog.load(FIXTURE).find("pg_crom")).isEmpty();
   }
