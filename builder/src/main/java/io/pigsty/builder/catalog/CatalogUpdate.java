@@ -14,6 +14,7 @@ import io.pigsty.builder.fetch.FetchReport;
 import io.pigsty.builder.fetch.FetchRequest;
 import io.pigsty.builder.fetch.ProgressListener;
 import io.pigsty.repo.PigstyException;
+import io.pigsty.repo.Printable;
 import io.pigsty.repo.Threads;
 import io.pigsty.repo.deb.DebFile;
 import io.pigsty.repo.deb.DebPackage;
@@ -354,9 +355,12 @@ public final class CatalogUpdate {
    * reason).
    *
    * @return one record per remaining package, sorted by package name
+   * @throws MetadataException naming the package when a control file's or module's name is not one
+   *     PostgreSQL takes
    */
   static List<ExtensionCatalog.Archived> records(
-      List<PackageScan> scans, String osCode, int major, Map<String, String> skipped) {
+      List<PackageScan> scans, String osCode, int major, Map<String, String> skipped)
+      throws MetadataException {
     Map<String, PackageScan> byName = new TreeMap<>();
     scans.forEach(s -> byName.put(s.name(), s));
     Map<String, List<PackageScan>> companions = new TreeMap<>();
@@ -390,15 +394,20 @@ public final class CatalogUpdate {
         skipped.put(s.name(), "no .control file and no module: not an extension");
         continue;
       }
-      out.add(
-          new ExtensionCatalog.Archived(
-              osCode,
-              major,
-              s.name(),
-              s.version(),
-              s.description().isEmpty() ? s.name() : s.description(),
-              List.copyOf(PackageScan.extensionNames(stems, alternatives)),
-              List.copyOf(s.preload())));
+      try {
+        out.add(
+            new ExtensionCatalog.Archived(
+                osCode,
+                major,
+                s.name(),
+                s.version(),
+                s.description().isEmpty() ? s.name() : s.description(),
+                List.copyOf(PackageScan.extensionNames(stems, alternatives)),
+                List.copyOf(s.preload())));
+      } catch (IllegalArgumentException e) { // a file name PostgreSQL would not take either
+        throw new MetadataException(
+            s.name() + " " + s.version() + ": " + Printable.escape(e.getMessage()), e);
+      }
     }
     return out;
   }

@@ -75,7 +75,7 @@ class CatalogMergeTest {
   }
 
   @Test
-  void records_foldCompanionsAndSkipWhatIsNoExtension() {
+  void records_foldCompanionsAndSkipWhatIsNoExtension() throws Exception {
     Map<String, String> skipped = new TreeMap<>();
     List<ExtensionCatalog.Archived> r =
         CatalogUpdate.records(
@@ -119,6 +119,25 @@ class CatalogMergeTest {
         .containsOnlyKeys("postgresql-15-postgis-3-scripts", "postgresql-15-pg-catcheck");
     assertThat(skipped.get("postgresql-15-postgis-3-scripts"))
         .isEqualTo("companion of postgresql-15-postgis-3 (same source, no module)");
+  }
+
+  @Test
+  void records_aControlFileNamePostgresqlWouldRefuse_isAMetadataErrorNamingThePackage() {
+    assertThatThrownBy(
+            () ->
+                CatalogUpdate.records(
+                    List.of(
+                        scan(
+                            "postgresql-15-odd",
+                            "odd",
+                            Set.of(),
+                            Set.of("bad name", "ok"),
+                            Set.of())),
+                    "t12",
+                    15,
+                    new TreeMap<>()))
+        .isInstanceOf(io.pigsty.repo.deb.MetadataException.class)
+        .hasMessageStartingWith("postgresql-15-odd 1.0-1: ");
   }
 
   @Test
