@@ -438,6 +438,9 @@ public record Inventory(
    * @param hbaRules {@code pg_hba_rules} then {@code pg_hba_rules_extra}, in file order
    * @param parameters {@code pg_parameters}: extra postgresql.conf settings, in file order
    * @param libraries {@code pg_libraries}: shared_preload_libraries entries, in order
+   * @param extensions {@code pg_extensions}: extensions (catalog alias or {@code CREATE EXTENSION}
+   *     name) whose packages every node of the cluster gets, created or not (an output plugin such
+   *     as wal2json has nothing to create), in order
    * @param vip the L2 VIP ({@code vip_address} with {@code vip_cidrmask} and {@code
    *     vip_interface}), or null when none is set or {@code vip_mode} is {@code none}
    */
@@ -453,6 +456,7 @@ public record Inventory(
       List<HbaRule> hbaRules,
       Map<String, String> parameters,
       List<String> libraries,
+      List<String> extensions,
       Vip vip) {
 
     /** Checks the cluster-level rules. */
@@ -487,6 +491,7 @@ public record Inventory(
       hbaRules = List.copyOf(hbaRules);
       parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
       libraries = List.copyOf(libraries);
+      extensions = List.copyOf(extensions);
       if (instances.stream().filter(i -> i.role().equals("primary")).count() != 1) {
         throw new Invalid("hosts", "a cluster has exactly one instance with pg_role: primary");
       }
@@ -501,6 +506,12 @@ public record Inventory(
       for (String lib : libraries) {
         if (!lib.matches("[A-Za-z0-9_$-]+")) {
           throw new Invalid("pg_libraries", "'" + lib + "' is not a library name");
+        }
+      }
+      for (int i = 0; i < extensions.size(); i++) {
+        if (!NAME.matcher(extensions.get(i)).matches()) {
+          throw new Invalid(
+              "pg_extensions[" + i + "]", "'" + extensions.get(i) + "' is not an extension name");
         }
       }
     }

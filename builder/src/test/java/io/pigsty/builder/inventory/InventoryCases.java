@@ -379,6 +379,13 @@ public final class InventoryCases {
             "vars.vip_address: '10.10.10.300' is not an IPv4 address"));
     c.add(
         edit(
+            "bad-extensions",
+            "node_tune: tiny\n",
+            "node_tune: tiny\n        pg_extensions: [wal2json, 'pg-cron; x']\n",
+            29,
+            "vars.pg_extensions[1]: "));
+    c.add(
+        edit(
             "bad-libraries",
             "node_tune: tiny\n",
             "node_tune: tiny\n        pg_libraries: \"pg_cron'; x\"\n",
