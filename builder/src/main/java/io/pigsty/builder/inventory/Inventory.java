@@ -42,8 +42,14 @@ public record Inventory(
     Etcd etcd,
     List<String> warnings) {
 
-  /** Role, database, schema and extension names: plain SQL identifiers, at most 63 bytes. */
+  /** Role, database and schema names: plain SQL identifiers, at most 63 bytes. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+  /**
+   * Extension names: as their {@code .control} files are named, which may hold '-' ({@code
+   * uuid-ossp}); quoted wherever they reach SQL.
+   */
+  public static final Pattern EXTENSION = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,62}");
 
   /** Cluster names: lower-case letters, digits and '-', starting with a letter (Pigsty's rule). */
   public static final Pattern CLUSTER = Pattern.compile("[a-z][a-z0-9-]{0,62}");
@@ -509,7 +515,7 @@ public record Inventory(
         }
       }
       for (int i = 0; i < extensions.size(); i++) {
-        if (!NAME.matcher(extensions.get(i)).matches()) {
+        if (!EXTENSION.matcher(extensions.get(i)).matches()) {
           throw new Invalid(
               "pg_extensions[" + i + "]", "'" + extensions.get(i) + "' is not an extension name");
         }
@@ -689,7 +695,11 @@ public record Inventory(
   public record PgExtension(String name, String schema, String version) {
     /** Checks the names. */
     public PgExtension {
-      checkName(name, "name");
+      if (name == null || !EXTENSION.matcher(name).matches()) {
+        throw new Invalid(
+            "name",
+            "'" + name + "' is not an extension name (letters, digits, '_', '-', at most 63)");
+      }
       if (schema != null) {
         checkName(schema, "schema");
       }

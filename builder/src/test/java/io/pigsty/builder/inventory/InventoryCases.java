@@ -302,6 +302,20 @@ public final class InventoryCases {
             "pg_databases[0].pool_size: expected a whole number"));
     c.add(
         edit(
+            "good-extension-with-dash",
+            "extensions: [{name: postgis}]",
+            "extensions: [{name: postgis}, uuid-ossp]",
+            0,
+            ""));
+    c.add(
+        edit(
+            "bad-extension-name",
+            "extensions: [{name: postgis}]",
+            "extensions: [{name: \"pg cron\"}]",
+            29,
+            "pg_databases[0].extensions[0].name: 'pg cron' is not an extension name"));
+    c.add(
+        edit(
             "bad-extension-schema",
             "extensions: [{name: postgis}]",
             "extensions: [{name: postgis, schema: \"pub lic\"}]",
