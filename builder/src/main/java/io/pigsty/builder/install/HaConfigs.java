@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The text of the high-availability configuration files of a multi-node install, for Debian 12
@@ -40,6 +42,30 @@ public final class HaConfigs {
 
   /** Patroni REST API port (reference §4; Pigsty's {@code patroni_port}). */
   public static final int PATRONI_PORT = 8008;
+
+  /**
+   * The settings Patroni passes on the postgres command line and so takes from the DCS only, never
+   * from the member's own {@code postgresql.parameters} (Patroni 3.0.2, {@code
+   * ConfigHandler.CMDLINE_OPTIONS}). Changing one on a running cluster takes {@code patronictl
+   * edit-config}; a restart after a local change does nothing.
+   */
+  public static final Set<String> DCS_ONLY =
+      Set.of(
+          "listen_addresses",
+          "port",
+          "cluster_name",
+          "wal_level",
+          "hot_standby",
+          "max_connections",
+          "max_wal_senders",
+          "wal_keep_segments",
+          "wal_keep_size",
+          "max_prepared_transactions",
+          "max_locks_per_transaction",
+          "track_commit_timestamp",
+          "max_replication_slots",
+          "max_worker_processes",
+          "wal_log_hints");
 
   /**
    * The etcd key prefix of Patroni and vip-manager: Pigsty's {@code pg_namespace} ({@code /pg}),
@@ -567,6 +593,29 @@ public final class HaConfigs {
         .append("\n      password: ")
         .append(q(c.password().text()))
         .append('\n');
+  }
+
+  /**
+   * The member's own PostgreSQL settings in a Patroni configuration ({@code
+   * postgresql.parameters}), as {@link #patroniYml} writes them.
+   *
+   * @param yml the file's text, possibly edited by hand
+   * @return setting name to value as text, in file order; empty when the text is not YAML or has no
+   *     such mapping (every setting then counts as changed)
+   */
+  static Map<String, String> localParameters(String yml) {
+    Map<String, String> out = new LinkedHashMap<>();
+    try {
+      Object root = new Load(LoadSettings.builder().build()).loadFromString(yml);
+      if (root instanceof Map<?, ?> m
+          && m.get("postgresql") instanceof Map<?, ?> pg
+          && pg.get("parameters") instanceof Map<?, ?> params) {
+        params.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+      }
+    } catch (RuntimeException e) {
+      // not YAML (edited by hand): nothing known, so every setting counts as changed
+    }
+    return out;
   }
 
   private static void params(StringBuilder y, Map<String, String> m, String indent) {

@@ -21,8 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -149,29 +151,49 @@ public final class Installer {
     if (Dcs.member(inv.inventory(), inv.ip())) {
       p.add("etcd-server");
     }
+    for (String e : inv.cluster().extensions()) {
+      Optional<ExtensionCatalog.Extension> entry = catalog.providing(e, osCode, v);
+      if (entry.isEmpty()) {
+        throw new InstallException(
+            inv.inventory().file()
+                + ": pg_extensions "
+                + e
+                + ": not in the extension catalog (pigsty catalog list)");
+      }
+      addPackages(p, catalog, entry.get(), osCode, v, "pg_extensions " + e, inv);
+    }
     for (PgDatabase d : inv.cluster().databases()) {
       for (PgExtension e : d.extensions()) {
         Optional<ExtensionCatalog.Extension> entry = catalog.providing(e.name(), osCode, v);
-        if (entry.isEmpty()) {
-          continue;
+        if (entry.isPresent()) {
+          addPackages(
+              p,
+              catalog,
+              entry.get(),
+              osCode,
+              v,
+              "pg_databases " + d.name() + ".extensions " + e.name(),
+              inv);
         }
-        Optional<String> why = catalog.whyUnavailable(entry.get(), osCode, "deb", v);
-        if (why.isPresent()) {
-          throw new InstallException(
-              inv.inventory().file()
-                  + ": pg_databases "
-                  + d.name()
-                  + ".extensions "
-                  + e.name()
-                  + ": "
-                  + why.get());
-        }
-        catalog.packages(entry.get(), osCode, "deb", v).stream()
-            .filter(x -> !p.contains(x))
-            .forEach(p::add);
       }
     }
     return List.copyOf(p);
+  }
+
+  private static void addPackages(
+      List<String> p,
+      ExtensionCatalog catalog,
+      ExtensionCatalog.Extension entry,
+      String osCode,
+      int v,
+      String key,
+      Target inv)
+      throws InstallException {
+    Optional<String> why = catalog.whyUnavailable(entry, osCode, "deb", v);
+    if (why.isPresent()) {
+      throw new InstallException(inv.inventory().file() + ": " + key + ": " + why.get());
+    }
+    catalog.packages(entry, osCode, "deb", v).stream().filter(x -> !p.contains(x)).forEach(p::add);
   }
 
   /**
@@ -395,6 +417,8 @@ public final class Installer {
     }
     if (step instanceof Step.Sql s) {
       psql(s.database(), s.script());
+    } else if (step instanceof Step.Restart r) {
+      restartThroughPatroni(r);
     } else {
       throw new IllegalStateException("no way to apply " + step);
     }
@@ -468,12 +492,7 @@ public final class Installer {
       if (pgReady()) {
         return;
       }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InstallException("interrupted", e);
-      }
+      pause(Duration.ofMillis(500));
     }
     String unit = HaConfigs.patroniUnit(inv.version());
     throw new InstallException(
@@ -539,18 +558,115 @@ public final class Installer {
     }
     Set<Path> changed = new HashSet<>();
     Path yml = Path.of(HaConfigs.patroniConfigPath(inv.version()));
-    ops.file(
-        steps,
-        changed,
-        yml,
-        HaConfigs.patroniYml(patroniSpec()),
-        "rw-------",
-        "postgres",
-        "postgres",
-        true,
-        false);
+    String before =
+        files.read(yml).map(f -> new String(f.content(), StandardCharsets.UTF_8)).orElse(null);
+    String after = HaConfigs.patroniYml(patroniSpec());
+    ops.file(steps, changed, yml, after, "rw-------", "postgres", "postgres", true, false);
     ops.unit(steps, HaConfigs.patroniUnit(inv.version()), false, changed.contains(yml));
+    restart(before, after, notes).ifPresent(steps::add);
     return new Plan(steps, notes);
+  }
+
+  /**
+   * Plans a restart through Patroni when this node's running instance waits for one: a setting of
+   * context {@code postmaster} (read from the running server's {@code pg_settings}) whose local
+   * value differs between the Patroni file on the node and the one planned, or one the server
+   * already reports {@code pending_restart} (a restart an earlier run left undone). Settings
+   * Patroni takes from the DCS only ({@link HaConfigs#DCS_ONLY}) are named in a note instead: a
+   * restart does not apply them.
+   *
+   * @param before the Patroni file on the node, null when there is none (nothing runs yet)
+   * @param after the Patroni file planned
+   * @param notes receives the note on DCS-only settings
+   */
+  private Optional<Step> restart(String before, String after, List<String> notes)
+      throws InstallException {
+    if (before == null) {
+      return Optional.empty();
+    }
+    CommandResult r =
+        ops.run(
+            psqlCommand(
+                "postgres",
+                "SELECT name || '|' || pending_restart FROM pg_settings"
+                    + " WHERE context = 'postmaster' OR pending_restart ORDER BY name;"));
+    if (!r.ok()) {
+      return Optional.empty(); // not running: it starts with the new file
+    }
+    Map<String, String> was = HaConfigs.localParameters(before);
+    Map<String, String> will = HaConfigs.localParameters(after);
+    Set<String> restart = new TreeSet<>();
+    Set<String> dcsOnly = new TreeSet<>();
+    for (String line : lines(r.out())) {
+      String name = line.substring(0, line.indexOf('|'));
+      boolean changedHere = !Objects.equals(was.get(name), will.get(name));
+      if (HaConfigs.DCS_ONLY.contains(name)) {
+        if (changedHere) {
+          dcsOnly.add(name);
+        }
+      } else if (changedHere || line.endsWith("|t")) {
+        restart.add(name);
+      }
+    }
+    if (!dcsOnly.isEmpty()) {
+      notes.add(
+          String.join(", ", dcsOnly)
+              + ": Patroni takes "
+              + (dcsOnly.size() == 1 ? "this setting" : "these settings")
+              + " from etcd only, written at the cluster's bootstrap; a running cluster keeps its"
+              + " value until `patronictl -c "
+              + HaConfigs.patroniConfigPath(inv.version())
+              + " edit-config` changes it (docs/ha.md)");
+    }
+    if (restart.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Step.Restart(
+            HaConfigs.patroniConfigPath(inv.version()),
+            inv.cluster().name(),
+            inv.instanceName(),
+            List.copyOf(restart)));
+  }
+
+  /**
+   * Restarts this node's instance through Patroni once its reload is done: Patroni re-reads its
+   * file on its next cycle after the SIGHUP (up to {@code loop_wait}, 10 s), so this waits up to 30
+   * s for {@code GET /patroni} to report {@code pending_restart}, then runs {@code patronictl
+   * restart --force}, which returns when the instance is up again.
+   */
+  private void restartThroughPatroni(Step.Restart r) throws InstallException {
+    String url = "http://" + inv.ip() + ":" + HaConfigs.PATRONI_PORT + "/patroni";
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      CommandResult st =
+          ops.run(
+              Command.of(
+                  Duration.ofSeconds(10),
+                  "python3",
+                  "-c",
+                  "import sys, urllib.request;"
+                      + " print(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode())",
+                  url));
+      if (st.ok() && st.out().replace(" ", "").contains("\"pending_restart\":true")) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        log.accept("patroni: " + r.member() + " reports no pending restart after 30 s; restarting");
+        break;
+      }
+      pause(Duration.ofSeconds(1));
+    }
+    ops.check(
+        Command.of(
+            Duration.ofMinutes(3),
+            "patronictl",
+            "-c",
+            r.configPath(),
+            "restart",
+            r.cluster(),
+            r.member(),
+            "--force"));
   }
 
   /**
@@ -712,12 +828,7 @@ public final class Installer {
           return;
         }
       }
-      try {
-        Thread.sleep(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InstallException("interrupted", e);
-      }
+      pause(Duration.ofMillis(1000));
     }
     throw new InstallException(failure);
   }
@@ -964,29 +1075,43 @@ public final class Installer {
     return Arrays.stream(out.split("\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
+  /** Waits {@code d}; an interruption ends the install. */
+  private static void pause(Duration d) throws InstallException {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InstallException("interrupted", e);
+    }
+  }
+
   private CommandResult psql(String db, String script) throws InstallException {
-    return ops.check(
-        new Command(
-            List.of(
-                "runuser",
-                "-u",
-                "postgres",
-                "--",
-                "psql",
-                "-X",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-p",
-                Integer.toString(inv.vars().pgPort()),
-                "-d",
-                db,
-                "-tA",
-                "-f",
-                "-"),
-            NodeOps.APT_ENV,
-            script,
-            Duration.ofMinutes(5)));
+    return ops.check(psqlCommand(db, script));
+  }
+
+  /** psql as the postgres OS user over the socket, the script on stdin, rows unaligned. */
+  private Command psqlCommand(String db, String script) {
+    return new Command(
+        List.of(
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            "psql",
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-p",
+            Integer.toString(inv.vars().pgPort()),
+            "-d",
+            db,
+            "-tA",
+            "-f",
+            "-"),
+        NodeOps.APT_ENV,
+        script,
+        Duration.ofMinutes(5));
   }
 
   private Map<String, String> secrets(List<String> users) throws InstallException {

@@ -114,6 +114,29 @@ public sealed interface Step {
   }
 
   /**
+   * A restart of this node's PostgreSQL through Patroni ({@code patronictl restart}), for settings
+   * of context {@code postmaster} (PostgreSQL docs, "pg_settings": changed only at server start)
+   * that a reload does not apply. Patroni restarts the instance in place: no failover.
+   *
+   * @param configPath the member's Patroni configuration ({@code patronictl -c})
+   * @param cluster {@code pg_cluster} (Patroni's scope)
+   * @param member the instance name, {@code <cluster>-<seq>}
+   * @param settings the settings waiting for the restart, sorted
+   */
+  record Restart(String configPath, String cluster, String member, List<String> settings)
+      implements Step {
+    /** Copies the list. */
+    public Restart {
+      settings = List.copyOf(settings);
+    }
+
+    @Override
+    public String describe() {
+      return "restart " + member + " through Patroni (" + String.join(", ", settings) + ")";
+    }
+  }
+
+  /**
    * SQL run by psql as the postgres OS user.
    *
    * @param database the database to connect to

@@ -136,7 +136,8 @@ public record Tuning(
     p.put("checkpoint_completion_target", "0.9");
     p.put("autovacuum_max_workers", Integer.toString(profile.autovacuumWorkers));
     p.put("idle_in_transaction_session_timeout", profile.idleInTransaction);
-    p.put("wal_level", "replica");
+    // logical, as Pigsty sets it: logical decoding (wal2json, pgoutput) needs no restart
+    p.put("wal_level", "logical");
     p.put("max_wal_senders", "10");
     p.put("password_encryption", "scram-sha-256");
     p.put("shared_preload_libraries", "pg_stat_statements");

@@ -42,8 +42,14 @@ public record Inventory(
     Etcd etcd,
     List<String> warnings) {
 
-  /** Role, database, schema and extension names: plain SQL identifiers, at most 63 bytes. */
+  /** Role, database and schema names: plain SQL identifiers, at most 63 bytes. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+  /**
+   * Extension names: as their {@code .control} files are named, which may hold '-' ({@code
+   * uuid-ossp}); quoted wherever they reach SQL.
+   */
+  public static final Pattern EXTENSION = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,62}");
 
   /** Cluster names: lower-case letters, digits and '-', starting with a letter (Pigsty's rule). */
   public static final Pattern CLUSTER = Pattern.compile("[a-z][a-z0-9-]{0,62}");
@@ -438,6 +444,9 @@ public record Inventory(
    * @param hbaRules {@code pg_hba_rules} then {@code pg_hba_rules_extra}, in file order
    * @param parameters {@code pg_parameters}: extra postgresql.conf settings, in file order
    * @param libraries {@code pg_libraries}: shared_preload_libraries entries, in order
+   * @param extensions {@code pg_extensions}: extensions (catalog alias or {@code CREATE EXTENSION}
+   *     name) whose packages every node of the cluster gets, created or not (an output plugin such
+   *     as wal2json has nothing to create), in order
    * @param vip the L2 VIP ({@code vip_address} with {@code vip_cidrmask} and {@code
    *     vip_interface}), or null when none is set or {@code vip_mode} is {@code none}
    */
@@ -453,6 +462,7 @@ public record Inventory(
       List<HbaRule> hbaRules,
       Map<String, String> parameters,
       List<String> libraries,
+      List<String> extensions,
       Vip vip) {
 
     /** Checks the cluster-level rules. */
@@ -487,6 +497,7 @@ public record Inventory(
       hbaRules = List.copyOf(hbaRules);
       parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
       libraries = List.copyOf(libraries);
+      extensions = List.copyOf(extensions);
       if (instances.stream().filter(i -> i.role().equals("primary")).count() != 1) {
         throw new Invalid("hosts", "a cluster has exactly one instance with pg_role: primary");
       }
@@ -501,6 +512,12 @@ public record Inventory(
       for (String lib : libraries) {
         if (!lib.matches("[A-Za-z0-9_$-]+")) {
           throw new Invalid("pg_libraries", "'" + lib + "' is not a library name");
+        }
+      }
+      for (int i = 0; i < extensions.size(); i++) {
+        if (!EXTENSION.matcher(extensions.get(i)).matches()) {
+          throw new Invalid(
+              "pg_extensions[" + i + "]", "'" + extensions.get(i) + "' is not an extension name");
         }
       }
     }
@@ -678,7 +695,11 @@ public record Inventory(
   public record PgExtension(String name, String schema, String version) {
     /** Checks the names. */
     public PgExtension {
-      checkName(name, "name");
+      if (name == null || !EXTENSION.matcher(name).matches()) {
+        throw new Invalid(
+            "name",
+            "'" + name + "' is not an extension name (letters, digits, '_', '-', at most 63)");
+      }
       if (schema != null) {
         checkName(schema, "schema");
       }

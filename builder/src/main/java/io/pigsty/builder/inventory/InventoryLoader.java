@@ -76,6 +76,7 @@ public final class InventoryLoader {
           "node_tune",
           "pg_parameters",
           "pg_libraries",
+          "pg_extensions",
           "pg_exists_action");
   static final Set<String> CLUSTER_KEYS =
       Set.of(
@@ -89,6 +90,7 @@ public final class InventoryLoader {
           "pg_hba_rules_extra",
           "pg_parameters",
           "pg_libraries",
+          "pg_extensions",
           "vip_address",
           "vip_mode",
           "vip_cidrmask",
@@ -563,6 +565,11 @@ public final class InventoryLoader {
         }
       }
     }
+    List<String> extensions = new ArrayList<>();
+    boolean own = v.containsKey("pg_extensions");
+    for (Item e : items(own ? v : globals, "pg_extensions", own ? vp : "all.vars")) {
+      extensions.add(text(e.node, e.path));
+    }
     String vipAddress =
         v.containsKey("vip_address")
             ? text(v.get("vip_address").getValueNode(), vp + ".vip_address")
@@ -620,6 +627,7 @@ public final class InventoryLoader {
                 hba,
                 parameters,
                 libraries,
+                extensions,
                 vip));
   }
 

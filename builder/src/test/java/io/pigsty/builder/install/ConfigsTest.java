@@ -131,6 +131,27 @@ class ConfigsTest {
         .hasMessageContaining("meta.extensions pgvector: not available for d12");
   }
 
+  /** pg_extensions: packages installed whether or not a database creates the extension. */
+  @Test
+  void packages_ofPgExtensions_anUnknownOneNamed() throws Exception {
+    Path f = tmp.resolve("pigsty.yml");
+    String demo = Files.readString(InventoryCases.DEMO);
+    Files.writeString(
+        f,
+        demo.replace("node_tune: tiny\n", "node_tune: tiny\n        pg_extensions: [wal2json]\n"));
+    Target t = Target.of(InventoryLoader.load(f, true));
+    assertThat(t.cluster().extensions()).containsExactly("wal2json");
+    assertThat(Installer.packages(t, ExtensionCatalog.bundled(), "d12"))
+        .contains("postgresql-15-wal2json")
+        .doesNotHaveDuplicates();
+    Files.writeString(
+        f, demo.replace("node_tune: tiny\n", "node_tune: tiny\n        pg_extensions: [nosuch]\n"));
+    Target u = Target.of(InventoryLoader.load(f, true));
+    Assertions.assertThatThrownBy(() -> Installer.packages(u, ExtensionCatalog.bundled(), "d12"))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("pg_extensions nosuch: not in the extension catalog");
+  }
+
   @Test
   void osCode_fromOsRelease() throws Exception {
     FakeNode node = new FakeNode();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -153,11 +154,20 @@ final class FakeNode implements CommandRunner, NodeFiles {
             ? ok(c, "Package: " + a.get(a.size() - 1) + "\n")
             : fail(c, "E: No packages found");
       case "python3":
+        if (a.get(a.size() - 1).endsWith("/patroni")) {
+          // Patroni's GET /patroni, polled before a restart
+          return ok(c, "{\"state\": \"running\", \"pending_restart\": true}\n");
+        }
         // Patroni's GET /primary (Installer probes it through the node's python3)
         return active.contains("patroni@" + pgVersion + "-main.service")
                 && (leaderIp == null || a.get(a.size() - 1).startsWith("http://" + leaderIp + ":"))
             ? ok(c, "")
             : fail(c, "HTTP Error 503");
+      case "patronictl":
+        // patronictl -c FILE restart CLUSTER MEMBER --force
+        restarts.add(a.get(a.indexOf("restart") + 2));
+        pendingRestart.clear();
+        return ok(c, "");
       case "runuser":
         return psql(c, a.get(a.indexOf("-d") + 1), c.stdin());
       default:
@@ -201,7 +211,25 @@ final class FakeNode implements CommandRunner, NodeFiles {
   /** What {@code SELECT pg_is_in_recovery()} answers (a replica under Patroni). */
   boolean inRecovery;
 
+  /** The members restarted through {@code patronictl restart}, in order. */
+  final List<String> restarts = new ArrayList<>();
+
+  /** Settings the server reports {@code pending_restart} for (cleared by a restart). */
+  final Set<String> pendingRestart = new TreeSet<>();
+
   private CommandResult psql(Command c, String db, String sql) {
+    if (sql.startsWith("SELECT name || '|' || pending_restart FROM pg_settings")) {
+      if (!active.contains("patroni@" + pgVersion + "-main.service")) {
+        return fail(c, "psql: error: connection to server on socket failed");
+      }
+      // a few of PostgreSQL 15's settings of context postmaster
+      StringBuilder out = new StringBuilder();
+      for (String n :
+          List.of("max_connections", "shared_buffers", "shared_preload_libraries", "wal_level")) {
+        out.append(n).append('|').append(pendingRestart.contains(n) ? 't' : 'f').append('\n');
+      }
+      return ok(c, out.toString());
+    }
     if (sql.equals("SELECT pg_is_in_recovery();")) {
       return ok(c, inRecovery ? "t\n" : "f\n");
     }

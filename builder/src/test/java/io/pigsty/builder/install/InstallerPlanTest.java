@@ -150,6 +150,56 @@ class InstallerPlanTest {
     assertThat(((Step.Sql) p.steps().get(2)).changes()).contains("comment on role dbuser_view");
   }
 
+  /** Issue 16: a preload library takes a restart, which Patroni does in place. */
+  @Test
+  void plan_aNewPreloadLibraryRestartsThroughPatroni_aDcsOnlySettingIsANote() throws Exception {
+    String demo = Files.readString(InventoryCases.DEMO);
+    FakeNode node = new FakeNode();
+    installer(write("pigsty.yml", demo), node).apply();
+    assertThat(node.restarts).isEmpty();
+
+    Path edited =
+        write(
+            "pigsty.yml",
+            demo.replace(
+                "pg_conf: tiny.yml",
+                "pg_conf: tiny.yml\n        pg_libraries: 'pg_stat_statements, auto_explain'"));
+    Installer i = installer(edited, node);
+    Plan p = i.plan();
+    assertThat(p.steps())
+        .extracting(Step::describe)
+        .contains(
+            "reload patroni@15-main.service",
+            "restart pg-meta-1 through Patroni (shared_preload_libraries)");
+    assertThat(p.notes()).isEmpty();
+    i.apply();
+    assertThat(node.restarts).containsExactly("pg-meta-1");
+    assertThat(i.plan().steps()).isEmpty();
+
+    // a restart an earlier run left undone is done on the next
+    node.pendingRestart.add("shared_buffers");
+    assertThat(i.plan().steps())
+        .extracting(Step::describe)
+        .containsExactly("restart pg-meta-1 through Patroni (shared_buffers)");
+
+    // a setting Patroni takes from etcd only: no restart, a note saying how
+    node.pendingRestart.clear();
+    Path dcs =
+        write(
+            "pigsty.yml",
+            Files.readString(edited)
+                .replace(
+                    "pg_conf: tiny.yml",
+                    "pg_conf: tiny.yml\n        pg_parameters: {max_connections: 321}"));
+    Plan q = installer(dcs, node).plan();
+    assertThat(q.steps()).noneMatch(st -> st instanceof Step.Restart);
+    assertThat(q.notes())
+        .singleElement()
+        .asString()
+        .startsWith("max_connections: Patroni takes this setting from etcd only")
+        .contains("patronictl -c /etc/patroni/15-main.yml edit-config");
+  }
+
   @Test
   void plan_seesAFileChangedByHandAndAStoppedUnit() throws Exception {
     Path conf = write("pigsty.yml", Files.readString(InventoryCases.DEMO));

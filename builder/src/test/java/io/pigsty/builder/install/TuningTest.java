@@ -55,6 +55,8 @@ class TuningTest {
     assertThat(parallel).isLessThanOrEqualTo(workers).isEqualTo(2);
     assertThat(bytes(t.params().get("min_wal_size")))
         .isLessThanOrEqualTo(bytes(t.params().get("max_wal_size")));
+    // Pigsty's default: logical decoding available without a restart
+    assertThat(t.params()).containsEntry("wal_level", "logical");
   }
 
   @Test

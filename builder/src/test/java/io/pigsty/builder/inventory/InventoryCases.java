@@ -302,6 +302,20 @@ public final class InventoryCases {
             "pg_databases[0].pool_size: expected a whole number"));
     c.add(
         edit(
+            "good-extension-with-dash",
+            "extensions: [{name: postgis}]",
+            "extensions: [{name: postgis}, uuid-ossp]",
+            0,
+            ""));
+    c.add(
+        edit(
+            "bad-extension-name",
+            "extensions: [{name: postgis}]",
+            "extensions: [{name: \"pg cron\"}]",
+            29,
+            "pg_databases[0].extensions[0].name: 'pg cron' is not an extension name"));
+    c.add(
+        edit(
             "bad-extension-schema",
             "extensions: [{name: postgis}]",
             "extensions: [{name: postgis, schema: \"pub lic\"}]",
@@ -377,6 +391,13 @@ public final class InventoryCases {
             "node_tune: tiny\n        vip_address: 10.10.10.300\n",
             29,
             "vars.vip_address: '10.10.10.300' is not an IPv4 address"));
+    c.add(
+        edit(
+            "bad-extensions",
+            "node_tune: tiny\n",
+            "node_tune: tiny\n        pg_extensions: [wal2json, 'pg-cron; x']\n",
+            29,
+            "vars.pg_extensions[1]: "));
     c.add(
         edit(
             "bad-libraries",
