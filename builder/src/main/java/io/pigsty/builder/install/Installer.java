@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -194,6 +195,31 @@ public final class Installer {
       throw new InstallException(inv.inventory().file() + ": " + key + ": " + why.get());
     }
     catalog.packages(entry, osCode, "deb", v).stream().filter(x -> !p.contains(x)).forEach(p::add);
+  }
+
+  /**
+   * {@code shared_preload_libraries} of this cluster: {@code pg_libraries} (else the tuning
+   * template's), then the libraries the extension catalog says the extensions of {@code
+   * pg_databases} need preloaded (pg_cron, pgaudit ...), each once, in that order.
+   *
+   * @param osCode the node's OS code for the catalog's records, or null
+   * @return library names, never empty (the tuning template names pg_stat_statements)
+   */
+  List<String> preloadLibraries(String osCode) {
+    Set<String> libs = new LinkedHashSet<>();
+    if (inv.cluster().libraries().isEmpty()) {
+      for (String l : tuning.params().get("shared_preload_libraries").split(",")) {
+        libs.add(l.strip());
+      }
+    } else {
+      libs.addAll(inv.cluster().libraries());
+    }
+    List<String> created = new ArrayList<>();
+    for (PgDatabase d : inv.cluster().databases()) {
+      d.extensions().forEach(e -> created.add(e.name()));
+    }
+    libs.addAll(catalog.preloadLibraries(osCode, inv.version(), created));
+    return List.copyOf(libs);
   }
 
   /**
@@ -845,12 +871,10 @@ public final class Installer {
         .ok();
   }
 
-  private HaConfigs.PatroniSpec patroniSpec() {
+  private HaConfigs.PatroniSpec patroniSpec() throws InstallException {
     Vars v = inv.vars();
     Map<String, String> params = new LinkedHashMap<>(tuning.params());
-    if (!inv.cluster().libraries().isEmpty()) {
-      params.put("shared_preload_libraries", String.join(",", inv.cluster().libraries()));
-    }
+    params.put("shared_preload_libraries", String.join(",", preloadLibraries(osCode(files))));
     params.putAll(inv.cluster().parameters());
     List<String> hba =
         Arrays.stream(Configs.pgHba(inv).split("\n")).filter(l -> !l.isBlank()).toList();

@@ -200,6 +200,44 @@ class InstallerPlanTest {
         .contains("patronictl -c /etc/patroni/15-main.yml edit-config");
   }
 
+  /** Issue 16: shared_preload_libraries from pg_libraries, then the catalog's, each once. */
+  @Test
+  void preload_pgLibrariesThenTheCatalogsForTheExtensionsCreated() throws Exception {
+    String demo =
+        Files.readString(InventoryCases.DEMO)
+            .replace(
+                "extensions: [{name: postgis}]",
+                "extensions: [{name: postgis}, pg_cron, {name: pgaudit}]");
+    FakeNode node = new FakeNode();
+    node.write(
+        Path.of("/etc/os-release"),
+        "ID=debian\nVERSION_ID=\"12\"\n".getBytes(StandardCharsets.UTF_8),
+        "rw-r--r--",
+        "root",
+        "root");
+    installer(write("pigsty.yml", demo), node).apply();
+    assertThat(text(node, "/etc/patroni/15-main.yml"))
+        .contains("shared_preload_libraries: 'pg_stat_statements,pg_cron,pgaudit'");
+
+    Path own =
+        write(
+            "pigsty.yml",
+            demo.replace(
+                "pg_conf: tiny.yml",
+                "pg_conf: tiny.yml\n        pg_libraries: 'pgaudit, auto_explain'"));
+    installer(own, node).apply();
+    assertThat(text(node, "/etc/patroni/15-main.yml"))
+        .contains("shared_preload_libraries: 'pgaudit,auto_explain,pg_cron'")
+        .doesNotContain("pg_stat_statements");
+    assertThat(node.restarts).containsExactly("pg-meta-1");
+
+    // an OS the catalog has no record for: only what pigsty.yml names
+    FakeNode other = new FakeNode();
+    installer(write("pigsty.yml", demo), other).apply();
+    assertThat(text(other, "/etc/patroni/15-main.yml"))
+        .contains("shared_preload_libraries: 'pg_stat_statements'");
+  }
+
   @Test
   void plan_seesAFileChangedByHandAndAStoppedUnit() throws Exception {
     Path conf = write("pigsty.yml", Files.readString(InventoryCases.DEMO));
