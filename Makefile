@@ -63,7 +63,9 @@ help:
 
 build: $(JAR)
 
-$(JAR): pom.xml repo/pom.xml builder/pom.xml $(shell find repo/src/main builder/src/main -type f 2>/dev/null)
+# the jar also carries bundles/extensions.yml, bundles/os.yml and spec/ (builder/pom.xml's resources)
+$(JAR): pom.xml repo/pom.xml builder/pom.xml $(shell find repo/src/main builder/src/main -type f 2>/dev/null) \
+  bundles/extensions.yml bundles/os.yml $(wildcard spec/*.yml)
 	$(MVN) package -DskipTests
 	@test -f $(JAR)
 
