@@ -3,7 +3,10 @@
 
 SHELL      := /bin/bash
 JAR        := builder/target/pigsty.jar
-DEF        ?= bundles/d12.yml
+# the target OS code: its definition bundles/$(OS).yml unless DEF names one (make demo OS=d13);
+# the codes are those of bundles/os.yml (docs/os.md)
+OS         ?= d12
+DEF        ?= bundles/$(OS).yml
 DIST       ?= dist
 MVN        ?= mvn -B -q
 PIGSTY     := java -jar $(JAR)
@@ -54,12 +57,15 @@ help:
 	@echo "              switchover and failover with a writing client (KEEP=1 keeps the nodes, KILLS=N kills)"
 	@echo "make e2e-demo4 - make demo4, then the nodes removed and our dockerd stopped (part of make test)"
 	@echo "make demo    - jar + bundle + release + sandbox + install twice + health report"
+	@echo "              (OS=d13: the Debian 13 bundle and a trixie node; default OS=d12)"
 	@echo "make rootfs-check - build the appliance rootfs offline from the bundle, boot it air-gapped, configure, install, health report"
 	@echo "make clean   - remove build output and $(DIST)/"
 
 build: $(JAR)
 
-$(JAR): pom.xml repo/pom.xml builder/pom.xml $(shell find repo/src/main builder/src/main -type f 2>/dev/null)
+# the jar also carries bundles/extensions.yml, bundles/os.yml and spec/ (builder/pom.xml's resources)
+$(JAR): pom.xml repo/pom.xml builder/pom.xml $(shell find repo/src/main builder/src/main -type f 2>/dev/null) \
+  bundles/extensions.yml bundles/os.yml $(wildcard spec/*.yml)
 	$(MVN) package -DskipTests
 	@test -f $(JAR)
 

@@ -55,8 +55,10 @@ mkdir -p "$VAGRANT_HOME" "$PACKER_CONFIG_DIR" "$PACKER_PLUGIN_PATH" "$PACKER_CAC
 VERSION=0.0.0-check
 DIST="$W/dist"
 mkdir -p "$DIST" "$W/empty-dist"
-for os in d12 el9; do
-  arch=$([ "$os" = d12 ] && echo amd64 || echo x86_64)
+# every OS of spec/os.yml (deb ones amd64, rpm ones x86_64)
+OSES="d12 d13 el9"
+for os in $OSES; do
+  arch=$(case $os in el*) echo x86_64 ;; *) echo amd64 ;; esac)
   : >"$DIST/pigsty-pkg-$VERSION.$os.$arch.tgz"
 done
 : >"$DIST/pigsty-$VERSION.tgz"
@@ -88,7 +90,7 @@ fi
 
 n=0
 for spec in meta full; do
-  for os in d12 el9; do
+  for os in $OSES; do
     for p in libvirt virtualbox; do
       d="$W/out/vagrant/$spec/$os/$p"
       render vagrant "$spec" "$os" "$p" "$d"; n=$((n + 1))
@@ -104,7 +106,7 @@ for spec in meta full; do
   done
 done
 for spec in meta full; do
-  for os in d12 el9; do
+  for os in $OSES; do
     d="$W/out/terraform/$spec/$os/aws"
     expect_ok "terraform init -plugin-dir $spec $os aws" \
       unshare -n terraform -chdir="$d" init -no-color -input=false -backend=false -plugin-dir="$TF_PLUGINS"
@@ -113,7 +115,7 @@ for spec in meta full; do
 done
 expect_ok "terraform fmt -check -recursive ($(find "$W/out/terraform" -name '*.tf' | wc -l) files)" \
   terraform fmt -no-color -check -diff -recursive "$W/out/terraform"
-for os in d12 el9; do
+for os in $OSES; do
   for p in qemu amazon-ebs; do
     d="$W/out/images/meta/$os/$p"
     render packer meta "$os" "$p" "$d"; n=$((n + 1))

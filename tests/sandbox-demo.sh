@@ -2,7 +2,8 @@
 # sandbox-demo.sh RELEASE_TGZ BUNDLE_TGZ: the rest of `make demo` once the jar, the bundle and
 # the release exist. Removes any earlier sandbox, runs sandbox.sh (boot, copy, configure,
 # make install), creates a table from the host, runs `make install` again and requires
-# "changes: 0", the table to be there and `make plan` to be empty, connects through HAProxy's 5433
+# "changes: 0", the table to be there and `make plan` to be empty, requires the server's major
+# (SHOW server_version) to be the bundle's pg_major, connects through HAProxy's 5433
 # and the VIP (pg-meta runs under Patroni), prints `make status` and how to connect, then
 # measures the floor: `apt-get install` of the same packages from the same repo on a fresh
 # node (chroot of the same image, no network). PIGSTY_FLOOR=0 skips the floor.
@@ -16,11 +17,19 @@ HERE=$(dirname "$(readlink -f "$0")")
 # shellcheck source-path=SCRIPTDIR source=sandbox-node.sh
 . "$HERE/sandbox-node.sh"
 
+node_target "$BUNDLE"
 bash "$HERE/sandbox-clean.sh"
 bash "$HERE/sandbox.sh" "$RELEASE" "$BUNDLE"
 
-note "idempotence: create a table, run make install again"
+note "server version: SHOW server_version must be the bundle's PostgreSQL $NODE_PG_MAJOR"
 export PGPASSWORD=DBUser.Meta
+server_version=$(psql "host=$NODE_IP port=5432 user=dbuser_meta dbname=meta" -XtAc 'SHOW server_version') ||
+    die "cannot read server_version through $NODE_IP:5432"
+printf 'os=%s\nserver_version=%s\n' "$NODE_CODENAME" "$server_version"
+[ "${server_version%%.*}" = "$NODE_PG_MAJOR" ] ||
+    die "server_version $server_version is not PostgreSQL $NODE_PG_MAJOR (the bundle's pg_major)"
+
+note "idempotence: create a table, run make install again"
 psql "host=$NODE_IP port=5432 user=dbuser_meta dbname=meta" -XqAc \
     "CREATE TABLE IF NOT EXISTS pigsty.demo_survivor(id int); INSERT INTO pigsty.demo_survivor VALUES (42);" ||
     die "cannot create a table through $NODE_IP:5432"
@@ -39,7 +48,7 @@ vip=$(sed -n 's/^ *vip_address: *\([0-9.]*\).*/\1/p' "$NODE_ROOT/root/pigsty/pig
 printf 'haproxy_primary=yes\n'
 if [ -n "$vip" ]; then
     [ "$(psql "host=$vip port=5432 user=dbuser_meta dbname=meta connect_timeout=5" -XtAc 'SELECT pg_is_in_recovery()')" = f ] ||
-        die "the VIP $vip does not reach the leader (vip-manager: journalctl -u vip-manager@15-main in the node)"
+        die "the VIP $vip does not reach the leader (vip-manager: journalctl -u vip-manager@$NODE_PG_MAJOR-main in the node)"
     printf 'vip=%s\n' "$vip"
 fi
 note "plan: 'make plan' (pigsty install --dry-run) on the installed node must be empty"

@@ -57,6 +57,33 @@ check archiveUri_oneLineSecurity http://mirror.example/debian-security "$(uri ap
 check archiveUri_debSrcOnlyIsNotAMatch rc=1 "$(uri apt trixie)"
 check archiveUri_noSourcesFails rc=1 "$(uri empty bookworm)"
 
+# node_target reads the node's release, PostgreSQL major and suites from a bundle's manifest
+# shellcheck source-path=SCRIPTDIR source=sandbox-node.sh
+. "$HERE/sandbox-node.sh"
+# manifest BUNDLE CODENAME: a bundle stand-in holding only pigsty/manifest.json
+manifest() {
+    mkdir -p "$FIX/m/pigsty"
+    cat >"$FIX/m/pigsty/manifest.json" <<JSON
+{"target": {"os": "debian", "release": "13", "codename": "$2", "arch": "amd64"},
+ "definition": {"pg_major": 17},
+ "upstreams": [
+  {"suite": "trixie", "url": "http://mirror.example/debian",
+   "indexes": [{"path": "main/binary-amd64/Packages"}, {"path": "contrib/binary-amd64/Packages"}]},
+  {"suite": "trixie-security", "url": "http://mirror.example/debian-security",
+   "indexes": [{"path": "main/binary-amd64/Packages"}]}]}
+JSON
+    tar -czf "$1" -C "$FIX/m" pigsty
+}
+manifest "$FIX/good.tgz" trixie
+got=$(PIGSTY_SANDBOX_DIR=/sb; SANDBOX_DIR=/sb; node_target "$FIX/good.tgz"
+    printf '%s|%s|%s|%s' "$NODE_CODENAME" "$NODE_PG_MAJOR" "$NODE_IMAGE" "$NODE_SOURCES")
+check nodeTarget_releaseMajorImageAndSuitesFromTheManifest \
+    "trixie|17|/sb/image/node-trixie.tar|deb http://mirror.example/debian trixie contrib main
+deb http://mirror.example/debian-security trixie-security main" "$got"
+manifest "$FIX/bad.tgz" 'trixie; rm -rf /'
+got=$( (node_target "$FIX/bad.tgz") 2>/dev/null; printf 'rc=%s' "$?")
+check nodeTarget_refusesACodenameThatIsNoWord rc=1 "$got"
+
 # cleanup removes tracked paths, newest first, and nothing else
 mkdir -p "$FIX/work/made/sub" "$FIX/work/kept"
 : >"$FIX/work/made/sub/f"

@@ -2,7 +2,8 @@
 # sandbox-node.sh: the booted air-gapped node of `make sandbox` (sourced by sandbox*.sh).
 #
 # Everything lives under one prefix, ${PIGSTY_SANDBOX_DIR:-/var/lib/pigsty-sandbox}:
-#   image/node-bookworm.tar   cached node image (minbase + systemd, dbus, sshd, sudo, iproute2)
+#   image/node-CODENAME.tar   cached node image of the bundle's release (minbase + systemd, dbus,
+#                             sshd, sudo, iproute2): node-bookworm.tar, node-trixie.tar
 #   meta/rootfs               the node's root file system
 #   meta/nspawn.pid           PID of its systemd-nspawn process; meta/nspawn.log its output
 # and two kernel objects named after it: network namespace `pigsty-meta` (node 10.10.10.10/24)
@@ -18,8 +19,32 @@ NODE_NETNS=pigsty-meta
 NODE_VETH=pigsty-meta
 NODE_IP=10.10.10.10
 HOST_IP=10.10.10.1
-NODE_IMAGE=$SANDBOX_DIR/image/node-bookworm.tar
 NODE_PACKAGES=systemd,systemd-sysv,dbus,openssh-server,sudo,iproute2,ca-certificates
+
+# node_target BUNDLE_TGZ: what the node must be for this bundle, from its signed manifest.json
+# (written by `pigsty build` from the definition): NODE_CODENAME (target.codename), NODE_PG_MAJOR
+# (definition.pg_major), NODE_SOURCES (one "deb URL SUITE COMPONENT..." line per upstream: the
+# archive the bundle was built from, so the node is the same release at the same point) and
+# NODE_IMAGE, its cached image. A fresh OS of the bundle's release, as a user's would be.
+node_target() {
+    local vars
+    vars=$(tar -xzOf "$1" pigsty/manifest.json | python3 -c '
+import json, shlex, sys
+m = json.load(sys.stdin)
+code = m["target"]["codename"]
+if not code.isalpha() or not code.islower():
+    sys.exit("target.codename %r is not a codename" % code)
+lines = []
+for u in m["upstreams"]:
+    comps = sorted({i["path"].split("/")[0] for i in u["indexes"]})
+    lines.append(" ".join(["deb", u["url"], u["suite"]] + comps))
+print("NODE_CODENAME=" + shlex.quote(code))
+print("NODE_PG_MAJOR=" + shlex.quote(str(int(m["definition"]["pg_major"]))))
+print("NODE_SOURCES=" + shlex.quote("\n".join(lines)))
+') || die "cannot read the target of $1 (pigsty/manifest.json)"
+    eval "$vars"
+    NODE_IMAGE=$SANDBOX_DIR/image/node-$NODE_CODENAME.tar
+}
 
 # nspawn_pid: print the PID of the node's systemd-nspawn when it runs, else nothing.
 nspawn_pid() {
@@ -127,20 +152,20 @@ node_boot() {
     die "the $NODE_NAME node did not boot (state '$BOOT_STATE')"
 }
 
-# node_image: build the cached node image tarball with mmdebstrap when it is missing.
+# node_image: build the cached node image tarball of node_target's release with mmdebstrap (its
+# suites from NODE_SOURCES, checked by apt against the host's archive keys) when it is missing.
 node_image() {
-    local main upd sec tmp t0
+    local tmp t0 sources=()
+    [ -n "${NODE_IMAGE:-}" ] || die "node_image: call node_target BUNDLE first"
     [ -s "$NODE_IMAGE" ] && return 0
     mkdir -p "$SANDBOX_DIR/image"
-    main=$(archive_uri bookworm) || exit 1
-    upd=$(archive_uri bookworm-updates) || exit 1
-    sec=$(archive_uri bookworm-security) || exit 1
+    mapfile -t sources <<<"$NODE_SOURCES"
     tmp=$NODE_IMAGE.tmp.$$
-    note "building the node image $NODE_IMAGE (one time)"
+    note "building the node image $NODE_IMAGE (one time): ${sources[*]}"
     t0=$(now)
-    mmdebstrap -q --variant=minbase --include="$NODE_PACKAGES" --format=tar bookworm "$tmp" \
-        "deb $main bookworm main" "deb $upd bookworm-updates main" "deb $sec bookworm-security main" ||
-        { rm -f "$tmp"; die "mmdebstrap of the node image failed"; }
+    mmdebstrap -q --variant=minbase --include="$NODE_PACKAGES" --format=tar "$NODE_CODENAME" "$tmp" \
+        "${sources[@]}" ||
+        { rm -f "$tmp"; die "mmdebstrap of the $NODE_CODENAME node image failed"; }
     mv -f "$tmp" "$NODE_IMAGE"
     note "node image built in $(elapsed "$t0" "$(now)") s ($(du -h "$NODE_IMAGE" | cut -f1))"
 }

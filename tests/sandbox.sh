@@ -1,6 +1,7 @@
 #!/bin/bash
-# sandbox.sh RELEASE_TGZ BUNDLE_TGZ: `make sandbox`. Boots an air-gapped Debian 12 node at
-# 10.10.10.10 with systemd-nspawn (see sandbox-node.sh for what it makes and where), copies the
+# sandbox.sh RELEASE_TGZ BUNDLE_TGZ: `make sandbox`. Boots an air-gapped node of the bundle's
+# release (Debian 12 for d12, 13 for d13: its manifest's target) at 10.10.10.10 with
+# systemd-nspawn (see sandbox-node.sh for what it makes and where), copies the
 # release in as /root/pigsty and the bundle as /tmp/pkg.tgz the way a user would, then runs
 # `./configure -n -m demo` and `make install` inside.
 # Output: progress on stderr; `phase_<name>=<seconds>` lines on stdout. The node stays up
@@ -36,6 +37,7 @@ phase() {
 
 # --- image, network, boot -------------------------------------------------------------------
 T=$(now)
+node_target "$BUNDLE"
 node_image
 mkdir -p "$NODE_ROOT"
 tar -xpf "$NODE_IMAGE" -C "$NODE_ROOT" --numeric-owner

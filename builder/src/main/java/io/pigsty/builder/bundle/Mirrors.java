@@ -10,8 +10,10 @@ import java.util.Optional;
 /**
  * Where each upstream suite is fetched from. In order: an override given on the command line or in
  * {@code PIGSTY_MIRROR} ({@code URL} for every suite, or {@code suite=URL,...}), the upstream's own
- * {@code url:} in the bundle definition, then the build host's apt sources. Bundle definitions
- * never name a host: the URL is a property of where the build runs.
+ * {@code url:} in the bundle definition, the build host's apt sources, then the host's source of
+ * the same archive for another release ({@link AptSources#siblingBaseFor}: a Debian 12 host builds
+ * the Debian 13 bundle from its own archive). Bundle definitions never name a host: the URL is a
+ * property of where the build runs.
  */
 public final class Mirrors {
   private final Map<String, URI> perSuite = new LinkedHashMap<>();
@@ -87,6 +89,7 @@ public final class Mirrors {
       return Optional.empty();
     }
     return host.baseFor(suite, component)
+        .or(() -> host.siblingBaseFor(suite, component))
         .map(
             u -> {
               String s = u.toString();

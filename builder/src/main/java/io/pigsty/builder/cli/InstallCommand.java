@@ -93,7 +93,7 @@ final class InstallCommand implements Callable<Integer> {
     Target inv = StatusCommand.load(conf, strict, spec.commandLine().getErr());
     List<String> targets = targets(inv.inventory());
     if (packages) {
-      Installer.packages(inv, ExtensionCatalog.bundled(), Installer.osCode(new LocalFiles()))
+      Installer.packages(inv, ExtensionCatalog.bundled(), Installer.os(new LocalFiles()))
           .forEach(out::println);
       out.flush();
       return 0;

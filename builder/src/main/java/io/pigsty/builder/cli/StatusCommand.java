@@ -1,9 +1,13 @@
 package io.pigsty.builder.cli;
 
+import io.pigsty.builder.definition.OsTable;
 import io.pigsty.builder.exec.ProcessRunner;
 import io.pigsty.builder.install.ClusterHealth;
 import io.pigsty.builder.install.HealthCheck;
 import io.pigsty.builder.install.HealthException;
+import io.pigsty.builder.install.InstallException;
+import io.pigsty.builder.install.Installer;
+import io.pigsty.builder.install.LocalFiles;
 import io.pigsty.builder.install.RemoteStatus;
 import io.pigsty.builder.install.StatusReport;
 import io.pigsty.builder.install.Target;
@@ -107,7 +111,7 @@ final class StatusCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(
             spec.commandLine(), "--node " + node + ": not a node of " + inv.file());
       }
-      HealthCheck.Report r = new HealthCheck(inv, node, new ProcessRunner()).run(wait);
+      HealthCheck.Report r = local(inv, node, wait);
       return print(StatusReport.single(node, HealthCheck.label(inv, node), r), out);
     }
     Inventory inv = inventory(conf, strict, err);
@@ -150,7 +154,7 @@ final class StatusCommand implements Callable<Integer> {
     List<StatusReport.Node> nodes = new ArrayList<>();
     if (hosts.contains(admin)) {
       Target t = Target.of(inv);
-      HealthCheck.Report r = new HealthCheck(t, new ProcessRunner()).run(wait);
+      HealthCheck.Report r = local(inv, admin, wait);
       nodes.add(new StatusReport.Node(admin, t.instanceName(), r.items()));
     }
     nodes.addAll(remote.join());
@@ -159,6 +163,21 @@ final class StatusCommand implements Callable<Integer> {
     List<HealthCheck.Item> cluster = ClusterHealth.check(inv, hosts, t0 + wait * 1_000_000_000L);
     return new StatusReport(
         hosts.stream().map(byHost::get).toList(), cluster, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * The health report of this machine, node {@code ip} of the inventory; its units named by its row
+   * of the node OS table. A machine whose {@code /etc/os-release} has no row gets one failed item
+   * {@code os} naming the release, instead of the checks.
+   */
+  static HealthCheck.Report local(Inventory inv, String ip, int wait) {
+    OsTable.Os os;
+    try {
+      os = Installer.os(new LocalFiles());
+    } catch (InstallException e) {
+      return new HealthCheck.Report(List.of(new HealthCheck.Item("os", false, e.getMessage())), 0);
+    }
+    return new HealthCheck(inv, ip, os, new ProcessRunner()).run(wait);
   }
 
   /** Prints a report of the admin node alone ({@code install}); throws when an item failed. */

@@ -3,6 +3,7 @@ package io.pigsty.builder.configure;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pigsty.builder.bundle.Manifest;
 import io.pigsty.builder.definition.ExtensionCatalog;
+import io.pigsty.builder.definition.OsTable;
 import io.pigsty.builder.exec.ProcessRunner;
 import io.pigsty.builder.files.FileErrors;
 import io.pigsty.builder.inventory.Inventory;
@@ -43,9 +44,12 @@ import java.util.Map;
  * the preflight have passed (the private copy is removed whatever happens).
  */
 public final class Configurator {
-  /** OS releases this configurator supports, as {@code ID VERSION_ID} of os-release. */
-  public static final List<String> SUPPORTED =
-      List.of("debian 12", "debian 13", "ubuntu 22.04", "ubuntu 24.04");
+  /**
+   * OS releases this configurator supports, as {@code ID VERSION_ID} of os-release(5): those with a
+   * row in the node OS table ({@code bundles/os.yml}, {@link OsTable#bundled()}), which the
+   * installer needs for its package names, units and paths.
+   */
+  public static final List<String> SUPPORTED = OsTable.bundled().releases();
 
   /** Below this much memory (bytes) a warning is printed: 1 GiB. */
   public static final long MIN_MEMORY = 1L << 30;
@@ -422,7 +426,8 @@ public final class Configurator {
               + " "
               + os.versionId()
               + ": not supported; expected one of "
-              + String.join(", ", SUPPORTED));
+              + String.join(", ", SUPPORTED)
+              + " (the releases of the node OS table, bundles/os.yml)");
     }
     ok(
         "os",

@@ -1,5 +1,5 @@
 /**
- * Bundle definitions (bundles/*.yml) and the extension catalog (bundles/extensions.yml), read into
- * validated records with file:line: key errors.
+ * Bundle definitions (bundles/*.yml), the extension catalog (bundles/extensions.yml) and the node
+ * OS table (bundles/os.yml), read into validated records with file:line: key errors.
  */
 package io.pigsty.builder.definition;

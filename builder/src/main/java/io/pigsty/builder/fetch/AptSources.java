@@ -153,6 +153,47 @@ public final class AptSources {
     return Optional.empty();
   }
 
+  /** A suite named {@code CODENAME} or {@code CODENAME-CLASS}, as Debian names its suites. */
+  private static final Pattern RELEASE_SUITE = Pattern.compile("([a-z]+)(-[a-z-]+)?");
+
+  /**
+   * The archive base URI for a suite of another release than the ones the sources list: the base of
+   * the first entry (in APT's order) that serves the same component and a suite of the same class
+   * under another codename. A Debian archive keeps every release's suites under one base ({@code
+   * dists/<suite>/}; Debian wiki, DebianRepository/Format), and the class names the archive: {@code
+   * trixie} and {@code trixie-updates} are where {@code bookworm} and {@code bookworm-updates} are,
+   * {@code trixie-security} where {@code bookworm-security} is. This is how a Debian 12 build host
+   * finds Debian 13's suites without listing them (so its own {@code apt} never sees them). What is
+   * fetched from there is trusted only after its {@code InRelease} verifies with the definition's
+   * keys and names the suite.
+   *
+   * @param suite a suite of the form {@code CODENAME} or {@code CODENAME-CLASS} ({@code trixie},
+   *     {@code trixie-security}); non-null
+   * @param component component (e.g. {@code main}); non-null
+   * @return the base URI ending in {@code /}, or empty when the suite has another form, is itself
+   *     listed ({@link #baseFor} answers for it), or no entry of the same class serves the
+   *     component
+   */
+  public Optional<URI> siblingBaseFor(String suite, String component) {
+    Objects.requireNonNull(suite, "suite");
+    Objects.requireNonNull(component, "component");
+    var want = RELEASE_SUITE.matcher(suite);
+    if (!want.matches() || baseFor(suite, component).isPresent()) {
+      return Optional.empty();
+    }
+    String suffix = Objects.requireNonNullElse(want.group(2), "");
+    for (Entry e : entries) {
+      var have = RELEASE_SUITE.matcher(e.suite());
+      if (have.matches()
+          && !have.group(1).equals(want.group(1))
+          && Objects.requireNonNullElse(have.group(2), "").equals(suffix)
+          && e.components().contains(component)) {
+        return Optional.of(e.uri());
+      }
+    }
+    return Optional.empty();
+  }
+
   @Override
   public String toString() {
     return "AptSources" + entries;

@@ -339,6 +339,41 @@ public final class Configs {
         + "cli.main()\n";
   }
 
+  /**
+   * The EnvironmentFile of trixie's prometheus-pgbouncer-exporter, prometheus-community's
+   * pgbouncer_exporter 0.10 ({@code /etc/default/prometheus-pgbouncer-exporter}, which its unit
+   * reads before running {@code prometheus-pgbouncer-exporter $ARGS}): the connection string to
+   * pgbouncer's admin console as the monitor user (its {@code --pgBouncer.connectionString}, read
+   * from {@code PGBOUNCER_EXPORTER_CONNECTION_STRING}; the password URL-encoded, so the file is
+   * written 0600 root) and the metrics port ({@code --web.listen-address}). Values in single
+   * quotes, as the package's file has them: the inventory refuses control characters and the
+   * encoded password has no quote.
+   */
+  public static String pgbouncerExporterGoDefaults(Target inv) {
+    Vars v = inv.vars();
+    return "# written by pigsty install: pgbouncer_exporter (Go) reads pgbouncer's admin console\n"
+        + "PGBOUNCER_EXPORTER_CONNECTION_STRING='postgres://"
+        + urlEncode(v.monitorUser())
+        + ":"
+        + urlEncode(v.monitorPassword().text())
+        + "@127.0.0.1:"
+        + v.pgbouncerPort()
+        + "/pgbouncer?sslmode=disable'\n"
+        + "ARGS='--web.listen-address=:"
+        + v.pgbouncerExporterPort()
+        + "'\n";
+  }
+
+  /**
+   * systemd drop-in for the Go pgbouncer exporter: restart it when it exits. It exits when its
+   * first connection fails (on a replica the monitor role may not have arrived from the leader yet,
+   * as with the Python one), and trixie's unit has no {@code Restart=}.
+   */
+  public static String pgbouncerExporterGoDropIn() {
+    return "# written by pigsty install: it exits when pgbouncer refuses its first login\n"
+        + "[Service]\nRestart=on-failure\nRestartSec=5s\n";
+  }
+
   /** /etc/default/prometheus-alertmanager: single node (no cluster gossip), listen port. */
   public static String alertmanagerDefaults(Target inv) {
     return "# written by pigsty install\nARGS=\"--cluster.listen-address= --web.listen-address=:"
@@ -532,7 +567,12 @@ public final class Configs {
     return sb.toString();
   }
 
-  private static String urlEncode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  /**
+   * Percent-encoding for the user information of a connection URL (RFC 3986, 3.2.1): every octet
+   * but the unreserved ones encoded, and a space as {@code %20}: {@link URLEncoder} writes {@code
+   * +} (HTML forms' rule), which the exporters' URL parser (Go's net/url) keeps as a plus sign.
+   */
+  static String urlEncode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

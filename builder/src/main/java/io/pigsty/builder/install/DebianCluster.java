@@ -1,5 +1,6 @@
 package io.pigsty.builder.install;
 
+import io.pigsty.builder.definition.OsTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -13,10 +14,14 @@ import java.util.regex.Pattern;
  * start.conf}, {@code postgresql.conf} and {@code pg_ident.conf}; data in {@code
  * /var/lib/postgresql/<v>/main}, the directory Patroni's {@code data_dir} also names).
  *
+ * <p>Its paths and unit come from the node's row of the OS table ({@link OsTable}: {@code
+ * PG_CONF_DIR}, {@code PG_DATA}, unit {@code POSTGRES}).
+ *
+ * @param os the node's row of the OS table
  * @param version the PostgreSQL major of the inventory
  * @param state what is there
  */
-record DebianCluster(int version, State state) {
+record DebianCluster(OsTable.Os os, int version, State state) {
 
   /** What Debian's cluster {@code <v>/main} is on the node. */
   enum State {
@@ -65,11 +70,7 @@ record DebianCluster(int version, State state) {
    * @return {@code /etc/postgresql/<v>/main}
    */
   Path etc() {
-    return etcDir(version);
-  }
-
-  static Path etcDir(int version) {
-    return Path.of("/etc/postgresql", Integer.toString(version), "main");
+    return os.file(OsTable.File.PG_CONF_DIR, version);
   }
 
   /**
@@ -77,18 +78,14 @@ record DebianCluster(int version, State state) {
    *     {@code data_dir}
    */
   Path data() {
-    return dataDir(version);
-  }
-
-  static Path dataDir(int version) {
-    return Path.of("/var/lib/postgresql", Integer.toString(version), "main");
+    return os.file(OsTable.File.PG_DATA, version);
   }
 
   /**
    * @return Debian's unit of the cluster, {@code postgresql@<v>-main}
    */
   String unit() {
-    return "postgresql@" + version + "-main";
+    return os.unit(OsTable.Unit.POSTGRES, version);
   }
 
   /**
@@ -98,19 +95,20 @@ record DebianCluster(int version, State state) {
    *
    * @throws InstallException when the node's files cannot be read
    */
-  static DebianCluster observe(NodeFiles files, int version) throws InstallException {
-    DebianCluster c = new DebianCluster(version, State.ABSENT);
+  static DebianCluster observe(NodeFiles files, OsTable.Os os, int version)
+      throws InstallException {
+    DebianCluster c = new DebianCluster(os, version, State.ABSENT);
     Optional<NodeFiles.State> start = files.read(c.etc().resolve("start.conf"));
     if (start.isEmpty()) {
       return c;
     }
     if (text(start.get()).startsWith(CONVERTED)) {
-      return new DebianCluster(version, State.CONVERTED);
+      return new DebianCluster(os, version, State.CONVERTED);
     }
     boolean data =
         files.exists(c.etc().resolve(INITDB_MARKER))
             || files.directories(c.data().resolve("base")) > 3;
-    return new DebianCluster(version, data ? State.DATA : State.EMPTY);
+    return new DebianCluster(os, version, data ? State.DATA : State.EMPTY);
   }
 
   /**

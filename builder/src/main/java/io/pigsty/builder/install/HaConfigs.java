@@ -1,10 +1,12 @@
 package io.pigsty.builder.install;
 
+import io.pigsty.builder.definition.OsTable;
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.Inventory.Password;
 import io.pigsty.builder.inventory.Inventory.PgCluster;
 import io.pigsty.builder.inventory.Inventory.PgInstance;
 import io.pigsty.builder.inventory.Inventory.Vars;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,12 +35,6 @@ public final class HaConfigs {
 
   /** etcd peer port (reference §4). */
   public static final int ETCD_PEER_PORT = 2380;
-
-  /** Data directory of the etcd member: the default of Debian's etcd.service. */
-  public static final String ETCD_DATA_DIR = "/var/lib/etcd/default";
-
-  /** Where {@link #etcdDefaults} is written: the EnvironmentFile of Debian's etcd.service. */
-  public static final String ETCD_DEFAULTS = "/etc/default/etcd";
 
   /** Patroni REST API port (reference §4; Pigsty's {@code patroni_port}). */
   public static final int PATRONI_PORT = 8008;
@@ -203,6 +199,7 @@ public final class HaConfigs {
    * @param synchronousMode Patroni's {@code synchronous_mode} (true for the crit template)
    * @param dataChecksums initdb with {@code --data-checksums} (crit template)
    * @param timing failure-detection timings, usually {@link #RTO_15S}
+   * @param os the node's row of the OS table: Patroni's unit, the data and binary directories
    */
   public record PatroniSpec(
       String cluster,
@@ -221,7 +218,8 @@ public final class HaConfigs {
       List<String> hba,
       boolean synchronousMode,
       boolean dataChecksums,
-      Timing timing) {
+      Timing timing,
+      OsTable.Os os) {
 
     /** Checks and copies. */
     public PatroniSpec {
@@ -249,6 +247,7 @@ public final class HaConfigs {
       parameters = settings(parameters);
       hba = hbaLines(hba);
       Objects.requireNonNull(timing, "timing");
+      Objects.requireNonNull(os, "os");
     }
   }
 
@@ -370,10 +369,11 @@ public final class HaConfigs {
   // ---------------------------------------------------------------- etcd
 
   /**
-   * {@code /etc/default/etcd} for one member: the EnvironmentFile of Debian's {@code etcd.service}
-   * (bookworm's etcd-server 3.4, which reads every flag from an {@code ETCD_*} variable; etcd docs,
-   * "Configuration flags"). Plain HTTP on the client port (node address and 127.0.0.1) and the peer
-   * port; see the class comment for TLS.
+   * {@code /etc/default/etcd} for one member ({@link OsTable.File#ETCD_ENV}): the EnvironmentFile
+   * of Debian's {@code etcd.service} (bookworm's etcd-server 3.4 and trixie's 3.5, which read every
+   * flag from an {@code ETCD_*} variable; etcd docs, "Configuration flags"; 3.5 still has the v2
+   * API behind {@code ETCD_ENABLE_V2}). Plain HTTP on the client port (node address and 127.0.0.1)
+   * and the peer port; see the class comment for TLS.
    *
    * <p>{@code ETCD_INITIAL_*} are read only when the data directory is empty: a member that already
    * has data keeps it and ignores them, so re-rendering on a later run changes nothing.
@@ -386,6 +386,8 @@ public final class HaConfigs {
    * @param joinExisting false ({@code new}) when the cluster is being created; true ({@code
    *     existing}) for a member added to a running cluster (after {@code etcdctl member add})
    * @param api {@link DcsApi#V2} also enables etcd's v2 API
+   * @param dataDir the member's data directory: the default of Debian's etcd.service (the node's
+   *     {@link OsTable.File#ETCD_DATA})
    * @return file text
    * @throws IllegalArgumentException on a bad name, address or token, duplicate members, or when
    *     {@code name}/{@code ip} is not a member
@@ -396,7 +398,8 @@ public final class HaConfigs {
       List<EtcdMember> members,
       String token,
       boolean joinExisting,
-      DcsApi api) {
+      DcsApi api,
+      Path dataDir) {
     EtcdMember self = new EtcdMember(name, ip);
     members = etcdList(members);
     if (!members.contains(self)) {
@@ -414,7 +417,7 @@ public final class HaConfigs {
         + " (read by Debian's etcd.service; etcd 3.4 flags as ETCD_* variables)\n"
         + "# plain http: the admin network is isolated (docs/ha.md)\n"
         + env("ETCD_NAME", name)
-        + env("ETCD_DATA_DIR", ETCD_DATA_DIR)
+        + env("ETCD_DATA_DIR", dataDir.toString())
         + env("ETCD_LISTEN_PEER_URLS", "http://" + ip + ":" + ETCD_PEER_PORT)
         + env(
             "ETCD_LISTEN_CLIENT_URLS",
@@ -436,28 +439,13 @@ public final class HaConfigs {
   // ---------------------------------------------------------------- Patroni
 
   /**
-   * @return where Debian's {@code patroni@<v>-main.service} reads its configuration: {@code
-   *     /etc/patroni/<v>-main.yml}
-   */
-  public static String patroniConfigPath(int pgVersion) {
-    return "/etc/patroni/" + pgVersion + "-main.yml";
-  }
-
-  /**
-   * @return the unit of Debian's patroni package that runs this member: {@code
-   *     patroni@<v>-main.service} (user postgres)
-   */
-  public static String patroniUnit(int pgVersion) {
-    return "patroni@" + pgVersion + "-main.service";
-  }
-
-  /**
    * Patroni's configuration of one member, in Debian's paths ({@code data_dir
    * /var/lib/postgresql/<v>/main}, {@code bin_dir /usr/lib/postgresql/<v>/bin}) with the
    * configuration files in the data directory, where {@code initdb} writes them (Patroni renames
    * {@code postgresql.conf} to {@code postgresql.base.conf} in {@code config_dir} after initdb, so
    * a {@code config_dir} elsewhere, such as Debian's {@code /etc/postgresql/<v>/main}, fails the
-   * bootstrap: seen on bookworm's Patroni 3.0.2), for {@link #patroniConfigPath}. Keys as in
+   * bootstrap: seen on bookworm's Patroni 3.0.2), for the node's {@link
+   * OsTable.File#PATRONI_CONFIG}, which Debian's {@code patroni@<v>-main.service} reads. Keys as in
    * Patroni docs, "YAML Configuration Settings" and "Dynamic Configuration Settings".
    *
    * <ul>
@@ -504,7 +492,7 @@ public final class HaConfigs {
         .append(" of ")
         .append(s.cluster())
         .append(" for Debian's ")
-        .append(patroniUnit(v))
+        .append(s.os().unit(OsTable.Unit.PATRONI, v))
         .append('\n')
         .append("# holds passwords: mode 0600, owner postgres\n");
     y.append("scope: ").append(q(s.cluster())).append('\n');
@@ -553,8 +541,10 @@ public final class HaConfigs {
     y.append("postgresql:\n");
     y.append("  listen: ").append(q("0.0.0.0:" + s.pgPort())).append('\n');
     y.append("  connect_address: ").append(q(s.ip() + ":" + s.pgPort())).append('\n');
-    y.append("  data_dir: ").append(q("/var/lib/postgresql/" + v + "/main")).append('\n');
-    y.append("  bin_dir: ").append(q("/usr/lib/postgresql/" + v + "/bin")).append('\n');
+    y.append("  data_dir: ")
+        .append(q(s.os().file(OsTable.File.PG_DATA, v).toString()))
+        .append('\n');
+    y.append("  bin_dir: ").append(q(s.os().file(OsTable.File.PG_BIN, v).toString())).append('\n');
     y.append("  pgpass: ").append(q("/var/lib/postgresql/" + v + "-main.pgpass")).append('\n');
     y.append("  use_unix_socket: true\n");
     y.append("  use_pg_rewind: true\n");
@@ -810,31 +800,16 @@ public final class HaConfigs {
   // ---------------------------------------------------------------- vip-manager
 
   /**
-   * @return where Debian's {@code vip-manager@<v>-main.service} reads its settings: {@code
-   *     /etc/patroni/<v>-main.vip} (an EnvironmentFile, the pair of {@link #patroniUnit})
-   */
-  public static String vipManagerPath(int pgVersion) {
-    return "/etc/patroni/" + pgVersion + "-main.vip";
-  }
-
-  /**
-   * @return Debian's vip-manager unit for this PostgreSQL major: {@code
-   *     vip-manager@<v>-main.service} (it runs {@code vip-manager} without flags, so only the
-   *     {@code VIP_*} variables of {@link #vipManagerPath} configure it)
-   */
-  public static String vipManagerUnit(int pgVersion) {
-    return "vip-manager@" + pgVersion + "-main.service";
-  }
-
-  /**
-   * The settings of vip-manager 1.0 (bookworm's 1.0.2) for one member node, as {@code VIP_*}
-   * environment variables (its README, "Configuration": each flag in upper case, dashes as
-   * underscores, prefixed {@code VIP_}): it holds {@code vip} on {@code iface} while the leader key
-   * {@code <namespace><cluster>/leader} reads this node's instance name, and announces it with a
-   * gratuitous ARP when taking it. It polls etcd every second ({@code VIP_INTERVAL} 1000 ms).
+   * The settings of vip-manager 1.0 (bookworm's and trixie's 1.0.2) for one member node, as {@code
+   * VIP_*} environment variables in the node's {@link OsTable.File#VIP_MANAGER_ENV}, the
+   * EnvironmentFile of Debian's {@code vip-manager@<v>-main.service} (its README, "Configuration":
+   * each flag in upper case, dashes as underscores, prefixed {@code VIP_}): it holds {@code vip} on
+   * {@code iface} while the leader key {@code <namespace><cluster>/leader} reads this node's
+   * instance name, and announces it with a gratuitous ARP when taking it. It polls etcd every
+   * second ({@code VIP_INTERVAL} 1000 ms).
    *
-   * <p>Only with {@link DcsApi#V2}: bookworm's vip-manager reads etcd's v2 keyspace only, where
-   * Patroni's {@code etcd3} never writes.
+   * <p>Only with {@link DcsApi#V2}: this vip-manager reads etcd's v2 keyspace only, where Patroni's
+   * {@code etcd3} never writes.
    *
    * @param vip the virtual address ({@code vip_address})
    * @param cidrMask its prefix length, 1..32 ({@code vip_cidrmask})
@@ -867,7 +842,7 @@ public final class HaConfigs {
     etcd = etcdList(etcd);
     if (api != DcsApi.V2) {
       throw new IllegalArgumentException(
-          "vip-manager 1.0 (bookworm) reads only etcd's v2 keyspace; Patroni must use DcsApi.V2"
+          "vip-manager 1.0 (bookworm, trixie) reads only etcd's v2 keyspace; Patroni must use DcsApi.V2"
               + " for the VIP to follow the leader");
     }
     List<String> endpoints = new ArrayList<>();

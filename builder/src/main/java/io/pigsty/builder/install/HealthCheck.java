@@ -2,6 +2,8 @@ package io.pigsty.builder.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pigsty.builder.definition.OsTable;
+import io.pigsty.builder.definition.OsTable.Unit;
 import io.pigsty.builder.exec.Command;
 import io.pigsty.builder.exec.CommandException;
 import io.pigsty.builder.exec.CommandResult;
@@ -73,16 +75,18 @@ public final class HealthCheck {
   private final Inventory inventory;
   private final String ip;
   private final Target target;
+  private final OsTable.Os os;
   private final CommandRunner shell;
 
   /**
    * The report of a node with a PostgreSQL instance ({@link Target#of} for the admin node).
    *
    * @param inv the node and its instance
+   * @param os the node's row of the OS table (its unit names)
    * @param shell runs systemctl and psql on that node
    */
-  public HealthCheck(Target inv, CommandRunner shell) {
-    this(inv.inventory(), inv.ip(), shell);
+  public HealthCheck(Target inv, OsTable.Os os, CommandRunner shell) {
+    this(inv.inventory(), inv.ip(), os, shell);
   }
 
   /**
@@ -90,25 +94,27 @@ public final class HealthCheck {
    *
    * @param inv the inventory (ports, users, the roles of the node)
    * @param ip the node's address
+   * @param os the node's row of the OS table (its unit names)
    * @param shell runs systemctl and psql on that node
    * @throws IllegalArgumentException when {@code ip} is not a node of the inventory
    */
-  public HealthCheck(Inventory inv, String ip, CommandRunner shell) {
+  public HealthCheck(Inventory inv, String ip, OsTable.Os os, CommandRunner shell) {
     if (!inv.nodes().contains(ip)) {
       throw new IllegalArgumentException(ip + " is not a node of " + inv.file());
     }
     this.inventory = inv;
     this.ip = ip;
     this.target = Target.on(inv, ip).orElse(null);
+    this.os = java.util.Objects.requireNonNull(os, "os");
     this.shell = shell;
   }
 
   /**
    * @return unit names the node of this instance runs, in start order ({@link #units(Inventory,
-   *     String)})
+   *     String, OsTable.Os)})
    */
-  public static List<String> units(Target inv) {
-    return units(inv.inventory(), inv.ip());
+  public static List<String> units(Target inv, OsTable.Os os) {
+    return units(inv.inventory(), inv.ip(), os);
   }
 
   /**
@@ -121,32 +127,31 @@ public final class HealthCheck {
    *
    * @param inv the inventory
    * @param ip a node of it
+   * @param os the node's row of the OS table (the units' names)
    * @return systemd unit names
    */
-  public static List<String> units(Inventory inv, String ip) {
-    List<String> u = new ArrayList<>();
-    if (Dcs.member(inv, ip)) {
-      u.add("etcd");
-    }
+  public static List<String> units(Inventory inv, String ip, OsTable.Os os) {
     Optional<Target> t = Target.on(inv, ip);
-    t.ifPresent(
-        x -> {
-          u.add(HaConfigs.patroniUnit(x.version()));
-          u.addAll(
-              List.of(
-                  "pgbouncer", "prometheus-postgres-exporter", "prometheus-pgbouncer-exporter"));
-        });
-    u.add("prometheus-node-exporter");
+    // units without the PostgreSQL major in their name are the same for every major
+    int v = t.map(Target::version).orElse(0);
+    List<Unit> u = new ArrayList<>();
+    if (Dcs.member(inv, ip)) {
+      u.add(Unit.ETCD);
+    }
     if (t.isPresent()) {
-      u.add("haproxy");
+      u.addAll(List.of(Unit.PATRONI, Unit.PGBOUNCER, Unit.PG_EXPORTER, Unit.PGBOUNCER_EXPORTER));
+    }
+    u.add(Unit.NODE_EXPORTER);
+    if (t.isPresent()) {
+      u.add(Unit.HAPROXY);
       if (t.get().cluster().vip() != null) {
-        u.add(HaConfigs.vipManagerUnit(t.get().version()));
+        u.add(Unit.VIP_MANAGER);
       }
     }
     if (ip.equals(inv.adminIp())) {
-      u.addAll(List.of("prometheus-alertmanager", "prometheus", "nginx"));
+      u.addAll(List.of(Unit.ALERTMANAGER, Unit.PROMETHEUS, Unit.NGINX));
     }
-    return List.copyOf(u);
+    return u.stream().map(x -> os.unit(x, v)).toList();
   }
 
   /**
@@ -158,11 +163,11 @@ public final class HealthCheck {
   }
 
   /**
-   * The ports the units of {@link #units(Inventory, String)} listen on: on the admin node nginx,
-   * Prometheus and alertmanager; node_exporter everywhere; PostgreSQL, pgbouncer and their
-   * exporters, Patroni's REST API (8008) and HAProxy's services and stats with an instance ({@link
-   * HaConfigs.HaproxyPorts#of}: 5433, 5434, 5436, 5438, 9101); etcd's client and peer ports (2379,
-   * 2380) on an etcd member.
+   * The ports the units of {@link #units(Inventory, String, OsTable.Os)} listen on: on the admin
+   * node nginx, Prometheus and alertmanager; node_exporter everywhere; PostgreSQL, pgbouncer and
+   * their exporters, Patroni's REST API (8008) and HAProxy's services and stats with an instance
+   * ({@link HaConfigs.HaproxyPorts#of}: 5433, 5434, 5436, 5438, 9101); etcd's client and peer ports
+   * (2379, 2380) on an etcd member.
    *
    * @param inv the inventory (the {@code *_port} vars)
    * @param ip a node of it
@@ -223,7 +228,7 @@ public final class HealthCheck {
     long t0 = System.nanoTime();
     long deadline = t0 + waitSeconds * 1_000_000_000L;
     List<Item> items = new ArrayList<>();
-    for (String u : units(inventory, ip)) {
+    for (String u : units(inventory, ip, os)) {
       items.add(unit(shell, u, deadline));
     }
     ports(inventory, ip).forEach((port, name) -> items.add(port(ip, port, name, deadline)));

@@ -1,6 +1,10 @@
 package io.pigsty.builder.install;
 
 import io.pigsty.builder.definition.ExtensionCatalog;
+import io.pigsty.builder.definition.OsTable;
+import io.pigsty.builder.definition.OsTable.File;
+import io.pigsty.builder.definition.OsTable.Package;
+import io.pigsty.builder.definition.OsTable.Unit;
 import io.pigsty.builder.exec.Command;
 import io.pigsty.builder.exec.CommandResult;
 import io.pigsty.builder.exec.CommandRunner;
@@ -45,6 +49,10 @@ import java.util.regex.Pattern;
  * is the package's empty default, and converted in place when it holds data (an earlier version ran
  * pg-meta as Debian's {@code postgresql@<v>-main}): see {@link DebianCluster} and {@code
  * docs/install.md}, "Converting an earlier install".
+ *
+ * <p>Package names, units and the paths of the OS's packages come from the node's row of the node
+ * OS table ({@link OsTable}, {@code bundles/os.yml}), found from its {@code /etc/os-release}: the
+ * same code installs Debian 12 and Debian 13.
  */
 public final class Installer {
 
@@ -99,6 +107,7 @@ public final class Installer {
   private final Consumer<String> log;
   private final ExtensionCatalog catalog = ExtensionCatalog.bundled();
   private final NodeOps ops;
+  private OsTable.Os os; // the node's row, read from its os-release on first use
 
   /**
    * @param inv the admin node and its cluster
@@ -125,33 +134,39 @@ public final class Installer {
    *
    * @param inv the node and its cluster
    * @param catalog the extension catalog
-   * @param osCode the node's OS code ({@code d12}) for the catalog's per-OS entries, or null
+   * @param os the node's row of the OS table: package names, and the OS code for the catalog's
+   *     per-OS entries
    * @return package names, without duplicates, in install order
    * @throws InstallException naming the database and extension when the catalog says the extension
    *     is not available for this OS or PostgreSQL major
    */
-  public static List<String> packages(Target inv, ExtensionCatalog catalog, String osCode)
+  public static List<String> packages(Target inv, ExtensionCatalog catalog, OsTable.Os os)
       throws InstallException {
     int v = inv.version();
-    List<String> p = new ArrayList<>();
+    String osCode = os.code();
+    List<Package> roles = new ArrayList<>();
     if (inv.admin()) {
-      p.addAll(List.of("nginx", "prometheus", "prometheus-alertmanager"));
+      roles.addAll(List.of(Package.NGINX, Package.PROMETHEUS, Package.ALERTMANAGER));
     }
-    p.addAll(
+    roles.addAll(
         List.of(
-            "prometheus-node-exporter",
-            "postgresql-" + v,
-            "postgresql-client-" + v,
-            "pgbouncer",
-            "prometheus-postgres-exporter",
-            "prometheus-pgbouncer-exporter"));
-    p.addAll(List.of("patroni", "haproxy"));
+            Package.NODE_EXPORTER,
+            Package.POSTGRES,
+            Package.POSTGRES_CLIENT,
+            Package.PGBOUNCER,
+            Package.PG_EXPORTER,
+            Package.PGBOUNCER_EXPORTER,
+            Package.PATRONI,
+            Package.PATRONI_ETCD,
+            Package.HAPROXY));
     if (inv.cluster().vip() != null) {
-      p.add("vip-manager");
+      roles.add(Package.VIP_MANAGER);
     }
     if (Dcs.member(inv.inventory(), inv.ip())) {
-      p.add("etcd-server");
+      roles.add(Package.ETCD);
     }
+    List<String> p = new ArrayList<>();
+    roles.stream().map(r -> os.pkg(r, v)).filter(x -> !p.contains(x)).forEach(p::add);
     for (String e : inv.cluster().extensions()) {
       Optional<ExtensionCatalog.Extension> entry = catalog.providing(e, osCode, v);
       if (entry.isEmpty()) {
@@ -222,20 +237,24 @@ public final class Installer {
     return List.copyOf(libs);
   }
 
+  /** Where a node says which OS it runs (os-release(5)). */
+  static final Path OS_RELEASE = Path.of("/etc/os-release");
+
   /**
-   * The OS code of a node from its {@code /etc/os-release} (os-release(5)): {@code d12} for Debian
-   * 12, {@code u22} for Ubuntu 22.04.
+   * The row of the node OS table ({@link OsTable#bundled()}) for a node, from the {@code ID} and
+   * {@code VERSION_ID} of its {@code /etc/os-release} (os-release(5)).
    *
-   * @return the code, or null when the file is absent or names another OS
-   * @throws InstallException when the file cannot be read
+   * @return the row
+   * @throws InstallException when the file cannot be read or is missing, or names a release the
+   *     table does not list (the message names the file, the release and the table's releases)
    */
-  public static String osCode(NodeFiles files) throws InstallException {
-    Optional<NodeFiles.State> f = files.read(Path.of("/etc/os-release"));
+  public static OsTable.Os os(NodeFiles files) throws InstallException {
+    Optional<NodeFiles.State> f = files.read(OS_RELEASE);
     if (f.isEmpty()) {
-      return null;
+      throw new InstallException(OS_RELEASE + " is missing: the node's OS cannot be told");
     }
-    String id = null;
-    String version = null;
+    String id = "";
+    String version = "";
     for (String line : new String(f.get().content(), StandardCharsets.UTF_8).split("\n")) {
       String value =
           line.contains("=") ? line.substring(line.indexOf('=') + 1).replace("\"", "").strip() : "";
@@ -245,7 +264,36 @@ public final class Installer {
         version = value;
       }
     }
-    return ExtensionCatalog.osCode(id, version);
+    OsTable table = OsTable.bundled();
+    Optional<OsTable.Os> os = table.forRelease(id, version);
+    if (os.isEmpty()) {
+      throw new InstallException(
+          OS_RELEASE
+              + ": ID="
+              + id
+              + " VERSION_ID="
+              + version
+              + " is not a release of the node OS table (bundles/os.yml: "
+              + String.join(", ", table.releases())
+              + ")");
+    }
+    return os.get();
+  }
+
+  /** This node's row of the OS table, read once. */
+  private OsTable.Os os() throws InstallException {
+    if (os == null) {
+      os = os(files);
+    }
+    return os;
+  }
+
+  private String unit(Unit role) throws InstallException {
+    return os().unit(role, inv.version());
+  }
+
+  private Path file(File role) throws InstallException {
+    return os().file(role, inv.version());
   }
 
   // ---- plan, apply --------------------------------------------------------------------------
@@ -317,10 +365,10 @@ public final class Installer {
       boolean started = false;
       boolean converted = false;
       for (Step s : plan.steps()) {
-        started |= s.equals(new Step.Unit(HaConfigs.patroniUnit(inv.version()), Action.START));
+        started |= s.equals(new Step.Unit(unit(Unit.PATRONI), Action.START));
         converted |=
             s instanceof Step.WriteFile w
-                && w.path().equals(DebianCluster.etcDir(inv.version()).resolve("start.conf"));
+                && w.path().equals(file(File.PG_CONF_DIR).resolve("start.conf"));
         log.accept("changed: " + s.describe());
         apply(s);
         if (s instanceof Step.Sql sql && !sql.changes().isEmpty()) {
@@ -340,21 +388,21 @@ public final class Installer {
               "converted: Debian's cluster "
                   + pgVersion()
                   + "/main now runs under "
-                  + HaConfigs.patroniUnit(inv.version())
+                  + unit(Unit.PATRONI)
                   + " as "
                   + inv.instanceName()
                   + ", its data kept in "
-                  + DebianCluster.dataDir(inv.version())
-                  + "; postgresql@"
-                  + pgVersion()
-                  + "-main is stopped and disabled");
+                  + file(File.PG_DATA)
+                  + "; "
+                  + unit(Unit.POSTGRES)
+                  + " is stopped and disabled");
         }
       }
       // the packages phase also writes apt and createcluster.d files: say so whenever apt had
       // nothing to install (the appliance's first install checks this line)
       if (p == Phase.PACKAGES
           && plan.steps().stream().noneMatch(st -> st instanceof Step.InstallPackages)) {
-        log.accept("packages: all " + packages(inv, catalog, osCode(files)).size() + " installed");
+        log.accept("packages: all " + packages(inv, catalog, os()).size() + " installed");
       } else if (plan.isEmpty() && p != Phase.REPO && p != Phase.SERVER) {
         log.accept(p.name().toLowerCase(Locale.ROOT) + ": nothing to change");
       }
@@ -426,15 +474,15 @@ public final class Installer {
   /**
    * @return the health report of this node, waiting up to 60 s for every Prometheus target
    */
-  public HealthCheck.Report health() {
+  public HealthCheck.Report health() throws InstallException {
     log.accept("health: waiting for every Prometheus target to be scraped (up to 60 s)");
-    return new HealthCheck(inv, runner).run(60);
+    return new HealthCheck(inv, os(), runner).run(60);
   }
 
   private void apply(Step step) throws InstallException {
     if (step instanceof Step.Unit u
         && u.action() == Action.START
-        && u.unit().equals(HaConfigs.patroniUnit(inv.version()))
+        && u.unit().equals(unit(Unit.PATRONI))
         && !inv.instance().role().equals("primary")) {
       waitForLeader();
     }
@@ -452,22 +500,19 @@ public final class Installer {
 
   // ---- packages ----------------------------------------------------------------------------
 
-  /** postgresql-common's drop-in that keeps the package from making a cluster of its own. */
-  static final Path CREATECLUSTER = Path.of("/etc/postgresql-common/createcluster.d/pigsty.conf");
-
   /** Whether this node serves the local repository to others: the admin node, with others. */
   private boolean servesRepo() {
     return inv.admin() && inv.inventory().nodes().size() > 1;
   }
 
   /** The {@link Phase#SERVER} packages of this node, in install order. */
-  private List<String> serverPackages() {
+  private List<String> serverPackages() throws InstallException {
     List<String> p = new ArrayList<>();
     if (servesRepo()) {
-      p.add("nginx");
+      p.add(os().pkg(Package.NGINX, inv.version()));
     }
     if (Dcs.member(inv.inventory(), inv.ip())) {
-      p.add("etcd-server");
+      p.add(os().pkg(Package.ETCD, inv.version()));
     }
     return p;
   }
@@ -484,12 +529,13 @@ public final class Installer {
   private Plan planPackages() throws InstallException {
     List<Step> steps = new ArrayList<>();
     // before postgresql-N is installed: Patroni makes the cluster, not the package
+    // (postgresql-common's createcluster.d drop-in)
     ops.conf(
         steps,
         new HashSet<>(),
-        CREATECLUSTER,
+        file(File.PG_CREATECLUSTER_CONF),
         "# written by pigsty install: Patroni creates the cluster\ncreate_main_cluster = false\n");
-    steps.addAll(ops.packages(packages(inv, catalog, osCode(files))));
+    steps.addAll(ops.packages(packages(inv, catalog, os())));
     return new Plan(steps, List.of());
   }
 
@@ -520,7 +566,7 @@ public final class Installer {
       }
       pause(Duration.ofMillis(500));
     }
-    String unit = HaConfigs.patroniUnit(inv.version());
+    String unit = unit(Unit.PATRONI);
     throw new InstallException(
         unit
             + ": PostgreSQL does not accept connections after "
@@ -539,21 +585,23 @@ public final class Installer {
     }
     List<Step> steps = new ArrayList<>();
     Set<Path> changed = new HashSet<>();
-    Path conf = Path.of(HaConfigs.ETCD_DEFAULTS);
+    Path conf = file(File.ETCD_ENV);
+    Path data = file(File.ETCD_DATA);
     boolean ours =
         files
             .read(conf)
             .map(f -> new String(f.content(), StandardCharsets.UTF_8).contains("pigsty"))
             .orElse(false);
-    if (!ours && files.exists(Path.of(HaConfigs.ETCD_DATA_DIR))) {
+    if (!ours && files.exists(data)) {
       // the package's postinst started a default single member on localhost: its data
       // names another cluster, and etcd refuses to start the inventory's on it
       steps.add(
           new Step.Run(
-              List.of("systemctl", "stop", "etcd"), "stop the etcd member the package started"));
+              List.of("systemctl", "stop", unit(Unit.ETCD)),
+              "stop the etcd member the package started"));
       steps.add(
           new Step.Run(
-              List.of("rm", "-rf", "--one-file-system", HaConfigs.ETCD_DATA_DIR),
+              List.of("rm", "-rf", "--one-file-system", data.toString()),
               "remove the package's default etcd data"));
     }
     Inventory.Etcd e = all.etcd();
@@ -562,15 +610,16 @@ public final class Installer {
         steps,
         changed,
         conf,
-        HaConfigs.etcdDefaults(name, inv.ip(), Dcs.members(all), e.cluster(), false, Dcs.api(all)));
-    ops.unit(steps, "etcd", changed.contains(conf) || !ours, false);
+        HaConfigs.etcdDefaults(
+            name, inv.ip(), Dcs.members(all), e.cluster(), false, Dcs.api(all), data));
+    ops.unit(steps, unit(Unit.ETCD), changed.contains(conf) || !ours, false);
     return new Plan(steps, List.of());
   }
 
   private Plan planPatroni() throws InstallException {
     List<Step> steps = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    DebianCluster debian = DebianCluster.observe(files, inv.version());
+    DebianCluster debian = DebianCluster.observe(files, os(), inv.version());
     switch (debian.state()) {
       case ABSENT, CONVERTED -> {}
       case EMPTY ->
@@ -583,12 +632,12 @@ public final class Installer {
       case DATA -> notes.add(convert(debian, steps));
     }
     Set<Path> changed = new HashSet<>();
-    Path yml = Path.of(HaConfigs.patroniConfigPath(inv.version()));
+    Path yml = file(File.PATRONI_CONFIG);
     String before =
         files.read(yml).map(f -> new String(f.content(), StandardCharsets.UTF_8)).orElse(null);
     String after = HaConfigs.patroniYml(patroniSpec());
     ops.file(steps, changed, yml, after, "rw-------", "postgres", "postgres", true, false);
-    ops.unit(steps, HaConfigs.patroniUnit(inv.version()), false, changed.contains(yml));
+    ops.unit(steps, unit(Unit.PATRONI), false, changed.contains(yml));
     restart(before, after, notes).ifPresent(steps::add);
     return new Plan(steps, notes);
   }
@@ -641,7 +690,7 @@ public final class Installer {
               + (dcsOnly.size() == 1 ? "this setting" : "these settings")
               + " from etcd only, written at the cluster's bootstrap; a running cluster keeps its"
               + " value until `patronictl -c "
-              + HaConfigs.patroniConfigPath(inv.version())
+              + file(File.PATRONI_CONFIG)
               + " edit-config` changes it (docs/ha.md)");
     }
     if (restart.isEmpty()) {
@@ -649,7 +698,7 @@ public final class Installer {
     }
     return Optional.of(
         new Step.Restart(
-            HaConfigs.patroniConfigPath(inv.version()),
+            file(File.PATRONI_CONFIG).toString(),
             inv.cluster().name(),
             inv.instanceName(),
             List.copyOf(restart)));
@@ -788,7 +837,7 @@ public final class Installer {
         steps,
         changed,
         debian.etc().resolve("start.conf"),
-        debian.startConf(HaConfigs.patroniUnit(inv.version())),
+        debian.startConf(unit(Unit.PATRONI)),
         "rw-r--r--",
         "postgres",
         "postgres",
@@ -801,12 +850,12 @@ public final class Installer {
         + "/main holds "
         + inv.instanceName()
         + "'s data: converted to "
-        + HaConfigs.patroniUnit(inv.version())
+        + unit(Unit.PATRONI)
         + " in place (data kept in "
         + debian.data()
-        + "; postgresql@"
-        + pgVersion()
-        + "-main stopped, disabled, start.conf 'disabled')";
+        + "; "
+        + debian.unit()
+        + " stopped, disabled, start.conf 'disabled')";
   }
 
   /**
@@ -826,11 +875,11 @@ public final class Installer {
             + ": no member of "
             + inv.cluster().name()
             + " leads 5 min after "
-            + HaConfigs.patroniUnit(inv.version())
+            + unit(Unit.PATRONI)
             + " started (GET :"
             + HaConfigs.PATRONI_PORT
             + "/primary; see journalctl -u "
-            + HaConfigs.patroniUnit(inv.version())
+            + unit(Unit.PATRONI)
             + ")");
   }
 
@@ -874,7 +923,7 @@ public final class Installer {
   private HaConfigs.PatroniSpec patroniSpec() throws InstallException {
     Vars v = inv.vars();
     Map<String, String> params = new LinkedHashMap<>(tuning.params());
-    params.put("shared_preload_libraries", String.join(",", preloadLibraries(osCode(files))));
+    params.put("shared_preload_libraries", String.join(",", preloadLibraries(os().code())));
     params.putAll(inv.cluster().parameters());
     List<String> hba =
         Arrays.stream(Configs.pgHba(inv).split("\n")).filter(l -> !l.isBlank()).toList();
@@ -895,7 +944,8 @@ public final class Installer {
         hba,
         inv.profile() == Tuning.Profile.CRIT,
         tuning.checksums(),
-        HaConfigs.RTO_15S);
+        HaConfigs.RTO_15S,
+        os());
   }
 
   /**
@@ -1196,9 +1246,9 @@ public final class Installer {
     } else {
       notes.add("services: " + list + " is written from the SCRAM secrets once PostgreSQL runs");
     }
-    ops.unit(steps, "pgbouncer", changed.contains(ini) || changed.contains(list), false);
+    ops.unit(steps, unit(Unit.PGBOUNCER), changed.contains(ini) || changed.contains(list), false);
 
-    Path pe = Path.of("/etc/default/prometheus-postgres-exporter");
+    Path pe = file(File.PG_EXPORTER_ENV);
     ops.file(
         steps,
         changed,
@@ -1209,41 +1259,13 @@ public final class Installer {
         "prometheus",
         true,
         false);
-    ops.unit(steps, "prometheus-postgres-exporter", changed.contains(pe), false);
+    ops.unit(steps, unit(Unit.PG_EXPORTER), changed.contains(pe), false);
 
-    Path bconf = Path.of("/etc/prometheus-pgbouncer-exporter.conf");
-    Path compat = Path.of(Configs.PGBOUNCER_EXPORTER_COMPAT);
-    Path dropIn =
-        Path.of("/etc/systemd/system/prometheus-pgbouncer-exporter.service.d/pigsty.conf");
-    Path env = Path.of(Configs.PGBOUNCER_EXPORTER_ENV);
-    ops.conf(steps, changed, bconf, Configs.pgbouncerExporterConf(inv));
-    ops.conf(steps, changed, compat, Configs.pgbouncerExporterCompat());
-    ops.file(
-        steps,
-        changed,
-        env,
-        Configs.pgbouncerExporterEnv(inv),
-        "rw-------",
-        "root",
-        "root",
-        true,
-        false);
-    ops.conf(steps, changed, dropIn, Configs.pgbouncerExporterDropIn(inv));
-    if (changed.contains(dropIn)) {
-      steps.add(new Step.Unit("prometheus-pgbouncer-exporter", Action.DAEMON_RELOAD));
-    }
-    ops.unit(
-        steps,
-        "prometheus-pgbouncer-exporter",
-        changed.contains(bconf)
-            || changed.contains(compat)
-            || changed.contains(dropIn)
-            || changed.contains(env),
-        false);
+    pgbouncerExporter(steps, changed);
 
-    Path ne = Path.of("/etc/default/prometheus-node-exporter");
+    Path ne = file(File.NODE_EXPORTER_ENV);
     ops.conf(steps, changed, ne, Configs.nodeExporterDefaults(inv));
-    ops.unit(steps, "prometheus-node-exporter", changed.contains(ne), false);
+    ops.unit(steps, unit(Unit.NODE_EXPORTER), changed.contains(ne), false);
 
     Path hap = Path.of(HaConfigs.HAPROXY_CFG);
     ops.conf(
@@ -1254,10 +1276,10 @@ public final class Installer {
             inv.cluster().name(),
             HaConfigs.members(inv.cluster()),
             HaConfigs.HaproxyPorts.of(inv.vars().pgPort(), inv.vars().pgbouncerPort())));
-    ops.unit(steps, "haproxy", false, changed.contains(hap));
+    ops.unit(steps, unit(Unit.HAPROXY), false, changed.contains(hap));
     Inventory.Vip vip = inv.cluster().vip();
     if (vip != null) {
-      Path vm = Path.of(HaConfigs.vipManagerPath(inv.version()));
+      Path vm = file(File.VIP_MANAGER_ENV);
       ops.conf(
           steps,
           changed,
@@ -1270,31 +1292,28 @@ public final class Installer {
               inv.cluster().name(),
               Dcs.members(inv.inventory()),
               Dcs.api(inv.inventory())));
-      ops.unit(steps, HaConfigs.vipManagerUnit(inv.version()), changed.contains(vm), false);
+      ops.unit(steps, unit(Unit.VIP_MANAGER), changed.contains(vm), false);
     }
     if (!inv.admin()) {
       return new Plan(steps, notes);
     }
 
     Path amYml = Path.of("/etc/prometheus/alertmanager.yml");
-    Path amDef = Path.of("/etc/default/prometheus-alertmanager");
+    Path amDef = file(File.ALERTMANAGER_ENV);
     ops.conf(steps, changed, amYml, Configs.alertmanagerYml());
     ops.conf(steps, changed, amDef, Configs.alertmanagerDefaults(inv));
     ops.unit(
-        steps,
-        "prometheus-alertmanager",
-        changed.contains(amYml) || changed.contains(amDef),
-        false);
+        steps, unit(Unit.ALERTMANAGER), changed.contains(amYml) || changed.contains(amDef), false);
 
     Path prom = Path.of("/etc/prometheus/prometheus.yml");
     Path rules = Path.of("/etc/prometheus/rules/pigsty.yml");
-    Path promDef = Path.of("/etc/default/prometheus");
+    Path promDef = file(File.PROMETHEUS_ENV);
     ops.conf(steps, changed, prom, Configs.prometheusYml(inv));
     ops.conf(steps, changed, rules, Configs.alertRules());
     ops.conf(steps, changed, promDef, Configs.prometheusDefaults(inv));
     ops.unit(
         steps,
-        "prometheus",
+        unit(Unit.PROMETHEUS),
         changed.contains(prom) || changed.contains(rules) || changed.contains(promDef),
         false);
 
@@ -1302,6 +1321,59 @@ public final class Installer {
       nginx(steps, changed);
     }
     return new Plan(steps, notes);
+  }
+
+  /**
+   * The pgbouncer exporter's settings, as the program the node's package is ({@link
+   * OsTable.PgbouncerExporter}) reads them, and its unit. The Python exporter (bookworm): its INI
+   * file, the monitor password in a 0600 environment file, a launcher that survives pgbouncer's
+   * renamed SHOW STATS columns, and a systemd drop-in naming both. The Go exporter (trixie): its
+   * EnvironmentFile, 0600 root (systemd reads it) as it holds the connection string with the
+   * password, and a drop-in that restarts it.
+   */
+  private void pgbouncerExporter(List<Step> steps, Set<Path> changed) throws InstallException {
+    String unit = unit(Unit.PGBOUNCER_EXPORTER);
+    Path conf = file(File.PGBOUNCER_EXPORTER_CONFIG);
+    String service = unit.endsWith(".service") ? unit : unit + ".service";
+    Path dropIn = Path.of("/etc/systemd/system/" + service + ".d/pigsty.conf");
+    List<Path> files = new ArrayList<>(List.of(conf, dropIn));
+    switch (os().pgbouncerExporter()) {
+      case PYTHON -> {
+        Path compat = Path.of(Configs.PGBOUNCER_EXPORTER_COMPAT);
+        Path env = Path.of(Configs.PGBOUNCER_EXPORTER_ENV);
+        files.addAll(List.of(compat, env));
+        ops.conf(steps, changed, conf, Configs.pgbouncerExporterConf(inv));
+        ops.conf(steps, changed, compat, Configs.pgbouncerExporterCompat());
+        ops.file(
+            steps,
+            changed,
+            env,
+            Configs.pgbouncerExporterEnv(inv),
+            "rw-------",
+            "root",
+            "root",
+            true,
+            false);
+        ops.conf(steps, changed, dropIn, Configs.pgbouncerExporterDropIn(inv));
+      }
+      case GO -> {
+        ops.file(
+            steps,
+            changed,
+            conf,
+            Configs.pgbouncerExporterGoDefaults(inv),
+            "rw-------",
+            "root",
+            "root",
+            true,
+            false);
+        ops.conf(steps, changed, dropIn, Configs.pgbouncerExporterGoDropIn());
+      }
+    }
+    if (changed.contains(dropIn)) {
+      steps.add(new Step.Unit(unit, Action.DAEMON_RELOAD));
+    }
+    ops.unit(steps, unit, files.stream().anyMatch(changed::contains), false);
   }
 
   /** nginx's site (the default server), the home page and the unit. */
@@ -1314,6 +1386,6 @@ public final class Installer {
       steps.add(new Step.RemoveFile(defaultSite, "pigsty.conf is the default server"));
     }
     ops.conf(steps, changed, Path.of("/www/index.html"), Configs.homePage(inv));
-    ops.unit(steps, "nginx", false, changed.contains(nginx) || site);
+    ops.unit(steps, unit(Unit.NGINX), false, changed.contains(nginx) || site);
   }
 }

@@ -1,6 +1,7 @@
 package io.pigsty.builder.install;
 
 import io.pigsty.builder.definition.ExtensionCatalog;
+import io.pigsty.builder.definition.OsTable;
 import io.pigsty.builder.exec.Command;
 import io.pigsty.builder.exec.CommandRunner;
 import io.pigsty.builder.files.AptSourceFiles;
@@ -140,11 +141,11 @@ public final class NodeInstaller {
    * @return package names, in install order
    */
   public List<String> packages() throws InstallException {
+    OsTable.Os os = Installer.os(files);
     if (instance != null) {
-      return Installer.packages(
-          Target.on(inv, ip).orElseThrow(), ExtensionCatalog.bundled(), Installer.osCode(files));
+      return Installer.packages(Target.on(inv, ip).orElseThrow(), ExtensionCatalog.bundled(), os);
     }
-    return List.of("prometheus-node-exporter");
+    return List.of(os.pkg(OsTable.Package.NODE_EXPORTER, 0));
   }
 
   /**
@@ -264,9 +265,10 @@ public final class NodeInstaller {
   private Plan planServices() throws InstallException {
     List<Step> steps = new ArrayList<>();
     Set<Path> changed = new HashSet<>();
-    Path ne = Path.of("/etc/default/prometheus-node-exporter");
+    OsTable.Os os = Installer.os(files);
+    Path ne = os.file(OsTable.File.NODE_EXPORTER_ENV, 0);
     ops.conf(steps, changed, ne, Configs.nodeExporterDefaults(inv.vars()));
-    ops.unit(steps, "prometheus-node-exporter", changed.contains(ne), false);
+    ops.unit(steps, os.unit(OsTable.Unit.NODE_EXPORTER, 0), changed.contains(ne), false);
     return new Plan(steps, List.of());
   }
 

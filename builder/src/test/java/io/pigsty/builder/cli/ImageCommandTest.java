@@ -57,7 +57,7 @@ class ImageCommandTest {
     for (String[] k : kinds) {
       // packer: the build VM is the meta node, so only the meta spec is committed
       for (String spec : k[0].equals("packer") ? List.of("meta") : List.of("meta", "full")) {
-        for (String os : List.of("d12", "el9")) {
+        for (String os : List.of("d12", "d13", "el9")) {
           for (int i = 2; i < k.length; i++) {
             String dir = k[1] + "/" + spec + "/" + os + "/" + k[i];
             assertThat(
@@ -210,7 +210,7 @@ class ImageCommandTest {
             "-o",
             out.toString());
     assertThat(r.code()).isEqualTo(ExitCode.IMAGE.code);
-    assertThat(r.err()).contains("'d11'", "d12, el9");
+    assertThat(r.err()).contains("'d11'", "d12, d13, el9");
     r =
         run(
             "image",

@@ -634,6 +634,53 @@ class ConfiguratorTest {
   }
 
   @Test
+  void run_debian13NodeWithATrixieBundle_isConfiguredWithPg17() throws Exception {
+    Files.writeString(
+        root.resolve("etc/os-release"),
+        "PRETTY_NAME=\"Debian GNU/Linux 13 (trixie)\"\nNAME=\"Debian GNU/Linux\"\n"
+            + "VERSION_ID=\"13\"\nVERSION=\"13 (trixie)\"\nVERSION_CODENAME=trixie\nID=debian\n");
+    Path trixie =
+        TestBundle.build(
+            tmp,
+            "debian",
+            "13",
+            "amd64",
+            TestBundle.standard(17),
+            List.of("server"),
+            TestBundle.key(),
+            List.of(17));
+
+    Configurator.Outcome out = configurator().run(opts(null, null, trixie));
+
+    assertThat(lines).contains("[ OK ] os = debian 13 (trixie)");
+    assertThat(InventoryLoader.load(out.inventory(), true).clusters().get(0).pgVersion())
+        .isEqualTo(17);
+  }
+
+  @Test
+  void run_debian12BundleOnADebian13Node_isRefusedAsAnotherTarget() throws Exception {
+    Files.writeString(root.resolve("etc/os-release"), "ID=debian\nVERSION_ID=\"13\"\n");
+    NodeException e =
+        failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.BUNDLE_TARGET);
+    assertThat(e)
+        .hasMessageContaining("bundle target = debian 12 amd64, but this node is debian 13");
+  }
+
+  @Test
+  void run_debianReleaseWithoutARowInTheOsTable_isRefusedNamingTheSupportedOnes() throws Exception {
+    Files.writeString(
+        root.resolve("etc/os-release"),
+        "ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\n");
+    NodeException e =
+        failsLeavingNodeAsItWas(opts(null, null, bundle), NodeException.Kind.UNSUPPORTED_OS);
+    assertThat(e)
+        .hasMessage(
+            "os = debian 11: not supported; expected one of debian 12, debian 13 (the releases of"
+                + " the node OS table, bundles/os.yml)");
+    assertThat(Configurator.SUPPORTED).containsExactly("debian 12", "debian 13");
+  }
+
+  @Test
   void run_installedLibc6NewerThanTheBundlePinsIsAPreflightConflict() throws Exception {
     Files.writeString(
         root.resolve("var/lib/dpkg/status"), FakeNode.status("libc6", "2.36-9+deb12u14"));

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BundleDefinitionTest {
 
   private static final Path D12 = Path.of("../bundles/d12.yml");
+  private static final Path D13 = Path.of("../bundles/d13.yml");
   private static final Path FIXTURES = Path.of("src/test/resources/bundle");
 
   private static final List<String> REQUIRED_EXTENSIONS =
@@ -110,6 +111,43 @@ class BundleDefinitionTest {
         .extracting(k -> k.getFileName().toString())
         .containsExactly("debian-archive-bookworm-security-automatic.gpg");
     assertThat(d.baseDir()).isEqualTo(Path.of("../bundles").toAbsolutePath().normalize());
+  }
+
+  @Test
+  void load_realD13_trixieWithPg17AndD12sPackageList() throws Exception {
+    BundleDefinition d = BundleDefinition.load(D13);
+    BundleDefinition d12 = BundleDefinition.load(D12);
+
+    assertThat(d.name()).isEqualTo("d13");
+    assertThat(d.target()).isEqualTo(new Target("debian", "13", "trixie", "amd64"));
+    assertThat(d.pgMajor()).isEqualTo(17);
+    assertThat(d.baseSystem()).isTrue();
+    assertThat(d.bundleFileName()).isEqualTo("pigsty-pkg-4.0.0.d13.amd64.tgz");
+    // the same requests as d12 with PostgreSQL 17 for 15 (bundles/os.yml: no renamed package)
+    assertThat(d.packages())
+        .extracting(PackageRequest::spec)
+        .containsExactlyElementsOf(
+            d12.packages().stream().map(p -> p.spec().replace("-15", "-17")).toList())
+        .contains("postgresql-17", "postgresql-17-postgis-3", "python3-etcd", "etcd-server")
+        .noneMatch(s -> s.contains("15"));
+  }
+
+  @Test
+  void load_realD13_upstreamsAreTrixieSignedByTheTrixieKeysOnly() throws Exception {
+    BundleDefinition d = BundleDefinition.load(D13);
+
+    assertThat(d.upstreams())
+        .extracting(Upstream::suite)
+        .containsExactly("trixie", "trixie-updates", "trixie-security");
+    assertThat(d.upstreams()).allSatisfy(u -> assertThat(u.url()).isEmpty());
+    // primary key fingerprints as bundles/keys/README.md records them
+    assertThat(TrustedKeys.load(d.upstreams().get(0).keys()).fingerprints())
+        .containsExactly(
+            "04B54C3CDCA79751B16BC6B5225629DF75B188BD", "41587F7DB8C774BCCF131416762F67A0B2C39DE4");
+    assertThat(TrustedKeys.load(d.upstreams().get(1).keys()).fingerprints())
+        .containsExactly("04B54C3CDCA79751B16BC6B5225629DF75B188BD");
+    assertThat(TrustedKeys.load(d.upstreams().get(2).keys()).fingerprints())
+        .containsExactly("5E04A1E3223A19A20706E20F9904613D4CCE68C6");
   }
 
   @Test

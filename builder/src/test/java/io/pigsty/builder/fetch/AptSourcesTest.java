@@ -150,6 +150,29 @@ class AptSourcesTest {
   }
 
   @Test
+  void siblingBaseFor_anotherReleaseIsWhereTheSameClassOfSuiteIs() {
+    // trixie is listed only in a disabled stanza: the bookworm archives serve it
+    assertThat(sources.baseFor("trixie", "main")).isEmpty();
+    assertThat(sources.siblingBaseFor("trixie", "main"))
+        .hasValue(URI.create("http://mirror.example/debian/"));
+    assertThat(sources.siblingBaseFor("trixie-updates", "main"))
+        .hasValue(URI.create("http://mirror.example/debian/"));
+    assertThat(sources.siblingBaseFor("trixie-security", "main"))
+        .hasValue(URI.create("http://security.example.org/debian-security/"));
+    assertThat(sources.siblingBaseFor("trixie-pgdg", "main"))
+        .hasValue(URI.create("https://pg.example.org/apt/"));
+  }
+
+  @Test
+  void siblingBaseFor_noneForAListedSuiteAnotherClassOrComponentOrForm() {
+    assertThat(sources.siblingBaseFor("bookworm", "main")).isEmpty();
+    assertThat(sources.siblingBaseFor("trixie-security", "contrib")).isEmpty();
+    assertThat(sources.siblingBaseFor("trixie-backports", "main")).isEmpty();
+    assertThat(sources.siblingBaseFor("./", "main")).isEmpty();
+    assertThat(sources.siblingBaseFor("Trixie", "main")).isEmpty();
+  }
+
+  @Test
   void read_missingDirectoryIsEmpty(@TempDir Path dir) throws IOException {
     assertThat(AptSources.read(dir.resolve("nothing-here")).entries()).isEmpty();
   }

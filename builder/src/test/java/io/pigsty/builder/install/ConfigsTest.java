@@ -3,6 +3,7 @@ package io.pigsty.builder.install;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigsty.builder.definition.ExtensionCatalog;
+import io.pigsty.builder.definition.OsTable;
 import io.pigsty.builder.inventory.InventoryCases;
 import io.pigsty.builder.inventory.InventoryLoader;
 import io.pigsty.builder.inventory.InventoryLoaderTest;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigsTest {
+  static final OsTable.Os D12 = OsTable.bundled().find("d12").orElseThrow();
+  static final OsTable.Os D13 = OsTable.bundled().find("d13").orElseThrow();
+
   @TempDir Path tmp;
 
   @Test
@@ -98,7 +102,7 @@ class ConfigsTest {
   void packages_includeExportersAndPostgisForMeta() throws Exception {
     assertThat(
             Installer.packages(
-                Target.of(InventoryLoaderTest.demo()), ExtensionCatalog.bundled(), "d12"))
+                Target.of(InventoryLoaderTest.demo()), ExtensionCatalog.bundled(), D12))
         .contains(
             "postgresql-15",
             "pgbouncer",
@@ -118,7 +122,7 @@ class ConfigsTest {
                 "extensions: [{name: postgis}]",
                 "extensions: [{name: postgis_topology}, pg_cron, pg_trgm]"));
     Target t = Target.of(InventoryLoader.load(f, true));
-    assertThat(Installer.packages(t, ExtensionCatalog.bundled(), "d12"))
+    assertThat(Installer.packages(t, ExtensionCatalog.bundled(), D12))
         .contains("postgresql-15-postgis-3", "postgresql-15-cron")
         .noneMatch(p -> p.contains("trgm"));
     Files.writeString(
@@ -126,7 +130,7 @@ class ConfigsTest {
         Files.readString(InventoryCases.DEMO)
             .replace("extensions: [{name: postgis}]", "extensions: [pgvector]"));
     Target v = Target.of(InventoryLoader.load(f, true));
-    Assertions.assertThatThrownBy(() -> Installer.packages(v, ExtensionCatalog.bundled(), "d12"))
+    Assertions.assertThatThrownBy(() -> Installer.packages(v, ExtensionCatalog.bundled(), D12))
         .isInstanceOf(InstallException.class)
         .hasMessageContaining("meta.extensions pgvector: not available for d12");
   }
@@ -141,35 +145,79 @@ class ConfigsTest {
         demo.replace("node_tune: tiny\n", "node_tune: tiny\n        pg_extensions: [wal2json]\n"));
     Target t = Target.of(InventoryLoader.load(f, true));
     assertThat(t.cluster().extensions()).containsExactly("wal2json");
-    assertThat(Installer.packages(t, ExtensionCatalog.bundled(), "d12"))
+    assertThat(Installer.packages(t, ExtensionCatalog.bundled(), D12))
         .contains("postgresql-15-wal2json")
         .doesNotHaveDuplicates();
     Files.writeString(
         f, demo.replace("node_tune: tiny\n", "node_tune: tiny\n        pg_extensions: [nosuch]\n"));
     Target u = Target.of(InventoryLoader.load(f, true));
-    Assertions.assertThatThrownBy(() -> Installer.packages(u, ExtensionCatalog.bundled(), "d12"))
+    Assertions.assertThatThrownBy(() -> Installer.packages(u, ExtensionCatalog.bundled(), D12))
         .isInstanceOf(InstallException.class)
         .hasMessageContaining("pg_extensions nosuch: not in the extension catalog");
   }
 
   @Test
-  void osCode_fromOsRelease() throws Exception {
+  void os_isTheRowOfTheNodesOsRelease() throws Exception {
     FakeNode node = new FakeNode();
-    assertThat(Installer.osCode(node)).isNull();
-    node.write(
-        Path.of("/etc/os-release"),
-        "ID=debian\nVERSION_ID=\"12\"\n".getBytes(),
-        "rw-r--r--",
-        "root",
-        "root");
-    assertThat(Installer.osCode(node)).isEqualTo("d12");
+    assertThat(Installer.os(node).code()).isEqualTo("d12");
+    assertThat(Installer.os(node.trixie()).code()).isEqualTo("d13");
+  }
+
+  @Test
+  void os_releaseWithoutARowOrNoOsRelease_isAnInstallErrorNamingTheFile() throws Exception {
+    FakeNode node = new FakeNode();
     node.write(
         Path.of("/etc/os-release"),
         "ID=ubuntu\nVERSION_ID=\"22.04\"\n".getBytes(),
         "rw-r--r--",
         "root",
         "root");
-    assertThat(Installer.osCode(node)).isEqualTo("u22");
+    Assertions.assertThatThrownBy(() -> Installer.os(node))
+        .isInstanceOf(InstallException.class)
+        .hasMessage(
+            "/etc/os-release: ID=ubuntu VERSION_ID=22.04 is not a release of the node OS table"
+                + " (bundles/os.yml: debian 12, debian 13)");
+    node.files.remove(Path.of("/etc/os-release"));
+    Assertions.assertThatThrownBy(() -> Installer.os(node))
+        .isInstanceOf(InstallException.class)
+        .hasMessage("/etc/os-release is missing: the node's OS cannot be told");
+  }
+
+  @Test
+  void packages_ofATrixieNode_arePg17sAndTheEtcdClient() throws Exception {
+    Path f = tmp.resolve("pigsty.yml");
+    Files.writeString(
+        f, Files.readString(InventoryCases.DEMO).replace("pg_version: 15", "pg_version: 17"));
+    Target t = Target.of(InventoryLoader.load(f, true));
+    assertThat(t.version()).isEqualTo(17);
+    assertThat(Installer.packages(t, ExtensionCatalog.bundled(), D13))
+        .contains(
+            "postgresql-17", "postgresql-client-17", "python3-etcd", "postgresql-17-postgis-3")
+        .noneMatch(p -> p.contains("15"));
+    // pgvector is in trixie (the catalog's d12: ~ is bookworm's)
+    Files.writeString(
+        f, Files.readString(f).replace("extensions: [{name: postgis}]", "extensions: [pgvector]"));
+    assertThat(
+            Installer.packages(
+                Target.of(InventoryLoader.load(f, true)), ExtensionCatalog.bundled(), D13))
+        .contains("postgresql-17-pgvector");
+  }
+
+  @Test
+  void pgbouncerExporterGoDefaults_connectionStringAndPortForTrixiesExporter() throws Exception {
+    Target t = Target.of(InventoryLoaderTest.demo());
+    assertThat(Configs.pgbouncerExporterGoDefaults(t))
+        .contains(
+            "PGBOUNCER_EXPORTER_CONNECTION_STRING='postgres://dbuser_monitor:DBUser.Monitor@"
+                + "127.0.0.1:6432/pgbouncer?sslmode=disable'\n")
+        .contains("ARGS='--web.listen-address=:9127'\n");
+    assertThat(Configs.pgbouncerExporterGoDropIn()).contains("Restart=on-failure");
+  }
+
+  @Test
+  void urlEncode_spaceIsPercent20AndQuotesAreEncoded() {
+    // a '+' in a URL's user information is a plus sign to Go's net/url, not a space
+    assertThat(Configs.urlEncode("a b+c'd@e:f/")).isEqualTo("a%20b%2Bc%27d%40e%3Af%2F");
   }
 
   @Test

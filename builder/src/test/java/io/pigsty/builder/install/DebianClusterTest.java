@@ -25,7 +25,7 @@ class DebianClusterTest {
 
   @Test
   void baseConf_keepsTheSettingsButPathsPortAndName() {
-    DebianCluster c = new DebianCluster(15, DebianCluster.State.DATA);
+    DebianCluster c = new DebianCluster(ConfigsTest.D12, 15, DebianCluster.State.DATA);
     String base =
         c.baseConf(
             "data_directory = '/var/lib/postgresql/15/main'\n"
@@ -49,8 +49,10 @@ class DebianClusterTest {
 
   @Test
   void startConf_isDisabledAndMarked() {
-    DebianCluster c = new DebianCluster(16, DebianCluster.State.DATA);
+    DebianCluster c = new DebianCluster(ConfigsTest.D12, 16, DebianCluster.State.DATA);
     assertThat(c.etc()).isEqualTo(Path.of("/etc/postgresql/16/main"));
+    assertThat(c.data()).isEqualTo(Path.of("/var/lib/postgresql/16/main"));
+    assertThat(c.unit()).isEqualTo("postgresql@16-main");
     assertThat(c.startConf("patroni@16-main.service"))
         .startsWith(DebianCluster.CONVERTED + "\n")
         .contains("/var/lib/postgresql/16/main")

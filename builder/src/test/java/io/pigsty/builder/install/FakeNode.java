@@ -50,6 +50,29 @@ final class FakeNode implements CommandRunner, NodeFiles {
   /** The packages {@code apt-cache show} knows (the local repository's). */
   final Set<String> aptKnows = new HashSet<>();
 
+  {
+    files.put(Path.of("/etc/os-release"), state(osRelease("12", "bookworm"), "rw-r--r--", "root"));
+  }
+
+  static String osRelease(String versionId, String codename) {
+    return "PRETTY_NAME=\"Debian GNU/Linux "
+        + versionId
+        + " ("
+        + codename
+        + ")\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\""
+        + versionId
+        + "\"\nVERSION_CODENAME="
+        + codename
+        + "\nID=debian\n";
+  }
+
+  /** A Debian 13 (trixie) node, for PostgreSQL 17 as its bundle has it. */
+  FakeNode trixie() {
+    files.put(Path.of("/etc/os-release"), state(osRelease("13", "trixie"), "rw-r--r--", "root"));
+    pgVersion = 17;
+    return this;
+  }
+
   /**
    * Debian's cluster {@code <v>/main} as the postgresql package makes it (only the template
    * databases), or, with {@code earlierInstall}, as an earlier version's install left pg-meta: its

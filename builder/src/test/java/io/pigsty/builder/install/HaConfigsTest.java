@@ -33,6 +33,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 class HaConfigsTest {
   @TempDir Path tmp;
 
+  static final java.nio.file.Path ETCD_DATA = java.nio.file.Path.of("/var/lib/etcd/default");
+
   static final List<EtcdMember> ETCD3 =
       List.of(
           new EtcdMember("etcd-1", "10.10.10.10"),
@@ -50,7 +52,9 @@ class HaConfigsTest {
   @Test
   void etcdDefaults_listsEveryMemberAndOnlyThisMembersUrls() {
     Map<String, String> env =
-        envFile(HaConfigs.etcdDefaults("etcd-2", "10.10.10.11", ETCD3, "etcd", false, DcsApi.V3));
+        envFile(
+            HaConfigs.etcdDefaults(
+                "etcd-2", "10.10.10.11", ETCD3, "etcd", false, DcsApi.V3, ETCD_DATA));
     assertThat(env)
         .containsEntry("ETCD_NAME", "etcd-2")
         .containsEntry("ETCD_DATA_DIR", "/var/lib/etcd/default")
@@ -70,7 +74,9 @@ class HaConfigsTest {
   @Test
   void etcdDefaults_joiningMemberSaysExistingAndV2EnablesTheV2Api() {
     Map<String, String> env =
-        envFile(HaConfigs.etcdDefaults("etcd-3", "10.10.10.12", ETCD3, "etcd", true, DcsApi.V2));
+        envFile(
+            HaConfigs.etcdDefaults(
+                "etcd-3", "10.10.10.12", ETCD3, "etcd", true, DcsApi.V2, ETCD_DATA));
     assertThat(env)
         .containsEntry("ETCD_INITIAL_CLUSTER_STATE", "existing")
         .containsEntry("ETCD_ENABLE_V2", "true");
@@ -79,7 +85,9 @@ class HaConfigsTest {
   @Test
   void etcdDefaults_refusesAMemberNotInTheListAndBadValuesNamingTheKey() {
     assertThatThrownBy(
-            () -> HaConfigs.etcdDefaults("etcd-9", "10.10.10.19", ETCD3, "etcd", false, DcsApi.V3))
+            () ->
+                HaConfigs.etcdDefaults(
+                    "etcd-9", "10.10.10.19", ETCD3, "etcd", false, DcsApi.V3, ETCD_DATA))
         .hasMessageContaining("etcd-9")
         .hasMessageContaining("not in the member list");
     assertThatThrownBy(() -> new EtcdMember("etcd-1", "10.10.10.300"))
@@ -89,7 +97,7 @@ class HaConfigsTest {
     assertThatThrownBy(
             () ->
                 HaConfigs.etcdDefaults(
-                    "etcd-1", "10.10.10.10", ETCD3, "tok\"en\n", false, DcsApi.V3))
+                    "etcd-1", "10.10.10.10", ETCD3, "tok\"en\n", false, DcsApi.V3, ETCD_DATA))
         .hasMessageStartingWith("etcd token:");
     assertThatThrownBy(
             () ->
@@ -99,7 +107,8 @@ class HaConfigsTest {
                     List.of(ETCD3.get(0), new EtcdMember("etcd-1", "10.10.10.11")),
                     "etcd",
                     false,
-                    DcsApi.V3))
+                    DcsApi.V3,
+                    ETCD_DATA))
         .hasMessage("etcd: member name 'etcd-1' listed twice");
   }
 
@@ -145,7 +154,8 @@ class HaConfigsTest {
             "host    postgres     dbuser_dba  10.0.0.0/8  scram-sha-256"),
         crit,
         crit,
-        HaConfigs.RTO_15S);
+        HaConfigs.RTO_15S,
+        ConfigsTest.D12);
   }
 
   @SuppressWarnings("unchecked")
@@ -395,7 +405,38 @@ class HaConfigsTest {
         s.hba(),
         s.synchronousMode(),
         s.dataChecksums(),
-        s.timing());
+        s.timing(),
+        s.os());
+  }
+
+  @Test
+  void patroniYml_pathsAndUnitAreTheNodesRowOfTheOsTable() {
+    PatroniSpec s = spec("pg-test-1", "10.10.10.11", "primary", ETCD3, 5432, false);
+    PatroniSpec trixie =
+        new PatroniSpec(
+            s.cluster(),
+            s.instance(),
+            s.ip(),
+            s.role(),
+            17,
+            s.pgPort(),
+            s.etcd(),
+            s.api(),
+            s.superuser(),
+            s.replication(),
+            s.rewind(),
+            s.restApi(),
+            s.parameters(),
+            s.hba(),
+            s.synchronousMode(),
+            s.dataChecksums(),
+            s.timing(),
+            ConfigsTest.D13);
+    String text = HaConfigs.patroniYml(trixie);
+    assertThat(text.lines().findFirst().orElseThrow()).endsWith("patroni@17-main.service");
+    assertThat(map(yaml(text), "postgresql"))
+        .containsEntry("data_dir", "/var/lib/postgresql/17/main")
+        .containsEntry("bin_dir", "/usr/lib/postgresql/17/bin");
   }
 
   static PatroniSpec withHba(PatroniSpec s, List<String> hba) {
@@ -416,7 +457,8 @@ class HaConfigsTest {
         hba,
         s.synchronousMode(),
         s.dataChecksums(),
-        s.timing());
+        s.timing(),
+        s.os());
   }
 
   // ------------------------------------------------------------------ HAProxy
@@ -553,10 +595,6 @@ class HaConfigsTest {
         .containsEntry(
             "VIP_DCS_ENDPOINTS",
             "http://10.10.10.10:2379,http://10.10.10.11:2379,http://10.10.10.12:2379");
-    assertThat(HaConfigs.vipManagerPath(15)).isEqualTo("/etc/patroni/15-main.vip");
-    assertThat(HaConfigs.vipManagerUnit(15)).isEqualTo("vip-manager@15-main.service");
-    assertThat(HaConfigs.patroniConfigPath(15)).isEqualTo("/etc/patroni/15-main.yml");
-    assertThat(HaConfigs.patroniUnit(15)).isEqualTo("patroni@15-main.service");
   }
 
   @Test

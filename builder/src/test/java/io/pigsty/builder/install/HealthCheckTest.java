@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pigsty.builder.configure.Templates;
+import io.pigsty.builder.definition.OsTable;
 import io.pigsty.builder.inventory.Inventory;
 import io.pigsty.builder.inventory.InventoryLoader;
 import io.pigsty.builder.inventory.InventoryLoaderTest;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HealthCheckTest {
+  static final OsTable.Os D12 = ConfigsTest.D12;
+
   @TempDir Path tmp;
 
   @Test
@@ -60,7 +63,7 @@ class HealthCheckTest {
   @Test
   void unitsAndPorts_coverEveryServiceOfTheMetaNode() throws Exception {
     Target inv = Target.of(InventoryLoaderTest.demo());
-    assertThat(HealthCheck.units(inv))
+    assertThat(HealthCheck.units(inv, D12))
         .doesNotContain("postgresql@15-main", "vip-manager@15-main.service")
         .contains(
             "etcd",
@@ -79,10 +82,19 @@ class HealthCheckTest {
   }
 
   @Test
+  void units_ofATrixieNodeAreNamedByItsRowForPg17() throws Exception {
+    Path f = tmp.resolve("pigsty.yml");
+    Files.writeString(f, Templates.render("demo", "10.10.10.10", 17, true).inventory().toYaml());
+    assertThat(HealthCheck.units(Target.of(InventoryLoader.load(f, true)), ConfigsTest.D13))
+        .contains("patroni@17-main.service", "vip-manager@17-main.service", "etcd")
+        .noneMatch(u -> u.contains("15"));
+  }
+
+  @Test
   void units_theDemoTemplatesVipAddsVipManager() throws Exception {
     Path f = tmp.resolve("pigsty.yml");
     Files.writeString(f, Templates.render("demo", "10.10.10.10", 15, true).inventory().toYaml());
-    assertThat(HealthCheck.units(Target.of(InventoryLoader.load(f, true))))
+    assertThat(HealthCheck.units(Target.of(InventoryLoader.load(f, true)), D12))
         .contains("vip-manager@15-main.service");
   }
 
@@ -101,7 +113,7 @@ class HealthCheckTest {
   @Test
   void unitsAndPorts_ofTheAdminNodeOfAMultiNodeInventoryAddItsEtcdMember() throws Exception {
     Inventory inv = demo4();
-    assertThat(HealthCheck.units(inv, "10.10.10.10"))
+    assertThat(HealthCheck.units(inv, "10.10.10.10", D12))
         .containsExactly(
             "etcd",
             "patroni@15-main.service",
@@ -114,7 +126,8 @@ class HealthCheckTest {
             "prometheus-alertmanager",
             "prometheus",
             "nginx");
-    assertThat(HealthCheck.units(Target.of(inv))).isEqualTo(HealthCheck.units(inv, "10.10.10.10"));
+    assertThat(HealthCheck.units(Target.of(inv), D12))
+        .isEqualTo(HealthCheck.units(inv, "10.10.10.10", D12));
     assertThat(HealthCheck.ports(inv, "10.10.10.10").keySet())
         .containsExactly(
             80, 9090, 9093, 9100, 5432, 6432, 9187, 9127, 8008, 5433, 5434, 5436, 5438, 9101, 2379,
@@ -126,7 +139,7 @@ class HealthCheckTest {
   void unitsAndPorts_ofAPatroniNodeArePatroniHaproxyAndTheVipButNoInfra() throws Exception {
     Inventory inv = demo4();
     for (String ip : List.of("10.10.10.11", "10.10.10.12", "10.10.10.13")) {
-      assertThat(HealthCheck.units(inv, ip))
+      assertThat(HealthCheck.units(inv, ip, D12))
           .as(ip)
           .containsExactly(
               "patroni@15-main.service",
@@ -148,7 +161,7 @@ class HealthCheckTest {
   @Test
   void unitsAndPorts_ofANodeWithoutInstanceAreItsEtcdMemberAndNodeExporter() throws Exception {
     Inventory inv = demo4();
-    assertThat(HealthCheck.units(inv, "10.10.10.14"))
+    assertThat(HealthCheck.units(inv, "10.10.10.14", D12))
         .containsExactly("etcd", "prometheus-node-exporter");
     assertThat(HealthCheck.ports(inv, "10.10.10.14").keySet()).containsExactly(9100, 2379, 2380);
     assertThat(HealthCheck.label(inv, "10.10.10.14")).isEqualTo("etcd-2");
@@ -157,7 +170,7 @@ class HealthCheckTest {
   @Test
   void constructor_refusesAnAddressThatIsNoNode() throws Exception {
     Inventory inv = demo4();
-    assertThatThrownBy(() -> new HealthCheck(inv, "10.10.10.99", c -> null))
+    assertThatThrownBy(() -> new HealthCheck(inv, "10.10.10.99", D12, c -> null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("10.10.10.99 is not a node of");
   }

@@ -44,7 +44,7 @@ class InstallerPlanTest {
       // postgresql-common is told to make no cluster before the package is installed
       assertThat(packages.steps().get(0).describe())
           .as(t)
-          .startsWith("create " + Installer.CREATECLUSTER);
+          .startsWith("create /etc/postgresql-common/createcluster.d/pigsty.conf");
       assertThat(packages.steps().get(1)).as(t).isInstanceOf(Step.InstallPackages.class);
       assertThat(((Step.InstallPackages) packages.steps().get(1)).names())
           .as(t)
@@ -71,6 +71,66 @@ class InstallerPlanTest {
       assertThat(second.notes()).as(t).isEmpty();
       assertThat(i.apply().changes()).as(t).isEmpty();
     }
+  }
+
+  @Test
+  void apply_onATrixieNode_pg17UnderPatroniAndTheGoPgbouncerExporter() throws Exception {
+    Path conf =
+        write("demo.yml", Templates.render("demo", "10.10.10.10", 17, true).inventory().toYaml());
+    FakeNode node = new FakeNode().trixie();
+    Installer i = installer(conf, node);
+
+    Installer.Result r = i.apply();
+
+    assertThat(r.changes())
+        .contains(
+            "enable patroni@17-main.service",
+            "start patroni@17-main.service",
+            "enable vip-manager@17-main.service")
+        .noneMatch(c -> c.contains("@15") || c.contains("/15/"));
+    assertThat(node.commands)
+        .anyMatch(c -> c.contains("apt-get") && c.contains("postgresql-17 "))
+        .anyMatch(c -> c.contains("apt-get") && c.contains("python3-etcd"));
+    // trixie's exporter is the Go one: its EnvironmentFile holds the connection string, 0600
+    NodeFiles.State env =
+        node.read(Path.of("/etc/default/prometheus-pgbouncer-exporter")).orElseThrow();
+    assertThat(env.mode()).isEqualTo("rw-------");
+    assertThat(env.owner()).isEqualTo("root");
+    assertThat(new String(env.content(), StandardCharsets.UTF_8))
+        .contains("PGBOUNCER_EXPORTER_CONNECTION_STRING='postgres://dbuser_monitor:")
+        .contains("ARGS='--web.listen-address=:9127'");
+    assertThat(
+            new String(
+                node.read(
+                        Path.of(
+                            "/etc/systemd/system/prometheus-pgbouncer-exporter.service.d/pigsty.conf"))
+                    .orElseThrow()
+                    .content(),
+                StandardCharsets.UTF_8))
+        .contains("Restart=on-failure")
+        .doesNotContain("ExecStart");
+    // nothing of bookworm's Python exporter
+    assertThat(node.exists(Path.of("/etc/prometheus-pgbouncer-exporter.conf"))).isFalse();
+    assertThat(node.exists(Path.of(Configs.PGBOUNCER_EXPORTER_COMPAT))).isFalse();
+    assertThat(node.exists(Path.of(Configs.PGBOUNCER_EXPORTER_ENV))).isFalse();
+    assertThat(i.plan().steps()).isEmpty();
+    assertThat(i.apply().changes()).isEmpty();
+  }
+
+  @Test
+  void plan_onANodeWhoseReleaseHasNoRow_failsNamingOsRelease() throws Exception {
+    Path conf =
+        write("demo.yml", Templates.render("demo", "10.10.10.10", 15, true).inventory().toYaml());
+    FakeNode node = new FakeNode();
+    node.write(
+        Path.of("/etc/os-release"),
+        "ID=debian\nVERSION_ID=\"11\"\n".getBytes(StandardCharsets.UTF_8),
+        "rw-r--r--",
+        "root",
+        "root");
+    assertThatThrownBy(() -> installer(conf, node).plan())
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("ID=debian VERSION_ID=11 is not a release of the node OS table");
   }
 
   @Test
@@ -208,13 +268,7 @@ class InstallerPlanTest {
             .replace(
                 "extensions: [{name: postgis}]",
                 "extensions: [{name: postgis}, pg_cron, {name: pgaudit}]");
-    FakeNode node = new FakeNode();
-    node.write(
-        Path.of("/etc/os-release"),
-        "ID=debian\nVERSION_ID=\"12\"\n".getBytes(StandardCharsets.UTF_8),
-        "rw-r--r--",
-        "root",
-        "root");
+    FakeNode node = new FakeNode(); // a Debian 12 node
     installer(write("pigsty.yml", demo), node).apply();
     assertThat(text(node, "/etc/patroni/15-main.yml"))
         .contains("shared_preload_libraries: 'pg_stat_statements,pg_cron,pgaudit'");
@@ -230,12 +284,6 @@ class InstallerPlanTest {
         .contains("shared_preload_libraries: 'pgaudit,auto_explain,pg_cron'")
         .doesNotContain("pg_stat_statements");
     assertThat(node.restarts).containsExactly("pg-meta-1");
-
-    // an OS the catalog has no record for: only what pigsty.yml names
-    FakeNode other = new FakeNode();
-    installer(write("pigsty.yml", demo), other).apply();
-    assertThat(text(other, "/etc/patroni/15-main.yml"))
-        .contains("shared_preload_libraries: 'pg_stat_statements'");
   }
 
   @Test
