@@ -9,11 +9,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The symbols a shared object (a PostgreSQL module {@code usr/lib/postgresql/N/lib/*.so} of a .deb)
- * imports: the undefined entries of its dynamic symbol table, what {@code nm -D --undefined-only}
- * lists. Read from the section headers, {@code SHT_DYNSYM} and the string table its {@code sh_link}
- * names (System V ABI, "Object Files": ELF header, sections, symbol table; 32- and 64-bit, either
- * byte order). Nothing is executed or mapped; every offset is checked against the bytes.
+ * The dynamic symbols of a shared object (a PostgreSQL module {@code usr/lib/postgresql/N/lib/*.so}
+ * of a .deb): the undefined entries of its dynamic symbol table, which it imports ({@code nm -D
+ * --undefined-only}), and the defined ones, which it exports ({@code nm -D --defined-only}). Read
+ * from the section headers, {@code SHT_DYNSYM} and the string table its {@code sh_link} names
+ * (System V ABI, "Object Files": ELF header, sections, symbol table; 32- and 64-bit, either byte
+ * order). Nothing is executed or mapped; every offset is checked against the bytes.
  */
 public final class ElfSymbols {
   private static final int SHT_DYNSYM = 11;
@@ -22,7 +23,22 @@ public final class ElfSymbols {
   private ElfSymbols() {}
 
   /**
-   * The names of the undefined dynamic symbols of an ELF file.
+   * The named entries of a dynamic symbol table, split by whether they are defined.
+   *
+   * @param imported the undefined symbols ({@code st_shndx} is {@code SHN_UNDEF}), sorted
+   * @param exported the defined symbols (any other {@code st_shndx}, {@code SHN_ABS} version
+   *     definitions such as {@code ZLIB_1.2.9} included, as nm lists them), sorted
+   */
+  public record Dynamic(Set<String> imported, Set<String> exported) {
+    /** Copies the sets. */
+    public Dynamic {
+      imported = Collections.unmodifiableSet(new TreeSet<>(imported));
+      exported = Collections.unmodifiableSet(new TreeSet<>(exported));
+    }
+  }
+
+  /**
+   * The names of the undefined dynamic symbols of an ELF file: {@code read(elf, where).imported()}.
    *
    * @param elf the whole file
    * @param where what the bytes are (a .deb and a path in it), for messages
@@ -32,6 +48,33 @@ public final class ElfSymbols {
    *     size or index in them points outside the file
    */
   public static Set<String> imported(byte[] elf, String where) throws MetadataException {
+    return read(elf, where).imported();
+  }
+
+  /**
+   * The names of the defined dynamic symbols of an ELF file: {@code read(elf, where).exported()}.
+   *
+   * @param elf the whole file
+   * @param where what the bytes are (a .deb and a path in it), for messages
+   * @return the names, sorted, without symbol versions; empty for an object without a dynamic
+   *     symbol table
+   * @throws MetadataException as {@link #imported}
+   */
+  public static Set<String> exported(byte[] elf, String where) throws MetadataException {
+    return read(elf, where).exported();
+  }
+
+  /**
+   * Both sets of named dynamic symbols of an ELF file, in one pass over its sections.
+   *
+   * @param elf the whole file
+   * @param where what the bytes are (a .deb and a path in it), for messages
+   * @return the undefined and the defined names (without symbol versions); both empty for an object
+   *     without a dynamic symbol table
+   * @throws MetadataException naming {@code where} when the bytes are not an ELF file or an offset,
+   *     size or index in them points outside the file
+   */
+  public static Dynamic read(byte[] elf, String where) throws MetadataException {
     String name = Printable.escape(where);
     if (elf.length < 16 || elf[0] != 0x7f || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F') {
       throw new MetadataException(name + ": not an ELF file");
@@ -54,7 +97,8 @@ public final class ElfSymbols {
     long shnum = r.u16(wide ? 0x3C : 0x30);
     int minEntry = wide ? 64 : 40;
     if (shoff == 0) {
-      return Set.of(); // no section headers: nothing to read the symbols from
+      return new Dynamic(
+          Set.of(), Set.of()); // no section headers: nothing to read the symbols from
     }
     if (shentsize < minEntry) {
       throw new MetadataException(name + ": section header size " + shentsize + " is too small");
@@ -65,7 +109,8 @@ public final class ElfSymbols {
     if (shnum > (elf.length - shoff) / shentsize) {
       throw new MetadataException(name + ": " + shnum + " section headers run past the file");
     }
-    Set<String> out = new TreeSet<>();
+    Set<String> imported = new TreeSet<>();
+    Set<String> exported = new TreeSet<>();
     for (long i = 0; i < shnum; i++) {
       long sh = shoff + i * shentsize;
       if (r.u32(sh + 4) != SHT_DYNSYM) {
@@ -94,7 +139,7 @@ public final class ElfSymbols {
       for (long s = offset + entsize; s + minSym <= offset + size; s += entsize) {
         long nameOff = r.u32(s);
         int shndx = r.u16(wide ? s + 6 : s + 14);
-        if (shndx != SHN_UNDEF || nameOff == 0) {
+        if (nameOff == 0) {
           continue;
         }
         if (nameOff >= strSize) {
@@ -109,10 +154,11 @@ public final class ElfSymbols {
         if (end == limit) {
           throw new MetadataException(name + ": a symbol name is not terminated");
         }
-        out.add(new String(elf, start, end - start, StandardCharsets.ISO_8859_1));
+        String symbol = new String(elf, start, end - start, StandardCharsets.ISO_8859_1);
+        (shndx == SHN_UNDEF ? imported : exported).add(symbol);
       }
     }
-    return Collections.unmodifiableSet(out);
+    return new Dynamic(imported, exported);
   }
 
   /** Bounds-checked reads of unsigned fields. */
