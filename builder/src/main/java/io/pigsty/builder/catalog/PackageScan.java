@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * What one PostgreSQL extension package holds, read from its .deb: control fields, the stems of its
  * {@code .control} files, the extension names its {@code postinst} makes through
- * update-alternatives, and the symbols each of its modules imports.
+ * update-alternatives, the symbols each of its modules imports, and which of its modules are
+ * logical decoding output plugins.
  *
  * @param name the Package field
  * @param version the Version field
@@ -32,6 +33,8 @@ import java.util.regex.Pattern;
  *     at {@code postgis-3.control} this way), sorted
  * @param modules each regular {@code usr/lib/postgresql/<major>/lib/*.so} by file name stem, to the
  *     symbols it imports, sorted
+ * @param outputPlugins the stems of the modules {@link OutputPluginRule} marks (from the symbols
+ *     they export), sorted; a subset of {@code modules}' keys
  */
 public record PackageScan(
     String name,
@@ -41,7 +44,8 @@ public record PackageScan(
     Set<String> depends,
     Set<String> controlStems,
     Set<String> alternatives,
-    Map<String, Set<String>> modules) {
+    Map<String, Set<String>> modules,
+    Set<String> outputPlugins) {
 
   /** The largest module read into memory: 256 MiB (bookworm's largest, rdkit's, is 5 MB). */
   public static final long MAX_MODULE_BYTES = 256L * 1024 * 1024;
@@ -49,7 +53,11 @@ public record PackageScan(
   private static final Pattern ALTERNATIVE_LINK =
       Pattern.compile("--(?:install|slave)\\s+\\S*/([A-Za-z0-9_.-]+)\\.control(?=\\s)");
 
-  /** Copies the collections. */
+  /**
+   * Copies the collections.
+   *
+   * @throws IllegalArgumentException when an output plugin is not one of the modules
+   */
   public PackageScan {
     depends = Collections.unmodifiableSet(new TreeSet<>(depends));
     controlStems = Collections.unmodifiableSet(new TreeSet<>(controlStems));
@@ -57,6 +65,13 @@ public record PackageScan(
     Map<String, Set<String>> m = new TreeMap<>();
     modules.forEach((k, v) -> m.put(k, Collections.unmodifiableSet(new TreeSet<>(v))));
     modules = Collections.unmodifiableMap(m);
+    outputPlugins = Collections.unmodifiableSet(new TreeSet<>(outputPlugins));
+    Set<String> strays = new TreeSet<>(outputPlugins);
+    strays.removeAll(modules.keySet());
+    if (!strays.isEmpty()) {
+      throw new IllegalArgumentException(
+          name + ": output plugins " + strays + " are not among its modules " + modules.keySet());
+    }
   }
 
   /**
@@ -110,12 +125,16 @@ public record PackageScan(
     }
     Predicate<String> isModule = modulePaths(major);
     Map<String, Set<String>> modules = new TreeMap<>();
+    Set<String> outputPlugins = new TreeSet<>();
     for (Map.Entry<String, byte[]> f : c.files().entrySet()) {
       if (isModule.test(f.getKey())) {
         String file = f.getKey().substring(f.getKey().lastIndexOf('/') + 1);
-        modules.put(
-            file.substring(0, file.length() - ".so".length()),
-            ElfSymbols.imported(f.getValue(), where + ": " + f.getKey()));
+        String stem = file.substring(0, file.length() - ".so".length());
+        ElfSymbols.Dynamic symbols = ElfSymbols.read(f.getValue(), where + ": " + f.getKey());
+        modules.put(stem, symbols.imported());
+        if (OutputPluginRule.isOutputPlugin(symbols.exported())) {
+          outputPlugins.add(stem);
+        }
       }
     }
     return new PackageScan(
@@ -126,7 +145,8 @@ public record PackageScan(
         depends,
         stems,
         alternatives,
-        modules);
+        modules,
+        outputPlugins);
   }
 
   /**

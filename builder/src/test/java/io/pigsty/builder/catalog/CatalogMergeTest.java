@@ -47,9 +47,20 @@ class CatalogMergeTest {
 
   private static PackageScan scan(
       String name, String source, Set<String> depends, Set<String> stems, Set<String> modules) {
+    return scan(name, source, depends, stems, modules, Set.of());
+  }
+
+  private static PackageScan scan(
+      String name,
+      String source,
+      Set<String> depends,
+      Set<String> stems,
+      Set<String> modules,
+      Set<String> outputPlugins) {
     Map<String, Set<String>> m = new TreeMap<>();
     modules.forEach(x -> m.put(x, Set.of()));
-    return new PackageScan(name, "1.0-1", source, "about " + name, depends, stems, Set.of(), m);
+    return new PackageScan(
+        name, "1.0-1", source, "about " + name, depends, stems, Set.of(), m, outputPlugins);
   }
 
   @Test
@@ -101,7 +112,13 @@ class CatalogMergeTest {
                     Set.of()),
                 scan("postgresql-15-pgq3", "pgq", Set.of(), Set.of("pgq"), Set.of("pgq_lowlevel")),
                 scan("postgresql-15-pg-catcheck", "pg-catcheck", Set.of(), Set.of(), Set.of()),
-                scan("postgresql-15-wal2json", "wal2json", Set.of(), Set.of(), Set.of("wal2json"))),
+                scan(
+                    "postgresql-15-wal2json",
+                    "wal2json",
+                    Set.of(),
+                    Set.of(),
+                    Set.of("wal2json"),
+                    Set.of("wal2json"))),
             "t12",
             15,
             skipped);
@@ -119,6 +136,21 @@ class CatalogMergeTest {
         .containsOnlyKeys("postgresql-15-postgis-3-scripts", "postgresql-15-pg-catcheck");
     assertThat(skipped.get("postgresql-15-postgis-3-scripts"))
         .isEqualTo("companion of postgresql-15-postgis-3 (same source, no module)");
+  }
+
+  @Test
+  void scan_anOutputPluginThatIsNotAModule_isRefused() {
+    assertThatThrownBy(
+            () ->
+                scan(
+                    "postgresql-15-x",
+                    "x",
+                    Set.of(),
+                    Set.of(),
+                    Set.of("x"),
+                    Set.of("x", "elsewhere")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("postgresql-15-x: output plugins [elsewhere] are not among its modules [x]");
   }
 
   @Test
