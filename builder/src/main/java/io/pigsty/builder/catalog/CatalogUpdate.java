@@ -53,8 +53,8 @@ import java.util.regex.Pattern;
  *   <li>The newest version of every {@linkplain #isCandidate candidate} is downloaded, its size and
  *       SHA256 checked against that signed index before it is opened.
  *   <li>Each .deb is read ({@link PackageScan}): Description, {@code .control} files, {@code
- *       postinst} alternatives, and the imports of its modules, which decide preloading ({@link
- *       PreloadRule}).
+ *       postinst} alternatives, the imports of its modules, which decide preloading ({@link
+ *       PreloadRule}), and their exports, which mark output plugins ({@link OutputPluginRule}).
  *   <li>A companion (a package of the same source that another candidate Depends on and that ships
  *       no module, such as {@code postgresql-15-postgis-3-scripts}) lends its extension names to
  *       that package and gets no entry; a package with neither a {@code .control} file nor a module
@@ -105,6 +105,7 @@ public final class CatalogUpdate {
    * @param records the archive records written for the target (one per entry)
    * @param added the aliases of the entries made by this run, sorted
    * @param preload the aliases whose record names a library to preload, in catalog order
+   * @param outputPlugins the aliases whose record names an output plugin, in catalog order
    * @param skipped candidate packages without an entry, to the reason
    * @param changed whether the file's text changed (else it was left untouched)
    * @param bytesDownloaded bytes received from the network (indexes and packages)
@@ -118,6 +119,7 @@ public final class CatalogUpdate {
       int records,
       List<String> added,
       List<String> preload,
+      List<String> outputPlugins,
       Map<String, String> skipped,
       boolean changed,
       long bytesDownloaded,
@@ -246,13 +248,29 @@ public final class CatalogUpdate {
         }
       }
     }
+    for (ExtensionCatalog.Archived a : found) {
+      for (String lib : a.outputPlugins()) {
+        log.println(
+            "output   "
+                + a.packageName()
+                + ": "
+                + lib
+                + " (exports "
+                + OutputPluginRule.INIT
+                + ")");
+      }
+    }
     skipped.forEach((k, v) -> log.println("skipped  " + k + ": " + v));
     List<String> added = new ArrayList<>(merged.aliases());
     added.removeAll(old.aliases());
     List<String> preload = new ArrayList<>();
+    List<String> outputPlugins = new ArrayList<>();
     for (ExtensionCatalog.Extension e : merged.entries()) {
       if (e.archived(osCode, major).map(a -> !a.preload().isEmpty()).orElse(false)) {
         preload.add(e.alias());
+      }
+      if (e.archived(osCode, major).map(a -> !a.outputPlugins().isEmpty()).orElse(false)) {
+        outputPlugins.add(e.alias());
       }
     }
     boolean changed = write(file, merged.toYaml());
@@ -263,6 +281,7 @@ public final class CatalogUpdate {
         found.size(),
         List.copyOf(new TreeSet<>(added)),
         preload,
+        outputPlugins,
         skipped,
         changed,
         downloader.bytesDownloaded() - bytes0,
@@ -403,7 +422,8 @@ public final class CatalogUpdate {
                 s.version(),
                 s.description().isEmpty() ? s.name() : s.description(),
                 List.copyOf(PackageScan.extensionNames(stems, alternatives)),
-                List.copyOf(s.preload())));
+                List.copyOf(s.preload()),
+                List.copyOf(s.outputPlugins())));
       } catch (IllegalArgumentException e) { // a file name PostgreSQL would not take either
         throw new MetadataException(
             s.name() + " " + s.version() + ": " + Printable.escape(e.getMessage()), e);

@@ -69,8 +69,9 @@ final class CatalogCommand implements Runnable {
             + " beside it) with what its Debian archive holds for its OS code and pg_major: every"
             + " postgresql-<major>-* and postgresql-pl*-<major> package, downloaded and checked"
             + " against the signed index, with its version, description, CREATE EXTENSION names"
-            + " (.control files) and the libraries it needs in shared_preload_libraries (from the"
-            + " symbols its modules import). Hand-written keys and other targets' records are"
+            + " (.control files), the libraries it needs in shared_preload_libraries (from the"
+            + " symbols its modules import) and its logical decoding output plugins (the modules"
+            + " exporting _PG_output_plugin_init). Hand-written keys and other targets' records are"
             + " kept; an unchanged archive leaves the file byte for byte as it was. Rebuild the"
             + " jar afterwards: install reads the copy in it."
       })
@@ -101,12 +102,13 @@ final class CatalogCommand implements Runnable {
           Locale.ROOT, "catalog  %s (%s)%n", r.catalog(), r.changed() ? "written" : "unchanged");
       o.printf(
           Locale.ROOT,
-          "target   %s: %d candidate packages, %d entries, %d with preload libraries, %d skipped,"
-              + " %d new aliases%n",
+          "target   %s: %d candidate packages, %d entries, %d with preload libraries, %d with"
+              + " output plugins, %d skipped, %d new aliases%n",
           r.target(),
           r.candidates(),
           r.records(),
           r.preload().size(),
+          r.outputPlugins().size(),
           r.skipped().size(),
           r.added().size());
       o.printf(
@@ -126,8 +128,9 @@ final class CatalogCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Print the catalog as a table: alias, target (<os code>-<major>), package, version, the"
-            + " libraries for shared_preload_libraries and the CREATE EXTENSION names; one line per"
-            + " archive record, or per entry without one ('-': from the templates)."
+            + " libraries for shared_preload_libraries, the logical decoding output plugins and the"
+            + " CREATE EXTENSION names; one line per archive record, or per entry without one ('-':"
+            + " from the templates)."
       })
   static final class ListEntries implements Callable<Integer> {
     @Option(names = "--os", paramLabel = "CODE", description = "Only this OS code, e.g. d12.")
@@ -144,7 +147,10 @@ final class CatalogCommand implements Runnable {
     public Integer call() throws Exception {
       ExtensionCatalog catalog = source.load();
       List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ALIAS", "TARGET", "PACKAGE", "VERSION", "PRELOAD", "EXTENSIONS"});
+      rows.add(
+          new String[] {
+            "ALIAS", "TARGET", "PACKAGE", "VERSION", "PRELOAD", "OUTPUT_PLUGINS", "EXTENSIONS"
+          });
       for (ExtensionCatalog.Extension e : catalog.entries()) {
         List<ExtensionCatalog.Archived> records =
             e.archive().values().stream()
@@ -159,6 +165,7 @@ final class CatalogCommand implements Runnable {
                 a.packageName(),
                 a.version(),
                 joined(a.preload()),
+                joined(a.outputPlugins()),
                 joined(a.extensions())
               });
         }
@@ -168,7 +175,7 @@ final class CatalogCommand implements Runnable {
         if (os == null && major == null) {
           rows.add(
               new String[] {
-                e.alias(), "-", templates(e), "-", "-", joined(e.extensions()),
+                e.alias(), "-", templates(e), "-", "-", "-", joined(e.extensions()),
               });
         } else if (os != null && major != null && !catalog.covers(os, major)) {
           String family = os.startsWith("el") ? "rpm" : "deb";
@@ -180,6 +187,7 @@ final class CatalogCommand implements Runnable {
                   String.join(" ", catalog.packages(e, os, family, major)),
                   "-",
                   "-",
+                  "-",
                   joined(e.extensions())
                 });
           }
@@ -189,13 +197,15 @@ final class CatalogCommand implements Runnable {
       table(rows, out);
       out.flush();
       long preload = rows.stream().skip(1).filter(r -> !r[4].equals("-")).count();
+      long plugins = rows.stream().skip(1).filter(r -> !r[5].equals("-")).count();
       spec.commandLine()
           .getErr()
           .printf(
               Locale.ROOT,
-              "%d rows, %d with preload libraries (%s)%n",
+              "%d rows, %d with preload libraries, %d with output plugins (%s)%n",
               rows.size() - 1,
               preload,
+              plugins,
               source.label());
       return 0;
     }
@@ -212,7 +222,8 @@ final class CatalogCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Print one entry: its templates, overrides and majors, then per archive record the"
-            + " package, version, description, CREATE EXTENSION names and preload libraries."
+            + " package, version, description, CREATE EXTENSION names, preload libraries and"
+            + " logical decoding output plugins."
             + " Exit 2 when no entry has that alias or extension name."
       })
   static final class Show implements Callable<Integer> {
@@ -264,6 +275,7 @@ final class CatalogCommand implements Runnable {
         rows.add(new String[] {"  description", a.description()});
         rows.add(new String[] {"  extensions", joined(a.extensions())});
         rows.add(new String[] {"  preload", joined(a.preload())});
+        rows.add(new String[] {"  output_plugins", joined(a.outputPlugins())});
       }
       PrintWriter out = spec.commandLine().getOut();
       table(rows, out);

@@ -34,8 +34,9 @@ final class CatalogYaml {
       #   majors:      only these PostgreSQL majors have the extension
       #   extensions:  CREATE EXTENSION names, for targets without an archive record
       #   archive:     generated, per <os code>-<major>: the package, its version, the first line of
-      #                its Description, the CREATE EXTENSION names its .control files give, and the
-      #                libraries (.so stems) that must be in shared_preload_libraries
+      #                its Description, the CREATE EXTENSION names its .control files give, the
+      #                libraries (.so stems) that must be in shared_preload_libraries, and those that
+      #                are logical decoding output plugins (they export _PG_output_plugin_init)
       """;
 
   /** A scalar YAML 1.2 reads back as the same string without quotes. */
@@ -72,6 +73,7 @@ final class CatalogYaml {
           out.append("      description: ").append(quoted(a.description())).append('\n');
           out.append("      extensions: ").append(list(a.extensions())).append('\n');
           out.append("      preload: ").append(list(a.preload())).append('\n');
+          out.append("      output_plugins: ").append(list(a.outputPlugins())).append('\n');
         }
       }
     }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -32,8 +33,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * package, by alias. Hand-written keys give package name templates per family, per-OS-code
  * overrides and the PostgreSQL majors; {@code archive} records, written by {@code pigsty catalog
  * update} (io.pigsty.builder.catalog), give what one target's Debian archive holds: the package,
- * its version and one-line description, the {@code CREATE EXTENSION} names it provides and the
- * libraries it needs in {@code shared_preload_libraries}.
+ * its version and one-line description, the {@code CREATE EXTENSION} names it provides, the
+ * libraries it needs in {@code shared_preload_libraries} and its logical decoding output plugins.
  *
  * <pre>{@code
  * pg_cron:
@@ -42,7 +43,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  *   archive:
  *     d12-15: {package: postgresql-15-cron, version: "1.4.2-2+b1",
  *              description: "Run periodic jobs in PostgreSQL", extensions: [pg_cron],
- *              preload: [pg_cron]}
+ *              preload: [pg_cron], output_plugins: []}
  * pgvector: {deb: "postgresql-$v-pgvector", rpm: "pgvector_$v", d12: ~}   # ~: not on d12
  * }</pre>
  *
@@ -50,8 +51,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * target ({@code <os code>-<major>}) is <em>covered</em> when some entry has an archive record for
  * it; on a covered target an entry without a record is not available (its package was not in that
  * archive). It is the only extension catalog: the builder reads it for bundle definitions, and
- * {@code install} (from the copy in the jar, {@link #bundled()}) to find the package and the
- * preload libraries of each extension {@code pg_databases} creates.
+ * {@code install} (from the copy in the jar, {@link #bundled()}) to find the package, the preload
+ * libraries and the output plugins of each extension {@code pg_databases} creates.
  */
 public final class ExtensionCatalog {
 
@@ -122,6 +123,10 @@ public final class ExtensionCatalog {
    *     packages'; see docs/cli.md)
    * @param preload the libraries (file name stems of {@code usr/lib/postgresql/<major>/lib/*.so})
    *     that must be in {@code shared_preload_libraries}, sorted; empty when none
+   * @param outputPlugins the libraries (file name stems, as above) that are logical decoding output
+   *     plugins, named by that stem in {@code pg_create_logical_replication_slot} (those exporting
+   *     {@code _PG_output_plugin_init}; PostgreSQL documentation, "Logical Decoding Output
+   *     Plugins"), sorted; empty when none
    */
   public record Archived(
       String osCode,
@@ -130,12 +135,13 @@ public final class ExtensionCatalog {
       String version,
       String description,
       List<String> extensions,
-      List<String> preload) {
+      List<String> preload,
+      List<String> outputPlugins) {
     /**
      * Checks and copies.
      *
-     * @throws IllegalArgumentException on a bad OS code, major, package, extension or library name,
-     *     or an empty version or description
+     * @throws IllegalArgumentException on a bad OS code, major, package, extension or library name
+     *     (of {@code preload} or {@code outputPlugins}), or an empty version or description
      */
     public Archived {
       Objects.requireNonNull(version, "version");
@@ -151,6 +157,7 @@ public final class ExtensionCatalog {
       }
       extensions = sorted(extensions, EXTENSION_NAME, "extension name");
       preload = sorted(preload, LIBRARY_NAME, "library name");
+      outputPlugins = sorted(outputPlugins, LIBRARY_NAME, "library name");
     }
 
     private static List<String> sorted(List<String> names, Pattern p, String what) {
@@ -447,6 +454,30 @@ public final class ExtensionCatalog {
    *     duplicates; empty when none is needed or the catalog has no record for the target
    */
   public List<String> preloadLibraries(String osCode, int major, Collection<String> names) {
+    return fromRecords(osCode, major, names, Archived::preload);
+  }
+
+  /**
+   * The logical decoding output plugins these extensions install on a target, from the archive
+   * records (the modules exporting {@code _PG_output_plugin_init}, found by {@code pigsty catalog
+   * update}; docs/cli.md says how): what a server that only accepts listed output plugins (the
+   * {@code output_plugin_libraries} setting) must list besides its own.
+   *
+   * @param osCode the node's OS code, for example {@code d12}
+   * @param major the PostgreSQL major
+   * @param names {@code CREATE EXTENSION} names or aliases (as {@code pg_databases} lists them, or
+   *     an alias such as {@code wal2json} whose package has no {@code CREATE EXTENSION} name);
+   *     names the catalog does not know add nothing
+   * @return plugin names (file name stems, as a replication slot names them), in catalog order, no
+   *     duplicates; empty when none or the catalog has no record for the target
+   */
+  public List<String> outputPlugins(String osCode, int major, Collection<String> names) {
+    return fromRecords(osCode, major, names, Archived::outputPlugins);
+  }
+
+  /** The union of one list of the target's records of the entries providing {@code names}. */
+  private List<String> fromRecords(
+      String osCode, int major, Collection<String> names, Function<Archived, List<String>> field) {
     Set<String> wanted = new HashSet<>();
     for (String n : names) {
       providing(n, osCode, major).ifPresent(e -> wanted.add(e.alias()));
@@ -454,7 +485,7 @@ public final class ExtensionCatalog {
     Set<String> out = new LinkedHashSet<>();
     for (Extension e : byAlias.values()) {
       if (wanted.contains(e.alias())) {
-        e.archived(osCode, major).ifPresent(a -> out.addAll(a.preload()));
+        e.archived(osCode, major).ifPresent(a -> out.addAll(field.apply(a)));
       }
     }
     return List.copyOf(out);
@@ -585,8 +616,15 @@ public final class ExtensionCatalog {
         alias, byFamily, byOsCode, majors, extensions, archive, YamlFile.line(aliasNode));
   }
 
+  /** The keys of an archive record. */
   static final List<String> ARCHIVE_KEYS =
-      List.of("package", "version", "description", "extensions", "preload");
+      List.of("package", "version", "description", "extensions", "preload", "output_plugins");
+
+  /**
+   * The keys an archive record must have: all but {@code output_plugins}, which records written
+   * before it existed lack (they read as "none"; {@code catalog update} writes it on every record).
+   */
+  static final List<String> ARCHIVE_REQUIRED = ARCHIVE_KEYS.subList(0, 5);
 
   /** One archive record: {@code d12-15: {package: ..., version: ..., ...}}. */
   private static Archived archived(YamlFile yaml, String target, NodeTuple t, String path)
@@ -598,10 +636,14 @@ public final class ExtensionCatalog {
     }
     MappingNode map = yaml.map(t.getValueNode(), path);
     Map<String, NodeTuple> e = yaml.entries(map, path, ARCHIVE_KEYS);
-    yaml.require(map, path, e, ARCHIVE_KEYS.toArray(String[]::new));
+    yaml.require(map, path, e, ARCHIVE_REQUIRED.toArray(String[]::new));
     List<String> extensions =
         checked(yaml, e, path, "extensions", EXTENSION_NAME, "an extension name");
     List<String> preload = checked(yaml, e, path, "preload", LIBRARY_NAME, "a library name");
+    List<String> outputPlugins =
+        e.containsKey("output_plugins")
+            ? checked(yaml, e, path, "output_plugins", LIBRARY_NAME, "a library name")
+            : List.of();
     Node pkgNode = e.get("package").getValueNode();
     String pkg = yaml.string(pkgNode, YamlFile.child(path, "package"), false);
     if (!DEB_PACKAGE.matcher(pkg).matches()) {
@@ -613,7 +655,14 @@ public final class ExtensionCatalog {
     String description =
         yaml.string(e.get("description").getValueNode(), YamlFile.child(path, "description"), true);
     return new Archived(
-        m.group(1), Integer.parseInt(m.group(2)), pkg, version, description, extensions, preload);
+        m.group(1),
+        Integer.parseInt(m.group(2)),
+        pkg,
+        version,
+        description,
+        extensions,
+        preload,
+        outputPlugins);
   }
 
   /** A list of names, each matching {@code p}. */

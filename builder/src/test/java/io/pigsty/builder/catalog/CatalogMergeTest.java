@@ -42,7 +42,8 @@ class CatalogMergeTest {
   }
 
   private static ExtensionCatalog.Archived rec(String pkg, List<String> ext, List<String> preload) {
-    return new ExtensionCatalog.Archived("t12", 15, pkg, "1.0-1", "about " + pkg, ext, preload);
+    return new ExtensionCatalog.Archived(
+        "t12", 15, pkg, "1.0-1", "about " + pkg, ext, preload, List.of());
   }
 
   private static PackageScan scan(
@@ -132,6 +133,8 @@ class CatalogMergeTest {
             "postgresql-15-wal2json");
     assertThat(r.get(2).extensions()).containsExactly("postgis", "postgis_topology");
     assertThat(r.get(3).extensions()).isEmpty();
+    assertThat(r.get(3).outputPlugins()).containsExactly("wal2json");
+    assertThat(r.get(2).outputPlugins()).isEmpty();
     assertThat(skipped)
         .containsOnlyKeys("postgresql-15-postgis-3-scripts", "postgresql-15-pg-catcheck");
     assertThat(skipped.get("postgresql-15-postgis-3-scripts"))

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code catalog update} end to end against a signed archive on 127.0.0.1 whose packages carry
- * control files and modules: records, preload, companions, preserved hand-written keys, a second
- * target beside the first, and a second run that changes no byte.
+ * control files and modules: records, preload, output plugins, companions, preserved hand-written
+ * keys (and a record written before output_plugins existed), a second target beside the first, and
+ * a second run that changes no byte.
  */
 class CatalogUpdateTest {
   @TempDir Path tmp;
@@ -131,6 +132,18 @@ class CatalogUpdateTest {
             "Source: postgis\n",
             Map.of("postinst", PackageScanTest.POSTGIS_POSTINST),
             files(15, "control", "postgis-3", "control", "postgis_topology-3")));
+    // an output plugin without a .control file: exports _PG_output_plugin_init, imports palloc
+    pkgs.add(
+        pkg(
+            "postgresql-15-wal2json",
+            "2.5-2",
+            "",
+            Map.of(),
+            Map.of(
+                "usr/lib/postgresql/15/lib/wal2json.so",
+                ElfFixture.so(
+                    List.of("palloc", "OutputPluginPrepareWrite"),
+                    List.of("_PG_init", OutputPluginRule.INIT)))));
     pkgs.add(
         pkg("postgresql-15-pg-catcheck", "1.3.0-1", "", Map.of(), files(15, "bin", "pg_catcheck")));
     pkgs.add(
@@ -199,11 +212,14 @@ class CatalogUpdateTest {
 
     assertThat(r.changed()).isTrue();
     assertThat(r.target()).isEqualTo("t12-15");
-    assertThat(r.candidates()).isEqualTo(6); // not postgresql-17-cron, postgresql-15, libfoo1
+    assertThat(r.candidates()).isEqualTo(7); // not postgresql-17-cron, postgresql-15, libfoo1
     assertThat(r.skipped())
         .containsOnlyKeys("postgresql-15-pg-catcheck", "postgresql-15-postgis-3-scripts");
-    assertThat(r.added()).containsExactly("plpython3", "postgis_3");
+    assertThat(r.added()).containsExactly("plpython3", "postgis_3", "wal2json");
     assertThat(r.preload()).containsExactly("pg_cron");
+    assertThat(r.outputPlugins()).containsExactly("wal2json");
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("output   postgresql-15-wal2json: wal2json (exports _PG_output_plugin_init)");
     ExtensionCatalog c = ExtensionCatalog.load(catalog);
     ExtensionCatalog.Extension cron = c.find("pg_cron").orElseThrow();
     assertThat(cron.byFamily()).containsEntry("rpm", List.of("pg_cron_$v"));
@@ -214,6 +230,13 @@ class CatalogUpdateTest {
     assertThat(a.description()).isEqualTo("postgresql-15-cron for tests");
     assertThat(a.extensions()).containsExactly("pg_cron");
     assertThat(a.preload()).containsExactly("pg_cron");
+    assertThat(a.outputPlugins()).isEmpty();
+    ExtensionCatalog.Archived w = c.find("wal2json").orElseThrow().archived("t12", 15).get();
+    assertThat(w.extensions()).isEmpty();
+    assertThat(w.preload()).isEmpty();
+    assertThat(w.outputPlugins()).containsExactly("wal2json");
+    assertThat(c.outputPlugins("t12", 15, List.of("pg_cron", "wal2json", "postgis")))
+        .containsExactly("wal2json");
     assertThat(c.find("orafce").orElseThrow().archive()).containsOnlyKeys("t11-13", "t12-15");
     assertThat(c.find("postgis_3").orElseThrow().archived("t12", 15).orElseThrow().extensions())
         .containsExactly("postgis", "postgis_topology");
@@ -222,7 +245,12 @@ class CatalogUpdateTest {
         .containsExactly("pg_cron");
     assertThat(Files.readString(catalog))
         .startsWith("# The extension catalog")
-        .doesNotContain("an rpm name and a major list to keep");
+        .doesNotContain("an rpm name and a major list to keep")
+        // the kept record of another target, read without output_plugins, is written with it
+        .contains(
+            "    t11-13:\n      package: postgresql-13-orafce\n      version: \"3.9-1\"\n"
+                + "      description: \"kept\"\n      extensions: [orafce]\n      preload: []\n"
+                + "      output_plugins: []\n");
 
     String first = Digests.sha256Hex(catalog);
     int debs = archive.debRequests();
@@ -233,11 +261,16 @@ class CatalogUpdateTest {
 
     // now the definition expands: every entry with a t12-15 record, the modules' packages left
     BundleDefinition d = BundleDefinition.load(def);
-    assertThat(d.extensions()).containsExactly("pg_cron", "orafce", "plpython3", "postgis_3");
+    assertThat(d.extensions())
+        .containsExactly("pg_cron", "orafce", "plpython3", "postgis_3", "wal2json");
     assertThat(d.packages())
         .filteredOn(p -> p.module().equals("extensions"))
         .extracting(PackageRequest::packageName)
-        .containsExactly("postgresql-15-cron", "postgresql-15-orafce", "postgresql-15-postgis-3");
+        .containsExactly(
+            "postgresql-15-cron",
+            "postgresql-15-orafce",
+            "postgresql-15-postgis-3",
+            "postgresql-15-wal2json");
   }
 
   @Test

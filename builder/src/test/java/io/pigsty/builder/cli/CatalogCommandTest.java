@@ -20,18 +20,23 @@ class CatalogCommandTest {
     assertThat(r.code()).isZero();
     List<String> out = lines(r.out());
     assertThat(out.get(0).split("\\s+"))
-        .containsExactly("ALIAS", "TARGET", "PACKAGE", "VERSION", "PRELOAD", "EXTENSIONS");
+        .containsExactly(
+            "ALIAS", "TARGET", "PACKAGE", "VERSION", "PRELOAD", "OUTPUT_PLUGINS", "EXTENSIONS");
     assertThat(out.subList(1, out.size()))
         .extracting(l -> String.join(" ", l.split("\\s+")))
         .containsExactly(
-            "pg_cron t12-15 postgresql-15-cron 1.4.2-2+b1 pg_cron pg_cron",
-            "postgis t12-15 postgresql-15-postgis-3 3.3.2+dfsg-1+b1 -"
+            "pg_cron t12-15 postgresql-15-cron 1.4.2-2+b1 pg_cron - pg_cron",
+            "postgis t12-15 postgresql-15-postgis-3 3.3.2+dfsg-1+b1 - -"
                 + " postgis,postgis_raster,postgis_topology",
-            "pglogical t12-15 postgresql-15-pglogical 2.4.2-1 pglogical pglogical,pglogical_origin",
-            "pglogical t13-17 postgresql-17-pglogical 2.4.5-1 pglogical pglogical,pglogical_origin",
-            "gone - postgresql-$v-gone - - -",
-            "pgvector - postgresql-$v-pgvector - - -");
-    assertThat(r.err()).contains("6 rows, 3 with preload libraries (" + FIXTURE + ")");
+            "wal2json t12-15 postgresql-15-wal2json 2.5-2 - wal2json -",
+            "pglogical t12-15 postgresql-15-pglogical 2.4.2-1 pglogical pglogical,pglogical_output"
+                + " pglogical,pglogical_origin",
+            "pglogical t13-17 postgresql-17-pglogical 2.4.5-1 pglogical pglogical_output"
+                + " pglogical,pglogical_origin",
+            "gone - postgresql-$v-gone - - - -",
+            "pgvector - postgresql-$v-pgvector - - - -");
+    assertThat(r.err())
+        .contains("7 rows, 3 with preload libraries, 3 with output plugins (" + FIXTURE + ")");
   }
 
   @Test
@@ -48,6 +53,7 @@ class CatalogCommandTest {
             "ALIAS PACKAGE",
             "pg_cron postgresql-17-cron",
             "postgis postgresql-17-postgis-3",
+            "wal2json postgresql-17-wal2json",
             "pglogical postgresql-17-pglogical",
             "gone postgresql-17-gone",
             "pgvector postgresql-17-pgvector");
@@ -60,7 +66,8 @@ class CatalogCommandTest {
     assertThat(r.code()).isZero();
     assertThat(lines(r.out())).hasSizeGreaterThan(60);
     assertThat(r.out())
-        .containsPattern("(?m)^pg_cron +d12-15 +postgresql-15-cron +\\S+ +pg_cron +pg_cron$");
+        .containsPattern("(?m)^pg_cron +d12-15 +postgresql-15-cron +\\S+ +pg_cron +- +pg_cron$")
+        .containsPattern("(?m)^wal2json +d12-15 +postgresql-15-wal2json +\\S+ +- +wal2json +-$");
     assertThat(r.err()).contains("the jar's catalog");
   }
 
@@ -78,10 +85,23 @@ class CatalogCommandTest {
             "description Logical Replication Extension for PostgreSQL",
             "extensions pglogical,pglogical_origin",
             "preload pglogical",
+            "output_plugins pglogical,pglogical_output",
             "t13-17 postgresql-17-pglogical 2.4.5-1",
             "description Logical Replication Extension for PostgreSQL",
             "extensions pglogical,pglogical_origin",
-            "preload pglogical");
+            "preload pglogical",
+            "output_plugins pglogical_output");
+  }
+
+  @Test
+  void show_anAliasWithoutExtensionNames_showsItsOutputPlugin() {
+    MainTest.Run r = MainTest.run("catalog", "show", "wal2json", "--catalog", FIXTURE);
+
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .containsPattern("(?m)^  extensions +-$")
+        .containsPattern("(?m)^  preload +-$")
+        .containsPattern("(?m)^  output_plugins +wal2json$");
   }
 
   @Test

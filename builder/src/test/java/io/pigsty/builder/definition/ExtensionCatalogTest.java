@@ -153,7 +153,7 @@ class ExtensionCatalogTest {
 
     assertThat(catalog.available("t12", 15))
         .extracting(ExtensionCatalog.Extension::alias)
-        .containsExactly("pg_cron", "postgis", "pglogical");
+        .containsExactly("pg_cron", "postgis", "wal2json", "pglogical");
     assertThat(catalog.available("t13", 17))
         .extracting(ExtensionCatalog.Extension::alias)
         .containsExactly("pglogical");
@@ -189,6 +189,45 @@ class ExtensionCatalogTest {
   }
 
   @Test
+  void outputPlugins_inCatalogOrderWithoutDuplicates_aliasWithoutExtensionNames() throws Exception {
+    ExtensionCatalog catalog = ExtensionCatalog.load(ARCHIVE);
+
+    // wal2json comes before pglogical in the file; pglogical_origin and pglogical are one entry
+    assertThat(
+            catalog.outputPlugins(
+                "t12",
+                15,
+                List.of("pglogical_origin", "pg_cron", "pglogical", "wal2json", "pg_trgm", "nope")))
+        .containsExactly("wal2json", "pglogical", "pglogical_output");
+    // wal2json is an alias whose package gives no CREATE EXTENSION name
+    assertThat(catalog.find("wal2json").orElseThrow().allExtensionNames()).isEmpty();
+    assertThat(catalog.outputPlugins("t12", 15, List.of("wal2json"))).containsExactly("wal2json");
+    assertThat(catalog.outputPlugins("t12", 15, List.of("pg_cron", "postgis"))).isEmpty();
+    assertThat(catalog.outputPlugins("t12", 15, List.of())).isEmpty();
+    // per target: t13-17 has only pglogical_output, and no wal2json record
+    assertThat(catalog.outputPlugins("t13", 17, List.of("wal2json", "pglogical")))
+        .containsExactly("pglogical_output");
+    assertThat(catalog.outputPlugins("u24", 17, List.of("wal2json"))).isEmpty();
+  }
+
+  @Test
+  void load_recordWithoutOutputPlugins_readsAsNone_andIsWrittenWithAnEmptyList() throws Exception {
+    ExtensionCatalog catalog = ExtensionCatalog.load(ARCHIVE);
+
+    assertThat(Files.readString(ARCHIVE))
+        .contains(
+            "description: \"Run periodic jobs in PostgreSQL\", extensions: [pg_cron],"
+                + " preload: [pg_cron]}");
+    assertThat(catalog.find("pg_cron").orElseThrow().archived("t12", 15).orElseThrow())
+        .extracting(ExtensionCatalog.Archived::outputPlugins)
+        .isEqualTo(List.of());
+    assertThat(catalog.toYaml())
+        .contains("      preload: [pg_cron]\n      output_plugins: []\n")
+        .contains(
+            "      preload: [pglogical]\n      output_plugins: [pglogical, pglogical_output]\n");
+  }
+
+  @Test
   void toYaml_readsBackToTheSameCatalogAndTheSameBytes() throws Exception {
     ExtensionCatalog catalog = ExtensionCatalog.load(ARCHIVE);
     String yaml = catalog.toYaml();
@@ -198,15 +237,21 @@ class ExtensionCatalogTest {
     assertThat(again.toYaml()).isEqualTo(yaml);
     assertThat(again.entries())
         .extracting(ExtensionCatalog.Extension::alias)
-        .containsExactly("pg_cron", "postgis", "pglogical", "gone", "pgvector");
+        .containsExactly("pg_cron", "postgis", "wal2json", "pglogical", "gone", "pgvector");
     assertThat(again.find("pglogical").orElseThrow().archive())
         .isEqualTo(catalog.find("pglogical").orElseThrow().archive());
+    assertThat(again.find("wal2json").orElseThrow().archived("t12", 15).orElseThrow())
+        .isEqualTo(catalog.find("wal2json").orElseThrow().archived("t12", 15).orElseThrow())
+        .extracting(ExtensionCatalog.Archived::outputPlugins)
+        .isEqualTo(List.of("wal2json"));
     assertThat(yaml)
         .contains(
             "  archive:\n    t12-15:\n      package: postgresql-15-cron\n"
                 + "      version: \"1.4.2-2+b1\"\n"
                 + "      description: \"Run periodic jobs in PostgreSQL\"\n"
-                + "      extensions: [pg_cron]\n      preload: [pg_cron]\n")
+                + "      extensions: [pg_cron]\n      preload: [pg_cron]\n"
+                + "      output_plugins: []\n")
+        .contains("      extensions: []\n      preload: []\n      output_plugins: [wal2json]\n")
         .contains("pgvector:\n  deb: \"postgresql-$v-pgvector\"\n  t12: ~\n");
   }
 
@@ -220,7 +265,8 @@ class ExtensionCatalogTest {
             "1.10",
             "say \"hi\": a \\ b",
             List.of("true"),
-            List.of());
+            List.of(),
+            List.of("null", "z", "a"));
     ExtensionCatalog c =
         ExtensionCatalog.of(
             tmp.resolve("x.yml"),
@@ -238,6 +284,7 @@ class ExtensionCatalogTest {
     ExtensionCatalog.Archived back =
         ExtensionCatalog.load(f).find("odd").orElseThrow().archived("t12", 15).orElseThrow();
     assertThat(back).isEqualTo(odd);
+    assertThat(back.outputPlugins()).containsExactly("a", "null", "z");
   }
 
   @Test
@@ -252,6 +299,16 @@ class ExtensionCatalogTest {
     assertThatThrownBy(() -> ExtensionCatalog.load(f))
         .isInstanceOf(DefinitionException.class)
         .hasMessage(f + ":4: a.archive.t12-15.preload: 'bad lib' is not a library name");
+    Files.writeString(
+        f,
+        Files.readString(f).replace("[\"bad lib\"]}", "[], output_plugins: [wal2json, \"../x\"]}"));
+    assertThatThrownBy(() -> ExtensionCatalog.load(f))
+        .isInstanceOf(DefinitionException.class)
+        .hasMessage(f + ":4: a.archive.t12-15.output_plugins: '../x' is not a library name");
+    Files.writeString(f, Files.readString(f).replace("output_plugins", "output_plugin"));
+    assertThatThrownBy(() -> ExtensionCatalog.load(f))
+        .isInstanceOf(DefinitionException.class)
+        .hasMessageContaining("output_plugin");
     Files.writeString(f, Files.readString(f).replace("t12-15", "t12"));
     assertThatThrownBy(() -> ExtensionCatalog.load(f))
         .isInstanceOf(DefinitionException.class)

@@ -45,11 +45,12 @@ class ExtensionsAllTest {
     BundleDefinition d =
         BundleDefinition.load(definition("t12", 15, "postgresql-$v, postgresql-$v-cron", "all"));
 
-    assertThat(d.extensions()).containsExactly("pg_cron", "postgis", "pglogical");
+    assertThat(d.extensions()).containsExactly("pg_cron", "postgis", "wal2json", "pglogical");
     assertThat(d.packages())
         .filteredOn(p -> p.module().equals("extensions"))
         .extracting(PackageRequest::packageName)
-        .containsExactly("postgresql-15-postgis-3", "postgresql-15-pglogical");
+        .containsExactly(
+            "postgresql-15-postgis-3", "postgresql-15-wal2json", "postgresql-15-pglogical");
     assertThat(d.packages())
         .extracting(PackageRequest::packageName)
         .doesNotHaveDuplicates()
