@@ -84,6 +84,37 @@ class ExtensionCatalogTest {
   }
 
   @Test
+  void load_realCatalog_wal2jsonIsAnOutputPluginOnBothTargets_postgisIsNot() throws Exception {
+    ExtensionCatalog catalog = ExtensionCatalog.load(REAL);
+
+    for (String target : List.of("d12-15", "d13-17")) {
+      String os = target.split("-")[0];
+      int major = Integer.parseInt(target.split("-")[1]);
+      assertThat(catalog.covers(os, major)).as(target).isTrue();
+      assertThat(catalog.outputPlugins(os, major, List.of("wal2json")))
+          .as(target)
+          .containsExactly("wal2json");
+      assertThat(catalog.outputPlugins(os, major, List.of("postgis", "postgis_topology")))
+          .as(target)
+          .isEmpty();
+      assertThat(catalog.outputPlugins(os, major, List.of("pg_cron", "pgaudit", "pg_repack")))
+          .as(target)
+          .isEmpty();
+      // the whole target: few modules are output plugins, each one its own package's module
+      List<ExtensionCatalog.Archived> marked =
+          catalog.available(os, major).stream()
+              .map(e -> e.archived(os, major).orElseThrow())
+              .filter(a -> !a.outputPlugins().isEmpty())
+              .toList();
+      assertThat(marked)
+          .as(target)
+          .extracting(ExtensionCatalog.Archived::packageName)
+          .contains("postgresql-" + major + "-wal2json")
+          .hasSizeLessThan(10);
+    }
+  }
+
+  @Test
   void bundled_isTheSameCatalogAsBundlesExtensionsYml() throws Exception {
     assertThat(ExtensionCatalog.bundled().toYaml())
         .isEqualTo(ExtensionCatalog.load(REAL).toYaml())
