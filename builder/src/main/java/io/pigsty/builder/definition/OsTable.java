@@ -79,6 +79,11 @@ public final class OsTable {
     POSTGRES,
     PATRONI,
     VIP_MANAGER,
+    /**
+     * The vip-manager package's own plain unit: it reads {@code /etc/default/vip-manager}, fails
+     * without settings and would leave the node {@code degraded}; the installer disables it.
+     */
+    VIP_MANAGER_PACKAGE,
     ETCD,
     PGBOUNCER,
     PG_EXPORTER,
