@@ -213,6 +213,86 @@ public final class Installer {
   }
 
   /**
+   * Plans disabling a package's own unit that the installer replaces (vip-manager's plain unit,
+   * which fails without settings and leaves the node {@code degraded}): disable, stop, and forget
+   * its failure ({@code systemctl reset-failed}). Nothing when it is disabled and inactive.
+   */
+  private void disablePackageUnit(List<Step> steps, String unit) throws InstallException {
+    boolean enabled =
+        ops.run(Command.of(NodeOps.SHORT, "systemctl", "is-enabled", unit))
+            .out()
+            .strip()
+            .equals("enabled");
+    String state = ops.run(Command.of(NodeOps.SHORT, "systemctl", "is-active", unit)).out().strip();
+    if (enabled) {
+      steps.add(new Step.Unit(unit, Action.DISABLE));
+    }
+    if (!state.equals("inactive") && !state.isEmpty()) {
+      steps.add(new Step.Unit(unit, Action.STOP));
+      steps.add(
+          new Step.Run(
+              List.of("systemctl", "reset-failed", unit), "forget " + unit + "'s failure"));
+    }
+  }
+
+  /**
+   * {@code output_plugin_libraries} of this cluster, when it installs or creates a logical decoding
+   * output plugin (wal2json ...) and its server has the setting: PostgreSQL's default ({@code
+   * pgoutput, test_decoding}) then the plugins the extension catalog names for {@code
+   * pg_extensions} and the extensions of {@code pg_databases}. The setting came with the minor
+   * releases of 2026 (15.20 on bookworm); without it a server would refuse to start on an unknown
+   * setting, so it is written only where {@code postgres --describe-config} lists it, and where it
+   * is missing every plugin is allowed anyway.
+   *
+   * @param osCode the node's OS code for the catalog's records
+   * @return library names, or empty when nothing needs the setting
+   * @throws InstallException when the node's OS has no row in the table
+   */
+  Optional<List<String>> outputPluginLibraries(String osCode) throws InstallException {
+    List<String> names = new ArrayList<>(inv.cluster().extensions());
+    for (PgDatabase d : inv.cluster().databases()) {
+      d.extensions().forEach(e -> names.add(e.name()));
+    }
+    List<String> plugins = catalog.outputPlugins(osCode, inv.version(), names);
+    if (plugins.isEmpty() || !serverSettings().contains("output_plugin_libraries")) {
+      return Optional.empty();
+    }
+    Set<String> libs = new LinkedHashSet<>(List.of("pgoutput", "test_decoding"));
+    libs.addAll(plugins);
+    return Optional.of(List.copyOf(libs));
+  }
+
+  private Set<String> serverSettings;
+
+  /**
+   * The settings this node's PostgreSQL binary knows ({@code postgres --describe-config}, one per
+   * line, the name first), read once the package is installed; empty before.
+   */
+  private Set<String> serverSettings() throws InstallException {
+    if (serverSettings != null) {
+      return serverSettings;
+    }
+    CommandResult r =
+        ops.run(
+            Command.of(
+                Duration.ofSeconds(30),
+                file(File.PG_BIN).resolve("postgres").toString(),
+                "--describe-config"));
+    if (!r.ok()) {
+      return Set.of();
+    }
+    Set<String> names = new HashSet<>();
+    for (String line : r.out().split("\n")) {
+      int tab = line.indexOf('\t');
+      if (tab > 0) {
+        names.add(line.substring(0, tab));
+      }
+    }
+    serverSettings = names;
+    return names;
+  }
+
+  /**
    * {@code shared_preload_libraries} of this cluster: {@code pg_libraries} (else the tuning
    * template's), then the libraries the extension catalog says the extensions of {@code
    * pg_databases} need preloaded (pg_cron, pgaudit ...), each once, in that order.
@@ -924,6 +1004,8 @@ public final class Installer {
     Vars v = inv.vars();
     Map<String, String> params = new LinkedHashMap<>(tuning.params());
     params.put("shared_preload_libraries", String.join(",", preloadLibraries(os().code())));
+    outputPluginLibraries(os().code())
+        .ifPresent(libs -> params.put("output_plugin_libraries", String.join(", ", libs)));
     params.putAll(inv.cluster().parameters());
     List<String> hba =
         Arrays.stream(Configs.pgHba(inv).split("\n")).filter(l -> !l.isBlank()).toList();
@@ -1293,6 +1375,7 @@ public final class Installer {
               Dcs.members(inv.inventory()),
               Dcs.api(inv.inventory())));
       ops.unit(steps, unit(Unit.VIP_MANAGER), changed.contains(vm), false);
+      disablePackageUnit(steps, unit(Unit.VIP_MANAGER_PACKAGE));
     }
     if (!inv.admin()) {
       return new Plan(steps, notes);

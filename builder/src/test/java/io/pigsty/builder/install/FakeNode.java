@@ -124,6 +124,17 @@ final class FakeNode implements CommandRunner, NodeFiles {
     List<String> a = c.argv();
     commands.add(c.line());
     String p = a.get(0);
+    if (p.endsWith("/bin/postgres") && a.size() == 2 && a.get(1).equals("--describe-config")) {
+      // a few lines of postgres --describe-config: name, context, group, type ...
+      if (!packages.contains("postgresql-" + pgVersion)) {
+        return fail(c, "No such file or directory");
+      }
+      StringBuilder out = new StringBuilder();
+      for (String n : serverSettings) {
+        out.append(n).append("\tsuperuser\tReplication\tSTRING\t\n");
+      }
+      return ok(c, out.toString());
+    }
     switch (p) {
       case "dpkg-query":
         return packages.contains(a.get(a.size() - 1))
@@ -136,6 +147,11 @@ final class FakeNode implements CommandRunner, NodeFiles {
               i++;
             } else if (!a.get(i).startsWith("-")) {
               packages.add(a.get(i));
+              if (a.get(i).equals("vip-manager")) {
+                // the package enables and starts its plain unit, which fails without settings
+                enabled.add("vip-manager.service");
+                active.add("vip-manager.service");
+              }
               if (a.get(i).equals("nginx")) {
                 // nginx-common's default site
                 files.put(
@@ -218,7 +234,7 @@ final class FakeNode implements CommandRunner, NodeFiles {
       case "disable":
         enabled.remove(unit);
         return ok(c, "");
-      case "daemon-reload":
+      case "daemon-reload", "reset-failed":
         return ok(c, "");
       default:
         throw new AssertionError("the fake node does not know " + c.line());
@@ -233,6 +249,13 @@ final class FakeNode implements CommandRunner, NodeFiles {
 
   /** What {@code SELECT pg_is_in_recovery()} answers (a replica under Patroni). */
   boolean inRecovery;
+
+  /**
+   * The settings {@code postgres --describe-config} lists (a 2026 minor release has
+   * output_plugin_libraries).
+   */
+  final List<String> serverSettings =
+      new ArrayList<>(List.of("shared_preload_libraries", "wal_level", "output_plugin_libraries"));
 
   /** The members restarted through {@code patronictl restart}, in order. */
   final List<String> restarts = new ArrayList<>();

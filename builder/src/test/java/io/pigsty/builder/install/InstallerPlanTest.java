@@ -62,6 +62,15 @@ class InstallerPlanTest {
               "enable haproxy",
               "enable nginx")
           .noneMatch(c -> c.contains("postgresql@15-main") || c.contains("pg_createcluster"));
+      if (t.startsWith("demo")) {
+        // with a VIP: the package's plain vip-manager unit, which fails without settings, goes
+        assertThat(r.changes())
+            .as(t)
+            .contains(
+                "disable vip-manager.service",
+                "stop vip-manager.service",
+                "forget vip-manager.service's failure (systemctl reset-failed vip-manager.service)");
+      }
       assertThat(log).as(t).contains("  patroni: pg-meta-1 leads pg-meta".strip());
       assertThat(r.changes())
           .as(t)
@@ -284,6 +293,30 @@ class InstallerPlanTest {
         .contains("shared_preload_libraries: 'pgaudit,auto_explain,pg_cron'")
         .doesNotContain("pg_stat_statements");
     assertThat(node.restarts).containsExactly("pg-meta-1");
+  }
+
+  /** A 2026 minor release refuses an output plugin output_plugin_libraries does not list. */
+  @Test
+  void outputPlugins_wal2jsonIsAllowedWhereTheServerHasTheSetting() throws Exception {
+    String demo = Files.readString(InventoryCases.DEMO);
+    String yml = "/etc/patroni/15-main.yml";
+    FakeNode plain = new FakeNode();
+    installer(write("pigsty.yml", demo), plain).apply();
+    assertThat(text(plain, yml)).doesNotContain("output_plugin_libraries");
+
+    String w2j =
+        demo.replace("pg_conf: tiny.yml", "pg_conf: tiny.yml\n        pg_extensions: [wal2json]");
+    FakeNode node = new FakeNode();
+    installer(write("pigsty.yml", w2j), node).apply();
+    assertThat(text(node, yml))
+        .contains("output_plugin_libraries: 'pgoutput, test_decoding, wal2json'");
+    assertThat(node.commands).anyMatch(c -> c.endsWith("/bin/postgres --describe-config"));
+
+    // a server from before the setting: writing it would stop PostgreSQL from starting
+    FakeNode older = new FakeNode();
+    older.serverSettings.remove("output_plugin_libraries");
+    installer(write("pigsty.yml", w2j), older).apply();
+    assertThat(text(older, yml)).doesNotContain("output_plugin_libraries");
   }
 
   @Test
