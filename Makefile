@@ -35,7 +35,7 @@ export PIGSTY_FIXTURES_EL
 # Debian packages the tests and benchmark call as oracles or helpers
 HOST_TOOLS := gpgv gpg gpg-agent dpkg-dev apt-utils mmdebstrap rpm dnf createrepo-c xz-utils curl bc time python3 systemd-container iproute2 openssh-server openssh-client postgresql-client openjdk-17-jdk-headless packer vagrant vagrant-libvirt haproxy patroni postgresql-15 vip-manager
 
-.PHONY: all build pkg test unit hostile image-check release-check e2e e2e-demo e2e-demo4 rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo docker-up sandbox-test demo4
+.PHONY: all build pkg test unit hostile image-check release-check e2e e2e-demo e2e-demo-d13 e2e-demo4 rootfs-check bench bench-el tools clean help release sandbox sandbox-clean demo docker-up sandbox-test demo4
 
 all: build
 
@@ -56,6 +56,7 @@ help:
 	@echo "make demo4   - demo4 on four docker nodes: configure, install over SSH twice, pg-test under Patroni,"
 	@echo "              switchover and failover with a writing client (KEEP=1 keeps the nodes, KILLS=N kills)"
 	@echo "make e2e-demo4 - make demo4, then the nodes removed and our dockerd stopped (part of make test)"
+	@echo "make e2e-demo-d13 - make demo OS=d13, then the node removed (part of make test)"
 	@echo "make demo    - jar + bundle + release + sandbox + install twice + health report"
 	@echo "              (OS=d13: the Debian 13 bundle and a trixie node; default OS=d12)"
 	@echo "make rootfs-check - build the appliance rootfs offline from the bundle, boot it air-gapped, configure, install, health report"
@@ -111,6 +112,10 @@ e2e: tools build $(SELF_DEB)
 e2e-demo: tools
 	PIGSTY_FLOOR=0 $(MAKE) --no-print-directory demo; rc=$$?; $(MAKE) --no-print-directory sandbox-clean; exit $$rc
 
+# the same on Debian 13: the d13 bundle built from trixie, a trixie node, PostgreSQL 17
+e2e-demo-d13: tools
+	PIGSTY_FLOOR=0 $(MAKE) --no-print-directory demo OS=d13; rc=$$?; $(MAKE) --no-print-directory sandbox-clean; exit $$rc
+
 # the download path and our own packages: get against 127.0.0.1, .deb by apt-get in an offline
 # chroot, .rpm by dnf into an installroot
 release-check: tools build
@@ -123,7 +128,7 @@ release-check: tools build
 rootfs-check: tools $(BUNDLE) $(RELEASE)
 	bash $(TESTS)/rootfs-test.sh $(JAR) $(BUNDLE) $(RELEASE)
 
-test: unit hostile image-check release-check e2e e2e-demo e2e-demo4 rootfs-check
+test: unit hostile image-check release-check e2e e2e-demo e2e-demo-d13 e2e-demo4 rootfs-check
 
 bench: tools build
 	bash $(TESTS)/bench.sh $(JAR) $(DEF)

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""inventory-extra.py PIGSTY_YML: adds to the demo inventory's pg-meta cluster a user with a
-pre-hashed md5 password and most pg_users attributes, a user with a pre-hashed SCRAM secret,
-and a database with most pg_databases attributes, for the sandbox's second-inventory check
-(sandbox-demo.sh). Prints the clear passwords as NAME=PASSWORD lines."""
+"""inventory-extra.py PIGSTY_YML [EXTENSIONS]: adds to the demo inventory's pg-meta cluster a user
+with a pre-hashed md5 password and most pg_users attributes, a user with a pre-hashed SCRAM
+secret, and a database with most pg_databases attributes, for the sandbox's second-inventory
+check (sandbox-demo.sh). With EXTENSIONS (names separated by ','), also a database `exts`
+creating every one of them, `pg_extensions: [wal2json]` (an output plugin: nothing to create)
+and `cron.database_name: exts` (pg_cron is created in that database only).
+Prints the clear passwords as NAME=PASSWORD lines."""
 import base64, hashlib, hmac, re, sys
 
 path = sys.argv[1]
@@ -37,6 +40,16 @@ m = re.search(r"^( *)- \{name: meta, .*$", text, re.M)
 if not m:
     sys.exit("inventory-extra.py: no meta database entry in " + path)
 text = text[:m.end()] + "\n%s- %s" % (m.group(1), database) + text[m.end():]
+if len(sys.argv) > 2:
+    names = [n for n in sys.argv[2].split(",") if n]
+    exts = "{name: exts, owner: dbuser_meta, extensions: [%s], comment: every extension of the bundle}" % (
+        ", ".join("'%s'" % n for n in names))
+    text = text[:m.end()] + "\n%s- %s" % (m.group(1), exts) + text[m.end():]
+    c = re.search(r"^( *)pg_cluster: pg-meta$", text, re.M)
+    if not c:
+        sys.exit("inventory-extra.py: no 'pg_cluster: pg-meta' line in " + path)
+    text = (text[:c.end()] + "\n%spg_extensions: [wal2json]" % c.group(1)
+            + "\n%spg_parameters: {cron.database_name: exts}" % c.group(1) + text[c.end():])
 open(path, "w").write(text)
 print("dbuser_extra=Extra.Pass")
 print("dbuser_scram=Scram.Pass")

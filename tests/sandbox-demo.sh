@@ -57,8 +57,24 @@ printf '%s\n' "$plan" | grep -qx 'plan: no changes' ||
     { printf '%s\n' "$plan" >&2; die "the plan over the installed node is not empty"; }
 printf 'plan_empty=yes\n'
 
-note "a second inventory: users with pre-hashed md5 and SCRAM passwords, a role without one, a database with most attributes"
-python3 "$HERE/inventory-extra.py" "$NODE_ROOT/root/pigsty/pigsty.yml" >/dev/null || die "cannot extend pigsty.yml"
+# the floor installs what the first inventory asked for, as configure_to_pg_ready measured it
+mapfile -t PKGS < <(in_node sh -c 'cd /root/pigsty && ./jre/bin/java -jar pigsty.jar install --packages')
+
+# every extension the bundle carries, read from its .deb files with dpkg-deb (not from our
+# catalog): the names of the install scripts <name>--<version>.sql of its postgresql-* packages
+# (contrib, the PL packages, the extension packages and their -scripts companions); Debian's
+# versioned control files such as postgis-3.control have no script of their own
+EXT_DIR=$(mktemp -d)
+trap 'rm -rf "$EXT_DIR"' EXIT
+tar -xzf "$BUNDLE" -C "$EXT_DIR" --wildcards '*/postgresql-*.deb' || die "no postgresql-* packages in $BUNDLE"
+EXTS=$(find "$EXT_DIR" -name 'postgresql-*.deb' -exec dpkg-deb -c {} \; | sed 's/ -> .*//' |
+    sed -n 's#.*/usr/share/postgresql/[0-9]*/extension/\([^/]*\)\.sql$#\1#p' | grep -v -- '--.*--' |
+    sed 's/--.*//' | sort -u | paste -sd, -)
+rm -rf "$EXT_DIR"
+trap - EXIT
+[ -n "$EXTS" ] || die "no extension .control files in the bundle's postgresql-* packages"
+note "a second inventory: users with pre-hashed md5 and SCRAM passwords, a role without one, a database with most attributes, a database with the bundle's $(tr ',' '\n' <<<"$EXTS" | wc -l) extensions"
+python3 "$HERE/inventory-extra.py" "$NODE_ROOT/root/pigsty/pigsty.yml" "$EXTS" >/dev/null || die "cannot extend pigsty.yml"
 third=$(in_node sh -c 'cd /root/pigsty && make install' 2>&1) || { printf '%s\n' "$third" >&2; die "install of the extended pigsty.yml failed"; }
 printf '%s\n' "$third" | grep -q '^changes: [1-9]' || { printf '%s\n' "$third" >&2; die "the extended pigsty.yml changed nothing"; }
 fourth=$(in_node sh -c 'cd /root/pigsty && make install' 2>&1) || { printf '%s\n' "$fourth" >&2; die "fourth make install failed"; }
@@ -70,6 +86,23 @@ printf '%s\n' "$fourth" | grep -qx 'changes: 0' ||
 [ "$(PGPASSWORD=Scram.Pass psql "host=$NODE_IP port=5432 user=dbuser_scram dbname=meta" -XtAc 'SELECT 1')" = 1 ] ||
     die "dbuser_scram (pre-hashed SCRAM) cannot log in"
 printf 'extended_inventory=yes\n'
+missing=$(in_node runuser -u postgres -- psql -d exts -XtAc \
+    "SELECT string_agg(x, ' ') FROM unnest(string_to_array('$EXTS', ',')) x WHERE x NOT IN (SELECT extname FROM pg_extension)") ||
+    die "cannot read the extensions of database exts"
+[ -z "$missing" ] || die "database exts lacks these extensions of the bundle: $missing"
+printf 'bundle_extensions_created=%s\n' "$(tr ',' '\n' <<<"$EXTS" | wc -l)"
+note "wal2json: a logical slot returns a test insert (wal_level = logical)"
+w2j=$(in_node runuser -u postgres -- psql -d exts -XtAq -v ON_ERROR_STOP=1 <<'SQL'
+SELECT 'slot ' || slot_name FROM pg_create_logical_replication_slot('pigsty_w2j', 'wal2json');
+CREATE TABLE pigsty_w2j (id int PRIMARY KEY, v text);
+INSERT INTO pigsty_w2j VALUES (1, 'pigsty-wal2json');
+SELECT data FROM pg_logical_slot_get_changes('pigsty_w2j', NULL, NULL, 'format-version', '2');
+SELECT pg_drop_replication_slot('pigsty_w2j');
+DROP TABLE pigsty_w2j;
+SQL
+) || die "wal2json: the logical slot failed: $w2j"
+grep -q '"action":"I".*"pigsty-wal2json"' <<<"$w2j" || die "wal2json: the insert is not in the slot's changes: $w2j"
+printf 'wal2json_insert_decoded=yes\n'
 
 in_node sh -c 'cd /root/pigsty && make status' >&2 || die "make status failed"
 curl -fsS "http://$NODE_IP/" >/dev/null || die "http://$NODE_IP/ does not answer"
@@ -87,7 +120,6 @@ if [ "${PIGSTY_FLOOR:-1}" != 0 ]; then
     printf 'Types: deb\nURIs: file:///www/pigsty/\nSuites: ./\nSigned-By: /www/pigsty/pigsty.gpg\n' \
         >"$F/etc/apt/sources.list.d/pigsty-local.sources"
     root_forbid_services "$F"
-    mapfile -t PKGS < <(in_node sh -c 'cd /root/pigsty && ./jre/bin/java -jar pigsty.jar install --packages')
     in_root_offline "$F" apt-get update -q >/dev/null || die "floor: apt-get update failed"
     T=$(now)
     in_root_offline "$F" apt-get install -y -q -o Dpkg::Use-Pty=0 "${PKGS[@]}" >"$SANDBOX_DIR/floor.log" 2>&1 ||
