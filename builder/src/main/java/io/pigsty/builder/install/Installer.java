@@ -241,8 +241,10 @@ public final class Installer {
    * pgoutput, test_decoding}) then the plugins the extension catalog names for {@code
    * pg_extensions} and the extensions of {@code pg_databases}. The setting came with the minor
    * releases of 2026 (15.20 on bookworm); without it a server would refuse to start on an unknown
-   * setting, so it is written only where {@code postgres --describe-config} lists it, and where it
-   * is missing every plugin is allowed anyway.
+   * setting, so it is set only where {@code postgres --describe-config} lists it, and where it is
+   * missing every plugin is allowed anyway. It is set with {@code ALTER SYSTEM} on every member
+   * ({@link #outputPluginStep}): Patroni 3.0.2 drops a setting its validator does not know from its
+   * {@code parameters} ("Removing unexpected parameter").
    *
    * @param osCode the node's OS code for the catalog's records
    * @return library names, or empty when nothing needs the setting
@@ -260,6 +262,31 @@ public final class Installer {
     Set<String> libs = new LinkedHashSet<>(List.of("pgoutput", "test_decoding"));
     libs.addAll(plugins);
     return Optional.of(List.copyOf(libs));
+  }
+
+  /**
+   * On a running member (leader or replica), {@code ALTER SYSTEM SET output_plugin_libraries} and a
+   * reload when {@code SHOW} differs from {@link #outputPluginLibraries}; the setting's context is
+   * {@code superuser}, so no restart. A value no longer asked for is left as it is.
+   */
+  private Optional<Step> outputPluginStep() throws InstallException {
+    Optional<List<String>> want = outputPluginLibraries(os().code());
+    if (want.isEmpty() || !pgReady()) {
+      return Optional.empty();
+    }
+    String value = String.join(", ", want.get());
+    List<String> have = lines(psql("postgres", "SHOW output_plugin_libraries;").out());
+    if (have.equals(List.of(value))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Step.Sql(
+            "postgres",
+            "ALTER SYSTEM SET output_plugin_libraries = "
+                + Provisioning.lit(value)
+                + ";\nSELECT pg_reload_conf();\n",
+            List.of("output_plugin_libraries = '" + value + "' (ALTER SYSTEM, reload)"),
+            false));
   }
 
   private Set<String> serverSettings;
@@ -1004,8 +1031,6 @@ public final class Installer {
     Vars v = inv.vars();
     Map<String, String> params = new LinkedHashMap<>(tuning.params());
     params.put("shared_preload_libraries", String.join(",", preloadLibraries(os().code())));
-    outputPluginLibraries(os().code())
-        .ifPresent(libs -> params.put("output_plugin_libraries", String.join(", ", libs)));
     params.putAll(inv.cluster().parameters());
     List<String> hba =
         Arrays.stream(Configs.pgHba(inv).split("\n")).filter(l -> !l.isBlank()).toList();
@@ -1055,9 +1080,10 @@ public final class Installer {
   // ---- sql ---------------------------------------------------------------------------------
 
   private Plan planSql() throws InstallException {
+    List<Step> local = outputPluginStep().map(List::of).orElse(List.of());
     if (pgReady() && inRecovery()) {
       return new Plan(
-          List.of(), List.of("sql: " + inv.instanceName() + " is a replica; the leader runs it"));
+          local, List.of("sql: " + inv.instanceName() + " is a replica; the leader runs it"));
     }
     if (!pgReady()) {
       return new Plan(
@@ -1070,7 +1096,7 @@ public final class Installer {
                   false)),
           List.of("sql: planned in full once PostgreSQL accepts connections"));
     }
-    List<Step> steps = new ArrayList<>();
+    List<Step> steps = new ArrayList<>(local);
     String roles = rolesScript();
     sql(steps, "postgres", roles);
 

@@ -263,7 +263,18 @@ final class FakeNode implements CommandRunner, NodeFiles {
   /** Settings the server reports {@code pending_restart} for (cleared by a restart). */
   final Set<String> pendingRestart = new TreeSet<>();
 
+  /** The running server's output_plugin_libraries (PostgreSQL's default until ALTER SYSTEM). */
+  String outputPluginLibraries = "pgoutput, test_decoding";
+
   private CommandResult psql(Command c, String db, String sql) {
+    if (sql.equals("SHOW output_plugin_libraries;")) {
+      return ok(c, outputPluginLibraries + "\n");
+    }
+    String alter = "ALTER SYSTEM SET output_plugin_libraries = '";
+    if (sql.startsWith(alter)) {
+      outputPluginLibraries = sql.substring(alter.length(), sql.indexOf("';"));
+      return ok(c, "");
+    }
     if (sql.startsWith("SELECT name || '|' || pending_restart FROM pg_settings")) {
       if (!active.contains("patroni@" + pgVersion + "-main.service")) {
         return fail(c, "psql: error: connection to server on socket failed");

@@ -299,24 +299,37 @@ class InstallerPlanTest {
   @Test
   void outputPlugins_wal2jsonIsAllowedWhereTheServerHasTheSetting() throws Exception {
     String demo = Files.readString(InventoryCases.DEMO);
-    String yml = "/etc/patroni/15-main.yml";
     FakeNode plain = new FakeNode();
     installer(write("pigsty.yml", demo), plain).apply();
-    assertThat(text(plain, yml)).doesNotContain("output_plugin_libraries");
+    assertThat(plain.outputPluginLibraries).isEqualTo("pgoutput, test_decoding");
 
     String w2j =
         demo.replace("pg_conf: tiny.yml", "pg_conf: tiny.yml\n        pg_extensions: [wal2json]");
     FakeNode node = new FakeNode();
-    installer(write("pigsty.yml", w2j), node).apply();
-    assertThat(text(node, yml))
-        .contains("output_plugin_libraries: 'pgoutput, test_decoding, wal2json'");
+    Installer i = installer(write("pigsty.yml", w2j), node);
+    assertThat(i.apply().changes())
+        .contains(
+            "output_plugin_libraries = 'pgoutput, test_decoding, wal2json' (ALTER SYSTEM, reload)");
+    assertThat(node.outputPluginLibraries).isEqualTo("pgoutput, test_decoding, wal2json");
     assertThat(node.commands).anyMatch(c -> c.endsWith("/bin/postgres --describe-config"));
+    assertThat(i.plan().steps()).isEmpty();
+    // Patroni 3.0.2 would drop it from its parameters: it is not there
+    assertThat(text(node, "/etc/patroni/15-main.yml")).doesNotContain("output_plugin_libraries");
 
-    // a server from before the setting: writing it would stop PostgreSQL from starting
+    // a replica sets it too (the rest of the SQL is the leader's)
+    node.inRecovery = true;
+    node.outputPluginLibraries = "pgoutput, test_decoding";
+    assertThat(i.plan().steps())
+        .extracting(Step::describe)
+        .containsExactly(
+            "sql in postgres: output_plugin_libraries = 'pgoutput, test_decoding, wal2json'"
+                + " (ALTER SYSTEM, reload)");
+
+    // a server from before the setting: setting it would fail
     FakeNode older = new FakeNode();
     older.serverSettings.remove("output_plugin_libraries");
     installer(write("pigsty.yml", w2j), older).apply();
-    assertThat(text(older, yml)).doesNotContain("output_plugin_libraries");
+    assertThat(older.commands).noneMatch(c -> c.contains("output_plugin_libraries"));
   }
 
   @Test
