@@ -33,6 +33,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Brings up a node's PostgreSQL instance from the local repository, as plan then apply: on the
@@ -282,8 +283,9 @@ public final class Installer {
     return Optional.of(
         new Step.Sql(
             "postgres",
+            // a list setting: one literal per element (one literal would be one element)
             "ALTER SYSTEM SET output_plugin_libraries = "
-                + Provisioning.lit(value)
+                + want.get().stream().map(Provisioning::lit).collect(Collectors.joining(", "))
                 + ";\nSELECT pg_reload_conf();\n",
             List.of("output_plugin_libraries = '" + value + "' (ALTER SYSTEM, reload)"),
             false));

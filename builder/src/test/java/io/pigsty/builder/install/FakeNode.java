@@ -270,9 +270,18 @@ final class FakeNode implements CommandRunner, NodeFiles {
     if (sql.equals("SHOW output_plugin_libraries;")) {
       return ok(c, outputPluginLibraries + "\n");
     }
-    String alter = "ALTER SYSTEM SET output_plugin_libraries = '";
+    String alter = "ALTER SYSTEM SET output_plugin_libraries = ";
     if (sql.startsWith(alter)) {
-      outputPluginLibraries = sql.substring(alter.length(), sql.indexOf("';"));
+      // a list setting: 'a', 'b' is the list a, b; one literal 'a, b' would be one element
+      List<String> elements = new ArrayList<>();
+      for (String lit : sql.substring(alter.length(), sql.indexOf(";")).split(", ")) {
+        if (!lit.startsWith("'") || !lit.endsWith("'")) {
+          throw new AssertionError("not a list of literals: " + sql);
+        }
+        String v = lit.substring(1, lit.length() - 1);
+        elements.add(v.contains(",") ? '"' + v + '"' : v);
+      }
+      outputPluginLibraries = String.join(", ", elements);
       return ok(c, "");
     }
     if (sql.startsWith("SELECT name || '|' || pending_restart FROM pg_settings")) {
