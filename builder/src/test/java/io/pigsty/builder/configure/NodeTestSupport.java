@@ -1,6 +1,7 @@
 package io.pigsty.builder.configure;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Fake nodes and crafted bundles for tests outside this package (the CLI's). */
@@ -41,17 +42,15 @@ public final class NodeTestSupport {
   /**
    * @return a signed bundle for that target with the standard test packages, for PostgreSQL 15
    *     ({@code pg_major}) and 14, 16, 17 ({@code pg_majors}), so any inventory case's major is
-   *     carried
+   *     carried; with timescaledb too, which the seed pg-meta inventory creates (the extension
+   *     catalog names its package since trixie's records)
    */
   public static Path bundle(Path dir, String os, String release, String arch) throws Exception {
+    List<TestBundle.Pkg> pkgs = new ArrayList<>(TestBundle.standard(15, 14, 16, 17));
+    for (int v : List.of(15, 14, 16, 17)) {
+      pkgs.add(new TestBundle.Pkg("postgresql-" + v + "-timescaledb", "2.19.3+dfsg-1", null));
+    }
     return TestBundle.build(
-        dir,
-        os,
-        release,
-        arch,
-        TestBundle.standard(15, 14, 16, 17),
-        List.of("server"),
-        TestBundle.key(),
-        List.of(15, 14, 16, 17));
+        dir, os, release, arch, pkgs, List.of("server"), TestBundle.key(), List.of(15, 14, 16, 17));
   }
 }
