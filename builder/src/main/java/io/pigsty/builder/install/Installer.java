@@ -1102,14 +1102,7 @@ public final class Installer {
     String roles = rolesScript();
     sql(steps, "postgres", roles);
 
-    Vars v = inv.vars();
-    Map<String, Password> passwords = new LinkedHashMap<>();
-    passwords.put(v.adminUser(), v.adminPassword());
-    passwords.put(v.monitorUser(), v.monitorPassword());
-    passwords.put(v.replicationUser(), v.replicationPassword());
-    inv.cluster().users().stream()
-        .filter(u -> u.password() != null)
-        .forEach(u -> passwords.put(u.name(), u.password()));
+    Map<String, Password> passwords = passwords();
     Map<String, String> secrets = secrets(new ArrayList<>(passwords.keySet()));
     StringBuilder pw = new StringBuilder("SET log_statement = 'none';\n");
     List<String> reset = new ArrayList<>();
@@ -1118,11 +1111,7 @@ public final class Installer {
           String stored = secrets.getOrDefault(user, "");
           // pre-hashed (md5..., SCRAM-SHA-256$...) are stored as given; clear text is checked
           // against the stored SCRAM secret, so neither is set again when it already matches
-          boolean same =
-              password.isHashed()
-                  ? stored.equals(password.text())
-                  : Scram.matches(stored, password.text());
-          if (!same) {
+          if (!stored(stored, password)) {
             pw.append("ALTER ROLE ")
                 .append(Provisioning.id(user))
                 .append(" PASSWORD ")
@@ -1298,6 +1287,65 @@ public final class Installer {
         Duration.ofMinutes(5));
   }
 
+  /** The logins with a password in pigsty.yml: Pigsty's own, then {@code pg_users}. */
+  private Map<String, Password> passwords() {
+    Vars v = inv.vars();
+    Map<String, Password> passwords = new LinkedHashMap<>();
+    passwords.put(v.adminUser(), v.adminPassword());
+    passwords.put(v.monitorUser(), v.monitorPassword());
+    passwords.put(v.replicationUser(), v.replicationPassword());
+    inv.cluster().users().stream()
+        .filter(u -> u.password() != null)
+        .forEach(u -> passwords.put(u.name(), u.password()));
+    return passwords;
+  }
+
+  /**
+   * Whether a stored secret is that password: pre-hashed ones (md5..., SCRAM-SHA-256$...) are
+   * stored as given; clear text is checked against the stored SCRAM secret.
+   */
+  private static boolean stored(String secret, Password password) {
+    return password.isHashed()
+        ? secret.equals(password.text())
+        : Scram.matches(secret, password.text());
+  }
+
+  /** How long a replica waits for the leader's passwords to reach it (tests shorten it). */
+  Duration replicaSecretsWait = Duration.ofMinutes(2);
+
+  /**
+   * {@link #secrets} on a replica, once the passwords of pigsty.yml that the leader sets have
+   * reached it: a replica cloned before the leader's SQL phase ended would otherwise write a
+   * pgbouncer userlist without them (or with old secrets), and pgbouncer's SCRAM login to
+   * PostgreSQL would fail. Waits up to {@link #replicaSecretsWait}, then takes what is there.
+   */
+  private Map<String, String> replicatedSecrets(List<String> users) throws InstallException {
+    Map<String, Password> want = passwords();
+    want.keySet().retainAll(users);
+    long deadline = System.nanoTime() + replicaSecretsWait.toNanos();
+    boolean logged = false;
+    while (true) {
+      Map<String, String> have = secrets(users);
+      List<String> behind =
+          want.entrySet().stream()
+              .filter(e -> !stored(have.getOrDefault(e.getKey(), ""), e.getValue()))
+              .map(Map.Entry::getKey)
+              .toList();
+      if (behind.isEmpty()) {
+        return have;
+      }
+      if (System.nanoTime() > deadline) {
+        log.accept("pgbouncer: the passwords of " + behind + " have not reached this replica");
+        return have;
+      }
+      if (!logged) {
+        log.accept("pgbouncer: waiting for the leader's passwords of " + behind);
+        logged = true;
+      }
+      pause(Duration.ofSeconds(1));
+    }
+  }
+
   private Map<String, String> secrets(List<String> users) throws InstallException {
     StringBuilder q =
         new StringBuilder(
@@ -1336,7 +1384,7 @@ public final class Installer {
         false);
     if (pgReady()) {
       List<String> users = Configs.pgbouncerUsers(inv);
-      Map<String, String> all = secrets(users);
+      Map<String, String> all = inRecovery() ? replicatedSecrets(users) : secrets(users);
       Map<String, String> ordered = new LinkedHashMap<>();
       for (String u : users) {
         if (all.containsKey(u)) {

@@ -263,6 +263,9 @@ final class FakeNode implements CommandRunner, NodeFiles {
   /** Settings the server reports {@code pending_restart} for (cleared by a restart). */
   final Set<String> pendingRestart = new TreeSet<>();
 
+  /** Run before each read of the stored secrets (a test's replication lag). */
+  Runnable beforeSecretsQuery = () -> {};
+
   /** The running server's output_plugin_libraries (PostgreSQL's default until ALTER SYSTEM). */
   String outputPluginLibraries = "pgoutput, test_decoding";
 
@@ -303,6 +306,7 @@ final class FakeNode implements CommandRunner, NodeFiles {
       return ok(c, String.join("\n", databases) + "\n");
     }
     if (sql.startsWith("SELECT rolname || '|'")) {
+      beforeSecretsQuery.run();
       StringBuilder out = new StringBuilder();
       secrets.forEach(
           (u, s) -> {

@@ -332,6 +332,45 @@ class InstallerPlanTest {
     assertThat(older.commands).noneMatch(c -> c.contains("output_plugin_libraries"));
   }
 
+  /** A replica cloned before the leader set the passwords waits for them before the userlist. */
+  @Test
+  void replica_waitsForTheLeadersPasswordsBeforeWritingThePgbouncerUserlist() throws Exception {
+    FakeNode node = new FakeNode();
+    Installer i = installer(write("pigsty.yml", Files.readString(InventoryCases.DEMO)), node);
+    i.apply();
+    Path list = Path.of("/etc/pgbouncer/userlist.txt");
+    String secret = node.secrets.get("dbuser_meta");
+    assertThat(text(node, list.toString())).contains("\"dbuser_meta\"");
+
+    node.inRecovery = true;
+    node.files.remove(list);
+    node.secrets.remove("dbuser_meta");
+    int[] reads = {0};
+    node.beforeSecretsQuery =
+        () -> {
+          if (++reads[0] == 3) {
+            node.secrets.put("dbuser_meta", secret); // replayed from the leader
+          }
+        };
+    Step.WriteFile w =
+        i.plan(Installer.Phase.SERVICES).steps().stream()
+            .filter(st -> st instanceof Step.WriteFile f && f.path().equals(list))
+            .map(Step.WriteFile.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(new String(w.content(), StandardCharsets.UTF_8)).contains("\"dbuser_meta\"");
+    assertThat(reads[0]).isEqualTo(3);
+    assertThat(log).contains("pgbouncer: waiting for the leader's passwords of [dbuser_meta]");
+
+    // never arriving: after the wait, what is there, said
+    node.secrets.remove("dbuser_meta");
+    node.beforeSecretsQuery = () -> {};
+    i.replicaSecretsWait = java.time.Duration.ZERO;
+    i.plan(Installer.Phase.SERVICES);
+    assertThat(log)
+        .contains("pgbouncer: the passwords of [dbuser_meta] have not reached this replica");
+  }
+
   @Test
   void plan_seesAFileChangedByHandAndAStoppedUnit() throws Exception {
     Path conf = write("pigsty.yml", Files.readString(InventoryCases.DEMO));
