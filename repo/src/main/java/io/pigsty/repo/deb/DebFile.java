@@ -2,7 +2,6 @@ package io.pigsty.repo.deb;
 
 import io.pigsty.repo.Printable;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,43 +42,7 @@ public final class DebFile {
    * @throws IOException when the file cannot be read
    */
   public static DebPackage readControl(Path deb) throws MetadataException, IOException {
-    // every message below may carry bytes of the file (its name, a member name, the version,
-    // a parser's message): escaped, so nothing from a hostile .deb reaches a terminal as is
-    String name = Printable.escape(deb.toString());
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(deb));
-        ArArchiveInputStream ar = new ArArchiveInputStream(in)) {
-      ArArchiveEntry e;
-      boolean sawMagic = false;
-      while ((e = ar.getNextEntry()) != null) {
-        String member = e.getName();
-        if (member.equals("debian-binary")) {
-          String v = new String(ar.readAllBytes(), StandardCharsets.US_ASCII).trim();
-          if (!v.startsWith("2.")) {
-            throw new MetadataException(
-                name + ": unsupported deb format version '" + Printable.escape(v) + "'");
-          }
-          sawMagic = true;
-        } else if (member.startsWith("control.tar")) {
-          if (!sawMagic) {
-            throw new MetadataException(name + ": debian-binary must be the first member");
-          }
-          byte[] control = controlFrom(decompress(member, ar, name), name);
-          List<Paragraph> ps = new ArrayList<>(1);
-          Paragraph.parseAll(control, name + ":control", ps::add);
-          if (ps.size() != 1) {
-            throw new MetadataException(name + ": control file has " + ps.size() + " paragraphs");
-          }
-          return DebPackage.of(ps.get(0), deb.getFileName().toString());
-        }
-      }
-      throw new MetadataException(name + ": not a .deb (no control.tar member)");
-    } catch (IOException | IllegalArgumentException e) {
-      if (e instanceof NoSuchFileException) {
-        throw (IOException) e;
-      }
-      throw new MetadataException(
-          name + ": not a valid .deb (" + Printable.escape(reason(e)) + ")", e);
-    }
+    return read(deb, "control"::equals, null, Integer.MAX_VALUE - 9).control();
   }
 
   /**
@@ -122,6 +85,21 @@ public final class DebFile {
    */
   public static Contents readContents(Path deb, Predicate<String> keep, long maxFileBytes)
       throws MetadataException, IOException {
+    return read(deb, f -> true, keep, maxFileBytes);
+  }
+
+  /**
+   * The one pass over a .deb's members behind {@link #readControl} and {@link #readContents}.
+   *
+   * @param controlKeep which files of {@code control.tar} to read ({@code control} always must be)
+   * @param dataKeep which data files to read, or null to stop after the control member (its paths
+   *     and files are then empty)
+   */
+  private static Contents read(
+      Path deb, Predicate<String> controlKeep, Predicate<String> dataKeep, long maxFileBytes)
+      throws MetadataException, IOException {
+    // every message below may carry bytes of the file (its name, a member name, the version,
+    // a parser's message): escaped, so nothing from a hostile .deb reaches a terminal as is
     String name = Printable.escape(deb.toString());
     try (InputStream in = new BufferedInputStream(Files.newInputStream(deb));
         ArArchiveInputStream ar = new ArArchiveInputStream(in)) {
@@ -149,7 +127,7 @@ public final class DebFile {
               decompress(member, ar, name),
               name,
               member,
-              p -> true,
+              controlKeep,
               maxFileBytes,
               null,
               controlFiles);
@@ -163,11 +141,14 @@ public final class DebFile {
             throw new MetadataException(name + ": control file has " + ps.size() + " paragraphs");
           }
           control = DebPackage.of(ps.get(0), deb.getFileName().toString());
-        } else if (member.startsWith("data.tar")) {
+          if (dataKeep == null) {
+            return new Contents(control, controlFiles, paths, files);
+          }
+        } else if (member.startsWith("data.tar") && dataKeep != null) {
           if (control == null) {
             throw new MetadataException(name + ": data.tar comes before control.tar");
           }
-          readTar(decompress(member, ar, name), name, member, keep, maxFileBytes, paths, files);
+          readTar(decompress(member, ar, name), name, member, dataKeep, maxFileBytes, paths, files);
           sawData = true;
         }
       }
@@ -261,20 +242,5 @@ public final class DebFile {
             + (member.startsWith("data.tar") ? "data" : "control")
             + " member "
             + Printable.escape(member));
-  }
-
-  private static byte[] controlFrom(InputStream tarStream, String name)
-      throws IOException, MetadataException {
-    TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
-    TarArchiveEntry t;
-    while ((t = tar.getNextEntry()) != null) {
-      String n = t.getName();
-      if (n.equals("./control") || n.equals("control")) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        tar.transferTo(out);
-        return out.toByteArray();
-      }
-    }
-    throw new MetadataException(name + ": control.tar has no ./control");
   }
 }
