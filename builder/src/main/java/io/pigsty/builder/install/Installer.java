@@ -1,5 +1,7 @@
 package io.pigsty.builder.install;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pigsty.builder.definition.ExtensionCatalog;
 import io.pigsty.builder.definition.OsTable;
 import io.pigsty.builder.definition.OsTable.File;
@@ -236,6 +238,14 @@ public final class Installer {
     }
   }
 
+  /** The extensions {@code pg_databases} creates, in file order (a name may repeat). */
+  private List<String> createdExtensions() {
+    return inv.cluster().databases().stream()
+        .flatMap(d -> d.extensions().stream())
+        .map(PgExtension::name)
+        .toList();
+  }
+
   /**
    * {@code output_plugin_libraries} of this cluster, when it installs or creates a logical decoding
    * output plugin (wal2json ...) and its server has the setting: PostgreSQL's default ({@code
@@ -253,9 +263,7 @@ public final class Installer {
    */
   Optional<List<String>> outputPluginLibraries(String osCode) throws InstallException {
     List<String> names = new ArrayList<>(inv.cluster().extensions());
-    for (PgDatabase d : inv.cluster().databases()) {
-      d.extensions().forEach(e -> names.add(e.name()));
-    }
+    names.addAll(createdExtensions());
     List<String> plugins = catalog.outputPlugins(osCode, inv.version(), names);
     if (plugins.isEmpty() || !serverSettings().contains("output_plugin_libraries")) {
       return Optional.empty();
@@ -338,11 +346,7 @@ public final class Installer {
     } else {
       libs.addAll(inv.cluster().libraries());
     }
-    List<String> created = new ArrayList<>();
-    for (PgDatabase d : inv.cluster().databases()) {
-      d.extensions().forEach(e -> created.add(e.name()));
-    }
-    libs.addAll(catalog.preloadLibraries(osCode, inv.version(), created));
+    libs.addAll(catalog.preloadLibraries(osCode, inv.version(), createdExtensions()));
     return List.copyOf(libs);
   }
 
@@ -820,19 +824,9 @@ public final class Installer {
    * restart --force}, which returns when the instance is up again.
    */
   private void restartThroughPatroni(Step.Restart r) throws InstallException {
-    String url = "http://" + inv.ip() + ":" + HaConfigs.PATRONI_PORT + "/patroni";
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
-      CommandResult st =
-          ops.run(
-              Command.of(
-                  Duration.ofSeconds(10),
-                  "python3",
-                  "-c",
-                  "import sys, urllib.request;"
-                      + " print(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode())",
-                  url));
-      if (st.ok() && st.out().replace(" ", "").contains("\"pending_restart\":true")) {
+      if (pendingRestart(patroniGet(inv.ip(), "/patroni"))) {
         break;
       }
       if (System.nanoTime() > deadline) {
@@ -1019,14 +1013,34 @@ public final class Installer {
 
   /** Whether Patroni's REST API on {@code ip} answers {@code GET /primary} with 200. */
   private boolean primary(String ip) throws InstallException {
+    return patroniGet(ip, "/primary").ok();
+  }
+
+  /**
+   * {@code GET path} of Patroni's REST API on {@code ip}, through the node's {@code python3}
+   * (Patroni's interpreter): ok when the answer is 2xx, the body on stdout.
+   */
+  private CommandResult patroniGet(String ip, String path) throws InstallException {
     return ops.run(
-            Command.of(
-                Duration.ofSeconds(10),
-                "python3",
-                "-c",
-                "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)",
-                "http://" + ip + ":" + HaConfigs.PATRONI_PORT + "/primary"))
-        .ok();
+        Command.of(
+            Duration.ofSeconds(10),
+            "python3",
+            "-c",
+            "import sys, urllib.request;"
+                + " print(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode())",
+            "http://" + ip + ":" + HaConfigs.PATRONI_PORT + path));
+  }
+
+  /** Whether a {@code GET /patroni} answer reports {@code pending_restart}. */
+  private static boolean pendingRestart(CommandResult status) {
+    if (!status.ok()) {
+      return false;
+    }
+    try {
+      return new ObjectMapper().readTree(status.out()).path("pending_restart").asBoolean(false);
+    } catch (JsonProcessingException e) {
+      return false;
+    }
   }
 
   private HaConfigs.PatroniSpec patroniSpec() throws InstallException {
